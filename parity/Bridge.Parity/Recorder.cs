@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Reflection;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace Bridge.Parity;
+
+/// <summary>One CSV row of the parity schema (see parity/README.md).</summary>
+public sealed record ParityRow(string Case, string Checkpoint, long Step, string Name, string Dtype, string Shape, long Index, string Value, string Runtime, string Version);
+
+/// <summary>Column order and names of <see cref="ParityRow"/>: <c>case,checkpoint,step,name,dtype,shape,index,value,runtime,version</c>.</summary>
+public sealed class ParityRowMap : ClassMap<ParityRow>
+{
+    public ParityRowMap()
+    {
+        Map(r => r.Case).Name("case").Index(0);
+        Map(r => r.Checkpoint).Name("checkpoint").Index(1);
+        Map(r => r.Step).Name("step").Index(2);
+        Map(r => r.Name).Name("name").Index(3);
+        Map(r => r.Dtype).Name("dtype").Index(4);
+        Map(r => r.Shape).Name("shape").Index(5);
+        Map(r => r.Index).Name("index").Index(6);
+        Map(r => r.Value).Name("value").Index(7);
+        Map(r => r.Runtime).Name("runtime").Index(8);
+        Map(r => r.Version).Name("version").Index(9);
+    }
+}
+
+/// <summary>
+/// The C# twin of parity/recorder.py: <c>rec.Record(checkpoint, name, value, step)</c> for every value a case
+/// compares, one row per element, values as the shortest text that round-trips in their own dtype, spelled as
+/// Python spells them (numpy's float32 str, float64 repr, <c>nan</c>/<c>inf</c>/<c>-inf</c>, bools 1/0).
+/// </summary>
+public sealed class Recorder(string caseName)
+{
+    public const string Runtime = "csharp";
+
+    /// <summary>Bridge's assembly version, the runtime's version string.</summary>
+    public static string Version { get; } = typeof(Tensor).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    readonly List<ParityRow> _rows = [];
+    readonly HashSet<(string, long, string)> _seen = [];
+
+    public string Case => caseName;
+    public int Count => _rows.Count;
+    public IReadOnlyList<ParityRow> Rows => _rows;
+
+    public void Record(string checkpoint, string name, Tensor value, long step = 0)
+    {
+        var t = value.Detach();
+        string[] texts = t.DType switch
+        {
+            DType.Float32 => t.ToArray<float>().Select(FormatFloat32).ToArray(),
+            DType.Float64 => t.ToArray<double>().Select(FormatFloat64).ToArray(),
+            DType.Int64 => t.ToArray<long>().Select(v => v.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            DType.Bool => t.ToArray<byte>().Select(v => v != 0 ? "1" : "0").ToArray(),
+            _ => throw new ArgumentException($"unsupported dtype for recording: {t.DType}"),
+        };
+        Add(checkpoint, name, step, t.DType.ShortName(), t.Shape.ToArray(), texts);
+    }
+
+    public void Record(string checkpoint, string name, double value, long step = 0) => Add(checkpoint, name, step, "float64", [], [FormatFloat64(value)]);
+    public void Record(string checkpoint, string name, long value, long step = 0) => Add(checkpoint, name, step, "int64", [], [value.ToString(CultureInfo.InvariantCulture)]);
+    public void Record(string checkpoint, string name, bool value, long step = 0) => Add(checkpoint, name, step, "bool", [], [value ? "1" : "0"]);
+
+    /// <summary>A NumPy-style array (the numpy interop case): recorded with its own dtype and shape.</summary>
+    public void Record(string checkpoint, string name, NdArray value, long step = 0) => Record(checkpoint, name, value.AsTensor(), step);
+
+    void Add(string checkpoint, string name, long step, string dtype, int[] shape, string[] values)
+    {
+        if (!_seen.Add((checkpoint, step, name))) throw new ArgumentException($"duplicate record ({checkpoint}, {step}, {name}) in case {caseName}");
+        if (values.Length != shape.Aggregate(1, (a, b) => a * b)) throw new ArgumentException($"{checkpoint}/{name}: {values.Length} values for shape {string.Join("x", shape)}");
+        string shapeText = string.Join("x", shape);
+        for (int i = 0; i < values.Length; i++)
+            _rows.Add(new ParityRow(caseName, checkpoint, step, name, dtype, shapeText, i, values[i], Runtime, Version));
+    }
+
+    public void Write(string path) => WriteRows(path, _rows);
+
+    public static void WriteRows(string path, IEnumerable<ParityRow> rows)
+    {
+        using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+        using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" });
+        csv.Context.RegisterClassMap<ParityRowMap>();
+        csv.WriteHeader<ParityRow>();
+        csv.NextRecord();
+        csv.WriteRecords(rows);
+    }
+
+    public static List<ParityRow> ReadRows(string path)
+    {
+        using var reader = new StreamReader(path);
+        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
+        csv.Context.RegisterClassMap<ParityRowMap>();
+        return csv.GetRecords<ParityRow>().ToList();
+    }
+
+    // ----- value text -----
+
+    /// <summary>numpy's <c>str(np.float32(v))</c>: shortest round-trip digits, positional for 1e-4 ≤ |v| &lt; 1e16.</summary>
+    public static string FormatFloat32(float v) =>
+        float.IsNaN(v) ? "nan" : float.IsInfinity(v) ? (v > 0 ? "inf" : "-inf")
+        : PythonSpelling(v.ToString("R", CultureInfo.InvariantCulture), float.IsNegative(v));
+
+    /// <summary>Python's <c>repr(float)</c>: shortest round-trip digits, positional for 1e-4 ≤ |v| &lt; 1e16.</summary>
+    public static string FormatFloat64(double v) =>
+        double.IsNaN(v) ? "nan" : double.IsInfinity(v) ? (v > 0 ? "inf" : "-inf")
+        : PythonSpelling(v.ToString("R", CultureInfo.InvariantCulture), double.IsNegative(v));
+
+    /// <summary>Re-spells .NET's shortest round-trip text (<c>1E-05</c>, <c>123456790</c>) in Python's layout (<c>1e-05</c>, <c>123456790.0</c>).</summary>
+    static string PythonSpelling(string dotnet, bool negative)
+    {
+        string s = dotnet.TrimStart('-');
+        int exp = 0;
+        int e = s.IndexOfAny(['E', 'e']);
+        if (e >= 0)
+        {
+            exp = int.Parse(s[(e + 1)..], CultureInfo.InvariantCulture);
+            s = s[..e];
+        }
+        int dot = s.IndexOf('.');
+        string intPart = dot >= 0 ? s[..dot] : s, fracPart = dot >= 0 ? s[(dot + 1)..] : "";
+        string digits = (intPart + fracPart).TrimStart('0');
+        string prefix = negative ? "-" : "";
+        if (digits.Length == 0) return prefix + "0.0";
+        // value = 0.<all digits> * 10^(intPart.Length + exp); leading zeros shift the decimal exponent down.
+        int leadingZeros = (intPart + fracPart).Length - (intPart + fracPart).TrimStart('0').Length;
+        int sci = intPart.Length + exp - leadingZeros - 1; // value = d.ddd * 10^sci
+        digits = digits.TrimEnd('0');
+        if (sci >= -4 && sci < 16)
+        {
+            if (sci >= 0)
+            {
+                string whole = digits.Length > sci + 1 ? digits[..(sci + 1)] : digits.PadRight(sci + 1, '0');
+                string frac = digits.Length > sci + 1 ? digits[(sci + 1)..] : "0";
+                return prefix + whole + "." + frac;
+            }
+            return prefix + "0." + new string('0', -sci - 1) + digits;
+        }
+        string mantissa = digits.Length > 1 ? digits[0] + "." + digits[1..] : digits;
+        return prefix + mantissa + "e" + (sci < 0 ? "-" : "+") + Math.Abs(sci).ToString("00", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what `make test` and `make parity` need on a fresh Debian machine that has the .NET SDK:
+# Debian's own Python with NumPy, PyTorch and pytest (PyPI is not used), then the NuGet restore.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+missing=()
+[ -x "$PY" ] || missing+=(python3)
+"$PY" -c "import numpy" 2>/dev/null || missing+=(python3-numpy)
+"$PY" -c "import torch" 2>/dev/null || missing+=(python3-torch)
+"$PY" -c "import pytest" 2>/dev/null || missing+=(python3-pytest)
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages: ${missing[*]}" >&2
+    echo "setup: install them with: sudo apt-get install -y ${missing[*]}" >&2
+    echo "setup: continuing; the suites that need them report themselves as skipped" >&2
+  fi
+fi
+dotnet restore Bridge.sln --verbosity quiet

@@ -1,0 +1,169 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Bridge.Backends.Cpu;
+
+/// <summary>
+/// The generic loops behind every elementwise op: one driver per arity, specialised by the JIT per
+/// element type and operator struct. Inputs are read through (broadcast) strides; the output may be a
+/// strided view too (in-place ops on views). Validation happens in the Tensor layer, never here.
+/// </summary>
+internal static class ElementwiseKernels
+{
+    /// <summary>result = TOp(a, b) with a and b broadcast to result's shape.</summary>
+    public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator
+    {
+        switch (result.DType)
+        {
+            case DType.Float32: Binary<float, TOp>(a, b, result); break;
+            case DType.Float64: Binary<double, TOp>(a, b, result); break;
+            case DType.Int64: Binary<long, TOp>(a, b, result); break;
+            default: throw new NotSupportedException($"{typeof(TOp).Name} is not implemented for {result.DType.TorchName()}");
+        }
+    }
+
+    static void Binary<T, TOp>(Tensor a, Tensor b, Tensor result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    {
+        int[] shape = result.ShapeArray;
+        if (a.IsContiguous() && b.IsContiguous() && result.IsContiguous() && a.ShapeArray.AsSpan().SequenceEqual(shape) && b.ShapeArray.AsSpan().SequenceEqual(shape))
+        {
+            BinarySpan<T, TOp>(a.ContiguousSpan<T>(), b.ContiguousSpan<T>(), result.ContiguousSpan<T>());
+            return;
+        }
+        var sa = ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape);
+        var sb = ShapeMath.BroadcastStrides(b.ShapeArray, b.StridesArray, shape);
+        var cursor = new RowCursor(shape, result.StridesArray, result.StorageOffset, sa, a.StorageOffset, sb, b.StorageOffset);
+        ref T pa = ref a.Ref<T>(0), pb = ref b.Ref<T>(0), po = ref result.Ref<T>(0);
+        for (int r = 0; r < cursor.Rows; r++, cursor.Next())
+        {
+            if (cursor.Step0 == 1 && cursor.Step1 == 1 && cursor.Step2 == 1)
+            {
+                BinarySpan<T, TOp>(
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref pa, cursor.Offset1), cursor.RowLength),
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref pb, cursor.Offset2), cursor.RowLength),
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref po, cursor.Offset0), cursor.RowLength));
+                continue;
+            }
+            int oo = cursor.Offset0, oa = cursor.Offset1, ob = cursor.Offset2;
+            for (int i = 0; i < cursor.RowLength; i++, oo += cursor.Step0, oa += cursor.Step1, ob += cursor.Step2)
+                Unsafe.Add(ref po, oo) = TOp.Invoke(Unsafe.Add(ref pa, oa), Unsafe.Add(ref pb, ob));
+        }
+    }
+
+    static void BinarySpan<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    {
+        int i = 0;
+        if (TOp.Vectorizable && Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), ro = ref MemoryMarshal.GetReference(result);
+            for (; i <= result.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+                TOp.Invoke(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref ro, (nuint)i);
+        }
+        for (; i < result.Length; i++) result[i] = TOp.Invoke(a[i], b[i]);
+    }
+
+    /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>
+    public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator
+    {
+        switch (a.DType)
+        {
+            case DType.Float32: Compare<float, TOp>(a, b, result); break;
+            case DType.Float64: Compare<double, TOp>(a, b, result); break;
+            case DType.Int64: Compare<long, TOp>(a, b, result); break;
+            case DType.Bool: Compare<byte, TOp>(a, b, result); break;
+            default: throw new NotSupportedException(a.DType.TorchName());
+        }
+    }
+
+    static void Compare<T, TOp>(Tensor a, Tensor b, Tensor result) where T : unmanaged, INumber<T> where TOp : ICompareOperator
+    {
+        int[] shape = result.ShapeArray;
+        var sa = ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape);
+        var sb = ShapeMath.BroadcastStrides(b.ShapeArray, b.StridesArray, shape);
+        var cursor = new RowCursor(shape, result.StridesArray, result.StorageOffset, sa, a.StorageOffset, sb, b.StorageOffset);
+        ref T pa = ref a.Ref<T>(0), pb = ref b.Ref<T>(0);
+        ref byte po = ref result.Ref<byte>(0);
+        for (int r = 0; r < cursor.Rows; r++, cursor.Next())
+        {
+            int oo = cursor.Offset0, oa = cursor.Offset1, ob = cursor.Offset2;
+            for (int i = 0; i < cursor.RowLength; i++, oo += cursor.Step0, oa += cursor.Step1, ob += cursor.Step2)
+                Unsafe.Add(ref po, oo) = TOp.Invoke(Unsafe.Add(ref pa, oa), Unsafe.Add(ref pb, ob)) ? (byte)1 : (byte)0;
+        }
+    }
+
+    /// <summary>result = TOp(x) for any numeric dtype.</summary>
+    public static void Unary<TOp>(Tensor x, Tensor result) where TOp : IUnaryOperator
+    {
+        switch (x.DType)
+        {
+            case DType.Float32: Map<float, NumberFunction<float, TOp>>(x, result); break;
+            case DType.Float64: Map<double, NumberFunction<double, TOp>>(x, result); break;
+            case DType.Int64: Map<long, NumberFunction<long, TOp>>(x, result); break;
+            default: throw new NotSupportedException($"{typeof(TOp).Name} is not implemented for {x.DType.TorchName()}");
+        }
+    }
+
+    /// <summary>result = TOp(x) for a floating-point dtype.</summary>
+    public static void FloatUnary<TOp>(Tensor x, Tensor result) where TOp : IFloatUnaryOperator
+    {
+        switch (x.DType)
+        {
+            case DType.Float32: Map<float, FloatFunction<float, TOp>>(x, result); break;
+            case DType.Float64: Map<double, FloatFunction<double, TOp>>(x, result); break;
+            default: throw new NotSupportedException($"{typeof(TOp).Name} is not implemented for {x.DType.TorchName()}");
+        }
+    }
+
+    /// <summary>An operator closed over one element type, so a single loop serves both operator kinds.</summary>
+    interface IFunction<T> { static abstract T Invoke(T x); }
+
+    readonly struct NumberFunction<T, TOp> : IFunction<T> where T : unmanaged, INumber<T> where TOp : IUnaryOperator
+    {
+        public static T Invoke(T x) => TOp.Invoke(x);
+    }
+
+    readonly struct FloatFunction<T, TOp> : IFunction<T> where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryOperator
+    {
+        public static T Invoke(T x) => TOp.Invoke(x);
+    }
+
+    static void Map<T, TFunction>(Tensor x, Tensor result) where T : unmanaged where TFunction : IFunction<T>
+    {
+        var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, x.StridesArray, x.StorageOffset);
+        ref T px = ref x.Ref<T>(0), po = ref result.Ref<T>(0);
+        for (int r = 0; r < cursor.Rows; r++, cursor.Next())
+        {
+            int oo = cursor.Offset0, ox = cursor.Offset1;
+            for (int i = 0; i < cursor.RowLength; i++, oo += cursor.Step0, ox += cursor.Step1)
+                Unsafe.Add(ref po, oo) = TFunction.Invoke(Unsafe.Add(ref px, ox));
+        }
+    }
+
+    /// <summary>result = cond ? a : b, all three broadcast to result's shape; result has a's dtype.</summary>
+    public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
+    {
+        var c = condition.Expand(result.ShapeArray);
+        var cursor = new RowCursor(result.ShapeArray, c.StridesArray, c.StorageOffset);
+        var ea = a.Expand(result.ShapeArray);
+        var eb = b.Expand(result.ShapeArray);
+        // Select element by element through the dtype-neutral copy: a where c, b elsewhere.
+        int size = result.DType.ElementSize();
+        var ca = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, ea.StridesArray, ea.StorageOffset, eb.StridesArray, eb.StorageOffset);
+        unsafe
+        {
+            byte* pc = (byte*)c.Storage.Raw;
+            byte* po = (byte*)result.Storage.Raw, pa = (byte*)a.Storage.Raw, pb = (byte*)b.Storage.Raw;
+            for (int r = 0; r < cursor.Rows; r++, cursor.Next(), ca.Next())
+            {
+                int oc = cursor.Offset0, oo = ca.Offset0, oa = ca.Offset1, ob = ca.Offset2;
+                for (int i = 0; i < cursor.RowLength; i++, oc += cursor.Step0, oo += ca.Step0, oa += ca.Step1, ob += ca.Step2)
+                {
+                    byte* src = pc[oc] != 0 ? pa + (long)oa * size : pb + (long)ob * size;
+                    Buffer.MemoryCopy(src, po + (long)oo * size, size, size);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace Bridge.Backends.Cpu;
+
+// Operator structs in the System.Numerics.Tensors shape: each is the math of one op, for a scalar and,
+// where the op has an exact vector form, for Vector256. The drivers in ElementwiseKernels do the loops.
+
+/// <summary>An elementwise function of one number, valid for every numeric dtype.</summary>
+internal interface IUnaryOperator
+{
+    static abstract T Invoke<T>(T x) where T : unmanaged, INumber<T>;
+}
+
+/// <summary>An elementwise function of one floating-point number.</summary>
+internal interface IFloatUnaryOperator
+{
+    static abstract T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+}
+
+/// <summary>An elementwise function of two numbers; <see cref="Vectorizable"/> ones also run on Vector256.</summary>
+internal interface IBinaryOperator
+{
+    static abstract T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>;
+    static virtual bool Vectorizable => false;
+    static virtual Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => throw new NotSupportedException();
+}
+
+/// <summary>An elementwise predicate of two numbers.</summary>
+internal interface ICompareOperator
+{
+    static abstract bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T>;
+}
+
+/// <summary>a + b</summary>
+internal readonly struct AddOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a + b;
+}
+
+/// <summary>a - b</summary>
+internal readonly struct SubtractOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a - b;
+}
+
+/// <summary>a * b</summary>
+internal readonly struct MultiplyOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * b;
+}
+
+/// <summary>a / b (integer operands are promoted to float before they get here)</summary>
+internal readonly struct DivideOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a / b;
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a / b;
+}
+
+/// <summary>max(a, b), NaN-propagating like torch.maximum</summary>
+internal readonly struct MaximumOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : (a > b ? a : b);
+}
+
+/// <summary>min(a, b), NaN-propagating like torch.minimum</summary>
+internal readonly struct MinimumOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : (a < b ? a : b);
+}
+
+/// <summary>a ^ b, with torch's exact shortcuts for small integral exponents (x*x for 2, sqrt for 0.5...)</summary>
+internal readonly struct PowOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        if (b == T.One + T.One) return a * a;
+        if (b == T.One) return a;
+        if (typeof(T) == typeof(float)) return (T)(object)MathF.Pow((float)(object)a, (float)(object)b);
+        if (typeof(T) == typeof(double)) return (T)(object)Math.Pow((double)(object)a, (double)(object)b);
+        return T.CreateTruncating(Math.Pow(double.CreateTruncating(a), double.CreateTruncating(b)));
+    }
+}
+
+internal readonly struct EqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
+internal readonly struct NotEqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
+internal readonly struct LessOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
+internal readonly struct LessEqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a <= b; }
+internal readonly struct GreaterOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a > b; }
+internal readonly struct GreaterEqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a >= b; }
+
+/// <summary>-x</summary>
+internal readonly struct NegateOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => -x; }
+
+/// <summary>|x|</summary>
+internal readonly struct AbsOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.Abs(x); }
+
+/// <summary>max(x, 0), NaN kept</summary>
+internal readonly struct ReluOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => x > T.Zero || T.IsNaN(x) ? x : T.Zero; }
+
+/// <summary>sign(x) as -1, 0, 1</summary>
+internal readonly struct SignOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.IsNaN(x) ? x : T.CreateTruncating(T.Sign(x)); }
+
+/// <summary>e^x</summary>
+internal readonly struct ExpOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x); }
+
+/// <summary>ln x</summary>
+internal readonly struct LogOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x); }
+
+/// <summary>√x</summary>
+internal readonly struct SqrtOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x); }
+
+/// <summary>tanh x</summary>
+internal readonly struct TanhOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x); }
+
+/// <summary>1 / (1 + e^-x), evaluated in that order as ATen's scalar sigmoid does</summary>
+internal readonly struct SigmoidOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x)); }

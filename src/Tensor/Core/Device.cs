@@ -1,0 +1,24 @@
+namespace Bridge;
+
+/// <summary>Where a tensor's memory lives: <c>cpu</c> or <c>cuda:N</c>.</summary>
+public readonly record struct Device(DeviceType Type, int Index = 0)
+{
+    public static readonly Device Cpu = new(DeviceType.Cpu);
+
+    public static Device Parse(string text)
+    {
+        if (text == "cpu") return Cpu;
+        if (text == "cuda") return new Device(DeviceType.Cuda, 0);
+        if (text.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(text.AsSpan(5), out int index) && index >= 0)
+            return new Device(DeviceType.Cuda, index);
+        throw new ArgumentException($"Expected one of cpu, cuda device type at start of device string: {text}");
+    }
+
+    public override string ToString() => Type == DeviceType.Cpu ? "cpu" : $"cuda:{Index}";
+}
+
+public enum DeviceType
+{
+    Cpu = 1,
+    Cuda = 2,
+}

@@ -1,0 +1,87 @@
+namespace Bridge;
+
+/// <summary>Shape and stride arithmetic shared by every op: numel, contiguity, broadcasting, dim wrapping.</summary>
+internal static class ShapeMath
+{
+    public static int Numel(ReadOnlySpan<int> shape)
+    {
+        long n = 1;
+        foreach (int d in shape)
+        {
+            n *= d;
+            if (n > int.MaxValue) throw new ArgumentException($"tensor of shape {Format(shape)} has more than {int.MaxValue} elements, which Bridge does not support");
+        }
+        return (int)n;
+    }
+
+    public static int[] ContiguousStrides(ReadOnlySpan<int> shape)
+    {
+        var strides = new int[shape.Length];
+        int s = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = s;
+            s *= Math.Max(shape[i], 1);
+        }
+        return strides;
+    }
+
+    public static bool IsContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
+    {
+        int expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (shape[i] == 1) continue;
+            if (strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /// <summary>Broadcast shape of two shapes, or torch's error naming both.</summary>
+    public static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
+    {
+        int n = Math.Max(a.Length, b.Length);
+        var result = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int da = i < n - a.Length ? 1 : a[i - (n - a.Length)];
+            int db = i < n - b.Length ? 1 : b[i - (n - b.Length)];
+            if (da != db && da != 1 && db != 1)
+                throw new ArgumentException($"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}");
+            result[i] = da == 1 ? db : da;
+        }
+        return result;
+    }
+
+    /// <summary>Strides that read a tensor of <paramref name="shape"/>/<paramref name="strides"/> as if it had <paramref name="target"/> shape (0 where broadcast).</summary>
+    public static int[] BroadcastStrides(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, ReadOnlySpan<int> target)
+    {
+        if (target.Length < shape.Length) throw new ArgumentException($"cannot broadcast {Format(shape)} to {Format(target)}");
+        var result = new int[target.Length];
+        int lead = target.Length - shape.Length;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            int t = target[lead + i];
+            if (shape[i] == t) result[lead + i] = t == 1 ? 0 : strides[i];
+            else if (shape[i] == 1) result[lead + i] = 0;
+            else throw new ArgumentException($"The expanded size of the tensor ({t}) must match the existing size ({shape[i]}) at non-singleton dimension {lead + i}.  Target sizes: {FormatList(target)}.  Tensor sizes: {FormatList(shape)}");
+        }
+        return result;
+    }
+
+    /// <summary>Wraps a possibly negative dim into [0, rank), with torch's IndexError text.</summary>
+    public static int WrapDim(int dim, int rank)
+    {
+        int r = Math.Max(rank, 1);
+        if (dim < -r || dim >= r)
+            throw new IndexOutOfRangeException($"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})");
+        return dim < 0 ? dim + r : dim;
+    }
+
+    /// <summary><c>[1, 5]</c></summary>
+    public static string FormatList(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+
+    /// <summary><c>1x5</c>, as torch writes shapes in matmul errors.</summary>
+    public static string Format(ReadOnlySpan<int> shape) => string.Join("x", shape.ToArray());
+}

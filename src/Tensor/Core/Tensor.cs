@@ -1,0 +1,192 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Bridge.Autograd;
+
+namespace Bridge;
+
+/// <summary>
+/// An n-dimensional view (shape, strides, offset in elements) of a <see cref="Storage"/>, with autograd state.
+/// Views share storage; the storage's version counter detects in-place edits of values saved for backward.
+/// </summary>
+public sealed partial class Tensor
+{
+    int[] _shape;
+    int[] _strides;
+
+    public Storage Storage { get; private set; }
+    public DType DType { get; }
+
+    /// <summary>Offset of element [0,...,0] in the storage, in elements.</summary>
+    public int StorageOffset { get; }
+
+    internal Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset)
+    {
+        Storage = storage;
+        DType = dtype;
+        _shape = shape;
+        _strides = strides;
+        StorageOffset = offset;
+    }
+
+    /// <summary>A fresh zero-filled contiguous tensor.</summary>
+    internal static Tensor Allocate(ReadOnlySpan<int> shape, DType dtype)
+    {
+        foreach (int d in shape)
+            if (d < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {d}: {ShapeMath.FormatList(shape)}");
+        int numel = ShapeMath.Numel(shape);
+        var storage = new Storage((long)numel * dtype.ElementSize());
+        return new Tensor(storage, dtype, shape.ToArray(), ShapeMath.ContiguousStrides(shape), 0);
+    }
+
+    public Size Shape => new(_shape);
+    public Size Size() => new(_shape);
+    public int Size(int dim) => _shape[ShapeMath.WrapDim(dim, _shape.Length)];
+    public int[] Stride() => (int[])_strides.Clone();
+    public int Stride(int dim) => _strides[ShapeMath.WrapDim(dim, _shape.Length)];
+    public int Dim() => _shape.Length;
+    public int Numel() => ShapeMath.Numel(_shape);
+    public Device Device => Storage.Device;
+    public bool IsContiguous() => ShapeMath.IsContiguous(_shape, _strides);
+
+    internal int[] ShapeArray => _shape;
+
+    /// <summary>Changes this tensor's own shape and strides (resize_ only; views made earlier keep theirs).</summary>
+    internal void SetLayout(int[] shape, int[] strides)
+    {
+        _shape = shape;
+        _strides = strides;
+    }
+    internal int[] StridesArray => _strides;
+
+    // ----- autograd state -----
+
+    bool _requiresGrad;
+
+    /// <summary>The node that produced this tensor; null for leaves.</summary>
+    public Node? GradFn { get; internal set; }
+
+    /// <summary>Accumulated gradient of a leaf after <see cref="Backward"/>.</summary>
+    public Tensor? Grad { get; set; }
+
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>True when operations on this tensor are recorded for backward.</summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad || GradFn is not null;
+        set
+        {
+            if (!IsLeaf)
+            {
+                if (!value) throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+                return;
+            }
+            if (value && !DType.IsFloatingPoint()) throw new InvalidOperationException("only Tensors of floating point dtype can require gradients");
+            _requiresGrad = value;
+        }
+    }
+
+    /// <summary><c>requires_grad_()</c>: sets the flag and returns this tensor.</summary>
+    public Tensor RequiresGrad_(bool requiresGrad = true)
+    {
+        RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>A tensor sharing storage with this one, cut from the graph.</summary>
+    public Tensor Detach() => new(Storage, DType, _shape, _strides, StorageOffset);
+
+    /// <summary>torch's <c>.data</c>: the same storage, no autograd history.</summary>
+    public Tensor Data => Detach();
+
+    /// <summary>Runs backpropagation from this tensor (a scalar, or with an explicit <paramref name="gradient"/>).</summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false) => Engine.Backward(this, gradient, retainGraph);
+
+    // ----- raw element access (kernels only) -----
+
+    internal unsafe ref T Ref<T>(int elementOffset) where T : unmanaged =>
+        ref Unsafe.AsRef<T>((T*)Storage.Raw + elementOffset);
+
+    /// <summary>The storage from this tensor's offset on, as a span of <typeparamref name="T"/>.</summary>
+    internal unsafe Span<T> StorageSpan<T>() where T : unmanaged
+    {
+        long total = Storage.ByteLength / Unsafe.SizeOf<T>();
+        return new Span<T>((T*)Storage.Raw + StorageOffset, (int)(total - StorageOffset));
+    }
+
+    /// <summary>The elements of a contiguous tensor.</summary>
+    internal Span<T> ContiguousSpan<T>() where T : unmanaged
+    {
+        CheckElementType<T>();
+        return StorageSpan<T>()[..Numel()];
+    }
+
+    void CheckElementType<T>() where T : unmanaged
+    {
+        if (Unsafe.SizeOf<T>() != DType.ElementSize())
+            throw new InvalidOperationException($"element type {typeof(T).Name} does not match dtype {DType.TorchName()}");
+    }
+
+    /// <summary>Marks an in-place write: bumps the version counter shared by every view of the storage.</summary>
+    internal void BumpVersion() => Storage.Version++;
+
+    /// <summary>The version counter of this tensor's storage (torch's <c>_version</c>).</summary>
+    public int Version => Storage.Version;
+
+    internal void ReplaceStorage(Storage storage) => Storage = storage;
+
+    // ----- scalar reads -----
+
+    /// <summary>The value of a one-element tensor, converted to double.</summary>
+    public double Item()
+    {
+        if (Numel() != 1) throw new ArgumentException($"a Tensor with {Numel()} elements cannot be converted to Scalar");
+        return ReadAsDouble(StorageOffset);
+    }
+
+    /// <summary>The value of a one-element tensor as <typeparamref name="T"/>.</summary>
+    public T Item<T>() where T : INumberBase<T> => T.CreateChecked(Item());
+
+    internal double ReadAsDouble(int elementOffset) => DType switch
+    {
+        DType.Float32 => Ref<float>(elementOffset),
+        DType.Float64 => Ref<double>(elementOffset),
+        DType.Int64 => Ref<long>(elementOffset),
+        DType.Bool => Ref<byte>(elementOffset) != 0 ? 1 : 0,
+        _ => throw new InvalidOperationException(),
+    };
+
+    /// <summary>Element offsets of every element in row-major order (small tensors: printing, tests).</summary>
+    internal IEnumerable<int> ElementOffsets()
+    {
+        int n = Numel();
+        var index = new int[_shape.Length];
+        for (int k = 0; k < n; k++)
+        {
+            int off = StorageOffset;
+            for (int d = 0; d < index.Length; d++) off += index[d] * _strides[d];
+            yield return off;
+            for (int d = index.Length - 1; d >= 0; d--)
+            {
+                if (++index[d] < _shape[d]) break;
+                index[d] = 0;
+            }
+        }
+    }
+
+    /// <summary>All elements, row-major, as double.</summary>
+    public double[] ToDoubleArray() => ElementOffsets().Select(ReadAsDouble).ToArray();
+
+    /// <summary>All elements, row-major, copied into a new array of <typeparamref name="T"/> (which must match the dtype).</summary>
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        CheckElementType<T>();
+        return Contiguous().ContiguousSpan<T>().ToArray();
+    }
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>True for tensors made by <see cref="Nn.Module.Parameter"/>, which modules register.</summary>
+    public bool IsParameter { get; internal set; }
+}

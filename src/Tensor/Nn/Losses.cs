@@ -1,0 +1,36 @@
+namespace Bridge.Nn;
+
+/// <summary>Mean (or summed, or per-element) squared error.</summary>
+public sealed class MSELoss(Reduction reduction = Reduction.Mean) : Module
+{
+    public Tensor Forward(Tensor input, Tensor target) => Tensor.MseLoss(input, target, reduction);
+    public Tensor Call(Tensor input, Tensor target) => Forward(input, target);
+}
+
+/// <summary>Cross-entropy of logits against class indices: nll_loss(log_softmax(x, 1), target).</summary>
+public sealed class CrossEntropyLoss(Reduction reduction = Reduction.Mean) : Module
+{
+    public Tensor Forward(Tensor input, Tensor target) => Tensor.CrossEntropy(input, target, reduction);
+    public Tensor Call(Tensor input, Tensor target) => Forward(input, target);
+}
+
+/// <summary>torch.nn.functional in .NET casing.</summary>
+public static class Functional
+{
+    public static Tensor Relu(Tensor x) => x.Relu();
+    public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
+    public static Tensor Tanh(Tensor x) => x.Tanh();
+    public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
+    public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Tensor.MseLoss(input, target, reduction);
+    public static Tensor CrossEntropy(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Tensor.CrossEntropy(input, target, reduction);
+    public static Tensor NllLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Tensor.NllLoss(input, target, reduction);
+
+    /// <summary>x·Wᵀ + b: addmm for 2-D input with a bias (one fused op, as torch), matmul (+ b) otherwise.</summary>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
+    {
+        if (input.Dim() == 2 && bias is not null) return Tensor.Addmm(bias, input, weight.T());
+        var output = input.MatMul(weight.T());
+        return bias is null ? output : output + bias;
+    }
+}

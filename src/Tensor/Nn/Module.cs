@@ -1,0 +1,145 @@
+using System.Reflection;
+using System.Text;
+
+namespace Bridge.Nn;
+
+/// <summary>
+/// Base of every layer and network, as torch.nn.Module: parameters and submodules are found in the
+/// subclass's fields (in declaration order, named in torch's snake_case so state names match a PyTorch
+/// model's) or registered explicitly; printing gives torch's topology format.
+/// </summary>
+public abstract class Module
+{
+    readonly List<(string Name, Func<Tensor?> Get)> _parameters = [];
+    readonly List<(string Name, Module Module)> _modules = [];
+
+    /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>torch.nn.Parameter: wraps <paramref name="data"/>'s storage (no copy) as a leaf that requires grad and that modules register.</summary>
+    public static Tensor Parameter(Tensor data, bool requiresGrad = true)
+    {
+        var p = data.Detach();
+        p.RequiresGrad = requiresGrad;
+        p.IsParameter = true;
+        return p;
+    }
+
+    /// <summary>Computes the module's output; subclasses override it.</summary>
+    public virtual Tensor Forward(Tensor input) => throw new NotImplementedException($"Module [{GetType().Name}] is missing the required \"forward\" function");
+
+    /// <summary>Registers a parameter read through <paramref name="get"/> (so reassigning it is seen).</summary>
+    protected void RegisterParameter(string name, Func<Tensor?> get) => _parameters.Add((name, get));
+
+    /// <summary>Registers a submodule under <paramref name="name"/>.</summary>
+    protected void RegisterModule(string name, Module module) => _modules.Add((name, module));
+
+    /// <summary>Direct submodules with their names, registered ones first, then fields in declaration order.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedChildren()
+    {
+        foreach (var entry in _modules) yield return entry;
+        foreach (var (name, value) in FieldValues())
+            if (value is Module m) yield return (name, m);
+    }
+
+    IEnumerable<(string Name, Tensor Tensor)> DirectParameters()
+    {
+        foreach (var (name, get) in _parameters)
+            if (get() is Tensor t) yield return (name, t);
+        foreach (var (name, value) in FieldValues())
+            if (value is Tensor { IsParameter: true } t) yield return (name, t);
+    }
+
+    /// <summary>Every parameter with its dotted name (<c>hidden_layer.weight</c>), each once.</summary>
+    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters()
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, p) in NamedParametersWithPrefix(""))
+            if (seen.Add(p)) yield return (name, p);
+    }
+
+    IEnumerable<(string, Tensor)> NamedParametersWithPrefix(string prefix)
+    {
+        foreach (var (name, t) in DirectParameters()) yield return (prefix + name, t);
+        foreach (var (name, child) in NamedChildren())
+            foreach (var entry in child.NamedParametersWithPrefix(prefix + name + ".")) yield return entry;
+    }
+
+    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    /// <summary>Zeroes every parameter's gradient in place (torch 1.13's default, set_to_none=False).</summary>
+    public void ZeroGrad(bool setToNone = false)
+    {
+        foreach (var p in Parameters())
+        {
+            if (p.Grad is null) continue;
+            if (setToNone) p.Grad = null;
+            else p.Grad.Detach().Zero_();
+        }
+    }
+
+    public Module Train(bool mode = true)
+    {
+        Training = mode;
+        foreach (var (_, child) in NamedChildren()) child.Train(mode);
+        return this;
+    }
+
+    public Module Eval() => Train(false);
+
+    /// <summary>The text inside the parentheses of a leaf module's printout (torch's extra_repr).</summary>
+    protected virtual string ExtraRepr() => "";
+
+    /// <summary>torch's module printout: <c>Net(\n  (hidden_layer): Linear(...)\n)</c>.</summary>
+    public override string ToString()
+    {
+        var extra = ExtraRepr();
+        var extraLines = extra.Length == 0 ? [] : extra.Split('\n');
+        var childLines = NamedChildren().Select(c => $"({c.Name}): " + c.Module.ToString().Replace("\n", "\n  ")).ToList();
+        var sb = new StringBuilder(GetType().Name).Append('(');
+        var lines = extraLines.Concat(childLines).ToList();
+        if (extraLines.Length == 1 && childLines.Count == 0) sb.Append(extraLines[0]);
+        else if (lines.Count > 0) sb.Append("\n  ").Append(string.Join("\n  ", lines)).Append('\n');
+        return sb.Append(')').ToString();
+    }
+
+    // Fields of subclasses (not of Module itself), in declaration order, base classes first.
+    IEnumerable<(string Name, object? Value)> FieldValues()
+    {
+        foreach (var field in FieldsOf(GetType()))
+            yield return (TorchName(field.Name), field.GetValue(this));
+    }
+
+    static readonly Dictionary<Type, FieldInfo[]> s_fields = [];
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "module fields are read from types the program itself instantiates")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "module fields are read from types the program itself instantiates")]
+    static FieldInfo[] FieldsOf(Type type)
+    {
+        lock (s_fields)
+        {
+            if (s_fields.TryGetValue(type, out var cached)) return cached;
+            var chain = new List<Type>();
+            for (var t = type; t is not null && t != typeof(Module); t = t.BaseType) chain.Insert(0, t);
+            var fields = chain.SelectMany(t => t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                .Where(f => typeof(Module).IsAssignableFrom(f.FieldType) || f.FieldType == typeof(Tensor))
+                .OrderBy(f => f.MetadataToken)
+                .ToArray();
+            return s_fields[type] = fields;
+        }
+    }
+
+    /// <summary><c>HiddenLayer</c>, <c>_hiddenLayer</c> or an auto-property's backing field → <c>hidden_layer</c>.</summary>
+    internal static string TorchName(string fieldName)
+    {
+        string name = fieldName.StartsWith('<') ? fieldName[1..fieldName.IndexOf('>')] : fieldName.TrimStart('_');
+        var sb = new StringBuilder();
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (char.IsUpper(c) && i > 0 && name[i - 1] != '_' && !char.IsUpper(name[i - 1])) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+}

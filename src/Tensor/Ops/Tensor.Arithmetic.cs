@@ -1,0 +1,146 @@
+using Bridge.Autograd;
+using Bridge.Backends.Cpu;
+
+using static Bridge.Torch;
+
+namespace Bridge;
+
+// Binary arithmetic: each op's forward kernel and backward formula side by side. Broadcast gradients are
+// summed back to input shapes by the engine, never here. Saved tensors are exactly those the formula reads.
+public sealed partial class Tensor
+{
+    /// <summary>a + b</summary>
+    public static Tensor Add(Tensor a, Tensor b)
+    {
+        var r = Binary<AddOperator>(ref a, ref b);
+        return Recording.Needed(a, b) ? Recording.Record(r, "AddBackward0", [a, b], g => [g, g]) : r;
+    }
+
+    /// <summary>a - b</summary>
+    public static Tensor Sub(Tensor a, Tensor b)
+    {
+        var r = Binary<SubtractOperator>(ref a, ref b);
+        return Recording.Needed(a, b) ? Recording.Record(r, "SubBackward0", [a, b], g => [g, b.RequiresGrad ? -g : null]) : r;
+    }
+
+    /// <summary>a * b; ∂a = g·b, ∂b = g·a</summary>
+    public static Tensor Mul(Tensor a, Tensor b)
+    {
+        var r = Binary<MultiplyOperator>(ref a, ref b);
+        if (!Recording.Needed(a, b)) return r;
+        return Recording.Record(r, "MulBackward0", [a, b],
+            g => [a.RequiresGrad ? g * b : null, b.RequiresGrad ? g * a : null],
+            Saved(a.RequiresGrad ? b : null, b.RequiresGrad ? a : null));
+    }
+
+    /// <summary>a / b; ∂a = g / b, ∂b = -g·a / b²</summary>
+    public static Tensor Div(Tensor a, Tensor b)
+    {
+        if (!a.DType.IsFloatingPoint() && !b.DType.IsFloatingPoint())
+        {
+            a = a.To(DType.Float32);
+            b = b.To(DType.Float32);
+        }
+        var r = Binary<DivideOperator>(ref a, ref b);
+        if (!Recording.Needed(a, b)) return r;
+        return Recording.Record(r, "DivBackward0", [a, b],
+            g => [a.RequiresGrad ? g / b : null, b.RequiresGrad ? -g * a / (b * b) : null],
+            Saved(b, b.RequiresGrad ? a : null));
+    }
+
+    /// <summary>x ^ exponent; ∂x = g·(exponent·x^(exponent-1))</summary>
+    public Tensor Pow(double exponent)
+    {
+        var x = DType.IsFloatingPoint() || exponent == Math.Floor(exponent) && exponent >= 0 ? this : To(DType.Float32);
+        var e = Scalar(exponent, x);
+        var r = Binary<PowOperator>(ref x, ref e);
+        if (!Recording.Needed(x)) return r;
+        return Recording.Record(r, "PowBackward0", [x],
+            g => [exponent == 0 ? ZerosLike(x) : g * (exponent * x.Pow(exponent - 1))], x);
+    }
+
+    /// <summary>x ^ y elementwise; ∂x = g·y·x^(y-1), ∂y = g·x^y·ln x (0 where x = 0 and y ≥ 0)</summary>
+    public Tensor Pow(Tensor exponent)
+    {
+        var x = this;
+        var r = Binary<PowOperator>(ref x, ref exponent);
+        if (!Recording.Needed(x, exponent)) return r;
+        var y = exponent;
+        return Recording.Record(r, "PowBackward1", [x, y],
+            g => [x.RequiresGrad ? g * y * x.Pow(y - 1.0) : null,
+                  y.RequiresGrad ? Where((x == 0.0) & (y >= 0.0), ZerosLike(r), g * r * x.Log()) : null],
+            x, y, r);
+    }
+
+    /// <summary>max(a, b) elementwise; the gradient goes to the larger input (split evenly on ties)</summary>
+    public static Tensor Maximum(Tensor a, Tensor b) => Extremum<MaximumOperator>(a, b, "MaximumBackward0", isMax: true);
+
+    /// <summary>min(a, b) elementwise; the gradient goes to the smaller input (split evenly on ties)</summary>
+    public static Tensor Minimum(Tensor a, Tensor b) => Extremum<MinimumOperator>(a, b, "MinimumBackward0", isMax: false);
+
+    static Tensor Extremum<TOp>(Tensor a, Tensor b, string name, bool isMax) where TOp : IBinaryOperator
+    {
+        var r = Binary<TOp>(ref a, ref b);
+        if (!Recording.Needed(a, b)) return r;
+        return Recording.Record(r, name, [a, b], g =>
+        {
+            var aWins = isMax ? a > b : a < b;
+            var half = (a == b).To(g.DType) * 0.5;
+            return [g * (aWins.To(g.DType) + half), g * ((~aWins & (a != b)).To(g.DType) + half)];
+        }, a, b);
+    }
+
+    /// <summary>Promotes both operands to their common dtype and runs the kernel into a new broadcast result.</summary>
+    static Tensor Binary<TOp>(ref Tensor a, ref Tensor b) where TOp : IBinaryOperator
+    {
+        CheckSameDevice(a, b);
+        var dtype = DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0);
+        if (dtype == DType.Bool) dtype = DType.Int64;
+        a = a.To(dtype);
+        b = b.To(dtype);
+        var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype);
+        ElementwiseKernels.Binary<TOp>(a, b, result);
+        return result;
+    }
+
+    static Tensor[] Saved(params Tensor?[] tensors) => tensors.Where(t => t is not null).Select(t => t!).ToArray();
+
+    internal static void CheckSameDevice(Tensor a, Tensor b)
+    {
+        if (a.Device != b.Device)
+            throw new InvalidOperationException($"Expected all tensors to be on the same device, but found at least two devices, {a.Device} and {b.Device}!");
+    }
+
+    /// <summary>A 0-d tensor holding a C# number, typed like torch types a Python scalar next to <paramref name="like"/>.</summary>
+    internal static Tensor Scalar(double value, Tensor like)
+    {
+        var dtype = like.DType.IsFloatingPoint() ? like.DType
+            : value == Math.Floor(value) && !double.IsInfinity(value) ? (like.DType == DType.Bool ? DType.Int64 : like.DType)
+            : DType.Float32;
+        var t = Allocate([], dtype);
+        CopyKernels.Write(t, 0, value);
+        return t;
+    }
+
+    public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
+    public static Tensor operator +(Tensor a, double b) => Add(a, Scalar(b, a));
+    public static Tensor operator +(double a, Tensor b) => Add(b, Scalar(a, b));
+    public static Tensor operator -(Tensor a, Tensor b) => Sub(a, b);
+    public static Tensor operator -(Tensor a, double b) => Sub(a, Scalar(b, a));
+    public static Tensor operator -(double a, Tensor b) => Sub(Scalar(a, b), b);
+    public static Tensor operator *(Tensor a, Tensor b) => Mul(a, b);
+    public static Tensor operator *(Tensor a, double b) => Mul(a, Scalar(b, a));
+    public static Tensor operator *(double a, Tensor b) => Mul(b, Scalar(a, b));
+    public static Tensor operator /(Tensor a, Tensor b) => Div(a, b);
+    public static Tensor operator /(Tensor a, double b) => Div(a, Scalar(b, a));
+    public static Tensor operator /(double a, Tensor b) => Div(Scalar(a, b), b);
+    public static Tensor operator -(Tensor x) => x.Neg();
+
+    public Tensor Add(Tensor other, double alpha = 1) => alpha == 1 ? Add(this, other) : Add(this, other * alpha);
+    public Tensor Add(double other) => this + other;
+    public Tensor Sub(Tensor other) => Sub(this, other);
+    public Tensor Mul(Tensor other) => Mul(this, other);
+    public Tensor Mul(double other) => this * other;
+    public Tensor Div(Tensor other) => Div(this, other);
+    public Tensor Div(double other) => this / other;
+}

@@ -1,0 +1,90 @@
+using Bridge.Autograd;
+using Bridge.Backends.Cpu;
+
+using static Bridge.Torch;
+
+namespace Bridge;
+
+// In-place ops (trailing underscore, as in torch). Each bumps the storage's version counter so autograd
+// notices when a value it saved is overwritten. With autograd on, the op is recorded out of place and
+// its result written back, and this tensor takes over the new node (torch's history rebase).
+public sealed partial class Tensor
+{
+    public Tensor Add_(Tensor other, double alpha = 1) => InPlace(other, alpha == 1 ? (a, b) => a + b : (a, b) => a + b * alpha);
+    public Tensor Add_(double other) => Add_(Scalar(other, this));
+    public Tensor Sub_(Tensor other) => InPlace(other, (a, b) => a - b);
+    public Tensor Sub_(double other) => Sub_(Scalar(other, this));
+    public Tensor Mul_(Tensor other) => InPlace(other, (a, b) => a * b);
+    public Tensor Mul_(double other) => Mul_(Scalar(other, this));
+    public Tensor Div_(Tensor other) => InPlace(other, (a, b) => a / b);
+    public Tensor Div_(double other) => Div_(Scalar(other, this));
+    public Tensor Clamp_(double? min = null, double? max = null) => InPlace(this, (a, _) => a.Clamp(min, max));
+    public Tensor Pow_(double exponent) => InPlace(this, (a, _) => a.Pow(exponent));
+
+    /// <summary>Sets every element to zero.</summary>
+    public Tensor Zero_() => Fill_(0);
+
+    /// <summary>Sets every element to <paramref name="value"/>.</summary>
+    public Tensor Fill_(double value)
+    {
+        CheckWritable();
+        if (Recording.Needed(this)) return InPlace(this, (a, _) => a * 0.0 + value);
+        CopyKernels.Fill(this, value);
+        BumpVersion();
+        return this;
+    }
+
+    /// <summary>Copies <paramref name="source"/> (broadcast, converted) into this tensor.</summary>
+    public Tensor Copy_(Tensor source)
+    {
+        CheckWritable();
+        CopyKernels.Copy(source, this);
+        BumpVersion();
+        return this;
+    }
+
+    // C# 14 compound assignment operators: `w -= lr * w.Grad` updates w in place, as in Python.
+    public void operator +=(Tensor other) => Add_(other);
+    public void operator -=(Tensor other) => Sub_(other);
+    public void operator *=(Tensor other) => Mul_(other);
+    public void operator /=(Tensor other) => Div_(other);
+    public void operator +=(double other) => Add_(other);
+    public void operator -=(double other) => Sub_(other);
+    public void operator *=(double other) => Mul_(other);
+    public void operator /=(double other) => Div_(other);
+
+    Tensor InPlace(Tensor other, Func<Tensor, Tensor, Tensor> op)
+    {
+        CheckWritable();
+        if (GradMode.IsEnabled && IsLeaf && RequiresGrad)
+            throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
+        if (GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad))
+        {
+            var result = op(this, other);
+            CheckInPlaceShape(result);
+            CopyKernels.Copy(result, this);
+            BumpVersion();
+            GradFn = result.GradFn;
+            return this;
+        }
+        Tensor value;
+        using (GradMode.Set(false)) value = op(this, other);
+        CheckInPlaceShape(value);
+        CopyKernels.Copy(value, this);
+        BumpVersion();
+        return this;
+    }
+
+    void CheckInPlaceShape(Tensor result)
+    {
+        if (!result.ShapeArray.AsSpan().SequenceEqual(ShapeArray))
+            throw new ArgumentException($"output with shape {ShapeMath.FormatList(ShapeArray)} doesn't match the broadcast shape {ShapeMath.FormatList(result.ShapeArray)}");
+        if (result.DType.IsFloatingPoint() && !DType.IsFloatingPoint())
+            throw new InvalidOperationException($"result type {Pretty(result.DType)} can't be cast to the desired output type {Pretty(DType)}");
+    }
+
+    void CheckWritable()
+    {
+        if (!Storage.Writable) throw new InvalidOperationException("cannot write to a read-only tensor (its memory was shared read-only)");
+    }
+}

@@ -1,0 +1,319 @@
+using Bridge.Autograd;
+using Bridge.Backends.Cpu;
+
+using static Bridge.Torch;
+
+namespace Bridge;
+
+// Views (same storage, new shape/strides/offset) and the copies that fall back from them. Each view's
+// backward maps the gradient back through the inverse view or scatters it into zeros of the input shape.
+public sealed partial class Tensor
+{
+    Tensor MakeView(int[] shape, int[] strides, int offset, string name, Func<Tensor, Tensor> backward)
+    {
+        var view = new Tensor(Storage, DType, shape, strides, offset);
+        if (!Recording.Needed(this)) return view;
+        return Recording.Record(view, name, [this], g => [backward(g)]);
+    }
+
+    /// <summary>The same data with a new shape; fails like torch when the strides cannot express it.</summary>
+    public Tensor View(params int[] shape)
+    {
+        var target = InferShape(shape);
+        var strides = ViewStrides(target) ?? throw new InvalidOperationException(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+        var input = ShapeArray;
+        return MakeView(target, strides, StorageOffset, "ViewBackward0", g => g.Reshape(input));
+    }
+
+    /// <summary>A view when the strides allow, else a contiguous copy with the new shape.</summary>
+    public Tensor Reshape(params int[] shape)
+    {
+        var target = InferShape(shape);
+        var input = ShapeArray;
+        if (ViewStrides(target) is int[] strides)
+            return MakeView(target, strides, StorageOffset, "ReshapeAliasBackward0", g => g.Reshape(input));
+        var copy = Contiguous();
+        var result = new Tensor(copy.Storage, DType, target, ShapeMath.ContiguousStrides(target), 0);
+        if (!Recording.Needed(copy)) return result;
+        return Recording.Record(result, "UnsafeViewBackward0", [copy], g => [g.Reshape(copy.ShapeArray)]);
+    }
+
+    /// <summary>View as a 1-D tensor from <paramref name="startDim"/> to <paramref name="endDim"/>.</summary>
+    public Tensor Flatten(int startDim = 0, int endDim = -1)
+    {
+        if (Dim() == 0) return Reshape(1);
+        int s = ShapeMath.WrapDim(startDim, Dim()), e = ShapeMath.WrapDim(endDim, Dim());
+        if (s > e) throw new ArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
+        if (s == e) return this;
+        var shape = ShapeArray[..s].Append(ShapeArray[s..(e + 1)].Aggregate(1, (a, b) => a * b)).Concat(ShapeArray[(e + 1)..]).ToArray();
+        return Reshape(shape);
+    }
+
+    /// <summary>Swaps two dims.</summary>
+    public Tensor Transpose(int dim0, int dim1)
+    {
+        int a = ShapeMath.WrapDim(dim0, Dim()), b = ShapeMath.WrapDim(dim1, Dim());
+        var shape = (int[])ShapeArray.Clone();
+        var strides = (int[])StridesArray.Clone();
+        (shape[a], shape[b]) = (shape[b], shape[a]);
+        (strides[a], strides[b]) = (strides[b], strides[a]);
+        return MakeView(shape, strides, StorageOffset, "TransposeBackward0", g => g.Transpose(a, b));
+    }
+
+    /// <summary>Transpose of a matrix (a 0-d or 1-D tensor is returned as is).</summary>
+    public Tensor T()
+    {
+        if (Dim() > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {Dim()}D");
+        if (Dim() < 2) return MakeView(ShapeArray, StridesArray, StorageOffset, "TBackward0", g => g);
+        return MakeView([ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]], StorageOffset, "TBackward0", g => g.T());
+    }
+
+    /// <summary>Reorders dims: result dim i is input dim <paramref name="dims"/>[i].</summary>
+    public Tensor Permute(params int[] dims)
+    {
+        if (dims.Length != Dim())
+            throw new ArgumentException($"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {Dim()} is not equal to len(dims) = {dims.Length}");
+        var order = dims.Select(d => ShapeMath.WrapDim(d, Dim())).ToArray();
+        if (order.Distinct().Count() != order.Length) throw new ArgumentException("permute(): duplicate dims are not allowed.");
+        var inverse = new int[order.Length];
+        for (int i = 0; i < order.Length; i++) inverse[order[i]] = i;
+        return MakeView(order.Select(d => ShapeArray[d]).ToArray(), order.Select(d => StridesArray[d]).ToArray(), StorageOffset,
+            "PermuteBackward0", g => g.Permute(inverse));
+    }
+
+    /// <summary>Removes every dim of size 1.</summary>
+    public Tensor Squeeze()
+    {
+        var keep = Enumerable.Range(0, Dim()).Where(d => ShapeArray[d] != 1).ToArray();
+        var input = ShapeArray;
+        return MakeView(keep.Select(d => ShapeArray[d]).ToArray(), keep.Select(d => StridesArray[d]).ToArray(), StorageOffset, "SqueezeBackward0", g => g.Reshape(input));
+    }
+
+    /// <summary>Removes <paramref name="dim"/> if it has size 1.</summary>
+    public Tensor Squeeze(int dim) => SqueezeDim(dim, "SqueezeBackward1");
+
+    Tensor SqueezeDim(int dim, string name)
+    {
+        int d = ShapeMath.WrapDim(dim, Dim());
+        var input = ShapeArray;
+        if (Dim() == 0 || ShapeArray[d] != 1) return MakeView(ShapeArray, StridesArray, StorageOffset, name, g => g);
+        return MakeView(ShapeArray.Where((_, i) => i != d).ToArray(), StridesArray.Where((_, i) => i != d).ToArray(), StorageOffset, name, g => g.Reshape(input));
+    }
+
+    /// <summary>Inserts a dim of size 1 at <paramref name="dim"/>.</summary>
+    public Tensor Unsqueeze(int dim)
+    {
+        int d = ShapeMath.WrapDim(dim, Dim() + 1);
+        var shape = ShapeArray.ToList();
+        var strides = StridesArray.ToList();
+        shape.Insert(d, 1);
+        strides.Insert(d, d < Dim() ? StridesArray[d] * ShapeArray[d] : 1);
+        return MakeView(shape.ToArray(), strides.ToArray(), StorageOffset, "UnsqueezeBackward0", g => g.Squeeze(d));
+    }
+
+    /// <summary>Broadcast view to <paramref name="shape"/> (-1 keeps a dim); ∂ = g summed back</summary>
+    public Tensor Expand(params int[] shape)
+    {
+        var target = (int[])shape.Clone();
+        int lead = target.Length - Dim();
+        for (int i = 0; i < target.Length; i++)
+            if (target[i] == -1)
+            {
+                if (i < lead) throw new ArgumentException($"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}");
+                target[i] = ShapeArray[i - lead];
+            }
+        var strides = ShapeMath.BroadcastStrides(ShapeArray, StridesArray, target);
+        var input = ShapeArray;
+        return MakeView(target, strides, StorageOffset, "ExpandBackward0", g => Engine.SumToShape(g, input));
+    }
+
+    public Tensor ExpandAs(Tensor other) => Expand(other.ShapeArray);
+
+    /// <summary>This tensor if already contiguous, else a contiguous copy.</summary>
+    public Tensor Contiguous() => IsContiguous() ? this : Clone();
+
+    /// <summary>A copy in new contiguous memory; ∂ = g</summary>
+    public Tensor Clone()
+    {
+        var copy = Allocate(ShapeArray, DType);
+        CopyKernels.Copy(this, copy);
+        if (!Recording.Needed(this)) return copy;
+        return Recording.Record(copy, "CloneBackward0", [this], g => [g]);
+    }
+
+    /// <summary>Converts to <paramref name="dtype"/> (this tensor itself when it already has it); ∂ converts back</summary>
+    public Tensor To(DType dtype)
+    {
+        if (dtype == DType) return this;
+        var copy = Allocate(ShapeArray, dtype);
+        CopyKernels.Copy(this, copy);
+        if (!Recording.Needed(this) || !dtype.IsFloatingPoint()) return copy;
+        var from = DType;
+        return Recording.Record(copy, "ToCopyBackward0", [this], g => [g.To(from)]);
+    }
+
+    public Tensor Float() => To(DType.Float32);
+    public Tensor Double() => To(DType.Float64);
+    public Tensor Long() => To(DType.Int64);
+    public Tensor Bool() => To(DType.Bool);
+
+    /// <summary>x[index] along <paramref name="dim"/>, removing that dim (negative index counts from the end).</summary>
+    public Tensor Select(int dim, int index)
+    {
+        if (Dim() == 0) throw new IndexOutOfRangeException("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
+        int d = ShapeMath.WrapDim(dim, Dim());
+        int size = ShapeArray[d];
+        if (index < -size || index >= size)
+            throw new IndexOutOfRangeException($"index {index} is out of bounds for dimension {d} with size {size}");
+        int i = index < 0 ? index + size : index;
+        var input = ShapeArray;
+        return MakeView(ShapeArray.Where((_, k) => k != d).ToArray(), StridesArray.Where((_, k) => k != d).ToArray(),
+            StorageOffset + i * StridesArray[d], "SelectBackward0", g => ScatterIntoZeros(input, g, z => z.Select(d, i)));
+    }
+
+    /// <summary>x[start:end:step] along <paramref name="dim"/> with Python's clamping of out-of-range bounds.</summary>
+    public Tensor Slice(int dim, int? start, int? end, int step = 1)
+    {
+        if (step <= 0) throw new ArgumentException("slice step must be positive");
+        int d = ShapeMath.WrapDim(dim, Dim());
+        int size = ShapeArray[d];
+        int s = Math.Clamp(start is int a ? (a < 0 ? a + size : a) : 0, 0, size);
+        int e = Math.Clamp(end is int b ? (b < 0 ? b + size : b) : size, s, size);
+        var shape = (int[])ShapeArray.Clone();
+        var strides = (int[])StridesArray.Clone();
+        shape[d] = (e - s + step - 1) / step;
+        strides[d] *= step;
+        var input = ShapeArray;
+        return MakeView(shape, strides, StorageOffset + s * StridesArray[d], "SliceBackward0", g => ScatterIntoZeros(input, g, z => z.Slice(d, s, e, step)));
+    }
+
+    /// <summary>narrow(dim, start, length)</summary>
+    public Tensor Narrow(int dim, int start, int length) => Slice(dim, start, start + length);
+
+    static Tensor ScatterIntoZeros(int[] shape, Tensor g, Func<Tensor, Tensor> select)
+    {
+        var z = Zeros(shape, g.DType);
+        CopyKernels.Copy(g, select(z));
+        return z;
+    }
+
+    /// <summary>Concatenates along <paramref name="dim"/>; ∂ = the matching slice of g for each input</summary>
+    public static Tensor Cat(Tensor[] tensors, int dim = 0)
+    {
+        if (tensors.Length == 0) throw new ArgumentException("torch.cat(): expected a non-empty list of Tensors");
+        var parts = tensors.Where(t => !(t.Dim() == 1 && t.ShapeArray[0] == 0)).ToArray();
+        if (parts.Length == 0) return tensors[0].Clone();
+        var first = parts[0];
+        int d = ShapeMath.WrapDim(dim, first.Dim());
+        var dtype = parts.Skip(1).Aggregate(first.DType, (acc, t) => DTypes.Promote(acc, false, t.DType, false));
+        for (int i = 1; i < parts.Length; i++)
+        {
+            if (parts[i].Dim() != first.Dim())
+                throw new ArgumentException($"Tensors must have same number of dimensions: got {first.Dim()} and {parts[i].Dim()}");
+            for (int k = 0; k < first.Dim(); k++)
+                if (k != d && parts[i].ShapeArray[k] != first.ShapeArray[k])
+                    throw new ArgumentException($"Sizes of tensors must match except in dimension {d}. Expected size {first.ShapeArray[k]} but got size {parts[i].ShapeArray[k]} for tensor number {i} in the list.");
+        }
+        var shape = (int[])first.ShapeArray.Clone();
+        shape[d] = parts.Sum(t => t.ShapeArray[d]);
+        var result = Allocate(shape, dtype);
+        var offsets = new int[parts.Length];
+        int at = 0;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            offsets[i] = at;
+            CopyKernels.Copy(parts[i], result.Detach().Narrow(d, at, parts[i].ShapeArray[d]));
+            at += parts[i].ShapeArray[d];
+        }
+        if (!GradMode.IsEnabled || !parts.Any(t => t.RequiresGrad)) return result;
+        return Recording.Record(result, "CatBackward0", parts,
+            g => parts.Select((t, i) => (Tensor?)g.Narrow(d, offsets[i], t.ShapeArray[d]).To(t.DType)).ToArray());
+    }
+
+    /// <summary>Joins equal-shaped tensors along a new dim; ∂ = g selected at each position</summary>
+    public static Tensor Stack(Tensor[] tensors, int dim = 0)
+    {
+        if (tensors.Length == 0) throw new ArgumentException("stack expects a non-empty TensorList");
+        for (int i = 1; i < tensors.Length; i++)
+            if (!tensors[i].ShapeArray.AsSpan().SequenceEqual(tensors[0].ShapeArray))
+                throw new ArgumentException($"stack expects each tensor to be equal size, but got {ShapeMath.FormatList(tensors[0].ShapeArray)} at entry 0 and {ShapeMath.FormatList(tensors[i].ShapeArray)} at entry {i}");
+        int d = ShapeMath.WrapDim(dim, tensors[0].Dim() + 1);
+        Tensor result;
+        using (GradMode.Set(false)) result = Cat(tensors.Select(t => t.Unsqueeze(d)).ToArray(), d);
+        if (!GradMode.IsEnabled || !tensors.Any(t => t.RequiresGrad)) return result;
+        return Recording.Record(result, "StackBackward0", tensors, g => tensors.Select((_, i) => (Tensor?)g.Select(d, i)).ToArray());
+    }
+
+    /// <summary>Resizes in place (torch's resize_): keeps the storage's leading elements, grows it if needed.</summary>
+    public Tensor Resize_(params int[] shape)
+    {
+        if (RequiresGrad) throw new InvalidOperationException("cannot resize variables that require grad");
+        foreach (int s in shape)
+            if (s < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {s}: {ShapeMath.FormatList(shape)}");
+        long needed = ((long)StorageOffset + ShapeMath.Numel(shape)) * DType.ElementSize();
+        Storage.Grow(needed);
+        SetLayout(shape, ShapeMath.ContiguousStrides(shape));
+        BumpVersion();
+        return this;
+    }
+
+    /// <summary>Resolves one -1 and checks the element count, with torch's messages.</summary>
+    int[] InferShape(int[] shape)
+    {
+        int numel = Numel();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] == -1)
+            {
+                if (infer >= 0) throw new ArgumentException("only one dimension can be inferred");
+                infer = i;
+            }
+            else if (shape[i] < 0) throw new ArgumentException($"invalid shape dimension {shape[i]}");
+            else known *= shape[i];
+        }
+        var result = (int[])shape.Clone();
+        if (infer >= 0)
+        {
+            if (known == 0 || numel % known != 0) throw new ArgumentException($"shape '{ShapeMath.FormatList(shape)}' is invalid for input of size {numel}");
+            result[infer] = (int)(numel / known);
+        }
+        else if (known != numel) throw new ArgumentException($"shape '{ShapeMath.FormatList(shape)}' is invalid for input of size {numel}");
+        return result;
+    }
+
+    /// <summary>Strides giving <paramref name="target"/> over the same memory, or null (ATen's computeStride).</summary>
+    int[]? ViewStrides(int[] target)
+    {
+        var oldShape = ShapeArray;
+        var oldStrides = StridesArray;
+        if (oldShape.Length == 0) return Enumerable.Repeat(1, target.Length).ToArray();
+        if (Numel() == 0) return ShapeMath.ContiguousStrides(target);
+        var strides = new int[target.Length];
+        int viewD = target.Length - 1;
+        long chunkBase = oldStrides[^1], tensorNumel = 1, viewNumel = 1;
+        for (int d = oldShape.Length - 1; d >= 0; d--)
+        {
+            tensorNumel *= oldShape[d];
+            if (d == 0 || (oldShape[d - 1] != 1 && oldStrides[d - 1] != tensorNumel * chunkBase))
+            {
+                while (viewD >= 0 && (viewNumel < tensorNumel || target[viewD] == 1))
+                {
+                    strides[viewD] = (int)(viewNumel * chunkBase);
+                    viewNumel *= target[viewD];
+                    viewD--;
+                }
+                if (viewNumel != tensorNumel) return null;
+                if (d > 0)
+                {
+                    chunkBase = oldStrides[d - 1];
+                    tensorNumel = 1;
+                    viewNumel = 1;
+                }
+            }
+        }
+        return viewD == -1 ? strides : null;
+    }
+}

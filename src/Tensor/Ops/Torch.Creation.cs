@@ -1,0 +1,118 @@
+using Bridge.Backends.Cpu;
+
+namespace Bridge;
+
+/// <summary>
+/// torch's module-level functions in .NET casing: <c>Torch.Zeros(2, 3)</c>, <c>Torch.Tensor(new[,] {{ 0.1, 0.3 }})</c>,
+/// <c>Torch.Sigmoid(x)</c>, so a C# port of a PyTorch script reads line for line.
+/// </summary>
+public static partial class Torch
+{
+    /// <summary>The default floating dtype (float32), used for data given as C# doubles as torch uses it for Python floats.</summary>
+    public static DType DefaultDType => DType.Float32;
+
+    /// <summary>A tensor copied from a C# array of any rank (float, double, long, int or bool elements).</summary>
+    public static Tensor Tensor(Array data, DType? dtype = null, bool requiresGrad = false)
+    {
+        var element = data.GetType().GetElementType()!;
+        var inferred = element == typeof(double) || element == typeof(float) ? DefaultDType
+            : element == typeof(long) || element == typeof(int) ? DType.Int64
+            : element == typeof(bool) ? DType.Bool
+            : throw new ArgumentException($"could not infer dtype of {element.Name}");
+        var shape = Enumerable.Range(0, data.Rank).Select(data.GetLength).ToArray();
+        var t = Bridge.Tensor.Allocate(shape, dtype ?? inferred);
+        int k = 0;
+        foreach (var value in data)
+            CopyKernels.Write(t, k++, value is bool b ? (b ? 1 : 0) : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+        return t.RequiresGrad_(requiresGrad);
+    }
+
+    /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
+    public static Tensor Tensor(double value, DType? dtype = null, bool requiresGrad = false) => Full([], value, dtype).RequiresGrad_(requiresGrad);
+
+    public static Tensor Zeros(params int[] shape) => Full(shape, 0);
+    public static Tensor Zeros(int[] shape, DType dtype) => Full(shape, 0, dtype);
+    public static Tensor Ones(params int[] shape) => Full(shape, 1);
+    public static Tensor Ones(int[] shape, DType dtype) => Full(shape, 1, dtype);
+
+    /// <summary>Uninitialised in torch; zero-filled here, which costs nothing extra with zeroing allocation.</summary>
+    public static Tensor Empty(params int[] shape) => Full(shape, 0);
+
+    /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(int[] shape, double value, DType? dtype = null, bool requiresGrad = false)
+    {
+        var t = Bridge.Tensor.Allocate(shape, dtype ?? DefaultDType);
+        if (value != 0) CopyKernels.Fill(t, value);
+        return t.RequiresGrad_(requiresGrad);
+    }
+
+    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 0, dtype ?? t.DType);
+    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 1, dtype ?? t.DType);
+    public static Tensor FullLike(Tensor t, double value, DType? dtype = null) => Full(t.ShapeArray, value, dtype ?? t.DType);
+    public static Tensor EmptyLike(Tensor t, DType? dtype = null) => ZerosLike(t, dtype);
+
+    /// <summary>0, 1, ..., end-1 as int64.</summary>
+    public static Tensor Arange(long end) => Arange(0, end, 1);
+
+    /// <summary>start, start+step, ... below end, as int64.</summary>
+    public static Tensor Arange(long start, long end, long step = 1) => ArangeCore(start, end, step, DType.Int64);
+
+    /// <summary>start, start+step, ... below end, as float32 (or <paramref name="dtype"/>).</summary>
+    public static Tensor Arange(double start, double end, double step = 1, DType? dtype = null) => ArangeCore(start, end, step, dtype ?? DefaultDType);
+
+    static Tensor ArangeCore(double start, double end, double step, DType dtype)
+    {
+        if (step == 0) throw new ArgumentException("step must be nonzero");
+        if (step > 0 ? end < start : end > start) throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
+        int n = (int)Math.Ceiling((end - start) / step);
+        var t = Bridge.Tensor.Allocate([n], dtype);
+        for (int i = 0; i < n; i++) CopyKernels.Write(t, i, start + i * step);
+        return t;
+    }
+
+    /// <summary><paramref name="steps"/> evenly spaced values from start to end, computed in the dtype as ATen does (from both ends toward the middle).</summary>
+    public static Tensor Linspace(double start, double end, int steps, DType? dtype = null)
+    {
+        if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
+        var t = Bridge.Tensor.Allocate([steps], dtype ?? DefaultDType);
+        if (t.DType == DType.Float32)
+        {
+            float s = (float)start, e = (float)end, step = steps > 1 ? (e - s) / (steps - 1) : 0;
+            for (int i = 0; i < steps; i++) t.Ref<float>(i) = i < steps / 2 ? s + step * i : e - step * (steps - i - 1);
+        }
+        else
+        {
+            double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+            for (int i = 0; i < steps; i++) CopyKernels.Write(t, i, i < steps / 2 ? start + step * i : end - step * (steps - i - 1));
+        }
+        return t;
+    }
+
+    /// <summary>
+    /// A tensor over memory owned by someone else (libtorch's from_blob, torch.from_numpy): no copy, writes show on
+    /// both sides; <paramref name="strides"/> in elements (contiguous when null); <paramref name="release"/> runs once
+    /// when the storage dies.
+    /// </summary>
+    public static Tensor FromBlob(IntPtr data, int[] shape, DType dtype, int[]? strides = null, Action? release = null)
+    {
+        strides ??= ShapeMath.ContiguousStrides(shape);
+        if (strides.Length != shape.Length) throw new ArgumentException($"from_blob: {shape.Length} sizes but {strides.Length} strides");
+        long span = 1;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] < 0 || strides[d] < 0) throw new ArgumentException("from_blob: negative sizes or strides are not supported");
+            if (shape[d] == 0) span = 0;
+        }
+        if (span != 0) for (int d = 0; d < shape.Length; d++) span += (long)(shape[d] - 1) * strides[d];
+        var storage = Storage.Wrap(data, span * dtype.ElementSize(), release);
+        return new Bridge.Tensor(storage, dtype, (int[])shape.Clone(), (int[])strides.Clone(), 0);
+    }
+
+    /// <summary>An n×m matrix with ones on the diagonal.</summary>
+    public static Tensor Eye(int n, int? m = null, DType? dtype = null)
+    {
+        var t = Zeros([n, m ?? n], dtype ?? DefaultDType);
+        for (int i = 0; i < Math.Min(n, m ?? n); i++) CopyKernels.Write(t, i * (m ?? n) + i, 1);
+        return t;
+    }
+}
