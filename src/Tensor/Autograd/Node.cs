@@ -31,6 +31,13 @@ public sealed class Node
         for (int i = 0; i < saved.Length; i++) _saved[i] = (saved[i], saved[i].Version, saved[i].GradFn);
     }
 
+    /// <summary>Names this node as the producer of <paramref name="output"/> where it saved its own output (error messages).</summary>
+    internal void MarkOutput(Tensor output)
+    {
+        for (int i = 0; i < _saved.Length; i++)
+            if (ReferenceEquals(_saved[i].Tensor, output)) _saved[i].Producer = this;
+    }
+
     /// <summary>Gradients for each edge (null where an input needs none).</summary>
     internal Tensor?[] Apply(Tensor gradOutput)
     {

@@ -26,7 +26,9 @@ internal static class Recording
                 : t.GradFn is not null ? new Edge(t.GradFn, null, t.ShapeArray)
                 : new Edge(null, t, t.ShapeArray);
         }
-        result.GradFn = new Node(name, edges, backward, saved);
+        var node = new Node(name, edges, backward, saved);
+        node.MarkOutput(result);
+        result.GradFn = node;
         return result;
     }
 }

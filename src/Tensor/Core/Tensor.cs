@@ -190,3 +190,17 @@ public sealed partial class Tensor
     /// <summary>True for tensors made by <see cref="Nn.Module.Parameter"/>, which modules register.</summary>
     public bool IsParameter { get; internal set; }
 }
+
+public sealed partial class Tensor
+{
+    /// <summary>A contiguous tensor over existing storage (e.g. wrapped foreign memory); no copy.</summary>
+    public static Tensor FromStorage(Storage storage, DType dtype, int[] shape, int[]? strides = null, int offset = 0)
+    {
+        strides ??= ShapeMath.ContiguousStrides(shape);
+        long extent = offset;
+        for (int d = 0; d < shape.Length; d++) extent += (long)(shape[d] - 1) * strides[d];
+        if (ShapeMath.Numel(shape) > 0 && (extent + 1) * dtype.ElementSize() > storage.ByteLength)
+            throw new ArgumentException($"shape {ShapeMath.FormatList(shape)} with strides {ShapeMath.FormatList(strides)} at offset {offset} does not fit in a storage of {storage.ByteLength} bytes");
+        return new Tensor(storage, dtype, (int[])shape.Clone(), (int[])strides.Clone(), offset);
+    }
+}

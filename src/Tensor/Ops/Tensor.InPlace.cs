@@ -60,7 +60,10 @@ public sealed partial class Tensor
             throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
         if (GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad))
         {
-            var result = op(this, other);
+            // The op reads a snapshot (linked to this tensor's history), so values it saves for backward
+            // stay intact when this tensor is overwritten: torch likewise saves the original self.
+            var snapshot = Clone();
+            var result = op(snapshot, ReferenceEquals(other, this) ? snapshot : other);
             CheckInPlaceShape(result);
             CopyKernels.Copy(result, this);
             BumpVersion();
