@@ -91,11 +91,11 @@ internal static class RngReplay
         switch (a[0])
         {
             case "randint":
-            {
-                var v = new long[N(1)];
-                g.FillRandint(v, long.Parse(a[2], CultureInfo.InvariantCulture), long.Parse(a[3], CultureInfo.InvariantCulture));
-                return EncodeInt64(v);
-            }
+                {
+                    var v = new long[N(1)];
+                    g.FillRandint(v, long.Parse(a[2], CultureInfo.InvariantCulture), long.Parse(a[3], CultureInfo.InvariantCulture));
+                    return EncodeInt64(v);
+                }
             case "randperm":
                 return EncodeInt64(g.Randperm(N(1)));
             case "state":
@@ -115,55 +115,55 @@ internal static class RngReplay
         switch (a[0])
         {
             case "rand":
-            {
-                var v = new T[n(1)];
-                g.FillUniform<T>(v);
-                return v;
-            }
+                {
+                    var v = new T[n(1)];
+                    g.FillUniform<T>(v);
+                    return v;
+                }
             case "randn":
-            {
-                var v = new T[n(1)];
-                g.FillNormal<T>(v);
-                return v;
-            }
+                {
+                    var v = new T[n(1)];
+                    g.FillNormal<T>(v);
+                    return v;
+                }
             case "uniform":
-            {
-                var v = new T[n(1)];
-                g.FillUniform<T>(v, d(2), d(3));
-                return v;
-            }
+                {
+                    var v = new T[n(1)];
+                    g.FillUniform<T>(v, d(2), d(3));
+                    return v;
+                }
             case "normal":
-            {
-                var v = new T[n(1)];
-                g.FillNormal<T>(v, d(2), d(3));
-                return v;
-            }
+                {
+                    var v = new T[n(1)];
+                    g.FillNormal<T>(v, d(2), d(3));
+                    return v;
+                }
             case "bernoulli":
-            {
-                var v = new T[n(1)];
-                g.FillBernoulli<T>(v, d(2));
-                return v;
-            }
+                {
+                    var v = new T[n(1)];
+                    g.FillBernoulli<T>(v, d(2));
+                    return v;
+                }
             case "bernoulli_t":
-            {
-                var v = new T[n(1)];
-                g.FillBernoulli<T>(v, Probabilities<T>(v.Length));
-                return v;
-            }
+                {
+                    var v = new T[n(1)];
+                    g.FillBernoulli<T>(v, Probabilities<T>(v.Length));
+                    return v;
+                }
             case "dropout_mask":
-            {
-                // nn.Dropout on CPU: mask = bernoulli_(1 - p), kept where the mask is 1.
-                var v = new T[n(1)];
-                g.FillBernoulli<T>(v, 1 - d(2));
-                return v;
-            }
+                {
+                    // nn.Dropout on CPU: mask = bernoulli_(1 - p), kept where the mask is 1.
+                    var v = new T[n(1)];
+                    g.FillBernoulli<T>(v, 1 - d(2));
+                    return v;
+                }
             case "linear":
-            {
-                int inF = n(1), outF = n(2);
-                var v = new T[inF * outF + outF];
-                LinearInit.Fill<T>(v.AsSpan(0, inF * outF), v.AsSpan(inF * outF), inF, g);
-                return v;
-            }
+                {
+                    int inF = n(1), outF = n(2);
+                    var v = new T[inF * outF + outF];
+                    LinearInit.Fill<T>(v.AsSpan(0, inF * outF), v.AsSpan(inF * outF), inF, g);
+                    return v;
+                }
             default:
                 throw new InvalidDataException($"unknown op {string.Join(' ', a)}");
         }
