@@ -1,28 +1,44 @@
 using System.Globalization;
 using System.Reflection;
 using CsvHelper;
-using CsvHelper.Configuration;
 
 namespace Bridge.Parity;
 
 /// <summary>One CSV row of the parity schema (see parity/README.md).</summary>
-public sealed record ParityRow(string Case, string Checkpoint, long Step, string Name, string Dtype, string Shape, long Index, string Value, string Runtime, string Version);
-
-/// <summary>Column order and names of <see cref="ParityRow"/>: <c>case,checkpoint,step,name,dtype,shape,index,value,runtime,version</c>.</summary>
-public sealed class ParityRowMap : ClassMap<ParityRow>
+public sealed record ParityRow(string Case, string Checkpoint, long Step, string Name, string Dtype, string Shape, long Index, string Value, string Runtime, string Version)
 {
-    public ParityRowMap()
+    /// <summary><c>case,checkpoint,step,name,dtype,shape,index,value,runtime,version</c>, exactly.</summary>
+    public static readonly string[] Header = ["case", "checkpoint", "step", "name", "dtype", "shape", "index", "value", "runtime", "version"];
+
+    public string[] Fields() =>
+        [Case, Checkpoint, Step.ToString(CultureInfo.InvariantCulture), Name, Dtype, Shape, Index.ToString(CultureInfo.InvariantCulture), Value, Runtime, Version];
+}
+
+/// <summary>CSV files through CsvHelper: header-checked tables of strings.</summary>
+public static class CsvFiles
+{
+    /// <summary>Writes a header and rows with "\n" line ends, no BOM (the layout Python's csv module writes).</summary>
+    public static void Write(string path, string[] header, IEnumerable<string[]> rows)
     {
-        Map(r => r.Case).Name("case").Index(0);
-        Map(r => r.Checkpoint).Name("checkpoint").Index(1);
-        Map(r => r.Step).Name("step").Index(2);
-        Map(r => r.Name).Name("name").Index(3);
-        Map(r => r.Dtype).Name("dtype").Index(4);
-        Map(r => r.Shape).Name("shape").Index(5);
-        Map(r => r.Index).Name("index").Index(6);
-        Map(r => r.Value).Name("value").Index(7);
-        Map(r => r.Runtime).Name("runtime").Index(8);
-        Map(r => r.Version).Name("version").Index(9);
+        using var csv = CsvWriter.ToFile(path, new CsvWriterOptions { NewLine = "\n" });
+        csv.WriteHeader(header);
+        foreach (var row in rows) csv.WriteRecord(row);
+    }
+
+    /// <summary>Reads a file with a header (lines starting with <paramref name="commentPrefix"/> skipped) as header → rows.</summary>
+    public static (string[] Header, List<string[]> Rows) Read(string path, char? commentPrefix = null)
+    {
+        using var csv = CsvReader.FromFile(path, new CsvReaderOptions { HasHeader = true, CommentPrefix = commentPrefix });
+        var rows = new List<string[]>();
+        csv.ReadHeader();
+        string[] header = [.. csv.Headers];
+        while (csv.Read())
+        {
+            var row = new string[csv.FieldCount];
+            for (int i = 0; i < row.Length; i++) row[i] = csv.GetString(i);
+            rows.Add(row);
+        }
+        return (header, rows);
     }
 }
 
@@ -77,22 +93,15 @@ public sealed class Recorder(string caseName)
 
     public void Write(string path) => WriteRows(path, _rows);
 
-    public static void WriteRows(string path, IEnumerable<ParityRow> rows)
-    {
-        using var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
-        using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" });
-        csv.Context.RegisterClassMap<ParityRowMap>();
-        csv.WriteHeader<ParityRow>();
-        csv.NextRecord();
-        csv.WriteRecords(rows);
-    }
+    public static void WriteRows(string path, IEnumerable<ParityRow> rows) => CsvFiles.Write(path, ParityRow.Header, rows.Select(r => r.Fields()));
 
     public static List<ParityRow> ReadRows(string path)
     {
-        using var reader = new StreamReader(path);
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
-        csv.Context.RegisterClassMap<ParityRowMap>();
-        return csv.GetRecords<ParityRow>().ToList();
+        var (header, rows) = CsvFiles.Read(path);
+        if (header.Length > 0 && !header.SequenceEqual(ParityRow.Header))
+            throw new InvalidDataException($"{path}: header is '{string.Join(",", header)}', expected '{string.Join(",", ParityRow.Header)}'");
+        return rows.Select(f => new ParityRow(f[0], f[1], long.Parse(f[2], CultureInfo.InvariantCulture), f[3], f[4], f[5],
+            long.Parse(f[6], CultureInfo.InvariantCulture), f[7], f[8], f[9])).ToList();
     }
 
     // ----- value text -----

@@ -75,7 +75,8 @@ public static partial class Torch
     {
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var t = Bridge.Tensor.Allocate([steps], dtype ?? DefaultDType);
-        if (t.DType == DType.Float32)
+        if (steps == 1) CopyKernels.Write(t, 0, start); // ATen fills start; the two-ended formula below would give end
+        else if (t.DType == DType.Float32)
         {
             float s = (float)start, e = (float)end, step = steps > 1 ? (e - s) / (steps - 1) : 0;
             for (int i = 0; i < steps; i++) t.Ref<float>(i) = i < steps / 2 ? s + step * i : e - step * (steps - i - 1);
