@@ -58,3 +58,10 @@ public sealed class Softmax(int dim) : Module
     public override Tensor Forward(Tensor input) => input.Softmax(dim);
     protected override string ExtraRepr() => $"dim={dim}";
 }
+
+/// <summary>Randomly zeroes elements in training mode (see <see cref="Functional.Dropout"/>); identity after Eval().</summary>
+public sealed class Dropout(double p = 0.5) : Module
+{
+    public override Tensor Forward(Tensor input) => Functional.Dropout(input, p, Training);
+    protected override string ExtraRepr() => $"p={p.ToString(System.Globalization.CultureInfo.InvariantCulture)}, inplace=False";
+}

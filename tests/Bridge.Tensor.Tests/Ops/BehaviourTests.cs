@@ -48,7 +48,7 @@ public sealed class BehaviourTests
             (x.Abs(), "AbsBackward0"), (-x, "NegBackward0"), (v.MatMul(v), "DotBackward0"), (v.MatMul(m), "SqueezeBackward3"),
             (m.T().MatMul(v), "MvBackward0"), (m.T().MatMul(m), "MmBackward0"), (Torch.Ones(2, 2, 3).MatMul(m), "UnsafeViewBackward0"),
             (x.Sigmoid(), "SigmoidBackward0"), (x.Relu(), "ReluBackward0"), (x * x, "MulBackward0"), (x + x, "AddBackward0"),
-            (new Nn.Linear(3, 2).Forward(m.T()), "AddmmBackward0"), (new Nn.Linear(3, 2).Forward(v), "AddBackward0"),
+            (new Bridge.Nn.Linear(3, 2).Forward(m.T()), "AddmmBackward0"), (new Bridge.Nn.Linear(3, 2).Forward(v), "AddBackward0"),
             (Tensor.MseLoss(v, v.Detach()), "MseLossBackward0"), (Tensor.CrossEntropy(m, Torch.Tensor(new long[] { 0, 1, 1 })), "NllLossBackward0"),
         };
         foreach (var (result, name) in cases) Assert.AreEqual(name, result.GradFn?.Name);
