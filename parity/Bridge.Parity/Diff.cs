@@ -141,28 +141,28 @@ public static class Diff
         switch (dtype)
         {
             case "int64":
-            {
-                long a = long.Parse(refText, CultureInfo.InvariantCulture), b = long.Parse(actText, CultureInfo.InvariantCulture);
-                double d = Math.Abs((double)b - a);
-                return (a == b, d, a == 0 ? (d == 0 ? 0 : double.PositiveInfinity) : d / Math.Abs((double)a), d);
-            }
+                {
+                    long a = long.Parse(refText, CultureInfo.InvariantCulture), b = long.Parse(actText, CultureInfo.InvariantCulture);
+                    double d = Math.Abs((double)b - a);
+                    return (a == b, d, a == 0 ? (d == 0 ? 0 : double.PositiveInfinity) : d / Math.Abs((double)a), d);
+                }
             case "bool":
-            {
-                bool eq = refText == actText;
-                return (eq, eq ? 0 : 1, eq ? 0 : double.PositiveInfinity, eq ? 0 : 1);
-            }
+                {
+                    bool eq = refText == actText;
+                    return (eq, eq ? 0 : 1, eq ? 0 : double.PositiveInfinity, eq ? 0 : 1);
+                }
             case "float32":
-            {
-                float a = ParseFloat32(refText), b = ParseFloat32(actText);
-                bool bitwise = BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b) || (float.IsNaN(a) && float.IsNaN(b));
-                return Finish(a, b, bitwise, UlpDistance32(a, b), tol);
-            }
+                {
+                    float a = ParseFloat32(refText), b = ParseFloat32(actText);
+                    bool bitwise = BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b) || (float.IsNaN(a) && float.IsNaN(b));
+                    return Finish(a, b, bitwise, UlpDistance32(a, b), tol);
+                }
             case "float64":
-            {
-                double a = ParseFloat64(refText), b = ParseFloat64(actText);
-                bool bitwise = BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b) || (double.IsNaN(a) && double.IsNaN(b));
-                return Finish(a, b, bitwise, UlpDistance64(a, b), tol);
-            }
+                {
+                    double a = ParseFloat64(refText), b = ParseFloat64(actText);
+                    bool bitwise = BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b) || (double.IsNaN(a) && double.IsNaN(b));
+                    return Finish(a, b, bitwise, UlpDistance64(a, b), tol);
+                }
             default:
                 throw new InvalidDataException($"unknown dtype '{dtype}'");
         }

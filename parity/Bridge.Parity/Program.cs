@@ -23,8 +23,9 @@ public static class Program
                 case "--out": outDir = Next(); break;
                 case "--cases": casesArg = Next(); break;
                 case "--python": python = Next(); break;
+                case "--show": Recorder.Echo = true; break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Bridge.Parity [--out parity/out] [--cases a,b] [--python /usr/bin/python3]");
+                    Console.WriteLine("usage: Bridge.Parity [--out parity/out] [--cases a,b] [--python /usr/bin/python3] [--show]");
                     return 0;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");

@@ -61,9 +61,13 @@ public sealed class Recorder(string caseName)
     public int Count => _rows.Count;
     public IReadOnlyList<ParityRow> Rows => _rows;
 
+    /// <summary>When set (<c>--show</c>), every recorded value is also printed, tensors in torch's format.</summary>
+    public static bool Echo { get; set; }
+
     public void Record(string checkpoint, string name, Tensor value, long step = 0)
     {
         var t = value.Detach();
+        if (Echo) Console.WriteLine($"  {checkpoint}{(step != 0 ? $"[{step}]" : "")} {name} = {t.ToString().Replace("\n", "\n      ")}");
         string[] texts = t.DType switch
         {
             DType.Float32 => t.ToArray<float>().Select(FormatFloat32).ToArray(),
@@ -75,7 +79,8 @@ public sealed class Recorder(string caseName)
         Add(checkpoint, name, step, t.DType.ShortName(), t.Shape.ToArray(), texts);
     }
 
-    public void Record(string checkpoint, string name, double value, long step = 0) => Add(checkpoint, name, step, "float64", [], [FormatFloat64(value)]);
+    public void Record(string checkpoint, string name, double value, long step = 0) => Record(checkpoint, name, Torch.Tensor(value, DType.Float64), step);
+
     public void Record(string checkpoint, string name, long value, long step = 0) => Add(checkpoint, name, step, "int64", [], [value.ToString(CultureInfo.InvariantCulture)]);
     public void Record(string checkpoint, string name, bool value, long step = 0) => Add(checkpoint, name, step, "bool", [], [value ? "1" : "0"]);
 
