@@ -105,8 +105,7 @@ public static partial class Torch
             if (shape[d] == 0) span = 0;
         }
         if (span != 0) for (int d = 0; d < shape.Length; d++) span += (long)(shape[d] - 1) * strides[d];
-        var storage = Storage.Wrap(data, span * dtype.ElementSize(), release);
-        return new Bridge.Tensor(storage, dtype, (int[])shape.Clone(), (int[])strides.Clone(), 0);
+        return Bridge.Tensor.FromStorage(Storage.Wrap(data, span * dtype.ElementSize(), release), dtype, shape, strides);
     }
 
     /// <summary>An n×m matrix with ones on the diagonal.</summary>
