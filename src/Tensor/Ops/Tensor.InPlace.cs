@@ -10,13 +10,13 @@ namespace Bridge;
 // its result written back, and this tensor takes over the new node (torch's history rebase).
 public sealed partial class Tensor
 {
-    public Tensor Add_(Tensor other, double alpha = 1) => InPlace(other, alpha == 1 ? (a, b) => a + b : (a, b) => a + b * alpha);
+    public Tensor Add_(Tensor other, double alpha = 1) => alpha == 1 ? Arithmetic_<AddOperator>(other, (a, b) => a + b) : Add_(other * alpha);
     public Tensor Add_(double other) => Add_(Scalar(other, this));
-    public Tensor Sub_(Tensor other) => InPlace(other, (a, b) => a - b);
+    public Tensor Sub_(Tensor other) => Arithmetic_<SubtractOperator>(other, (a, b) => a - b);
     public Tensor Sub_(double other) => Sub_(Scalar(other, this));
-    public Tensor Mul_(Tensor other) => InPlace(other, (a, b) => a * b);
+    public Tensor Mul_(Tensor other) => Arithmetic_<MultiplyOperator>(other, (a, b) => a * b);
     public Tensor Mul_(double other) => Mul_(Scalar(other, this));
-    public Tensor Div_(Tensor other) => InPlace(other, (a, b) => a / b);
+    public Tensor Div_(Tensor other) => Arithmetic_<DivideOperator>(other, (a, b) => a / b);
     public Tensor Div_(double other) => Div_(Scalar(other, this));
     public Tensor Clamp_(double? min = null, double? max = null) => InPlace(this, (a, _) => a.Clamp(min, max));
     public Tensor Pow_(double exponent) => InPlace(this, (a, _) => a.Pow(exponent));
@@ -52,6 +52,25 @@ public sealed partial class Tensor
     public void operator -=(double other) => Sub_(other);
     public void operator *=(double other) => Mul_(other);
     public void operator /=(double other) => Div_(other);
+
+    /// <summary>
+    /// With no graph to record, a same-dtype floating-point op runs straight into this tensor's memory
+    /// (optimizer updates, <c>w -= lr * g</c>): no temporary result and no second pass to copy it back.
+    /// Anything else (promotion, partial overlap with this tensor, autograd) takes the general path.
+    /// </summary>
+    Tensor Arithmetic_<TOp>(Tensor other, Func<Tensor, Tensor, Tensor> op) where TOp : IBinaryOperator
+    {
+        bool recording = GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad);
+        bool overlaps = ReferenceEquals(other.Storage, Storage) && !(other.StorageOffset == StorageOffset
+            && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && other.StridesArray.AsSpan().SequenceEqual(StridesArray));
+        if (recording || overlaps || other.DType != DType || !DType.IsFloatingPoint() || other.Device != Device
+            || !ShapeMath.Broadcast(ShapeArray, other.ShapeArray).AsSpan().SequenceEqual(ShapeArray))
+            return InPlace(other, op);
+        CheckWritable();
+        ElementwiseKernels.Binary<TOp>(this, other, this);
+        BumpVersion();
+        return this;
+    }
 
     Tensor InPlace(Tensor other, Func<Tensor, Tensor, Tensor> op)
     {
