@@ -1,7 +1,22 @@
-"""Bridge's Python package: a PyTorch-like API over the C# engine's C ABI (libbridge.so, loaded with ctypes).
+"""Bridge: a PyTorch-like API over the C# engine (libbridge.so, a NativeAOT library loaded with ctypes).
 
-The native library and this API arrive with the Python interop work; until then importing the package
-raises ImportError, so the parity suite reports the "bridge" runtime as unavailable rather than passing.
+``import bridge as torch`` runs the scripts of the parity suite unchanged. NumPy arrays cross without a copy
+(``from_numpy``, ``Tensor.numpy()``, ``__array_interface__``) and DLPack peers too (``from_dlpack``).
 """
 
-raise ImportError("bridge: the native library (libbridge.so) and its Python API are not built yet")
+from . import _lib
+from ._core import collect as _collect, flush as _flush
+from ._dtype import Size, bool_ as bool, device, dtype, float32, float64, int64
+from ._tensor import Tensor
+from ._functions import *  # noqa: F401,F403 (torch-level functions)
+from ._methods import *  # noqa: F401,F403 (functional forms of methods)
+from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
+from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ._numpy import from_dlpack, from_numpy
+from . import nn, optim, cuda  # noqa: E402
+
+float = float32
+double = float64
+long = int64
+__version__ = "0.1.0"
+abi_version = _lib.abi_version()

@@ -12,6 +12,7 @@ public sealed unsafe class Storage : IDisposable
     const nuint Alignment = 64;
 
     void* _pointer;
+    int _freed;
     readonly Action? _release;
     readonly bool _owned;
 
@@ -87,8 +88,9 @@ public sealed unsafe class Storage : IDisposable
 
     void Free()
     {
+        // Once only, even for wrapped empty buffers whose pointer may be null: their release must still run.
+        if (Interlocked.Exchange(ref _freed, 1) != 0) return;
         void* p = _pointer;
-        if (p == null) return;
         _pointer = null;
         if (_owned)
         {

@@ -145,7 +145,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>The value of a one-element tensor as <typeparamref name="T"/>.</summary>
-    public T Item<T>() where T : INumberBase<T> => T.CreateChecked(Item());
+    public T Item<T>() where T : INumberBase<T>
+    {
+        double value = Item(); // validates the element count
+        // int64 read directly: above 2^53 the double would round it.
+        return DType == DType.Int64 ? T.CreateChecked(Ref<long>(StorageOffset)) : T.CreateChecked(value);
+    }
 
     internal double ReadAsDouble(int elementOffset) => DType switch
     {

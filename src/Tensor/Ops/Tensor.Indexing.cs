@@ -5,21 +5,29 @@ using static Bridge.Torch;
 
 namespace Bridge;
 
-/// <summary>One position in an indexing expression: an int (negative counts from the end), a C# Index or Range, a new axis or an ellipsis.</summary>
+/// <summary>One position in an indexing expression: an int (negative counts from the end), a C# Index or Range, a stepped slice, a new axis or an ellipsis.</summary>
 public readonly struct TensorIndex
 {
     internal enum Kind { Integer, Slice, NewAxis, Ellipsis }
 
     internal Kind Type { get; }
     internal int Value { get; }
-    internal Range Range { get; }
+    internal int? Start { get; }
+    internal int? End { get; }
+    internal int Step { get; }
 
-    TensorIndex(Kind kind, int value = 0, Range range = default)
+    TensorIndex(Kind kind, int value = 0, int? start = null, int? end = null, int step = 1)
     {
         Type = kind;
         Value = value;
-        Range = range;
+        Start = start;
+        End = end;
+        Step = step;
     }
+
+    /// <summary>Python's <c>start:end:step</c>: null bounds mean the ends, negative ones count from the end, out-of-range ones clamp.</summary>
+    public static TensorIndex Slice(int? start, int? end, int step = 1) =>
+        step > 0 ? new(Kind.Slice, start: start, end: end, step: step) : throw new ArgumentException("step must be greater than zero");
 
     /// <summary><c>None</c> in Python: inserts a dim of size 1.</summary>
     public static readonly TensorIndex NewAxis = new(Kind.NewAxis);
@@ -29,7 +37,9 @@ public readonly struct TensorIndex
 
     public static implicit operator TensorIndex(int index) => new(Kind.Integer, index);
     public static implicit operator TensorIndex(Index index) => new(Kind.Integer, index.IsFromEnd ? -index.Value : index.Value);
-    public static implicit operator TensorIndex(Range range) => new(Kind.Slice, range: range);
+    public static implicit operator TensorIndex(Range range) => new(Kind.Slice, start: Bound(range.Start), end: Bound(range.End));
+
+    static int? Bound(Index i) => i.IsFromEnd ? (i.Value == 0 ? null : -i.Value) : i.Value;
 }
 
 public sealed partial class Tensor
@@ -81,11 +91,7 @@ public sealed partial class Tensor
                     result = result.Select(dim, index.Value);
                     break;
                 case TensorIndex.Kind.Slice:
-                    // Python slices clamp out-of-range bounds where Range.GetOffsetAndLength would throw.
-                    int size = result.ShapeArray[dim];
-                    int start = Math.Clamp(index.Range.Start.GetOffset(size), 0, size);
-                    int end = Math.Clamp(index.Range.End.GetOffset(size), start, size);
-                    result = result.Slice(dim, start, end);
+                    result = result.Slice(dim, index.Start, index.End, index.Step); // clamps as Python does
                     dim++;
                     break;
                 case TensorIndex.Kind.NewAxis:

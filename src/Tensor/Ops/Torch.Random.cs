@@ -56,6 +56,7 @@ public sealed partial class Tensor
     Tensor FillRandom(Generator? generator, Action<Generator, Tensor> fill)
     {
         if (!DType.IsFloatingPoint()) throw new NotSupportedException($"random fill is implemented for floating dtypes, got {DType.TorchName()}");
+        CheckWritable();
         // Draws go in row-major order into a contiguous buffer, then into this tensor's layout.
         var target = IsContiguous() ? this : Torch.Zeros(ShapeArray, DType);
         fill(generator ?? Generator.Default, target);

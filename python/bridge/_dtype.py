@@ -1,0 +1,77 @@
+"""dtype objects (bridge.float32 ...) and torch.Size, named as torch names them so scripts read the same."""
+
+
+class dtype:
+    """An element type; ``id`` is the C ABI's number for it."""
+    __slots__ = ("name", "id", "is_floating_point", "itemsize", "numpy_typestr")
+
+    def __init__(self, name, id_, is_floating_point, itemsize, numpy_typestr):
+        self.name, self.id, self.is_floating_point = name, id_, is_floating_point
+        self.itemsize, self.numpy_typestr = itemsize, numpy_typestr
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+float32 = dtype("float32", 0, True, 4, "<f4")
+float64 = dtype("float64", 1, True, 8, "<f8")
+int64 = dtype("int64", 2, False, 8, "<i8")
+bool_ = dtype("bool", 3, False, 1, "|b1")
+BY_ID = (float32, float64, int64, bool_)
+_NUMPY = {"float32": float32, "float64": float64, "int64": int64, "bool": bool_}
+
+
+def _by_name(name):
+    return _NUMPY[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The bridge dtype for a NumPy dtype, or None when Bridge has no such type."""
+    return _NUMPY.get(np_dtype.name)
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return "torch.Size([" + ", ".join(str(d) for d in self) + "])"
+
+    def numel(self):
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+
+class device:
+    """A device name: ``cpu`` or ``cuda:N``."""
+    __slots__ = ("type", "index")
+
+    def __init__(self, spec, index=None):
+        if isinstance(spec, device):
+            spec, index = spec.type, spec.index
+        text = str(spec)
+        if ":" in text:
+            text, idx = text.split(":", 1)
+            index = int(idx)
+        if text not in ("cpu", "cuda"):
+            raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
+        self.type, self.index = text, index
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index or 0) == (other.type, other.index or 0)
+
+    def __hash__(self):
+        return hash((self.type, self.index or 0))
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + (f", index={self.index})" if self.index is not None else ")")
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"

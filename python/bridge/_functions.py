@@ -1,0 +1,265 @@
+"""torch-level functions: factories, random draws, and the functional forms of tensor methods."""
+
+import numbers
+
+from . import _core
+from ._core import FloatList, call
+from ._dtype import Size, bool_, device as _device, float32, float64, int64
+from ._tensor import Tensor, _shape_args, _tt, _unary
+
+_default_dtype = float32
+
+
+def set_default_dtype(d):
+    global _default_dtype
+    if d not in (float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default_dtype = d
+
+
+def get_default_dtype():
+    return _default_dtype
+
+
+def _check_device(device):
+    if device is not None and _device(device).type != "cpu":
+        raise RuntimeError("bridge: CUDA tensors are not available in this build")
+
+
+def _flatten(data, shape, out, depth=0):
+    if isinstance(data, (list, tuple)):
+        if len(shape) <= depth:
+            shape.append(len(data))
+        elif shape[depth] != len(data):
+            raise ValueError(f"expected sequence of length {shape[depth]} at dim {depth} (got {len(data)})")
+        for x in data:
+            _flatten(x, shape, out, depth + 1)
+    elif isinstance(data, Tensor):
+        if data.dim() != 0:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        out.append(data.item())
+    elif isinstance(data, numbers.Number):
+        if len(shape) > depth:
+            raise ValueError(f"expected a sequence at dim {depth}, got {type(data).__name__}")
+        out.append(data)
+    else:
+        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """torch.tensor: always copies; infers bool, int64 or the default float type from the data."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data.detach().clone().to(dtype or data.dtype).requires_grad_(requires_grad)
+    if type(data).__module__ == "numpy":
+        import numpy as np
+        a = np.array(data)  # a copy, as torch.tensor makes
+        from ._numpy import from_numpy
+        if a.dtype.kind == "f" and a.dtype != np.float32:
+            a = a.astype(np.float64)
+        elif a.dtype.kind in "iu":
+            a = a.astype(np.int64)
+        t = from_numpy(np.ascontiguousarray(a)).clone()
+        return t.to(dtype or t.dtype).requires_grad_(requires_grad)
+    shape, flat = [], []
+    _flatten(data, shape, flat)
+    if dtype is None:
+        if any(isinstance(x, float) or (not isinstance(x, (bool, int)) and isinstance(x, numbers.Real)
+                                         and not float(x).is_integer()) for x in flat):
+            dtype = _default_dtype
+        elif all(isinstance(x, bool) for x in flat) and flat:
+            dtype = bool_
+        elif any(isinstance(x, complex) for x in flat):
+            raise TypeError("bridge has no complex dtype")
+        else:
+            dtype = int64 if flat else _default_dtype
+    if all(isinstance(x, int) for x in flat):
+        values = [int(x) for x in flat]
+    else:
+        values = FloatList([float(x) for x in flat])
+    return call("tensor", values, shape, dtype, bool(requires_grad))
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor) and (dtype is None or dtype is data.dtype):
+        return data
+    return tensor(data, dtype=dtype, device=device)
+
+
+def _size(size):
+    return tuple(int(d) for d in _shape_args(size))
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    return call("zeros", _size(size), dtype or _default_dtype, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    return call("ones", _size(size), dtype or _default_dtype, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    if dtype is None:
+        dtype = bool_ if isinstance(fill_value, bool) else int64 if isinstance(fill_value, int) else _default_dtype
+    return call("full", _size((size,)), float(fill_value), dtype, requires_grad)
+
+
+def zeros_like(t, dtype=None, device=None, requires_grad=False):
+    return call("zeros_like", t, dtype).requires_grad_(requires_grad)
+
+
+def ones_like(t, dtype=None, device=None, requires_grad=False):
+    return call("ones_like", t, dtype).requires_grad_(requires_grad)
+
+
+def empty_like(t, dtype=None, device=None, requires_grad=False):
+    return zeros_like(t, dtype=dtype, requires_grad=requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
+    return call("full_like", t, float(fill_value), dtype).requires_grad_(requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    if end is None:
+        start, end = 0, start
+    if dtype is None and all(isinstance(v, int) for v in (start, end, step)):
+        t = call("arange_int", start, end, step)
+    else:
+        t = call("arange", float(start), float(end), float(step), dtype or _default_dtype)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    t = call("linspace", float(start), float(end), int(steps), dtype or _default_dtype)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    t = call("eye", n, m, dtype or _default_dtype)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+# ---- random ---------------------------------------------------------------------------------------------
+
+class Generator:
+    """What manual_seed returns; Bridge has one default generator per process, as torch's CPU one."""
+
+    def __init__(self, seed):
+        self._seed = seed
+
+    def initial_seed(self):
+        return self._seed
+
+
+def manual_seed(seed):
+    seed = int(seed)
+    call("manual_seed", seed & 0xFFFFFFFFFFFFFFFF)
+    return Generator(seed)
+
+
+def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    _check_generator(generator)
+    t = call("rand", _size(size), dtype or _default_dtype)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def randn(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    _check_generator(generator)
+    t = call("randn", _size(size), dtype or _default_dtype)
+    return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def randint(*args, size=None, dtype=None, device=None, generator=None):
+    """randint(high, size) or randint(low, high, size)."""
+    _check_generator(generator)
+    if size is not None:
+        args = args + (size,)
+    if len(args) == 2:
+        low, (high, shape) = 0, args
+    elif len(args) == 3:
+        low, high, shape = args
+    else:
+        raise TypeError("randint() expects (high, size) or (low, high, size)")
+    t = call("randint", int(low), int(high), _size((shape,)))
+    return t if dtype is None else t.to(dtype)
+
+
+def randperm(n, dtype=None, device=None, generator=None):
+    _check_generator(generator)
+    t = call("randperm", int(n))
+    return t if dtype is None else t.to(dtype)
+
+
+def rand_like(t, dtype=None):
+    return call("rand_like", t if dtype is None else t.to(dtype))
+
+
+def randn_like(t, dtype=None):
+    return call("randn_like", t if dtype is None else t.to(dtype))
+
+
+def get_rng_state():
+    """The generator's state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
+    return tensor(list(call("get_rng_state")), dtype=int64)
+
+
+def set_rng_state(state):
+    data = bytes(state.tolist()) if isinstance(state, Tensor) else bytes(state)
+    call("set_rng_state", data)
+
+
+def _check_generator(generator):
+    if generator is not None:
+        raise NotImplementedError("bridge: explicit generator= arguments are not supported; use manual_seed")
+
+
+# ---- functional forms -----------------------------------------------------------------------------------
+
+def where(condition, input, other):
+    like = input if isinstance(input, Tensor) else other
+    return call("where", condition, _coerce(input, like), _coerce(other, like))
+
+
+def _coerce(v, like):
+    if isinstance(v, Tensor):
+        return v
+    return tensor(v, dtype=like.dtype if isinstance(like, Tensor) and like.dtype.is_floating_point else None)
+
+
+def cat(tensors, dim=0):
+    return call("cat", list(tensors), dim)
+
+
+concat = cat
+
+
+def stack(tensors, dim=0):
+    return call("stack", list(tensors), dim)
+
+
+def addmm(input, mat1, mat2):
+    return call("addmm", input, mat1, mat2)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    return t.numel()
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    import numpy as np
+    return bool(np.allclose(a.detach().numpy(), b.detach().numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan))

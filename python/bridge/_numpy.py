@@ -1,0 +1,135 @@
+"""Zero-copy exchange with NumPy (array interface, from_numpy) and DLPack peers (capsules both ways)."""
+
+import ctypes
+
+import numpy as np
+
+from . import _core, _lib
+from ._dtype import from_numpy_dtype
+from ._tensor import Tensor
+
+_SUPPORTED = "float32, float64, int64 and bool"
+
+
+def array_interface(t, owner):
+    """NumPy's array interface for ``t``'s memory; the array NumPy builds keeps ``owner`` alive."""
+    dtype, shape, strides, device_type, _ = t._info()
+    if device_type != 1:
+        raise TypeError("can't convert a CUDA tensor to numpy: copy it to the host first (.cpu())")
+    meta = t._live_meta()
+    item = dtype.itemsize
+    return {
+        "version": 3,
+        "shape": tuple(shape),
+        "typestr": dtype.numpy_typestr,
+        "strides": tuple(s * item for s in strides),
+        # NumPy refuses a NULL pointer even for empty arrays; any aligned address does for zero bytes.
+        "data": (meta.data or item, not meta.flags & _lib.WRITABLE),
+    }
+
+
+class _Holder:
+    """What an array from .numpy() keeps as its base: the tensor, hence its storage."""
+    __slots__ = ("tensor", "__array_interface__")
+
+    def __init__(self, tensor):
+        self.tensor = tensor
+        self.__array_interface__ = array_interface(tensor, self)
+
+
+def to_numpy(t):
+    if t.requires_grad:
+        raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+    return np.asarray(_Holder(t))
+
+
+def from_numpy(a):
+    """A tensor over ``a``'s memory (no copy); ``a`` stays alive while any tensor uses it."""
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(a).__name__})")
+    dtype = from_numpy_dtype(a.dtype)
+    if dtype is None:
+        if a.dtype.byteorder == ">" and from_numpy_dtype(a.dtype.newbyteorder("=")) is not None:
+            raise ValueError(f"array is byte-swapped ({a.dtype.str}): convert it with "
+                             f"a.astype(a.dtype.newbyteorder('=')) first")
+        raise TypeError(f"can't convert np.ndarray of type {a.dtype}. The only supported types are: {_SUPPORTED}; "
+                        f"convert with a.astype(np.float32) (or another of those) first")
+    if not a.flags.aligned:
+        raise ValueError("array is not aligned to its element size: copy it with np.ascontiguousarray(a) first")
+    item = a.itemsize
+    if any(s < 0 for s in a.strides):
+        raise ValueError(f"At least one stride in the given numpy array is negative (strides {a.strides}): "
+                         f"copy it with np.ascontiguousarray(a) first")
+    if any(s % item for s in a.strides):
+        raise ValueError(f"array strides {a.strides} are not multiples of the element size {item}: "
+                         f"copy it with np.ascontiguousarray(a) first")
+    n = a.ndim
+    shape = (ctypes.c_int64 * max(n, 1))(*a.shape)
+    strides = (ctypes.c_int64 * max(n, 1))(*(s // item for s in a.strides))
+    token = _core.keep_alive(a)
+    out = ctypes.c_int64()
+    status = _lib.tensor_from_buffer(a.ctypes.data, dtype.id, n, shape, strides, int(a.flags.writeable),
+                                     None, token, ctypes.byref(out))
+    if status:
+        _core._keep.pop(token, None)
+        raise _lib.error(status)
+    return Tensor._wrap(out.value)
+
+
+# ---- DLPack ---------------------------------------------------------------------------------------------
+
+_api = ctypes.pythonapi
+_api.PyCapsule_New.restype = ctypes.py_object
+_api.PyCapsule_New.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+_api.PyCapsule_GetPointer.restype = ctypes.c_void_p
+_api.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+_api.PyCapsule_IsValid.restype = ctypes.c_int
+_api.PyCapsule_IsValid.argtypes = [ctypes.py_object, ctypes.c_char_p]
+_api.PyCapsule_SetName.restype = ctypes.c_int
+_api.PyCapsule_SetName.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+# The capsule keeps a pointer to its name, so the names must live as long as the module.
+_DLTENSOR = ctypes.create_string_buffer(b"dltensor")
+_USED = ctypes.create_string_buffer(b"used_dltensor")
+_DELETER = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_DELETER_OFFSET = 56  # offsetof(DLManagedTensor, deleter): 48-byte DLTensor, then manager_ctx
+
+
+def _run_deleter(managed):
+    fn = ctypes.c_void_p.from_address(managed + _DELETER_OFFSET).value
+    if fn:
+        _DELETER(fn)(managed)
+
+
+@ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+def _capsule_destructor(capsule_ptr):
+    # Runs when our capsule dies; if no consumer renamed it to "used_dltensor", nobody took ownership.
+    capsule = ctypes.cast(capsule_ptr, ctypes.py_object)
+    if _api.PyCapsule_IsValid(capsule, _DLTENSOR):
+        _run_deleter(_api.PyCapsule_GetPointer(capsule, _DLTENSOR))
+
+
+def to_dlpack(t):
+    managed = ctypes.c_void_p()
+    _lib.check(_lib.tensor_to_dlpack(t._h, ctypes.byref(managed)))
+    return _api.PyCapsule_New(managed, ctypes.cast(_DLTENSOR, ctypes.c_char_p),
+                              ctypes.cast(_capsule_destructor, ctypes.c_void_p))
+
+
+def from_dlpack(obj):
+    """Takes a DLPack producer (an object with __dlpack__, or a "dltensor" capsule) without copying."""
+    if isinstance(obj, Tensor):
+        return obj
+    capsule = obj.__dlpack__() if hasattr(obj, "__dlpack__") else obj
+    if type(capsule).__name__ != "PyCapsule" or not _api.PyCapsule_IsValid(capsule, _DLTENSOR):
+        raise TypeError(f"from_dlpack: expected an object with __dlpack__ or a 'dltensor' capsule, "
+                        f"got {type(obj).__name__}")
+    managed = _api.PyCapsule_GetPointer(capsule, _DLTENSOR)
+    token = _core.keep_alive(lambda: _run_deleter(managed))
+    out = ctypes.c_int64()
+    status = _lib.tensor_from_dlpack(managed, token, ctypes.byref(out))
+    if status:
+        _core._keep.pop(token, None)
+        raise _lib.error(status)  # the capsule still owns the memory and frees it when it dies
+    _api.PyCapsule_SetName(capsule, ctypes.cast(_USED, ctypes.c_char_p))
+    return Tensor._wrap(out.value)

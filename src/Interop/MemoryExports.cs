@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace Bridge.Interop;
+
+/// <summary>What <c>bridge_tensor_meta</c> reports about a tensor (layout as in bridge.h).</summary>
+[StructLayout(LayoutKind.Sequential)]
+struct TensorMeta
+{
+    public int DType;
+    public int NDim;
+    public int DeviceType;
+    public int DeviceIndex;
+    public int Flags;
+    public int Version;
+    public long Numel;
+    public nint Data;
+    public nint Storage;
+    public long StorageBytes;
+}
+
+[Flags]
+enum TensorFlags
+{
+    RequiresGrad = 1,
+    IsLeaf = 2,
+    Writable = 4,
+    IsParameter = 8,
+    Contiguous = 16,
+    HasGradFn = 32,
+}
+
+/// <summary>Zero-copy exchange of memory with the caller: describing a tensor's memory, wrapping the caller's.</summary>
+static unsafe class MemoryExports
+{
+    /// <summary>Tokens of foreign buffers whose last Bridge user died, for callers that release on their own thread.</summary>
+    static readonly ConcurrentQueue<long> Released = new();
+
+    [UnmanagedCallersOnly(EntryPoint = "bridge_tensor_meta")]
+    static int Meta(long handle, TensorMeta* meta, long* shape, long* strides, int capacity)
+    {
+        try
+        {
+            var t = HandleTable.Get<Tensor>(handle);
+            int n = t.Dim();
+            var flags = (t.RequiresGrad ? TensorFlags.RequiresGrad : 0) | (t.IsLeaf ? TensorFlags.IsLeaf : 0)
+                | (t.Storage.Writable ? TensorFlags.Writable : 0) | (t.IsParameter ? TensorFlags.IsParameter : 0)
+                | (t.IsContiguous() ? TensorFlags.Contiguous : 0) | (t.GradFn is null ? 0 : TensorFlags.HasGradFn);
+            long storageBytes = t.Storage.ByteLength;
+            nint start = storageBytes > 0 ? t.Storage.Pointer : 0;
+            *meta = new TensorMeta
+            {
+                DType = (int)t.DType,
+                NDim = n,
+                DeviceType = (int)t.Device.Type,
+                DeviceIndex = t.Device.Index,
+                Flags = (int)flags,
+                Version = t.Version,
+                Numel = t.Numel(),
+                Data = start + (nint)((long)t.StorageOffset * t.DType.ElementSize()),
+                Storage = start,
+                StorageBytes = storageBytes,
+            };
+            for (int d = 0; d < Math.Min(n, capacity); d++)
+            {
+                shape[d] = t.Size(d);
+                strides[d] = t.Stride(d);
+            }
+            return Exports.Ok();
+        }
+        catch (Exception e) { return Exports.Fail(e); }
+    }
+
+    /// <summary>
+    /// Wraps caller memory as a tensor without copying. Strides are in elements (NULL: row-major). When the
+    /// tensor's storage dies, <paramref name="release"/>(<paramref name="context"/>) runs on whatever thread
+    /// the .NET finalizer uses; with <paramref name="release"/> NULL the context is queued instead, for
+    /// <c>bridge_released_take</c> (Python, which must release on a thread holding its GIL).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "bridge_tensor_from_buffer")]
+    static int FromBuffer(nint data, int dtype, int ndim, long* shape, long* strides, int writable,
+                          delegate* unmanaged<nint, void> release, nint context, long* result)
+    {
+        try
+        {
+            if ((uint)dtype > (uint)DType.Bool) throw new ArgumentException($"unknown dtype id {dtype}");
+            if (ndim < 0 || ndim > 64) throw new ArgumentException($"ndim {ndim} is out of range 0..64");
+            var sizes = ToInts(shape, ndim, "size");
+            var steps = strides is null ? null : ToInts(strides, ndim, "stride");
+            Action onRelease = release is null ? () => Released.Enqueue(context) : () => release(context);
+            var tensor = Wrap(data, (DType)dtype, sizes, steps, writable != 0, onRelease);
+            *result = HandleTable.Add(tensor);
+            return Exports.Ok();
+        }
+        catch (Exception e) { return Exports.Fail(e); }
+    }
+
+    /// <summary>Takes up to <paramref name="capacity"/> queued release tokens.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "bridge_released_take")]
+    static int ReleasedTake(long* tokens, int capacity, int* count)
+    {
+        int n = 0;
+        while (n < capacity && Released.TryDequeue(out long token)) tokens[n++] = token;
+        *count = n;
+        return Exports.Ok();
+    }
+
+    internal static void QueueRelease(long token) => Released.Enqueue(token);
+
+    internal static Tensor Wrap(nint data, DType dtype, int[] shape, int[]? strides, bool writable, Action release, Device? device = null)
+    {
+        strides ??= ShapeMath.ContiguousStrides(shape);
+        long span = 1;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] < 0) throw new ArgumentException($"negative size {shape[d]} in shape {ShapeMath.FormatList(shape)}");
+            if (strides[d] < 0)
+                throw new ArgumentException($"negative stride {strides[d]} in strides {ShapeMath.FormatList(strides)} is not supported: copy first (numpy: np.ascontiguousarray(a))");
+            if (shape[d] == 0) span = 0;
+        }
+        if (span != 0) for (int d = 0; d < shape.Length; d++) span += (long)(shape[d] - 1) * strides[d];
+        if (data == 0 && span > 0) throw new ArgumentException("null data pointer for a non-empty tensor");
+        if (data % dtype.ElementSize() != 0)
+            throw new ArgumentException($"data address 0x{data:x} is not aligned to the {dtype.ElementSize()}-byte {dtype.TorchName()} elements: copy first (numpy: np.ascontiguousarray(a) or a.copy())");
+        var storage = Storage.Wrap(data, span * dtype.ElementSize(), release, writable, device);
+        return Tensor.FromStorage(storage, dtype, shape, strides);
+    }
+
+    static int[] ToInts(long* values, int n, string what)
+    {
+        var result = new int[n];
+        for (int i = 0; i < n; i++)
+            result[i] = values[i] is >= int.MinValue and <= int.MaxValue ? (int)values[i]
+                : throw new ArgumentException($"{what} {values[i]} at dim {i} exceeds Bridge's 32-bit dimension limit");
+        return result;
+    }
+}

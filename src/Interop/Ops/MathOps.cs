@@ -1,0 +1,120 @@
+namespace Bridge.Interop;
+
+// Elementwise, reductions, linear algebra and their in-place forms. In-place ops return None: the caller
+// already holds the tensor.
+static partial class OpTable
+{
+    static void RegisterMath()
+    {
+        Unary("neg", t => -t);
+        Unary("exp", t => t.Exp());
+        Unary("log", t => t.Log());
+        Unary("sqrt", t => t.Sqrt());
+        Unary("tanh", t => t.Tanh());
+        Unary("sigmoid", t => t.Sigmoid());
+        Unary("relu", t => t.Relu());
+        Unary("abs", t => t.Abs());
+        Unary("sign", t => t.Sign());
+        Unary("reciprocal", t => t.Reciprocal());
+        Unary("logical_not", t => ~t);
+        Unary("sum", t => t.Sum());
+        Unary("mean", t => t.Mean());
+        Unary("max", t => t.Max());
+        Unary("min", t => t.Min());
+        Unary("argmax", t => t.Argmax());
+
+        Binary("add", (a, b) => a + b);
+        Binary("sub", (a, b) => a - b);
+        Binary("mul", (a, b) => a * b);
+        Binary("div", (a, b) => a / b);
+        Binary("pow", (a, b) => a.Pow(b));
+        Binary("maximum", Tensor.Maximum);
+        Binary("minimum", Tensor.Minimum);
+        Binary("eq", (a, b) => a == b);
+        Binary("ne", (a, b) => a != b);
+        Binary("lt", (a, b) => a < b);
+        Binary("le", (a, b) => a <= b);
+        Binary("gt", (a, b) => a > b);
+        Binary("ge", (a, b) => a >= b);
+        Binary("logical_and", (a, b) => a & b);
+        Binary("logical_or", (a, b) => a | b);
+        Binary("mm", (a, b) => a.Mm(b));
+        Binary("matmul", (a, b) => a.MatMul(b));
+        Binary("bmm", (a, b) => a.Bmm(b));
+        Binary("dot", (a, b) => a.Dot(b));
+        Binary("mv", (a, b) => a.Mv(b));
+
+        WithScalar("add_scalar", (t, s) => t + s);
+        WithScalar("sub_scalar", (t, s) => t - s);
+        WithScalar("rsub_scalar", (t, s) => s - t);
+        WithScalar("mul_scalar", (t, s) => t * s);
+        WithScalar("div_scalar", (t, s) => t / s);
+        WithScalar("rdiv_scalar", (t, s) => s / t);
+        WithScalar("pow_scalar", (t, s) => t.Pow(s));
+        WithScalar("rpow_scalar", (t, s) => Torch.FullLike(t, s).Pow(t));
+        WithScalar("eq_scalar", (t, s) => t == s);
+        WithScalar("ne_scalar", (t, s) => t != s);
+        WithScalar("lt_scalar", (t, s) => t < s);
+        WithScalar("le_scalar", (t, s) => t <= s);
+        WithScalar("gt_scalar", (t, s) => t > s);
+        WithScalar("ge_scalar", (t, s) => t >= s);
+
+        Add("add_alpha", a => T(a.Tensor(0).Add(a.Tensor(1), a.Double(2))));
+        Add("where", a => T(Tensor.Where(a.Tensor(0), a.Tensor(1), a.Tensor(2))));
+        Add("clamp", a => T(a.Tensor(0).Clamp(a.OptionalDouble(1), a.OptionalDouble(2))));
+        Add("sum_dim", a => T(a.Tensor(0).Sum(a.Ints(1), a.Bool(2))));
+        Add("mean_dim", a => T(a.Tensor(0).Mean(a.Ints(1), a.Bool(2))));
+        Add("max_dim", a => { var (v, i) = a.Tensor(0).Max(a.Int(1), a.Bool(2)); return Results.Tensors(v, i); });
+        Add("min_dim", a => { var (v, i) = a.Tensor(0).Min(a.Int(1), a.Bool(2)); return Results.Tensors(v, i); });
+        Add("argmax_dim", a => T(a.Tensor(0).Argmax(a.Int(1), a.Bool(2))));
+        Add("argmin_dim", a => T(a.Tensor(0).Argmin(a.Int(1), a.Bool(2))));
+        Add("softmax", a => T(a.Tensor(0).Softmax(a.Int(1))));
+        Add("log_softmax", a => T(a.Tensor(0).LogSoftmax(a.Int(1))));
+        Add("addmm", a => T(Tensor.Addmm(a.Tensor(0), a.Tensor(1), a.Tensor(2))));
+        Add("all", a => Value.Bool(a.Tensor(0).All()));
+        Add("any", a => Value.Bool(a.Tensor(0).Any()));
+        Add("item", a => Item(a.Tensor(0)));
+
+        InPlace("add_", a => a.Tensor(0).Add_(a.Tensor(1), a.IsNone(2) ? 1 : a.Double(2)));
+        InPlace("sub_", a => a.Tensor(0).Sub_(a.Tensor(1)));
+        InPlace("mul_", a => a.Tensor(0).Mul_(a.Tensor(1)));
+        InPlace("div_", a => a.Tensor(0).Div_(a.Tensor(1)));
+        InPlace("add_scalar_", a => a.Tensor(0).Add_(a.Double(1)));
+        InPlace("sub_scalar_", a => a.Tensor(0).Sub_(a.Double(1)));
+        InPlace("mul_scalar_", a => a.Tensor(0).Mul_(a.Double(1)));
+        InPlace("div_scalar_", a => a.Tensor(0).Div_(a.Double(1)));
+        InPlace("pow_scalar_", a => a.Tensor(0).Pow_(a.Double(1)));
+        InPlace("clamp_", a => a.Tensor(0).Clamp_(a.OptionalDouble(1), a.OptionalDouble(2)));
+        InPlace("zero_", a => a.Tensor(0).Zero_());
+        InPlace("fill_", a => a.Tensor(0).Fill_(a.Double(1)));
+        InPlace("copy_", a => a.Tensor(0).Copy_(a.Tensor(1)));
+    }
+
+    static void Unary(string name, Func<Tensor, Tensor> f) => Add(name, a => T(f(a.Tensor(0))));
+
+    static void Binary(string name, Func<Tensor, Tensor, Tensor> f) => Add(name, a => T(f(a.Tensor(0), a.Tensor(1))));
+
+    /// <summary>
+    /// Registers <paramref name="name"/> for an integral scalar and <c>name_f</c> for a Python float, which
+    /// turns an integer tensor into a float one first, as torch's type promotion does (int64 tensor * 2.0 is float32).
+    /// </summary>
+    static void WithScalar(string name, Func<Tensor, double, Tensor> f)
+    {
+        Add(name, a => T(f(a.Tensor(0), a.Double(1))));
+        Add(name + "_f", a =>
+        {
+            var t = a.Tensor(0);
+            return T(f(t.DType.IsFloatingPoint() ? t : t.To(Torch.DefaultDType), a.Double(1)));
+        });
+    }
+
+    static void InPlace(string name, Func<Args, Tensor> f) => Add(name, a => { f(a); return Value.None; });
+
+    /// <summary>tensor.item(): a float, int or bool as the dtype says.</summary>
+    static Value Item(Tensor t) => t.DType switch
+    {
+        DType.Int64 => Value.Int(t.Item<long>()),
+        DType.Bool => Value.Bool(t.Item() != 0),
+        _ => Value.Float(t.Item()),
+    };
+}
