@@ -1,9 +1,10 @@
 # The two entry points (see README.md). Both install what is missing first.
-.PHONY: parity test build clean
+.PHONY: parity test build native python clean
 
 parity:
 	bash scripts/setup.sh
 	dotnet build parity/Bridge.Parity -c Release --no-restore --verbosity quiet -nologo
+	bash scripts/python-package.sh >/dev/null
 	bash scripts/parity.sh
 
 test:
@@ -13,6 +14,15 @@ build:
 	bash scripts/setup.sh
 	dotnet build Bridge.sln -c Release --no-restore
 
+# libbridge.so for a source checkout (python/bridge finds it in build/native without installing).
+native:
+	dotnet publish src/Interop -c Release -o build/native --nologo --verbosity quiet
+
+# The Python package, installed into .venv (over Debian's python3, which supplies numpy and torch).
+python:
+	bash scripts/setup.sh
+	bash scripts/python-package.sh
+
 clean:
 	dotnet clean Bridge.sln --verbosity quiet
-	rm -rf parity/out
+	rm -rf parity/out build .venv

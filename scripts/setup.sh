@@ -9,6 +9,12 @@ missing=()
 "$PY" -c "import numpy" 2>/dev/null || missing+=(python3-numpy)
 "$PY" -c "import torch" 2>/dev/null || missing+=(python3-torch)
 "$PY" -c "import pytest" 2>/dev/null || missing+=(python3-pytest)
+# The Python package installs into a venv over this interpreter (pip refuses the system one, PEP 668).
+"$PY" -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
+"$PY" -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+"$PY" -c "import setuptools, wheel" 2>/dev/null || missing+=(python3-setuptools python3-wheel)
+# NativeAOT links libbridge.so through clang.
+command -v clang-14 >/dev/null || missing+=(clang-14)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"

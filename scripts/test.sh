@@ -9,6 +9,11 @@ dotnet build Bridge.sln -c Release --no-restore --verbosity quiet -nologo || { e
 passed=0 failed=0 broken=0
 log=$(mktemp -d)
 
+echo "== Python package (libbridge.so via NativeAOT, into .venv)"
+if bash scripts/python-package.sh >/dev/null; then PY=$PWD/.venv/bin/python; else
+  echo "python package: build or install FAILED; Python suites run without bridge"; failed=$((failed + 1)); broken=1
+fi
+
 echo "== MSTest"
 dotnet test tests/Bridge.Tensor.Tests -c Release --no-build --verbosity quiet -nologo 2>&1 | tee "$log/mstest.txt"
 line=$(grep -E "(Passed|Failed)!.*Total" "$log/mstest.txt" | tail -1)

@@ -53,13 +53,13 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         return data.detach().clone().to(dtype or data.dtype).requires_grad_(requires_grad)
     if type(data).__module__ == "numpy":
         import numpy as np
-        a = np.array(data)  # a copy, as torch.tensor makes
+        a = np.array(data, order="C")  # a copy, as torch.tensor makes (ascontiguousarray would turn 0-d into 1-d)
         from ._numpy import from_numpy
         if a.dtype.kind == "f" and a.dtype != np.float32:
             a = a.astype(np.float64)
         elif a.dtype.kind in "iu":
             a = a.astype(np.int64)
-        t = from_numpy(np.ascontiguousarray(a)).clone()
+        t = from_numpy(a).clone()
         return t.to(dtype or t.dtype).requires_grad_(requires_grad)
     shape, flat = [], []
     _flatten(data, shape, flat)

@@ -2,18 +2,18 @@
 
 import functools
 
-from ._core import call
+from ._lib import grad_mode_set
 
 
 class _Mode:
     enabled = None
 
     def __enter__(self):
-        self._prev = call("set_grad_enabled", self.enabled)
+        self._prev = grad_mode_set(self.enabled)
         return self
 
     def __exit__(self, *exc):
-        call("set_grad_enabled", self._prev)
+        grad_mode_set(self._prev)
         return False
 
     def __call__(self, fn):
@@ -37,13 +37,13 @@ class set_grad_enabled(_Mode):
 
     def __init__(self, mode):
         self.enabled = bool(mode)
-        self._prev = call("set_grad_enabled", self.enabled)
+        self._prev = grad_mode_set(self.enabled)
 
     def __enter__(self):
         return self
 
 
 def is_grad_enabled():
-    prev = call("set_grad_enabled", True)
-    call("set_grad_enabled", prev)
-    return prev
+    prev = grad_mode_set(True)
+    grad_mode_set(prev)
+    return bool(prev)

@@ -67,6 +67,8 @@ call = _declare("bridge_call", c_int32, c_int32, ctypes.POINTER(Value), c_int32,
 call_t = _declare("bridge_call_t", c_int64, c_int32, c_int64)
 call_tt = _declare("bridge_call_tt", c_int64, c_int32, c_int64, c_int64)
 call_ts = _declare("bridge_call_ts", c_int64, c_int32, c_int64, c_double)
+call_ti = _declare("bridge_call_ti", c_int64, c_int32, c_int64, c_int64)
+grad_mode_set = _declare("bridge_grad_mode_set", c_int32, c_int32)
 handle_free = _declare("bridge_handle_free", c_int32, c_int64)
 handles_free = _declare("bridge_handles_free", c_int32, P_int64, c_int32)
 handles_live = _declare("bridge_handles_live", c_int64)
@@ -107,3 +109,5 @@ def op(name):
         check(op_id(name.encode(), ctypes.byref(out)))
         i = _ids[name] = out.value
     return i
+
+dlpack_exported_live = _declare("bridge_dlpack_exported_live", c_int64)

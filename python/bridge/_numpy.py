@@ -5,6 +5,7 @@ import ctypes
 import numpy as np
 
 from . import _core, _lib
+from ._lib import lib
 from ._dtype import from_numpy_dtype
 from ._tensor import Tensor
 
@@ -47,11 +48,11 @@ def from_numpy(a):
     """A tensor over ``a``'s memory (no copy); ``a`` stays alive while any tensor uses it."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(a).__name__})")
+    if not a.dtype.isnative:
+        raise ValueError(f"array is byte-swapped ({a.dtype.str}): convert it with "
+                         f"a.astype(a.dtype.newbyteorder('=')) first")
     dtype = from_numpy_dtype(a.dtype)
     if dtype is None:
-        if a.dtype.byteorder == ">" and from_numpy_dtype(a.dtype.newbyteorder("=")) is not None:
-            raise ValueError(f"array is byte-swapped ({a.dtype.str}): convert it with "
-                             f"a.astype(a.dtype.newbyteorder('=')) first")
         raise TypeError(f"can't convert np.ndarray of type {a.dtype}. The only supported types are: {_SUPPORTED}; "
                         f"convert with a.astype(np.float32) (or another of those) first")
     if not a.flags.aligned:
@@ -101,19 +102,16 @@ def _run_deleter(managed):
         _DELETER(fn)(managed)
 
 
-@ctypes.CFUNCTYPE(None, ctypes.c_void_p)
-def _capsule_destructor(capsule_ptr):
-    # Runs when our capsule dies; if no consumer renamed it to "used_dltensor", nobody took ownership.
-    capsule = ctypes.cast(capsule_ptr, ctypes.py_object)
-    if _api.PyCapsule_IsValid(capsule, _DLTENSOR):
-        _run_deleter(_api.PyCapsule_GetPointer(capsule, _DLTENSOR))
+# Capsules are destroyed by the library's own destructor (bridge.h explains why not a Python one).
+lib.bridge_dlpack_set_capsule_api(ctypes.cast(_api.PyCapsule_IsValid, ctypes.c_void_p),
+                                  ctypes.cast(_api.PyCapsule_GetPointer, ctypes.c_void_p))
+_capsule_destructor = ctypes.cast(lib.bridge_dlpack_capsule_destructor, ctypes.c_void_p)
 
 
 def to_dlpack(t):
     managed = ctypes.c_void_p()
     _lib.check(_lib.tensor_to_dlpack(t._h, ctypes.byref(managed)))
-    return _api.PyCapsule_New(managed, ctypes.cast(_DLTENSOR, ctypes.c_char_p),
-                              ctypes.cast(_capsule_destructor, ctypes.c_void_p))
+    return _api.PyCapsule_New(managed, ctypes.cast(_DLTENSOR, ctypes.c_char_p), _capsule_destructor)
 
 
 def from_dlpack(obj):

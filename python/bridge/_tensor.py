@@ -7,9 +7,9 @@ import operator
 from . import _core, _lib
 from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
 
-_call_t, _call_tt, _call_ts = _lib.call_t, _lib.call_tt, _lib.call_ts
+_call_t, _call_tt, _call_ts, _call_ti = _lib.call_t, _lib.call_tt, _lib.call_ts, _lib.call_ti
 _op = _lib.op
-_release_later = _core.release_later
+_dead = _core._dead
 _NO_BOUND = -(2 ** 63)  # absent slice bound in an encoded index (bridge.h)
 
 max_result = collections.namedtuple("max", ["values", "indices"])
@@ -53,11 +53,15 @@ class Tensor:
         return t
 
     def __del__(self):
-        try:
-            if self._h:
-                _release_later(self._h)
-        except Exception:  # interpreter shutdown: the engine goes with the process
-            pass
+        # Inlined batch release (this runs once per tensor, so it is on every op's path).
+        h = self._h
+        if h:
+            try:
+                _dead.append(h)
+                if len(_dead) >= 256:
+                    _core.flush()
+            except Exception:  # interpreter shutdown: the engine goes with the process
+                pass
 
     # ---- what the tensor is -------------------------------------------------------------------------
 
@@ -201,7 +205,12 @@ class Tensor:
 
     @property
     def grad(self):
-        return _core.call("grad", self)
+        h = _call_t(_GRAD, self._h)
+        if h > 0:
+            return _wrap(h)
+        if h == 0:
+            _fail()
+        return None
 
     @grad.setter
     def grad(self, value):
@@ -414,7 +423,8 @@ class Tensor:
         return self
 
     def zero_(self):
-        _core.call("zero_", self)
+        if _call_t(_ZERO_, self._h) == 0:
+            _fail()
         return self
 
     def fill_(self, value):
@@ -604,10 +614,10 @@ class Tensor:
     def squeeze(self, dim=None):
         if dim is None:
             return _unary("squeeze", self)
-        return _core.call("squeeze_dim", self, dim)
+        return _ti(_SQUEEZE_DIM, self, dim)
 
     def unsqueeze(self, dim):
-        return _core.call("unsqueeze", self, dim)
+        return _ti(_UNSQUEEZE, self, dim)
 
     def expand(self, *sizes):
         return _core.call("expand", self, _shape_args(sizes))
@@ -633,6 +643,8 @@ class Tensor:
         return self
 
     def __getitem__(self, key):
+        if type(key) is int:  # the common x[i]
+            return _ti(_SELECT0, self, key)
         return _core.call("index", self, _encode_index(key))
 
     def __setitem__(self, key, value):
@@ -674,8 +686,17 @@ _LT = _triple("lt", "lt_scalar")
 _LE = _triple("le", "le_scalar")
 _GT = _triple("gt", "gt_scalar")
 _GE = _triple("ge", "ge_scalar")
+_GRAD, _ZERO_, _UNSQUEEZE, _SQUEEZE_DIM, _SELECT0 = (_op(n) for n in ("grad", "zero_", "unsqueeze", "squeeze_dim",
+                                                                      "select0"))
 _UNARY_IDS = {}
 _wrap = Tensor._wrap
+
+
+def _ti(op_id, a, i):
+    h = _call_ti(op_id, a._h, i)
+    if h > 0:
+        return _wrap(h)
+    _fail()
 
 
 def _arith(a, b, ops):

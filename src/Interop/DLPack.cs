@@ -41,6 +41,12 @@ unsafe struct DLManagedTensor
 /// <summary>Hands tensors to DLPack consumers and takes theirs, without copying.</summary>
 static unsafe class DLPackExports
 {
+    static long _exportedLive;
+
+    /// <summary>DLManagedTensors handed out whose deleter has not run yet (tests check that each runs once).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "bridge_dlpack_exported_live")]
+    static long ExportedLive() => Interlocked.Read(ref _exportedLive);
+
     /// <summary>
     /// A DLManagedTensor viewing <paramref name="handle"/>'s memory; it keeps the tensor alive until the
     /// consumer calls its deleter. Read-only tensors are refused: DLPack 0.x cannot say "read-only".
@@ -75,10 +81,39 @@ static unsafe class DLPackExports
             };
             m->ManagerContext = GCHandle.ToIntPtr(GCHandle.Alloc(t));
             m->Deleter = &Delete;
+            Interlocked.Increment(ref _exportedLive);
             *result = m;
             return Exports.Ok();
         }
         catch (Exception e) { return Exports.Fail(e); }
+    }
+
+    static delegate* unmanaged<nint, byte*, int> _capsuleIsValid;
+    static delegate* unmanaged<nint, byte*, nint> _capsuleGetPointer;
+
+    /// <summary>
+    /// Gives the library Python's PyCapsule_IsValid and PyCapsule_GetPointer, for
+    /// <c>bridge_dlpack_capsule_destructor</c>: a capsule destructor written in Python would run with a
+    /// failed consumer's exception still set, where every ctypes argument conversion fails.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "bridge_dlpack_set_capsule_api")]
+    static void SetCapsuleApi(delegate* unmanaged<nint, byte*, int> isValid, delegate* unmanaged<nint, byte*, nint> getPointer)
+    {
+        _capsuleIsValid = isValid;
+        _capsuleGetPointer = getPointer;
+    }
+
+    /// <summary>Destructor of a "dltensor" capsule: if no consumer took the tensor (renaming it), delete it.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "bridge_dlpack_capsule_destructor")]
+    static void CapsuleDestructor(nint capsule)
+    {
+        if (_capsuleIsValid is null) return;
+        fixed (byte* name = "dltensor"u8)
+        {
+            if (_capsuleIsValid(capsule, name) == 0) return;
+            var m = (DLManagedTensor*)_capsuleGetPointer(capsule, name);
+            if (m is not null && m->Deleter is not null) m->Deleter(m);
+        }
     }
 
     [UnmanagedCallersOnly]
@@ -88,6 +123,7 @@ static unsafe class DLPackExports
         {
             GCHandle.FromIntPtr(m->ManagerContext).Free();
             NativeMemory.Free(m);
+            Interlocked.Decrement(ref _exportedLive);
         }
         catch { } // a deleter has no way to report; never let it kill the caller
     }

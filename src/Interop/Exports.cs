@@ -46,7 +46,7 @@ static unsafe class Exports
         catch (Exception e) { return Fail(e); }
     }
 
-    // The three fast calls cover the hot ops from Python (arithmetic, activations, in-place updates) with
+    // The four fast calls cover the hot ops from Python (arithmetic, activations, in-place updates) with
     // plain integer arguments. They return the result's new handle, -1 when the op returned None (in-place
     // ops), or 0 on failure (bridge_last_status() says which error).
 
@@ -81,6 +81,26 @@ static unsafe class Exports
             return Handle(OpTable.Call(op, args));
         }
         catch (Exception e) { Fail(e); return 0; }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "bridge_call_ti")]
+    static long CallTI(int op, long a, long i)
+    {
+        try
+        {
+            Span<Value> args = [new Value { Kind = ValueKind.Tensor, I = a }, Value.Int(i)];
+            return Handle(OpTable.Call(op, args));
+        }
+        catch (Exception e) { Fail(e); return 0; }
+    }
+
+    /// <summary>Sets the calling thread's grad mode (torch.no_grad and friends); returns the previous one.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "bridge_grad_mode_set")]
+    static int GradModeSet(int enabled)
+    {
+        bool previous = Autograd.GradMode.IsEnabled;
+        Autograd.GradMode.Set(enabled != 0); // the scope is deliberately not kept: the caller restores the mode
+        return previous ? 1 : 0;
     }
 
     static long Handle(Value v) => v.Kind switch

@@ -153,7 +153,7 @@ class Module:
             if not isinstance(value, Tensor):
                 from .._numpy import from_numpy
                 import numpy as np
-                value = from_numpy(np.ascontiguousarray(value)) if isinstance(value, np.ndarray) else as_tensor(value)
+                value = from_numpy(np.array(value, order="C")) if isinstance(value, np.ndarray) else as_tensor(value)
             if tuple(value.shape) != tuple(target.shape):
                 errors.append(f"size mismatch for {k}: copying a param with shape {value.shape} from checkpoint, "
                               f"the shape in current model is {target.shape}.")

@@ -12,12 +12,6 @@ static partial class OpTable
         Add("set_grad", a => { a.Tensor(0).Grad = a.OptionalTensor(1); return Value.None; });
         InPlace("requires_grad_", a => a.Tensor(0).RequiresGrad_(a.Bool(1, true)));
         Add("grad_fn", a => a.Tensor(0).GradFn is Node n ? Results.String(n.Name) : Value.None);
-        Add("set_grad_enabled", a =>
-        {
-            bool previous = GradMode.IsEnabled;
-            GradMode.Set(a.Bool(0)); // the scope is deliberately not disposed: Python's context manager restores it
-            return Value.Bool(previous);
-        });
         Add("format", a => Results.String(a.Tensor(0).ToString()));
     }
 }

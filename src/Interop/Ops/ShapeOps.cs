@@ -20,6 +20,7 @@ static partial class OpTable
         Unary("detach", t => t.Detach());
         Add("to_dtype", a => T(a.Tensor(0).To(a.DType(1))));
         Add("select", a => T(a.Tensor(0).Select(a.Int(1), a.Int(2))));
+        Add("select0", a => T(a.Tensor(0)[a.Int(1)])); // x[i], Python's most common index
         Add("slice", a => T(a.Tensor(0).Slice(a.Int(1), a.OptionalInt(2), a.OptionalInt(3), a.Int(4))));
         Add("narrow", a => T(a.Tensor(0).Narrow(a.Int(1), a.Int(2), a.Int(3))));
         Add("cat", a => T(Tensor.Cat(a.Tensors(0), a.Int(1))));
