@@ -9,8 +9,9 @@ _HERE = pathlib.Path(__file__).resolve().parent
 
 def _candidates():
     env = os.environ.get("BRIDGE_LIB")
-    if env:
+    if env:  # an explicit choice is the only candidate
         yield pathlib.Path(env)
+        return
     yield _HERE / "libbridge.so"
     # A source checkout: `dotnet publish src/Interop -c Release -o build/native` (the Makefile's target).
     root = _HERE.parent.parent

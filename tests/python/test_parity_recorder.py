@@ -1,5 +1,6 @@
 """The parity suite's Python side: the recorder's CSV format and the runner's handling of runtimes."""
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,9 @@ def test_repeated_record_is_refused(tmp_path):
 
 
 def test_bridge_runtime_reports_unavailable_not_passing(tmp_path):
+    # A missing native library makes `import bridge` fail: the runner must say so, not pass.
+    env = {**os.environ, "BRIDGE_LIB": str(tmp_path / "missing" / "libbridge.so")}
     result = subprocess.run([sys.executable, str(ROOT / "parity" / "run_python.py"), "--runtime", "bridge", "--out", str(tmp_path),
-                             "--bridge-path", str(ROOT / "python")], capture_output=True, text=True)
+                             "--bridge-path", str(ROOT / "python")], capture_output=True, text=True, env=env)
     assert result.returncode == 3, result.stdout + result.stderr
     assert "bridge runtime unavailable" in result.stdout + result.stderr

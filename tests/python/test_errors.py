@@ -1,0 +1,99 @@
+"""Bad input raises the matching Python exception with the engine's message; the process stays alive."""
+
+import ctypes
+
+import numpy as np
+import pytest
+
+import bridge
+from bridge import _lib
+
+
+def test_shape_mismatch_names_both_shapes():
+    with pytest.raises(RuntimeError, match=r"\(3\).*\(4\)|3.*4"):
+        bridge.ones(3) + bridge.ones(4)
+    with pytest.raises(RuntimeError, match=r"2x3.*4x5|\[2, 3\].*\[4, 5\]"):
+        bridge.ones(2, 3).mm(bridge.ones(4, 5))
+    with pytest.raises(RuntimeError, match="shape"):
+        bridge.ones(2, 3).view(4)
+
+
+def test_index_errors():
+    with pytest.raises(IndexError):
+        bridge.ones(3)[5]
+    with pytest.raises(IndexError):
+        bridge.ones(2, 2).sum(4)
+    with pytest.raises(IndexError):
+        bridge.ones(2)[0, 0]
+
+
+def test_type_errors():
+    with pytest.raises(TypeError):
+        bridge.ones(2) + "a"
+    with pytest.raises(TypeError):
+        bridge.ones(2)[bridge.tensor([0, 1])]
+    with pytest.raises(TypeError):
+        bridge.tensor([object()])
+    with pytest.raises(TypeError):
+        bridge.ones(2).int()
+
+
+def test_value_errors():
+    with pytest.raises(ValueError, match="Invalid learning rate"):
+        bridge.optim.SGD([bridge.nn.Parameter(bridge.ones(1))], lr=-1)
+    with pytest.raises(ValueError):
+        bridge.tensor([[1, 2], [3]])
+
+
+def test_autograd_errors_are_torchs():
+    x = bridge.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+        (x * 2).backward()
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        y.backward()
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        x.add_(1)
+
+
+def test_freed_and_foreign_handles_are_errors_not_crashes():
+    t = bridge.ones(2)
+    h = t._h
+    op = _lib.op("neg")
+    assert _lib.call_t(op, h) > 0
+    assert _lib.handle_free(h) == 0
+    t._h = 0  # the wrapper no longer owns it
+    assert _lib.call_t(op, h) == 0 and _lib.last_status() == 2
+    assert "invalid handle" in _lib.last_error().decode()
+    assert _lib.handle_free(h) == 2  # a second free is refused
+    for bogus in (12345678901234, -7, 1 << 40):
+        assert _lib.call_t(op, bogus) == 0
+    assert _lib.call_t(10 ** 6, bridge.ones(1)._h) == 0  # unknown op id
+    opt = bridge.optim.SGD([bridge.nn.Parameter(bridge.ones(1))], lr=0.1)
+    assert _lib.call_t(op, opt._engine._h) == 0  # a handle of the wrong kind
+    assert "not a tensor" in _lib.last_error().decode()
+
+
+def test_bad_buffers_are_refused_by_the_c_abi():
+    out = ctypes.c_int64()
+    shape = (ctypes.c_int64 * 1)(-1)
+    assert _lib.tensor_from_buffer(None, 0, 1, shape, None, 1, None, None, ctypes.byref(out)) != 0
+    assert "negative" in _lib.last_error().decode()
+    assert _lib.tensor_from_buffer(None, 99, 0, None, None, 1, None, None, ctypes.byref(out)) != 0
+    assert "dtype" in _lib.last_error().decode()
+    big = (ctypes.c_int64 * 1)(1 << 40)
+    assert _lib.tensor_from_buffer(None, 0, 1, big, None, 1, None, None, ctypes.byref(out)) != 0
+    assert "32-bit" in _lib.last_error().decode()
+
+
+def test_unknown_op_name_is_not_implemented():
+    with pytest.raises(NotImplementedError, match="no op named"):
+        _lib.op("definitely_not_an_op")
+
+
+def test_process_survives_a_storm_of_errors():
+    for _ in range(1000):
+        with pytest.raises(RuntimeError):
+            bridge.ones(2) + bridge.ones(3)
+    assert (bridge.ones(2) + 1).tolist() == [2.0, 2.0]
