@@ -7,6 +7,11 @@ from ._core import FloatList, call
 from ._dtype import Size, bool_, device as _device, float32, float64, int64
 from ._tensor import Tensor, _shape_args, _tt, _unary
 
+__all__ = ["set_default_dtype", "get_default_dtype", "tensor", "as_tensor", "zeros", "ones", "empty", "full",
+           "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "eye", "Generator",
+           "manual_seed", "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "get_rng_state",
+           "set_rng_state", "where", "cat", "concat", "stack", "addmm", "is_tensor", "numel", "allclose"]
+
 _default_dtype = float32
 
 

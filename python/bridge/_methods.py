@@ -1,6 +1,9 @@
 """Functional forms of tensor methods: bridge.exp(x) is x.exp(), as in torch. Kept apart because their
 names (sum, max, abs, all ...) would shadow Python builtins in any module that defines them."""
 
+__all__ = ["max", "min"]
+
+
 def _method(name):
     def f(input, *args, **kwargs):
         return getattr(input, name)(*args, **kwargs)
@@ -14,6 +17,7 @@ for _name in ("exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sign", "r
               "detach", "pow", "add", "sub", "mul", "div", "eq", "ne", "lt", "le", "gt", "ge", "maximum",
               "minimum", "narrow", "select", "square", "logical_not", "equal", "all", "any"):
     globals()[_name] = _method(_name)
+    __all__.append(_name)
 
 
 def max(input, dim=None, keepdim=False):

@@ -44,33 +44,41 @@ def to_numpy(t):
     return np.asarray(_Holder(t))
 
 
+_BY_NUMPY = {np.dtype(name): from_numpy_dtype(np.dtype(name)) for name in ("float32", "float64", "int64", "bool")}
+_INT64_ARRAYS = [ctypes.c_int64 * max(n, 1) for n in range(65)]
+
+
 def from_numpy(a):
     """A tensor over ``a``'s memory (no copy); ``a`` stays alive while any tensor uses it."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(a).__name__})")
-    if not a.dtype.isnative:
-        raise ValueError(f"array is byte-swapped ({a.dtype.str}): convert it with "
-                         f"a.astype(a.dtype.newbyteorder('=')) first")
-    dtype = from_numpy_dtype(a.dtype)
+    dtype = _BY_NUMPY.get(a.dtype)
     if dtype is None:
+        if not a.dtype.isnative:
+            raise ValueError(f"array is byte-swapped ({a.dtype.str}): convert it with "
+                             f"a.astype(a.dtype.newbyteorder('=')) first")
         raise TypeError(f"can't convert np.ndarray of type {a.dtype}. The only supported types are: {_SUPPORTED}; "
                         f"convert with a.astype(np.float32) (or another of those) first")
     if not a.flags.aligned:
         raise ValueError("array is not aligned to its element size: copy it with np.ascontiguousarray(a) first")
-    item = a.itemsize
-    if any(s < 0 for s in a.strides):
-        raise ValueError(f"At least one stride in the given numpy array is negative (strides {a.strides}): "
-                         f"copy it with np.ascontiguousarray(a) first")
-    if any(s % item for s in a.strides):
-        raise ValueError(f"array strides {a.strides} are not multiples of the element size {item}: "
-                         f"copy it with np.ascontiguousarray(a) first")
+    item = dtype.itemsize
+    steps = []
+    for s in a.strides:
+        if s < 0:
+            raise ValueError(f"At least one stride in the given numpy array is negative (strides {a.strides}): "
+                             f"copy it with np.ascontiguousarray(a) first")
+        if s % item:
+            raise ValueError(f"array strides {a.strides} are not multiples of the element size {item}: "
+                             f"copy it with np.ascontiguousarray(a) first")
+        steps.append(s // item)
     n = a.ndim
-    shape = (ctypes.c_int64 * max(n, 1))(*a.shape)
-    strides = (ctypes.c_int64 * max(n, 1))(*(s // item for s in a.strides))
+    if n > 64:
+        raise ValueError(f"{n} dimensions: Bridge tensors have at most 64")
+    array_type = _INT64_ARRAYS[n]
     token = _core.keep_alive(a)
     out = ctypes.c_int64()
-    status = _lib.tensor_from_buffer(a.ctypes.data, dtype.id, n, shape, strides, int(a.flags.writeable),
-                                     None, token, ctypes.byref(out))
+    status = _lib.tensor_from_buffer(a.__array_interface__["data"][0], dtype.id, n, array_type(*a.shape),
+                                     array_type(*steps), int(a.flags.writeable), None, token, ctypes.byref(out))
     if status:
         _core._keep.pop(token, None)
         raise _lib.error(status)
