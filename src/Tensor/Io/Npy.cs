@@ -20,7 +20,7 @@ public sealed record NpyHeader(FileDType Type, bool BigEndian, bool FortranOrder
 /// </summary>
 public static partial class Npy
 {
-    static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Largest header Bridge reads: far above any real one, far below what would exhaust memory.</summary>
     public const int MaxHeaderBytes = 1 << 20;
