@@ -59,6 +59,8 @@ public static class SafeTensors
 
     static (List<Entry>, IReadOnlyDictionary<string, string>?) ParseHeader(byte[] header, ByteSource source)
     {
+        // The reference rejects non-UTF-8 headers before parsing; JsonDocument would only notice when a name is read.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw source.Fail("header is not valid UTF-8");
         JsonDocument doc;
         try
         {
