@@ -7,17 +7,27 @@ internal static class PythonProcess
 {
     public const string Interpreter = "/usr/bin/python3";
 
-    static readonly Lazy<string?> s_missing = new(() =>
+    static readonly Lazy<string?> s_numpyMissing = new(() => Missing("numpy"));
+    static readonly Lazy<string?> s_torchMissing = new(() => Missing("torch"));
+
+    static string? Missing(string module)
     {
         if (!File.Exists(Interpreter)) return $"{Interpreter} not found";
-        var (exit, _, err) = Run("import numpy", [], TimeSpan.FromSeconds(60));
-        return exit == 0 ? null : $"{Interpreter} cannot import numpy: {err.Trim()}";
-    });
+        var (exit, _, err) = Run("import " + module, [], TimeSpan.FromSeconds(60));
+        return exit == 0 ? null : $"{Interpreter} cannot import {module}: {err.Trim()}";
+    }
 
     /// <summary>Marks the test inconclusive (with the reason) when NumPy is unavailable.</summary>
     public static void RequireNumpy()
     {
-        if (s_missing.Value is string reason) Assert.Inconclusive(reason);
+        if (s_numpyMissing.Value is string reason) Assert.Inconclusive(reason);
+    }
+
+    /// <summary>Marks the test inconclusive (with the reason) when NumPy or PyTorch is unavailable.</summary>
+    public static void RequireTorch()
+    {
+        RequireNumpy();
+        if (s_torchMissing.Value is string reason) Assert.Inconclusive(reason);
     }
 
     /// <summary>Runs <paramref name="script"/> with <paramref name="args"/> as sys.argv[1:]; fails the test on a non-zero exit.</summary>
