@@ -8,18 +8,31 @@ namespace Bridge.Io;
 /// </summary>
 public enum FileDType
 {
+    /// <summary>1-byte bool (NumPy <c>|b1</c>, safetensors <c>BOOL</c>); read as bool.</summary>
     Bool,
+    /// <summary>uint8 (<c>|u1</c>, <c>U8</c>); read as int64.</summary>
     UInt8,
+    /// <summary>int8 (<c>|i1</c>, <c>I8</c>); read as int64.</summary>
     Int8,
+    /// <summary>int16 (<c>&lt;i2</c>, <c>I16</c>); read as int64.</summary>
     Int16,
+    /// <summary>uint16 (<c>&lt;u2</c>, <c>U16</c>); read as int64.</summary>
     UInt16,
+    /// <summary>int32 (<c>&lt;i4</c>, <c>I32</c>); read as int64.</summary>
     Int32,
+    /// <summary>uint32 (<c>&lt;u4</c>, <c>U32</c>); read as int64.</summary>
     UInt32,
+    /// <summary>int64 (<c>&lt;i8</c>, <c>I64</c>); the engine's own integer type.</summary>
     Int64,
+    /// <summary>uint64 (<c>&lt;u8</c>, <c>U64</c>); read as int64 when every value is below 2^63, else an error.</summary>
     UInt64,
+    /// <summary>IEEE half (<c>&lt;f2</c>, <c>F16</c>); read as float32 (exact).</summary>
     Float16,
+    /// <summary>bfloat16 (safetensors <c>BF16</c>; NumPy has none); read as float32 (exact).</summary>
     BFloat16,
+    /// <summary>float32 (<c>&lt;f4</c>, <c>F32</c>).</summary>
     Float32,
+    /// <summary>float64 (<c>&lt;f8</c>, <c>F64</c>).</summary>
     Float64,
 }
 

@@ -76,7 +76,11 @@ public sealed class StateDictTests
         var before = model.StateDict().Values.Select(t => t.ToDoubleArray()).ToList();
         var state = new Dictionary<string, Tensor>
         {
-            ["0.weight"] = Torch.Zeros(3, 4), ["0.bias"] = Torch.Zeros(8), ["2.weight"] = Torch.Zeros(3, 8), ["extra"] = Torch.Zeros(1), ["more.weight"] = Torch.Zeros(2),
+            ["0.weight"] = Torch.Zeros(3, 4),
+            ["0.bias"] = Torch.Zeros(8),
+            ["2.weight"] = Torch.Zeros(3, 8),
+            ["extra"] = Torch.Zeros(1),
+            ["more.weight"] = Torch.Zeros(2),
         };
         var e = Assert.ThrowsExactly<InvalidOperationException>(() => model.LoadStateDict(state));
         Assert.AreEqual(torchMessage, e.Message);
