@@ -10,6 +10,7 @@ import torch.nn as nn
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
                     "state_dict_mlp.npz")
+NAMES = ("0.weight", "0.bias", "2.weight", "2.bias")
 
 
 def run(rec):
@@ -19,7 +20,8 @@ def run(rec):
     saved = np.load(DATA)
     state = {name: torch.from_numpy(saved[name]) for name in saved.files}
     model.load_state_dict(state)
-    for name, value in model.state_dict().items():
+    # parameters() order is the state_dict order: 0.weight, 0.bias, 2.weight, 2.bias
+    for name, value in zip(NAMES, model.parameters()):
         rec.record("loaded", name, value)
 
     x = torch.linspace(-2.0, 2.0, 20).reshape(5, 4)

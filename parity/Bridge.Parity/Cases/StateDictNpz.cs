@@ -7,6 +7,7 @@ namespace Bridge.Parity.Cases;
 public static class StateDictNpz
 {
     static readonly string Data = Path.Combine(DataDir(), "state_dict_mlp.npz");
+    static readonly string[] Names = ["0.weight", "0.bias", "2.weight", "2.bias"];
 
     public static void Run(Recorder rec)
     {
@@ -15,7 +16,8 @@ public static class StateDictNpz
         var model = new Sequential(new Linear(4, 8), new ReLU(), new Linear(8, 3));
         var saved = TensorFile.Load(Data);
         model.LoadStateDict(saved);
-        foreach (var (name, value) in model.StateDict())
+        // parameters() order is the state_dict order: 0.weight, 0.bias, 2.weight, 2.bias
+        foreach (var (name, value) in Names.Zip(model.Parameters()))
             rec.Record("loaded", name, value);
 
         var x = Torch.Linspace(-2.0, 2.0, 20).Reshape(5, 4);
