@@ -27,6 +27,23 @@ internal sealed class ByteSource
         if (_remaining < 0) _remaining = 0;
     }
 
+    /// <summary>
+    /// A source over <paramref name="stream"/>; a stream that cannot seek (a pipe) is buffered first, because size checks
+    /// need the input's length, and buffering allocates only what actually arrives.
+    /// </summary>
+    public static ByteSource Over(Stream stream, string? name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            buffer.Position = 0;
+            stream = buffer;
+        }
+        return new ByteSource(stream, name ?? "<stream>");
+    }
+
     /// <summary>Bytes the input can still hold.</summary>
     public long Remaining => _remaining;
 

@@ -31,11 +31,7 @@ public static partial class Npy
     const int GrowthAxisMaxDigits = 21;
 
     /// <summary>Reads one array; <paramref name="name"/> names the input in error messages.</summary>
-    public static Tensor Read(Stream stream, string? name = null)
-    {
-        var source = new ByteSource(stream, name ?? "<stream>");
-        return Read(source);
-    }
+    public static Tensor Read(Stream stream, string? name = null) => Read(ByteSource.Over(stream, name));
 
     internal static Tensor Read(ByteSource source)
     {
@@ -44,7 +40,7 @@ public static partial class Npy
     }
 
     /// <summary>Reads and validates the header only; the stream is left at the first data byte.</summary>
-    public static NpyHeader ReadHeader(Stream stream, string? name = null) => ReadHeader(new ByteSource(stream, name ?? "<stream>"));
+    public static NpyHeader ReadHeader(Stream stream, string? name = null) => ReadHeader(ByteSource.Over(stream, name));
 
     internal static NpyHeader ReadHeader(ByteSource source)
     {

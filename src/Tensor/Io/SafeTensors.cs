@@ -27,7 +27,7 @@ public static class SafeTensors
     /// <summary>Reads every tensor and the optional <c>__metadata__</c> map.</summary>
     public static OrderedDictionary<string, Tensor> Read(Stream stream, out IReadOnlyDictionary<string, string>? metadata, string? name = null)
     {
-        var source = new ByteSource(stream, name ?? "<stream>");
+        var source = ByteSource.Over(stream, name);
         if (source.Remaining < 8) throw source.Fail($"too short for a safetensors file ({source.Remaining} bytes; the header length alone is 8)");
         Span<byte> lengthBytes = stackalloc byte[8];
         source.ReadExactly(lengthBytes, "header length");

@@ -82,23 +82,12 @@ public static class TensorFile
     }
 
     /// <summary>Loads every tensor of a .npz or .safetensors stream; <paramref name="name"/> labels errors.</summary>
-    public static OrderedDictionary<string, Tensor> Load(Stream stream, TensorFileFormat format, string? name = null)
+    public static OrderedDictionary<string, Tensor> Load(Stream stream, TensorFileFormat format, string? name = null) => format switch
     {
-        var seekable = Seekable(stream);
-        try
-        {
-            return format switch
-            {
-                TensorFileFormat.Npz => Npz.Read(seekable, name),
-                TensorFileFormat.SafeTensors => SafeTensors.Read(seekable, name),
-                _ => throw new ArgumentException("a .npy stream holds one tensor: use LoadTensor", nameof(format)),
-            };
-        }
-        finally
-        {
-            if (!ReferenceEquals(seekable, stream)) seekable.Dispose();
-        }
-    }
+        TensorFileFormat.Npz => Npz.Read(stream, name),
+        TensorFileFormat.SafeTensors => SafeTensors.Read(stream, name),
+        _ => throw new ArgumentException("a .npy stream holds one tensor: use LoadTensor", nameof(format)),
+    };
 
     /// <summary>Loads the tensor of a .npy file (uint8/int32... widen to int64, see <see cref="FileDType"/>).</summary>
     public static Tensor LoadTensor(string path)
@@ -109,31 +98,10 @@ public static class TensorFile
     }
 
     /// <summary>Loads the tensor of a .npy stream.</summary>
-    public static Tensor LoadTensor(Stream stream, string? name = null)
-    {
-        var seekable = Seekable(stream);
-        try
-        {
-            return Npy.Read(seekable, name);
-        }
-        finally
-        {
-            if (!ReferenceEquals(seekable, stream)) seekable.Dispose();
-        }
-    }
+    public static Tensor LoadTensor(Stream stream, string? name = null) => Npy.Read(stream, name);
 
     static FileStream OpenRead(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-
-    // Size checks need the input's length; a pipe is buffered first, which allocates only what actually arrives.
-    static Stream Seekable(Stream stream)
-    {
-        if (stream.CanSeek) return stream;
-        var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        buffer.Position = 0;
-        return buffer;
-    }
 
     static void WriteAtomically(string path, Action<Stream> write)
     {
