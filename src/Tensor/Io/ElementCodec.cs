@@ -15,9 +15,13 @@ internal static class ElementCodec
 {
     const int ChunkBytes = 1 << 16;
 
+    /// <summary>NumPy 2's NPY_MAXDIMS; a header declaring more dimensions is treated as damaged.</summary>
+    public const int MaxDims = 64;
+
     /// <summary>Validates a declared shape: dims non-negative, each and their product within Bridge's int32 element limit.</summary>
     public static int[] CheckShape(ReadOnlySpan<long> dims, ByteSource source)
     {
+        if (dims.Length > MaxDims) throw source.Fail($"shape has {dims.Length} dimensions, more than the {MaxDims} NumPy allows");
         var shape = new int[dims.Length];
         long numel = 1;
         for (int i = 0; i < dims.Length; i++)

@@ -54,6 +54,7 @@ public sealed class HostileInputTests
         NpyFails(Npy(Header(shape: "(1099511627776,)")), "exceeds Bridge's limit");
         NpyFails(Npy(Header(shape: "(65536, 65536)")), "more than 2147483647 elements");
         NpyFails(Npy(Header(shape: "(99999999999999999999999,)")), "out of range");
+        NpyFails(Npy(Header(shape: "(" + string.Concat(Enumerable.Repeat("1, ", 65)) + ")")), "65 dimensions, more than the 64");
         NpyFails(Npy(Header(shape: "(1073741824,)", descr: "'<f8'"), 64), "needs 8589934592 bytes");
         NpyFails(Npy(Header(descr: "'<c8'")), "unsupported dtype '<c8'");
         NpyFails(Npy(Header(descr: "'O'")), "unsupported dtype 'O'");
