@@ -8,7 +8,7 @@ namespace Bridge.Nn;
 /// subclass's fields (in declaration order, named in torch's snake_case so state names match a PyTorch
 /// model's) or registered explicitly; printing gives torch's topology format.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     readonly List<(string Name, Func<Tensor?> Get)> _parameters = [];
     readonly List<(string Name, Module Module)> _modules = [];

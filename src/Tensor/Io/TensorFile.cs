@@ -1,0 +1,121 @@
+namespace Bridge.Io;
+
+/// <summary>The file formats <see cref="TensorFile"/> reads and writes.</summary>
+public enum TensorFileFormat
+{
+    /// <summary>NumPy <c>.npy</c>: one array.</summary>
+    Npy,
+
+    /// <summary>NumPy <c>.npz</c>: a zip of named .npy arrays.</summary>
+    Npz,
+
+    /// <summary>Hugging Face <c>.safetensors</c>: named tensors plus a string metadata map.</summary>
+    SafeTensors,
+}
+
+/// <summary>
+/// Saving and loading tensors, chosen by file extension, in the spirit of torch.save/torch.load but in open formats:
+/// <c>TensorFile.Save("w.safetensors", model.StateDict())</c>, <c>model.LoadStateDict(TensorFile.Load("w.npz"))</c>,
+/// <c>TensorFile.Save("x.npy", x)</c>, <c>TensorFile.LoadTensor("x.npy")</c>. Loading treats files as hostile: any
+/// malformed input throws <see cref="TensorFileException"/> and no allocation exceeds what the file can really hold.
+/// Files are written to a temporary name and renamed, so a failed save leaves no partial file.
+/// </summary>
+public static class TensorFile
+{
+    /// <summary>The format of <paramref name="path"/> from its extension (.npy, .npz, .safetensors).</summary>
+    public static TensorFileFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".npy" => TensorFileFormat.Npy,
+        ".npz" => TensorFileFormat.Npz,
+        ".safetensors" => TensorFileFormat.SafeTensors,
+        var ext => throw new ArgumentException($"cannot tell the tensor file format of '{path}' from its extension '{ext}' (expected .npy, .npz or .safetensors)", nameof(path)),
+    };
+
+    /// <summary>Saves one tensor as .npy (like <c>np.save</c>), optionally narrowed to <paramref name="type"/>.</summary>
+    public static void Save(string path, Tensor tensor, FileDType? type = null)
+    {
+        if (FormatOf(path) != TensorFileFormat.Npy)
+            throw new ArgumentException($"a single tensor is saved as .npy; '{path}' needs a name → tensor dictionary", nameof(path));
+        WriteAtomically(path, s => Npy.Write(s, tensor, type, path));
+    }
+
+    /// <summary>
+    /// Saves named tensors as .npz (stored, or deflated with <paramref name="compress"/>) or .safetensors (with optional
+    /// <paramref name="metadata"/>); <paramref name="types"/> optionally narrows the stored type per name.
+    /// </summary>
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, bool compress = false,
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyDictionary<string, FileDType>? types = null)
+    {
+        var format = FormatOf(path);
+        WriteAtomically(path, s => Save(s, format, tensors, compress, metadata, types));
+    }
+
+    /// <summary>Saves named tensors to a stream in <paramref name="format"/> (.npz or .safetensors).</summary>
+    public static void Save(Stream stream, TensorFileFormat format, IEnumerable<KeyValuePair<string, Tensor>> tensors, bool compress = false,
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyDictionary<string, FileDType>? types = null)
+    {
+        switch (format)
+        {
+            case TensorFileFormat.Npz:
+                if (metadata is not null) throw new ArgumentException(".npz files have no metadata map; use .safetensors", nameof(metadata));
+                Npz.Write(stream, tensors, compress, types);
+                break;
+            case TensorFileFormat.SafeTensors:
+                if (compress) throw new ArgumentException(".safetensors files are never compressed", nameof(compress));
+                SafeTensors.Write(stream, tensors, metadata, types);
+                break;
+            default:
+                throw new ArgumentException("a .npy file holds one tensor; use Save(stream, tensor)", nameof(format));
+        }
+    }
+
+    /// <summary>Saves one tensor to a stream as .npy.</summary>
+    public static void Save(Stream stream, Tensor tensor, FileDType? type = null) => Npy.Write(stream, tensor, type);
+
+    /// <summary>Loads every tensor of a .npz or .safetensors file, in file order.</summary>
+    public static OrderedDictionary<string, Tensor> Load(string path)
+    {
+        var format = FormatOf(path);
+        if (format == TensorFileFormat.Npy) throw new ArgumentException($"'{path}' is a .npy file, which holds one tensor: use TensorFile.LoadTensor", nameof(path));
+        using var stream = OpenRead(path);
+        return Load(stream, format, path);
+    }
+
+    /// <summary>Loads every tensor of a .npz or .safetensors stream; <paramref name="name"/> labels errors.</summary>
+    public static OrderedDictionary<string, Tensor> Load(Stream stream, TensorFileFormat format, string? name = null) => format switch
+    {
+        TensorFileFormat.Npz => Npz.Read(stream, name),
+        TensorFileFormat.SafeTensors => SafeTensors.Read(stream, name),
+        _ => throw new ArgumentException("a .npy stream holds one tensor: use LoadTensor", nameof(format)),
+    };
+
+    /// <summary>Loads the tensor of a .npy file (uint8/int32... widen to int64, see <see cref="FileDType"/>).</summary>
+    public static Tensor LoadTensor(string path)
+    {
+        if (FormatOf(path) != TensorFileFormat.Npy) throw new ArgumentException($"'{path}' holds named tensors: use TensorFile.Load", nameof(path));
+        using var stream = OpenRead(path);
+        return Npy.Read(stream, path);
+    }
+
+    /// <summary>Loads the tensor of a .npy stream.</summary>
+    public static Tensor LoadTensor(Stream stream, string? name = null) => Npy.Read(stream, name);
+
+    static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+
+    static void WriteAtomically(string path, Action<Stream> write)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+                write(stream);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}
