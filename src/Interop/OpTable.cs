@@ -20,6 +20,7 @@ static partial class OpTable
         RegisterShape();
         RegisterAutograd();
         RegisterNn();
+        RegisterIo();
     }
 
     static void Add(string name, Op fn)

@@ -23,7 +23,10 @@ public static partial class Torch
         var t = Bridge.Tensor.Allocate(shape, dtype ?? inferred);
         int k = 0;
         foreach (var value in data)
-            CopyKernels.Write(t, k++, value is bool b ? (b ? 1 : 0) : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+        {
+            if (value is long exact && t.DType == DType.Int64) t.ContiguousSpan<long>()[k++] = exact; // a double would round above 2^53
+            else CopyKernels.Write(t, k++, value is bool b ? (b ? 1 : 0) : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
         return t.RequiresGrad_(requiresGrad);
     }
 
