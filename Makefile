@@ -1,5 +1,5 @@
 # The two entry points (see README.md). Both install what is missing first.
-.PHONY: parity test build native python clean
+.PHONY: parity test build native python shm-example bench-shm clean
 
 parity:
 	bash scripts/setup.sh
@@ -22,6 +22,15 @@ native:
 python:
 	bash scripts/setup.sh
 	bash scripts/python-package.sh
+
+# A C# producer writes a 64 MiB tensor to /dev/shm; a NumPy consumer maps it (examples/shared_memory).
+shm-example:
+	bash scripts/setup.sh
+	dotnet run --project examples/shared_memory/Producer -c Release
+
+# Exchange cost vs size: shared memory against pickling and np.save (bench/shared_memory/RESULTS.md).
+bench-shm:
+	bash bench/shared_memory/run.sh
 
 clean:
 	dotnet clean Bridge.sln --verbosity quiet

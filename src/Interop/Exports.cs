@@ -51,45 +51,30 @@ static unsafe class Exports
     // ops), or 0 on failure (bridge_last_status() says which error).
 
     [UnmanagedCallersOnly(EntryPoint = "bridge_call_t")]
-    static long CallT(int op, long a)
-    {
-        try
-        {
-            Span<Value> args = [new Value { Kind = ValueKind.Tensor, I = a }];
-            return Handle(OpTable.Call(op, args));
-        }
-        catch (Exception e) { Fail(e); return 0; }
-    }
+    static long CallT(int op, long a) => Fast(op, [TensorArg(a)]);
 
     [UnmanagedCallersOnly(EntryPoint = "bridge_call_tt")]
-    static long CallTT(int op, long a, long b)
-    {
-        try
-        {
-            Span<Value> args = [new Value { Kind = ValueKind.Tensor, I = a }, new Value { Kind = ValueKind.Tensor, I = b }];
-            return Handle(OpTable.Call(op, args));
-        }
-        catch (Exception e) { Fail(e); return 0; }
-    }
+    static long CallTT(int op, long a, long b) => Fast(op, [TensorArg(a), TensorArg(b)]);
 
     [UnmanagedCallersOnly(EntryPoint = "bridge_call_ts")]
-    static long CallTS(int op, long a, double s)
-    {
-        try
-        {
-            Span<Value> args = [new Value { Kind = ValueKind.Tensor, I = a }, Value.Float(s)];
-            return Handle(OpTable.Call(op, args));
-        }
-        catch (Exception e) { Fail(e); return 0; }
-    }
+    static long CallTS(int op, long a, double s) => Fast(op, [TensorArg(a), Value.Float(s)]);
 
     [UnmanagedCallersOnly(EntryPoint = "bridge_call_ti")]
-    static long CallTI(int op, long a, long i)
+    static long CallTI(int op, long a, long i) => Fast(op, [TensorArg(a), Value.Int(i)]);
+
+    static Value TensorArg(long handle) => new() { Kind = ValueKind.Tensor, I = handle };
+
+    static long Fast(int op, ReadOnlySpan<Value> args)
     {
         try
         {
-            Span<Value> args = [new Value { Kind = ValueKind.Tensor, I = a }, Value.Int(i)];
-            return Handle(OpTable.Call(op, args));
+            var v = OpTable.Call(op, args);
+            return v.Kind switch
+            {
+                ValueKind.Tensor => v.I,
+                ValueKind.None => -1,
+                _ => throw new InvalidCastException($"op returned a {v.Kind.ToString().ToLowerInvariant()}: use bridge_call"),
+            };
         }
         catch (Exception e) { Fail(e); return 0; }
     }
@@ -102,13 +87,6 @@ static unsafe class Exports
         Autograd.GradMode.Set(enabled != 0); // the scope is deliberately not kept: the caller restores the mode
         return previous ? 1 : 0;
     }
-
-    static long Handle(Value v) => v.Kind switch
-    {
-        ValueKind.Tensor => v.I,
-        ValueKind.None => -1,
-        _ => throw new InvalidCastException($"op returned a {v.Kind.ToString().ToLowerInvariant()}: use bridge_call"),
-    };
 
     [UnmanagedCallersOnly(EntryPoint = "bridge_handle_free")]
     static int HandleFree(long handle)
