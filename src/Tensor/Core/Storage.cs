@@ -61,7 +61,9 @@ public sealed unsafe class Storage : IDisposable
     /// <summary>Start address of the memory.</summary>
     public IntPtr Pointer => _pointer == null && ByteLength > 0 ? throw new ObjectDisposedException(nameof(Storage)) : (IntPtr)_pointer;
 
-    internal void* Raw => _pointer;
+    // CPU kernels reach memory only through Raw. Device memory must never get there: the host emulator's device
+    // memory is host-addressable, so without this check a missing CUDA dispatch would silently "work" in CI.
+    internal void* Raw => Device.Type == DeviceType.Cpu ? _pointer : throw new NotSupportedException($"CPU code reached memory on {Device}: the calling op has no {Device} implementation (see the stack trace)");
 
     /// <summary>Grows the memory (used by <c>resize_</c>); the old contents are kept, new bytes are zero.</summary>
     internal void Grow(long byteLength)

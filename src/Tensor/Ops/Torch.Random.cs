@@ -28,9 +28,9 @@ public static partial class Torch
     /// <summary>Integers uniform in [low, high).</summary>
     public static Tensor Randint(long low, long high, int[] shape, Generator? generator = null)
     {
-        var t = Zeros(shape, DType.Int64);
+        var t = Zeros(shape, DType.Int64, Device.Cpu);
         (generator ?? Generator.Default).FillRandint(t.ContiguousSpan<long>(), low, high);
-        return t;
+        return t.To(DefaultDevice); // drawn by the CPU generator on every device
     }
 
     public static Tensor Randint(long high, int[] shape) => Randint(0, high, shape);
@@ -57,7 +57,8 @@ public sealed partial class Tensor
     {
         if (!DType.IsFloatingPoint()) throw new NotSupportedException($"random fill is implemented for floating dtypes, got {DType.TorchName()}");
         // Draws go in row-major order into a contiguous buffer, then into this tensor's layout.
-        var target = IsContiguous() ? this : Torch.Zeros(ShapeArray, DType);
+        // On a GPU the draws still come from the CPU generator (same values as on the CPU), then are copied over.
+        var target = IsContiguous() && !Device.IsCuda ? this : Torch.Zeros(ShapeArray, DType, Device.Cpu);
         fill(generator ?? Generator.Default, target);
         if (!ReferenceEquals(target, this)) Backends.Cpu.CopyKernels.Copy(target, this);
         BumpVersion();
