@@ -12,7 +12,7 @@ public sealed unsafe class Storage : IDisposable
     const nuint Alignment = 64;
 
     void* _pointer;
-    readonly Action? _release;
+    Action? _release;
     readonly bool _owned;
 
     /// <summary>Number of bytes.</summary>
@@ -69,6 +69,7 @@ public sealed unsafe class Storage : IDisposable
     internal void Grow(long byteLength)
     {
         if (byteLength <= ByteLength) return;
+        if (Device.IsCuda) { Backends.Cuda.CudaCopy.Grow(this, byteLength); return; } // CUDA dispatch
         if (!_owned) throw new InvalidOperationException("cannot resize a storage that wraps foreign memory");
         void* fresh = NativeMemory.AlignedAlloc((nuint)byteLength, Alignment);
         NativeMemory.Clear(fresh, (nuint)byteLength);
@@ -77,6 +78,16 @@ public sealed unsafe class Storage : IDisposable
         GC.AddMemoryPressure(byteLength - ByteLength);
         _pointer = fresh;
         ByteLength = byteLength;
+    }
+
+    /// <summary>Swaps in grown device memory (already holding the old bytes); the old block is released.</summary>
+    internal void ReplaceDeviceMemory(IntPtr pointer, long byteLength, Action release)
+    {
+        var old = _release;
+        _pointer = (void*)pointer;
+        _release = release;
+        ByteLength = byteLength;
+        old?.Invoke();
     }
 
     public void Dispose()

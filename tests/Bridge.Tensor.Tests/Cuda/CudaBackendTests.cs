@@ -124,12 +124,12 @@ public sealed class CudaBackendTests
         AssertBitIdentical(x.Sign(), g.Sign(), "sign");
         AssertBitIdentical(x.Abs().Sqrt(), g.Abs().Sqrt(), "sqrt");
         AssertBitIdentical(x.Clamp(-1, 1), g.Clamp(-1, 1), "clamp");
-        // devmath.h bounds (exhaustive over float32 in the prototype): exp 0.95, log 0.84, tanh 1.62, sigmoid 2.48 ulp
-        // against the exact value; against glibc's own ~0.5 ulp result that is at most one more.
-        AssertWithinUlp(x.Exp(), g.Exp(), 2, "exp");
-        AssertWithinUlp(x.Abs().Log(), g.Abs().Log(), 2, "log");
+        // float32 transcendentals run through devmath.h's float64 routines and round once more: at most 1 ulp from
+        // glibc's (nearly correctly rounded) expf/logf, in practice identical; tanhf in glibc 2.36 is itself ~2 ulp.
+        AssertWithinUlp(x.Exp(), g.Exp(), 1, "exp");
+        AssertWithinUlp(x.Abs().Log(), g.Abs().Log(), 1, "log");
         AssertWithinUlp(x.Tanh(), g.Tanh(), 3, "tanh");
-        AssertWithinUlp(x.Sigmoid(), g.Sigmoid(), 3, "sigmoid");
+        AssertWithinUlp(x.Sigmoid(), g.Sigmoid(), 1, "sigmoid");
         AssertWithinUlp(x.Abs().Pow(1.7), g.Abs().Pow(1.7), 1, "pow");
         var d = x.Double();
         var gd = d.Cuda();

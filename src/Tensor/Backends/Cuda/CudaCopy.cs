@@ -98,6 +98,24 @@ internal static unsafe class CudaCopy
         device.CopyToDevice((ulong)(long)t.Storage.Pointer + (ulong)((long)offset * t.DType.ElementSize()), &bits, t.DType.ElementSize());
     }
 
+    /// <summary>Storage.Grow for device memory: a bigger zeroed block, the old bytes copied over, the old block released.</summary>
+    public static void Grow(Storage storage, long byteLength)
+    {
+        var device = CudaDevice.Get(storage.Device.Index);
+        var fresh = device.AllocateRaw(byteLength, out var release);
+        device.Driver.Check(device.Driver.cuMemcpyDtoD_v2(fresh, (ulong)(long)storage.Pointer, (nuint)storage.ByteLength));
+        storage.ReplaceDeviceMemory((IntPtr)(long)fresh, byteLength, release);
+    }
+
+    /// <summary>One element as double (Tensor.ReadAsDouble for device memory).</summary>
+    public static double ReadElement(Tensor t, int offset)
+    {
+        var one = Tensor.Allocate([], t.DType);
+        var device = CudaDevice.Get(t.Device.Index);
+        device.CopyToHost(one.Storage.Pointer.ToPointer(), (ulong)(long)t.Storage.Pointer + (ulong)((long)offset * t.DType.ElementSize()), t.DType.ElementSize());
+        return one.Item();
+    }
+
     // The host's own conversion (CopyKernels.Write) decides the bits, so a fill stores exactly what the CPU would.
     static ulong Encode(DType dtype, double value)
     {

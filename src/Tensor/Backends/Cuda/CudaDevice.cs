@@ -149,11 +149,19 @@ internal sealed unsafe class CudaDevice
     /// <summary>Zero-filled device memory as a <see cref="Storage"/> whose release returns the block to the cache.</summary>
     public Storage AllocateStorage(long bytes)
     {
+        ulong p = AllocateRaw(bytes, out var release);
+        return Storage.Wrap((IntPtr)(long)p, bytes, release, writable: true, device: Device);
+    }
+
+    /// <summary>A zeroed block and the action that returns it to the cache.</summary>
+    public ulong AllocateRaw(long bytes, out Action release)
+    {
         ulong p = Allocator.Allocate(bytes, out long blockSize);
         MakeCurrent();
         // Storage promises zeroed memory (torch.zeros and the factories rely on it), on every device.
         Driver.Check(Driver.cuMemsetD8_v2(p, 0, (nuint)blockSize));
         var allocator = Allocator;
-        return Storage.Wrap((IntPtr)(long)p, bytes, () => allocator.Release(p, blockSize), writable: true, device: Device);
+        release = () => allocator.Release(p, blockSize);
+        return p;
     }
 }
