@@ -34,6 +34,8 @@ if sh scripts/cuda/build.sh > /tmp/bridge-cuda-build.log 2>&1; then
   tail -1 /tmp/bridge-cuda-build.log
   run "cuda (emulator, in-order schedule)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU EMU_SCHED=forward
   run "cuda (emulator, reversed schedule)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU EMU_SCHED=reverse
+  # The cuBLAS binding (large matmuls) against the emulator's column-major cublasSgemm_v2 stand-in.
+  run "cuda (emulator, cuBLAS stand-in)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU BRIDGE_CUBLAS=$EMU
 else
   cat /tmp/bridge-cuda-build.log; echo "cuda (emulator): build failed"; failed=$((failed + 1))
 fi

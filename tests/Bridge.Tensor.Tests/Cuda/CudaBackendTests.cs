@@ -211,6 +211,19 @@ public sealed class CudaBackendTests
     }
 
     [TestMethod]
+    public void MatMul_Large_AnyGemmEngine_MatchesCpuToRounding()
+    {
+        // 130·100·90 multiply-adds: above the cuBLAS threshold, so this runs cuBLAS where it is loaded.
+        var a = HostRandn(130, 100);
+        var b = HostRandn(100, 90);
+        var bias = HostRandn(90);
+        TestSupport.AreClose(a.MatMul(b).ToDoubleArray(), a.Cuda().MatMul(b.Cuda()), atol: 1e-4, rtol: 1e-5, what: $"mm via {Bridge.Cuda.GemmEngine()}");
+        TestSupport.AreClose(Tensor.Addmm(bias, a, b).ToDoubleArray(), Tensor.Addmm(bias.Cuda(), a.Cuda(), b.Cuda()), atol: 1e-4, rtol: 1e-5, what: "addmm");
+        var d = a.Double();
+        TestSupport.AreClose(d.MatMul(d.T()).ToDoubleArray(), d.Cuda().MatMul(d.Cuda().T()), atol: 1e-9, rtol: 1e-12, what: "float64 mm");
+    }
+
+    [TestMethod]
     public void MixingDevices_ThrowsTorchsMessage()
     {
         var a = Torch.Ones([2], DType.Float32, Gpu);

@@ -38,6 +38,12 @@ public static class Cuda
     /// </summary>
     public static CudaDriverProbe ProbeDriver(string library) => CudaDriver.Probe(library);
 
+    /// <summary>
+    /// Which GEMM runs large matrix products (m·n·k ≥ 2^20) on device <paramref name="index"/>: the cuBLAS library's name,
+    /// or "kernel". Smaller products always use the own kernel, which is bit-identical with the CPU.
+    /// </summary>
+    public static string GemmEngine(int index = 0) => CudaDevice.Get(index).Blas?.LibraryName ?? "kernel";
+
     /// <summary>cuMemAlloc calls made so far (a cache hit makes none).</summary>
     public static int DriverAllocations(int index = 0) => CudaDevice.Get(index).Allocator.DriverAllocations;
 }

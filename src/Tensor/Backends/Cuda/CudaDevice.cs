@@ -27,6 +27,10 @@ internal sealed unsafe class CudaDevice
     public string Name { get; }
     public CudaAllocator Allocator { get; }
 
+    /// <summary>cuBLAS bound to this device's context, or null (not installed, or BRIDGE_CUDA_GEMM=kernel).</summary>
+    public CudaBlas? Blas => _blas.Value;
+    readonly Lazy<CudaBlas?> _blas;
+
     CudaDevice(CudaDriver driver, int ordinal, string ptx)
     {
         Driver = driver;
@@ -44,6 +48,7 @@ internal sealed unsafe class CudaDevice
         _module = LoadModule(ptx);
         _signatures = PtxSignatures.Parse(ptx);
         Allocator = new CudaAllocator(this);
+        _blas = new Lazy<CudaBlas?>(() => CudaBlas.TryCreate(this));
     }
 
     /// <summary>The device for <c>cuda:<paramref name="ordinal"/></c>, initialising the driver on first use.</summary>

@@ -9,6 +9,10 @@ internal static unsafe class CudaReduce
     // Long rows get a block each (the same summation tree, split over 256 threads); short rows a thread each.
     const int BlockPerRowColumns = 4096;
 
+    // Below ~100³ multiply-adds a launch costs more than the arithmetic, so the own kernel loses little and keeps
+    // small products (most of the parity cases) bit-identical with the CPU; cuBLAS takes the large ones.
+    internal const long CublasMinimumWork = 1L << 20;
+
     static (uint, uint) GridFor(long n) => ((uint)Math.Clamp((n + Threads - 1) / Threads, 1, 65535), 1);
 
     static void CheckResult(Tensor result)
@@ -84,13 +88,18 @@ internal static unsafe class CudaReduce
         device.Launch($"scatter_b{size}", GridFor(n), (Threads, 1), ref args);
     }
 
-    /// <summary>C = A·B (or C += A·B), contiguous row-major; bit-identical to Gemm.Multiply.</summary>
+    /// <summary>C = A·B (or C += A·B), contiguous row-major: cuBLAS when loaded, else the tiled kernel, bit-identical to Gemm.Multiply.</summary>
     public static void Gemm(Tensor a, Tensor b, Tensor c, int m, int k, int n, bool accumulate)
     {
         Tensor.CheckSameDevice(c, a);
         Tensor.CheckSameDevice(c, b);
         var device = CudaDevice.Get(c.Device.Index);
         if (m == 0 || n == 0) return;
+        if ((long)m * n * k >= CublasMinimumWork && device.Blas is { } blas && blas.Supports(c.DType))
+        {
+            blas.Gemm(c.DType, m, n, k, CudaKernels.Address(a), CudaKernels.Address(b), CudaKernels.Address(c), accumulate);
+            return;
+        }
         const uint Tile = 16;
         if ((m + Tile - 1) / Tile > 65535) throw new NotSupportedException($"CUDA gemm: {m} rows exceed the grid limit");
         var args = new KernelArgs();
