@@ -161,7 +161,7 @@ public sealed class CudaBackendTests
     [TestMethod]
     public void Sum_FollowsCpuPairwiseTree_BitIdentical()
     {
-        foreach (int n in new[] { 1, 17, 33, 1025, 4096, 8197, 100_003 })
+        foreach (int n in new[] { 1, 17, 33, 1025, 4096, 8197, 100_003, (1 << 20) + 17 })
         {
             var x = HostRandn(n);
             AssertBitIdentical(x.Sum(), x.Cuda().Sum(), $"sum {n}");

@@ -28,6 +28,11 @@ internal static unsafe class CudaReduce
         var device = CudaDevice.Get(result.Device.Index);
         int rows = result.Numel(), cols = view.ShapeArray[^1];
         if (rows == 0) return;
+        if (rows == 1 && cols >= SplitRowColumns)
+        {
+            SumOneRow(device, view, result, cols);
+            return;
+        }
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(result));
         args.Add(CudaKernels.Address(view));
@@ -37,6 +42,28 @@ internal static unsafe class CudaReduce
         string sfx = CudaKernels.Suffix(view.DType);
         if (cols >= BlockPerRowColumns && rows <= 65535) device.Launch($"sum_rows_block_{sfx}", ((uint)rows, 1), (Threads, 1), ref args);
         else device.Launch($"sum_rows_{sfx}", GridFor(rows), (Threads, 1), ref args);
+    }
+
+    // Whole-tensor sums of a million elements and more split the tree over 2^16 threads, then combine in order.
+    const int SplitRowColumns = 1 << 20, SplitLevels = 16;
+
+    static void SumOneRow(CudaDevice device, Tensor view, Tensor result, int cols)
+    {
+        string sfx = CudaKernels.Suffix(view.DType);
+        var partials = Tensor.Allocate([1 << SplitLevels], view.DType, view.Device);
+        var args = new KernelArgs();
+        args.Add(CudaKernels.Address(partials));
+        args.Add(CudaKernels.Address(view));
+        args.Add(view.StridesArray[^1]);
+        args.Add(cols);
+        args.Add(SplitLevels);
+        device.Launch($"sum_tree_partials_{sfx}", GridFor(1 << SplitLevels), (Threads, 1), ref args);
+        var combine = new KernelArgs();
+        combine.Add(CudaKernels.Address(result));
+        combine.Add(CudaKernels.Address(partials));
+        combine.Add(SplitLevels);
+        device.Launch($"sum_tree_combine_{sfx}", (1, 1), (Threads, 1), ref combine);
+        GC.KeepAlive(partials);   // its block must not return to the cache before the launches are queued
     }
 
     /// <summary>max/min over the last dim with the index of the first extreme, NaN first (ReduceKernels.Extreme).</summary>

@@ -84,7 +84,42 @@ template <class T> static __device__ __forceinline__ void sum_rows_block(T* out,
   if (t == 0) out[r] = buf[0];
 }
 
+// One huge row (whole-tensor sums): 2^levels threads over many blocks each own one subtree, found by the
+// bits of the global thread id as above, and write a partial; one block then combines the partials in tree
+// order: each thread folds its run of adjacent partials (deepest siblings first), then the 256 results as above.
+template <class T> static __device__ __forceinline__ void sum_tree_partials(T* partials, const T* in, int step, int n, int levels) {
+  i64 t = grid_start();
+  if (t >= ((i64)1 << levels)) return;
+  i64 start = 0;
+  int len = n;
+  for (int level = levels - 1; level >= 0; level--) {
+    bool right = (t >> level) & 1;
+    if (len <= LEAF) { if (right) len = 0; continue; }
+    int half = len / 2 / LEAF * LEAF;
+    if (half == 0) half = LEAF;
+    if (right) { start += half; len -= half; } else len = half;
+  }
+  partials[t] = pairwise_sum(in, start, len, step);
+}
+template <class T> static __device__ __forceinline__ void sum_tree_combine(T* out, T* partials, int levels, T* buf) {
+  int t = threadIdx.x, run = (1 << levels) / SUM_THREADS;   // levels >= 8
+  T* p = partials + (i64)t * run;
+  for (int w = 1; w < run; w <<= 1)
+    for (int j = 0; j < run; j += 2 * w) p[j] = p[j] + p[j + w];
+  buf[t] = p[0];
+  __syncthreads();
+  for (int w = 1; w < SUM_THREADS; w <<= 1) {
+    if ((t & (2 * w - 1)) == 0) buf[t] = buf[t] + buf[t + w];
+    __syncthreads();
+  }
+  if (t == 0) out[0] = buf[0];
+}
+
 #define SUM(sfx, T) \
+  extern "C" __global__ void sum_tree_partials_##sfx(T* partials, const T* in, int step, int n, int levels) { \
+    sum_tree_partials<T>(partials, in, step, n, levels); } \
+  extern "C" __global__ void __launch_bounds__(SUM_THREADS) sum_tree_combine_##sfx(T* out, T* partials, int levels) { \
+    __shared__ T buf[SUM_THREADS]; sum_tree_combine<T>(out, partials, levels, buf); } \
   extern "C" __global__ void sum_rows_##sfx(T* out, const T* in, Strided s, int rows, int cols) { sum_rows<T>(out, in, s, rows, cols); } \
   extern "C" __global__ void __launch_bounds__(SUM_THREADS) sum_rows_block_##sfx(T* out, const T* in, Strided s, int rows, int cols) { \
     __shared__ T buf[SUM_THREADS]; sum_rows_block<T>(out, in, s, rows, cols, buf); }
