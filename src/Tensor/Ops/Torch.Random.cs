@@ -16,14 +16,14 @@ public static partial class Torch
 
     /// <summary>Uniform [0, 1) draws.</summary>
     public static Tensor Rand(params int[] shape) => Rand(shape, null);
-    public static Tensor Rand(int[] shape, DType? dtype, Generator? generator = null) => Zeros(shape, dtype ?? DefaultDType).Uniform_(0, 1, generator);
+    public static Tensor Rand(int[] shape, DType? dtype, Generator? generator = null, Device? device = null) => Zeros(shape, dtype ?? DefaultDType, device).Uniform_(0, 1, generator);
 
     /// <summary>Standard normal draws.</summary>
     public static Tensor Randn(params int[] shape) => Randn(shape, null);
-    public static Tensor Randn(int[] shape, DType? dtype, Generator? generator = null) => Zeros(shape, dtype ?? DefaultDType).Normal_(0, 1, generator);
+    public static Tensor Randn(int[] shape, DType? dtype, Generator? generator = null, Device? device = null) => Zeros(shape, dtype ?? DefaultDType, device).Normal_(0, 1, generator);
 
-    public static Tensor RandLike(Tensor t) => Rand(t.ShapeArray, t.DType);
-    public static Tensor RandnLike(Tensor t) => Randn(t.ShapeArray, t.DType);
+    public static Tensor RandLike(Tensor t) => Rand(t.ShapeArray, t.DType, device: t.Device);
+    public static Tensor RandnLike(Tensor t) => Randn(t.ShapeArray, t.DType, device: t.Device);
 
     /// <summary>Integers uniform in [low, high).</summary>
     public static Tensor Randint(long low, long high, int[] shape, Generator? generator = null)

@@ -15,8 +15,9 @@ internal sealed unsafe class CudaDevice
 
     [ThreadStatic] static nint t_current;
 
-    readonly nint _context;
-    readonly nint _module;
+    readonly CudaContextHandle _context;
+    readonly CudaModuleHandle _module;
+    readonly nint _contextHandle;
     readonly Dictionary<string, int[]> _signatures;
     readonly Dictionary<string, nint> _functions = [];
     readonly Lock _functionsLock = new();
@@ -40,12 +41,13 @@ internal sealed unsafe class CudaDevice
         driver.Check(driver.cuDeviceGet(&dev, ordinal));
         nint context;
         driver.Check(driver.cuDevicePrimaryCtxRetain(&context, dev));
-        _context = context;
+        _context = new CudaContextHandle(driver, dev, context);
+        _contextHandle = context;
         MakeCurrent();
         var name = stackalloc byte[256];
         driver.Check(driver.cuDeviceGetName(name, 256, dev));
         Name = Marshal.PtrToStringUTF8((nint)name) ?? "";
-        _module = LoadModule(ptx);
+        _module = new CudaModuleHandle(driver, _context, LoadModule(ptx));
         _signatures = PtxSignatures.Parse(ptx);
         Allocator = new CudaAllocator(this);
         _blas = new Lazy<CudaBlas?>(() => CudaBlas.TryCreate(this));
@@ -69,9 +71,9 @@ internal sealed unsafe class CudaDevice
     /// <summary>Makes this device's context current on the calling thread (contexts are per OS thread).</summary>
     public void MakeCurrent()
     {
-        if (t_current == _context) return;
-        Driver.Check(Driver.cuCtxSetCurrent(_context));
-        t_current = _context;
+        if (t_current == _contextHandle) return;
+        Driver.Check(Driver.cuCtxSetCurrent(_contextHandle));
+        t_current = _contextHandle;
     }
 
     nint LoadModule(string ptx)
@@ -104,7 +106,7 @@ internal sealed unsafe class CudaDevice
             if (_functions.TryGetValue(kernel, out nint f)) return f;
             if (!_signatures.ContainsKey(kernel)) throw new NotSupportedException($"no CUDA kernel {kernel} in the embedded PTX");
             var bytes = Encoding.ASCII.GetBytes(kernel + "\0");
-            fixed (byte* n = bytes) Driver.Check(Driver.cuModuleGetFunction(&f, _module, n));
+            fixed (byte* n = bytes) Driver.Check(Driver.cuModuleGetFunction(&f, _module.DangerousGetHandle(), n));
             return _functions[kernel] = f;
         }
     }
