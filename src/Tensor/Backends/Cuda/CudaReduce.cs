@@ -127,7 +127,7 @@ internal static unsafe class CudaReduce
             blas.Gemm(c.DType, m, n, k, CudaKernels.Address(a), CudaKernels.Address(b), CudaKernels.Address(c), accumulate);
             return;
         }
-        const uint Tile = 16;
+        const uint Tile = 64;   // 16x16 threads, 4x4 outputs each (Kernels/Gemm.cu)
         if ((m + Tile - 1) / Tile > 65535) throw new NotSupportedException($"CUDA gemm: {m} rows exceed the grid limit");
         var args = new KernelArgs();
         args.Add(m);
@@ -137,6 +137,6 @@ internal static unsafe class CudaReduce
         args.Add(CudaKernels.Address(b));
         args.Add(CudaKernels.Address(c));
         args.Add(accumulate ? 1 : 0);
-        device.Launch($"gemm_{CudaKernels.Suffix(c.DType)}", (((uint)n + Tile - 1) / Tile, ((uint)m + Tile - 1) / Tile), (Tile, Tile), ref args);
+        device.Launch($"gemm_{CudaKernels.Suffix(c.DType)}", (((uint)n + Tile - 1) / Tile, ((uint)m + Tile - 1) / Tile), (16, 16), ref args);
     }
 }
