@@ -5,6 +5,8 @@
 # Then, when the NVIDIA cache exists (scripts/cuda/fetch-nvidia.sh; BRIDGE_FETCH_NVIDIA=1 fetches it):
 # ptxas for sm_80/sm_90 with zero spills, and the real libcuda.so.1 binding test.
 # Expects `dotnet build Bridge.sln -c Release` done. Last line: "<passed> passed, <failed> failed".
+# SKIP_CPU=1 leaves out the cpu run (when the caller already ran it); BRIDGE_CUDA_ASAN=1 adds a run on an
+# AddressSanitizer build of the emulator (exact out-of-bounds checks, ~1 min).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 passed=0 failed=0
@@ -29,13 +31,17 @@ REAL=$CACHE/x/usr/lib/x86_64-linux-gnu/nvidia/current/libcuda.so.1
 [ -e "$REAL" ] && export BRIDGE_REAL_LIBCUDA=$REAL   # CudaDriverTests binds every symbol of the real driver
 
 echo "== MSTest per backend"
-run "cpu" BRIDGE_TEST_DEVICE=cpu
+[ "${SKIP_CPU:-0}" = 1 ] || run "cpu" BRIDGE_TEST_DEVICE=cpu
 if sh scripts/cuda/build.sh > /tmp/bridge-cuda-build.log 2>&1; then
   tail -1 /tmp/bridge-cuda-build.log
   run "cuda (emulator, in-order schedule)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU EMU_SCHED=forward
   run "cuda (emulator, reversed schedule)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU EMU_SCHED=reverse
   # The cuBLAS binding (large matmuls) against the emulator's column-major cublasSgemm_v2 stand-in.
   run "cuda (emulator, cuBLAS stand-in)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU BRIDGE_CUBLAS=$EMU
+  if [ "${BRIDGE_CUDA_ASAN:-0}" = 1 ] && OUT=build/cuda-asan EXTRA="-fsanitize=address -fno-omit-frame-pointer" sh scripts/cuda/build.sh > /dev/null 2>&1; then
+    run "cuda (emulator, AddressSanitizer)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$PWD/build/cuda-asan/libcudaemu.so \
+      LD_PRELOAD="$(g++ -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1
+  fi
 else
   cat /tmp/bridge-cuda-build.log; echo "cuda (emulator): build failed"; failed=$((failed + 1))
 fi
