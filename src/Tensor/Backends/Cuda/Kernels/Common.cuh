@@ -30,6 +30,24 @@ static __device__ __forceinline__ i64 offset_of(const Strided& s, int k, i64 ind
   return off;
 }
 
+// Offsets of index for operands 0..K-1 from one decomposition of the index (the divisions dominate).
+template <int K> struct Offsets { i64 at[K]; };
+template <int K> static __device__ __forceinline__ Offsets<K> offsets_of(const Strided& s, i64 index) {
+  Offsets<K> r;
+  if (s.ndim == 1) {
+    for (int k = 0; k < K; k++) r.at[k] = index * s.stride[k][0];
+    return r;
+  }
+  for (int k = 0; k < K; k++) r.at[k] = 0;
+  unsigned i = (unsigned)index;
+  for (int d = s.ndim - 1; d >= 0; d--) {
+    unsigned c = i % (unsigned)s.shape[d];
+    i /= (unsigned)s.shape[d];
+    for (int k = 0; k < K; k++) r.at[k] += (i64)c * s.stride[k][d];
+  }
+  return r;
+}
+
 static __device__ __forceinline__ i64 grid_start() { return (i64)blockIdx.x * blockDim.x + threadIdx.x; }
 static __device__ __forceinline__ i64 grid_step() { return (i64)gridDim.x * blockDim.x; }
 

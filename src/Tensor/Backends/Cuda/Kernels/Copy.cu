@@ -3,7 +3,10 @@
 
 template <class T>
 static __device__ __forceinline__ void copy(T* o, const T* a, const Strided& s, int n) {
-  for (i64 i = grid_start(); i < n; i += grid_step()) o[offset_of(s, 0, i)] = a[offset_of(s, 1, i)];
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<2> at = offsets_of<2>(s, i);
+    o[at.at[0]] = a[at.at[1]];
+  }
 }
 extern "C" __global__ void copy_b1(u8* o, const u8* a, Strided s, int n) { copy<u8>(o, a, s, n); }
 extern "C" __global__ void copy_b4(unsigned* o, const unsigned* a, Strided s, int n) { copy<unsigned>(o, a, s, n); }
@@ -33,7 +36,10 @@ template <> struct Conv<u8> {
 
 template <class S, class D>
 static __device__ __forceinline__ void convert(D* o, const S* a, const Strided& s, int n) {
-  for (i64 i = grid_start(); i < n; i += grid_step()) o[offset_of(s, 0, i)] = Conv<D>::f(a[offset_of(s, 1, i)]);
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<2> at = offsets_of<2>(s, i);
+    o[at.at[0]] = Conv<D>::f(a[at.at[1]]);
+  }
 }
 #define CONVERT(sn, S, dn, D) \
   extern "C" __global__ void cvt_##sn##_##dn(D* o, const S* a, Strided s, int n) { convert<S, D>(o, a, s, n); }

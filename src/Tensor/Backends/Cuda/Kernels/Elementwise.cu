@@ -19,8 +19,10 @@ struct OpPow {
 
 template <class T, class Op>
 static __device__ __forceinline__ void binary(T* o, const T* a, const T* b, const Strided& s, int n) {
-  for (i64 i = grid_start(); i < n; i += grid_step())
-    o[offset_of(s, 0, i)] = Op::f(a[offset_of(s, 1, i)], b[offset_of(s, 2, i)]);
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<3> at = offsets_of<3>(s, i);
+    o[at.at[0]] = Op::f(a[at.at[1]], b[at.at[2]]);
+  }
 }
 #define BINARY(name, T, Op) \
   extern "C" __global__ void bin_##name(T* o, const T* a, const T* b, Strided s, int n) { binary<T, Op>(o, a, b, s, n); }
@@ -43,8 +45,10 @@ struct CmpGe { template <class T> static __device__ __forceinline__ bool f(T a, 
 
 template <class T, class Op>
 static __device__ __forceinline__ void compare(u8* o, const T* a, const T* b, const Strided& s, int n) {
-  for (i64 i = grid_start(); i < n; i += grid_step())
-    o[offset_of(s, 0, i)] = Op::f(a[offset_of(s, 1, i)], b[offset_of(s, 2, i)]) ? 1 : 0;
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<3> at = offsets_of<3>(s, i);
+    o[at.at[0]] = Op::f(a[at.at[1]], b[at.at[2]]) ? 1 : 0;
+  }
 }
 #define COMPARE(name, T, Op) \
   extern "C" __global__ void cmp_##name(u8* o, const T* a, const T* b, Strided s, int n) { compare<T, Op>(o, a, b, s, n); }
@@ -89,7 +93,10 @@ struct UnSigmoid {
 
 template <class T, class Op>
 static __device__ __forceinline__ void unary(T* o, const T* a, const Strided& s, int n) {
-  for (i64 i = grid_start(); i < n; i += grid_step()) o[offset_of(s, 0, i)] = Op::f(a[offset_of(s, 1, i)]);
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<2> at = offsets_of<2>(s, i);
+    o[at.at[0]] = Op::f(a[at.at[1]]);
+  }
 }
 #define UNARY(name, T, Op) \
   extern "C" __global__ void un_##name(T* o, const T* a, Strided s, int n) { unary<T, Op>(o, a, s, n); }
@@ -108,8 +115,10 @@ UNARY2(sigmoid, UnSigmoid)
 // where: operands o, cond, a, b. Selection moves bits, so one kernel per element size serves every dtype.
 template <class T>
 static __device__ __forceinline__ void where(T* o, const u8* c, const T* a, const T* b, const Strided& s, int n) {
-  for (i64 i = grid_start(); i < n; i += grid_step())
-    o[offset_of(s, 0, i)] = c[offset_of(s, 1, i)] ? a[offset_of(s, 2, i)] : b[offset_of(s, 3, i)];
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<4> at = offsets_of<4>(s, i);
+    o[at.at[0]] = c[at.at[1]] ? a[at.at[2]] : b[at.at[3]];
+  }
 }
 extern "C" __global__ void where_b1(u8* o, const u8* c, const u8* a, const u8* b, Strided s, int n) { where<u8>(o, c, a, b, s, n); }
 extern "C" __global__ void where_b4(unsigned* o, const u8* c, const unsigned* a, const unsigned* b, Strided s, int n) { where<unsigned>(o, c, a, b, s, n); }
