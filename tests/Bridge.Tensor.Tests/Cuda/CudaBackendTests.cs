@@ -1,3 +1,5 @@
+using Bridge.Nn;
+
 namespace Bridge.Tests.Cuda;
 
 /// <summary>
@@ -254,6 +256,32 @@ public sealed class CudaBackendTests
             return w2.Detach();
         }
         AssertBitIdentical(Run(Device.Cpu), Run(Gpu), "weights after 5 SGD steps");
+    }
+
+    [TestMethod]
+    public void ModuleTo_MovesParametersInPlace_AndTrainingMatchesCpu()
+    {
+        var (x, y) = (HostRandn(6, 4), HostRandn(6, 2));
+        Tensor Run(Device device)
+        {
+            Torch.ManualSeed(3);
+            var model = new Bridge.Nn.Linear(4, 2).To(Device.Cpu);
+            var parameters = model.Parameters().ToArray();
+            var opt = new Optim.Adam(parameters, lr: 0.01);
+            model.To(device);
+            CollectionAssert.AreEqual(parameters, model.Parameters().ToArray(), "same parameter objects after the move");
+            Assert.AreEqual(device, model.Weight.Device);
+            for (int step = 0; step < 3; step++)
+            {
+                opt.ZeroGrad();
+                var loss = (model.Forward(x.To(device)) - y.To(device)).Pow(2).Mean();
+                loss.Backward();
+                opt.Step();
+            }
+            return model.Weight.Detach().Cpu().Cuda();
+        }
+        var cpu = Run(Device.Cpu).Cpu();
+        TestSupport.AreClose(cpu.ToDoubleArray(), Run(Gpu), atol: 0, rtol: 1e-6, what: "Adam steps after Module.To");
     }
 
     [TestMethod]
