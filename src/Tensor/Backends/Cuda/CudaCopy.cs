@@ -93,9 +93,15 @@ internal static unsafe class CudaCopy
     /// <summary>One element = value, with torch's casting (CopyKernels.Write).</summary>
     public static void Write(Tensor t, int offset, double value)
     {
-        ulong bits = Encode(t.DType, value);
+        // A one-element fill kernel, not a memcpy: a copy from pageable host memory waits for all queued GPU work,
+        // and every scalar operand (x * 1.5, lr * g) passes through here.
         var device = CudaDevice.Get(t.Device.Index);
-        device.CopyToDevice((ulong)(long)t.Storage.Pointer + (ulong)((long)offset * t.DType.ElementSize()), &bits, t.DType.ElementSize());
+        var args = new KernelArgs();
+        args.Add((ulong)(long)t.Storage.Pointer + (ulong)((long)offset * t.DType.ElementSize()));
+        args.Add(CudaStrided.Create([1], [0]));
+        args.Add(1);
+        args.Add(Encode(t.DType, value));
+        device.Launch($"fill_b{t.DType.ElementSize()}", (1, 1), (1, 1), ref args);
     }
 
     /// <summary>Storage.Grow for device memory: a bigger zeroed block, the old bytes copied over, the old block released.</summary>
