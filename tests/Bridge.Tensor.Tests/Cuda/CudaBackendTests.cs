@@ -226,6 +226,35 @@ public sealed class CudaBackendTests
     }
 
     [TestMethod]
+    public void RandomLayouts_StridedBroadcastReduce_BitIdentical()
+    {
+        // Views with sliced, permuted and broadcast dims stress the merging of dense dims into kernel layouts.
+        var random = new System.Random(1234);
+        for (int trial = 0; trial < 60; trial++)
+        {
+            int rank = random.Next(1, 6);
+            var big = HostRandn(Enumerable.Range(0, rank).Select(_ => 2 * random.Next(1, 6)).ToArray());
+            var (host, gpu) = (big, big.Cuda());
+            for (int d = 0; d < rank; d++)
+            {
+                int start = random.Next(0, 2), step = random.Next(1, 3);
+                host = host.Slice(d, start, null, step);
+                gpu = gpu.Slice(d, start, null, step);
+            }
+            var order = Enumerable.Range(0, rank).OrderBy(_ => random.Next()).ToArray();
+            (host, gpu) = (host.Permute(order), gpu.Permute(order));
+            var other = HostRandn(host.Shape.ToArray().Select(d => random.Next(2) == 0 ? 1 : d).ToArray());
+            var gother = other.Cuda();
+            AssertBitIdentical(host * other + 1.0, gpu * gother + 1.0, $"trial {trial}: mul-add");
+            AssertBitIdentical(Tensor.Where(host > other, host, other), Tensor.Where(gpu > gother, gpu, gother), $"trial {trial}: where");
+            int dim = random.Next(rank);
+            AssertBitIdentical(host.Sum(dim), gpu.Sum(dim), $"trial {trial}: sum({dim})");
+            AssertBitIdentical(host.Max(dim).Indices, gpu.Max(dim).Indices, $"trial {trial}: argmax({dim})");
+            AssertBitIdentical(host.Contiguous(), gpu.Contiguous(), $"trial {trial}: contiguous");
+        }
+    }
+
+    [TestMethod]
     public void MixingDevices_ThrowsTorchsMessage()
     {
         var a = Torch.Ones([2], DType.Float32, Gpu);
