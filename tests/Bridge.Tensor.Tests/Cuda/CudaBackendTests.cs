@@ -265,6 +265,14 @@ public sealed class CudaBackendTests
     }
 
     [TestMethod]
+    public void MissingOrdinal_ThrowsInvalidDeviceOrdinal()
+    {
+        var e = Assert.Throws<CudaException>(() => Torch.Zeros([1], DType.Float32, Device.Cuda(Bridge.Cuda.DeviceCount)));
+        StringAssert.Contains(e.Message, "invalid device ordinal");
+        Assert.IsTrue(Bridge.Cuda.DeviceName(0).Length > 0);
+    }
+
+    [TestMethod]
     public void TrainingStep_OnCuda_MatchesCpu()
     {
         var (x, y) = (HostRandn(8, 3), HostRandn(8, 1));
