@@ -1,5 +1,5 @@
 # The two entry points (see README.md). Both install what is missing first.
-.PHONY: parity test build native python shm-example bench-shm clean
+.PHONY: parity test build native python shm-example bench-shm gpu-check clean
 
 parity:
 	bash scripts/setup.sh
@@ -31,6 +31,12 @@ shm-example:
 # Exchange cost vs size: shared memory against pickling and np.save (bench/shared_memory/RESULTS.md).
 bench-shm:
 	bash bench/shared_memory/run.sh
+
+# On a machine with an NVIDIA GPU: the CUDA suite, the parity cases on cuda:0, and matmul/elementwise
+# timings against PyTorch CUDA (scripts/cuda/gpu-check.sh).
+gpu-check:
+	bash scripts/setup.sh
+	bash scripts/cuda/gpu-check.sh
 
 clean:
 	dotnet clean Bridge.sln --verbosity quiet

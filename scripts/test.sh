@@ -22,6 +22,14 @@ if [ -z "$line" ]; then broken=1; failed=$((failed + 1)); else
   failed=$((failed + $(echo "$line" | sed -E 's/.*Failed: *([0-9]+).*/\1/')))
 fi
 
+echo "== CUDA backend (emulator x2 schedules + cuBLAS stand-in, ptxas sm_80/sm_90, real libcuda)"
+BRIDGE_FETCH_NVIDIA=1 SKIP_CPU=1 bash scripts/cuda/test-backends.sh 2>&1 | tee "$log/cuda.txt"
+line=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log/cuda.txt" | tail -1)
+if [ -z "$line" ]; then failed=$((failed + 1)); broken=1; else
+  passed=$((passed + $(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')))
+  failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')))
+fi
+
 echo "== parity suite"
 if bash scripts/parity.sh 2>&1 | tee "$log/parity.txt"; then :; else broken=1; fi
 line=$(grep -E "^parity cases: [0-9]+ passed, [0-9]+ failed" "$log/parity.txt" | tail -1)

@@ -24,8 +24,9 @@ public static class Program
                 case "--cases": casesArg = Next(); break;
                 case "--python": python = Next(); break;
                 case "--show": Recorder.Echo = true; break;
+                case "--device": Torch.DefaultDevice = Device.Parse(Next()); break; // the C# ports on cuda:0 (make gpu-check)
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Bridge.Parity [--out parity/out] [--cases a,b] [--python /usr/bin/python3] [--show]");
+                    Console.WriteLine("usage: Bridge.Parity [--out parity/out] [--cases a,b] [--python /usr/bin/python3] [--show] [--device cuda:0]");
                     return 0;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");

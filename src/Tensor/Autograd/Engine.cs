@@ -15,7 +15,7 @@ internal static class Engine
         if (gradient is null)
         {
             if (root.Numel() != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
-            gradient = Torch.Full(root.ShapeArray, 1.0, root.DType);
+            gradient = Torch.Full(root.ShapeArray, 1.0, root.DType, device: root.Device);
         }
         else if (!gradient.ShapeArray.AsSpan().SequenceEqual(root.ShapeArray))
         {
@@ -104,7 +104,7 @@ internal static class Engine
     {
         if (leaf.Grad is null)
         {
-            var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType);
+            var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType, leaf.Device);
             CopyKernels.Copy(g, copy);
             leaf.Grad = copy;
         }

@@ -13,7 +13,7 @@ public static class GradCheck
             if (x.DType != DType.Float64) throw new ArgumentException($"gradcheck needs float64 inputs, got {x.DType.TorchName()}");
         var leaves = inputs.Select(x => x.Detach().Clone().RequiresGrad_()).ToArray();
         var output = f(leaves);
-        var weights = Weights(output.ShapeArray);
+        var weights = Weights(output.ShapeArray).To(output.Device);
         (output * weights).Sum().Backward();
 
         for (int k = 0; k < leaves.Length; k++)
@@ -39,6 +39,7 @@ public static class GradCheck
 
     static double Loss(Func<Tensor[], Tensor> f, Tensor[] leaves, Tensor weights, int k, int offset, double delta)
     {
+        if (leaves[k].Device.IsCuda) return LossOnDevice(f, leaves, weights, k, offset, delta); // CUDA dispatch
         ref double cell = ref leaves[k].Ref<double>(offset);
         double saved = cell;
         cell = saved + delta;
@@ -48,10 +49,22 @@ public static class GradCheck
         return loss;
     }
 
+    // The same perturbation through element writes, for leaves in device memory.
+    static double LossOnDevice(Func<Tensor[], Tensor> f, Tensor[] leaves, Tensor weights, int k, int offset, double delta)
+    {
+        var leaf = leaves[k];
+        double saved = Backends.Cuda.CudaCopy.ReadElement(leaf, offset);
+        Backends.Cpu.CopyKernels.Write(leaf, offset, saved + delta);
+        double loss;
+        using (GradMode.Set(false)) loss = (f(leaves) * weights).Sum().Item();
+        Backends.Cpu.CopyKernels.Write(leaf, offset, saved);
+        return loss;
+    }
+
     // Distinct weights per output element, so a gradient routed to the wrong element cannot cancel out.
     static Tensor Weights(int[] shape)
     {
-        var w = Torch.Zeros(shape, DType.Float64);
+        var w = Torch.Zeros(shape, DType.Float64, Device.Cpu);
         var span = w.ContiguousSpan<double>();
         for (int i = 0; i < span.Length; i++) span[i] = 1 + 0.5 * Math.Cos(i + 1);
         return w;

@@ -5,6 +5,11 @@ public readonly record struct Device(DeviceType Type, int Index = 0)
 {
     public static readonly Device Cpu = new(DeviceType.Cpu);
 
+    /// <summary><c>cuda:<paramref name="index"/></c>.</summary>
+    public static Device Cuda(int index = 0) => index >= 0 ? new(DeviceType.Cuda, index) : throw new ArgumentException($"Device index must not be negative, got {index}");
+
+    public bool IsCuda => Type == DeviceType.Cuda;
+
     public static Device Parse(string text)
     {
         if (text == "cpu") return Cpu;

@@ -13,7 +13,7 @@ public sealed unsafe class Storage : IDisposable
 
     void* _pointer;
     int _freed;
-    readonly Action? _release;
+    Action? _release;
     readonly bool _owned;
 
     /// <summary>Number of bytes.</summary>
@@ -62,12 +62,15 @@ public sealed unsafe class Storage : IDisposable
     /// <summary>Start address of the memory.</summary>
     public IntPtr Pointer => _pointer == null && ByteLength > 0 ? throw new ObjectDisposedException(nameof(Storage)) : (IntPtr)_pointer;
 
-    internal void* Raw => _pointer;
+    // CPU kernels reach memory only through Raw. Device memory must never get there: the host emulator's device
+    // memory is host-addressable, so without this check a missing CUDA dispatch would silently "work" in CI.
+    internal void* Raw => Device.Type == DeviceType.Cpu ? _pointer : throw new NotSupportedException($"CPU code reached memory on {Device}: the calling op has no {Device} implementation (see the stack trace)");
 
     /// <summary>Grows the memory (used by <c>resize_</c>); the old contents are kept, new bytes are zero.</summary>
     internal void Grow(long byteLength)
     {
         if (byteLength <= ByteLength) return;
+        if (Device.IsCuda) { Backends.Cuda.CudaCopy.Grow(this, byteLength); return; } // CUDA dispatch
         if (!_owned) throw new InvalidOperationException("cannot resize a storage that wraps foreign memory");
         void* fresh = NativeMemory.AlignedAlloc((nuint)byteLength, Alignment);
         NativeMemory.Clear(fresh, (nuint)byteLength);
@@ -76,6 +79,16 @@ public sealed unsafe class Storage : IDisposable
         GC.AddMemoryPressure(byteLength - ByteLength);
         _pointer = fresh;
         ByteLength = byteLength;
+    }
+
+    /// <summary>Swaps in grown device memory (already holding the old bytes); the old block is released.</summary>
+    internal void ReplaceDeviceMemory(IntPtr pointer, long byteLength, Action release)
+    {
+        var old = _release;
+        _pointer = (void*)pointer;
+        _release = release;
+        ByteLength = byteLength;
+        old?.Invoke();
     }
 
     public void Dispose()

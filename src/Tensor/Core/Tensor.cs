@@ -28,13 +28,13 @@ public sealed partial class Tensor
         StorageOffset = offset;
     }
 
-    /// <summary>A fresh zero-filled contiguous tensor.</summary>
-    internal static Tensor Allocate(ReadOnlySpan<int> shape, DType dtype)
+    /// <summary>A fresh zero-filled contiguous tensor (on the CPU unless <paramref name="device"/> says otherwise).</summary>
+    internal static Tensor Allocate(ReadOnlySpan<int> shape, DType dtype, Device? device = null)
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {d}: {ShapeMath.FormatList(shape)}");
         int numel = ShapeMath.Numel(shape);
-        var storage = new Storage((long)numel * dtype.ElementSize());
+        var storage = device is { IsCuda: true } gpu ? Backends.Cuda.CudaCopy.Allocate((long)numel * dtype.ElementSize(), gpu) : new Storage((long)numel * dtype.ElementSize()); // CUDA dispatch
         return new Tensor(storage, dtype, shape.ToArray(), ShapeMath.ContiguousStrides(shape), 0);
     }
 
@@ -141,6 +141,7 @@ public sealed partial class Tensor
     public double Item()
     {
         if (Numel() != 1) throw new ArgumentException($"a Tensor with {Numel()} elements cannot be converted to Scalar");
+        if (Device.IsCuda) return Backends.Cuda.CudaCopy.Staged(this).Item(); // CUDA dispatch: host read, as torch syncs
         return ReadAsDouble(StorageOffset);
     }
 
@@ -180,12 +181,13 @@ public sealed partial class Tensor
     }
 
     /// <summary>All elements, row-major, as double.</summary>
-    public double[] ToDoubleArray() => ElementOffsets().Select(ReadAsDouble).ToArray();
+    public double[] ToDoubleArray() => Device.IsCuda ? Backends.Cuda.CudaCopy.Staged(this).ToDoubleArray() : ElementOffsets().Select(ReadAsDouble).ToArray();
 
     /// <summary>All elements, row-major, copied into a new array of <typeparamref name="T"/> (which must match the dtype).</summary>
     public T[] ToArray<T>() where T : unmanaged
     {
         CheckElementType<T>();
+        if (Device.IsCuda) return Backends.Cuda.CudaCopy.Staged(this).ToArray<T>(); // CUDA dispatch
         return Contiguous().ContiguousSpan<T>().ToArray();
     }
 }

@@ -14,13 +14,13 @@ public sealed class Linear : Module
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
-        var w = Torch.Zeros([outFeatures, inFeatures], dtype);
-        var b = Torch.Zeros([outFeatures], dtype);
+        var w = Torch.Zeros([outFeatures, inFeatures], dtype, Device.Cpu);
+        var b = Torch.Zeros([outFeatures], dtype, Device.Cpu);
         var g = generator ?? Generator.Default;
         if (dtype == DType.Float64) LinearInit.Fill(w.ContiguousSpan<double>(), b.ContiguousSpan<double>(), inFeatures, g);
         else LinearInit.Fill(w.ContiguousSpan<float>(), bias ? b.ContiguousSpan<float>() : [], inFeatures, g);
-        Weight = Parameter(w);
-        Bias = bias ? Parameter(b) : null;
+        Weight = Parameter(w.To(Torch.DefaultDevice));
+        Bias = bias ? Parameter(b.To(Torch.DefaultDevice)) : null;
         RegisterParameter("weight", () => Weight);
         RegisterParameter("bias", () => Bias);
     }

@@ -98,7 +98,7 @@ public sealed partial class Tensor
         if (dtype == DType.Bool) dtype = DType.Int64;
         a = a.To(dtype);
         b = b.To(dtype);
-        var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype);
+        var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype, a.Device);
         ElementwiseKernels.Binary<TOp>(a, b, result);
         return result;
     }
@@ -117,7 +117,7 @@ public sealed partial class Tensor
         var dtype = like.DType.IsFloatingPoint() ? like.DType
             : value == Math.Floor(value) && !double.IsInfinity(value) ? (like.DType == DType.Bool ? DType.Int64 : like.DType)
             : DType.Float32;
-        var t = Allocate([], dtype);
+        var t = Allocate([], dtype, like.Device);
         CopyKernels.Write(t, 0, value);
         return t;
     }

@@ -18,7 +18,7 @@ public sealed partial class Tensor
         var dtype = DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0);
         a = a.To(dtype);
         b = b.To(dtype);
-        var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), DType.Bool);
+        var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), DType.Bool, a.Device);
         ElementwiseKernels.Compare<TOp>(a, b, result);
         return result;
     }
@@ -70,7 +70,9 @@ public sealed partial class Tensor
         a = a.To(dtype);
         b = b.To(dtype);
         var shape = ShapeMath.Broadcast(ShapeMath.Broadcast(condition.ShapeArray, a.ShapeArray), b.ShapeArray);
-        var result = Allocate(shape, dtype);
+        CheckSameDevice(condition, a);
+        CheckSameDevice(condition, b);
+        var result = Allocate(shape, dtype, a.Device);
         ElementwiseKernels.Where(condition, a, b, result);
         if (!Recording.Needed(a, b)) return result;
         return Recording.Record(result, "WhereBackward0", [a, b], g =>

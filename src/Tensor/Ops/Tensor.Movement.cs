@@ -136,7 +136,7 @@ public sealed partial class Tensor
     /// <summary>A copy in new contiguous memory; ∂ = g</summary>
     public Tensor Clone()
     {
-        var copy = Allocate(ShapeArray, DType);
+        var copy = Allocate(ShapeArray, DType, Device);
         CopyKernels.Copy(this, copy);
         if (!Recording.Needed(this)) return copy;
         return Recording.Record(copy, "CloneBackward0", [this], g => [g]);
@@ -146,7 +146,7 @@ public sealed partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var copy = Allocate(ShapeArray, dtype);
+        var copy = Allocate(ShapeArray, dtype, Device);
         CopyKernels.Copy(this, copy);
         if (!Recording.Needed(this) || !dtype.IsFloatingPoint()) return copy;
         var from = DType;
@@ -193,7 +193,7 @@ public sealed partial class Tensor
 
     static Tensor ScatterIntoZeros(int[] shape, Tensor g, Func<Tensor, Tensor> select)
     {
-        var z = Zeros(shape, g.DType);
+        var z = Zeros(shape, g.DType, g.Device);
         CopyKernels.Copy(g, select(z));
         return z;
     }
@@ -217,7 +217,8 @@ public sealed partial class Tensor
         }
         var shape = (int[])first.ShapeArray.Clone();
         shape[d] = parts.Sum(t => t.ShapeArray[d]);
-        var result = Allocate(shape, dtype);
+        foreach (var t in parts) CheckSameDevice(first, t);
+        var result = Allocate(shape, dtype, first.Device);
         var offsets = new int[parts.Length];
         int at = 0;
         for (int i = 0; i < parts.Length; i++)

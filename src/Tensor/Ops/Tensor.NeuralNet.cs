@@ -80,7 +80,7 @@ public sealed partial class Tensor
         Tensor picked;
         using (GradMode.Set(false))
         {
-            picked = Allocate([n], input2.DType);
+            picked = Allocate([n], input2.DType, input2.Device);
             for (int i = 0; i < n; i++)
                 Backends.Cpu.CopyKernels.Copy(input2.Select(0, i).Select(0, (int)classIndex[i]), picked.Select(0, i));
         }
@@ -91,7 +91,7 @@ public sealed partial class Tensor
         var shape = logProbs.ShapeArray;
         return Recording.Record(loss, "NllLossBackward0", [logProbs], g =>
         {
-            var grad = Zeros(input2.ShapeArray, g.DType);
+            var grad = Zeros(input2.ShapeArray, g.DType, g.Device);
             var perSample = reduction == Reduction.None ? -g : (reduction == Reduction.Mean ? -g / (double)n : -g).Expand(n);
             grad.ScatterAlong(1, target1.Unsqueeze(1), perSample.Unsqueeze(1));
             return [grad.Reshape(shape)];

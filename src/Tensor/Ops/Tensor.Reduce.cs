@@ -52,7 +52,7 @@ public sealed partial class Tensor
     {
         var x = DType == DType.Bool ? To(DType.Int64) : this;
         var (view, outShape, keptShape) = x.ReductionView(dims);
-        var result = Allocate(outShape, x.DType);
+        var result = Allocate(outShape, x.DType, x.Device);
         ReduceKernels.Sum(view, result);
         result = keepDim ? result.Reshape(keptShape) : result;
         if (!Recording.Needed(x)) return result;
@@ -93,8 +93,8 @@ public sealed partial class Tensor
         int d = ShapeMath.WrapDim(dim, Dim());
         var x = Dim() == 0 ? Reshape(1) : this;
         var (view, outShape, keptShape) = x.ReductionView([d]);
-        var values = Allocate(outShape, x.DType);
-        var indices = Allocate(outShape, DType.Int64);
+        var values = Allocate(outShape, x.DType, x.Device);
+        var indices = Allocate(outShape, DType.Int64, x.Device);
         ReduceKernels.Extreme(view, values, indices, max);
         if (keepDim) { values = values.Reshape(keptShape); indices = indices.Reshape(keptShape); }
         if (Dim() == 0) { values = values.Reshape(); indices = indices.Reshape(); }
@@ -103,7 +103,7 @@ public sealed partial class Tensor
         var kept = indices.Reshape(keptShape);
         Recording.Record(values, name, [input], g =>
         {
-            var grad = Zeros(input.ShapeArray, g.DType);
+            var grad = Zeros(input.ShapeArray, g.DType, g.Device);
             grad.ScatterAlong(d, kept, g.Reshape(keptShape));
             return [grad];
         }, indices);
@@ -137,6 +137,7 @@ public sealed partial class Tensor
     /// <summary>this[..., index[...], ...] = src along <paramref name="dim"/> (no autograd; used by backward formulas).</summary>
     internal void ScatterAlong(int dim, Tensor index, Tensor src)
     {
+        if (Device.IsCuda) { Backends.Cuda.CudaReduce.Scatter(this, dim, index, src); return; } // CUDA dispatch
         var idx = index.Contiguous().ToArray<long>();
         var values = src.Contiguous();
         int[] shape = index.ShapeArray;

@@ -47,8 +47,8 @@ public sealed partial class Tensor
         var result = x;
         using (GradMode.Set(false))
         {
-            if (min is double lo) result = Where(result < lo, Full([], lo, DType), result);
-            if (max is double hi) result = Where(result > hi, Full([], hi, DType), result);
+            if (min is double lo) result = Where(result < lo, Full([], lo, DType, device: Device), result);
+            if (max is double hi) result = Where(result > hi, Full([], hi, DType, device: Device), result);
             if (ReferenceEquals(result.Storage, Storage)) result = result.Clone();
         }
         if (!Recording.Needed(x)) return result;
@@ -63,7 +63,7 @@ public sealed partial class Tensor
         where TOp : IFloatUnaryOperator
     {
         var x = DType.IsFloatingPoint() ? this : To(DType.Float32);
-        var result = Allocate(x.ShapeArray, x.DType);
+        var result = Allocate(x.ShapeArray, x.DType, x.Device);
         ElementwiseKernels.FloatUnary<TOp>(x, result);
         return RecordUnary(x, result, name, backward, savesInput, savesResult);
     }
@@ -72,7 +72,7 @@ public sealed partial class Tensor
         where TOp : IUnaryOperator
     {
         var x = DType == DType.Bool ? To(DType.Int64) : this;
-        var result = Allocate(x.ShapeArray, x.DType);
+        var result = Allocate(x.ShapeArray, x.DType, x.Device);
         ElementwiseKernels.Unary<TOp>(x, result);
         return RecordUnary(x, result, name, backward, savesInput, savesResult);
     }

@@ -11,8 +11,14 @@ public static partial class Torch
     /// <summary>The default floating dtype (float32), used for data given as C# doubles as torch uses it for Python floats.</summary>
     public static DType DefaultDType => DType.Float32;
 
+    /// <summary>
+    /// Where factory functions put tensors when no device is given (torch.set_default_device); cpu unless set.
+    /// Tensors made from existing tensors (ZerosLike, op results) follow their inputs instead.
+    /// </summary>
+    public static Device DefaultDevice { get; set; } = Device.Cpu;
+
     /// <summary>A tensor copied from a C# array of any rank (float, double, long, int or bool elements).</summary>
-    public static Tensor Tensor(Array data, DType? dtype = null, bool requiresGrad = false)
+    public static Tensor Tensor(Array data, DType? dtype = null, bool requiresGrad = false, Device? device = null)
     {
         var element = data.GetType().GetElementType()!;
         var inferred = element == typeof(double) || element == typeof(float) ? DefaultDType
@@ -27,31 +33,31 @@ public static partial class Torch
             if (value is long exact && t.DType == DType.Int64) t.ContiguousSpan<long>()[k++] = exact; // a double would round above 2^53
             else CopyKernels.Write(t, k++, value is bool b ? (b ? 1 : 0) : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
         }
-        return t.RequiresGrad_(requiresGrad);
+        return t.To(device ?? DefaultDevice).RequiresGrad_(requiresGrad);
     }
 
     /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
-    public static Tensor Tensor(double value, DType? dtype = null, bool requiresGrad = false) => Full([], value, dtype).RequiresGrad_(requiresGrad);
+    public static Tensor Tensor(double value, DType? dtype = null, bool requiresGrad = false, Device? device = null) => Full([], value, dtype, requiresGrad, device);
 
     public static Tensor Zeros(params int[] shape) => Full(shape, 0);
-    public static Tensor Zeros(int[] shape, DType dtype) => Full(shape, 0, dtype);
+    public static Tensor Zeros(int[] shape, DType dtype, Device? device = null) => Full(shape, 0, dtype, device: device);
     public static Tensor Ones(params int[] shape) => Full(shape, 1);
-    public static Tensor Ones(int[] shape, DType dtype) => Full(shape, 1, dtype);
+    public static Tensor Ones(int[] shape, DType dtype, Device? device = null) => Full(shape, 1, dtype, device: device);
 
     /// <summary>Uninitialised in torch; zero-filled here, which costs nothing extra with zeroing allocation.</summary>
     public static Tensor Empty(params int[] shape) => Full(shape, 0);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
-    public static Tensor Full(int[] shape, double value, DType? dtype = null, bool requiresGrad = false)
+    public static Tensor Full(int[] shape, double value, DType? dtype = null, bool requiresGrad = false, Device? device = null)
     {
-        var t = Bridge.Tensor.Allocate(shape, dtype ?? DefaultDType);
+        var t = Bridge.Tensor.Allocate(shape, dtype ?? DefaultDType, device ?? DefaultDevice);
         if (value != 0) CopyKernels.Fill(t, value);
         return t.RequiresGrad_(requiresGrad);
     }
 
-    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 0, dtype ?? t.DType);
-    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 1, dtype ?? t.DType);
-    public static Tensor FullLike(Tensor t, double value, DType? dtype = null) => Full(t.ShapeArray, value, dtype ?? t.DType);
+    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 0, dtype ?? t.DType, device: t.Device);
+    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 1, dtype ?? t.DType, device: t.Device);
+    public static Tensor FullLike(Tensor t, double value, DType? dtype = null) => Full(t.ShapeArray, value, dtype ?? t.DType, device: t.Device);
     public static Tensor EmptyLike(Tensor t, DType? dtype = null) => ZerosLike(t, dtype);
 
     /// <summary>0, 1, ..., end-1 as int64.</summary>
@@ -70,7 +76,7 @@ public static partial class Torch
         int n = (int)Math.Ceiling((end - start) / step);
         var t = Bridge.Tensor.Allocate([n], dtype);
         for (int i = 0; i < n; i++) CopyKernels.Write(t, i, start + i * step);
-        return t;
+        return t.To(DefaultDevice);
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end, computed in the dtype as ATen does (from both ends toward the middle).</summary>
@@ -89,7 +95,7 @@ public static partial class Torch
             double step = steps > 1 ? (end - start) / (steps - 1) : 0;
             for (int i = 0; i < steps; i++) CopyKernels.Write(t, i, i < steps / 2 ? start + step * i : end - step * (steps - i - 1));
         }
-        return t;
+        return t.To(DefaultDevice);
     }
 
     /// <summary>
@@ -114,8 +120,8 @@ public static partial class Torch
     /// <summary>An n×m matrix with ones on the diagonal.</summary>
     public static Tensor Eye(int n, int? m = null, DType? dtype = null)
     {
-        var t = Zeros([n, m ?? n], dtype ?? DefaultDType);
+        var t = Zeros([n, m ?? n], dtype ?? DefaultDType, Device.Cpu);
         for (int i = 0; i < Math.Min(n, m ?? n); i++) CopyKernels.Write(t, i * (m ?? n) + i, 1);
-        return t;
+        return t.To(DefaultDevice);
     }
 }

@@ -16,21 +16,21 @@ public static partial class Torch
 
     /// <summary>Uniform [0, 1) draws.</summary>
     public static Tensor Rand(params int[] shape) => Rand(shape, null);
-    public static Tensor Rand(int[] shape, DType? dtype, Generator? generator = null) => Zeros(shape, dtype ?? DefaultDType).Uniform_(0, 1, generator);
+    public static Tensor Rand(int[] shape, DType? dtype, Generator? generator = null, Device? device = null) => Zeros(shape, dtype ?? DefaultDType, device).Uniform_(0, 1, generator);
 
     /// <summary>Standard normal draws.</summary>
     public static Tensor Randn(params int[] shape) => Randn(shape, null);
-    public static Tensor Randn(int[] shape, DType? dtype, Generator? generator = null) => Zeros(shape, dtype ?? DefaultDType).Normal_(0, 1, generator);
+    public static Tensor Randn(int[] shape, DType? dtype, Generator? generator = null, Device? device = null) => Zeros(shape, dtype ?? DefaultDType, device).Normal_(0, 1, generator);
 
-    public static Tensor RandLike(Tensor t) => Rand(t.ShapeArray, t.DType);
-    public static Tensor RandnLike(Tensor t) => Randn(t.ShapeArray, t.DType);
+    public static Tensor RandLike(Tensor t) => Rand(t.ShapeArray, t.DType, device: t.Device);
+    public static Tensor RandnLike(Tensor t) => Randn(t.ShapeArray, t.DType, device: t.Device);
 
     /// <summary>Integers uniform in [low, high).</summary>
     public static Tensor Randint(long low, long high, int[] shape, Generator? generator = null)
     {
-        var t = Zeros(shape, DType.Int64);
+        var t = Zeros(shape, DType.Int64, Device.Cpu);
         (generator ?? Generator.Default).FillRandint(t.ContiguousSpan<long>(), low, high);
-        return t;
+        return t.To(DefaultDevice); // drawn by the CPU generator on every device
     }
 
     public static Tensor Randint(long high, int[] shape) => Randint(0, high, shape);
@@ -58,7 +58,8 @@ public sealed partial class Tensor
         if (!DType.IsFloatingPoint()) throw new NotSupportedException($"random fill is implemented for floating dtypes, got {DType.TorchName()}");
         CheckWritable();
         // Draws go in row-major order into a contiguous buffer, then into this tensor's layout.
-        var target = IsContiguous() ? this : Torch.Zeros(ShapeArray, DType);
+        // On a GPU the draws still come from the CPU generator (same values as on the CPU), then are copied over.
+        var target = IsContiguous() && !Device.IsCuda ? this : Torch.Zeros(ShapeArray, DType, Device.Cpu);
         fill(generator ?? Generator.Default, target);
         if (!ReferenceEquals(target, this)) Backends.Cpu.CopyKernels.Copy(target, this);
         BumpVersion();

@@ -69,7 +69,7 @@ public sealed class ErrorTests
     [TestMethod]
     public void Device_Mismatch()
     {
-        var foreign = Tensor.FromStorage(Storage.Wrap(Torch.Ones(2).Storage.Pointer, 8, null, device: new Device(DeviceType.Cuda, 0)), DType.Float32, [2]);
-        Throws<InvalidOperationException>(() => _ = Torch.Ones(2) + foreign, "Expected all tensors to be on the same device, but found at least two devices, cpu and cuda:0!");
+        var foreign = Tensor.FromStorage(Storage.Wrap(Torch.Ones([2], DType.Float32, Device.Cpu).Storage.Pointer, 8, null, device: new Device(DeviceType.Cuda, 0)), DType.Float32, [2]);
+        Throws<InvalidOperationException>(() => _ = Torch.Ones([2], DType.Float32, Device.Cpu) + foreign, "Expected all tensors to be on the same device, but found at least two devices, cpu and cuda:0!");
     }
 }

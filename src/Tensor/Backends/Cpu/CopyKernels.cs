@@ -8,6 +8,7 @@ internal static class CopyKernels
     /// <summary>dst[...] = src[...] with src broadcast to dst's shape; converts when dtypes differ.</summary>
     public static void Copy(Tensor src, Tensor dst)
     {
+        if (src.Device.IsCuda || dst.Device.IsCuda) { Cuda.CudaCopy.Copy(src, dst); return; } // CUDA dispatch
         var strides = ShapeMath.BroadcastStrides(src.ShapeArray, src.StridesArray, dst.ShapeArray);
         if (src.DType == dst.DType)
         {
@@ -64,6 +65,7 @@ internal static class CopyKernels
     /// <summary>Stores a double into an element of any dtype with torch's casting rules (truncation to int, nonzero to true).</summary>
     public static void Write(Tensor t, int offset, double value)
     {
+        if (t.Device.IsCuda) { Cuda.CudaCopy.Write(t, offset, value); return; } // CUDA dispatch
         switch (t.DType)
         {
             case DType.Float32: t.Ref<float>(offset) = (float)value; break;
@@ -76,6 +78,7 @@ internal static class CopyKernels
     /// <summary>Sets every element of <paramref name="t"/> (any layout) to <paramref name="value"/>.</summary>
     public static void Fill(Tensor t, double value)
     {
+        if (t.Device.IsCuda) { Cuda.CudaCopy.Fill(t, value); return; } // CUDA dispatch
         var one = Tensor.Allocate([], t.DType);
         Write(one, 0, value);
         Copy(one, t);

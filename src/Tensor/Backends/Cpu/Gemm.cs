@@ -14,6 +14,7 @@ internal static class Gemm
 {
     public static void Multiply(Tensor a, Tensor b, Tensor c, int m, int k, int n, bool accumulate)
     {
+        if (c.Device.IsCuda) { Cuda.CudaReduce.Gemm(a, b, c, m, k, n, accumulate); return; } // CUDA dispatch
         switch (c.DType)
         {
             case DType.Float32: Multiply<float>(a.ContiguousSpan<float>(), b.ContiguousSpan<float>(), c.ContiguousSpan<float>(), m, k, n, accumulate); break;

@@ -12,6 +12,7 @@ internal static class ReduceKernels
     /// <summary>result[...] = Σ view[..., i]</summary>
     public static void Sum(Tensor view, Tensor result)
     {
+        if (result.Device.IsCuda) { Cuda.CudaReduce.Sum(view, result); return; } // CUDA dispatch
         switch (view.DType)
         {
             case DType.Float32: Sum<float>(view, result); break;
@@ -49,6 +50,7 @@ internal static class ReduceKernels
     /// <summary>result = max (or min) over the last dim of view, indices = position of the first extreme (NaN wins).</summary>
     public static void Extreme(Tensor view, Tensor values, Tensor indices, bool max)
     {
+        if (values.Device.IsCuda) { Cuda.CudaReduce.Extreme(view, values, indices, max); return; } // CUDA dispatch
         switch (view.DType)
         {
             case DType.Float32: Extreme<float>(view, values, indices, max); break;

@@ -1,0 +1,142 @@
+using Bridge.Backends.Cpu;
+
+namespace Bridge.Backends.Cuda;
+
+/// <summary>Reductions, scatter and matrix products on the GPU (the CUDA side of ReduceKernels and Gemm).</summary>
+internal static unsafe class CudaReduce
+{
+    const uint Threads = 256;
+    // Long rows get a block each (the same summation tree, split over 256 threads); short rows a thread each.
+    const int BlockPerRowColumns = 4096;
+
+    // Below ~100³ multiply-adds a launch costs more than the arithmetic, so the own kernel loses little and keeps
+    // small products (most of the parity cases) bit-identical with the CPU; cuBLAS takes the large ones.
+    internal const long CublasMinimumWork = 1L << 20;
+
+    static (uint, uint) GridFor(long n) => ((uint)Math.Clamp((n + Threads - 1) / Threads, 1, 65535), 1);
+
+    static void CheckResult(Tensor result)
+    {
+        if (!result.IsContiguous()) throw new InvalidOperationException("CUDA reductions write a contiguous result");
+    }
+
+    /// <summary>result[...] = Σ view[..., i], bit-identical to ReduceKernels.Sum (same pairwise tree).</summary>
+    public static void Sum(Tensor view, Tensor result)
+    {
+        Tensor.CheckSameDevice(view, result);
+        CheckResult(result);
+        var device = CudaDevice.Get(result.Device.Index);
+        int rows = result.Numel(), cols = view.ShapeArray[^1];
+        if (rows == 0) return;
+        if (rows == 1 && cols >= SplitRowColumns)
+        {
+            SumOneRow(device, view, result, cols);
+            return;
+        }
+        var args = new KernelArgs();
+        args.Add(CudaKernels.Address(result));
+        args.Add(CudaKernels.Address(view));
+        args.Add(CudaStrided.Exact(view.ShapeArray, view.StridesArray));
+        args.Add(rows);
+        args.Add(cols);
+        string sfx = CudaKernels.Suffix(view.DType);
+        if (cols >= BlockPerRowColumns && rows <= 65535) device.Launch($"sum_rows_block_{sfx}", ((uint)rows, 1), (Threads, 1), ref args);
+        else device.Launch($"sum_rows_{sfx}", GridFor(rows), (Threads, 1), ref args);
+    }
+
+    // Whole-tensor sums of a million elements and more split the tree over 2^16 threads, then combine in order.
+    const int SplitRowColumns = 1 << 20, SplitLevels = 16;
+
+    static void SumOneRow(CudaDevice device, Tensor view, Tensor result, int cols)
+    {
+        string sfx = CudaKernels.Suffix(view.DType);
+        var partials = Tensor.Allocate([1 << SplitLevels], view.DType, view.Device);
+        var args = new KernelArgs();
+        args.Add(CudaKernels.Address(partials));
+        args.Add(CudaKernels.Address(view));
+        args.Add(view.StridesArray[^1]);
+        args.Add(cols);
+        args.Add(SplitLevels);
+        device.Launch($"sum_tree_partials_{sfx}", GridFor(1 << SplitLevels), (Threads, 1), ref args);
+        var combine = new KernelArgs();
+        combine.Add(CudaKernels.Address(result));
+        combine.Add(CudaKernels.Address(partials));
+        combine.Add(SplitLevels);
+        device.Launch($"sum_tree_combine_{sfx}", (1, 1), (Threads, 1), ref combine);
+        GC.KeepAlive(partials);   // its block must not return to the cache before the launches are queued
+    }
+
+    /// <summary>max/min over the last dim with the index of the first extreme, NaN first (ReduceKernels.Extreme).</summary>
+    public static void Extreme(Tensor view, Tensor values, Tensor indices, bool max)
+    {
+        Tensor.CheckSameDevice(view, values);
+        CheckResult(values);
+        CheckResult(indices);
+        if (view.ShapeArray.Length > 0 && view.ShapeArray[^1] == 0)
+            throw new ArgumentException("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+        var device = CudaDevice.Get(values.Device.Index);
+        int rows = values.Numel(), cols = view.ShapeArray[^1];
+        if (rows == 0) return;
+        var args = new KernelArgs();
+        args.Add(CudaKernels.Address(values));
+        args.Add(CudaKernels.Address(indices));
+        args.Add(CudaKernels.Address(view));
+        args.Add(CudaStrided.Exact(view.ShapeArray, view.StridesArray));
+        args.Add(rows);
+        args.Add(cols);
+        args.Add(max ? 1 : 0);
+        string sfx = CudaKernels.Suffix(view.DType);
+        if (cols >= BlockPerRowColumns && rows <= 65535) device.Launch($"ext_rows_block_{sfx}", ((uint)rows, 1), (Threads, 1), ref args);
+        else device.Launch($"ext_rows_{sfx}", GridFor(rows), (Threads, 1), ref args);
+    }
+
+    /// <summary>target[..., index[...], ...] = src[...] along <paramref name="dim"/> (Tensor.ScatterAlong).</summary>
+    public static void Scatter(Tensor target, int dim, Tensor index, Tensor src)
+    {
+        Tensor.CheckSameDevice(target, index);
+        Tensor.CheckSameDevice(target, src);
+        var device = CudaDevice.Get(target.Device.Index);
+        int n = index.Numel();
+        if (n == 0) return;
+        var values = src.To(target.DType).Contiguous();
+        var idx = index.Contiguous();
+        var targetStrides = (int[])target.StridesArray.Clone();
+        targetStrides[dim] = 0;   // the position along dim comes from the index, not the iteration
+        var layout = CudaStrided.Create(index.ShapeArray, targetStrides, idx.StridesArray, values.StridesArray);
+        var args = new KernelArgs();
+        args.Add(CudaKernels.Address(target));
+        args.Add(CudaKernels.Address(idx));
+        args.Add(CudaKernels.Address(values));
+        args.Add(layout);
+        args.Add(n);
+        args.Add(target.StridesArray[dim]);
+        int size = target.DType.ElementSize();
+        if (size is not (4 or 8)) throw new NotSupportedException($"scatter on CUDA is not implemented for {target.DType.TorchName()}");
+        device.Launch($"scatter_b{size}", GridFor(n), (Threads, 1), ref args);
+    }
+
+    /// <summary>C = A·B (or C += A·B), contiguous row-major: cuBLAS when loaded, else the tiled kernel, bit-identical to Gemm.Multiply.</summary>
+    public static void Gemm(Tensor a, Tensor b, Tensor c, int m, int k, int n, bool accumulate)
+    {
+        Tensor.CheckSameDevice(c, a);
+        Tensor.CheckSameDevice(c, b);
+        var device = CudaDevice.Get(c.Device.Index);
+        if (m == 0 || n == 0) return;
+        if ((long)m * n * k >= CublasMinimumWork && device.Blas is { } blas && blas.Supports(c.DType))
+        {
+            blas.Gemm(c.DType, m, n, k, CudaKernels.Address(a), CudaKernels.Address(b), CudaKernels.Address(c), accumulate);
+            return;
+        }
+        const uint Tile = 64;   // 16x16 threads, 4x4 outputs each (Kernels/Gemm.cu)
+        if ((m + Tile - 1) / Tile > 65535) throw new NotSupportedException($"CUDA gemm: {m} rows exceed the grid limit");
+        var args = new KernelArgs();
+        args.Add(m);
+        args.Add(n);
+        args.Add(k);
+        args.Add(CudaKernels.Address(a));
+        args.Add(CudaKernels.Address(b));
+        args.Add(CudaKernels.Address(c));
+        args.Add(accumulate ? 1 : 0);
+        device.Launch($"gemm_{CudaKernels.Suffix(c.DType)}", (((uint)n + Tile - 1) / Tile, ((uint)m + Tile - 1) / Tile), (16, 16), ref args);
+    }
+}

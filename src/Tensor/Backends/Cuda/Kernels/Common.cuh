@@ -1,0 +1,62 @@
+// Common.cuh - the layout every strided kernel receives, matching CudaLayout in CudaKernels.Layout.cs.
+#pragma once
+#include "cuda_compat.h"
+
+#define BR_MAXD 8
+#define BR_MAXOPS 4
+// Up to 4 operands (0 = output) over one iteration shape; strides in elements, 0 for broadcast dims.
+// Pointers arrive already offset to element [0,...,0], so only strides are needed here.
+struct Strided {
+  int ndim;
+  int shape[BR_MAXD];
+  int stride[BR_MAXOPS][BR_MAXD];
+};
+
+typedef long long i64;
+typedef unsigned char u8;
+
+// Element offset of linear (row-major) index i for operand k. Indices are < 2^31 (int numel), so the
+// decomposition uses 32-bit division (64-bit division is a long software sequence on the GPU); the
+// host merges contiguous dims first, so a dense operand is ndim == 1 and skips the division entirely.
+static __device__ __forceinline__ i64 offset_of(const Strided& s, int k, i64 index) {
+  if (s.ndim == 1) return index * s.stride[k][0];
+  unsigned i = (unsigned)index;
+  i64 off = 0;
+  for (int d = s.ndim - 1; d >= 0; d--) {
+    unsigned c = i % (unsigned)s.shape[d];
+    i /= (unsigned)s.shape[d];
+    off += (i64)c * s.stride[k][d];
+  }
+  return off;
+}
+
+// Offsets of index for operands 0..K-1 from one decomposition of the index (the divisions dominate).
+template <int K> struct Offsets { i64 at[K]; };
+template <int K> static __device__ __forceinline__ Offsets<K> offsets_of(const Strided& s, i64 index) {
+  Offsets<K> r;
+  if (s.ndim == 1) {
+    for (int k = 0; k < K; k++) r.at[k] = index * s.stride[k][0];
+    return r;
+  }
+  for (int k = 0; k < K; k++) r.at[k] = 0;
+  unsigned i = (unsigned)index;
+  for (int d = s.ndim - 1; d >= 0; d--) {
+    unsigned c = i % (unsigned)s.shape[d];
+    i /= (unsigned)s.shape[d];
+    for (int k = 0; k < K; k++) r.at[k] += (i64)c * s.stride[k][d];
+  }
+  return r;
+}
+
+static __device__ __forceinline__ i64 grid_start() { return (i64)blockIdx.x * blockDim.x + threadIdx.x; }
+static __device__ __forceinline__ i64 grid_step() { return (i64)gridDim.x * blockDim.x; }
+
+template <class T> static __device__ __forceinline__ bool is_nan(T x) { return x != x; }
+
+// .NET's saturating float -> int64 conversion (NaN -> 0); a plain C cast is UB on the host for these.
+static __device__ __forceinline__ i64 to_i64(double v) {
+  if (v != v) return 0;
+  if (v >= 9223372036854775807.0) return 0x7fffffffffffffffLL;
+  if (v <= -9223372036854775808.0) return (i64)0x8000000000000000ULL;
+  return (i64)v;
+}

@@ -1,0 +1,125 @@
+// Elementwise.cu - binary, compare, unary and where kernels. Each operator struct is the device twin of
+// the one in Backends/Cpu/Operators.cs, written in the same order of operations so results agree bit
+// for bit where no transcendental function is involved.
+#include "Common.cuh"
+
+struct OpAdd { template <class T> static __device__ __forceinline__ T f(T a, T b) { return a + b; } };
+struct OpSub { template <class T> static __device__ __forceinline__ T f(T a, T b) { return a - b; } };
+struct OpMul { template <class T> static __device__ __forceinline__ T f(T a, T b) { return a * b; } };
+struct OpDiv { template <class T> static __device__ __forceinline__ T f(T a, T b) { return a / b; } };
+/// max(a, b), NaN-propagating like torch.maximum
+struct OpMax { template <class T> static __device__ __forceinline__ T f(T a, T b) { return is_nan(a) || is_nan(b) ? a + b : (a > b ? a : b); } };
+struct OpMin { template <class T> static __device__ __forceinline__ T f(T a, T b) { return is_nan(a) || is_nan(b) ? a + b : (a < b ? a : b); } };
+/// a^b with the CPU's shortcuts (b == 2: a*a, b == 1: a); int64 goes through double like Math.Pow.
+struct OpPow {
+  static __device__ __forceinline__ float f(float a, float b) { return b == 2.0f ? a * a : b == 1.0f ? a : dm_powf(a, b); }
+  static __device__ __forceinline__ double f(double a, double b) { return b == 2.0 ? a * a : b == 1.0 ? a : dm_pow(a, b); }
+  static __device__ __forceinline__ i64 f(i64 a, i64 b) { return b == 2 ? a * a : b == 1 ? a : to_i64(dm_pow((double)a, (double)b)); }
+};
+
+template <class T, class Op>
+static __device__ __forceinline__ void binary(T* o, const T* a, const T* b, const Strided& s, int n) {
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<3> at = offsets_of<3>(s, i);
+    o[at.at[0]] = Op::f(a[at.at[1]], b[at.at[2]]);
+  }
+}
+#define BINARY(name, T, Op) \
+  extern "C" __global__ void bin_##name(T* o, const T* a, const T* b, Strided s, int n) { binary<T, Op>(o, a, b, s, n); }
+#define BINARY3(op, Op) BINARY(op##_f32, float, Op) BINARY(op##_f64, double, Op) BINARY(op##_i64, i64, Op)
+BINARY3(add, OpAdd)
+BINARY3(sub, OpSub)
+BINARY3(mul, OpMul)
+BINARY3(max, OpMax)
+BINARY3(min, OpMin)
+BINARY3(pow, OpPow)
+BINARY(div_f32, float, OpDiv)   // integer division never reaches a kernel: the Tensor layer promotes to float
+BINARY(div_f64, double, OpDiv)
+
+struct CmpEq { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a == b; } };
+struct CmpNe { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a != b; } };
+struct CmpLt { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a < b; } };
+struct CmpLe { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a <= b; } };
+struct CmpGt { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a > b; } };
+struct CmpGe { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a >= b; } };
+
+template <class T, class Op>
+static __device__ __forceinline__ void compare(u8* o, const T* a, const T* b, const Strided& s, int n) {
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<3> at = offsets_of<3>(s, i);
+    o[at.at[0]] = Op::f(a[at.at[1]], b[at.at[2]]) ? 1 : 0;
+  }
+}
+#define COMPARE(name, T, Op) \
+  extern "C" __global__ void cmp_##name(u8* o, const T* a, const T* b, Strided s, int n) { compare<T, Op>(o, a, b, s, n); }
+#define COMPARE4(op, Op) COMPARE(op##_f32, float, Op) COMPARE(op##_f64, double, Op) COMPARE(op##_i64, i64, Op) COMPARE(op##_b8, u8, Op)
+COMPARE4(eq, CmpEq)
+COMPARE4(ne, CmpNe)
+COMPARE4(lt, CmpLt)
+COMPARE4(le, CmpLe)
+COMPARE4(gt, CmpGt)
+COMPARE4(ge, CmpGe)
+
+static __device__ __forceinline__ float abs_of(float x) { return dm_fabsf(x); }
+static __device__ __forceinline__ double abs_of(double x) { return dm_fabs(x); }
+static __device__ __forceinline__ i64 abs_of(i64 x) { return x < 0 ? -x : x; }
+
+struct UnNeg { template <class T> static __device__ __forceinline__ T f(T x) { return -x; } };
+struct UnAbs { template <class T> static __device__ __forceinline__ T f(T x) { return abs_of(x); } };
+/// max(x, 0), NaN kept
+struct UnRelu { template <class T> static __device__ __forceinline__ T f(T x) { return x > (T)0 || is_nan(x) ? x : (T)0; } };
+struct UnSign { template <class T> static __device__ __forceinline__ T f(T x) { return is_nan(x) ? x : (T)((x > (T)0) - (x < (T)0)); } };
+struct UnExp {
+  static __device__ __forceinline__ float f(float x) { return dm_expf_cr(x); }
+  static __device__ __forceinline__ double f(double x) { return dm_exp(x); }
+};
+struct UnLog {
+  static __device__ __forceinline__ float f(float x) { return dm_logf_cr(x); }
+  static __device__ __forceinline__ double f(double x) { return dm_log(x); }
+};
+struct UnSqrt {
+  static __device__ __forceinline__ float f(float x) { return dm_sqrtf(x); }
+  static __device__ __forceinline__ double f(double x) { return __builtin_sqrt(x); }
+};
+struct UnTanh {
+  static __device__ __forceinline__ float f(float x) { return dm_tanhf_cr(x); }
+  static __device__ __forceinline__ double f(double x) { return dm_tanh(x); }
+};
+/// 1 / (1 + e^-x) in that order, as the CPU operator and ATen's scalar sigmoid evaluate it
+struct UnSigmoid {
+  static __device__ __forceinline__ float f(float x) { return 1.0f / (1.0f + dm_expf_cr(-x)); }
+  static __device__ __forceinline__ double f(double x) { return 1.0 / (1.0 + dm_exp(-x)); }
+};
+
+template <class T, class Op>
+static __device__ __forceinline__ void unary(T* o, const T* a, const Strided& s, int n) {
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<2> at = offsets_of<2>(s, i);
+    o[at.at[0]] = Op::f(a[at.at[1]]);
+  }
+}
+#define UNARY(name, T, Op) \
+  extern "C" __global__ void un_##name(T* o, const T* a, Strided s, int n) { unary<T, Op>(o, a, s, n); }
+#define UNARY2(op, Op) UNARY(op##_f32, float, Op) UNARY(op##_f64, double, Op)
+#define UNARY3(op, Op) UNARY2(op, Op) UNARY(op##_i64, i64, Op)
+UNARY3(neg, UnNeg)
+UNARY3(abs, UnAbs)
+UNARY3(relu, UnRelu)
+UNARY3(sign, UnSign)
+UNARY2(exp, UnExp)
+UNARY2(log, UnLog)
+UNARY2(sqrt, UnSqrt)
+UNARY2(tanh, UnTanh)
+UNARY2(sigmoid, UnSigmoid)
+
+// where: operands o, cond, a, b. Selection moves bits, so one kernel per element size serves every dtype.
+template <class T>
+static __device__ __forceinline__ void where(T* o, const u8* c, const T* a, const T* b, const Strided& s, int n) {
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<4> at = offsets_of<4>(s, i);
+    o[at.at[0]] = c[at.at[1]] ? a[at.at[2]] : b[at.at[3]];
+  }
+}
+extern "C" __global__ void where_b1(u8* o, const u8* c, const u8* a, const u8* b, Strided s, int n) { where<u8>(o, c, a, b, s, n); }
+extern "C" __global__ void where_b4(unsigned* o, const u8* c, const unsigned* a, const unsigned* b, Strided s, int n) { where<unsigned>(o, c, a, b, s, n); }
+extern "C" __global__ void where_b8(i64* o, const u8* c, const i64* a, const i64* b, Strided s, int n) { where<i64>(o, c, a, b, s, n); }

@@ -1,0 +1,186 @@
+// Reduce.cu - sums and max/min (with index) over the last dim of a strided view, the contract of
+// Backends/Cpu/ReduceKernels. Results are contiguous, one per row. Sums follow the CPU's blocked
+// pairwise tree exactly, so float sums are bit-identical to the CPU backend.
+#include "Common.cuh"
+
+#define LEAF 32
+// Row r's first element: rows are the view's leading ndim-1 dims (operand 0 strides); cols is the last dim.
+static __device__ __forceinline__ i64 row_base(const Strided& s, i64 row) {
+  unsigned r = (unsigned)row;
+  i64 off = 0;
+  for (int d = s.ndim - 2; d >= 0; d--) {
+    unsigned c = r % (unsigned)s.shape[d];
+    r /= (unsigned)s.shape[d];
+    off += (i64)c * s.stride[0][d];
+  }
+  return off;
+}
+
+template <class T> static __device__ __forceinline__ T leaf_sum(const T* p, i64 start, int n, int step) {
+  T acc = 0;
+  for (int i = 0; i < n; i++) acc += p[(start + i) * step];
+  return acc;
+}
+
+// ReduceKernels.PairwiseSum without recursion: the same tree (split at n/2 rounded down to a multiple of
+// 32, at least 32; leaves of <= 32 summed left to right), walked with an explicit stack (depth <= 27).
+template <class T> static __device__ T pairwise_sum(const T* p, i64 start, int n, int step) {
+  i64 st_start[32];
+  int st_n[32], st_half[32], st_phase[32];
+  T st_left[32];
+  int sp = 1;
+  st_start[0] = start; st_n[0] = n; st_phase[0] = 0;
+  T ret = 0;
+  bool returned = false;
+  while (sp > 0) {
+    int f = sp - 1;
+    if (returned) {                       // a child finished with ret
+      if (st_phase[f] == 1) {
+        st_left[f] = ret; st_phase[f] = 2; returned = false;
+        st_start[sp] = st_start[f] + st_half[f]; st_n[sp] = st_n[f] - st_half[f]; st_phase[sp] = 0; sp++;
+      } else {
+        ret = st_left[f] + ret; sp--;
+      }
+      continue;
+    }
+    if (st_n[f] <= LEAF) { ret = leaf_sum(p, st_start[f], st_n[f], step); sp--; returned = true; continue; }
+    int half = st_n[f] / 2 / LEAF * LEAF;
+    st_half[f] = half == 0 ? LEAF : half;
+    st_phase[f] = 1;
+    st_start[sp] = st_start[f]; st_n[sp] = st_half[f]; st_phase[sp] = 0; sp++;
+  }
+  return ret;
+}
+
+// One thread per row: the common case (many short rows).
+template <class T> static __device__ __forceinline__ void sum_rows(T* out, const T* in, const Strided& s, int rows, int cols) {
+  int step = s.stride[0][s.ndim - 1];
+  for (i64 r = grid_start(); r < rows; r += grid_step()) out[r] = pairwise_sum(in + row_base(s, r), 0, cols, step);
+}
+
+// One 256-thread block per row (few long rows): thread t owns the subtree reached by following the bits
+// of t (MSB first) down 8 levels of the same tree; a leaf reached early continues as the left child with
+// empty right siblings (adding +0 is exact), then the partials combine in tree order.
+#define SUM_THREADS 256
+template <class T> static __device__ __forceinline__ void sum_rows_block(T* out, const T* in, const Strided& s, int rows, int cols, T* buf) {
+  int r = blockIdx.x, t = threadIdx.x;
+  if (r >= rows) return;                  // uniform per block
+  const T* p = in + row_base(s, r);
+  int step = s.stride[0][s.ndim - 1];
+  i64 start = 0;
+  int n = cols;
+  for (int bit = SUM_THREADS >> 1; bit > 0; bit >>= 1) {
+    if (n <= LEAF) { if (t & bit) n = 0; continue; }
+    int half = n / 2 / LEAF * LEAF;
+    if (half == 0) half = LEAF;
+    if (t & bit) { start += half; n -= half; } else n = half;
+  }
+  buf[t] = pairwise_sum(p, start, n, step);
+  __syncthreads();
+  for (int w = 1; w < SUM_THREADS; w <<= 1) {
+    if ((t & (2 * w - 1)) == 0) buf[t] = buf[t] + buf[t + w];
+    __syncthreads();
+  }
+  if (t == 0) out[r] = buf[0];
+}
+
+// One huge row (whole-tensor sums): 2^levels threads over many blocks each own one subtree, found by the
+// bits of the global thread id as above, and write a partial; one block then combines the partials in tree
+// order: each thread folds its run of adjacent partials (deepest siblings first), then the 256 results as above.
+template <class T> static __device__ __forceinline__ void sum_tree_partials(T* partials, const T* in, int step, int n, int levels) {
+  i64 t = grid_start();
+  if (t >= ((i64)1 << levels)) return;
+  i64 start = 0;
+  int len = n;
+  for (int level = levels - 1; level >= 0; level--) {
+    bool right = (t >> level) & 1;
+    if (len <= LEAF) { if (right) len = 0; continue; }
+    int half = len / 2 / LEAF * LEAF;
+    if (half == 0) half = LEAF;
+    if (right) { start += half; len -= half; } else len = half;
+  }
+  partials[t] = pairwise_sum(in, start, len, step);
+}
+template <class T> static __device__ __forceinline__ void sum_tree_combine(T* out, T* partials, int levels, T* buf) {
+  int t = threadIdx.x, run = (1 << levels) / SUM_THREADS;   // levels >= 8
+  T* p = partials + (i64)t * run;
+  for (int w = 1; w < run; w <<= 1)
+    for (int j = 0; j < run; j += 2 * w) p[j] = p[j] + p[j + w];
+  buf[t] = p[0];
+  __syncthreads();
+  for (int w = 1; w < SUM_THREADS; w <<= 1) {
+    if ((t & (2 * w - 1)) == 0) buf[t] = buf[t] + buf[t + w];
+    __syncthreads();
+  }
+  if (t == 0) out[0] = buf[0];
+}
+
+#define SUM(sfx, T) \
+  extern "C" __global__ void sum_tree_partials_##sfx(T* partials, const T* in, int step, int n, int levels) { \
+    sum_tree_partials<T>(partials, in, step, n, levels); } \
+  extern "C" __global__ void __launch_bounds__(SUM_THREADS) sum_tree_combine_##sfx(T* out, T* partials, int levels) { \
+    __shared__ T buf[SUM_THREADS]; sum_tree_combine<T>(out, partials, levels, buf); } \
+  extern "C" __global__ void sum_rows_##sfx(T* out, const T* in, Strided s, int rows, int cols) { sum_rows<T>(out, in, s, rows, cols); } \
+  extern "C" __global__ void __launch_bounds__(SUM_THREADS) sum_rows_block_##sfx(T* out, const T* in, Strided s, int rows, int cols) { \
+    __shared__ T buf[SUM_THREADS]; sum_rows_block<T>(out, in, s, rows, cols, buf); }
+SUM(f32, float)
+SUM(f64, double)
+SUM(i64, i64)
+
+// max/min with index: the first NaN wins, else the first extreme (ReduceKernels.Extreme).
+template <class T> static __device__ __forceinline__ bool better(T v, i64 i, T bv, i64 bi, int is_max) {
+  bool vn = is_nan(v), bn = is_nan(bv);
+  if (vn || bn) return vn && (!bn || i < bi);
+  if (is_max ? v > bv : v < bv) return true;
+  return v == bv && i < bi;
+}
+template <class T> static __device__ __forceinline__ void extreme_rows(T* vals, i64* idx, const T* in, const Strided& s, int rows, int cols, int is_max) {
+  int step = s.stride[0][s.ndim - 1];
+  for (i64 r = grid_start(); r < rows; r += grid_step()) {
+    const T* p = in + row_base(s, r);
+    T best = p[0];
+    i64 bi = 0;
+    for (int i = 1; i < cols && !is_nan(best); i++) {
+      T v = p[(i64)i * step];
+      if (is_nan(v) || (is_max ? v > best : v < best)) { best = v; bi = i; }
+    }
+    vals[r] = best;
+    idx[r] = bi;
+  }
+}
+template <class T> static __device__ __forceinline__ void extreme_rows_block(T* vals, i64* idx, const T* in, const Strided& s, int rows, int cols, int is_max, T* bv, i64* bix) {
+  int r = blockIdx.x, t = threadIdx.x;
+  if (r >= rows) return;
+  const T* p = in + row_base(s, r);
+  int step = s.stride[0][s.ndim - 1];
+  T best = p[0];
+  i64 bi = 0;
+  for (int i = t; i < cols; i += SUM_THREADS) {
+    T v = p[(i64)i * step];
+    if (better(v, (i64)i, best, bi, is_max)) { best = v; bi = i; }
+  }
+  bv[t] = best; bix[t] = bi;
+  __syncthreads();
+  for (int w = SUM_THREADS / 2; w > 0; w >>= 1) {
+    if (t < w && better(bv[t + w], bix[t + w], bv[t], bix[t], is_max)) { bv[t] = bv[t + w]; bix[t] = bix[t + w]; }
+    __syncthreads();
+  }
+  if (t == 0) { vals[r] = bv[0]; idx[r] = bix[0]; }
+}
+#define EXTREME(sfx, T) \
+  extern "C" __global__ void ext_rows_##sfx(T* vals, i64* idx, const T* in, Strided s, int rows, int cols, int is_max) { \
+    extreme_rows<T>(vals, idx, in, s, rows, cols, is_max); } \
+  extern "C" __global__ void __launch_bounds__(SUM_THREADS) ext_rows_block_##sfx(T* vals, i64* idx, const T* in, Strided s, int rows, int cols, int is_max) { \
+    __shared__ T bv[SUM_THREADS]; __shared__ i64 bix[SUM_THREADS]; extreme_rows_block<T>(vals, idx, in, s, rows, cols, is_max, bv, bix); }
+EXTREME(f32, float)
+EXTREME(f64, double)
+EXTREME(i64, i64)
+
+// scatter along dim (max/min backward): out[.., index[..], ..] = src[..]; operands out (dim stride in
+// 'dimstride'), index, src share the index tensor's shape.
+template <class T> static __device__ __forceinline__ void scatter(T* o, const i64* index, const T* src, const Strided& s, int n, int dimstride) {
+  for (i64 i = grid_start(); i < n; i += grid_step())
+    o[offset_of(s, 0, i) + index[offset_of(s, 1, i)] * dimstride] = src[offset_of(s, 2, i)];
+}
+extern "C" __global__ void scatter_b4(unsigned* o, const i64* index, const unsigned* src, Strided s, int n, int dimstride) { scatter<unsigned>(o, index, src, s, n, dimstride); }
+extern "C" __global__ void scatter_b8(i64* o, const i64* index, const i64* src, Strided s, int n, int dimstride) { scatter<i64>(o, index, src, s, n, dimstride); }

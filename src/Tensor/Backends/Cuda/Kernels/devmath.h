@@ -1,0 +1,268 @@
+// devmath.h - float math for CUDA device code WITHOUT libdevice, and for the host emulator.
+// Uses only IEEE-exact operations (+ - * fma, div.rn, sqrt.rn, int<->float bit casts), so with
+// -ffp-contract=off on both sides device and host produce BIT-IDENTICAL results.
+#pragma once
+#if defined(__CUDA_ARCH__)
+#  define DM_FN static __attribute__((device)) __attribute__((always_inline)) inline
+#else
+#  define DM_FN static inline
+#endif
+
+DM_FN float dm_fma(float a, float b, float c) { return __builtin_fmaf(a, b, c); }  // fma.rn.f32 / libm fmaf
+DM_FN double dm_fmad(double a, double b, double c) { return __builtin_fma(a, b, c); }
+DM_FN int dm_f2i(float f) { int i; __builtin_memcpy(&i, &f, 4); return i; }
+DM_FN float dm_i2f(int i) { float f; __builtin_memcpy(&f, &i, 4); return f; }
+DM_FN long long dm_d2l(double d) { long long i; __builtin_memcpy(&i, &d, 8); return i; }
+DM_FN double dm_l2d(long long i) { double d; __builtin_memcpy(&d, &i, 8); return d; }
+DM_FN float dm_fabsf(float x) { return dm_i2f(dm_f2i(x) & 0x7fffffff); }
+DM_FN float dm_sqrtf(float x) { return __builtin_sqrtf(x); }   // sqrt.rn.f32 (IEEE) unless fast-math
+#define DM_INF dm_i2f(0x7f800000)
+
+// ---- expf: Cody-Waite reduction + degree-6 minimax polynomial. Measured max error 0.88 ulp (all 2^32 inputs)
+DM_FN float dm_expf(float x) {
+  if (!(dm_fabsf(x) < 104.0f)) return (x != x) ? x + x : (x > 0.0f ? DM_INF : 0.0f);
+  float j = dm_fma(x, 0x1.715476p+0f, 0x1.8p23f) - 0x1.8p23f;   // rint(x*log2(e))
+  float f = dm_fma(j, -0x1.62e400p-1f, x);                      // x - j*ln2_hi (exact)
+  f = dm_fma(j, -0x1.7f7d1cp-20f, f);                            //   - j*ln2_lo
+  int i = (int)j;
+  float r = 0x1.6d10fcp-10f;                                     // exp(f) on [-ln2/2, ln2/2]
+  r = dm_fma(r, f, 0x1.120b62p-7f);
+  r = dm_fma(r, f, 0x1.55551ap-5f);
+  r = dm_fma(r, f, 0x1.5554dep-3f);
+  r = dm_fma(r, f, 0x1.000000p-1f);
+  r = dm_fma(r, f, 1.0f);
+  r = dm_fma(r, f, 1.0f);
+  int ia = (i > 0) ? 0 : (int)0x83000000u;                       // 2^i = s*t, both normal
+  float s = dm_i2f(0x7f000000 + ia);
+  float t = dm_i2f((int)((unsigned)i << 23) - ia);
+  return (r * s) * t;
+}
+
+// ---- logf: FreeBSD/fdlibm e_logf.c algorithm (log(1+f) = f - hfsq + s*(hfsq+R)).
+DM_FN float dm_logf(float x) {
+  const float ln2_hi = 6.9313812256e-01f, ln2_lo = 9.0580006145e-06f;
+  const float Lg1 = 0xaaaaaa.0p-24f, Lg2 = 0xccce13.0p-25f, Lg3 = 0x91e9ee.0p-25f, Lg4 = 0xf89e26.0p-26f;
+  unsigned ix = (unsigned)dm_f2i(x);
+  int k = 0;
+  if (ix < 0x00800000u || (ix >> 31)) {          // x < 2^-126, or negative
+    if ((ix << 1) == 0) return -DM_INF;          // log(+-0) = -inf
+    if (ix >> 31) return dm_i2f(0x7fc00000);     // log(<0) = NaN
+    k -= 25; x *= 0x1p25f; ix = (unsigned)dm_f2i(x);   // subnormal: scale up
+  } else if (ix >= 0x7f800000u) {
+    return x + x;                                // inf or NaN
+  } else if (ix == 0x3f800000u) {
+    return 0.0f;
+  }
+  ix += 0x3f800000u - 0x3f3504f3u;               // reduce x into [sqrt(2)/2, sqrt(2)]
+  k += (int)(ix >> 23) - 0x7f;
+  ix = (ix & 0x007fffffu) + 0x3f3504f3u;
+  x = dm_i2f((int)ix);
+  float f = x - 1.0f;
+  float s = f / (2.0f + f);
+  float z = s * s, w = z * z;
+  float t1 = w * (Lg2 + w * Lg4);
+  float t2 = z * (Lg1 + w * Lg3);
+  float R = t2 + t1;
+  float hfsq = 0.5f * f * f;
+  float dk = (float)k;
+  return s * (hfsq + R) + dk * ln2_lo - hfsq + f + dk * ln2_hi;
+}
+
+// ---- tanhf: odd minimax polynomial for |x| < 0.55, else 1 - 2/(exp(2|x|)+1).
+DM_FN float dm_tanhf(float x) {
+  float a = dm_fabsf(x);
+  if (a < 0.55f) {
+    float z = x * x;
+    float p = -0x1.fa3d1cp-11f;
+    p = dm_fma(p, z, 0x1.be44c4p-9f);
+    p = dm_fma(p, z, -0x1.2136fep-7f);
+    p = dm_fma(p, z, 0x1.663f2cp-6f);
+    p = dm_fma(p, z, -0x1.ba1b3cp-5f);
+    p = dm_fma(p, z, 0x1.111110p-3f);
+    p = dm_fma(p, z, -0x1.555556p-2f);
+    return dm_fma(p * z, x, x);
+  }
+  float r = 1.0f - 2.0f / (dm_expf(2.0f * a) + 1.0f);   // a NaN -> r NaN
+  return dm_i2f(dm_f2i(r) | (dm_f2i(x) & (int)0x80000000u));
+}
+
+// sigmoid: for x < -20, 1/(1+e^-x) would overflow e^-x (x < -88.7 gave 0 instead of a tiny value);
+// there sigmoid(x) = e^x * (1 - e^x + ...) rounds to e^x.
+DM_FN float dm_sigmoidf(float x) { return x < -20.0f ? dm_expf(x) : 1.0f / (1.0f + dm_expf(-x)); }
+
+// ---- powf: log2/exp2 evaluated in double (error ~2^-40 before the final rounding => ~0.5 ulp).
+//      Uses fp64 on the device (slow on consumer GPUs: 1/64 rate), simple and accurate.
+DM_FN int dm_isint(float y) { float a = dm_fabsf(y); return a >= 0x1p23f || (float)(int)a == a; }
+DM_FN int dm_isodd(float y) { float a = dm_fabsf(y); return a < 0x1p24f && (float)(int)a == a && ((int)a & 1); }
+DM_FN float dm_powf(float x, float y) {
+  float ax = dm_fabsf(x), ay = dm_fabsf(y);
+  if (y == 0.0f || x == 1.0f) return 1.0f;
+  if (x != x || y != y) return x + y;                                  // NaN
+  int neg = dm_f2i(x) < 0 && dm_isodd(y);                              // sign bit: pow(-0, -3) = -inf
+  if (ay == DM_INF) {
+    if (ax == 1.0f) return 1.0f;
+    return ((ax > 1.0f) == (y > 0.0f)) ? DM_INF : 0.0f;
+  }
+  if (ax == 0.0f || ax == DM_INF) {                                    // 0^y, inf^y
+    float r = ((ax == 0.0f) == (y < 0.0f)) ? DM_INF : 0.0f;
+    return neg ? -r : r;
+  }
+  if (x < 0.0f && !dm_isint(y)) return dm_i2f(0x7fc00000);             // NaN
+  // log2(ax) in double: ax = 2^e * m, m in [sqrt(1/2), sqrt(2))
+  unsigned ix = (unsigned)dm_f2i(ax);
+  int e = 0;
+  if (ix < 0x00800000u) { ax *= 0x1p25f; ix = (unsigned)dm_f2i(ax); e = -25; }
+  ix += 0x3f800000u - 0x3f3504f3u;
+  e += (int)(ix >> 23) - 0x7f;
+  ix = (ix & 0x007fffffu) + 0x3f3504f3u;
+  double m = (double)dm_i2f((int)ix);
+  double s = (m - 1.0) / (m + 1.0), z = s * s;
+  double p = 1.0 / 17;                                                 // atanh(s)/s series
+  p = dm_fmad(p, z, 1.0 / 15); p = dm_fmad(p, z, 1.0 / 13); p = dm_fmad(p, z, 1.0 / 11);
+  p = dm_fmad(p, z, 1.0 / 9);  p = dm_fmad(p, z, 1.0 / 7);  p = dm_fmad(p, z, 1.0 / 5);
+  p = dm_fmad(p, z, 1.0 / 3);  p = dm_fmad(p, z, 1.0);
+  double l2 = (double)e + (2.0 * 1.4426950408889634) * s * p;         // log2(ax)
+  double t = (double)y * l2;
+  if (t >= 128.0) return neg ? -DM_INF : DM_INF;
+  if (t <= -151.0) return neg ? -0.0f : 0.0f;
+  double n = __builtin_rint(t), g = (t - n) * 0.6931471805599453;     // 2^t = 2^n * e^g
+  double q = 1.0 / 39916800;                                           // Taylor e^g, deg 11
+  q = dm_fmad(q, g, 1.0 / 3628800); q = dm_fmad(q, g, 1.0 / 362880); q = dm_fmad(q, g, 1.0 / 40320);
+  q = dm_fmad(q, g, 1.0 / 5040); q = dm_fmad(q, g, 1.0 / 720); q = dm_fmad(q, g, 1.0 / 120);
+  q = dm_fmad(q, g, 1.0 / 24); q = dm_fmad(q, g, 1.0 / 6); q = dm_fmad(q, g, 0.5);
+  q = dm_fmad(q, g, 1.0); q = dm_fmad(q, g, 1.0);
+  double r = dm_l2d(dm_d2l(q) + ((long long)(int)n << 52));            // exact scaling (double range)
+  float rf = (float)r;                                                  // single rounding
+  return neg ? -rf : rf;
+}
+
+// ---- float32 results through the float64 routines below: a ~1-ulp double rounded once more to float is
+// correctly rounded unless the exact value lies within ~2^-29 ulp of a midpoint, so it agrees bit for bit with
+// glibc's expf/logf (< 0.502 ulp), which the CPU backend calls, on all but a vanishing fraction of inputs.
+// Costs fp64 throughput (1/2 rate on A100/H100, 1/64 on consumer GPUs); dm_expf/dm_logf above are the
+// all-float versions (0.95 / 0.84 ulp) for a future fast-math switch.
+DM_FN double dm_exp(double x);
+DM_FN double dm_log(double x);
+DM_FN double dm_tanh(double x);
+DM_FN float dm_expf_cr(float x) { return (float)dm_exp((double)x); }
+DM_FN float dm_logf_cr(float x) { return (float)dm_log((double)x); }
+DM_FN float dm_tanhf_cr(float x) { return (float)dm_tanh((double)x); }
+
+// ---- float64. The prototype had none; these keep the same rules (IEEE ops + explicit fma only).
+DM_FN double dm_fabs(double x) { return dm_l2d(dm_d2l(x) & 0x7fffffffffffffffLL); }
+#define DM_INFD dm_l2d(0x7ff0000000000000LL)
+#define DM_NAND dm_l2d(0x7ff8000000000000LL)
+
+// exp: Cody-Waite reduction to |f| <= ln2/2, Taylor degree 13 (truncation < 2^-60), 2^j applied in two
+// exact halves so subnormal results round once.
+DM_FN double dm_exp(double x) {
+  if (x != x) return x + x;
+  if (x > 709.782712893384) return DM_INFD;
+  if (x < -745.2) return 0.0;
+  double j = dm_fmad(x, 0x1.71547652b82fep+0, 0x1.8p52) - 0x1.8p52;   // rint(x*log2(e))
+  double f = dm_fmad(j, -6.93147180369123816490e-01, x);              // x - j*ln2_hi (exact)
+  f = dm_fmad(j, -1.90821492927058770002e-10, f);                      //   - j*ln2_lo
+  double p = 1.0 / 6227020800.0;                                       // 1/13!
+  p = dm_fmad(p, f, 1.0 / 479001600.0); p = dm_fmad(p, f, 1.0 / 39916800.0); p = dm_fmad(p, f, 1.0 / 3628800.0);
+  p = dm_fmad(p, f, 1.0 / 362880.0);    p = dm_fmad(p, f, 1.0 / 40320.0);    p = dm_fmad(p, f, 1.0 / 5040.0);
+  p = dm_fmad(p, f, 1.0 / 720.0);       p = dm_fmad(p, f, 1.0 / 120.0);      p = dm_fmad(p, f, 1.0 / 24.0);
+  p = dm_fmad(p, f, 1.0 / 6.0);         p = dm_fmad(p, f, 0.5);              p = dm_fmad(p, f, 1.0);
+  p = dm_fmad(p, f, 1.0);
+  int i = (int)j, i1 = i / 2, i2 = i - i1;
+  return p * dm_l2d((long long)(i1 + 1023) << 52) * dm_l2d((long long)(i2 + 1023) << 52);
+}
+
+// log: fdlibm e_log.c reduction (m in [sqrt(1/2), sqrt(2))), log(1+f) = f - hfsq + s*(hfsq+R) with the
+// atanh series R = sum 2 z^k/(2k+1), k <= 11 (|z| < 0.0295: truncation < 2^-70).
+DM_FN double dm_log(double x) {
+  long long ix = dm_d2l(x);
+  int k = 0;
+  if (ix < 0x0010000000000000LL) {                                     // negative, zero or subnormal
+    if ((ix & 0x7fffffffffffffffLL) == 0) return -DM_INFD;
+    if (ix < 0) return DM_NAND;
+    k -= 54; x *= 0x1p54; ix = dm_d2l(x);
+  } else if (ix >= 0x7ff0000000000000LL) {
+    return x + x;
+  }
+  ix += 0x3ff0000000000000LL - 0x3fe6a09e667f3bcdLL;
+  k += (int)(ix >> 52) - 0x3ff;
+  ix = (ix & 0x000fffffffffffffLL) + 0x3fe6a09e667f3bcdLL;
+  double f = dm_l2d(ix) - 1.0;
+  if (f == 0.0 && k == 0) return 0.0;
+  double s = f / (2.0 + f), z = s * s;
+  double R = 2.0 / 23;
+  R = dm_fmad(R, z, 2.0 / 21); R = dm_fmad(R, z, 2.0 / 19); R = dm_fmad(R, z, 2.0 / 17); R = dm_fmad(R, z, 2.0 / 15);
+  R = dm_fmad(R, z, 2.0 / 13); R = dm_fmad(R, z, 2.0 / 11); R = dm_fmad(R, z, 2.0 / 9);  R = dm_fmad(R, z, 2.0 / 7);
+  R = dm_fmad(R, z, 2.0 / 5);  R = dm_fmad(R, z, 2.0 / 3);  R = R * z;
+  double hfsq = 0.5 * f * f, dk = (double)k;
+  return dk * 6.93147180369123816490e-01 - ((hfsq - (s * (hfsq + R) + dk * 1.90821492927058770002e-10)) - f);
+}
+
+// tanh: expm1(2|x|)/(expm1(2|x|)+2) with a Taylor expm1 below 0.55 (no cancellation), 1 - 2/(e^2|x|+1) above.
+DM_FN double dm_tanh(double x) {
+  double a = dm_fabs(x), r;
+  if (a < 0x1p-28) return x;
+  if (a > 22.0) r = 1.0;
+  else if (a < 0.55) {
+    double t = 2.0 * a, p = 1.0 / 51090942171709440000.0;              // sum t^k/(k+1)!, k <= 20
+    const double c[20] = {1.0 / 2432902008176640000.0, 1.0 / 121645100408832000.0, 1.0 / 6402373705728000.0,
+      1.0 / 355687428096000.0, 1.0 / 20922789888000.0, 1.0 / 1307674368000.0, 1.0 / 87178291200.0, 1.0 / 6227020800.0,
+      1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0,
+      1.0 / 120.0, 1.0 / 24.0, 1.0 / 6.0, 0.5, 1.0};
+    for (int i = 0; i < 20; i++) p = dm_fmad(p, t, c[i]);
+    double e = t * p;
+    r = e / (e + 2.0);
+  } else r = 1.0 - 2.0 / (dm_exp(2.0 * a) + 1.0);                    // NaN stays NaN
+  return dm_l2d(dm_d2l(r) | (dm_d2l(x) & (long long)0x8000000000000000ULL));
+}
+
+// pow: C99 special cases as dm_powf, double-double repeated squaring for integral |y| <= 64 (what
+// small-exponent parity cases hit), sqrt for 0.5, else exp(y*log|x|) (error grows with |y*log x|: ~|y log x| ulp).
+DM_FN int dm_isintd(double y) { double a = dm_fabs(y); return a >= 0x1p52 || (double)(long long)a == a; }
+DM_FN int dm_isoddd(double y) { double a = dm_fabs(y); return a < 0x1p53 && (double)(long long)a == a && ((long long)a & 1); }
+DM_FN double dm_pow(double x, double y) {
+  double ax = dm_fabs(x), ay = dm_fabs(y);
+  if (y == 0.0 || x == 1.0) return 1.0;
+  if (x != x || y != y) return x + y;
+  int neg = dm_d2l(x) < 0 && dm_isoddd(y);                            // sign bit: pow(-0, -3) = -inf
+  if (ay == DM_INFD) {
+    if (ax == 1.0) return 1.0;
+    return ((ax > 1.0) == (y > 0.0)) ? DM_INFD : 0.0;
+  }
+  if (ax == 0.0 || ax == DM_INFD) {
+    double r = ((ax == 0.0) == (y < 0.0)) ? DM_INFD : 0.0;
+    return neg ? -r : r;
+  }
+  if (x < 0.0 && !dm_isintd(y)) return DM_NAND;
+  double r;
+  if (ay <= 64.0 && dm_isintd(y)) {
+    // Repeated squaring in double-double (fma gives each product's exact error): correctly rounded but for
+    // near-midpoint cases, where plain squaring drifted up to 7 ulp from glibc for exponents up to 10.
+    int e = (int)ay;
+    double rh = 1.0, rl = 0.0, bh = ax, bl = 0.0;
+    while (e) {
+      if (e & 1) {
+        double ph = rh * bh;
+        if (dm_fabs(ph) == DM_INFD || ph == 0.0) { rh = ph; rl = 0.0; }
+        else { double pl = dm_fmad(rh, bh, -ph) + (rh * bl + rl * bh); rh = ph + pl; rl = pl - (rh - ph); }
+      }
+      e >>= 1;
+      if (e) {
+        double sh = bh * bh;
+        if (dm_fabs(sh) == DM_INFD || sh == 0.0) { bh = sh; bl = 0.0; }
+        else { double sl = dm_fmad(bh, bh, -sh) + 2.0 * bh * bl; bh = sh + sl; bl = sl - (bh - sh); }
+      }
+    }
+    r = rh;
+    if (y < 0.0) {
+      double q = 1.0 / rh;
+      if (dm_fabs(q) != DM_INFD && q != 0.0) q = q + q * (dm_fmad(-q, rh, 1.0) - q * rl);
+      r = q;
+    }
+  } else if (y == 0.5) {
+    r = __builtin_sqrt(ax);
+  } else {
+    r = dm_exp(y * dm_log(ax));
+  }
+  return neg ? -r : r;
+}

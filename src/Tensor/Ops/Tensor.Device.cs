@@ -1,0 +1,30 @@
+using Bridge.Autograd;
+using Bridge.Backends.Cpu;
+
+namespace Bridge;
+
+// Moving tensors between devices. The copy is recorded like torch's _to_copy: its gradient moves back.
+public sealed partial class Tensor
+{
+    /// <summary>This tensor on <paramref name="device"/> (itself when already there); ∂ = g moved back</summary>
+    public Tensor To(Device device)
+    {
+        if (device == Device) return this;
+        var copy = Allocate(ShapeArray, DType, device);
+        CopyKernels.Copy(this, copy);
+        if (!Recording.Needed(this)) return copy;
+        var from = Device;
+        return Recording.Record(copy, "ToCopyBackward0", [this], g => [g.To(from)]);
+    }
+
+    /// <summary>To(Device.Parse(<paramref name="device"/>)): "cpu", "cuda", "cuda:1".</summary>
+    public Tensor To(string device) => To(Device.Parse(device));
+
+    /// <summary>This tensor on <c>cuda:<paramref name="index"/></c>.</summary>
+    public Tensor Cuda(int index = 0) => To(Device.Cuda(index));
+
+    /// <summary>This tensor in host memory.</summary>
+    public Tensor Cpu() => To(Device.Cpu);
+
+    public bool IsCuda => Device.IsCuda;
+}
