@@ -65,13 +65,18 @@ class device:
     def __eq__(self, other):
         if isinstance(other, str):
             other = device(other)
-        return isinstance(other, device) and (self.type, self.index or 0) == (other.type, other.index or 0)
+        return isinstance(other, device) and self._key() == other._key()
+
+    def _key(self):
+        return (self.type, self.index or 0) if self.type == "cuda" else (self.type, 0)
 
     def __hash__(self):
-        return hash((self.type, self.index or 0))
+        return hash(self._key())
 
     def __repr__(self):
         return f"device(type='{self.type}'" + (f", index={self.index})" if self.index is not None else ")")
 
     def __str__(self):
-        return self.type if self.index is None else f"{self.type}:{self.index}"
+        if self.type == "cuda":
+            return f"cuda:{self.index or 0}"
+        return self.type

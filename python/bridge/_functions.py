@@ -26,9 +26,11 @@ def get_default_dtype():
     return _default_dtype
 
 
-def _check_device(device):
-    if device is not None and _device(device).type != "cpu":
-        raise RuntimeError("bridge: CUDA tensors are not available in this build")
+def _finish(t, device, requires_grad):
+    """Factories build on the host, move once (as the engine's own factories do for CUDA), then become leaves."""
+    if device is not None and _device(device) != t.device:
+        t = t.to(device)
+    return t.requires_grad_(True) if requires_grad else t
 
 
 def _flatten(data, shape, out, depth=0):
@@ -53,9 +55,8 @@ def _flatten(data, shape, out, depth=0):
 
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """torch.tensor: always copies; infers bool, int64 or the default float type from the data."""
-    _check_device(device)
     if isinstance(data, Tensor):
-        return data.detach().clone().to(dtype or data.dtype).requires_grad_(requires_grad)
+        return _finish(data.detach().clone().to(dtype or data.dtype), device, requires_grad)
     if type(data).__module__ == "numpy":
         import numpy as np
         a = np.array(data, order="C")  # a copy, as torch.tensor makes (ascontiguousarray would turn 0-d into 1-d)
@@ -65,7 +66,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         elif a.dtype.kind in "iu":
             a = a.astype(np.int64)
         t = from_numpy(a).clone()
-        return t.to(dtype or t.dtype).requires_grad_(requires_grad)
+        return _finish(t.to(dtype or t.dtype), device, requires_grad)
     shape, flat = [], []
     _flatten(data, shape, flat)
     if dtype is None:
@@ -82,7 +83,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         values = [int(x) for x in flat]
     else:
         values = FloatList([float(x) for x in flat])
-    return call("tensor", values, shape, dtype, bool(requires_grad))
+    return _finish(call("tensor", values, shape, dtype, False), device, requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -96,13 +97,11 @@ def _size(size):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    _check_device(device)
-    return call("zeros", _size(size), dtype or _default_dtype, requires_grad)
+    return _finish(call("zeros", _size(size), dtype or _default_dtype, False), device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    _check_device(device)
-    return call("ones", _size(size), dtype or _default_dtype, requires_grad)
+    return _finish(call("ones", _size(size), dtype or _default_dtype, False), device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
@@ -110,49 +109,45 @@ def empty(*size, dtype=None, device=None, requires_grad=False):
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
-    _check_device(device)
     if dtype is None:
         dtype = bool_ if isinstance(fill_value, bool) else int64 if isinstance(fill_value, int) else _default_dtype
-    return call("full", _size((size,)), float(fill_value), dtype, requires_grad)
+    return _finish(call("full", _size((size,)), float(fill_value), dtype, False), device, requires_grad)
 
 
 def zeros_like(t, dtype=None, device=None, requires_grad=False):
-    return call("zeros_like", t, dtype).requires_grad_(requires_grad)
+    return _finish(call("zeros_like", t, dtype), device, requires_grad)
 
 
 def ones_like(t, dtype=None, device=None, requires_grad=False):
-    return call("ones_like", t, dtype).requires_grad_(requires_grad)
+    return _finish(call("ones_like", t, dtype), device, requires_grad)
 
 
 def empty_like(t, dtype=None, device=None, requires_grad=False):
-    return zeros_like(t, dtype=dtype, requires_grad=requires_grad)
+    return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
-    return call("full_like", t, float(fill_value), dtype).requires_grad_(requires_grad)
+    return _finish(call("full_like", t, float(fill_value), dtype), device, requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    _check_device(device)
     if end is None:
         start, end = 0, start
     if dtype is None and all(isinstance(v, int) for v in (start, end, step)):
         t = call("arange_int", start, end, step)
     else:
         t = call("arange", float(start), float(end), float(step), dtype or _default_dtype)
-    return t.requires_grad_(requires_grad) if requires_grad else t
+    return _finish(t, device, requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
-    _check_device(device)
     t = call("linspace", float(start), float(end), int(steps), dtype or _default_dtype)
-    return t.requires_grad_(requires_grad) if requires_grad else t
+    return _finish(t, device, requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
-    _check_device(device)
     t = call("eye", n, m, dtype or _default_dtype)
-    return t.requires_grad_(requires_grad) if requires_grad else t
+    return _finish(t, device, requires_grad)
 
 
 # ---- random ---------------------------------------------------------------------------------------------
@@ -176,13 +171,13 @@ def manual_seed(seed):
 def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
     _check_generator(generator)
     t = call("rand", _size(size), dtype or _default_dtype)
-    return t.requires_grad_(requires_grad) if requires_grad else t
+    return _finish(t, device, requires_grad)
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False, generator=None):
     _check_generator(generator)
     t = call("randn", _size(size), dtype or _default_dtype)
-    return t.requires_grad_(requires_grad) if requires_grad else t
+    return _finish(t, device, requires_grad)
 
 
 def randint(*args, size=None, dtype=None, device=None, generator=None):
@@ -197,13 +192,13 @@ def randint(*args, size=None, dtype=None, device=None, generator=None):
     else:
         raise TypeError("randint() expects (high, size) or (low, high, size)")
     t = call("randint", int(low), int(high), _size((shape,)))
-    return t if dtype is None else t.to(dtype)
+    return _finish(t if dtype is None else t.to(dtype), device, False)
 
 
 def randperm(n, dtype=None, device=None, generator=None):
     _check_generator(generator)
     t = call("randperm", int(n))
-    return t if dtype is None else t.to(dtype)
+    return _finish(t if dtype is None else t.to(dtype), device, False)
 
 
 def rand_like(t, dtype=None):

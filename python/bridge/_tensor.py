@@ -239,20 +239,21 @@ class Tensor:
     # ---- conversions --------------------------------------------------------------------------------
 
     def to(self, *args, **kwargs):
-        target = kwargs.get("dtype")
-        for a in list(args) + [kwargs.get("device")]:
-            if a is None:
-                continue
+        """to(dtype), to(device), to(other), to(device, dtype): a copy only where something changes."""
+        target, where = kwargs.get("dtype"), kwargs.get("device")
+        for a in args:
             if isinstance(a, Tensor):
-                target = a.dtype
+                target, where = a.dtype, a.device
             elif isinstance(a, (str, _device)):
-                if _device(a).type != "cpu":
-                    raise RuntimeError("bridge: CUDA tensors are not available in this build")
-            else:
+                where = a
+            elif a is not None:
                 target = a
-        if target is None or target is self.dtype:
-            return self
-        return _core.call("to_dtype", self, target)
+        t = self
+        if where is not None and _device(where) != t.device:
+            t = _core.call("to_device", t, str(_device(where)))
+        if target is not None and target is not t.dtype:
+            t = _core.call("to_dtype", t, target)
+        return t
 
     def float(self):
         return self.to(float32)
@@ -274,10 +275,10 @@ class Tensor:
         return self.to(other.dtype)
 
     def cpu(self):
-        return self
+        return self.to("cpu")
 
     def cuda(self, device=None):
-        raise RuntimeError("bridge: CUDA tensors are not available in this build")
+        return self.to(_device("cuda", 0 if device is None else int(device)))
 
     def numpy(self):
         from . import _numpy
@@ -298,7 +299,7 @@ class Tensor:
 
     def __dlpack_device__(self):
         kind, index = self._info()[3:5]
-        return (kind, index)
+        return (kind, index)  # kDLCPU = 1, kDLCUDA = 2, as the engine numbers devices
 
     # ---- arithmetic ---------------------------------------------------------------------------------
 

@@ -19,6 +19,10 @@ static partial class OpTable
         Unary("clone", t => t.Clone());
         Unary("detach", t => t.Detach());
         Add("to_dtype", a => T(a.Tensor(0).To(a.DType(1))));
+        Add("to_device", a => T(a.Tensor(0).To(a.String(1))));
+        Add("cuda_available", a => Value.Bool(Cuda.IsAvailable));
+        Add("cuda_status", a => Results.String(Cuda.Status));
+        Add("cuda_device_count", a => Value.Int(Cuda.IsAvailable ? Cuda.DeviceCount : 0));
         Add("select", a => T(a.Tensor(0).Select(a.Int(1), a.Int(2))));
         Add("select0", a => T(a.Tensor(0)[a.Int(1)])); // x[i], Python's most common index
         Add("slice", a => T(a.Tensor(0).Slice(a.Int(1), a.OptionalInt(2), a.OptionalInt(3), a.Int(4))));
