@@ -149,6 +149,7 @@ public sealed partial class Tensor
     public T Item<T>() where T : INumberBase<T>
     {
         double value = Item(); // validates the element count
+        if (Device.IsCuda) return Backends.Cuda.CudaCopy.Staged(this).Item<T>(); // CUDA dispatch: host read
         // int64 read directly: above 2^53 the double would round it.
         return DType == DType.Int64 ? T.CreateChecked(Ref<long>(StorageOffset)) : T.CreateChecked(value);
     }

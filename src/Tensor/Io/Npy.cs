@@ -127,6 +127,8 @@ public static partial class Npy
         return (type.Value, m.Groups[1].Value == ">" && type.Value.Size() > 1);
     }
 
+    static Tensor ReverseDims(Tensor t) => t.Permute([.. Enumerable.Range(0, t.Dim()).Reverse()]);
+
     /// <summary>
     /// Writes <paramref name="tensor"/> as <c>np.save</c> would: Fortran order when the tensor is Fortran- but not
     /// C-contiguous, C order otherwise (a strided view is copied first). <paramref name="type"/> narrows the stored type
@@ -135,9 +137,11 @@ public static partial class Npy
     public static void Write(Stream stream, Tensor tensor, FileDType? type = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        if (tensor.Device != Device.Cpu) throw new ArgumentException($"cannot write a tensor on {tensor.Device}; copy it to the CPU first");
         var target = type ?? FileDTypes.Natural(tensor.DType);
         bool fortran = !tensor.IsContiguous() && IsFortranContiguous(tensor);
+        // Files are written from host memory: a device tensor is copied over first (as torch.save does), through its
+        // reversed-dims view when column-major so that the host copy stays column-major.
+        if (tensor.Device.IsCuda) tensor = fortran ? ReverseDims(ReverseDims(tensor).Cpu()) : tensor.Cpu();
         var data = fortran ? tensor : tensor.Contiguous();
         // A narrowing write checks every value before the first byte goes out, so a value that does not fit leaves no half-written file.
         if (target != FileDTypes.Natural(tensor.DType)) ElementCodec.Write(Stream.Null, data, target, name ?? "<stream>");

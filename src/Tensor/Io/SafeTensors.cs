@@ -146,9 +146,8 @@ public static class SafeTensors
         {
             if (name == MetadataKey) throw new ArgumentException($"'{MetadataKey}' is reserved for metadata and cannot name a tensor");
             if (!seen.Add(name)) throw new ArgumentException($"duplicate tensor name '{name}'");
-            if (tensor.Device != Device.Cpu) throw new ArgumentException($"cannot write tensor '{name}' on {tensor.Device}; copy it to the CPU first");
             var type = types is not null && types.TryGetValue(name, out var t) ? t : FileDTypes.Natural(tensor.DType);
-            var data = tensor.Contiguous();
+            var data = tensor.Cpu().Contiguous(); // written from host memory, as torch.save copies device tensors
             if (type != FileDTypes.Natural(tensor.DType)) ElementCodec.Write(Stream.Null, data, type, name);
             items.Add((name, data, type));
         }
