@@ -42,7 +42,8 @@ public sealed partial class Tensor
         var result = Allocate([m, n], a.DType);
         // The bias is the starting value of each accumulation, as in BLAS gemm with beta = 1.
         if (bias is not null) CopyKernels.Copy(bias.To(a.DType), result);
-        Gemm.Multiply(a.Contiguous(), b.Contiguous(), result, m, k, n, accumulate: bias is not null);
+        // Transposed operands (every backward matmul) are read through their strides, never copied.
+        Gemm.Multiply(a, b, result, accumulate: bias is not null);
         var inputs = bias is null ? new[] { a, b } : [a, b, bias];
         if (!GradMode.IsEnabled || !inputs.Any(t => t.RequiresGrad)) return result;
         return Recording.Record(result, name, inputs, g =>

@@ -1,0 +1,298 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Bridge.Backends.Cpu;
+
+/// <summary>
+/// C (+)= A·B for float and double in the BLIS shape: B is packed into KC×NR column panels, A into MR×KC row
+/// panels (both zero-padded, so the micro-kernel never handles tails), and an MR×NR register tile of C is
+/// built with FMAs. Loops: jc (NC columns of C, B block in L3) → pc (KC of the k dim) → rows split across
+/// threads → ic (MC rows, A block in L2) → jr (one B micro-panel, kept in L1) → ir (one A micro-panel).
+/// </summary>
+internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
+{
+    /// <summary>Only float and double have an FMA kernel; the caller falls back to the reference loop otherwise.</summary>
+    public static bool IsSupported => (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+        && (Use512 || (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported));
+
+    /// <summary>Zen 4 runs a 512-bit FMA as two 256-bit halves at the same FLOP rate, but AVX-512's 32 registers hold a 6×2 tile with room to spare and halve the instruction count.</summary>
+    static readonly bool Use512 = Vector512.IsHardwareAccelerated;
+
+    /// <summary>Elements per vector.</summary>
+    static readonly int W = Use512 ? Vector512<T>.Count : Vector256<T>.Count;
+
+    /// <summary>Rows of the register tile: 6 rows × 2 vectors = 12 accumulators, plus 2 B vectors and a broadcast.</summary>
+    const int MR = 6;
+
+    static readonly int NR = 2 * W;
+
+    /// <summary>k depth of a packed block: a B micro-panel (KC×NR: 16 KiB for either type) stays in the 32 KiB L1.</summary>
+    const int KC = 128;
+
+    /// <summary>Rows of A packed at once (MC×KC in L2: 96 KiB float, 192 KiB double).</summary>
+    const int MC = 16 * MR * 2;
+
+    /// <summary>Columns of B packed at once (KC×NC in L3).</summary>
+    const int NC = 4096;
+
+    /// <summary>Below this many multiply-adds a second thread costs more to start than it saves.</summary>
+    const long ParallelWork = 96L * 96 * 96;
+
+    public static void Multiply(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int k, int n, bool accumulate)
+    {
+        int threads = (long)m * n * k < ParallelWork ? 1 : Math.Min(CpuThreads.Count, (m + MR - 1) / MR);
+        // Each thread owns a band of whole micro-panels of rows, so threads never write the same C element.
+        int band = ((m + threads - 1) / threads + MR - 1) / MR * MR;
+        threads = (m + band - 1) / band;
+        int nr = NR, kcMax = KC;
+        int panelsMax = (Math.Min(NC, n) + nr - 1) / nr;
+        T* packedB = (T*)NativeMemory.AlignedAlloc((nuint)(panelsMax * nr * kcMax * sizeof(T)), 64);
+        try
+        {
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                int nc = Math.Min(NC, n - jc);
+                int panels = (nc + nr - 1) / nr;
+                for (int pc = 0; pc < k; pc += kcMax)
+                {
+                    int kc = Math.Min(kcMax, k - pc);
+                    bool overwrite = pc == 0 && !accumulate;
+                    var block = new Block(a, ars, acs, b, brs, bcs, c, m, n, jc, nc, pc, kc, panels, packedB, band, overwrite);
+                    if (threads == 1)
+                    {
+                        block.PackB(0, panels);
+                        block.Rows(0);
+                    }
+                    else
+                    {
+                        int per = (panels + threads - 1) / threads;
+                        CpuThreads.For(threads, t => block.PackB(t * per, Math.Min(panels, (t + 1) * per)));
+                        CpuThreads.For(threads, block.Rows);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(packedB);
+        }
+    }
+
+    /// <summary>One (jc, pc) block of the product; a class so worker threads can share it.</summary>
+    sealed class Block(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int n, int jc, int nc, int pc, int kc, int panels, T* packedB, int band, bool overwrite)
+    {
+        /// <summary>Packs B micro-panels [from, to): panel q holds B[pc.., jc + q·NR ..] as kc rows of NR, zero past n.</summary>
+        public void PackB(int from, int to)
+        {
+            int nr = NR;
+            for (int q = from; q < to; q++)
+            {
+                T* dst = packedB + (nint)q * kc * nr;
+                int j0 = jc + q * nr, cols = Math.Min(nr, jc + nc - j0);
+                T* src = b + pc * brs + j0 * bcs;
+                if (bcs == 1 && cols == nr)
+                {
+                    for (int p = 0; p < kc; p++)
+                        new ReadOnlySpan<T>(src + p * brs, nr).CopyTo(new Span<T>(dst + p * nr, nr));
+                    continue;
+                }
+                if (cols < nr) new Span<T>(dst, kc * nr).Clear();
+                // Transposed B (brs == 1) reads each column contiguously.
+                for (int j = 0; j < cols; j++)
+                {
+                    T* s = src + j * bcs;
+                    for (int p = 0; p < kc; p++) dst[p * nr + j] = s[p * brs];
+                }
+            }
+        }
+
+        /// <summary>Rows [t·band, (t+1)·band) of C for this block, on worker <paramref name="t"/>.</summary>
+        public void Rows(int t)
+        {
+            int r0 = t * band, r1 = Math.Min(m, r0 + band);
+            int mcMax = Math.Min(MC, r1 - r0);
+            T* packedA = (T*)NativeMemory.AlignedAlloc((nuint)(((mcMax + MR - 1) / MR) * MR * kc * sizeof(T)), 64);
+            T* edge = stackalloc T[MR * 2 * 64 / sizeof(T)];
+            try
+            {
+                for (int ic = r0; ic < r1; ic += MC)
+                {
+                    int mc = Math.Min(MC, r1 - ic);
+                    PackA(packedA, ic, mc);
+                    for (int q = 0; q < panels; q++)
+                    {
+                        int j0 = jc + q * NR, cols = Math.Min(NR, n - j0);
+                        T* bp = packedB + (nint)q * kc * NR;
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            int rows = Math.Min(MR, mc - ir);
+                            T* ap = packedA + (nint)ir * kc;
+                            T* cp = c + (nint)(ic + ir) * n + j0;
+                            if (rows == MR && cols == NR)
+                            {
+                                Kernel(kc, ap, bp, cp, n, overwrite);
+                                continue;
+                            }
+                            // A partial tile is computed whole into scratch, then only its valid part lands in C.
+                            Kernel(kc, ap, bp, edge, NR, overwrite: true);
+                            for (int i = 0; i < rows; i++)
+                                for (int j = 0; j < cols; j++)
+                                    cp[(nint)i * n + j] = overwrite ? edge[i * NR + j] : cp[(nint)i * n + j] + edge[i * NR + j];
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                NativeMemory.AlignedFree(packedA);
+            }
+        }
+
+        /// <summary>Packs rows [ic, ic + mc) × [pc, pc + kc) of A as MR-row panels, each kc columns of MR, zero past the last row.</summary>
+        void PackA(T* dst, int ic, int mc)
+        {
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                T* panel = dst + (nint)ir * kc;
+                int rows = Math.Min(MR, mc - ir);
+                if (rows < MR) new Span<T>(panel, kc * MR).Clear();
+                T* src = a + (ic + ir) * ars + pc * acs;
+                if (acs == 1)
+                {
+                    for (int i = 0; i < rows; i++)
+                    {
+                        T* s = src + i * ars;
+                        for (int p = 0; p < kc; p++) panel[p * MR + i] = s[p];
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* s = src + p * acs;
+                        for (int i = 0; i < rows; i++) panel[p * MR + i] = s[i * ars];
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Kernel(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    {
+        if (Use512) Kernel512(kc, a, b, c, ldc, overwrite);
+        else Kernel256(kc, a, b, c, ldc, overwrite);
+    }
+
+    /// <summary>c[0..6, 0..2W] (+)= Σ_p a[p·6 + i] · b[p·2W + j], 12 zmm accumulators.</summary>
+    static void Kernel512(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    {
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = Vector512<T>.Count;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + w);
+            var x = Vector512.Create(a[0]);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            a += MR;
+            b += 2 * w;
+        }
+        Store(c, c00, c01, overwrite); c += ldc;
+        Store(c, c10, c11, overwrite); c += ldc;
+        Store(c, c20, c21, overwrite); c += ldc;
+        Store(c, c30, c31, overwrite); c += ldc;
+        Store(c, c40, c41, overwrite); c += ldc;
+        Store(c, c50, c51, overwrite);
+    }
+
+    /// <summary>The same tile with ymm registers, for CPUs without AVX-512 (12 accumulators fit AVX2's 16 registers).</summary>
+    static void Kernel256(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    {
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = Vector256<T>.Count;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + w);
+            var x = Vector256.Create(a[0]);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector256.Create(a[4]);
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector256.Create(a[5]);
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            a += MR;
+            b += 2 * w;
+        }
+        Store(c, c00, c01, overwrite); c += ldc;
+        Store(c, c10, c11, overwrite); c += ldc;
+        Store(c, c20, c21, overwrite); c += ldc;
+        Store(c, c30, c31, overwrite); c += ldc;
+        Store(c, c40, c41, overwrite); c += ldc;
+        Store(c, c50, c51, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(T* c, Vector512<T> v0, Vector512<T> v1, bool overwrite)
+    {
+        T* c1 = c + Vector512<T>.Count;
+        if (overwrite)
+        {
+            v0.Store(c);
+            v1.Store(c1);
+        }
+        else
+        {
+            (Vector512.Load(c) + v0).Store(c);
+            (Vector512.Load(c1) + v1).Store(c1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(T* c, Vector256<T> v0, Vector256<T> v1, bool overwrite)
+    {
+        T* c1 = c + Vector256<T>.Count;
+        if (overwrite)
+        {
+            v0.Store(c);
+            v1.Store(c1);
+        }
+        else
+        {
+            (Vector256.Load(c) + v0).Store(c);
+            (Vector256.Load(c1) + v1).Store(c1);
+        }
+    }
+
+    /// <summary>x·y + acc in one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<T> Fma(Vector512<T> x, Vector512<T> y, Vector512<T> acc) => typeof(T) == typeof(float)
+        ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>()
+        : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+
+    /// <summary>x·y + acc in one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<T> Fma(Vector256<T> x, Vector256<T> y, Vector256<T> acc) => typeof(T) == typeof(float)
+        ? Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>()
+        : Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+}
