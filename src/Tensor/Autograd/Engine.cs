@@ -104,7 +104,7 @@ internal static class Engine
     {
         if (leaf.Grad is null)
         {
-            var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType);
+            var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType, zero: false);
             CopyKernels.Copy(g, copy);
             leaf.Grad = copy;
         }

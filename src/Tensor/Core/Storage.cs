@@ -1,19 +1,20 @@
-using System.Runtime.InteropServices;
-
 namespace Bridge;
 
 /// <summary>
-/// A block of 64-byte aligned native memory that tensors view. Its address never moves, so it can be
-/// handed to NumPy, DLPack and device copies without copying. It is freed by the GC (finalizer) or
-/// by <see cref="Dispose"/>; foreign memory is released through the callback given at wrap time.
+/// A block of 64-byte aligned memory that tensors view. Its address never moves, so it can be handed to
+/// NumPy, DLPack and device copies without copying. Small blocks are pinned managed memory the GC frees
+/// like any object; large ones are native memory freed by a finalizer (or <see cref="Dispose"/>) into a
+/// reuse pool; foreign memory is released through the callback given at wrap time.
 /// </summary>
 public sealed unsafe class Storage : IDisposable
 {
-    const nuint Alignment = 64;
-
     void* _pointer;
-    readonly Action? _release;
-    readonly bool _owned;
+
+    /// <summary>The pinned array (or slab shared with other small storages) whose memory this is; null for native memory.</summary>
+    byte[]? _array;
+
+    /// <summary>Owner of native or foreign memory; its finalizer frees it, so storages without one need no finalization.</summary>
+    NativeBlock? _block;
 
     /// <summary>Number of bytes.</summary>
     public long ByteLength { get; private set; }
@@ -28,25 +29,31 @@ public sealed unsafe class Storage : IDisposable
     public Device Device { get; }
 
     /// <summary>Allocates zero-filled aligned memory.</summary>
-    public Storage(long byteLength)
+    public Storage(long byteLength) : this(byteLength, zero: true)
+    {
+    }
+
+    /// <summary>Allocates aligned memory, zero-filled only when asked (kernel results overwrite every byte).</summary>
+    internal Storage(long byteLength, bool zero)
     {
         if (byteLength < 0) throw new ArgumentOutOfRangeException(nameof(byteLength), byteLength, "negative storage size");
-        nuint size = (nuint)Math.Max(byteLength, 1);
-        _pointer = NativeMemory.AlignedAlloc(size, Alignment);
-        NativeMemory.Clear(_pointer, size);
         ByteLength = byteLength;
-        _owned = true;
         Writable = true;
         Device = Device.Cpu;
-        // Tell the GC what native memory this small object holds, so it collects garbage tensors promptly.
-        if (byteLength > 0) GC.AddMemoryPressure(byteLength);
+        if (byteLength <= MemoryPool.SlabLimit) _pointer = MemoryPool.SlabSlice(byteLength, out _array);
+        else if (byteLength <= MemoryPool.ArrayLimit) _pointer = MemoryPool.PinnedArray(byteLength, zero, out _array);
+        else
+        {
+            _block = NativeBlock.Rent(byteLength, zero);
+            _pointer = _block.Pointer;
+        }
     }
 
     Storage(void* pointer, long byteLength, Action? release, bool writable, Device device)
     {
         _pointer = pointer;
         ByteLength = byteLength;
-        _release = release;
+        _block = new NativeBlock(pointer, byteLength, release);
         Writable = writable;
         Device = device;
     }
@@ -67,38 +74,67 @@ public sealed unsafe class Storage : IDisposable
     internal void Grow(long byteLength)
     {
         if (byteLength <= ByteLength) return;
-        if (!_owned) throw new InvalidOperationException("cannot resize a storage that wraps foreign memory");
-        void* fresh = NativeMemory.AlignedAlloc((nuint)byteLength, Alignment);
-        NativeMemory.Clear(fresh, (nuint)byteLength);
-        Buffer.MemoryCopy(_pointer, fresh, byteLength, ByteLength);
-        NativeMemory.AlignedFree(_pointer);
-        GC.AddMemoryPressure(byteLength - ByteLength);
-        _pointer = fresh;
-        ByteLength = byteLength;
+        if (_block is { Owned: false }) throw new InvalidOperationException("cannot resize a storage that wraps foreign memory");
+        var fresh = new Storage(byteLength, zero: true);
+        Buffer.MemoryCopy(_pointer, fresh._pointer, byteLength, ByteLength);
+        _block?.Free();
+        _pointer = fresh._pointer;
+        (_array, _block, ByteLength) = (fresh._array, fresh._block, byteLength);
     }
 
+    /// <summary>Frees native memory now (into the reuse pool); small managed blocks are left to the GC.</summary>
     public void Dispose()
     {
-        Free();
-        GC.SuppressFinalize(this);
+        _pointer = null;
+        _array = null;
+        _block?.Free();
+    }
+}
+
+/// <summary>
+/// Native (or foreign) memory with a finalizer. Owned blocks go back to <see cref="MemoryPool"/> when freed,
+/// so the next large result of the same size reuses pages that are already mapped.
+/// </summary>
+internal sealed unsafe class NativeBlock
+{
+    nint _pointer;
+    readonly long _bytes;
+    readonly Action? _release;
+
+    public bool Owned { get; }
+    public void* Pointer => (void*)_pointer;
+
+    NativeBlock(void* pointer, long bytes)
+    {
+        _pointer = (nint)pointer;
+        _bytes = bytes;
+        Owned = true;
     }
 
-    ~Storage() => Free();
-
-    void Free()
+    /// <summary>Foreign memory: <paramref name="release"/> runs once when the block dies.</summary>
+    public NativeBlock(void* pointer, long bytes, Action? release)
     {
-        void* p = _pointer;
+        _pointer = (nint)pointer;
+        _bytes = bytes;
+        _release = release;
+    }
+
+    public static NativeBlock Rent(long bytes, bool zero) => new(MemoryPool.RentNative(bytes, zero), bytes);
+
+    ~NativeBlock() => Free();
+
+    public void Free()
+    {
+        // Dispose and the finalizer may race; whoever swaps the pointer out frees it.
+        void* p = (void*)Interlocked.Exchange(ref _pointer, 0);
         if (p == null) return;
-        _pointer = null;
-        if (_owned)
+        GC.SuppressFinalize(this);
+        if (Owned)
         {
-            NativeMemory.AlignedFree(p);
-            if (ByteLength > 0) GC.RemoveMemoryPressure(ByteLength);
+            MemoryPool.ReturnNative(p, _bytes);
+            return;
         }
-        else
-        {
-            // A release callback must never throw out of a finalizer: that would kill the process.
-            try { _release?.Invoke(); } catch { }
-        }
+        // A release callback must never throw out of a finalizer: that would kill the process.
+        try { _release?.Invoke(); } catch { }
     }
 }

@@ -28,14 +28,21 @@ public sealed partial class Tensor
         StorageOffset = offset;
     }
 
-    /// <summary>A fresh zero-filled contiguous tensor.</summary>
-    internal static Tensor Allocate(ReadOnlySpan<int> shape, DType dtype)
+    /// <summary>A fresh contiguous tensor, zero-filled unless <paramref name="zero"/> is false (for results a kernel overwrites whole).</summary>
+    internal static Tensor Allocate(ReadOnlySpan<int> shape, DType dtype, bool zero = true)
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {d}: {ShapeMath.FormatList(shape)}");
         int numel = ShapeMath.Numel(shape);
-        var storage = new Storage((long)numel * dtype.ElementSize());
+        var storage = new Storage((long)numel * dtype.ElementSize(), zero);
         return new Tensor(storage, dtype, shape.ToArray(), ShapeMath.ContiguousStrides(shape), 0);
+    }
+
+    /// <summary>A fresh uninitialised tensor with the given dense strides (a permutation of a contiguous layout).</summary>
+    internal static Tensor AllocateLike(int[] shape, int[] denseStrides, DType dtype)
+    {
+        var storage = new Storage((long)ShapeMath.Numel(shape) * dtype.ElementSize(), zero: false);
+        return new Tensor(storage, dtype, (int[])shape.Clone(), (int[])denseStrides.Clone(), 0);
     }
 
     public Size Shape => new(_shape);

@@ -98,7 +98,13 @@ public sealed partial class Tensor
         if (dtype == DType.Bool) dtype = DType.Int64;
         a = a.To(dtype);
         b = b.To(dtype);
-        var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype);
+        var shape = ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray);
+        // Operands laid out alike but not row-major (both transposed, say) give a result in their layout, as
+        // torch's TensorIterator does, so the kernel makes one sequential pass instead of a strided one.
+        var result = !a.IsContiguous() && a.ShapeArray.AsSpan().SequenceEqual(shape) && b.ShapeArray.AsSpan().SequenceEqual(shape)
+            && a.StridesArray.AsSpan().SequenceEqual(b.StridesArray) && ShapeMath.IsDense(shape, a.StridesArray)
+            ? AllocateLike(shape, a.StridesArray, dtype)
+            : Allocate(shape, dtype, zero: false);
         ElementwiseKernels.Binary<TOp>(a, b, result);
         return result;
     }

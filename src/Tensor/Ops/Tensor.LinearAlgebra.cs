@@ -39,7 +39,7 @@ public sealed partial class Tensor
     static Tensor MatrixProduct(Tensor a, Tensor b, Tensor? bias, string name)
     {
         int m = a.ShapeArray[0], k = a.ShapeArray[1], n = b.ShapeArray[1];
-        var result = Allocate([m, n], a.DType);
+        var result = Allocate([m, n], a.DType, zero: false);
         // The bias is the starting value of each accumulation, as in BLAS gemm with beta = 1.
         if (bias is not null) CopyKernels.Copy(bias.To(a.DType), result);
         // Transposed operands (every backward matmul) are read through their strides, never copied.

@@ -136,7 +136,7 @@ public sealed partial class Tensor
     /// <summary>A copy in new contiguous memory; ∂ = g</summary>
     public Tensor Clone()
     {
-        var copy = Allocate(ShapeArray, DType);
+        var copy = Allocate(ShapeArray, DType, zero: false);
         CopyKernels.Copy(this, copy);
         if (!Recording.Needed(this)) return copy;
         return Recording.Record(copy, "CloneBackward0", [this], g => [g]);
@@ -146,7 +146,7 @@ public sealed partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var copy = Allocate(ShapeArray, dtype);
+        var copy = Allocate(ShapeArray, dtype, zero: false);
         CopyKernels.Copy(this, copy);
         if (!Recording.Needed(this) || !dtype.IsFloatingPoint()) return copy;
         var from = DType;

@@ -63,7 +63,7 @@ public sealed partial class Tensor
         where TOp : IFloatUnaryOperator
     {
         var x = DType.IsFloatingPoint() ? this : To(DType.Float32);
-        var result = Allocate(x.ShapeArray, x.DType);
+        var result = Allocate(x.ShapeArray, x.DType, zero: false);
         ElementwiseKernels.FloatUnary<TOp>(x, result);
         return RecordUnary(x, result, name, backward, savesInput, savesResult);
     }
@@ -72,7 +72,7 @@ public sealed partial class Tensor
         where TOp : IUnaryOperator
     {
         var x = DType == DType.Bool ? To(DType.Int64) : this;
-        var result = Allocate(x.ShapeArray, x.DType);
+        var result = Allocate(x.ShapeArray, x.DType, zero: false);
         ElementwiseKernels.Unary<TOp>(x, result);
         return RecordUnary(x, result, name, backward, savesInput, savesResult);
     }

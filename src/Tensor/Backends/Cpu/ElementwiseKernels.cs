@@ -24,12 +24,19 @@ internal static class ElementwiseKernels
         }
     }
 
+    /// <summary>Elements below which a memory-bound op stays on one thread: handing out a chunk costs a few µs.</summary>
+    const int ParallelElements = 1 << 17;
+
+    /// <summary>The same for transcendental functions, which spend ~10x more time per element.</summary>
+    const int ParallelTranscendental = 1 << 14;
+
     static void Binary<T, TOp>(Tensor a, Tensor b, Tensor result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
     {
         int[] shape = result.ShapeArray;
-        if (a.IsContiguous() && b.IsContiguous() && result.IsContiguous() && a.ShapeArray.AsSpan().SequenceEqual(shape) && b.ShapeArray.AsSpan().SequenceEqual(shape))
+        // Same shape and same dense layout (contiguous, or e.g. all transposed alike): one flat pass over memory.
+        if (SameDenseLayout(a, result) && SameDenseLayout(b, result))
         {
-            BinarySpan<T, TOp>(a.ContiguousSpan<T>(), b.ContiguousSpan<T>(), result.ContiguousSpan<T>());
+            BinaryFlat<T, TOp>(ref a.Ref<T>(a.StorageOffset), ref b.Ref<T>(b.StorageOffset), ref result.Ref<T>(result.StorageOffset), result.Numel());
             return;
         }
         var sa = ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape);
@@ -46,10 +53,41 @@ internal static class ElementwiseKernels
                     MemoryMarshal.CreateSpan(ref Unsafe.Add(ref po, cursor.Offset0), cursor.RowLength));
                 continue;
             }
+            if (cursor.Step0 == 1 && cursor.Step1 == 1 && cursor.Step2 == 0)
+            {
+                // A row against a broadcast scalar (x + 2, rows times a column): splat it and stay vectorised.
+                BinaryScalarSpan<T, TOp>(
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref pa, cursor.Offset1), cursor.RowLength),
+                    Unsafe.Add(ref pb, cursor.Offset2),
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref po, cursor.Offset0), cursor.RowLength));
+                continue;
+            }
             int oo = cursor.Offset0, oa = cursor.Offset1, ob = cursor.Offset2;
             for (int i = 0; i < cursor.RowLength; i++, oo += cursor.Step0, oa += cursor.Step1, ob += cursor.Step2)
                 Unsafe.Add(ref po, oo) = TOp.Invoke(Unsafe.Add(ref pa, oa), Unsafe.Add(ref pb, ob));
         }
+    }
+
+    /// <summary>True when <paramref name="x"/> has <paramref name="like"/>'s shape and strides and those strides cover its elements exactly once.</summary>
+    static bool SameDenseLayout(Tensor x, Tensor like) =>
+        x.ShapeArray.AsSpan().SequenceEqual(like.ShapeArray) && x.StridesArray.AsSpan().SequenceEqual(like.StridesArray)
+        && (like.IsContiguous() || ShapeMath.IsDense(like.ShapeArray, like.StridesArray));
+
+    static unsafe void BinaryFlat<T, TOp>(ref T a, ref T b, ref T result, int n) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    {
+        if (n < ParallelElements || CpuThreads.Count == 1)
+        {
+            BinarySpan<T, TOp>(MemoryMarshal.CreateReadOnlySpan(ref a, n), MemoryMarshal.CreateReadOnlySpan(ref b, n), MemoryMarshal.CreateSpan(ref result, n));
+            return;
+        }
+        nint pa = (nint)Unsafe.AsPointer(ref a), pb = (nint)Unsafe.AsPointer(ref b), pr = (nint)Unsafe.AsPointer(ref result);
+        int threads = CpuThreads.Count, chunk = ((n + threads - 1) / threads + 15) & ~15;
+        CpuThreads.For(threads, t =>
+        {
+            int start = t * chunk, count = Math.Min(n - start, chunk);
+            if (count > 0)
+                BinarySpan<T, TOp>(new ReadOnlySpan<T>((T*)pa + start, count), new ReadOnlySpan<T>((T*)pb + start, count), new Span<T>((T*)pr + start, count));
+        });
     }
 
     static void BinarySpan<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
@@ -62,6 +100,19 @@ internal static class ElementwiseKernels
                 TOp.Invoke(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref ro, (nuint)i);
         }
         for (; i < result.Length; i++) result[i] = TOp.Invoke(a[i], b[i]);
+    }
+
+    static void BinaryScalarSpan<T, TOp>(ReadOnlySpan<T> a, T b, Span<T> result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    {
+        int i = 0;
+        if (TOp.Vectorizable && Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            ref T ra = ref MemoryMarshal.GetReference(a), ro = ref MemoryMarshal.GetReference(result);
+            var vb = Vector256.Create(b);
+            for (; i <= result.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+                TOp.Invoke(Vector256.LoadUnsafe(ref ra, (nuint)i), vb).StoreUnsafe(ref ro, (nuint)i);
+        }
+        for (; i < result.Length; i++) result[i] = TOp.Invoke(a[i], b);
     }
 
     /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>
@@ -117,20 +168,55 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>An operator closed over one element type, so a single loop serves both operator kinds.</summary>
-    interface IFunction<T> { static abstract T Invoke(T x); }
+    interface IFunction<T>
+    {
+        static abstract T Invoke(T x);
+        static abstract void Invoke(ReadOnlySpan<T> x, Span<T> result);
+        static abstract bool Transcendental { get; }
+    }
 
     readonly struct NumberFunction<T, TOp> : IFunction<T> where T : unmanaged, INumber<T> where TOp : IUnaryOperator
     {
         public static T Invoke(T x) => TOp.Invoke(x);
+        public static bool Transcendental => false;
+
+        public static void Invoke(ReadOnlySpan<T> x, Span<T> result)
+        {
+            for (int i = 0; i < x.Length; i++) result[i] = TOp.Invoke(x[i]);
+        }
     }
 
     readonly struct FloatFunction<T, TOp> : IFunction<T> where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryOperator
     {
         public static T Invoke(T x) => TOp.Invoke(x);
+        public static bool Transcendental => TOp.Transcendental;
+        public static void Invoke(ReadOnlySpan<T> x, Span<T> result)
+        {
+            if (TOp.TryInvoke(x, result)) return;
+            for (int i = 0; i < x.Length; i++) result[i] = TOp.Invoke(x[i]);
+        }
     }
 
-    static void Map<T, TFunction>(Tensor x, Tensor result) where T : unmanaged where TFunction : IFunction<T>
+    static unsafe void Map<T, TFunction>(Tensor x, Tensor result) where T : unmanaged where TFunction : IFunction<T>
     {
+        if (SameDenseLayout(x, result))
+        {
+            int n = result.Numel();
+            nint px0 = (nint)Unsafe.AsPointer(ref x.Ref<T>(x.StorageOffset)), po0 = (nint)Unsafe.AsPointer(ref result.Ref<T>(result.StorageOffset));
+            int threads = n < (TFunction.Transcendental ? ParallelTranscendental : ParallelElements) ? 1 : CpuThreads.Count;
+            if (threads == 1)
+            {
+                TFunction.Invoke(new ReadOnlySpan<T>((T*)px0, n), new Span<T>((T*)po0, n));
+                return;
+            }
+            int chunk = ((n + threads - 1) / threads + 15) & ~15;
+            CpuThreads.For(threads, t =>
+            {
+                int start = t * chunk, count = Math.Min(n - start, chunk);
+                if (count > 0) TFunction.Invoke(new ReadOnlySpan<T>((T*)px0 + start, count), new Span<T>((T*)po0 + start, count));
+            });
+            return;
+        }
         var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, x.StridesArray, x.StorageOffset);
         ref T px = ref x.Ref<T>(0), po = ref result.Ref<T>(0);
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
 namespace Bridge.Backends.Cpu;
@@ -12,10 +13,23 @@ internal interface IUnaryOperator
     static abstract T Invoke<T>(T x) where T : unmanaged, INumber<T>;
 }
 
-/// <summary>An elementwise function of one floating-point number.</summary>
+/// <summary>An elementwise function of one floating-point number; transcendental ones also map whole spans with TensorPrimitives.</summary>
 internal interface IFloatUnaryOperator
 {
     static abstract T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+    static virtual bool Transcendental => false;
+
+    /// <summary>Maps a span with a vectorised kernel where one exists; false leaves it to the scalar loop.</summary>
+    static virtual bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> => false;
+}
+
+/// <summary>
+/// Spans shorter than this keep the scalar libm call (torch's scalar path rounds the same way), so tiny
+/// tensors match torch to the ulp; longer ones take TensorPrimitives' vector kernels (within 1-2 ulp).
+/// </summary>
+internal static class VectorMath
+{
+    public const int MinLength = 64;
 }
 
 /// <summary>An elementwise function of two numbers; <see cref="Vectorizable"/> ones also run on Vector256.</summary>
@@ -109,16 +123,71 @@ internal readonly struct ReluOperator : IUnaryOperator { public static T Invoke<
 internal readonly struct SignOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.IsNaN(x) ? x : T.CreateTruncating(T.Sign(x)); }
 
 /// <summary>e^x</summary>
-internal readonly struct ExpOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x); }
+internal readonly struct ExpOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
+    public static bool Transcendental => true;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        TensorPrimitives.Exp(x, result);
+        return true;
+    }
+}
 
 /// <summary>ln x</summary>
-internal readonly struct LogOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x); }
+internal readonly struct LogOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
+    public static bool Transcendental => true;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        TensorPrimitives.Log(x, result);
+        return true;
+    }
+}
 
 /// <summary>√x</summary>
-internal readonly struct SqrtOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x); }
+internal readonly struct SqrtOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
+    public static bool Transcendental => false;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        TensorPrimitives.Sqrt(x, result);
+        return true;
+    }
+}
 
 /// <summary>tanh x</summary>
-internal readonly struct TanhOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x); }
+internal readonly struct TanhOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
+    public static bool Transcendental => true;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        TensorPrimitives.Tanh(x, result);
+        return true;
+    }
+}
 
 /// <summary>1 / (1 + e^-x), evaluated in that order as ATen's scalar sigmoid does</summary>
-internal readonly struct SigmoidOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x)); }
+internal readonly struct SigmoidOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    public static bool Transcendental => true;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        TensorPrimitives.Sigmoid(x, result);
+        return true;
+    }
+}
