@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Bridge;
@@ -6,65 +5,79 @@ namespace Bridge;
 /// <summary>
 /// Where storages get their memory, by size:
 /// <list type="bullet">
-/// <item>up to <see cref="SlabLimit"/>: a 64-byte slice of a per-thread pinned slab (a pointer bump; the GC
-/// reclaims the slab once no storage on it is alive, with no finalizer anywhere);</item>
-/// <item>up to <see cref="ArrayLimit"/>: a pinned array of its own;</item>
-/// <item>above: native memory, returned on free to a size-keyed cache so the next result of that size reuses
+/// <item>up to <see cref="SlabLimit"/>: a 64-byte slice of a per-thread 32 KiB native slab (a pointer bump).
+/// Storages hold their slab, whose finalizer frees it once none is alive: one finalizable object per few
+/// hundred small tensors instead of one each;</item>
+/// <item>up to <see cref="PoolFrom"/>: native memory of its own;</item>
+/// <item>above: native memory returned on free to a size-keyed cache, so the next result of that size reuses
 /// mapped pages instead of page-faulting a fresh mapping in (about 16,000 faults per 64 MiB).</item>
 /// </list>
+/// Only native memory is used: pinned managed arrays would live on the pinned object heap, which only
+/// full (gen 2) collections reclaim, and allocating them there made the GC run gen 2 every few thousand ops.
 /// </summary>
 internal static unsafe class MemoryPool
 {
     public const long SlabLimit = 1024;
-    public const long ArrayLimit = 256 * 1024;
+    const long PoolFrom = 64 * 1024;
     const int SlabSize = 32 * 1024;
     const int Alignment = 64;
 
-    /// <summary>Native sizes are rounded up to this, so near sizes share a bucket.</summary>
+    /// <summary>Pooled sizes are rounded up to this, so near sizes share a bucket.</summary>
     const long Granule = 64 * 1024;
 
     /// <summary>Most bytes kept cached for reuse; beyond it freed blocks go back to the OS.</summary>
     static readonly long MaxCached = Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
-    /// <summary>Native bytes handed out and not yet freed, above which a cache miss first asks the GC to finalize garbage.</summary>
+    /// <summary>Pooled bytes handed out and not yet freed, above which a cache miss first asks the GC to finalize garbage.</summary>
     const long CollectAbove = 256L << 20;
 
-    [ThreadStatic] static byte[]? _slab;
-    [ThreadStatic] static int _slabOffset;
+    /// <summary>A zeroed native slab carved into small storages; freed by its finalizer when no storage holds it.</summary>
+    internal sealed class Slab
+    {
+        public readonly byte* Pointer;
+        public int Used;
+
+        public Slab()
+        {
+            Pointer = (byte*)NativeMemory.AlignedAlloc(SlabSize, Alignment);
+            NativeMemory.Clear(Pointer, SlabSize);
+            GC.AddMemoryPressure(SlabSize);
+        }
+
+        ~Slab()
+        {
+            NativeMemory.AlignedFree(Pointer);
+            GC.RemoveMemoryPressure(SlabSize);
+        }
+    }
+
+    [ThreadStatic] static Slab? _slab;
 
     static readonly Lock _lock = new();
     static readonly Dictionary<long, Stack<nint>> _free = [];
     static long _cached, _live;
 
-    static byte* Aligned(byte[] array) =>
-        (byte*)(((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)) + Alignment - 1) & ~(nint)(Alignment - 1));
-
     /// <summary>A zeroed 64-byte aligned slice of this thread's slab; slices are never reused, so they stay zero.</summary>
-    public static void* SlabSlice(long bytes, out byte[] slab)
+    public static void* SlabSlice(long bytes, out Slab slab)
     {
         int size = (int)Math.Max(Alignment, (bytes + Alignment - 1) & ~(long)(Alignment - 1));
         var current = _slab;
-        if (current is null || _slabOffset + size > SlabSize)
-        {
-            _slab = current = GC.AllocateArray<byte>(SlabSize + Alignment, pinned: true);
-            _slabOffset = 0;
-        }
+        if (current is null || current.Used + size > SlabSize) _slab = current = new Slab();
         slab = current;
-        byte* p = Aligned(current) + _slabOffset;
-        _slabOffset += size;
+        byte* p = current.Pointer + current.Used;
+        current.Used += size;
         return p;
-    }
-
-    /// <summary>A pinned array of its own, zeroed on request.</summary>
-    public static void* PinnedArray(long bytes, bool zero, out byte[] array)
-    {
-        int length = (int)bytes + Alignment;
-        array = zero ? GC.AllocateArray<byte>(length, pinned: true) : GC.AllocateUninitializedArray<byte>(length, pinned: true);
-        return Aligned(array);
     }
 
     public static void* RentNative(long bytes, bool zero)
     {
+        if (bytes < PoolFrom)
+        {
+            void* own = NativeMemory.AlignedAlloc((nuint)bytes, Alignment);
+            GC.AddMemoryPressure(bytes);
+            if (zero) NativeMemory.Clear(own, (nuint)bytes);
+            return own;
+        }
         long size = (bytes + Granule - 1) / Granule * Granule;
         nint p = TryTake(size);
         if (p == 0 && Interlocked.Read(ref _live) > CollectAbove)
@@ -98,6 +111,12 @@ internal static unsafe class MemoryPool
     /// <summary>Called once per block (finalizer or Dispose): caches it for reuse, or frees it when the cache is full.</summary>
     public static void ReturnNative(void* pointer, long bytes)
     {
+        if (bytes < PoolFrom)
+        {
+            NativeMemory.AlignedFree(pointer);
+            GC.RemoveMemoryPressure(bytes);
+            return;
+        }
         long size = (bytes + Granule - 1) / Granule * Granule;
         Interlocked.Add(ref _live, -size);
         lock (_lock)

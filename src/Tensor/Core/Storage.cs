@@ -2,16 +2,16 @@ namespace Bridge;
 
 /// <summary>
 /// A block of 64-byte aligned memory that tensors view. Its address never moves, so it can be handed to
-/// NumPy, DLPack and device copies without copying. Small blocks are pinned managed memory the GC frees
-/// like any object; large ones are native memory freed by a finalizer (or <see cref="Dispose"/>) into a
-/// reuse pool; foreign memory is released through the callback given at wrap time.
+/// NumPy, DLPack and device copies without copying. Small blocks are slices of a shared native slab, freed
+/// together with it; larger ones are native memory freed by a finalizer (or <see cref="Dispose"/>),
+/// the largest into a reuse pool; foreign memory is released through the callback given at wrap time.
 /// </summary>
 public sealed unsafe class Storage : IDisposable
 {
     void* _pointer;
 
-    /// <summary>The pinned array (or slab shared with other small storages) whose memory this is; null for native memory.</summary>
-    byte[]? _array;
+    /// <summary>The slab shared with other small storages that this memory is a slice of, kept alive by this reference.</summary>
+    MemoryPool.Slab? _slab;
 
     /// <summary>Owner of native or foreign memory; its finalizer frees it, so storages without one need no finalization.</summary>
     NativeBlock? _block;
@@ -40,8 +40,7 @@ public sealed unsafe class Storage : IDisposable
         ByteLength = byteLength;
         Writable = true;
         Device = Device.Cpu;
-        if (byteLength <= MemoryPool.SlabLimit) _pointer = MemoryPool.SlabSlice(byteLength, out _array);
-        else if (byteLength <= MemoryPool.ArrayLimit) _pointer = MemoryPool.PinnedArray(byteLength, zero, out _array);
+        if (byteLength <= MemoryPool.SlabLimit) _pointer = MemoryPool.SlabSlice(byteLength, out _slab);
         else
         {
             _block = NativeBlock.Rent(byteLength, zero);
@@ -79,14 +78,14 @@ public sealed unsafe class Storage : IDisposable
         Buffer.MemoryCopy(_pointer, fresh._pointer, byteLength, ByteLength);
         _block?.Free();
         _pointer = fresh._pointer;
-        (_array, _block, ByteLength) = (fresh._array, fresh._block, byteLength);
+        (_slab, _block, ByteLength) = (fresh._slab, fresh._block, byteLength);
     }
 
-    /// <summary>Frees native memory now (into the reuse pool); small managed blocks are left to the GC.</summary>
+    /// <summary>Frees native memory now (large blocks into the reuse pool); a slab slice goes when its slab does.</summary>
     public void Dispose()
     {
         _pointer = null;
-        _array = null;
+        _slab = null;
         _block?.Free();
     }
 }

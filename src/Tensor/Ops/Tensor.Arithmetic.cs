@@ -56,7 +56,8 @@ public sealed partial class Tensor
         var r = Binary<PowOperator>(ref x, ref e);
         if (!Recording.Needed(x)) return r;
         return Recording.Record(r, "PowBackward0", [x],
-            g => [exponent == 0 ? ZerosLike(x) : g * (exponent * x.Pow(exponent - 1))], x);
+            // x^1 is x itself (PowOperator's shortcut), so squaring skips that op.
+            g => [exponent == 0 ? ZerosLike(x) : g * (exponent * (exponent == 2 ? x : x.Pow(exponent - 1)))], x);
     }
 
     /// <summary>x ^ y elementwise; ∂x = g·y·x^(y-1), ∂y = g·x^y·ln x (0 where x = 0 and y ≥ 0)</summary>
@@ -109,7 +110,16 @@ public sealed partial class Tensor
         return result;
     }
 
-    static Tensor[] Saved(params Tensor?[] tensors) => tensors.Where(t => t is not null).Select(t => t!).ToArray();
+    static Tensor[] Saved(params Tensor?[] tensors)
+    {
+        int count = 0;
+        foreach (var t in tensors) if (t is not null) count++;
+        if (count == tensors.Length) return tensors!;
+        var saved = new Tensor[count];
+        count = 0;
+        foreach (var t in tensors) if (t is not null) saved[count++] = t;
+        return saved;
+    }
 
     internal static void CheckSameDevice(Tensor a, Tensor b)
     {

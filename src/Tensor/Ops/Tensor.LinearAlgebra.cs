@@ -44,8 +44,8 @@ public sealed partial class Tensor
         if (bias is not null) CopyKernels.Copy(bias.To(a.DType), result);
         // Transposed operands (every backward matmul) are read through their strides, never copied.
         Gemm.Multiply(a, b, result, accumulate: bias is not null);
+        if (!Recording.Needed(a, b) && !(bias is not null && Recording.Needed(bias))) return result;
         var inputs = bias is null ? new[] { a, b } : [a, b, bias];
-        if (!GradMode.IsEnabled || !inputs.Any(t => t.RequiresGrad)) return result;
         return Recording.Record(result, name, inputs, g =>
         {
             var ga = a.RequiresGrad ? g.Mm(b.T()) : null;

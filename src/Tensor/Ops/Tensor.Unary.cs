@@ -19,13 +19,13 @@ public sealed partial class Tensor
     public Tensor Sqrt() => FloatUnary<SqrtOperator>("SqrtBackward0", (g, x, y) => g / (2.0 * y), savesResult: true);
 
     /// <summary>tanh x; ∂ = g·(1 - result²)</summary>
-    public Tensor Tanh() => FloatUnary<TanhOperator>("TanhBackward0", (g, x, y) => g * (1.0 - y * y), savesResult: true);
+    public Tensor Tanh() => FloatUnary<TanhOperator>("TanhBackward0", (g, x, y) => Binary<TanhBackwardOperator>(ref g, ref y), savesResult: true);
 
     /// <summary>1 / (1 + e^-x); ∂ = g·(1 - result)·result</summary>
-    public Tensor Sigmoid() => FloatUnary<SigmoidOperator>("SigmoidBackward0", (g, x, y) => g * (1.0 - y) * y, savesResult: true);
+    public Tensor Sigmoid() => FloatUnary<SigmoidOperator>("SigmoidBackward0", (g, x, y) => Binary<SigmoidBackwardOperator>(ref g, ref y), savesResult: true);
 
     /// <summary>max(x, 0); ∂ = g where result &gt; 0, else 0</summary>
-    public Tensor Relu() => NumberUnary<ReluOperator>("ReluBackward0", (g, x, y) => Where(y <= 0.0, ZerosLike(g), g), savesResult: true);
+    public Tensor Relu() => NumberUnary<ReluOperator>("ReluBackward0", (g, x, y) => Binary<ReluBackwardOperator>(ref g, ref y), savesResult: true);
 
     /// <summary>|x|; ∂ = g·sign(x)</summary>
     public Tensor Abs() => NumberUnary<AbsOperator>("AbsBackward0", (g, x, y) => g * x.Sign(), savesInput: true);

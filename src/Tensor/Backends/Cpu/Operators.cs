@@ -103,6 +103,31 @@ internal readonly struct PowOperator : IBinaryOperator
     }
 }
 
+/// <summary>∂relu: b ≤ 0 ? 0 : a, for a = g and b = result (torch's threshold_backward; NaN results pass g)</summary>
+internal readonly struct ReluBackwardOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => b <= T.Zero ? T.Zero : a;
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> =>
+        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(b, Vector256<T>.Zero), Vector256<T>.Zero, a);
+}
+
+/// <summary>∂sigmoid: (a·(1 - b))·b for a = g and b = result, rounded after each step as the three-op form is</summary>
+internal readonly struct SigmoidBackwardOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * (T.One - b) * b;
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * (Vector256<T>.One - b) * b;
+}
+
+/// <summary>∂tanh: a·(1 - b·b) for a = g and b = result, rounded after each step as the three-op form is</summary>
+internal readonly struct TanhBackwardOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * (T.One - b * b);
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * (Vector256<T>.One - b * b);
+}
+
 internal readonly struct EqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
 internal readonly struct NotEqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
 internal readonly struct LessOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
