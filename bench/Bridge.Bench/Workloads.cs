@@ -12,6 +12,7 @@ internal static class Workloads
 {
     public static readonly int[] MatmulSizes = [64, 128, 256, 512, 1024, 2048];
     const int Big = 1 << 24;
+    static readonly int[] SweepSizes = [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 24];
 
     /// <summary>Median seconds per call of <paramref name="body"/> over samples of at least <paramref name="minSeconds"/> each.</summary>
     public static double Time(Action body, double minSeconds = 0.05, int samples = 5, int warmup = 2)
@@ -63,6 +64,11 @@ internal static class Workloads
         yield return ("sigmoid_16m_inplace", () => Elementwise("sigmoid_inplace"), "GB/s");
         yield return ("exp_16m_new", () => Elementwise("exp_new"), "GB/s");
         yield return ("tanh_16m_new", () => Elementwise("tanh_new"), "GB/s");
+        foreach (int n in SweepSizes)
+        {
+            yield return ($"add_sweep_{n}", () => Sweep(n, sigmoid: false), "us");
+            yield return ($"sigmoid_sweep_{n}", () => Sweep(n, sigmoid: true), "us");
+        }
         yield return ("mlp_step", MlpStep, "ms");
         yield return ("mlp_peak_mb", MlpPeakMemory, "MB");
         yield return ("loop_growth_mb", LoopMemoryGrowth, "MB");
@@ -159,6 +165,14 @@ internal static class Workloads
             case "tanh_new": return unary / Time(() => _ = a.Tanh()) / 1e9;
             default: throw new ArgumentException(op);
         }
+    }
+
+    /// <summary>µs per new-result a + b (or sigmoid(a)) on n float32 elements, for the time-against-size plots.</summary>
+    static double Sweep(int n, bool sigmoid)
+    {
+        var a = Torch.Rand(n);
+        var b = Torch.Rand(n);
+        return (sigmoid ? Time(() => _ = a.Sigmoid()) : Time(() => _ = a + b)) * 1e6;
     }
 
     static (Sequential Model, SGD Optimizer, CrossEntropyLoss Loss, Tensor X, Tensor Y) Mlp()

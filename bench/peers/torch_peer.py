@@ -33,6 +33,7 @@ torch.set_num_threads(args.threads)
 label = args.label or args.runtime
 MATMUL_SIZES = [64, 128, 256, 512, 1024, 2048]
 BIG = 1 << 24
+SWEEP_SIZES = [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 24]
 
 
 def timeit(body, min_seconds=0.05, samples=5, warmup=2):
@@ -143,6 +144,13 @@ def elementwise(op):
     raise ValueError(op)
 
 
+def sweep(n, sigmoid):
+    """µs per new-result a + b (or sigmoid(a)) on n float32 elements, for the time-against-size plots."""
+    a = torch.rand(n)
+    b = torch.rand(n)
+    return (timeit(lambda: a.sigmoid()) if sigmoid else timeit(lambda: a + b)) * 1e6
+
+
 def mlp():
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
@@ -198,6 +206,9 @@ def workloads():
                "sigmoid_new", "sigmoid_inplace", "exp_new", "tanh_new"]:
         name = op.replace("_", "_16m_", 1)
         yield name, (lambda op=op: elementwise(op)), "GB/s"
+    for n in SWEEP_SIZES:
+        yield f"add_sweep_{n}", (lambda n=n: sweep(n, False)), "us"
+        yield f"sigmoid_sweep_{n}", (lambda n=n: sweep(n, True)), "us"
     yield "mlp_step", mlp_step, "ms"
     yield "mlp_peak_mb", mlp_peak_mb, "MB"
     yield "loop_growth_mb", loop_growth_mb, "MB"

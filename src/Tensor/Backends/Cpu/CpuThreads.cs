@@ -18,14 +18,46 @@ internal static class CpuThreads
         }
     }
 
-    /// <summary>Runs <paramref name="body"/>(0..<paramref name="chunks"/>-1), in parallel when there is more than one chunk.</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(0..<paramref name="chunks"/>-1). The calling thread claims chunks too, and any
+    /// chunk no pool thread has claimed by the time it runs out is done by the caller itself, so a pool thread
+    /// that is slow to wake (a busy machine) delays nothing: the worst case is the serial loop.
+    /// </summary>
     public static void For(int chunks, Action<int> body)
     {
         if (chunks <= 1)
         {
-            body(0);
+            if (chunks == 1) body(0);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, body);
+        var job = new Job(chunks, body);
+        for (int i = 1; i < chunks; i++) ThreadPool.UnsafeQueueUserWorkItem(static j => j.Work(), job, preferLocal: false);
+        job.Work();
+        job.Wait();
+    }
+
+    sealed class Job(int chunks, Action<int> body)
+    {
+        int _next = -1, _done;
+        Exception? _error;
+
+        public void Work()
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref _next)) < chunks)
+            {
+                try { body(i); }
+                catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
+                Interlocked.Increment(ref _done);
+            }
+        }
+
+        /// <summary>Waits for chunks that pool threads claimed and are still running, then rethrows the first failure.</summary>
+        public void Wait()
+        {
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _done) < chunks) spinner.SpinOnce(sleep1Threshold: -1);
+            if (_error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_error);
+        }
     }
 }

@@ -38,7 +38,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     const int NC = 4096;
 
     /// <summary>Below this many multiply-adds a second thread costs more to start than it saves.</summary>
-    const long ParallelWork = 96L * 96 * 96;
+    const long ParallelWork = 160L * 160 * 160;
 
     public static void Multiply(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int k, int n, bool accumulate)
     {
