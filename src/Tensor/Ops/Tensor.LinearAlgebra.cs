@@ -48,11 +48,17 @@ public sealed partial class Tensor
         var inputs = bias is null ? new[] { a, b } : [a, b, bias];
         return Recording.Record(result, name, inputs, g =>
         {
-            var ga = a.RequiresGrad ? g.Mm(b.T()) : null;
-            var gb = b.RequiresGrad ? a.T().Mm(g) : null;
+            // A transposed operand (nn.Linear's weight.T()) gets its gradient computed transposed, (gᵀ·a)ᵀ, as
+            // torch does: the same dot products in the same order, landing contiguous in the weight's own layout
+            // instead of needing a strided copy. Likewise for a.
+            var ga = !a.RequiresGrad ? null : IsTransposed(a) ? b.Mm(g.T()).T() : g.Mm(b.T());
+            var gb = !b.RequiresGrad ? null : IsTransposed(b) ? g.T().Mm(a).T() : a.T().Mm(g);
             return bias is null ? [ga, gb] : [ga, gb, g];
         }, Saved(b.RequiresGrad ? a : null, a.RequiresGrad ? b : null));
     }
+
+    /// <summary>A column-major matrix (the transpose of a contiguous one).</summary>
+    static bool IsTransposed(Tensor m) => m.StridesArray[0] == 1 && m.StridesArray[1] != 1 && m.ShapeArray[0] > 1 && m.ShapeArray[1] > 1;
 
     /// <summary>Matrix · vector; ∂m = g ⊗ v, ∂v = mᵀ·g</summary>
     public Tensor Mv(Tensor vector)

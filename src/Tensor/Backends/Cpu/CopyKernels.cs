@@ -76,6 +76,16 @@ internal static class CopyKernels
     /// <summary>Sets every element of <paramref name="t"/> (any layout) to <paramref name="value"/>.</summary>
     public static void Fill(Tensor t, double value)
     {
+        if (t.IsContiguous())
+        {
+            switch (t.DType)
+            {
+                case DType.Float32: t.ContiguousSpan<float>().Fill((float)value); return;
+                case DType.Float64: t.ContiguousSpan<double>().Fill(value); return;
+                case DType.Int64: t.ContiguousSpan<long>().Fill((long)value); return;
+                case DType.Bool: t.ContiguousSpan<byte>().Fill(value != 0 ? (byte)1 : (byte)0); return;
+            }
+        }
         var one = Tensor.Allocate([], t.DType);
         Write(one, 0, value);
         Copy(one, t);

@@ -8,8 +8,8 @@ namespace Bridge.Backends.Cpu;
 /// <summary>
 /// C (+)= A·B for float and double in the BLIS shape: B is packed into KC×NR column panels, A into MR×KC row
 /// panels (both zero-padded, so the micro-kernel never handles tails), and an MR×NR register tile of C is
-/// built with FMAs. Loops: jc (NC columns of C, B block in L3) → pc (KC of the k dim) → rows split across
-/// threads → ic (MC rows, A block in L2) → jr (one B micro-panel, kept in L1) → ir (one A micro-panel).
+/// built with FMAs. Loops: jc (NC columns of C; all of B's k packed first, in L3) → rows split across threads → pc
+/// (KC of the k dim) → ic (MC rows, A block in L2) → jr (one B micro-panel, kept in L1) → ir (one A micro-panel).
 /// </summary>
 internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
 {
@@ -46,31 +46,25 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         // Each thread owns a band of whole micro-panels of rows, so threads never write the same C element.
         int band = ((m + threads - 1) / threads + MR - 1) / MR * MR;
         threads = (m + band - 1) / band;
-        int nr = NR, kcMax = KC;
-        int panelsMax = (Math.Min(NC, n) + nr - 1) / nr;
-        T* packedB = (T*)NativeMemory.AlignedAlloc((nuint)(panelsMax * nr * kcMax * sizeof(T)), 64);
+        int panelsMax = (Math.Min(NC, n) + NR - 1) / NR;
+        int blocks = (k + KC - 1) / KC;
+        // All of B's k extent is packed before any compute, so threads meet twice per NC columns (after
+        // packing, after computing) rather than twice per KC block.
+        T* packedB = (T*)NativeMemory.AlignedAlloc((nuint)((long)blocks * KC * panelsMax * NR * sizeof(T)), 64);
         try
         {
             for (int jc = 0; jc < n; jc += NC)
             {
-                int nc = Math.Min(NC, n - jc);
-                int panels = (nc + nr - 1) / nr;
-                for (int pc = 0; pc < k; pc += kcMax)
+                var product = new Product(a, ars, acs, b, brs, bcs, c, m, n, k, jc, Math.Min(NC, n - jc), packedB, band, accumulate);
+                if (threads == 1)
                 {
-                    int kc = Math.Min(kcMax, k - pc);
-                    bool overwrite = pc == 0 && !accumulate;
-                    var block = new Block(a, ars, acs, b, brs, bcs, c, m, n, jc, nc, pc, kc, panels, packedB, band, overwrite);
-                    if (threads == 1)
-                    {
-                        block.PackB(0, panels);
-                        block.Rows(0);
-                    }
-                    else
-                    {
-                        int per = (panels + threads - 1) / threads;
-                        CpuThreads.For(threads, t => block.PackB(t * per, Math.Min(panels, (t + 1) * per)));
-                        CpuThreads.For(threads, block.Rows);
-                    }
+                    product.PackB(0, 1);
+                    product.Rows(0);
+                }
+                else
+                {
+                    CpuThreads.For(threads, t => product.PackB(t, threads));
+                    CpuThreads.For(threads, product.Rows);
                 }
             }
         }
@@ -80,66 +74,81 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         }
     }
 
-    /// <summary>One (jc, pc) block of the product; a class so worker threads can share it.</summary>
-    sealed class Block(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int n, int jc, int nc, int pc, int kc, int panels, T* packedB, int band, bool overwrite)
+    /// <summary>The product for NC columns of C starting at jc; a class so worker threads can share it.</summary>
+    sealed class Product(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int n, int k, int jc, int nc, T* packedB, int band, bool accumulate)
     {
-        /// <summary>Packs B micro-panels [from, to): panel q holds B[pc.., jc + q·NR ..] as kc rows of NR, zero past n.</summary>
-        public void PackB(int from, int to)
+        readonly int _panels = (nc + NR - 1) / NR;
+
+        /// <summary>Packed panel q of k block pc: kc rows of NR, B[pc.., jc + q·NR ..], zero past n.</summary>
+        T* PanelB(int pc, int q) => packedB + (long)(pc / KC) * KC * _panels * NR + (long)q * Math.Min(KC, k - pc) * NR;
+
+        /// <summary>Packs every k block of the panels q ≡ <paramref name="part"/> (mod <paramref name="parts"/>).</summary>
+        public void PackB(int part, int parts)
         {
             int nr = NR;
-            for (int q = from; q < to; q++)
+            for (int pc = 0; pc < k; pc += KC)
             {
-                T* dst = packedB + (nint)q * kc * nr;
-                int j0 = jc + q * nr, cols = Math.Min(nr, jc + nc - j0);
-                T* src = b + pc * brs + j0 * bcs;
-                if (bcs == 1 && cols == nr)
+                int kc = Math.Min(KC, k - pc);
+                for (int q = part; q < _panels; q += parts)
                 {
-                    for (int p = 0; p < kc; p++)
-                        new ReadOnlySpan<T>(src + p * brs, nr).CopyTo(new Span<T>(dst + p * nr, nr));
-                    continue;
-                }
-                if (cols < nr) new Span<T>(dst, kc * nr).Clear();
-                // Transposed B (brs == 1) reads each column contiguously.
-                for (int j = 0; j < cols; j++)
-                {
-                    T* s = src + j * bcs;
-                    for (int p = 0; p < kc; p++) dst[p * nr + j] = s[p * brs];
+                    T* dst = PanelB(pc, q);
+                    int j0 = jc + q * nr, cols = Math.Min(nr, jc + nc - j0);
+                    T* src = b + pc * brs + j0 * bcs;
+                    if (bcs == 1 && cols == nr)
+                    {
+                        for (int p = 0; p < kc; p++)
+                            new ReadOnlySpan<T>(src + p * brs, nr).CopyTo(new Span<T>(dst + p * nr, nr));
+                        continue;
+                    }
+                    if (cols < nr) new Span<T>(dst, kc * nr).Clear();
+                    // Transposed B (brs == 1) reads each column contiguously.
+                    for (int j = 0; j < cols; j++)
+                    {
+                        T* s = src + j * bcs;
+                        for (int p = 0; p < kc; p++) dst[p * nr + j] = s[p * brs];
+                    }
                 }
             }
         }
 
-        /// <summary>Rows [t·band, (t+1)·band) of C for this block, on worker <paramref name="t"/>.</summary>
+        /// <summary>Rows [t·band, (t+1)·band) of C, every k block, on worker <paramref name="t"/>.</summary>
         public void Rows(int t)
         {
             int r0 = t * band, r1 = Math.Min(m, r0 + band);
+            if (r0 >= r1) return;
             int mcMax = Math.Min(MC, r1 - r0);
-            T* packedA = (T*)NativeMemory.AlignedAlloc((nuint)(((mcMax + MR - 1) / MR) * MR * kc * sizeof(T)), 64);
+            T* packedA = (T*)NativeMemory.AlignedAlloc((nuint)(((mcMax + MR - 1) / MR) * MR * KC * sizeof(T)), 64);
             T* edge = stackalloc T[MR * 2 * 64 / sizeof(T)];
             try
             {
-                for (int ic = r0; ic < r1; ic += MC)
+                for (int pc = 0; pc < k; pc += KC)
                 {
-                    int mc = Math.Min(MC, r1 - ic);
-                    PackA(packedA, ic, mc);
-                    for (int q = 0; q < panels; q++)
+                    int kc = Math.Min(KC, k - pc);
+                    bool overwrite = pc == 0 && !accumulate;
+                    for (int ic = r0; ic < r1; ic += MC)
                     {
-                        int j0 = jc + q * NR, cols = Math.Min(NR, n - j0);
-                        T* bp = packedB + (nint)q * kc * NR;
-                        for (int ir = 0; ir < mc; ir += MR)
+                        int mc = Math.Min(MC, r1 - ic);
+                        PackA(packedA, ic, mc, pc, kc);
+                        for (int q = 0; q < _panels; q++)
                         {
-                            int rows = Math.Min(MR, mc - ir);
-                            T* ap = packedA + (nint)ir * kc;
-                            T* cp = c + (nint)(ic + ir) * n + j0;
-                            if (rows == MR && cols == NR)
+                            int j0 = jc + q * NR, cols = Math.Min(NR, n - j0);
+                            T* bp = PanelB(pc, q);
+                            for (int ir = 0; ir < mc; ir += MR)
                             {
-                                Kernel(kc, ap, bp, cp, n, overwrite);
-                                continue;
+                                int rows = Math.Min(MR, mc - ir);
+                                T* ap = packedA + (nint)ir * kc;
+                                T* cp = c + (nint)(ic + ir) * n + j0;
+                                if (rows == MR && cols == NR)
+                                {
+                                    Kernel(kc, ap, bp, cp, n, overwrite);
+                                    continue;
+                                }
+                                // A partial tile is computed whole into scratch, then only its valid part lands in C.
+                                Kernel(kc, ap, bp, edge, NR, overwrite: true);
+                                for (int i = 0; i < rows; i++)
+                                    for (int j = 0; j < cols; j++)
+                                        cp[(nint)i * n + j] = overwrite ? edge[i * NR + j] : cp[(nint)i * n + j] + edge[i * NR + j];
                             }
-                            // A partial tile is computed whole into scratch, then only its valid part lands in C.
-                            Kernel(kc, ap, bp, edge, NR, overwrite: true);
-                            for (int i = 0; i < rows; i++)
-                                for (int j = 0; j < cols; j++)
-                                    cp[(nint)i * n + j] = overwrite ? edge[i * NR + j] : cp[(nint)i * n + j] + edge[i * NR + j];
                         }
                     }
                 }
@@ -151,7 +160,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         }
 
         /// <summary>Packs rows [ic, ic + mc) × [pc, pc + kc) of A as MR-row panels, each kc columns of MR, zero past the last row.</summary>
-        void PackA(T* dst, int ic, int mc)
+        void PackA(T* dst, int ic, int mc, int pc, int kc)
         {
             for (int ir = 0; ir < mc; ir += MR)
             {
