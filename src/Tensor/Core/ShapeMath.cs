@@ -38,6 +38,18 @@ internal static class ShapeMath
         return true;
     }
 
+    /// <summary>True when the strides are exactly the row-major ones for the shape (size-1 dims included).</summary>
+    public static bool IsRowMajor(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
+    {
+        int expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (strides[i] != expected) return false;
+            expected *= Math.Max(shape[i], 1);
+        }
+        return true;
+    }
+
     /// <summary>True when the strides are a permutation of some contiguous layout's: every element exactly once, no gaps (e.g. a transposed contiguous matrix).</summary>
     public static bool IsDense(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
     {

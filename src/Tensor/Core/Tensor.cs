@@ -38,11 +38,14 @@ public sealed partial class Tensor
         return new Tensor(storage, dtype, shape.ToArray(), ShapeMath.ContiguousStrides(shape), 0);
     }
 
-    /// <summary>A fresh uninitialised tensor with the given dense strides (a permutation of a contiguous layout).</summary>
-    internal static Tensor AllocateLike(int[] shape, int[] denseStrides, DType dtype)
+    /// <summary>
+    /// A fresh uninitialised tensor with the given dense strides (a permutation of a contiguous layout). Without
+    /// <paramref name="copy"/> it keeps the arrays themselves, which tensors never modify in place.
+    /// </summary>
+    internal static Tensor AllocateLike(int[] shape, int[] denseStrides, DType dtype, bool copy = true)
     {
         var storage = new Storage((long)ShapeMath.Numel(shape) * dtype.ElementSize(), zero: false);
-        return new Tensor(storage, dtype, (int[])shape.Clone(), (int[])denseStrides.Clone(), 0);
+        return copy ? new Tensor(storage, dtype, (int[])shape.Clone(), (int[])denseStrides.Clone(), 0) : new Tensor(storage, dtype, shape, denseStrides, 0);
     }
 
     public Size Shape => new(_shape);

@@ -99,13 +99,24 @@ public sealed partial class Tensor
         if (dtype == DType.Bool) dtype = DType.Int64;
         a = a.To(dtype);
         b = b.To(dtype);
-        var shape = ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray);
-        // Operands laid out alike but not row-major (both transposed, say) give a result in their layout, as
-        // torch's TensorIterator does, so the kernel makes one sequential pass instead of a strided one.
-        var result = !a.IsContiguous() && a.ShapeArray.AsSpan().SequenceEqual(shape) && b.ShapeArray.AsSpan().SequenceEqual(shape)
-            && a.StridesArray.AsSpan().SequenceEqual(b.StridesArray) && ShapeMath.IsDense(shape, a.StridesArray)
-            ? AllocateLike(shape, a.StridesArray, dtype)
-            : Allocate(shape, dtype, zero: false);
+        Tensor result;
+        if (a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
+        {
+            // Same shapes (the common case): the result shares the operands' immutable shape array and, when one
+            // is exactly row-major, its strides too, which saves the allocations that dominate tiny ops.
+            int[] shape = a.ShapeArray;
+            if (ShapeMath.IsRowMajor(shape, a.StridesArray)) result = AllocateLike(shape, a.StridesArray, dtype, copy: false);
+            else if (ShapeMath.IsRowMajor(shape, b.StridesArray)) result = AllocateLike(shape, b.StridesArray, dtype, copy: false);
+            // Operands laid out alike but not row-major (both transposed, say) give a result in their layout, as
+            // torch's TensorIterator does, so the kernel makes one sequential pass instead of a strided one.
+            else if (a.StridesArray.AsSpan().SequenceEqual(b.StridesArray) && ShapeMath.IsDense(shape, a.StridesArray))
+                result = AllocateLike(shape, a.StridesArray, dtype);
+            else result = Allocate(shape, dtype, zero: false);
+        }
+        else
+        {
+            result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype, zero: false);
+        }
         ElementwiseKernels.Binary<TOp>(a, b, result);
         return result;
     }
