@@ -50,7 +50,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         int blocks = (k + KC - 1) / KC;
         // All of B's k extent is packed before any compute, so threads meet twice per NC columns (after
         // packing, after computing) rather than twice per KC block.
-        T* packedB = (T*)NativeMemory.AlignedAlloc((nuint)((long)blocks * KC * panelsMax * NR * sizeof(T)), 64);
+        var packedB = Scratch.Rent(ref _scratchB, (long)blocks * KC * panelsMax * NR * sizeof(T));
         try
         {
             for (int jc = 0; jc < n; jc += NC)
@@ -70,7 +70,36 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         }
         finally
         {
-            NativeMemory.AlignedFree(packedB);
+            Scratch.Return(ref _scratchB, packedB);
+        }
+    }
+
+    // Packing buffers kept per thread: small products would otherwise spend a tenth of their time in malloc.
+    [ThreadStatic] static Scratch _scratchA;
+    [ThreadStatic] static Scratch _scratchB;
+
+    /// <summary>A 64-byte aligned buffer reused by one thread; requests above <see cref="KeepLimit"/> bytes are allocated and freed per call.</summary>
+    struct Scratch
+    {
+        const long KeepLimit = 4L << 20;
+        nint _pointer;
+        long _bytes;
+
+        public static T* Rent(ref Scratch s, long bytes)
+        {
+            if (bytes > KeepLimit) return (T*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+            if (s._bytes < bytes)
+            {
+                NativeMemory.AlignedFree((void*)s._pointer);
+                s._pointer = (nint)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+                s._bytes = bytes;
+            }
+            return (T*)s._pointer;
+        }
+
+        public static void Return(ref Scratch s, T* pointer)
+        {
+            if ((nint)pointer != s._pointer) NativeMemory.AlignedFree(pointer);
         }
     }
 
@@ -117,7 +146,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             int r0 = t * band, r1 = Math.Min(m, r0 + band);
             if (r0 >= r1) return;
             int mcMax = Math.Min(MC, r1 - r0);
-            T* packedA = (T*)NativeMemory.AlignedAlloc((nuint)(((mcMax + MR - 1) / MR) * MR * KC * sizeof(T)), 64);
+            T* packedA = Scratch.Rent(ref _scratchA, (long)((mcMax + MR - 1) / MR) * MR * KC * sizeof(T));
             T* edge = stackalloc T[MR * 2 * 64 / sizeof(T)];
             try
             {
@@ -128,7 +157,12 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                     for (int ic = r0; ic < r1; ic += MC)
                     {
                         int mc = Math.Min(MC, r1 - ic);
-                        PackA(packedA, ic, mc, pc, kc);
+                        // Row-major A is read in place by the AVX-512 kernel (six row streams, each sequential), so
+                        // only a partial last panel needs packing: that saves a transposing pass over A, which is
+                        // most of the overhead of small products.
+                        bool direct = Use512 && acs == 1;
+                        if (!direct) PackA(packedA, ic, mc, pc, kc);
+                        else if (mc % MR != 0) PackA(packedA, ic + mc / MR * MR, mc % MR, pc, kc, panelOffset: mc / MR * MR);
                         for (int q = 0; q < _panels; q++)
                         {
                             int j0 = jc + q * NR, cols = Math.Min(NR, n - j0);
@@ -138,6 +172,18 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                                 int rows = Math.Min(MR, mc - ir);
                                 T* ap = packedA + (nint)ir * kc;
                                 T* cp = c + (nint)(ic + ir) * n + j0;
+                                if (direct && rows == MR)
+                                {
+                                    T* ar = a + (ic + ir) * ars + pc;
+                                    if (cols == NR)
+                                    {
+                                        KernelDirect512(kc, ar, ars, bp, cp, n, overwrite);
+                                        continue;
+                                    }
+                                    KernelDirect512(kc, ar, ars, bp, edge, NR, overwrite: true);
+                                    CopyEdge(edge, cp, rows, cols, overwrite);
+                                    continue;
+                                }
                                 if (rows == MR && cols == NR)
                                 {
                                     Kernel(kc, ap, bp, cp, n, overwrite);
@@ -145,9 +191,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                                 }
                                 // A partial tile is computed whole into scratch, then only its valid part lands in C.
                                 Kernel(kc, ap, bp, edge, NR, overwrite: true);
-                                for (int i = 0; i < rows; i++)
-                                    for (int j = 0; j < cols; j++)
-                                        cp[(nint)i * n + j] = overwrite ? edge[i * NR + j] : cp[(nint)i * n + j] + edge[i * NR + j];
+                                CopyEdge(edge, cp, rows, cols, overwrite);
                             }
                         }
                     }
@@ -155,16 +199,24 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             }
             finally
             {
-                NativeMemory.AlignedFree(packedA);
+                Scratch.Return(ref _scratchA, packedA);
             }
         }
 
+        /// <summary>Adds (or stores) the valid rows × cols of a scratch tile into C.</summary>
+        void CopyEdge(T* edge, T* cp, int rows, int cols, bool overwrite)
+        {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                    cp[(nint)i * n + j] = overwrite ? edge[i * NR + j] : cp[(nint)i * n + j] + edge[i * NR + j];
+        }
+
         /// <summary>Packs rows [ic, ic + mc) × [pc, pc + kc) of A as MR-row panels, each kc columns of MR, zero past the last row.</summary>
-        void PackA(T* dst, int ic, int mc, int pc, int kc)
+        void PackA(T* dst, int ic, int mc, int pc, int kc, int panelOffset = 0)
         {
             for (int ir = 0; ir < mc; ir += MR)
             {
-                T* panel = dst + (nint)ir * kc;
+                T* panel = dst + (nint)(ir + panelOffset) * kc;
                 int rows = Math.Min(MR, mc - ir);
                 if (rows < MR) new Span<T>(panel, kc * MR).Clear();
                 T* src = a + (ic + ir) * ars + pc * acs;
@@ -218,6 +270,39 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             x = Vector512.Create(a[5]);
             c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
             a += MR;
+            b += 2 * w;
+        }
+        Store(c, c00, c01, overwrite); c += ldc;
+        Store(c, c10, c11, overwrite); c += ldc;
+        Store(c, c20, c21, overwrite); c += ldc;
+        Store(c, c30, c31, overwrite); c += ldc;
+        Store(c, c40, c41, overwrite); c += ldc;
+        Store(c, c50, c51, overwrite);
+    }
+
+    /// <summary>Kernel512 reading A in place: row i of the tile at a + i·lda, consecutive k at consecutive addresses.</summary>
+    static void KernelDirect512(int kc, T* a, nint lda, T* b, T* c, nint ldc, bool overwrite)
+    {
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = Vector512<T>.Count;
+        T* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + w);
+            var x = Vector512.Create(a0[p]);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector512.Create(a1[p]);
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector512.Create(a2[p]);
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector512.Create(a3[p]);
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector512.Create(a4[p]);
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector512.Create(a5[p]);
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
             b += 2 * w;
         }
         Store(c, c00, c01, overwrite); c += ldc;
