@@ -115,6 +115,9 @@ def runtimes(args, notes):
 
 def run_one(cmd, env, threads, only, timeout=1800):
     full = cmd + ["--threads", str(threads)] + (["--only", only] if only else [])
+    if env is not None and "LD_LIBRARY_PATH" in env:
+        # OpenBLAS keeps its own thread pool, which torch.set_num_threads does not size: tell it directly.
+        env = dict(env, OPENBLAS_NUM_THREADS=str(threads))
     try:
         r = subprocess.run(full, capture_output=True, text=True, env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
