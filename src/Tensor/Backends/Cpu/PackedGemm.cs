@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Bridge.Backends.Cpu;
 
@@ -129,6 +130,13 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                             new ReadOnlySpan<T>(src + p * brs, nr).CopyTo(new Span<T>(dst + p * nr, nr));
                         continue;
                     }
+                    if (brs == 1 && cols == nr && Use512 && (long)bcs * nr < int.MaxValue)
+                    {
+                        // Transposed B (nn.Linear's weight.T()): each packed row gathers one element from each of
+                        // NR columns, vectorised: packing is a third of a batch-64 product's time otherwise.
+                        GatherRows(src, (int)bcs, dst, kc);
+                        continue;
+                    }
                     if (cols < nr) new Span<T>(dst, kc * nr).Clear();
                     // Transposed B (brs == 1) reads each column contiguously.
                     for (int j = 0; j < cols; j++)
@@ -136,6 +144,41 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                         T* s = src + j * bcs;
                         for (int p = 0; p < kc; p++) dst[p * nr + j] = s[p * brs];
                     }
+                }
+            }
+        }
+
+        /// <summary>dst[p·NR + j] = src[p + j·stride] for p &lt; kc, j &lt; NR, with AVX2 gathers (.NET has no 512-bit ones).</summary>
+        static void GatherRows(T* src, int stride, T* dst, int kc)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var i0 = Vector256<int>.Indices * stride;
+                var step = Vector256.Create(8 * stride);
+                Vector256<int> i1 = i0 + step, i2 = i1 + step, i3 = i2 + step;
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = (float*)src + p;
+                    float* d = (float*)dst + p * 32;
+                    Avx2.GatherVector256(s, i0, 4).Store(d);
+                    Avx2.GatherVector256(s, i1, 4).Store(d + 8);
+                    Avx2.GatherVector256(s, i2, 4).Store(d + 16);
+                    Avx2.GatherVector256(s, i3, 4).Store(d + 24);
+                }
+            }
+            else
+            {
+                var i0 = Vector128<int>.Indices * stride;
+                var step = Vector128.Create(4 * stride);
+                Vector128<int> i1 = i0 + step, i2 = i1 + step, i3 = i2 + step;
+                for (int p = 0; p < kc; p++)
+                {
+                    double* s = (double*)src + p;
+                    double* d = (double*)dst + p * 16;
+                    Avx2.GatherVector256(s, i0, 8).Store(d);
+                    Avx2.GatherVector256(s, i1, 8).Store(d + 4);
+                    Avx2.GatherVector256(s, i2, 8).Store(d + 8);
+                    Avx2.GatherVector256(s, i3, 8).Store(d + 12);
                 }
             }
         }
