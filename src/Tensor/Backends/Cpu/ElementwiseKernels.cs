@@ -115,6 +115,26 @@ internal static class ElementwiseKernels
         for (; i < result.Length; i++) result[i] = TOp.Invoke(a[i], b);
     }
 
+    /// <summary>x += (T)alpha · y for contiguous same-shape x and y: multiply, round, add, round (no FMA), as x.add_(y * alpha).</summary>
+    public static void AddScaled(Tensor x, Tensor y, double alpha)
+    {
+        if (x.DType == DType.Float32) AddScaled(x.ContiguousSpan<float>(), y.ContiguousSpan<float>(), (float)alpha);
+        else AddScaled(x.ContiguousSpan<double>(), y.ContiguousSpan<double>(), alpha);
+    }
+
+    static void AddScaled<T>(Span<T> x, ReadOnlySpan<T> y, T alpha) where T : unmanaged, INumber<T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            ref T rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
+            var va = Vector256.Create(alpha);
+            for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref rx, (nuint)i) + Vector256.LoadUnsafe(ref ry, (nuint)i) * va).StoreUnsafe(ref rx, (nuint)i);
+        }
+        for (; i < x.Length; i++) x[i] += y[i] * alpha;
+    }
+
     /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>
     public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator
     {
