@@ -17,7 +17,9 @@ internal static class Workloads
     /// <summary>Median seconds per call of <paramref name="body"/> over samples of at least <paramref name="minSeconds"/> each.</summary>
     public static double Time(Action body, double minSeconds = 0.05, int samples = 5, int warmup = 2)
     {
-        for (int i = 0; i < warmup; i++) body();
+        // At least 0.2 s of warm-up, so the JIT's tiering has promoted the hot code before anything is timed.
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < 0.2; i++) body();
         // Calibrate the repetition count so one sample lasts about minSeconds.
         int reps = 1;
         while (true)

@@ -38,8 +38,11 @@ SWEEP_SIZES = [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 24]
 
 def timeit(body, min_seconds=0.05, samples=5, warmup=2):
     """Median seconds per call over samples of at least min_seconds each."""
-    for _ in range(warmup):
+    warm = time.perf_counter()
+    i = 0
+    while i < warmup or time.perf_counter() - warm < 0.2:  # the same 0.2 s warm-up as the C# harness
         body()
+        i += 1
     reps = 1
     while True:
         t = time.perf_counter()

@@ -18,7 +18,8 @@ const int Big = 1 << 24;
 
 double Time(Action body, double minSeconds = 0.05, int samples = 5, int warmup = 2)
 {
-    for (int i = 0; i < warmup; i++) body();
+    var warm = Stopwatch.StartNew();
+    for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < 0.2; i++) body();
     int reps = 1;
     while (true)
     {

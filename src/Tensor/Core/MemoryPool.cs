@@ -55,7 +55,7 @@ internal static unsafe class MemoryPool
 
     static readonly Lock _lock = new();
     static readonly Dictionary<long, Stack<nint>> _free = [];
-    static long _cached, _live;
+    static long _cached, _live, _fruitlessAt;
 
     /// <summary>A zeroed 64-byte aligned slice of this thread's slab; slices are never reused, so they stay zero.</summary>
     public static void* SlabSlice(long bytes, out Slab slab)
@@ -80,13 +80,24 @@ internal static unsafe class MemoryPool
         }
         long size = (bytes + Granule - 1) / Granule * Granule;
         nint p = TryTake(size);
-        if (p == 0 && Interlocked.Read(ref _live) > CollectAbove)
+        long live = Interlocked.Read(ref _live);
+        if (p == 0 && live > CollectAbove && live > Volatile.Read(ref _fruitlessAt) + CollectAbove)
         {
             // Results that died since the last collection are still waiting for their finalizers: run them
-            // so their blocks come back, rather than mapping (and faulting in) fresh memory.
+            // so their blocks come back, rather than mapping (and faulting in) fresh memory. A young
+            // collection usually finds them; dead tensors that were promoted need a full one, which with
+            // a small managed heap costs far less than faulting in a large block (~10 ms per 64 MiB).
             GC.Collect(1, GCCollectionMode.Forced, blocking: true);
             GC.WaitForPendingFinalizers();
             p = TryTake(size);
+            if (p == 0)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                p = TryTake(size);
+            }
+            // When even that found nothing, the memory is really in use: stop collecting until it grows further.
+            Volatile.Write(ref _fruitlessAt, p == 0 ? Interlocked.Read(ref _live) : 0);
         }
         if (p == 0)
         {
@@ -119,16 +130,33 @@ internal static unsafe class MemoryPool
         }
         long size = (bytes + Granule - 1) / Granule * Granule;
         Interlocked.Add(ref _live, -size);
+        List<(nint, long)>? evicted = null;
         lock (_lock)
         {
+            // A full cache makes room by dropping blocks of other sizes (a workload that moved on from them),
+            // so the sizes in use now stay cached.
+            foreach (var (other, stack) in _free)
+            {
+                while (_cached + size > MaxCached && other != size && stack.TryPop(out nint old))
+                {
+                    (evicted ??= []).Add((old, other));
+                    _cached -= other;
+                }
+            }
             if (_cached + size <= MaxCached)
             {
                 if (!_free.TryGetValue(size, out var stack)) _free[size] = stack = new Stack<nint>();
                 stack.Push((nint)pointer);
                 _cached += size;
-                return;
+                pointer = null;
             }
         }
+        foreach (var (old, oldSize) in evicted ?? [])
+        {
+            NativeMemory.AlignedFree((void*)old);
+            GC.RemoveMemoryPressure(oldSize);
+        }
+        if (pointer == null) return;
         NativeMemory.AlignedFree(pointer);
         GC.RemoveMemoryPressure(size);
     }

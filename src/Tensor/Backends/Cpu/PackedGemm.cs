@@ -291,6 +291,8 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     }
 
     /// <summary>c[0..6, 0..2W] (+)= Σ_p a[p·6 + i] · b[p·2W + j], 12 zmm accumulators.</summary>
+    // Kernels go straight to optimised code: a tier-0 SIMD loop runs an order of magnitude slower for its first calls.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel512(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
     {
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -324,6 +326,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     }
 
     /// <summary>Kernel512 reading A in place: row i of the tile at a + i·lda, consecutive k at consecutive addresses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void KernelDirect512(int kc, T* a, nint lda, T* b, T* c, nint ldc, bool overwrite)
     {
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -357,6 +360,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     }
 
     /// <summary>The same tile with ymm registers, for CPUs without AVX-512 (12 accumulators fit AVX2's 16 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel256(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
     {
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
