@@ -142,6 +142,25 @@ public sealed class ElementwiseKernelTests
     }
 
     [TestMethod]
+    public void Relu_AllLengths_MatchesTorchClampMin()
+    {
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            foreach (int n in Lengths)
+            {
+                var x = Inputs(n, 3 + n);
+                var got = Make(x, dtype).Relu().ToDoubleArray();
+                for (int i = 0; i < n; i++)
+                {
+                    double xi = dtype == DType.Float32 ? (float)x[i] : x[i];
+                    double e = xi < 0 ? 0.0 : xi;
+                    Assert.AreEqual(e, got[i], $"relu({xi}) n={n}");
+                    // torch.relu(-0.0) is -0.0 (clamp_min keeps it), so the sign of zero must follow the input's.
+                    if (e == 0) Assert.AreEqual(double.IsNegative(e), double.IsNegative(got[i]), $"sign of relu({xi}) n={n}");
+                }
+            }
+    }
+
+    [TestMethod]
     public void UnaryBackward_FusedKernels_MatchComposedFormulas()
     {
         Torch.ManualSeed(6);

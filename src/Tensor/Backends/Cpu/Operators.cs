@@ -12,6 +12,9 @@ namespace Bridge.Backends.Cpu;
 internal interface IUnaryOperator
 {
     static abstract T Invoke<T>(T x) where T : unmanaged, INumber<T>;
+
+    /// <summary>Maps a span with a vector kernel where one exists; false leaves it to the scalar loop.</summary>
+    static virtual bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, INumber<T> => false;
 }
 
 /// <summary>An elementwise function of one floating-point number; transcendental ones also map whole spans with TensorPrimitives.</summary>
@@ -25,12 +28,13 @@ internal interface IFloatUnaryOperator
 }
 
 
-/// <summary>An elementwise function of two numbers; <see cref="Vectorizable"/> ones also run on Vector256.</summary>
+/// <summary>An elementwise function of two numbers; <see cref="Vectorizable"/> ones also run on Vector256 and Vector512.</summary>
 internal interface IBinaryOperator
 {
     static abstract T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>;
     static virtual bool Vectorizable => false;
     static virtual Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => throw new NotSupportedException();
+    static virtual Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => throw new NotSupportedException();
 }
 
 /// <summary>An elementwise predicate of two numbers.</summary>
@@ -45,6 +49,7 @@ internal readonly struct AddOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a + b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a + b;
 }
 
 /// <summary>a - b</summary>
@@ -53,6 +58,7 @@ internal readonly struct SubtractOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a - b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a - b;
 }
 
 /// <summary>a * b</summary>
@@ -61,6 +67,7 @@ internal readonly struct MultiplyOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a * b;
 }
 
 /// <summary>a / b (integer operands are promoted to float before they get here)</summary>
@@ -69,6 +76,7 @@ internal readonly struct DivideOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a / b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a / b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a / b;
 }
 
 /// <summary>max(a, b), NaN-propagating like torch.maximum</summary>
@@ -103,6 +111,8 @@ internal readonly struct ReluBackwardOperator : IBinaryOperator
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> =>
         Vector256.ConditionalSelect(Vector256.LessThanOrEqual(b, Vector256<T>.Zero), Vector256<T>.Zero, a);
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> =>
+        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(b, Vector512<T>.Zero), Vector512<T>.Zero, a);
 }
 
 /// <summary>∂sigmoid: (a·(1 - b))·b for a = g and b = result, rounded after each step as the three-op form is</summary>
@@ -111,6 +121,7 @@ internal readonly struct SigmoidBackwardOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * (T.One - b) * b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * (Vector256<T>.One - b) * b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a * (Vector512<T>.One - b) * b;
 }
 
 /// <summary>∂tanh: a·(1 - b·b) for a = g and b = result, rounded after each step as the three-op form is</summary>
@@ -119,6 +130,7 @@ internal readonly struct TanhBackwardOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * (T.One - b * b);
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * (Vector256<T>.One - b * b);
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a * (Vector512<T>.One - b * b);
 }
 
 internal readonly struct EqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
@@ -134,8 +146,25 @@ internal readonly struct NegateOperator : IUnaryOperator { public static T Invok
 /// <summary>|x|</summary>
 internal readonly struct AbsOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.Abs(x); }
 
-/// <summary>max(x, 0), NaN kept</summary>
-internal readonly struct ReluOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => x > T.Zero || T.IsNaN(x) ? x : T.Zero; }
+/// <summary>x &lt; 0 ? 0 : x (torch's clamp_min: NaN and -0.0 are kept)</summary>
+internal readonly struct ReluOperator : IUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => x < T.Zero ? T.Zero : x;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, INumber<T>
+    {
+        if (!Vector512.IsHardwareAccelerated || !Vector512<T>.IsSupported) return false;
+        ref T rx = ref MemoryMarshal.GetReference(x), ro = ref MemoryMarshal.GetReference(result);
+        int i = 0;
+        for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+        {
+            var v = Vector512.LoadUnsafe(ref rx, (nuint)i);
+            Vector512.AndNot(v, Vector512.LessThan(v, Vector512<T>.Zero)).StoreUnsafe(ref ro, (nuint)i);
+        }
+        for (; i < x.Length; i++) result[i] = Invoke(x[i]);
+        return true;
+    }
+}
 
 /// <summary>sign(x) as -1, 0, 1</summary>
 internal readonly struct SignOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.IsNaN(x) ? x : T.CreateTruncating(T.Sign(x)); }

@@ -31,6 +31,14 @@ internal static class VectorMath
     {
         ref float rx = ref MemoryMarshal.GetReference(x), ro = ref MemoryMarshal.GetReference(result);
         int n = x.Length, i = 0;
+        // Two independent vectors per iteration overlap one's polynomial with the other's division.
+        for (; i <= n - 32; i += 32)
+        {
+            var y0 = TKernel.Invoke(Vector512.LoadUnsafe(ref rx, (nuint)i));
+            var y1 = TKernel.Invoke(Vector512.LoadUnsafe(ref rx, (nuint)(i + 16)));
+            y0.StoreUnsafe(ref ro, (nuint)i);
+            y1.StoreUnsafe(ref ro, (nuint)(i + 16));
+        }
         for (; i <= n - 16; i += 16) TKernel.Invoke(Vector512.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ro, (nuint)i);
         if (i < n)
         {
