@@ -73,28 +73,54 @@ internal static class ElementwiseKernels
         x.ShapeArray.AsSpan().SequenceEqual(like.ShapeArray) && x.StridesArray.AsSpan().SequenceEqual(like.StridesArray)
         && (like.IsContiguous() || ShapeMath.IsDense(like.ShapeArray, like.StridesArray));
 
+    /// <summary>Outputs at least this large are written with non-temporal stores when they overlap neither input.</summary>
+    const long StreamBytes = 8L << 20;
+
     static unsafe void BinaryFlat<T, TOp>(ref T a, ref T b, ref T result, int n) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
     {
+        nint pa = (nint)Unsafe.AsPointer(ref a), pb = (nint)Unsafe.AsPointer(ref b), pr = (nint)Unsafe.AsPointer(ref result);
+        // An output far bigger than the caches, apart from both inputs (out= and new results, not in place), is
+        // written with streaming stores: without them each line is first read in for ownership, so the op
+        // moves four streams of memory instead of three.
+        long bytes = (long)n * sizeof(T);
+        bool stream = bytes >= StreamBytes && (pr & 63) == 0 && Apart(pr, pa, bytes) && Apart(pr, pb, bytes);
         if (n < ParallelElements || CpuThreads.Count == 1)
         {
-            BinarySpan<T, TOp>(MemoryMarshal.CreateReadOnlySpan(ref a, n), MemoryMarshal.CreateReadOnlySpan(ref b, n), MemoryMarshal.CreateSpan(ref result, n));
+            BinarySpan<T, TOp>(MemoryMarshal.CreateReadOnlySpan(ref a, n), MemoryMarshal.CreateReadOnlySpan(ref b, n), MemoryMarshal.CreateSpan(ref result, n), stream);
             return;
         }
-        nint pa = (nint)Unsafe.AsPointer(ref a), pb = (nint)Unsafe.AsPointer(ref b), pr = (nint)Unsafe.AsPointer(ref result);
         int threads = CpuThreads.Count, chunk = ((n + threads - 1) / threads + 15) & ~15;
         CpuThreads.For(threads, t =>
         {
             int start = t * chunk, count = Math.Min(n - start, chunk);
             if (count > 0)
-                BinarySpan<T, TOp>(new ReadOnlySpan<T>((T*)pa + start, count), new ReadOnlySpan<T>((T*)pb + start, count), new Span<T>((T*)pr + start, count));
+                BinarySpan<T, TOp>(new ReadOnlySpan<T>((T*)pa + start, count), new ReadOnlySpan<T>((T*)pb + start, count), new Span<T>((T*)pr + start, count), stream);
         });
     }
 
+    static bool Apart(nint x, nint y, long bytes) => x + bytes <= y || y + bytes <= x;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void BinarySpan<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    static unsafe void BinarySpan<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> result, bool stream = false) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
     {
         int i = 0;
-        if (TOp.Vectorizable && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && result.Length >= 2 * Vector512<T>.Count)
+        if (stream && TOp.Vectorizable && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            // Chunks start on 16-element boundaries of a 64-byte aligned block, so every store here is aligned.
+            ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b);
+            T* po = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(result));
+            int w = Vector512<T>.Count;
+            for (; i <= result.Length - 2 * w; i += 2 * w)
+            {
+                var x0 = TOp.Invoke(Vector512.LoadUnsafe(ref ra, (nuint)i), Vector512.LoadUnsafe(ref rb, (nuint)i));
+                var x1 = TOp.Invoke(Vector512.LoadUnsafe(ref ra, (nuint)(i + w)), Vector512.LoadUnsafe(ref rb, (nuint)(i + w)));
+                x0.StoreAlignedNonTemporal(po + i);
+                x1.StoreAlignedNonTemporal(po + i + w);
+            }
+            // Streaming stores are weakly ordered: make them visible before the op returns (or the chunk joins).
+            System.Runtime.Intrinsics.X86.Sse.StoreFence();
+        }
+        if (TOp.Vectorizable && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && result.Length - i >= 2 * Vector512<T>.Count)
         {
             // Two vectors per iteration keep enough loads in flight for one thread to reach memory bandwidth.
             ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), ro = ref MemoryMarshal.GetReference(result);
