@@ -29,62 +29,83 @@ internal static class Engine
             return;
         }
 
-        var pending = new Dictionary<Node, Tensor> { [root.GradFn] = gradient };
-        var dependencies = CountDependencies(root.GradFn);
+        // Each pass stamps the nodes it reaches and keeps its counts and pending sums on them, which costs
+        // no hashing; one graph must not run two backward passes at once (its saved tensors are freed anyway).
+        long pass = Interlocked.Increment(ref _nextPass);
+        var nodes = CountDependencies(root.GradFn, pass);
+        root.GradFn.PendingGrad = gradient;
         var ready = new PriorityQueue<Node, long>();
         ready.Enqueue(root.GradFn, -root.GradFn.Sequence);
-        var visited = new List<Node>();
-        while (ready.TryDequeue(out var node, out _))
+        try
         {
-            visited.Add(node);
-            var grad = pending[node];
-            pending.Remove(node);
-            var inputGrads = node.Apply(grad);
-            for (int i = 0; i < node.Edges.Length; i++)
+            while (ready.TryDequeue(out var node, out _))
             {
-                var edge = node.Edges[i];
-                var g = i < inputGrads.Length ? inputGrads[i] : null;
-                if (edge.Function is null && edge.Leaf is null) continue;
-                if (g is null)
+                var grad = node.PendingGrad!;
+                node.PendingGrad = null;
+                node.Dependencies = Visited;
+                var inputGrads = node.Apply(grad);
+                for (int i = 0; i < node.Edges.Length; i++)
                 {
-                    if (edge.Function is not null && --dependencies[edge.Function] == 0 && pending.ContainsKey(edge.Function))
-                        ready.Enqueue(edge.Function, -edge.Function.Sequence);
-                    continue;
+                    var edge = node.Edges[i];
+                    var g = i < inputGrads.Length ? inputGrads[i] : null;
+                    if (edge.Function is null && edge.Leaf is null) continue;
+                    if (g is null)
+                    {
+                        if (edge.Function is Node skipped && --skipped.Dependencies == 0 && skipped.PendingGrad is not null)
+                            ready.Enqueue(skipped, -skipped.Sequence);
+                        continue;
+                    }
+                    g = SumToShape(g, edge.Shape);
+                    if (edge.Leaf is not null)
+                    {
+                        Accumulate(edge.Leaf, g);
+                        continue;
+                    }
+                    var next = edge.Function!;
+                    next.PendingGrad = next.PendingGrad is Tensor sum ? sum + g : g;
+                    if (--next.Dependencies == 0) ready.Enqueue(next, -next.Sequence);
                 }
-                g = SumToShape(g, edge.Shape);
-                if (edge.Leaf is not null)
-                {
-                    Accumulate(edge.Leaf, g);
-                    continue;
-                }
-                var next = edge.Function!;
-                pending[next] = pending.TryGetValue(next, out var sum) ? sum + g : g;
-                if (--dependencies[next] == 0) ready.Enqueue(next, -next.Sequence);
             }
+        }
+        finally
+        {
+            // Drop sums that never ran (branches whose every input gradient was None).
+            foreach (var node in nodes) node.PendingGrad = null;
         }
         if (!retainGraph)
-            foreach (var node in visited) node.Release();
+            foreach (var node in nodes)
+                if (node.Dependencies == Visited) node.Release();
     }
 
-    static Dictionary<Node, int> CountDependencies(Node root)
+    static long _nextPass;
+
+    /// <summary>Marks a node whose backward ran in the current pass.</summary>
+    const int Visited = -1;
+
+    /// <summary>Stamps every node reachable from <paramref name="root"/> with the number of edges into it.</summary>
+    static List<Node> CountDependencies(Node root, long pass)
     {
-        var counts = new Dictionary<Node, int> { [root] = 0 };
-        var stack = new Stack<Node>();
-        stack.Push(root);
-        while (stack.TryPop(out var node))
+        var nodes = new List<Node> { root };
+        root.PassId = pass;
+        root.Dependencies = 0;
+        root.PendingGrad = null;
+        for (int k = 0; k < nodes.Count; k++)
         {
-            foreach (var edge in node.Edges)
+            foreach (var edge in nodes[k].Edges)
             {
-                if (edge.Function is null) continue;
-                if (counts.TryGetValue(edge.Function, out int c)) counts[edge.Function] = c + 1;
-                else
+                if (edge.Function is not Node f) continue;
+                if (f.PassId == pass)
                 {
-                    counts[edge.Function] = 1;
-                    stack.Push(edge.Function);
+                    f.Dependencies++;
+                    continue;
                 }
+                f.PassId = pass;
+                f.Dependencies = 1;
+                f.PendingGrad = null;
+                nodes.Add(f);
             }
         }
-        return counts;
+        return nodes;
     }
 
     /// <summary>Sums a broadcast gradient back to the shape of the input it belongs to.</summary>
@@ -104,7 +125,7 @@ internal static class Engine
     {
         if (leaf.Grad is null)
         {
-            var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType, leaf.Device);
+            var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType, leaf.Device, zero: false);
             CopyKernels.Copy(g, copy);
             leaf.Grad = copy;
         }

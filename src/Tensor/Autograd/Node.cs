@@ -16,6 +16,11 @@ public sealed class Node
 
     internal Edge[] Edges { get; }
 
+    // Engine bookkeeping for the backward pass that last stamped this node (no per-pass dictionaries).
+    internal long PassId;
+    internal int Dependencies;
+    internal Tensor? PendingGrad;
+
     /// <summary>Creation order; the engine runs later nodes first, as torch does, so sums of gradients round the same way.</summary>
     internal long Sequence { get; } = Interlocked.Increment(ref _nextSequence);
 

@@ -38,6 +38,39 @@ internal static class ShapeMath
         return true;
     }
 
+    /// <summary>True when the strides are exactly the row-major ones for the shape (size-1 dims included).</summary>
+    public static bool IsRowMajor(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
+    {
+        int expected = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            if (strides[i] != expected) return false;
+            expected *= Math.Max(shape[i], 1);
+        }
+        return true;
+    }
+
+    /// <summary>True when the strides are a permutation of some contiguous layout's: every element exactly once, no gaps (e.g. a transposed contiguous matrix).</summary>
+    public static bool IsDense(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides)
+    {
+        Span<long> keys = stackalloc long[shape.Length];
+        int rank = 0;
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] == 0) return true;
+            if (shape[i] != 1) keys[rank++] = ((long)strides[i] << 32) | (uint)shape[i];
+        }
+        keys = keys[..rank];
+        keys.Sort();
+        long expected = 1;
+        foreach (long key in keys)
+        {
+            if (key >> 32 != expected) return false;
+            expected *= (int)key;
+        }
+        return true;
+    }
+
     /// <summary>Broadcast shape of two shapes, or torch's error naming both.</summary>
     public static int[] Broadcast(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {

@@ -1,20 +1,20 @@
-using System.Runtime.InteropServices;
-
 namespace Bridge;
 
 /// <summary>
-/// A block of 64-byte aligned native memory that tensors view. Its address never moves, so it can be
-/// handed to NumPy, DLPack and device copies without copying. It is freed by the GC (finalizer) or
-/// by <see cref="Dispose"/>; foreign memory is released through the callback given at wrap time.
+/// A block of 64-byte aligned memory that tensors view. Its address never moves, so it can be handed to
+/// NumPy, DLPack and device copies without copying. Small blocks are slices of a shared native slab, freed
+/// together with it; larger ones are native memory freed by a finalizer (or <see cref="Dispose"/>),
+/// the largest into a reuse pool; foreign memory is released through the callback given at wrap time.
 /// </summary>
 public sealed unsafe class Storage : IDisposable
 {
-    const nuint Alignment = 64;
-
     void* _pointer;
-    int _freed;
-    Action? _release;
-    readonly bool _owned;
+
+    /// <summary>The slab shared with other small storages that this memory is a slice of, kept alive by this reference.</summary>
+    MemoryPool.Slab? _slab;
+
+    /// <summary>Owner of native or foreign memory; its finalizer frees it, so storages without one need no finalization.</summary>
+    NativeBlock? _block;
 
     /// <summary>Number of bytes.</summary>
     public long ByteLength { get; private set; }
@@ -29,25 +29,30 @@ public sealed unsafe class Storage : IDisposable
     public Device Device { get; }
 
     /// <summary>Allocates zero-filled aligned memory.</summary>
-    public Storage(long byteLength)
+    public Storage(long byteLength) : this(byteLength, zero: true)
+    {
+    }
+
+    /// <summary>Allocates aligned memory, zero-filled only when asked (kernel results overwrite every byte).</summary>
+    internal Storage(long byteLength, bool zero)
     {
         if (byteLength < 0) throw new ArgumentOutOfRangeException(nameof(byteLength), byteLength, "negative storage size");
-        nuint size = (nuint)Math.Max(byteLength, 1);
-        _pointer = NativeMemory.AlignedAlloc(size, Alignment);
-        NativeMemory.Clear(_pointer, size);
         ByteLength = byteLength;
-        _owned = true;
         Writable = true;
         Device = Device.Cpu;
-        // Tell the GC what native memory this small object holds, so it collects garbage tensors promptly.
-        if (byteLength > 0) GC.AddMemoryPressure(byteLength);
+        if (byteLength <= MemoryPool.SlabLimit) _pointer = MemoryPool.SlabSlice(byteLength, out _slab);
+        else
+        {
+            _block = NativeBlock.Rent(byteLength, zero);
+            _pointer = _block.Pointer;
+        }
     }
 
     Storage(void* pointer, long byteLength, Action? release, bool writable, Device device)
     {
         _pointer = pointer;
         ByteLength = byteLength;
-        _release = release;
+        _block = new NativeBlock(pointer, byteLength, release);
         Writable = writable;
         Device = device;
     }
@@ -71,49 +76,80 @@ public sealed unsafe class Storage : IDisposable
     {
         if (byteLength <= ByteLength) return;
         if (Device.IsCuda) { Backends.Cuda.CudaCopy.Grow(this, byteLength); return; } // CUDA dispatch
-        if (!_owned) throw new InvalidOperationException("cannot resize a storage that wraps foreign memory");
-        void* fresh = NativeMemory.AlignedAlloc((nuint)byteLength, Alignment);
-        NativeMemory.Clear(fresh, (nuint)byteLength);
-        Buffer.MemoryCopy(_pointer, fresh, byteLength, ByteLength);
-        NativeMemory.AlignedFree(_pointer);
-        GC.AddMemoryPressure(byteLength - ByteLength);
-        _pointer = fresh;
-        ByteLength = byteLength;
+        if (_block is { Owned: false }) throw new InvalidOperationException("cannot resize a storage that wraps foreign memory");
+        var fresh = new Storage(byteLength, zero: true);
+        Buffer.MemoryCopy(_pointer, fresh._pointer, byteLength, ByteLength);
+        _block?.Free();
+        _pointer = fresh._pointer;
+        (_slab, _block, ByteLength) = (fresh._slab, fresh._block, byteLength);
     }
 
     /// <summary>Swaps in grown device memory (already holding the old bytes); the old block is released.</summary>
     internal void ReplaceDeviceMemory(IntPtr pointer, long byteLength, Action release)
     {
-        var old = _release;
+        var old = _block;
         _pointer = (void*)pointer;
-        _release = release;
+        // Device memory is foreign to the host pool: only its own release callback may free it.
+        _block = new NativeBlock(_pointer, byteLength, release);
         ByteLength = byteLength;
-        old?.Invoke();
+        old?.Free();
     }
 
+    /// <summary>Frees native memory now (large blocks into the reuse pool); a slab slice goes when its slab does.</summary>
     public void Dispose()
     {
-        Free();
-        GC.SuppressFinalize(this);
+        _pointer = null;
+        _slab = null;
+        _block?.Free();
+    }
+}
+
+/// <summary>
+/// Native (or foreign) memory with a finalizer. Owned blocks go back to <see cref="MemoryPool"/> when freed,
+/// so the next large result of the same size reuses pages that are already mapped.
+/// </summary>
+internal sealed unsafe class NativeBlock
+{
+    nint _pointer;
+    int _freed;
+    readonly long _bytes;
+    readonly Action? _release;
+
+    public bool Owned { get; }
+    public void* Pointer => (void*)_pointer;
+
+    NativeBlock(void* pointer, long bytes)
+    {
+        _pointer = (nint)pointer;
+        _bytes = bytes;
+        Owned = true;
     }
 
-    ~Storage() => Free();
-
-    void Free()
+    /// <summary>Foreign memory: <paramref name="release"/> runs once when the block dies.</summary>
+    public NativeBlock(void* pointer, long bytes, Action? release)
     {
-        // Once only, even for wrapped empty buffers whose pointer may be null: their release must still run.
+        _pointer = (nint)pointer;
+        _bytes = bytes;
+        _release = release;
+    }
+
+    public static NativeBlock Rent(long bytes, bool zero) => new(MemoryPool.RentNative(bytes, zero), bytes);
+
+    ~NativeBlock() => Free();
+
+    public void Free()
+    {
+        // Dispose and the finalizer may race; whoever flips the flag frees it. Once only, even for wrapped
+        // empty buffers whose pointer may be null: their release must still run.
         if (Interlocked.Exchange(ref _freed, 1) != 0) return;
-        void* p = _pointer;
-        _pointer = null;
-        if (_owned)
+        void* p = (void*)Interlocked.Exchange(ref _pointer, 0);
+        GC.SuppressFinalize(this);
+        if (Owned)
         {
-            NativeMemory.AlignedFree(p);
-            if (ByteLength > 0) GC.RemoveMemoryPressure(ByteLength);
+            MemoryPool.ReturnNative(p, _bytes);
+            return;
         }
-        else
-        {
-            // A release callback must never throw out of a finalizer: that would kill the process.
-            try { _release?.Invoke(); } catch { }
-        }
+        // A release callback must never throw out of a finalizer: that would kill the process.
+        try { _release?.Invoke(); } catch { }
     }
 }

@@ -28,14 +28,31 @@ public sealed partial class Tensor
         StorageOffset = offset;
     }
 
-    /// <summary>A fresh zero-filled contiguous tensor (on the CPU unless <paramref name="device"/> says otherwise).</summary>
-    internal static Tensor Allocate(ReadOnlySpan<int> shape, DType dtype, Device? device = null)
+    /// <summary>
+    /// A fresh contiguous tensor on the CPU unless <paramref name="device"/> says otherwise; zero-filled unless
+    /// <paramref name="zero"/> is false (for results a kernel overwrites whole). Device memory is always zeroed.
+    /// </summary>
+    internal static Tensor Allocate(ReadOnlySpan<int> shape, DType dtype, Device? device = null, bool zero = true)
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {d}: {ShapeMath.FormatList(shape)}");
         int numel = ShapeMath.Numel(shape);
-        var storage = device is { IsCuda: true } gpu ? Backends.Cuda.CudaCopy.Allocate((long)numel * dtype.ElementSize(), gpu) : new Storage((long)numel * dtype.ElementSize()); // CUDA dispatch
+        var storage = NewStorage((long)numel * dtype.ElementSize(), device, zero);
         return new Tensor(storage, dtype, shape.ToArray(), ShapeMath.ContiguousStrides(shape), 0);
+    }
+
+    // Device memory comes from the device's caching allocator, never from the host pool or slabs.
+    static Storage NewStorage(long bytes, Device? device, bool zero) =>
+        device is { IsCuda: true } gpu ? Backends.Cuda.CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero); // CUDA dispatch
+
+    /// <summary>
+    /// A fresh uninitialised tensor with the given dense strides (a permutation of a contiguous layout). Without
+    /// <paramref name="copy"/> it keeps the arrays themselves, which tensors never modify in place.
+    /// </summary>
+    internal static Tensor AllocateLike(int[] shape, int[] denseStrides, DType dtype, Device device, bool copy = true)
+    {
+        var storage = NewStorage((long)ShapeMath.Numel(shape) * dtype.ElementSize(), device, zero: false);
+        return copy ? new Tensor(storage, dtype, (int[])shape.Clone(), (int[])denseStrides.Clone(), 0) : new Tensor(storage, dtype, shape, denseStrides, 0);
     }
 
     public Size Shape => new(_shape);

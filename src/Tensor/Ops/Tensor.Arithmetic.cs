@@ -56,7 +56,8 @@ public sealed partial class Tensor
         var r = Binary<PowOperator>(ref x, ref e);
         if (!Recording.Needed(x)) return r;
         return Recording.Record(r, "PowBackward0", [x],
-            g => [exponent == 0 ? ZerosLike(x) : g * (exponent * x.Pow(exponent - 1))], x);
+            // x^1 is x itself (PowOperator's shortcut), so squaring skips that op.
+            g => [exponent == 0 ? ZerosLike(x) : g * (exponent * (exponent == 2 ? x : x.Pow(exponent - 1)))], x);
     }
 
     /// <summary>x ^ y elementwise; ∂x = g·y·x^(y-1), ∂y = g·x^y·ln x (0 where x = 0 and y ≥ 0)</summary>
@@ -98,12 +99,38 @@ public sealed partial class Tensor
         if (dtype == DType.Bool) dtype = DType.Int64;
         a = a.To(dtype);
         b = b.To(dtype);
-        var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype, a.Device);
+        Tensor result;
+        if (a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
+        {
+            // Same shapes (the common case): the result shares the operands' immutable shape array and, when one
+            // is exactly row-major, its strides too, which saves the allocations that dominate tiny ops.
+            int[] shape = a.ShapeArray;
+            if (ShapeMath.IsRowMajor(shape, a.StridesArray)) result = AllocateLike(shape, a.StridesArray, dtype, a.Device, copy: false);
+            else if (ShapeMath.IsRowMajor(shape, b.StridesArray)) result = AllocateLike(shape, b.StridesArray, dtype, a.Device, copy: false);
+            // Operands laid out alike but not row-major (both transposed, say) give a result in their layout, as
+            // torch's TensorIterator does, so the kernel makes one sequential pass instead of a strided one.
+            else if (a.StridesArray.AsSpan().SequenceEqual(b.StridesArray) && ShapeMath.IsDense(shape, a.StridesArray))
+                result = AllocateLike(shape, a.StridesArray, dtype, a.Device);
+            else result = Allocate(shape, dtype, a.Device, zero: false);
+        }
+        else
+        {
+            result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype, a.Device, zero: false);
+        }
         ElementwiseKernels.Binary<TOp>(a, b, result);
         return result;
     }
 
-    static Tensor[] Saved(params Tensor?[] tensors) => tensors.Where(t => t is not null).Select(t => t!).ToArray();
+    static Tensor[] Saved(params Tensor?[] tensors)
+    {
+        int count = 0;
+        foreach (var t in tensors) if (t is not null) count++;
+        if (count == tensors.Length) return tensors!;
+        var saved = new Tensor[count];
+        count = 0;
+        foreach (var t in tensors) if (t is not null) saved[count++] = t;
+        return saved;
+    }
 
     internal static void CheckSameDevice(Tensor a, Tensor b)
     {

@@ -10,7 +10,21 @@ namespace Bridge;
 // its result written back, and this tensor takes over the new node (torch's history rebase).
 public sealed partial class Tensor
 {
-    public Tensor Add_(Tensor other, double alpha = 1) => alpha == 1 ? Arithmetic_<AddOperator>(other, (a, b) => a + b) : Add_(other * alpha);
+    public Tensor Add_(Tensor other, double alpha = 1)
+    {
+        if (alpha == 1) return Arithmetic_<AddOperator>(other, (a, b) => a + b);
+        // Optimizer updates (p.add_(d, alpha: -lr)): one pass, no temporary. Each element is still rounded
+        // twice, product then sum, exactly as the two-op form below. The fused kernel is CPU-only: device tensors
+        // (and mixed devices, which the two-op form rejects) take the two-op form, whose ops dispatch.
+        if (Device.Type == DeviceType.Cpu && other.Device.Type == DeviceType.Cpu && !RequiresGrad && !other.RequiresGrad && other.DType == DType && DType.IsFloatingPoint() && IsContiguous() && other.IsContiguous()
+            && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && !ReferenceEquals(other.Storage, Storage) && Storage.Writable)
+        {
+            ElementwiseKernels.AddScaled(this, other, alpha);
+            BumpVersion();
+            return this;
+        }
+        return Add_(other * alpha);
+    }
     public Tensor Add_(double other) => Add_(Scalar(other, this));
     public Tensor Sub_(Tensor other) => Arithmetic_<SubtractOperator>(other, (a, b) => a - b);
     public Tensor Sub_(double other) => Sub_(Scalar(other, this));

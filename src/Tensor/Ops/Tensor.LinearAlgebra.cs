@@ -39,19 +39,26 @@ public sealed partial class Tensor
     static Tensor MatrixProduct(Tensor a, Tensor b, Tensor? bias, string name)
     {
         int m = a.ShapeArray[0], k = a.ShapeArray[1], n = b.ShapeArray[1];
-        var result = Allocate([m, n], a.DType, a.Device);
+        var result = Allocate([m, n], a.DType, a.Device, zero: false);
         // The bias is the starting value of each accumulation, as in BLAS gemm with beta = 1.
         if (bias is not null) CopyKernels.Copy(bias.To(a.DType), result);
-        Gemm.Multiply(a.Contiguous(), b.Contiguous(), result, m, k, n, accumulate: bias is not null);
+        // Transposed operands (every backward matmul) are read through their strides, never copied.
+        Gemm.Multiply(a, b, result, accumulate: bias is not null);
+        if (!Recording.Needed(a, b) && !(bias is not null && Recording.Needed(bias))) return result;
         var inputs = bias is null ? new[] { a, b } : [a, b, bias];
-        if (!GradMode.IsEnabled || !inputs.Any(t => t.RequiresGrad)) return result;
         return Recording.Record(result, name, inputs, g =>
         {
-            var ga = a.RequiresGrad ? g.Mm(b.T()) : null;
-            var gb = b.RequiresGrad ? a.T().Mm(g) : null;
+            // A transposed operand (nn.Linear's weight.T()) gets its gradient computed transposed, (gᵀ·a)ᵀ, as
+            // torch does: the same dot products in the same order, landing contiguous in the weight's own layout
+            // instead of needing a strided copy. Likewise for a.
+            var ga = !a.RequiresGrad ? null : IsTransposed(a) ? b.Mm(g.T()).T() : g.Mm(b.T());
+            var gb = !b.RequiresGrad ? null : IsTransposed(b) ? g.T().Mm(a).T() : a.T().Mm(g);
             return bias is null ? [ga, gb] : [ga, gb, g];
         }, Saved(b.RequiresGrad ? a : null, a.RequiresGrad ? b : null));
     }
+
+    /// <summary>A column-major matrix (the transpose of a contiguous one).</summary>
+    static bool IsTransposed(Tensor m) => m.StridesArray[0] == 1 && m.StridesArray[1] != 1 && m.ShapeArray[0] > 1 && m.ShapeArray[1] > 1;
 
     /// <summary>Matrix · vector; ∂m = g ⊗ v, ∂v = mᵀ·g</summary>
     public Tensor Mv(Tensor vector)

@@ -98,18 +98,33 @@ public sealed partial class Tensor
         int d = ShapeMath.WrapDim(dim, Dim());
         var input = ShapeArray;
         if (Dim() == 0 || ShapeArray[d] != 1) return MakeView(ShapeArray, StridesArray, StorageOffset, name, g => g);
-        return MakeView(ShapeArray.Where((_, i) => i != d).ToArray(), StridesArray.Where((_, i) => i != d).ToArray(), StorageOffset, name, g => g.Reshape(input));
+        return MakeView(Without(ShapeArray, d), Without(StridesArray, d), StorageOffset, name, g => g.Reshape(input));
+    }
+
+    /// <summary>A copy of <paramref name="values"/> without element <paramref name="index"/>.</summary>
+    static int[] Without(int[] values, int index)
+    {
+        var result = new int[values.Length - 1];
+        values.AsSpan(0, index).CopyTo(result);
+        values.AsSpan(index + 1).CopyTo(result.AsSpan(index));
+        return result;
     }
 
     /// <summary>Inserts a dim of size 1 at <paramref name="dim"/>.</summary>
     public Tensor Unsqueeze(int dim)
     {
         int d = ShapeMath.WrapDim(dim, Dim() + 1);
-        var shape = ShapeArray.ToList();
-        var strides = StridesArray.ToList();
-        shape.Insert(d, 1);
-        strides.Insert(d, d < Dim() ? StridesArray[d] * ShapeArray[d] : 1);
-        return MakeView(shape.ToArray(), strides.ToArray(), StorageOffset, "UnsqueezeBackward0", g => g.Squeeze(d));
+        var shape = new int[Dim() + 1];
+        var strides = new int[Dim() + 1];
+        for (int k = 0, src = 0; k < shape.Length; k++)
+        {
+            if (k == d) continue;
+            shape[k] = ShapeArray[src];
+            strides[k] = StridesArray[src++];
+        }
+        shape[d] = 1;
+        strides[d] = d < Dim() ? StridesArray[d] * ShapeArray[d] : 1;
+        return MakeView(shape, strides, StorageOffset, "UnsqueezeBackward0", g => g.Squeeze(d));
     }
 
     /// <summary>Broadcast view to <paramref name="shape"/> (-1 keeps a dim); ∂ = g summed back</summary>
@@ -136,7 +151,7 @@ public sealed partial class Tensor
     /// <summary>A copy in new contiguous memory; ∂ = g</summary>
     public Tensor Clone()
     {
-        var copy = Allocate(ShapeArray, DType, Device);
+        var copy = Allocate(ShapeArray, DType, Device, zero: false);
         CopyKernels.Copy(this, copy);
         if (!Recording.Needed(this)) return copy;
         return Recording.Record(copy, "CloneBackward0", [this], g => [g]);
@@ -146,7 +161,7 @@ public sealed partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var copy = Allocate(ShapeArray, dtype, Device);
+        var copy = Allocate(ShapeArray, dtype, Device, zero: false);
         CopyKernels.Copy(this, copy);
         if (!Recording.Needed(this) || !dtype.IsFloatingPoint()) return copy;
         var from = DType;
@@ -168,7 +183,7 @@ public sealed partial class Tensor
             throw new IndexOutOfRangeException($"index {index} is out of bounds for dimension {d} with size {size}");
         int i = index < 0 ? index + size : index;
         var input = ShapeArray;
-        return MakeView(ShapeArray.Where((_, k) => k != d).ToArray(), StridesArray.Where((_, k) => k != d).ToArray(),
+        return MakeView(Without(ShapeArray, d), Without(StridesArray, d),
             StorageOffset + i * StridesArray[d], "SelectBackward0", g => ScatterIntoZeros(input, g, z => z.Select(d, i)));
     }
 

@@ -18,14 +18,17 @@ public sealed partial class Tensor
     /// <summary>√x; ∂ = g / (2·result)</summary>
     public Tensor Sqrt() => FloatUnary<SqrtOperator>("SqrtBackward0", (g, x, y) => g / (2.0 * y), savesResult: true);
 
+    // The fused backward operators (one pass, the composite form's roundings) have CPU kernels only: on a
+    // device the composite form runs, giving the same values. CUDA dispatch.
+
     /// <summary>tanh x; ∂ = g·(1 - result²)</summary>
-    public Tensor Tanh() => FloatUnary<TanhOperator>("TanhBackward0", (g, x, y) => g * (1.0 - y * y), savesResult: true);
+    public Tensor Tanh() => FloatUnary<TanhOperator>("TanhBackward0", (g, x, y) => g.Device.IsCuda ? g * (1.0 - y * y) : Binary<TanhBackwardOperator>(ref g, ref y), savesResult: true);
 
     /// <summary>1 / (1 + e^-x); ∂ = g·(1 - result)·result</summary>
-    public Tensor Sigmoid() => FloatUnary<SigmoidOperator>("SigmoidBackward0", (g, x, y) => g * (1.0 - y) * y, savesResult: true);
+    public Tensor Sigmoid() => FloatUnary<SigmoidOperator>("SigmoidBackward0", (g, x, y) => g.Device.IsCuda ? g * (1.0 - y) * y : Binary<SigmoidBackwardOperator>(ref g, ref y), savesResult: true);
 
     /// <summary>max(x, 0); ∂ = g where result &gt; 0, else 0</summary>
-    public Tensor Relu() => NumberUnary<ReluOperator>("ReluBackward0", (g, x, y) => Where(y <= 0.0, ZerosLike(g), g), savesResult: true);
+    public Tensor Relu() => NumberUnary<ReluOperator>("ReluBackward0", (g, x, y) => g.Device.IsCuda ? Where(y <= 0.0, ZerosLike(g), g) : Binary<ReluBackwardOperator>(ref g, ref y), savesResult: true);
 
     /// <summary>|x|; ∂ = g·sign(x)</summary>
     public Tensor Abs() => NumberUnary<AbsOperator>("AbsBackward0", (g, x, y) => g * x.Sign(), savesInput: true);
@@ -63,7 +66,7 @@ public sealed partial class Tensor
         where TOp : IFloatUnaryOperator
     {
         var x = DType.IsFloatingPoint() ? this : To(DType.Float32);
-        var result = Allocate(x.ShapeArray, x.DType, x.Device);
+        var result = Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
         ElementwiseKernels.FloatUnary<TOp>(x, result);
         return RecordUnary(x, result, name, backward, savesInput, savesResult);
     }
@@ -72,7 +75,7 @@ public sealed partial class Tensor
         where TOp : IUnaryOperator
     {
         var x = DType == DType.Bool ? To(DType.Int64) : this;
-        var result = Allocate(x.ShapeArray, x.DType, x.Device);
+        var result = Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
         ElementwiseKernels.Unary<TOp>(x, result);
         return RecordUnary(x, result, name, backward, savesInput, savesResult);
     }

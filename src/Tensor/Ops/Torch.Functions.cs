@@ -17,6 +17,10 @@ public static partial class Torch
     public static Tensor Sub(Tensor a, Tensor b) => a - b;
     public static Tensor Mul(Tensor a, Tensor b) => a * b;
     public static Tensor Div(Tensor a, Tensor b) => a / b;
+    public static Tensor Add(Tensor a, Tensor b, Tensor @out) => Bridge.Tensor.Add(a, b, @out);
+    public static Tensor Sub(Tensor a, Tensor b, Tensor @out) => Bridge.Tensor.Sub(a, b, @out);
+    public static Tensor Mul(Tensor a, Tensor b, Tensor @out) => Bridge.Tensor.Mul(a, b, @out);
+    public static Tensor Div(Tensor a, Tensor b, Tensor @out) => Bridge.Tensor.Div(a, b, @out);
     public static Tensor Pow(Tensor x, double exponent) => x.Pow(exponent);
     public static Tensor Exp(Tensor x) => x.Exp();
     public static Tensor Log(Tensor x) => x.Log();

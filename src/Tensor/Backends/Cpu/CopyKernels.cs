@@ -79,6 +79,16 @@ internal static class CopyKernels
     public static void Fill(Tensor t, double value)
     {
         if (t.Device.IsCuda) { Cuda.CudaCopy.Fill(t, value); return; } // CUDA dispatch
+        if (t.IsContiguous())
+        {
+            switch (t.DType)
+            {
+                case DType.Float32: t.ContiguousSpan<float>().Fill((float)value); return;
+                case DType.Float64: t.ContiguousSpan<double>().Fill(value); return;
+                case DType.Int64: t.ContiguousSpan<long>().Fill((long)value); return;
+                case DType.Bool: t.ContiguousSpan<byte>().Fill(value != 0 ? (byte)1 : (byte)0); return;
+            }
+        }
         var one = Tensor.Allocate([], t.DType);
         Write(one, 0, value);
         Copy(one, t);

@@ -25,12 +25,19 @@ internal static class ElementwiseKernels
         }
     }
 
+    /// <summary>Elements below which a memory-bound op stays on one thread: handing out a chunk costs a few µs.</summary>
+    const int ParallelElements = 1 << 17;
+
+    /// <summary>The same for transcendental functions, which spend ~10x more time per element.</summary>
+    const int ParallelTranscendental = 1 << 14;
+
     static void Binary<T, TOp>(Tensor a, Tensor b, Tensor result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
     {
         int[] shape = result.ShapeArray;
-        if (a.IsContiguous() && b.IsContiguous() && result.IsContiguous() && a.ShapeArray.AsSpan().SequenceEqual(shape) && b.ShapeArray.AsSpan().SequenceEqual(shape))
+        // Same shape and same dense layout (contiguous, or e.g. all transposed alike): one flat pass over memory.
+        if (SameDenseLayout(a, result) && SameDenseLayout(b, result))
         {
-            BinarySpan<T, TOp>(a.ContiguousSpan<T>(), b.ContiguousSpan<T>(), result.ContiguousSpan<T>());
+            BinaryFlat<T, TOp>(ref a.Ref<T>(a.StorageOffset), ref b.Ref<T>(b.StorageOffset), ref result.Ref<T>(result.StorageOffset), result.Numel());
             return;
         }
         var sa = ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape);
@@ -47,15 +54,86 @@ internal static class ElementwiseKernels
                     MemoryMarshal.CreateSpan(ref Unsafe.Add(ref po, cursor.Offset0), cursor.RowLength));
                 continue;
             }
+            if (cursor.Step0 == 1 && cursor.Step1 == 1 && cursor.Step2 == 0)
+            {
+                // A row against a broadcast scalar (x + 2, rows times a column): splat it and stay vectorised.
+                BinaryScalarSpan<T, TOp>(
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref pa, cursor.Offset1), cursor.RowLength),
+                    Unsafe.Add(ref pb, cursor.Offset2),
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref po, cursor.Offset0), cursor.RowLength));
+                continue;
+            }
             int oo = cursor.Offset0, oa = cursor.Offset1, ob = cursor.Offset2;
             for (int i = 0; i < cursor.RowLength; i++, oo += cursor.Step0, oa += cursor.Step1, ob += cursor.Step2)
                 Unsafe.Add(ref po, oo) = TOp.Invoke(Unsafe.Add(ref pa, oa), Unsafe.Add(ref pb, ob));
         }
     }
 
-    static void BinarySpan<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    /// <summary>True when <paramref name="x"/> has <paramref name="like"/>'s shape and strides and those strides cover its elements exactly once.</summary>
+    static bool SameDenseLayout(Tensor x, Tensor like) =>
+        x.ShapeArray.AsSpan().SequenceEqual(like.ShapeArray) && x.StridesArray.AsSpan().SequenceEqual(like.StridesArray)
+        && (like.IsContiguous() || ShapeMath.IsDense(like.ShapeArray, like.StridesArray));
+
+    /// <summary>Outputs at least this large are written with non-temporal stores when they overlap neither input.</summary>
+    const long StreamBytes = 8L << 20;
+
+    static unsafe void BinaryFlat<T, TOp>(ref T a, ref T b, ref T result, int n) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    {
+        nint pa = (nint)Unsafe.AsPointer(ref a), pb = (nint)Unsafe.AsPointer(ref b), pr = (nint)Unsafe.AsPointer(ref result);
+        // An output far bigger than the caches, apart from both inputs (out= and new results, not in place), is
+        // written with streaming stores: without them each line is first read in for ownership, so the op
+        // moves four streams of memory instead of three.
+        long bytes = (long)n * sizeof(T);
+        bool stream = bytes >= StreamBytes && (pr & 63) == 0 && Apart(pr, pa, bytes) && Apart(pr, pb, bytes);
+        if (n < ParallelElements || CpuThreads.Count == 1)
+        {
+            BinarySpan<T, TOp>(MemoryMarshal.CreateReadOnlySpan(ref a, n), MemoryMarshal.CreateReadOnlySpan(ref b, n), MemoryMarshal.CreateSpan(ref result, n), stream);
+            return;
+        }
+        int threads = CpuThreads.Count, chunk = ((n + threads - 1) / threads + 15) & ~15;
+        CpuThreads.For(threads, t =>
+        {
+            int start = t * chunk, count = Math.Min(n - start, chunk);
+            if (count > 0)
+                BinarySpan<T, TOp>(new ReadOnlySpan<T>((T*)pa + start, count), new ReadOnlySpan<T>((T*)pb + start, count), new Span<T>((T*)pr + start, count), stream);
+        });
+    }
+
+    static bool Apart(nint x, nint y, long bytes) => x + bytes <= y || y + bytes <= x;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static unsafe void BinarySpan<T, TOp>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> result, bool stream = false) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
     {
         int i = 0;
+        if (stream && TOp.Vectorizable && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            // Chunks start on 16-element boundaries of a 64-byte aligned block, so every store here is aligned.
+            ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b);
+            T* po = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(result));
+            int w = Vector512<T>.Count;
+            for (; i <= result.Length - 2 * w; i += 2 * w)
+            {
+                var x0 = TOp.Invoke(Vector512.LoadUnsafe(ref ra, (nuint)i), Vector512.LoadUnsafe(ref rb, (nuint)i));
+                var x1 = TOp.Invoke(Vector512.LoadUnsafe(ref ra, (nuint)(i + w)), Vector512.LoadUnsafe(ref rb, (nuint)(i + w)));
+                x0.StoreAlignedNonTemporal(po + i);
+                x1.StoreAlignedNonTemporal(po + i + w);
+            }
+            // Streaming stores are weakly ordered: make them visible before the op returns (or the chunk joins).
+            System.Runtime.Intrinsics.X86.Sse.StoreFence();
+        }
+        if (TOp.Vectorizable && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && result.Length - i >= 2 * Vector512<T>.Count)
+        {
+            // Two vectors per iteration keep enough loads in flight for one thread to reach memory bandwidth.
+            ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), ro = ref MemoryMarshal.GetReference(result);
+            int w = Vector512<T>.Count;
+            for (; i <= result.Length - 2 * w; i += 2 * w)
+            {
+                var x0 = TOp.Invoke(Vector512.LoadUnsafe(ref ra, (nuint)i), Vector512.LoadUnsafe(ref rb, (nuint)i));
+                var x1 = TOp.Invoke(Vector512.LoadUnsafe(ref ra, (nuint)(i + w)), Vector512.LoadUnsafe(ref rb, (nuint)(i + w)));
+                x0.StoreUnsafe(ref ro, (nuint)i);
+                x1.StoreUnsafe(ref ro, (nuint)(i + w));
+            }
+        }
         if (TOp.Vectorizable && Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {
             ref T ra = ref MemoryMarshal.GetReference(a), rb = ref MemoryMarshal.GetReference(b), ro = ref MemoryMarshal.GetReference(result);
@@ -63,6 +141,39 @@ internal static class ElementwiseKernels
                 TOp.Invoke(Vector256.LoadUnsafe(ref ra, (nuint)i), Vector256.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref ro, (nuint)i);
         }
         for (; i < result.Length; i++) result[i] = TOp.Invoke(a[i], b[i]);
+    }
+
+    static void BinaryScalarSpan<T, TOp>(ReadOnlySpan<T> a, T b, Span<T> result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    {
+        int i = 0;
+        if (TOp.Vectorizable && Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            ref T ra = ref MemoryMarshal.GetReference(a), ro = ref MemoryMarshal.GetReference(result);
+            var vb = Vector256.Create(b);
+            for (; i <= result.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+                TOp.Invoke(Vector256.LoadUnsafe(ref ra, (nuint)i), vb).StoreUnsafe(ref ro, (nuint)i);
+        }
+        for (; i < result.Length; i++) result[i] = TOp.Invoke(a[i], b);
+    }
+
+    /// <summary>x += (T)alpha · y for contiguous same-shape x and y: multiply, round, add, round (no FMA), as x.add_(y * alpha).</summary>
+    public static void AddScaled(Tensor x, Tensor y, double alpha)
+    {
+        if (x.DType == DType.Float32) AddScaled(x.ContiguousSpan<float>(), y.ContiguousSpan<float>(), (float)alpha);
+        else AddScaled(x.ContiguousSpan<double>(), y.ContiguousSpan<double>(), alpha);
+    }
+
+    static void AddScaled<T>(Span<T> x, ReadOnlySpan<T> y, T alpha) where T : unmanaged, INumber<T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            ref T rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
+            var va = Vector256.Create(alpha);
+            for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref rx, (nuint)i) + Vector256.LoadUnsafe(ref ry, (nuint)i) * va).StoreUnsafe(ref rx, (nuint)i);
+        }
+        for (; i < x.Length; i++) x[i] += y[i] * alpha;
     }
 
     /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>
@@ -121,20 +232,56 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>An operator closed over one element type, so a single loop serves both operator kinds.</summary>
-    interface IFunction<T> { static abstract T Invoke(T x); }
+    interface IFunction<T>
+    {
+        static abstract T Invoke(T x);
+        static abstract void Invoke(ReadOnlySpan<T> x, Span<T> result);
+        static abstract bool Transcendental { get; }
+    }
 
     readonly struct NumberFunction<T, TOp> : IFunction<T> where T : unmanaged, INumber<T> where TOp : IUnaryOperator
     {
         public static T Invoke(T x) => TOp.Invoke(x);
+        public static bool Transcendental => false;
+
+        public static void Invoke(ReadOnlySpan<T> x, Span<T> result)
+        {
+            if (TOp.TryInvoke(x, result)) return;
+            for (int i = 0; i < x.Length; i++) result[i] = TOp.Invoke(x[i]);
+        }
     }
 
     readonly struct FloatFunction<T, TOp> : IFunction<T> where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryOperator
     {
         public static T Invoke(T x) => TOp.Invoke(x);
+        public static bool Transcendental => TOp.Transcendental;
+        public static void Invoke(ReadOnlySpan<T> x, Span<T> result)
+        {
+            if (TOp.TryInvoke(x, result)) return;
+            for (int i = 0; i < x.Length; i++) result[i] = TOp.Invoke(x[i]);
+        }
     }
 
-    static void Map<T, TFunction>(Tensor x, Tensor result) where T : unmanaged where TFunction : IFunction<T>
+    static unsafe void Map<T, TFunction>(Tensor x, Tensor result) where T : unmanaged where TFunction : IFunction<T>
     {
+        if (SameDenseLayout(x, result))
+        {
+            int n = result.Numel();
+            nint px0 = (nint)Unsafe.AsPointer(ref x.Ref<T>(x.StorageOffset)), po0 = (nint)Unsafe.AsPointer(ref result.Ref<T>(result.StorageOffset));
+            int threads = n < (TFunction.Transcendental ? ParallelTranscendental : ParallelElements) ? 1 : CpuThreads.Count;
+            if (threads == 1)
+            {
+                TFunction.Invoke(new ReadOnlySpan<T>((T*)px0, n), new Span<T>((T*)po0, n));
+                return;
+            }
+            int chunk = ((n + threads - 1) / threads + 15) & ~15;
+            CpuThreads.For(threads, t =>
+            {
+                int start = t * chunk, count = Math.Min(n - start, chunk);
+                if (count > 0) TFunction.Invoke(new ReadOnlySpan<T>((T*)px0 + start, count), new Span<T>((T*)po0 + start, count));
+            });
+            return;
+        }
         var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, x.StridesArray, x.StorageOffset);
         ref T px = ref x.Ref<T>(0), po = ref result.Ref<T>(0);
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())

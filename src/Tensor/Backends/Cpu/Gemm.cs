@@ -1,49 +1,74 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Bridge.Backends.Cpu;
 
 /// <summary>
-/// C = A·B (or C += A·B) for contiguous row-major matrices. Each C[i, j] accumulates its k products strictly in
-/// order with a separate multiply and add (no FMA), the same order and rounding as the reference
-/// BLAS that Debian's PyTorch calls, so small matmuls agree bit for bit.
+/// C = A·B (or C += A·B) for a contiguous row-major C and 2-D operands of any strides (transposed views are
+/// read in place, never copied). Small products keep the reference BLAS order; large ones run the packed
+/// FMA kernel in <see cref="PackedGemm{T}"/>.
 /// </summary>
-internal static class Gemm
+internal static unsafe class Gemm
 {
-    public static void Multiply(Tensor a, Tensor b, Tensor c, int m, int k, int n, bool accumulate)
+    /// <summary>
+    /// Below this many multiply-adds (m·n·k) a product runs in reference order: each C[i, j] accumulates its k
+    /// products strictly in order with a separate multiply and add (no FMA), the rounding of the netlib BLAS
+    /// that Debian's PyTorch calls, so the small matmuls of the parity cases agree bit for bit. Packing costs
+    /// more than it saves at these sizes anyway.
+    /// </summary>
+    internal const long ReferenceWork = 32 * 32 * 32;
+
+    public static void Multiply(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
-        if (c.Device.IsCuda) { Cuda.CudaReduce.Gemm(a, b, c, m, k, n, accumulate); return; } // CUDA dispatch
+        // CUDA dispatch: the device kernels read row-major operands, so transposed views are copied on the device.
+        if (c.Device.IsCuda) { Cuda.CudaReduce.Gemm(a.Contiguous(), b.Contiguous(), c, c.ShapeArray[0], a.ShapeArray[1], c.ShapeArray[1], accumulate); return; }
         switch (c.DType)
         {
-            case DType.Float32: Multiply<float>(a.ContiguousSpan<float>(), b.ContiguousSpan<float>(), c.ContiguousSpan<float>(), m, k, n, accumulate); break;
-            case DType.Float64: Multiply<double>(a.ContiguousSpan<double>(), b.ContiguousSpan<double>(), c.ContiguousSpan<double>(), m, k, n, accumulate); break;
-            case DType.Int64: Multiply<long>(a.ContiguousSpan<long>(), b.ContiguousSpan<long>(), c.ContiguousSpan<long>(), m, k, n, accumulate); break;
+            case DType.Float32: Multiply<float>(a, b, c, accumulate); break;
+            case DType.Float64: Multiply<double>(a, b, c, accumulate); break;
+            case DType.Int64: Multiply<long>(a, b, c, accumulate); break;
             default: throw new NotSupportedException($"matmul is not implemented for {c.DType.TorchName()}");
         }
     }
 
-    static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool accumulate) where T : unmanaged, INumber<T>
+    static void Multiply<T>(Tensor a, Tensor b, Tensor c, bool accumulate) where T : unmanaged, INumber<T>
     {
-        if (!accumulate) c.Clear();
-        ref T rb = ref MemoryMarshal.GetReference(b);
+        int m = c.ShapeArray[0], n = c.ShapeArray[1], k = a.ShapeArray[1];
+        if (m == 0 || n == 0) return;
+        var pa = (T*)a.Storage.Raw + a.StorageOffset;
+        var pb = (T*)b.Storage.Raw + b.StorageOffset;
+        var pc = (T*)c.Storage.Raw + c.StorageOffset;
+        nint ars = a.StridesArray[0], acs = a.StridesArray[1], brs = b.StridesArray[0], bcs = b.StridesArray[1];
+        if (k == 0)
+        {
+            if (!accumulate) new Span<T>(pc, m * n).Clear();
+            return;
+        }
+        if ((long)m * n * k < ReferenceWork || !PackedGemm<T>.IsSupported)
+            Reference(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
+        else
+            PackedGemm<T>.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
+    }
+
+    /// <summary>Row i of C gets Σ_p a[i,p]·b[p,:] added in p order; vector lanes are independent columns, so the rounding is the scalar loop's.</summary>
+    static void Reference<T>(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int k, int n, bool accumulate) where T : unmanaged, INumber<T>
+    {
+        if (!accumulate) new Span<T>(c, m * n).Clear();
         for (int i = 0; i < m; i++)
         {
-            Span<T> row = c.Slice(i * n, n);
-            ref T rc = ref MemoryMarshal.GetReference(row);
+            T* row = c + (nint)i * n;
             for (int p = 0; p < k; p++)
             {
-                T scale = a[i * k + p];
-                ref T rbp = ref Unsafe.Add(ref rb, p * n);
+                T scale = a[i * ars + p * acs];
+                T* bp = b + p * brs;
                 int j = 0;
-                if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+                if (bcs == 1 && Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
                 {
                     var vs = Vector256.Create(scale);
                     for (; j <= n - Vector256<T>.Count; j += Vector256<T>.Count)
-                        (Vector256.LoadUnsafe(ref rc, (nuint)j) + vs * Vector256.LoadUnsafe(ref rbp, (nuint)j)).StoreUnsafe(ref rc, (nuint)j);
+                        (Vector256.Load(row + j) + vs * Vector256.Load(bp + j)).Store(row + j);
                 }
-                for (; j < n; j++) Unsafe.Add(ref rc, j) += scale * Unsafe.Add(ref rbp, j);
+                for (; j < n; j++) row[j] += scale * bp[j * bcs];
             }
         }
     }

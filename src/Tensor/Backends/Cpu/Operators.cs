@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Bridge.Backends.Cpu;
@@ -10,20 +12,29 @@ namespace Bridge.Backends.Cpu;
 internal interface IUnaryOperator
 {
     static abstract T Invoke<T>(T x) where T : unmanaged, INumber<T>;
+
+    /// <summary>Maps a span with a vector kernel where one exists; false leaves it to the scalar loop.</summary>
+    static virtual bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, INumber<T> => false;
 }
 
-/// <summary>An elementwise function of one floating-point number.</summary>
+/// <summary>An elementwise function of one floating-point number; transcendental ones also map whole spans with TensorPrimitives.</summary>
 internal interface IFloatUnaryOperator
 {
     static abstract T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
+    static virtual bool Transcendental => false;
+
+    /// <summary>Maps a span with a vectorised kernel where one exists; false leaves it to the scalar loop.</summary>
+    static virtual bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> => false;
 }
 
-/// <summary>An elementwise function of two numbers; <see cref="Vectorizable"/> ones also run on Vector256.</summary>
+
+/// <summary>An elementwise function of two numbers; <see cref="Vectorizable"/> ones also run on Vector256 and Vector512.</summary>
 internal interface IBinaryOperator
 {
     static abstract T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>;
     static virtual bool Vectorizable => false;
     static virtual Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => throw new NotSupportedException();
+    static virtual Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => throw new NotSupportedException();
 }
 
 /// <summary>An elementwise predicate of two numbers.</summary>
@@ -38,6 +49,7 @@ internal readonly struct AddOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a + b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a + b;
 }
 
 /// <summary>a - b</summary>
@@ -46,6 +58,7 @@ internal readonly struct SubtractOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a - b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a - b;
 }
 
 /// <summary>a * b</summary>
@@ -54,6 +67,7 @@ internal readonly struct MultiplyOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a * b;
 }
 
 /// <summary>a / b (integer operands are promoted to float before they get here)</summary>
@@ -62,6 +76,7 @@ internal readonly struct DivideOperator : IBinaryOperator
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a / b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a / b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a / b;
 }
 
 /// <summary>max(a, b), NaN-propagating like torch.maximum</summary>
@@ -89,6 +104,35 @@ internal readonly struct PowOperator : IBinaryOperator
     }
 }
 
+/// <summary>∂relu: b ≤ 0 ? 0 : a, for a = g and b = result (torch's threshold_backward; NaN results pass g)</summary>
+internal readonly struct ReluBackwardOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => b <= T.Zero ? T.Zero : a;
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> =>
+        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(b, Vector256<T>.Zero), Vector256<T>.Zero, a);
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> =>
+        Vector512.ConditionalSelect(Vector512.LessThanOrEqual(b, Vector512<T>.Zero), Vector512<T>.Zero, a);
+}
+
+/// <summary>∂sigmoid: (a·(1 - b))·b for a = g and b = result, rounded after each step as the three-op form is</summary>
+internal readonly struct SigmoidBackwardOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * (T.One - b) * b;
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * (Vector256<T>.One - b) * b;
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a * (Vector512<T>.One - b) * b;
+}
+
+/// <summary>∂tanh: a·(1 - b·b) for a = g and b = result, rounded after each step as the three-op form is</summary>
+internal readonly struct TanhBackwardOperator : IBinaryOperator
+{
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * (T.One - b * b);
+    public static bool Vectorizable => true;
+    public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * (Vector256<T>.One - b * b);
+    public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a * (Vector512<T>.One - b * b);
+}
+
 internal readonly struct EqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
 internal readonly struct NotEqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
 internal readonly struct LessOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
@@ -102,23 +146,103 @@ internal readonly struct NegateOperator : IUnaryOperator { public static T Invok
 /// <summary>|x|</summary>
 internal readonly struct AbsOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.Abs(x); }
 
-/// <summary>max(x, 0), NaN kept</summary>
-internal readonly struct ReluOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => x > T.Zero || T.IsNaN(x) ? x : T.Zero; }
+/// <summary>x &lt; 0 ? 0 : x (torch's clamp_min: NaN and -0.0 are kept)</summary>
+internal readonly struct ReluOperator : IUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => x < T.Zero ? T.Zero : x;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, INumber<T>
+    {
+        if (!Vector512.IsHardwareAccelerated || !Vector512<T>.IsSupported) return false;
+        ref T rx = ref MemoryMarshal.GetReference(x), ro = ref MemoryMarshal.GetReference(result);
+        int i = 0;
+        for (; i <= x.Length - Vector512<T>.Count; i += Vector512<T>.Count)
+        {
+            var v = Vector512.LoadUnsafe(ref rx, (nuint)i);
+            Vector512.AndNot(v, Vector512.LessThan(v, Vector512<T>.Zero)).StoreUnsafe(ref ro, (nuint)i);
+        }
+        for (; i < x.Length; i++) result[i] = Invoke(x[i]);
+        return true;
+    }
+}
 
 /// <summary>sign(x) as -1, 0, 1</summary>
 internal readonly struct SignOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.IsNaN(x) ? x : T.CreateTruncating(T.Sign(x)); }
 
 /// <summary>e^x</summary>
-internal readonly struct ExpOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x); }
+internal readonly struct ExpOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
+    public static bool Transcendental => true;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        if (typeof(T) == typeof(float) && VectorMath.IsSupported)
+            VectorMath.Exp(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(result));
+        else
+            TensorPrimitives.Exp(x, result);
+        return true;
+    }
+}
 
 /// <summary>ln x</summary>
-internal readonly struct LogOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x); }
+internal readonly struct LogOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
+    public static bool Transcendental => true;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        TensorPrimitives.Log(x, result);
+        return true;
+    }
+}
 
 /// <summary>√x</summary>
-internal readonly struct SqrtOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x); }
+internal readonly struct SqrtOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
+    public static bool Transcendental => false;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        TensorPrimitives.Sqrt(x, result);
+        return true;
+    }
+}
 
 /// <summary>tanh x</summary>
-internal readonly struct TanhOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x); }
+internal readonly struct TanhOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
+    public static bool Transcendental => true;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        // TensorPrimitives.Tanh loses digits near 0 (tanh(1e-8) off by 1.6e-9 relative in double): scalar libm instead.
+        if (typeof(T) != typeof(float) || !VectorMath.IsSupported) return false;
+        VectorMath.Tanh(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(result));
+        return true;
+    }
+}
 
 /// <summary>1 / (1 + e^-x), evaluated in that order as ATen's scalar sigmoid does</summary>
-internal readonly struct SigmoidOperator : IFloatUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x)); }
+internal readonly struct SigmoidOperator : IFloatUnaryOperator
+{
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
+    public static bool Transcendental => true;
+
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length < VectorMath.MinLength) return false;
+        if (typeof(T) == typeof(float) && VectorMath.IsSupported)
+            VectorMath.Sigmoid(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(result));
+        else
+            TensorPrimitives.Sigmoid(x, result);
+        return true;
+    }
+}

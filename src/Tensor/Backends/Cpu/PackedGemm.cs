@@ -1,0 +1,439 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Bridge.Backends.Cpu;
+
+/// <summary>
+/// C (+)= A·B for float and double in the BLIS shape: B is packed into KC×NR column panels, A into MR×KC row
+/// panels (both zero-padded, so the micro-kernel never handles tails), and an MR×NR register tile of C is
+/// built with FMAs. Loops: jc (NC columns of C; all of B's k packed first, in L3) → rows split across threads → pc
+/// (KC of the k dim) → ic (MC rows, A block in L2) → jr (one B micro-panel, kept in L1) → ir (one A micro-panel).
+/// </summary>
+internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
+{
+    /// <summary>Only float and double have an FMA kernel; the caller falls back to the reference loop otherwise.</summary>
+    public static bool IsSupported => (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+        && (Use512 || (Vector256.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Fma.IsSupported));
+
+    /// <summary>Zen 4 runs a 512-bit FMA as two 256-bit halves at the same FLOP rate, but AVX-512's 32 registers hold a 6×2 tile with room to spare and halve the instruction count.</summary>
+    static readonly bool Use512 = Vector512.IsHardwareAccelerated;
+
+    /// <summary>Elements per vector.</summary>
+    static readonly int W = Use512 ? Vector512<T>.Count : Vector256<T>.Count;
+
+    /// <summary>Rows of the register tile: 6 rows × 2 vectors = 12 accumulators, plus 2 B vectors and a broadcast.</summary>
+    const int MR = 6;
+
+    static readonly int NR = 2 * W;
+
+    /// <summary>k depth of a packed block: a B micro-panel (KC×NR: 16 KiB for either type) stays in the 32 KiB L1.</summary>
+    const int KC = 128;
+
+    /// <summary>Rows of A packed at once (MC×KC in L2: 96 KiB float, 192 KiB double).</summary>
+    const int MC = 16 * MR * 2;
+
+    /// <summary>Columns of B packed at once (KC×NC in L3).</summary>
+    const int NC = 4096;
+
+    /// <summary>Below this many multiply-adds a second thread costs more to start than it saves.</summary>
+    const long ParallelWork = 160L * 160 * 160;
+
+    public static void Multiply(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int k, int n, bool accumulate)
+    {
+        int threads = (long)m * n * k < ParallelWork ? 1 : Math.Min(CpuThreads.Count, (m + MR - 1) / MR);
+        // Each thread owns a band of whole micro-panels of rows, so threads never write the same C element.
+        int band = ((m + threads - 1) / threads + MR - 1) / MR * MR;
+        threads = (m + band - 1) / band;
+        int panelsMax = (Math.Min(NC, n) + NR - 1) / NR;
+        int blocks = (k + KC - 1) / KC;
+        // All of B's k extent is packed before any compute, so threads meet twice per NC columns (after
+        // packing, after computing) rather than twice per KC block.
+        var packedB = Scratch.Rent(ref _scratchB, (long)blocks * KC * panelsMax * NR * sizeof(T));
+        try
+        {
+            for (int jc = 0; jc < n; jc += NC)
+            {
+                var product = new Product(a, ars, acs, b, brs, bcs, c, m, n, k, jc, Math.Min(NC, n - jc), packedB, band, accumulate);
+                if (threads == 1)
+                {
+                    product.PackB(0, 1);
+                    product.Rows(0);
+                }
+                else
+                {
+                    CpuThreads.For(threads, t => product.PackB(t, threads));
+                    CpuThreads.For(threads, product.Rows);
+                }
+            }
+        }
+        finally
+        {
+            Scratch.Return(ref _scratchB, packedB);
+        }
+    }
+
+    // Packing buffers kept per thread: small products would otherwise spend a tenth of their time in malloc.
+    [ThreadStatic] static Scratch _scratchA;
+    [ThreadStatic] static Scratch _scratchB;
+
+    /// <summary>A 64-byte aligned buffer reused by one thread; requests above <see cref="KeepLimit"/> bytes are allocated and freed per call.</summary>
+    struct Scratch
+    {
+        const long KeepLimit = 4L << 20;
+        nint _pointer;
+        long _bytes;
+
+        public static T* Rent(ref Scratch s, long bytes)
+        {
+            if (bytes > KeepLimit) return (T*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+            if (s._bytes < bytes)
+            {
+                NativeMemory.AlignedFree((void*)s._pointer);
+                s._pointer = (nint)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+                s._bytes = bytes;
+            }
+            return (T*)s._pointer;
+        }
+
+        public static void Return(ref Scratch s, T* pointer)
+        {
+            if ((nint)pointer != s._pointer) NativeMemory.AlignedFree(pointer);
+        }
+    }
+
+    /// <summary>The product for NC columns of C starting at jc; a class so worker threads can share it.</summary>
+    sealed class Product(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int n, int k, int jc, int nc, T* packedB, int band, bool accumulate)
+    {
+        readonly int _panels = (nc + NR - 1) / NR;
+
+        /// <summary>Packed panel q of k block pc: kc rows of NR, B[pc.., jc + q·NR ..], zero past n.</summary>
+        T* PanelB(int pc, int q) => packedB + (long)(pc / KC) * KC * _panels * NR + (long)q * Math.Min(KC, k - pc) * NR;
+
+        /// <summary>Packs every k block of the panels q ≡ <paramref name="part"/> (mod <paramref name="parts"/>).</summary>
+        public void PackB(int part, int parts)
+        {
+            int nr = NR;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                for (int q = part; q < _panels; q += parts)
+                {
+                    T* dst = PanelB(pc, q);
+                    int j0 = jc + q * nr, cols = Math.Min(nr, jc + nc - j0);
+                    T* src = b + pc * brs + j0 * bcs;
+                    if (bcs == 1 && cols == nr)
+                    {
+                        for (int p = 0; p < kc; p++)
+                            new ReadOnlySpan<T>(src + p * brs, nr).CopyTo(new Span<T>(dst + p * nr, nr));
+                        continue;
+                    }
+                    if (brs == 1 && cols == nr && Use512 && (long)bcs * nr < int.MaxValue)
+                    {
+                        // Transposed B (nn.Linear's weight.T()): each packed row gathers one element from each of
+                        // NR columns, vectorised: packing is a third of a batch-64 product's time otherwise.
+                        GatherRows(src, (int)bcs, dst, kc);
+                        continue;
+                    }
+                    if (cols < nr) new Span<T>(dst, kc * nr).Clear();
+                    // Transposed B (brs == 1) reads each column contiguously.
+                    for (int j = 0; j < cols; j++)
+                    {
+                        T* s = src + j * bcs;
+                        for (int p = 0; p < kc; p++) dst[p * nr + j] = s[p * brs];
+                    }
+                }
+            }
+        }
+
+        /// <summary>dst[p·NR + j] = src[p + j·stride] for p &lt; kc, j &lt; NR, with AVX2 gathers (.NET has no 512-bit ones).</summary>
+        static void GatherRows(T* src, int stride, T* dst, int kc)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var i0 = Vector256<int>.Indices * stride;
+                var step = Vector256.Create(8 * stride);
+                Vector256<int> i1 = i0 + step, i2 = i1 + step, i3 = i2 + step;
+                for (int p = 0; p < kc; p++)
+                {
+                    float* s = (float*)src + p;
+                    float* d = (float*)dst + p * 32;
+                    Avx2.GatherVector256(s, i0, 4).Store(d);
+                    Avx2.GatherVector256(s, i1, 4).Store(d + 8);
+                    Avx2.GatherVector256(s, i2, 4).Store(d + 16);
+                    Avx2.GatherVector256(s, i3, 4).Store(d + 24);
+                }
+            }
+            else
+            {
+                var i0 = Vector128<int>.Indices * stride;
+                var step = Vector128.Create(4 * stride);
+                Vector128<int> i1 = i0 + step, i2 = i1 + step, i3 = i2 + step;
+                for (int p = 0; p < kc; p++)
+                {
+                    double* s = (double*)src + p;
+                    double* d = (double*)dst + p * 16;
+                    Avx2.GatherVector256(s, i0, 8).Store(d);
+                    Avx2.GatherVector256(s, i1, 8).Store(d + 4);
+                    Avx2.GatherVector256(s, i2, 8).Store(d + 8);
+                    Avx2.GatherVector256(s, i3, 8).Store(d + 12);
+                }
+            }
+        }
+
+        /// <summary>Rows [t·band, (t+1)·band) of C, every k block, on worker <paramref name="t"/>.</summary>
+        public void Rows(int t)
+        {
+            int r0 = t * band, r1 = Math.Min(m, r0 + band);
+            if (r0 >= r1) return;
+            int mcMax = Math.Min(MC, r1 - r0);
+            T* packedA = Scratch.Rent(ref _scratchA, (long)((mcMax + MR - 1) / MR) * MR * KC * sizeof(T));
+            T* edge = stackalloc T[MR * 2 * 64 / sizeof(T)];
+            try
+            {
+                for (int pc = 0; pc < k; pc += KC)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    bool overwrite = pc == 0 && !accumulate;
+                    for (int ic = r0; ic < r1; ic += MC)
+                    {
+                        int mc = Math.Min(MC, r1 - ic);
+                        // Row-major A is read in place by the AVX-512 kernel (six row streams, each sequential), so
+                        // only a partial last panel needs packing: that saves a transposing pass over A, which is
+                        // most of the overhead of small products.
+                        bool direct = Use512 && acs == 1;
+                        if (!direct) PackA(packedA, ic, mc, pc, kc);
+                        else if (mc % MR != 0) PackA(packedA, ic + mc / MR * MR, mc % MR, pc, kc, panelOffset: mc / MR * MR);
+                        for (int q = 0; q < _panels; q++)
+                        {
+                            int j0 = jc + q * NR, cols = Math.Min(NR, n - j0);
+                            T* bp = PanelB(pc, q);
+                            for (int ir = 0; ir < mc; ir += MR)
+                            {
+                                int rows = Math.Min(MR, mc - ir);
+                                T* ap = packedA + (nint)ir * kc;
+                                T* cp = c + (nint)(ic + ir) * n + j0;
+                                if (direct && rows == MR)
+                                {
+                                    T* ar = a + (ic + ir) * ars + pc;
+                                    if (cols == NR)
+                                    {
+                                        KernelDirect512(kc, ar, ars, bp, cp, n, overwrite);
+                                        continue;
+                                    }
+                                    KernelDirect512(kc, ar, ars, bp, edge, NR, overwrite: true);
+                                    CopyEdge(edge, cp, rows, cols, overwrite);
+                                    continue;
+                                }
+                                if (rows == MR && cols == NR)
+                                {
+                                    Kernel(kc, ap, bp, cp, n, overwrite);
+                                    continue;
+                                }
+                                // A partial tile is computed whole into scratch, then only its valid part lands in C.
+                                Kernel(kc, ap, bp, edge, NR, overwrite: true);
+                                CopyEdge(edge, cp, rows, cols, overwrite);
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                Scratch.Return(ref _scratchA, packedA);
+            }
+        }
+
+        /// <summary>Adds (or stores) the valid rows × cols of a scratch tile into C.</summary>
+        void CopyEdge(T* edge, T* cp, int rows, int cols, bool overwrite)
+        {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                    cp[(nint)i * n + j] = overwrite ? edge[i * NR + j] : cp[(nint)i * n + j] + edge[i * NR + j];
+        }
+
+        /// <summary>Packs rows [ic, ic + mc) × [pc, pc + kc) of A as MR-row panels, each kc columns of MR, zero past the last row.</summary>
+        void PackA(T* dst, int ic, int mc, int pc, int kc, int panelOffset = 0)
+        {
+            for (int ir = 0; ir < mc; ir += MR)
+            {
+                T* panel = dst + (nint)(ir + panelOffset) * kc;
+                int rows = Math.Min(MR, mc - ir);
+                if (rows < MR) new Span<T>(panel, kc * MR).Clear();
+                T* src = a + (ic + ir) * ars + pc * acs;
+                if (acs == 1)
+                {
+                    for (int i = 0; i < rows; i++)
+                    {
+                        T* s = src + i * ars;
+                        for (int p = 0; p < kc; p++) panel[p * MR + i] = s[p];
+                    }
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* s = src + p * acs;
+                        for (int i = 0; i < rows; i++) panel[p * MR + i] = s[i * ars];
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Kernel(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    {
+        if (Use512) Kernel512(kc, a, b, c, ldc, overwrite);
+        else Kernel256(kc, a, b, c, ldc, overwrite);
+    }
+
+    /// <summary>c[0..6, 0..2W] (+)= Σ_p a[p·6 + i] · b[p·2W + j], 12 zmm accumulators.</summary>
+    // Kernels go straight to optimised code: a tier-0 SIMD loop runs an order of magnitude slower for its first calls.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel512(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    {
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = Vector512<T>.Count;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + w);
+            var x = Vector512.Create(a[0]);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            a += MR;
+            b += 2 * w;
+        }
+        Store(c, c00, c01, overwrite); c += ldc;
+        Store(c, c10, c11, overwrite); c += ldc;
+        Store(c, c20, c21, overwrite); c += ldc;
+        Store(c, c30, c31, overwrite); c += ldc;
+        Store(c, c40, c41, overwrite); c += ldc;
+        Store(c, c50, c51, overwrite);
+    }
+
+    /// <summary>Kernel512 reading A in place: row i of the tile at a + i·lda, consecutive k at consecutive addresses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void KernelDirect512(int kc, T* a, nint lda, T* b, T* c, nint ldc, bool overwrite)
+    {
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = Vector512<T>.Count;
+        T* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + w);
+            var x = Vector512.Create(a0[p]);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector512.Create(a1[p]);
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector512.Create(a2[p]);
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector512.Create(a3[p]);
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector512.Create(a4[p]);
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector512.Create(a5[p]);
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            b += 2 * w;
+        }
+        Store(c, c00, c01, overwrite); c += ldc;
+        Store(c, c10, c11, overwrite); c += ldc;
+        Store(c, c20, c21, overwrite); c += ldc;
+        Store(c, c30, c31, overwrite); c += ldc;
+        Store(c, c40, c41, overwrite); c += ldc;
+        Store(c, c50, c51, overwrite);
+    }
+
+    /// <summary>The same tile with ymm registers, for CPUs without AVX-512 (12 accumulators fit AVX2's 16 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void Kernel256(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    {
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = Vector256<T>.Count;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + w);
+            var x = Vector256.Create(a[0]);
+            c00 = Fma(x, b0, c00); c01 = Fma(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Fma(x, b0, c10); c11 = Fma(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Fma(x, b0, c20); c21 = Fma(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Fma(x, b0, c30); c31 = Fma(x, b1, c31);
+            x = Vector256.Create(a[4]);
+            c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
+            x = Vector256.Create(a[5]);
+            c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
+            a += MR;
+            b += 2 * w;
+        }
+        Store(c, c00, c01, overwrite); c += ldc;
+        Store(c, c10, c11, overwrite); c += ldc;
+        Store(c, c20, c21, overwrite); c += ldc;
+        Store(c, c30, c31, overwrite); c += ldc;
+        Store(c, c40, c41, overwrite); c += ldc;
+        Store(c, c50, c51, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(T* c, Vector512<T> v0, Vector512<T> v1, bool overwrite)
+    {
+        T* c1 = c + Vector512<T>.Count;
+        if (overwrite)
+        {
+            v0.Store(c);
+            v1.Store(c1);
+        }
+        else
+        {
+            (Vector512.Load(c) + v0).Store(c);
+            (Vector512.Load(c1) + v1).Store(c1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store(T* c, Vector256<T> v0, Vector256<T> v1, bool overwrite)
+    {
+        T* c1 = c + Vector256<T>.Count;
+        if (overwrite)
+        {
+            v0.Store(c);
+            v1.Store(c1);
+        }
+        else
+        {
+            (Vector256.Load(c) + v0).Store(c);
+            (Vector256.Load(c1) + v1).Store(c1);
+        }
+    }
+
+    /// <summary>x·y + acc in one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector512<T> Fma(Vector512<T> x, Vector512<T> y, Vector512<T> acc) => typeof(T) == typeof(float)
+        ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>()
+        : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+
+    /// <summary>x·y + acc in one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<T> Fma(Vector256<T> x, Vector256<T> y, Vector256<T> acc) => typeof(T) == typeof(float)
+        ? Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>()
+        : Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+}
