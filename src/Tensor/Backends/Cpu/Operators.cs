@@ -239,7 +239,10 @@ internal readonly struct SigmoidOperator : IFloatUnaryOperator
     public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length < VectorMath.MinLength) return false;
-        if (typeof(T) == typeof(float) && VectorMath.IsSupported)
+        // Double stays on the scalar 1 / (1 + libm exp): TensorPrimitives.Sigmoid differs from it by a few ulp,
+        // and the CUDA kernel evaluates exactly that form, so CPU and device results agree.
+        if (typeof(T) != typeof(float)) return false;
+        if (VectorMath.IsSupported)
             VectorMath.Sigmoid(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(result));
         else
             TensorPrimitives.Sigmoid(x, result);

@@ -67,7 +67,8 @@ static __device__ __forceinline__ i64 abs_of(i64 x) { return x < 0 ? -x : x; }
 struct UnNeg { template <class T> static __device__ __forceinline__ T f(T x) { return -x; } };
 struct UnAbs { template <class T> static __device__ __forceinline__ T f(T x) { return abs_of(x); } };
 /// max(x, 0), NaN kept
-struct UnRelu { template <class T> static __device__ __forceinline__ T f(T x) { return x > (T)0 || is_nan(x) ? x : (T)0; } };
+// torch's clamp_min(x, 0), as the CPU operator: NaN and -0 pass through unchanged.
+struct UnRelu { template <class T> static __device__ __forceinline__ T f(T x) { return x < (T)0 ? (T)0 : x; } };
 struct UnSign { template <class T> static __device__ __forceinline__ T f(T x) { return is_nan(x) ? x : (T)((x > (T)0) - (x < (T)0)); } };
 struct UnExp {
   static __device__ __forceinline__ float f(float x) { return dm_expf_cr(x); }
