@@ -7,7 +7,7 @@ from ._core import FloatList, call
 from ._dtype import Size, bool_, device as _device, float32, float64, int64
 from ._tensor import Tensor, _shape_args, _tt, _unary
 
-__all__ = ["set_default_dtype", "get_default_dtype", "tensor", "as_tensor", "zeros", "ones", "empty", "full",
+__all__ = ["set_default_dtype", "get_default_dtype", "set_num_threads", "get_num_threads", "tensor", "as_tensor", "zeros", "ones", "empty", "full",
            "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "eye", "Generator",
            "manual_seed", "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "get_rng_state",
            "set_rng_state", "where", "cat", "concat", "stack", "addmm", "is_tensor", "numel", "allclose"]
@@ -24,6 +24,15 @@ def set_default_dtype(d):
 
 def get_default_dtype():
     return _default_dtype
+
+
+def set_num_threads(n):
+    """Threads the engine's CPU kernels may use (large ops only; small ones stay on the calling thread)."""
+    call("set_num_threads", int(n))
+
+
+def get_num_threads():
+    return call("get_num_threads")
 
 
 def _finish(t, device, requires_grad):

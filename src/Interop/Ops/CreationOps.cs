@@ -19,6 +19,8 @@ static partial class OpTable
         Add("linspace", a => T(Torch.Linspace(a.Double(0), a.Double(1), a.Int(2), a.OptionalDType(3))));
         Add("eye", a => T(Torch.Eye(a.Int(0), a.OptionalInt(1), a.OptionalDType(2))));
 
+        Add("set_num_threads", a => { Torch.SetNumThreads(a.Int(0)); return Value.None; });
+        Add("get_num_threads", a => Value.Int(Torch.GetNumThreads()));
         Add("manual_seed", a => { Torch.ManualSeed(unchecked((ulong)a.Long(0))); return Value.None; });
         Add("rand", a => T(Torch.Rand(a.Ints(0), a.OptionalDType(1))));
         Add("randn", a => T(Torch.Randn(a.Ints(0), a.OptionalDType(1))));
