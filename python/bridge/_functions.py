@@ -5,7 +5,7 @@ import numbers
 from . import _core
 from ._core import FloatList, call
 from ._dtype import Size, bool_, device as _device, float32, float64, int64
-from ._tensor import Tensor, _shape_args, _tt, _unary
+from ._tensor import Tensor, _shape_args
 
 __all__ = ["set_default_dtype", "get_default_dtype", "set_num_threads", "get_num_threads", "tensor", "as_tensor", "zeros", "ones", "empty", "full",
            "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "eye", "Generator",
