@@ -126,6 +126,12 @@ public sealed class ElementwiseKernelTests
             var shifted = Torch.Zeros([n + 1], dtype).Narrow(0, 1, n);
             var unaligned = Torch.Sub(a, b, shifted).ToDoubleArray();
             var inPlace = a.Clone().Add_(b).ToDoubleArray();
+            // Broadcast rows into a large result stream row by row.
+            var rows = a.Narrow(0, 0, 525 * 4000).View(525, 4000);
+            var row = b.Narrow(0, 0, 4000);
+            var bcast = (rows + row).ToDoubleArray();
+            for (int i = 0; i < 525 * 4000; i++)
+                Assert.AreEqual(R(R(xa[i]) + R(xb[i % 4000])), bcast[i], $"row broadcast [{i}]");
             for (int i = 0; i < n; i++)
             {
                 double ai = R(xa[i]), bi = R(xb[i]);

@@ -31,7 +31,7 @@ internal static class ElementwiseKernels
     /// <summary>The same for transcendental functions, which spend ~10x more time per element.</summary>
     const int ParallelTranscendental = 1 << 14;
 
-    static void Binary<T, TOp>(Tensor a, Tensor b, Tensor result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
+    static unsafe void Binary<T, TOp>(Tensor a, Tensor b, Tensor result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
     {
         int[] shape = result.ShapeArray;
         // Same shape and same dense layout (contiguous, or e.g. all transposed alike): one flat pass over memory.
@@ -44,14 +44,19 @@ internal static class ElementwiseKernels
         var sb = ShapeMath.BroadcastStrides(b.ShapeArray, b.StridesArray, shape);
         var cursor = new RowCursor(shape, result.StridesArray, result.StorageOffset, sa, a.StorageOffset, sb, b.StorageOffset);
         ref T pa = ref a.Ref<T>(0), pb = ref b.Ref<T>(0), po = ref result.Ref<T>(0);
+        // Broadcast rows into a large output of its own (m + row) stream it too, row by row where aligned.
+        bool stream = (long)result.Numel() * Unsafe.SizeOf<T>() >= StreamBytes
+            && !ReferenceEquals(result.Storage, a.Storage) && !ReferenceEquals(result.Storage, b.Storage);
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
         {
             if (cursor.Step0 == 1 && cursor.Step1 == 1 && cursor.Step2 == 1)
             {
+                ref T row = ref Unsafe.Add(ref po, cursor.Offset0);
                 BinarySpan<T, TOp>(
                     MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref pa, cursor.Offset1), cursor.RowLength),
                     MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref pb, cursor.Offset2), cursor.RowLength),
-                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref po, cursor.Offset0), cursor.RowLength));
+                    MemoryMarshal.CreateSpan(ref row, cursor.RowLength),
+                    stream && ((nint)Unsafe.AsPointer(ref row) & 63) == 0);
                 continue;
             }
             if (cursor.Step0 == 1 && cursor.Step1 == 1 && cursor.Step2 == 0)
