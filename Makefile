@@ -1,5 +1,5 @@
 # The two entry points (see README.md). Both install what is missing first.
-.PHONY: parity test build native python shm-example bench-shm gpu-check clean
+.PHONY: parity test build native python bench bench-python shm-example bench-shm gpu-check clean
 
 parity:
 	bash scripts/setup.sh
@@ -22,6 +22,18 @@ native:
 python:
 	bash scripts/setup.sh
 	bash scripts/python-package.sh
+
+# CPU performance against PyTorch (Debian's, and with OpenBLAS) and TorchSharp: bench/RESULTS.md and plots
+# (about 18 minutes; `/usr/bin/python3 bench/run.py --rounds 1 --threads 1` for a quick look).
+bench:
+	bash scripts/setup.sh
+	bash scripts/python-package.sh >/dev/null
+	/usr/bin/python3 bench/run.py
+
+# Bridge from Python against PyTorch from Python (conversions, per-op overhead, XOR training): bench/PYTHON.md.
+bench-python:
+	bash scripts/setup.sh
+	.venv/bin/python bench/python/run.py --python $$(bash scripts/python-package.sh)
 
 # A C# producer writes a 64 MiB tensor to /dev/shm; a NumPy consumer maps it (examples/shared_memory).
 shm-example:

@@ -105,9 +105,12 @@ def runtimes(args, notes):
             notes.append(f"TorchSharp skipped: it does not load here ({why})")
     else:
         notes.append("TorchSharp skipped: bench/peers/TorchSharpPeer is absent")
-    probe = sh([PY, PEER, "--runtime", "bridge", "--only", "^$"])
+    # Bridge's package lives in the repository's .venv (scripts/python-package.sh, which `make bench` runs).
+    venv_py = os.path.join(ROOT, ".venv", "bin", "python")
+    bridge_py = venv_py if os.path.exists(venv_py) else PY
+    probe = sh([bridge_py, PEER, "--runtime", "bridge", "--only", "^$"])
     if probe.returncode == 0:
-        rts["bridge-py"] = ([PY, PEER, "--runtime", "bridge", "--label", "bridge-py"], None)
+        rts["bridge-py"] = ([bridge_py, PEER, "--runtime", "bridge", "--label", "bridge-py"], None)
     else:
         notes.append("Bridge (Python) skipped: " + (probe.stderr.strip().splitlines() or ["package not importable"])[-1])
     return rts

@@ -9,6 +9,8 @@ from ._tensor_math import (TensorMath, _GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE
                            _ti, _unary)
 
 _dead = _core._dead
+_LARGE = 1 << 62
+_handle_free = _lib.handle_free
 _NO_BOUND = -(2 ** 63)  # absent slice bound in an encoded index (bridge.h)
 
 
@@ -45,10 +47,14 @@ class Tensor(TensorMath):
         return t
 
     def __del__(self):
-        # Inlined batch release (this runs once per tensor, so it is on every op's path).
+        # Inlined batch release (this runs once per tensor, so it is on every op's path). Handles of tensors
+        # over large storages (bit 62, bridge.h) are freed at once: a batch of them would hold real memory.
         h = self._h
         if h:
             try:
+                if h & _LARGE:
+                    _handle_free(h)
+                    return
                 _dead.append(h)
                 if len(_dead) >= 256:
                     _core.flush()

@@ -136,19 +136,23 @@ class TensorMath:
     def __itruediv__(self, other):
         return _inplace(self, other, "div_")
 
-    def add(self, other, alpha=1):
+    def add(self, other, alpha=1, out=None):
+        if out is not None:
+            return _into("add_out", self, other, out, alpha)
         if alpha != 1:
             return _core.call("add_alpha", self, _as_tensor(other, self), float(alpha))
         return self + other
 
-    def sub(self, other, alpha=1):
+    def sub(self, other, alpha=1, out=None):
+        if out is not None:
+            return _into("sub_out", self, other, out, alpha)
         return self.add(other, -alpha) if alpha != 1 else self - other
 
-    def mul(self, other):
-        return self * other
+    def mul(self, other, out=None):
+        return self * other if out is None else _into("mul_out", self, other, out)
 
-    def div(self, other):
-        return self / other
+    def div(self, other, out=None):
+        return self / other if out is None else _into("div_out", self, other, out)
 
     def pow(self, exponent):
         return self ** exponent
@@ -199,6 +203,15 @@ class TensorMath:
 
     def exp(self):
         return _unary("exp", self)
+
+    def exp_(self):
+        return _self_op("exp_", self)
+
+    def sigmoid_(self):
+        return _self_op("sigmoid_", self)
+
+    def tanh_(self):
+        return _self_op("tanh_", self)
 
     def log(self):
         return _unary("log", self)
@@ -422,6 +435,21 @@ def _inplace(a, b, name):
     if h == 0:
         _fail()
     return a
+
+
+def _self_op(name, a):
+    """An in-place op of one tensor: returns the tensor itself, as torch's trailing-underscore methods do."""
+    if _call_t(_op(name), a._h) == 0:
+        _fail()
+    return a
+
+
+def _into(name, a, b, out, alpha=1):
+    """add/sub/mul/div(a, b, out=out): the result written into out's memory, without autograd (torch's rule)."""
+    if alpha != 1:
+        b = b * alpha
+    _core.call(name, a, _as_tensor(b, a), out)
+    return out
 
 
 def _as_tensor(value, like):

@@ -2,11 +2,26 @@ namespace Bridge.Interop;
 
 /// <summary>
 /// The objects a C caller holds, addressed by 64-bit handles (slot index in the low 32 bits, the slot's
-/// generation in the high 32). A freed, stale or made-up handle fails the generation check and is reported
-/// as an error instead of reaching a wrong object; 0 is never a valid handle.
+/// generation in the next 30). A freed, stale or made-up handle fails the generation check and is reported
+/// as an error instead of reaching a wrong object; 0 is never a valid handle. Bit 62 marks tensors holding
+/// a large storage or a graph, which a caller that batches its frees should free at once (bridge.h).
 /// </summary>
 static class HandleTable
 {
+    /// <summary>Set in handles of tensors over at least <see cref="LargeBytes"/> bytes.</summary>
+    public const long LargeBit = 1L << 62;
+
+    /// <summary>From this storage size on, holding on to a dead tensor for a batch would hold real memory.</summary>
+    public const long LargeBytes = 64 * 1024;
+
+    const uint GenerationMask = (1u << 30) - 1;
+
+    /// <summary>
+    /// A handle for <paramref name="t"/>, marked large when its storage is, or when it ends an autograd graph,
+    /// which keeps every tensor the graph saved alive.
+    /// </summary>
+    public static long Add(Tensor t) => Add((object)t) | (t.Storage.ByteLength >= LargeBytes || t.GradFn is not null ? LargeBit : 0);
+
     static readonly Lock Gate = new();
     static object?[] _objects = new object?[1024];
     static uint[] _generations = new uint[1024];
@@ -31,7 +46,7 @@ static class HandleTable
             }
             _objects[slot] = value;
             _live++;
-            return (long)_generations[slot] << 32 | (uint)slot;
+            return (long)(_generations[slot] & GenerationMask) << 32 | (uint)slot;
         }
     }
 
@@ -60,9 +75,10 @@ static class HandleTable
 
     static object? Find(long handle)
     {
+        if (handle < 0) return null;
         int slot = (int)(uint)handle;
-        uint generation = (uint)(handle >> 32);
-        if (slot <= 0 || slot >= _used || _generations[slot] != generation) return null;
+        uint generation = (uint)((handle & ~LargeBit) >> 32);
+        if (slot <= 0 || slot >= _used || (_generations[slot] & GenerationMask) != generation) return null;
         return _objects[slot];
     }
 

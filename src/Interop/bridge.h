@@ -7,7 +7,8 @@
  *    (UTF-8, NUL-terminated, owned by the library, valid until that thread's next failure).
  *  - Objects are int64 handles. 0 is never a handle. Every handle a call returns is owned by the caller and
  *    freed exactly once with bridge_handle_free (or bridge_handles_free). A freed or made-up handle is
- *    reported as error 2, never dereferenced.
+ *    reported as error 2, never dereferenced. Bit 62 is set in handles of tensors whose storage holds 64 KiB
+ *    or more, or that end an autograd graph (which holds saved tensors): a caller that batches its frees should free those at once.
  *  - Results that are lists, strings or bytes point into a thread-local buffer of the library, valid until
  *    the same thread's next call: copy what you keep.
  *  - Nothing is thrown across this boundary; any thread may call; the grad mode is per thread.

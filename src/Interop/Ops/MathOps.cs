@@ -86,6 +86,13 @@ static partial class OpTable
         InPlace("pow_scalar_", a => a.Tensor(0).Pow_(a.Double(1)));
         InPlace("clamp_", a => a.Tensor(0).Clamp_(a.OptionalDouble(1), a.OptionalDouble(2)));
         InPlace("zero_", a => a.Tensor(0).Zero_());
+        InPlace("sigmoid_", a => a.Tensor(0).Sigmoid_());
+        InPlace("exp_", a => a.Tensor(0).Exp_());
+        InPlace("tanh_", a => a.Tensor(0).Tanh_());
+        InPlace("add_out", a => Tensor.Add(a.Tensor(0), a.Tensor(1), a.Tensor(2)));
+        InPlace("sub_out", a => Tensor.Sub(a.Tensor(0), a.Tensor(1), a.Tensor(2)));
+        InPlace("mul_out", a => Tensor.Mul(a.Tensor(0), a.Tensor(1), a.Tensor(2)));
+        InPlace("div_out", a => Tensor.Div(a.Tensor(0), a.Tensor(1), a.Tensor(2)));
         InPlace("fill_", a => a.Tensor(0).Fill_(a.Double(1)));
         InPlace("copy_", a => a.Tensor(0).Copy_(a.Tensor(1)));
     }
