@@ -3,6 +3,7 @@
 import ctypes
 import gc
 import itertools
+import threading
 
 from . import _lib
 from ._lib import Value, lib
@@ -31,14 +32,20 @@ def release_later(handle):
         flush()
 
 
+# Two threads must not take the same batch (a double free stops a batch early); re-entrant because a release
+# run by drain_released can drop the last reference to a tensor, whose finalizer may flush again.
+_flush_lock = threading.RLock()
+
+
 def flush():
     """Frees the batched handles and runs the releases the engine has queued."""
-    if _dead:
+    with _flush_lock:
         n = len(_dead)
-        arr = (ctypes.c_int64 * n)(*_dead)
-        del _dead[:n]
-        _lib.check(_lib.handles_free(arr, n))
-    drain_released()
+        if n:
+            arr = (ctypes.c_int64 * n)(*_dead[:n])
+            del _dead[:n]
+            _lib.check(_lib.handles_free(arr, n))
+        drain_released()
 
 
 _take_buf = (ctypes.c_int64 * 256)()
