@@ -60,25 +60,15 @@ internal static unsafe class CudaKernels
     };
 
     /// <summary>result = TOp(a, b), broadcast (ElementwiseKernels.Binary).</summary>
-    public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator
-    {
-        var device = DeviceOf(result, a, b);
-        int n = result.Numel();
-        if (n == 0) return;
-        int[] shape = result.ShapeArray;
-        var layout = CudaStrided.Create(shape, result.StridesArray,
-            ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape), ShapeMath.BroadcastStrides(b.ShapeArray, b.StridesArray, shape));
-        var args = new KernelArgs();
-        args.Add(Address(result));
-        args.Add(Address(a));
-        args.Add(Address(b));
-        args.Add(layout);
-        args.Add(n);
-        device.Launch($"bin_{OpName(typeof(TOp), "binary op")}_{Suffix(result.DType)}", GridFor(n), (Threads, 1), ref args);
-    }
+    public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator =>
+        LaunchBroadcast($"bin_{OpName(typeof(TOp), "binary op")}_{Suffix(result.DType)}", a, b, result);
 
     /// <summary>result = TOp(a, b) as bool (ElementwiseKernels.Compare).</summary>
-    public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator
+    public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator =>
+        LaunchBroadcast($"cmp_{OpName(typeof(TOp), "comparison")}_{Suffix(a.DType)}", a, b, result);
+
+    /// <summary>Launches a kernel of signature (result, a, b, layout, n) over a and b broadcast to result's shape.</summary>
+    static void LaunchBroadcast(string kernel, Tensor a, Tensor b, Tensor result)
     {
         var device = DeviceOf(result, a, b);
         int n = result.Numel();
@@ -92,7 +82,7 @@ internal static unsafe class CudaKernels
         args.Add(Address(b));
         args.Add(layout);
         args.Add(n);
-        device.Launch($"cmp_{OpName(typeof(TOp), "comparison")}_{Suffix(a.DType)}", GridFor(n), (Threads, 1), ref args);
+        device.Launch(kernel, GridFor(n), (Threads, 1), ref args);
     }
 
     /// <summary>result = TOp(x), same shape (ElementwiseKernels.Unary / FloatUnary).</summary>
