@@ -152,41 +152,32 @@ def plots(t, notes):
     os.makedirs(PLOTS, exist_ok=True)
     made = []
     runtimes = [r for r in ["bridge-cs", "bridge-py", "torch-openblas", "torchsharp", "torch"]]
+    def figure(name, title, xlabel, ylabel, sizes, workload, value):
+        """One PNG, a log-log panel per thread count: value(size, seconds-or-rate) against size, per runtime."""
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+        for ax, n in zip(axes, (1, 2)):
+            for rt in runtimes:
+                xs = [s for s in sizes if t.get(rt, workload(s), n)]
+                if xs:
+                    ax.loglog(xs, [value(s, t.get(rt, workload(s), n)) for s in xs], marker="o", label=TITLES[rt])
+            ax.set_title(f"{title}, {n} thread(s)")
+            ax.set_xlabel(xlabel)
+            ax.grid(True, which="both", alpha=0.3)
+        axes[0].set_ylabel(ylabel)
+        axes[0].legend(fontsize=8)
+        path = os.path.join(PLOTS, name)
+        fig.tight_layout()
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+        made.append(path)
+
     for dtype in ("f32", "f64"):
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
-        for ax, n in zip(axes, (1, 2)):
-            for rt in runtimes:
-                xs = [s for s in MATMUL_SIZES if t.get(rt, f"matmul_{dtype}_{s}", n)]
-                if xs:
-                    ys = [2 * s ** 3 / t.get(rt, f"matmul_{dtype}_{s}", n) / 1e9 * 1e3 for s in xs]  # ms
-                    ax.loglog(xs, ys, marker="o", label=TITLES[rt])
-            ax.set_title(f"{dtype} matmul, {n} thread(s)")
-            ax.set_xlabel("n (square)")
-            ax.grid(True, which="both", alpha=0.3)
-        axes[0].set_ylabel("time per product (ms)")
-        axes[0].legend(fontsize=8)
-        path = os.path.join(PLOTS, f"matmul_{dtype}.png")
-        fig.tight_layout()
-        fig.savefig(path, dpi=90)
-        plt.close(fig)
-        made.append(path)
+        figure(f"matmul_{dtype}.png", f"{dtype} matmul", "n (square)", "time per product (ms)", MATMUL_SIZES,
+               lambda s, dtype=dtype: f"matmul_{dtype}_{s}",
+               lambda s, gflops: 2 * s ** 3 / gflops / 1e9 * 1e3)  # GFLOP/s -> ms
     for op in ("add", "sigmoid"):
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
-        for ax, n in zip(axes, (1, 2)):
-            for rt in runtimes:
-                xs = [s for s in SWEEP_SIZES if t.get(rt, f"{op}_sweep_{s}", n)]
-                if xs:
-                    ax.loglog(xs, [t.get(rt, f"{op}_sweep_{s}", n) for s in xs], marker="o", label=TITLES[rt])
-            ax.set_title(f"{op} (new result), float32, {n} thread(s)")
-            ax.set_xlabel("elements")
-            ax.grid(True, which="both", alpha=0.3)
-        axes[0].set_ylabel("time per op (µs)")
-        axes[0].legend(fontsize=8)
-        path = os.path.join(PLOTS, f"elementwise_{op}.png")
-        fig.tight_layout()
-        fig.savefig(path, dpi=90)
-        plt.close(fig)
-        made.append(path)
+        figure(f"elementwise_{op}.png", f"{op} (new result), float32", "elements", "time per op (µs)", SWEEP_SIZES,
+               lambda s, op=op: f"{op}_sweep_{s}", lambda s, us: us)
     return made
 
 

@@ -152,7 +152,7 @@ def main():
             rows = [json.loads(line) for line in f if line.strip()]
         runtimes_seen = {r["runtime"]: None for r in rows}
         threads = sorted({r["threads"] for r in rows})
-        report.write(rows, runtimes_seen, threads, ["Bridge (Python) skipped: the package is not importable yet (`torch_peer.py --runtime bridge` is the hook)."], argparse.Namespace(rounds=max(r.get("round", 0) for r in rows) + 1), datetime.timedelta(0))
+        report.write(rows, runtimes_seen, threads, ["Rewritten from bench/out/raw.jsonl (--report-only): the run-time notes of the original run are not kept."], argparse.Namespace(rounds=max(r.get("round", 0) for r in rows) + 1), datetime.timedelta(0))
         return
     os.makedirs(OUT, exist_ok=True)
     notes = []
