@@ -14,7 +14,7 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        string? outDir = null, casesArg = null, python = "/usr/bin/python3";
+        string? outDir = null, casesArg = null, junit = null, python = "/usr/bin/python3";
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -24,9 +24,10 @@ public static class Program
                 case "--cases": casesArg = Next(); break;
                 case "--python": python = Next(); break;
                 case "--show": Recorder.Echo = true; break;
+                case "--junit": junit = Next(); break;
                 case "--device": Torch.DefaultDevice = Device.Parse(Next()); break; // the C# ports on cuda:0 (make gpu-check)
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Bridge.Parity [--out parity/out] [--cases a,b] [--python /usr/bin/python3] [--show] [--device cuda:0]");
+                    Console.WriteLine("usage: Bridge.Parity [--out parity/out] [--cases a,b] [--python /usr/bin/python3] [--show] [--device cuda:0] [--junit FILE]");
                     return 0;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
@@ -149,6 +150,7 @@ public static class Program
                                                 ("torch (fresh)", Path.Combine(torchDir, xor + ".csv")), ("bridge (python)", Path.Combine(bridgeDir, xor + ".csv")) })
             if (File.Exists(path)) xorRows[label] = Recorder.ReadRows(path);
         Report.WriteMarkdown(outDir, results, torchLine, bridgeLine, xorRows);
+        if (junit is not null) JUnitReport.Write(junit, results);
         int failed = results.Count(r => !r.Pass);
         Console.WriteLine();
         Console.WriteLine($"report: {Path.Combine(outDir, "report.md")}");
