@@ -32,7 +32,7 @@ static unsafe class Errors
     {
         try
         {
-            SetMessage(e.Message);
+            SetMessage(UserMessage(e));
             return Classify(e);
         }
         catch
@@ -46,6 +46,10 @@ static unsafe class Errors
         SetMessage(message);
         return status;
     }
+
+    /// <summary>The message without .NET's " (Parameter 'x')" suffix, which names a C# parameter a Python user never saw.</summary>
+    static string UserMessage(Exception e) =>
+        e is ArgumentException { ParamName: string p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
 
     static Status Classify(Exception e) => e switch
     {
