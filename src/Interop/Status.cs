@@ -53,7 +53,7 @@ static unsafe class Errors
 
     static Status Classify(Exception e) => e switch
     {
-        InvalidHandleException or FormatException or InvalidDataException or OverflowException => Status.ValueError,
+        InvalidHandleException or NullPointerArgumentException or FormatException or InvalidDataException or OverflowException => Status.ValueError,
         ArgumentOutOfRangeException or IndexOutOfRangeException => Status.IndexError,
         InvalidCastException => Status.TypeError,
         NotImplementedException => Status.NotImplementedError,

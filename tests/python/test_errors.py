@@ -97,3 +97,27 @@ def test_process_survives_a_storm_of_errors():
         with pytest.raises(RuntimeError):
             bridge.ones(2) + bridge.ones(3)
     assert (bridge.ones(2) + 1).tolist() == [2.0, 2.0]
+
+
+def test_null_pointers_through_the_raw_abi_are_value_errors_naming_the_argument():
+    """Each export checks the pointers it must write or read before doing anything (issue 15)."""
+    import ctypes
+
+    def refused(status, argument):
+        assert status == 2, status  # ValueError
+        assert f"argument '{argument}' is NULL" in _lib.last_error().decode()
+
+    refused(_lib.released_take(None, 0, None), "count")
+    refused(_lib.released_take(None, 4, ctypes.byref(ctypes.c_int32())), "tokens")
+    refused(_lib.op_id(b"neg", None), "id")
+    refused(_lib.op_id(None, ctypes.byref(ctypes.c_int32())), "name")
+    live = _lib.handles_live()
+    refused(_lib.call(_lib.op("ones"), None, 1, None), "result")  # refused before running: no handle is made
+    assert _lib.handles_live() == live
+    refused(_lib.call(_lib.op("neg"), None, 1, ctypes.byref(_lib.Value())), "args")
+    t = bridge.ones(2, 3)
+    refused(_lib.tensor_meta(t._h, None, None, None, 0), "meta")
+    refused(_lib.tensor_meta(t._h, ctypes.byref(_lib.Meta()), None, None, 4), "shape")
+    refused(_lib.handles_free(None, 3), "handles")
+    refused(_lib.tensor_from_buffer(None, 0, 1, None, None, 1, None, None, None), "result")
+    assert t.sum().item() == 6.0  # and the process is fine
