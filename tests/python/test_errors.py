@@ -121,3 +121,16 @@ def test_null_pointers_through_the_raw_abi_are_value_errors_naming_the_argument(
     refused(_lib.handles_free(None, 3), "handles")
     refused(_lib.tensor_from_buffer(None, 0, 1, None, None, 1, None, None, None), "result")
     assert t.sum().item() == 6.0  # and the process is fine
+
+
+def test_ints_beyond_64_bits_and_floats_for_sizes_are_refused_not_masked():
+    import pytest as _pytest
+    with _pytest.raises(OverflowError):
+        bridge.zeros(2 ** 64 + 2)  # ctypes alone would make this shape (2,)
+    with _pytest.raises(TypeError):
+        bridge.zeros(2.5)
+    x = bridge.arange(4)
+    with _pytest.raises(OverflowError):
+        bridge.full((2,), 1.0).view(2 ** 64 + 2)
+    with _pytest.raises(OverflowError):
+        x.narrow(0, 2 ** 64 + 1, 1)
