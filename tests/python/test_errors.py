@@ -134,3 +134,10 @@ def test_ints_beyond_64_bits_and_floats_for_sizes_are_refused_not_masked():
         bridge.full((2,), 1.0).view(2 ** 64 + 2)
     with _pytest.raises(OverflowError):
         x.narrow(0, 2 ** 64 + 1, 1)
+
+
+def test_arange_with_an_impossible_count_fails_before_allocating():
+    import pytest as _pytest
+    for args in [(2 ** 40,), (float("inf"),), (0.0, 1e10), (0.0, float("nan"))]:
+        with _pytest.raises(RuntimeError, match="arange|range"):
+            bridge.arange(*args)
