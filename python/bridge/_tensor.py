@@ -361,7 +361,7 @@ class Tensor(TensorMath):
         return self
 
     def __getitem__(self, key):
-        if type(key) is int:  # the common x[i]
+        if type(key) is int and -(1 << 63) <= key < (1 << 63):  # the common x[i]; bigger ints: OverflowError below
             return _ti(_SELECT0, self, key)
         return _core.call("index", self, _encode_index(key))
 

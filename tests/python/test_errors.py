@@ -141,3 +141,13 @@ def test_arange_with_an_impossible_count_fails_before_allocating():
     for args in [(2 ** 40,), (float("inf"),), (0.0, 1e10), (0.0, float("nan"))]:
         with _pytest.raises(RuntimeError, match="arange|range"):
             bridge.arange(*args)
+
+
+def test_narrow_past_the_end_and_huge_indices_raise_instead_of_clamping_or_masking():
+    import pytest as _pytest
+    x = bridge.arange(5)
+    with _pytest.raises(RuntimeError, match=r"start \(3\) \+ length \(4\) exceeds dimension size \(5\)"):
+        x.narrow(0, 3, 4)
+    assert x.narrow(0, -2, 2).tolist() == [3, 4]
+    with _pytest.raises(OverflowError):
+        x[2 ** 64 + 1]  # ctypes alone would read x[1]
