@@ -3,7 +3,7 @@
 
 parity:
 	bash scripts/setup.sh
-	dotnet build parity/Bridge.Parity -c Release --no-restore --verbosity quiet -nologo
+	dotnet build parity/Bridge.Parity.Cli -c Release --no-restore --verbosity quiet -nologo
 	bash scripts/python-package.sh >/dev/null
 	bash scripts/parity.sh
 

@@ -140,7 +140,7 @@ public static class Report
     {
         const double W = 640, H = 360, L = 70, R = 150, T = 30, B = 50;
         var series = rowsByRuntime.Select(kv => (Runtime: kv.Key, Points: kv.Value.Where(r => r.Checkpoint == "loss_curve" && r.Name == "loss")
-                .OrderBy(r => r.Step).Select(r => (X: (double)r.Step, Y: Diff.ParseFloat64(r.Value))).Where(p => double.IsFinite(p.Y)).ToList()))
+                .OrderBy(r => r.Step).Select(r => (X: (double)r.Step, Y: ValueText.ParseFloat64(r.Value))).Where(p => double.IsFinite(p.Y)).ToList()))
             .Where(s => s.Points.Count > 0).ToList();
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"11\">");
