@@ -141,6 +141,14 @@ class DiffResult:
     def steps(self, recording):
         return sorted({rec.step for rec in recording.records})
 
+    def headline(self):
+        """The verdict in a few words, for a report's banner."""
+        labels = self.labels()
+        if self.agree:
+            return f"AGREE: all {len(labels)} names within tolerance"
+        bad = sum(1 for rs in labels.values() if any(not r.passed for r in rs))
+        return f"DIFFER: {bad} of {len(labels)} names disagree, first at step {self.first.step}, {self.first.label}"
+
     def verdict(self):
         """The one line a person reads first."""
         labels = self.labels()

@@ -67,7 +67,7 @@ def error_svg(result, width=760, height=360):
     hi = max(hi, lo + 2)
     left, right, top, bottom = 64, 210, 34, 44
     pw, ph = width - left - right, height - top - bottom
-    band = 14  # room above the axis for "fail" points
+    band = 16  # room above the scale for "fail" points and below it for exact ones
     first_label = result.first.label if result.first else None
 
     def x(step):
@@ -81,7 +81,7 @@ def error_svg(result, width=760, height=360):
         if err <= 0:
             return top + ph
         e = min(max(math.log10(err), lo), hi)
-        return top + band + (ph - band) * (hi - e) / (hi - lo)
+        return top + band + (ph - 2 * band) * (hi - e) / (hi - lo)  # a band above for fail, below for exact
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11" role="img" '
@@ -174,7 +174,7 @@ def _summary_lines(result):
 
 
 def markdown(result, svg_name):
-    md = [f"# Parity: {'AGREE' if result.agree else 'DIFFER'}", "", f"**{result.verdict()}**", ""]
+    md = [f"# Parity: {result.headline()}", ""]
     md += [f"- {line}" for line in _summary_lines(result)] + [""]
     if result.first:
         r = result.first
@@ -218,7 +218,7 @@ def html_page(result):
     cls = "agree" if result.agree else "differ"
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              f"<title>Parity: {'AGREE' if result.agree else 'DIFFER'}</title><style>{CSS}</style></head><body>",
-             f'<div id="verdict" class="verdict {cls}">{e(result.verdict())}</div>',
+             f'<div id="verdict" class="verdict {cls}">{e(result.headline())}</div>',
              "<ul>" + "".join(f"<li>{e(line.replace('`', ''))}</li>" for line in _summary_lines(result)) + "</ul>"]
     if result.first:
         r = result.first
