@@ -25,6 +25,15 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         return $"DIFFER: {bad} of {labels.Count} names disagree; first divergence at {Comparison.FirstDivergence!.Describe()}";
     }
 
+    /// <summary>The verdict in a few words, for a report's banner.</summary>
+    public string Headline()
+    {
+        var labels = Comparison.ByLabel();
+        if (Comparison.Pass) return $"AGREE: all {labels.Count} names within tolerance";
+        var first = Comparison.FirstDivergence!;
+        return $"DIFFER: {labels.Count(l => l.Records.Any(r => !r.Pass))} of {labels.Count} names disagree, first at step {first.Step}, {first.Label}";
+    }
+
     public string TextSummary(int limit = 10)
     {
         var sb = new StringBuilder(Verdict());
@@ -89,7 +98,7 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         string svgName = System.IO.Path.GetFileNameWithoutExtension(path) + ".svg";
         File.WriteAllText(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, svgName), ErrorSvg());
         var md = new StringBuilder();
-        md.Append(CultureInfo.InvariantCulture, $"# Parity: {(Comparison.Pass ? "AGREE" : "DIFFER")}\n\n**{Verdict()}**\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"# Parity: {Headline()}\n\n");
         md.Append(CultureInfo.InvariantCulture, $"- reference: `{referencePath}`\n- candidate: `{candidatePath}`\n\n");
         if (Comparison.FirstDivergence is { } r)
         {
@@ -113,7 +122,7 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         var first = Comparison.FirstDivergence;
         var h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         h.Append(CultureInfo.InvariantCulture, $"<title>Parity: {(Comparison.Pass ? "AGREE" : "DIFFER")}</title><style>{Css}</style></head><body>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<div id=\"verdict\" class=\"verdict {(Comparison.Pass ? "agree" : "differ")}\">{E(Verdict())}</div>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<div id=\"verdict\" class=\"verdict {(Comparison.Pass ? "agree" : "differ")}\">{E(Headline())}</div>\n");
         h.Append(CultureInfo.InvariantCulture, $"<ul><li>reference: {E(referencePath)}</li><li>candidate: {E(candidatePath)}</li></ul>\n");
         if (first is not null)
         {
@@ -151,7 +160,7 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         int lo = finite.Count > 0 ? (int)Math.Floor(Math.Log10(finite.Min())) - 1 : -12;
         int hi = finite.Count > 0 ? (int)Math.Ceiling(Math.Log10(finite.Max())) : 0;
         hi = Math.Max(hi, lo + 2);
-        const int left = 64, right = 210, top = 34, bottom = 44, band = 14;
+        const int left = 64, right = 210, top = 34, bottom = 44, band = 16; // bands above the scale for fail points, below it for exact ones
         double pw = width - left - right, ph = height - top - bottom;
         string? firstLabel = Comparison.FirstDivergence?.Label;
         double X(long step) => steps.Count == 1 ? left + pw / 2 : left + pw * steps.IndexOf(step) / (steps.Count - 1);
@@ -160,7 +169,7 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
             if (double.IsNaN(err) || double.IsPositiveInfinity(err)) return top;
             if (err <= 0) return top + ph;
             double e = Math.Clamp(Math.Log10(err), lo, hi);
-            return top + band + (ph - band) * (hi - e) / (hi - lo);
+            return top + band + (ph - 2 * band) * (hi - e) / (hi - lo);
         }
         var s = new StringBuilder();
         s.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\" aria-label=\"per-layer error against step\">\n");
