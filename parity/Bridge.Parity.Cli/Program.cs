@@ -151,9 +151,10 @@ public static class Program
                                                 ("torch (fresh)", Path.Combine(torchDir, xor + ".csv")), ("bridge (python)", Path.Combine(bridgeDir, xor + ".csv")) })
             if (File.Exists(path)) xorRows[label] = Recorder.ReadRows(path);
         Report.WriteMarkdown(outDir, results, torchLine, bridgeLine, xorRows);
+        Report.WriteJUnit(Path.Combine(outDir, "junit.xml"), results);
         int failed = results.Count(r => !r.Pass);
         Console.WriteLine();
-        Console.WriteLine($"report: {Path.Combine(outDir, "report.md")}");
+        Console.WriteLine($"report: {Path.Combine(outDir, "report.md")} (JUnit: {Path.Combine(outDir, "junit.xml")})");
         Console.WriteLine($"parity cases: {results.Count - failed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;
     }

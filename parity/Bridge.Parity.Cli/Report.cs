@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Xml.Linq;
 
 namespace Bridge.Parity;
 
@@ -104,7 +105,7 @@ public static class Report
                     md.AppendLine();
                     continue;
                 }
-                md.AppendLine(CultureInfo.InvariantCulture, $"{c.Runtime} vs reference:");
+                md.AppendLine(CultureInfo.InvariantCulture, $"{c.Runtime} vs reference, first divergence: {c.FirstDivergence?.Describe()}");
                 md.AppendLine();
                 md.AppendLine("| tensor | dtype | shape | max abs | max rel | max ulp | first mismatch | reference | actual |");
                 md.AppendLine("|---|---|---|---|---|---|---|---|---|");
@@ -125,6 +126,41 @@ public static class Report
             }
         }
         File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
+    }
+
+    /// <summary>
+    /// parity/out/junit.xml: one test case per case and runtime compared (csharp, torch, bridge-python, published), a
+    /// failure naming the first divergence, for CI and make test's totals.
+    /// </summary>
+    public static void WriteJUnit(string path, IReadOnlyList<CaseResult> results)
+    {
+        var suite = new XElement("testsuite", new XAttribute("name", "parity"));
+        int tests = 0, failures = 0;
+        foreach (var r in results)
+        {
+            foreach (var c in new[] { r.CSharp, r.TorchFresh, r.BridgePython })
+            {
+                if (c is null) continue;
+                Add(r.Spec.Name, c.Runtime, c.Error ?? c.FirstDivergence?.Describe());
+            }
+            var bad = r.Published.Where(p => !p.Pass).ToList();
+            if (r.Published.Count > 0)
+                Add(r.Spec.Name, "published", bad.Count == 0 ? null : string.Join("; ", bad.Select(p => $"{p.Checkpoint}/{p.Name}@{p.Step}[{p.Index}]: printed {p.Printed}, C# {p.Actual ?? "missing"}")));
+        }
+        suite.Add(new XAttribute("tests", tests), new XAttribute("failures", failures), new XAttribute("errors", 0));
+        DiffReport.SaveXml(new XDocument(new XElement("testsuites", new XAttribute("tests", tests), new XAttribute("failures", failures), suite)), path);
+
+        void Add(string caseName, string runtime, string? failure)
+        {
+            tests++;
+            var testcase = new XElement("testcase", new XAttribute("classname", "parity." + caseName), new XAttribute("name", runtime));
+            if (failure is not null)
+            {
+                failures++;
+                testcase.Add(new XElement("failure", new XAttribute("message", failure), failure));
+            }
+            suite.Add(testcase);
+        }
     }
 
     // ----- SVG, by hand -----

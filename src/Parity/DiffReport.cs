@@ -71,7 +71,14 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         }
         var doc = new XDocument(new XDeclaration("1.0", "utf-8", null),
             new XElement("testsuites", new XAttribute("tests", labels.Count), new XAttribute("failures", failures), suite));
-        doc.Save(path);
+        SaveXml(doc, path);
+    }
+
+    /// <summary>Indented UTF-8 without a byte-order mark, as CI JUnit readers expect.</summary>
+    public static void SaveXml(XDocument doc, string path)
+    {
+        using var writer = System.Xml.XmlWriter.Create(path, new System.Xml.XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true });
+        doc.Save(writer);
     }
 
     static XElement Property(string name, string value) => new("property", new XAttribute("name", name), new XAttribute("value", value));
