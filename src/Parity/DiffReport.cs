@@ -34,9 +34,20 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         return $"DIFFER: {labels.Count(l => l.Records.Any(r => !r.Pass))} of {labels.Count} names disagree, first at step {first.Step}, {first.Label}";
     }
 
+    /// <summary>Says so when the runs cover different steps (a run that stopped early); null when they do not.</summary>
+    public string? LengthNote()
+    {
+        var a = Comparison.Tensors.Where(t => !(t.Problem?.StartsWith("extra", StringComparison.Ordinal) ?? false)).Select(t => t.Step).Distinct().Order().ToList();
+        var b = Comparison.Tensors.Where(t => !(t.Problem?.StartsWith("missing", StringComparison.Ordinal) ?? false)).Select(t => t.Step).Distinct().Order().ToList();
+        return a.SequenceEqual(b) ? null : $"the reference covers steps {Span(a)}, the candidate steps {Span(b)}";
+
+        static string Span(List<long> steps) => steps.Count == 0 ? "none" : steps.Count == 1 ? $"{steps[0]}" : $"{steps[0]}..{steps[^1]} ({steps.Count})";
+    }
+
     public string TextSummary(int limit = 10)
     {
         var sb = new StringBuilder(Verdict());
+        if (LengthNote() is string note) sb.Append("\nnote: ").Append(note);
         foreach (var (label, records) in Comparison.ByLabel().Where(l => l.Records.Any(r => !r.Pass)).Take(limit))
         {
             var bad = records.Where(r => !r.Pass).ToList();
@@ -106,7 +117,9 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         File.WriteAllText(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, svgName), ErrorSvg());
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Parity: {Headline()}\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"- reference: `{referencePath}`\n- candidate: `{candidatePath}`\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"- reference: `{referencePath}`\n- candidate: `{candidatePath}`\n");
+        if (LengthNote() is string note) md.Append(CultureInfo.InvariantCulture, $"- note: {note}\n");
+        md.Append('\n');
         if (Comparison.FirstDivergence is { } r)
         {
             md.Append(CultureInfo.InvariantCulture, $"## First divergence\n\nStep **{r.Step}**, `{r.Label}` (dtype {r.Dtype}, shape [{r.Shape}])\n\n");
@@ -130,7 +143,9 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         var h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         h.Append(CultureInfo.InvariantCulture, $"<title>Parity: {(Comparison.Pass ? "AGREE" : "DIFFER")}</title><style>{Css}</style></head><body>\n");
         h.Append(CultureInfo.InvariantCulture, $"<div id=\"verdict\" class=\"verdict {(Comparison.Pass ? "agree" : "differ")}\">{E(Headline())}</div>\n");
-        h.Append(CultureInfo.InvariantCulture, $"<ul><li>reference: {E(referencePath)}</li><li>candidate: {E(candidatePath)}</li></ul>\n");
+        h.Append(CultureInfo.InvariantCulture, $"<ul><li>reference: {E(referencePath)}</li><li>candidate: {E(candidatePath)}</li>");
+        if (LengthNote() is string note) h.Append(CultureInfo.InvariantCulture, $"<li>note: {E(note)}</li>");
+        h.Append("</ul>\n");
         if (first is not null)
         {
             h.Append(CultureInfo.InvariantCulture, $"<div id=\"first-divergence\" class=\"first\"><h2>First divergence</h2><p>Step <b>{first.Step}</b>, <code>{E(first.Label)}</code> (dtype {E(first.Dtype)}, shape [{E(first.Shape)}])</p>");

@@ -43,6 +43,12 @@ def test_fixture_pairs_get_the_expected_verdict(spec):
         assert r.stderr.startswith("bridge-parity: unusable input:"), r.stderr
 
 
+def test_a_shorter_run_is_a_reported_failure_with_a_note():
+    r = cli("diff", "reference.csv", "shorter.csv")
+    assert r.returncode == 1
+    assert r.stdout.splitlines()[1] == "note: the reference covers steps 0..1 (2), the candidate steps 0"
+
+
 def test_perturbed_value_writes_a_junit_failure_naming_step_index_values_and_ulp(tmp_path):
     junit = tmp_path / "parity.xml"
     r = cli("diff", "reference.csv", "perturbed.csv", "--junit", junit)

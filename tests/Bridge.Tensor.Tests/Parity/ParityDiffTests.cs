@@ -94,6 +94,14 @@ public sealed class ParityDiffTests
     }
 
     [TestMethod]
+    public void ShorterRun_NotedAsPythonNotesIt()
+    {
+        var (exit, stdout, _) = Run(Path.Combine(Dir, "reference.csv"), Path.Combine(Dir, "shorter.csv"));
+        Assert.AreEqual(1, exit);
+        Assert.AreEqual("note: the reference covers steps 0..1 (2), the candidate steps 0", stdout.Split('\n')[1]);
+    }
+
+    [TestMethod]
     public void BadArguments_Exit2WithMessage()
     {
         Assert.AreEqual(2, Run(Path.Combine(Dir, "reference.csv")).Exit);
