@@ -7,7 +7,7 @@ export RESULTS=$PWD/build/parity-steps
 source scripts/lib/suites.sh
 suite_init
 check "setup (Debian packages, dotnet restore)" bash scripts/setup.sh || exit 1
-check "build (parity runner)" dotnet build parity/Bridge.Parity -c Release --no-restore -nologo -clp:ErrorsOnly || exit 1
+check "build (parity runner)" dotnet build parity/Bridge.Parity.Cli -c Release --no-restore -nologo -clp:ErrorsOnly || exit 1
 check "Python package (libbridge.so via NativeAOT, into .venv)" bash scripts/python-package.sh \
   || echo "   the Bridge-from-Python runtime will be reported unavailable"
 echo "-- parity suite"

@@ -20,7 +20,8 @@ if [ "$built" = 0 ]; then
   echo "== MSTest, once per backend: CPU; CUDA on the emulator (both schedules, cuBLAS stand-in); ptxas"
   BRIDGE_FETCH_NVIDIA=1 SUITES_APPEND=1 SKIP_CPU=0 bash scripts/cuda/test-backends.sh
   echo "== parity suite"
-  junit_step "parity suite (C#, PyTorch, Bridge from Python)" "$RESULTS/parity.xml" bash scripts/parity.sh --junit "$RESULTS/parity.xml"
+  rm -f parity/out/junit.xml
+  junit_step "parity suite (C#, PyTorch, Bridge from Python)" "$PWD/parity/out/junit.xml" bash scripts/parity.sh
 fi
 
 echo "== pytest"
