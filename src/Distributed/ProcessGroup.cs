@@ -23,6 +23,7 @@ public sealed unsafe partial class ProcessGroup
 
     readonly int[] _globalRanks;
     nint _comm;
+    nint _exitComm; // the default group's twin for the exit barrier, which must not match a collective left in flight
     string? _broken;
 
     internal MpiLibrary Mpi { get; }
@@ -117,6 +118,9 @@ public sealed unsafe partial class ProcessGroup
         lock (MpiGate) mpi.Check(mpi.MPI_Comm_size(mpi.CommWorld, &size), "MPI_Comm_size");
         var world = new ProcessGroup(mpi, mpi.CommWorld, [.. Enumerable.Range(0, size)], timeout);
         CheckTorchEnvironment(world);
+        nint exitComm;
+        lock (MpiGate) mpi.Check(mpi.MPI_Comm_dup(mpi.CommWorld, &exitComm), "MPI_Comm_dup");
+        world._exitComm = exitComm;
         return world;
     }
 
@@ -156,11 +160,11 @@ public sealed unsafe partial class ProcessGroup
         if (world is null) return;
         try
         {
-            if (world._broken is null) world.BarrierAsync().Wait(timeout);
+            if (world._broken is null) world.Post("exit barrier", [], null, (_, request) => world.Mpi.MPI_Ibarrier(world._exitComm, (nint*)request)).Wait(timeout);
         }
         catch (DistributedException e)
         {
-            Console.Error.WriteLine($"bridge.distributed: rank {world.Rank} is exiting but the other ranks did not reach the end: {e.Message} Aborting the job.");
+            Console.Error.WriteLine($"bridge.distributed: rank {world.Rank} is exiting, but not every rank reached the end within {timeout.TotalSeconds:0.###} s ({e.Message}). Aborting the job.");
             Abort(1);
         }
         if (world._broken is not null)

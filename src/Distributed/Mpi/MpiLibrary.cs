@@ -57,6 +57,7 @@ internal sealed unsafe class MpiLibrary
     public readonly delegate* unmanaged<nint*, int> MPI_Group_free;
     public readonly delegate* unmanaged<nint, nint, nint*, int> MPI_Comm_create;
     public readonly delegate* unmanaged<nint*, int> MPI_Comm_free;
+    public readonly delegate* unmanaged<nint, nint*, int> MPI_Comm_dup;
 
     /// <summary>Functions bound above, in order (the binding test walks this list).</summary>
     public static readonly string[] Functions =
@@ -64,7 +65,7 @@ internal sealed unsafe class MpiLibrary
         "MPI_Initialized", "MPI_Finalized", "MPI_Init_thread", "MPI_Finalize", "MPI_Abort", "MPI_Comm_rank", "MPI_Comm_size",
         "MPI_Comm_set_errhandler", "MPI_Error_string", "MPI_Get_library_version", "MPI_Iallreduce", "MPI_Ibcast",
         "MPI_Iallgather", "MPI_Ireduce_scatter_block", "MPI_Isend", "MPI_Irecv", "MPI_Ibarrier", "MPI_Test",
-        "MPI_Comm_group", "MPI_Group_incl", "MPI_Group_free", "MPI_Comm_create", "MPI_Comm_free",
+        "MPI_Comm_group", "MPI_Group_incl", "MPI_Group_free", "MPI_Comm_create", "MPI_Comm_free", "MPI_Comm_dup",
     ];
 
     // Predefined handles: addresses of Open MPI's exported globals.
@@ -100,6 +101,7 @@ internal sealed unsafe class MpiLibrary
         MPI_Group_free = (delegate* unmanaged<nint*, int>)Symbol(Functions[k++]);
         MPI_Comm_create = (delegate* unmanaged<nint, nint, nint*, int>)Symbol(Functions[k++]);
         MPI_Comm_free = (delegate* unmanaged<nint*, int>)Symbol(Functions[k++]);
+        MPI_Comm_dup = (delegate* unmanaged<nint, nint*, int>)Symbol(Functions[k++]);
 
         CommWorld = Global("ompi_mpi_comm_world");
         CommNull = Global("ompi_mpi_comm_null");
