@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The distributed suite: collectives and DistributedDataParallel under `mpirun -np 2` (every rank runs the same
-# pytest session), then whole jobs launched from one process (failures, timeouts, singleton MPI).
+# pytest session), then whole jobs launched from one process (failures, timeouts, singleton MPI, the C# example).
 # Usage: scripts/test-distributed.sh JUNIT_DIR   (PYTHON=... to choose the interpreter; default: the .venv package)
 # Writes JUNIT_DIR/distributed-rank0.xml, distributed-rank1.xml, distributed-launch.xml; exits non-zero on failure.
 set -uo pipefail
@@ -14,6 +14,10 @@ if ! command -v mpirun >/dev/null; then
 fi
 python=${PYTHON:-$(bash scripts/python-package.sh)}
 pytest_flags=(-q --color=no -p no:cacheprovider)
+# The C# example that test_launch.py runs under mpirun (DistributedDataParallel from C#).
+if command -v dotnet >/dev/null; then
+  nice dotnet build examples/distributed/DataParallel -c Release --nologo --verbosity quiet || echo "test-distributed: the C# example did not build" >&2
+fi
 status=0
 
 # Rank 0 reports on the terminal; the other ranks' output goes to files next to their XML.

@@ -8,7 +8,7 @@ namespace Bridge.Distributed;
 /// overlap the rest of backward, <see cref="GradientReducer"/>), so after <c>optimizer.Step()</c> every replica holds
 /// the parameters that one process training on the whole batch would.
 /// </summary>
-public sealed class DistributedDataParallel : Module
+public sealed class DistributedDataParallel : Module, IDisposable
 {
     /// <summary>The wrapped module (state names gain torch's <c>module.</c> prefix).</summary>
     public Module Module { get; }
@@ -38,6 +38,9 @@ public sealed class DistributedDataParallel : Module
         Reducer.RequireSync = false;
         return new Restore(() => Reducer.RequireSync = previous);
     }
+
+    /// <summary>Stops averaging: removes the reducer's gradient hooks (the module trains alone afterwards).</summary>
+    public void Dispose() => Reducer.Dispose();
 
     sealed class Restore(Action undo) : IDisposable
     {

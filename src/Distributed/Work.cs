@@ -55,11 +55,13 @@ public sealed unsafe class Work
         {
             if (_failure is not null) throw _failure;
             var limit = timeout ?? _group.Timeout;
-            for (int spins = 0; !_completed && !Poll(); spins++)
+            long spinUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 10_000;
+            while (!_completed && !Poll())
             {
                 if (Stopwatch.GetElapsedTime(_started) > limit) throw Fail(limit);
-                // Yield rather than spin hot: on a machine with fewer cores than ranks the peer needs this one.
-                if (spins > 64) Thread.Yield();
+                // Poll hot for 100 µs (a peer that is on time answers within that), then yield between polls: on a
+                // machine with fewer cores than ranks the late peer needs this core.
+                if (Stopwatch.GetTimestamp() > spinUntil) Thread.Yield();
             }
             return true;
         }

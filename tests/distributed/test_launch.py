@@ -79,3 +79,16 @@ def test_torch_world_size_must_match_the_launcher():
     code, out, _ = run([sys.executable, str(JOBS / "single_process.py")], 120, env)
     assert code != 0
     assert "WORLD_SIZE=2 but the MPI launcher started this process as rank 0 of 1" in out, out
+
+
+CSHARP_EXAMPLE = ROOT / "examples" / "distributed" / "DataParallel" / "bin" / "Release" / "net10.0" / "DataParallel.dll"
+
+
+@pytest.mark.skipif(not CSHARP_EXAMPLE.exists(),
+                    reason="examples/distributed/DataParallel is not built (scripts/test-distributed.sh builds it)")
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_csharp_distributed_data_parallel_matches_one_process(ranks):
+    code, out, _ = run([str(MPIRUN), "-np", str(ranks), "dotnet", str(CSHARP_EXAMPLE)], 180)
+    assert code == 0, out
+    for rank in range(ranks):
+        assert f"C# rank {rank}/{ranks}: DDP on {12 // ranks} rows vs one process on 12" in out, out

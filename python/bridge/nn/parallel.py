@@ -1,12 +1,20 @@
 """bridge.nn.parallel: DistributedDataParallel over the engine's gradient reducer (Bridge.Distributed)."""
 
 import contextlib
+import weakref
 
 from .. import distributed as _dist
 from .._core import call
 from .modules import Module
 
 __all__ = ["DistributedDataParallel"]
+
+
+def _dispose(reducer):
+    try:
+        call("ddp_dispose", reducer)
+    except Exception:  # interpreter shutdown: nothing to protect any more
+        pass
 
 
 class DistributedDataParallel(Module):
@@ -33,8 +41,11 @@ class DistributedDataParallel(Module):
         if group is None:
             raise ValueError("DistributedDataParallel: this rank is not a member of process_group")
         object.__setattr__(self, "_module_buffers", buffers)
-        object.__setattr__(self, "_reducer", call("ddp_reducer", group, params, buffers or None,
-                                                  int(bucket_cap_mb * 1024 * 1024)))
+        reducer = call("ddp_reducer", group, params, buffers or None, int(bucket_cap_mb * 1024 * 1024))
+        object.__setattr__(self, "_reducer", reducer)
+        # The hooks live on the parameters: when this wrapper goes, they must go too, or the module would keep
+        # all-reducing its gradients in backward passes that no longer use DDP.
+        weakref.finalize(self, _dispose, reducer)
 
     def forward(self, *inputs, **kwargs):
         call("ddp_prepare_forward", self._reducer)

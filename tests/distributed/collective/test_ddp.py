@@ -172,3 +172,15 @@ def test_a_backward_that_raises_before_any_gradient_leaves_ddp_usable():
         out.backward()  # nothing reduced: the graph's buffers were freed before any hook ran
     ddp(torch.ones(2, 5)).sum().backward()  # the reducer is still consistent: this pass reduces normally
     np.testing.assert_array_equal(model[4].bias.grad.numpy(), np.full(3, 2 + 2, np.float32))  # 2 rows, 2 passes
+
+
+def test_dropping_the_wrapper_removes_its_hooks():
+    import gc
+    rank = dist.get_rank()
+    model = make_model(seed=0)
+    ddp = DDP(model)
+    del ddp
+    gc.collect()
+    model(torch.ones(2, 5) * (rank + 1)).sum().backward()  # alone again: no averaging
+    copies = gather_all([model[4].weight.grad.numpy()])[0]
+    assert not np.array_equal(copies[0], copies[1])
