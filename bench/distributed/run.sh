@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The distributed benchmark (under two minutes): all-reduce cost per size (Bridge from Python, PyTorch over gloo, and a
+# The distributed benchmark (about two minutes): all-reduce cost per size (Bridge from Python, PyTorch over gloo, and a
 # plain C loop of MPI_Allreduce / MPI_Iallreduce), and DDP step time with 1 and 2 ranks (Bridge, PyTorch over gloo),
 # interleaved rounds, medians printed as Markdown by report.py (raw lines kept in build/bench/distributed.txt).
 # Usage: bench/distributed/run.sh   (PYTHON=... to choose the interpreter; default /usr/bin/python3 over python/)
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 python=${PYTHON:-/usr/bin/python3}
 [ -n "${PYTHON:-}" ] || export PYTHONPATH=$PWD/python
 mpirun=scripts/mpirun.sh
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-2}
 mkdir -p build/bench
 mpicc -O2 -o build/bench/allreduce bench/distributed/allreduce.c
 sizes=(4096:2000 65536:1000 1048576:200 16777216:20)

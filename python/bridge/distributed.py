@@ -102,19 +102,18 @@ def _seconds(timeout):
 
 def init_process_group(backend="mpi", init_method=None, timeout=default_pg_timeout, world_size=-1, rank=-1,
                        store=None, group_name="", pg_options=None):
-    """Joins the job the launcher started. rank and world_size, when given, must match the launcher's."""
+    """Joins the job the launcher started. rank and world_size, when given, must match the launcher's;
+    init_method and store are not needed (mpirun is the rendezvous) and are ignored."""
     global _world
     if _world is not None:
         raise RuntimeError("trying to initialize the default process group twice!")
-    if str(backend).lower() != "mpi" and init_method is not None:
-        raise ValueError(f"init_method is not used by backend {backend!r}")
     group = ProcessGroup(call("dist_init", str(backend), _seconds(timeout)))
     _world = group
+    _install_exit_handlers(_seconds(timeout))
     for name, given, actual in (("world_size", world_size, group.size()), ("rank", rank, group.rank())):
         if given not in (-1, None) and given != actual:
             raise ValueError(f"{name}={given} but the MPI launcher started this process as rank {group.rank()} "
                              f"of {group.size()}")
-    _install_exit_handlers(_seconds(timeout))
 
 
 def _default():

@@ -64,8 +64,8 @@ internal static class Engine
         // Each pass stamps the nodes it reaches and keeps its counts and pending sums on them, which costs
         // no hashing; one graph must not run two backward passes at once (its saved tensors are freed anyway).
         long pass = Interlocked.Increment(ref _nextPass);
-        var hooked = new List<Tensor>();
-        var nodes = CountDependencies(rootNode, pass, hooked);
+        List<Tensor>? hooked = null; // leaves with gradient hooks, made only when there are some
+        var nodes = CountDependencies(rootNode, pass, ref hooked);
         rootNode.PendingGrad = gradient;
         var ready = new PriorityQueue<Node, long>();
         ready.Enqueue(rootNode, -rootNode.Sequence);
@@ -111,7 +111,7 @@ internal static class Engine
             foreach (var node in nodes)
                 if (node.Dependencies == Visited) node.Release();
         // A leaf also reached through a branch that never ran still got its gradient: its hooks run now.
-        foreach (var leaf in hooked)
+        foreach (var leaf in hooked ?? [])
             if (leaf.HookPass == pass && leaf.HookPending > 0 && leaf.HookGotGrad)
             {
                 leaf.HookPending = 0;
@@ -133,7 +133,7 @@ internal static class Engine
     const int Visited = -1;
 
     /// <summary>Stamps every node reachable from <paramref name="root"/> with the number of edges into it.</summary>
-    static List<Node> CountDependencies(Node root, long pass, List<Tensor> hooked)
+    static List<Node> CountDependencies(Node root, long pass, ref List<Tensor>? hooked)
     {
         var nodes = new List<Node> { root };
         root.PassId = pass;
@@ -143,7 +143,7 @@ internal static class Engine
         {
             foreach (var edge in nodes[k].Edges)
             {
-                if (edge.Leaf is { HasGradHooks: true } leaf) CountHookedLeafEdge(leaf, pass, hooked);
+                if (edge.Leaf is { HasGradHooks: true } leaf) CountHookedLeafEdge(leaf, pass, hooked ??= []);
                 if (edge.Function is not Node f) continue;
                 if (f.PassId == pass)
                 {

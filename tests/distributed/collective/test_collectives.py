@@ -191,3 +191,10 @@ def test_barrier_and_bad_arguments_raise_clearly():
     with pytest.raises(RuntimeError, match="twice"):
         dist.init_process_group("mpi")
     dist.barrier()
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device (or emulator: BRIDGE_CUDA_DRIVER) here")
+def test_cuda_tensors_are_refused_clearly_by_the_mpi_backend():
+    with pytest.raises(RuntimeError, match="carries CPU tensors only"):
+        dist.all_reduce(torch.ones(3, device="cuda"))
+    dist.barrier()
