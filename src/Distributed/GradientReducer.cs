@@ -39,6 +39,10 @@ public sealed class GradientReducer : IDisposable
     /// <summary>Number of buckets (tests and benchmarks).</summary>
     public int BucketCount => _buckets.Length;
 
+    /// <summary>Buckets of the last synchronised backward whose all-reduce started from a gradient hook, while
+    /// backward was still running (the others started when it ended: parameters that got no gradient).</summary>
+    public int BucketsStartedDuringBackward { get; private set; }
+
     /// <summary>
     /// Broadcasts <paramref name="parameters"/> and <paramref name="buffers"/> from the group's first rank (so every
     /// replica starts equal), then hooks every parameter that requires grad.
@@ -122,6 +126,7 @@ public sealed class GradientReducer : IDisposable
         {
             _passActive = true;
             _nextBucket = 0;
+            BucketsStartedDuringBackward = 0;
             foreach (var b in _buckets)
             {
                 b.Pending = b.Members.Length;
@@ -151,6 +156,7 @@ public sealed class GradientReducer : IDisposable
                 for (int k = 0; k < bucket.Members.Length; k++)
                     if (!bucket.Ready[k]) Slot(bucket, k).Zero_();
             bucket.Work = _group.AllReduceAsync(bucket.Buffer, ReduceOp.Sum);
+            if (!finishing) BucketsStartedDuringBackward++;
         }
         // MPI progresses nonblocking collectives inside MPI calls: testing those in flight moves them along.
         for (int k = 0; k < _nextBucket; k++) _buckets[k].Work?.IsCompleted();

@@ -45,6 +45,7 @@ static partial class OpTable
         Add("ddp_prepare_forward", a => { a.Object<GradientReducer>(0).PrepareForForward(); return Value.None; });
         Add("ddp_broadcast", a => { a.Object<GradientReducer>(0).Broadcast(a.Tensors(1)); return Value.None; });
         Add("ddp_bucket_count", a => Value.Int(a.Object<GradientReducer>(0).BucketCount));
+        Add("ddp_buckets_started_during_backward", a => Value.Int(a.Object<GradientReducer>(0).BucketsStartedDuringBackward));
         Add("ddp_dispose", a => { a.Object<GradientReducer>(0).Dispose(); return Value.None; });
 
         Add("sampler_indices", a =>

@@ -104,6 +104,8 @@ def test_ddp_half_batches_match_one_process_on_the_full_batch(bucket_cap_mb):
             np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
     buckets = torch._core.call("ddp_bucket_count", ddp._reducer)
     assert buckets == (1 if bucket_cap_mb == 25 else 6)  # 0.0001 MiB = 104 bytes: each parameter alone
+    # Every bucket's all-reduce started from a gradient hook, while backward still ran, not after it.
+    assert torch._core.call("ddp_buckets_started_during_backward", ddp._reducer) == buckets
 
 
 def test_no_sync_accumulates_locally_then_averages_the_sum():
@@ -157,9 +159,12 @@ def test_unused_parameters_do_not_hang_and_buffers_come_from_rank_0():
     ddp(torch.ones(4, 3)).sum().backward()
     used_grad = model.used.weight.grad.numpy().copy()
     unused_grad = model.unused.weight.grad
+    # The bucket holding the unused head can only start when backward ends, with zeros in its place.
+    started_early = torch._core.call("ddp_buckets_started_during_backward", ddp._reducer)
     np.testing.assert_array_equal(running_after_wrap, [5.0, 5.0])
     np.testing.assert_array_equal(used_grad, np.full((2, 3), 4.0, np.float32))  # d(sum)/dW = batch of ones
     assert unused_grad is None or not unused_grad.numpy().any()
+    assert started_early == 0  # one bucket (25 MiB) with the unused parameters in it
 
 
 def test_a_backward_that_raises_before_any_gradient_leaves_ddp_usable():
