@@ -1,5 +1,5 @@
-"""Whole jobs launched with scripts/mpirun.sh (this file itself runs in one plain process): a rank that raises or
-exits ends the job with a clear error and in bounded time; a collective that cannot complete times out; the
+"""Whole jobs launched with scripts/mpirun.sh (this file itself runs in one plain process): a rank that raises,
+exits or is killed ends the job with a clear error and in bounded time; a collective that cannot complete times out; the
 issue's check script; MPI as a singleton without mpirun."""
 
 import os
@@ -44,6 +44,14 @@ def test_a_rank_that_exits_ends_the_job_through_the_others_timeout():
     assert "all_reduce did not complete within 5 s on rank 0" in out
     assert "should never get here" not in out
     assert seconds < 90, f"{seconds:.0f} s"
+
+
+def test_a_rank_killed_by_a_signal_ends_the_job():
+    code, out, seconds = mpirun("killed_rank.py")
+    assert code != 0, out
+    assert "exited on signal 9" in out, out
+    assert "should never get here" not in out
+    assert seconds < 60, f"{seconds:.0f} s"
 
 
 def test_a_collective_that_cannot_complete_raises_a_timeout_that_can_be_caught():
