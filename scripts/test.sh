@@ -32,6 +32,13 @@ else
   record "pytest tests/python" check - 1
 fi
 
+echo "== distributed (mpirun -np 2: collectives and DistributedDataParallel; whole-job failures)"
+run_step "distributed suite" "$RESULTS/distributed.log" env PYTHON="$PY" bash scripts/test-distributed.sh "$RESULTS/distributed"
+[ "$STEP_CODE" = 0 ] || tail -30 "$RESULTS/distributed.log"
+record "distributed, rank 0" junit "$RESULTS/distributed/distributed-rank0.xml" "$STEP_CODE"
+record "distributed, rank 1" junit "$RESULTS/distributed/distributed-rank1.xml" 0
+record "distributed, launched jobs" junit "$RESULTS/distributed/distributed-launch.xml" 0
+
 echo "== README examples (each run twice, in a scratch folder)"
 check "README examples match examples/readme" "$PY" scripts/check-readme-examples.py
 scratch=$(mktemp -d)
