@@ -15,8 +15,12 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "parity-fixtures" / "diff"
 
 
+# The package this test process imported (installed in the venv, or the source tree): the CLI runs the same one.
+import bridge as _bridge_for_path  # noqa: E402
+BRIDGE_HOME = str(Path(_bridge_for_path.__file__).resolve().parents[1])
+
 def cli(*args, cwd=FIXTURES):
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "python") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {**os.environ, "PYTHONPATH": BRIDGE_HOME + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-m", "bridge.parity", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=120)
 

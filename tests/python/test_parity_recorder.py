@@ -20,6 +20,10 @@ from bridge.parity import Recorder
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The package this test process imported (installed in the venv, or the source tree): the CLI runs the same one.
+import bridge as _bridge_for_path  # noqa: E402
+BRIDGE_HOME = str(Path(_bridge_for_path.__file__).resolve().parents[1])
+
 def rows(tmp_path, fill):
     path = tmp_path / "out.csv"
     with Recorder(path, runtime="torch", version="1.0") as rec:
@@ -164,7 +168,7 @@ def test_hooks_are_removed_on_close(tmp_path):
 
 
 def diff(*args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "python") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {**os.environ, "PYTHONPATH": BRIDGE_HOME + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-m", "bridge.parity", "diff", *map(str, args)], capture_output=True,
                           text=True, env=env, timeout=120)
 

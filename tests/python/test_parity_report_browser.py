@@ -19,6 +19,10 @@ BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "googl
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium on PATH (apt-get install chromium)")
 
 
+# The package this test process imported (installed in the venv, or the source tree): the CLI runs the same one.
+import bridge as _bridge_for_path  # noqa: E402
+BRIDGE_HOME = str(Path(_bridge_for_path.__file__).resolve().parents[1])
+
 def chromium(tmp_path, *args):
     cmd = [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,1100", *args]
@@ -67,7 +71,7 @@ def near(pixel, color, tol=24):
 
 def python_report(tmp_path, cand):
     page = tmp_path / "report.html"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "python") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {**os.environ, "PYTHONPATH": BRIDGE_HOME + os.pathsep + os.environ.get("PYTHONPATH", "")}
     r = subprocess.run([sys.executable, "-m", "bridge.parity", "diff", str(FIXTURES / "reference.csv"), str(FIXTURES / cand),
                         "--html", str(page)], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode in (0, 1), r.stderr

@@ -122,6 +122,7 @@ public sealed class CudaBackendTests
     [TestMethod]
     public void Unary_ExactOpsBitIdentical_TranscendentalWithinUlpBounds()
     {
+        Torch.ManualSeed(1234);   // the same inputs whatever ran before (the global generator is shared by all tests)
         var x = Tensor.Cat([HostRandn(1025) * 4.0, Torch.Tensor(new[] { 0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1e-40f, -100f, 100f }, device: Device.Cpu)]);
         var g = x.Cuda();
         AssertBitIdentical(x.Neg(), g.Neg(), "neg");
@@ -134,7 +135,8 @@ public sealed class CudaBackendTests
         // the device build): expf/logf 1 ulp (differ in 0.06% / 0.02%), tanhf 2, sigmoidf 4 (0.02%), exp/log f64 1,
         // tanh f64 4, integral pow f64 1 (double-double squaring).
         AssertWithinUlp(x.Exp(), g.Exp(), 1, "exp");
-        AssertWithinUlp(x.Abs().Log(), g.Abs().Log(), 1, "log");
+        // The CPU side of log is TensorPrimitives.Log from 64 elements on (not glibc): up to 1 ulp each side, 2 apart.
+        AssertWithinUlp(x.Abs().Log(), g.Abs().Log(), 2, "log");
         AssertWithinUlp(x.Tanh(), g.Tanh(), 2, "tanh");
         AssertWithinUlp(x.Sigmoid(), g.Sigmoid(), 4, "sigmoid");
         AssertWithinUlp(x.Abs().Pow(1.7), g.Abs().Pow(1.7), 1, "pow");
