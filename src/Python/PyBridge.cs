@@ -75,11 +75,18 @@ public static partial class PyBridge
     /// <summary>Python references released by .NET and waiting for the GIL (a background thread takes them).</summary>
     public static int PendingReleases => GilReleaser.PendingCount;
 
-    /// <summary>Runs the pending releases now, on this thread (taking the GIL).</summary>
+    /// <summary>
+    /// Runs the pending releases now, on this thread (taking the GIL): Bridge's, and pythonnet's own queue of
+    /// PyObjects the .NET GC collected (which it otherwise empties every few hundred new PyObjects).
+    /// </summary>
     public static void FlushReleases()
     {
         EnsureInitialized();
-        using (Py.GIL()) GilReleaser.Drain();
+        using (Py.GIL())
+        {
+            GilReleaser.Drain();
+            Finalizer.Instance.Collect();
+        }
     }
 
     static void EnsureInitialized()
