@@ -49,14 +49,13 @@ public static partial class PyBridge
             bool hosting = !PythonEngine.IsInitialized;
             if (hosting)
             {
-                Runtime.PythonDLL = PythonLibrary.Find(pythonLibrary) ?? throw new DllNotFoundException(PythonLibrary.InstallHint);
-                PythonEngine.Initialize();
+                StartPython(PythonLibrary.Find(pythonLibrary) ?? throw new DllNotFoundException("no libpython found: " + PythonLibrary.InstallHint));
                 // Without this the starting thread keeps the GIL, and every other thread's Py.GIL() waits forever.
                 PythonEngine.BeginAllowThreads();
             }
             using (Py.GIL())
             {
-                _helpers = PyModule.FromString("bridge_pythonnet", ReadHelperSource());
+                _helpers = LoadHelpers();
                 using var api = _helpers.InvokeMethod("c_api");
                 DLPack.SetCapsuleApi((nint)api[0].As<long>(), (nint)api[1].As<long>());
                 GilReleaser.Start((nint)api[2].As<long>());
@@ -69,6 +68,21 @@ public static partial class PyBridge
                 }
             }
             _initialized = true;
+        }
+    }
+
+    static void StartPython(string library)
+    {
+        if (library.Contains('/') && !File.Exists(library))
+            throw new DllNotFoundException($"{library} does not exist; {PythonLibrary.InstallHint}");
+        Runtime.PythonDLL = library;
+        try
+        {
+            PythonEngine.Initialize();
+        }
+        catch (TypeInitializationException e) // pythonnet binds the library's functions in a static constructor
+        {
+            throw new DllNotFoundException($"pythonnet could not start {library}: {e.InnerException?.Message ?? e.Message}", e);
         }
     }
 
@@ -92,6 +106,18 @@ public static partial class PyBridge
     static void EnsureInitialized()
     {
         if (!_initialized) throw new InvalidOperationException("Python is not started: call PyBridge.Initialize() first");
+    }
+
+    static PyModule LoadHelpers()
+    {
+        try
+        {
+            return PyModule.FromString("bridge_pythonnet", ReadHelperSource());
+        }
+        catch (PythonException e)
+        {
+            throw new InvalidOperationException($"PyBridge needs NumPy in the Python it runs ({e.Message}): install it (Debian: python3-numpy)", e);
+        }
     }
 
     static string ReadHelperSource()

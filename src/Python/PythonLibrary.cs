@@ -21,6 +21,6 @@ static class PythonLibrary
     }
 
     public const string InstallHint =
-        "no libpython found: install Debian's libpython3.11 (apt-get install libpython3.11), set PYTHONNET_PYDLL to a " +
+        "install Debian's libpython3.11 (apt-get install libpython3.11), set PYTHONNET_PYDLL to a " +
         "libpython3.x.so, or pass its path to PyBridge.Initialize";
 }

@@ -17,7 +17,7 @@ public static class PythonFixture
         {
             PyBridge.Initialize();
         }
-        catch (Exception e) when (e is DllNotFoundException or PythonException or TypeInitializationException or BadImageFormatException)
+        catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or PythonException)
         {
             _skipReason = $"Python is not available to pythonnet: {e.Message}";
         }
