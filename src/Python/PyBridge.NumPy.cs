@@ -4,17 +4,6 @@ namespace Bridge.Python;
 
 public static partial class PyBridge
 {
-    static PyObject? _toNumPy, _describe, _capsule, _dlpackCapsule, _markUsed;
-
-    static void CacheHelpers(PyObject helpers)
-    {
-        _toNumPy = helpers.GetAttr("to_numpy");
-        _describe = helpers.GetAttr("describe");
-        _capsule = helpers.GetAttr("capsule");
-        _dlpackCapsule = helpers.GetAttr("dlpack_capsule");
-        _markUsed = helpers.GetAttr("mark_used");
-    }
-
     /// <summary>
     /// An ndarray viewing <paramref name="tensor"/>'s memory (torch's <c>Tensor.numpy()</c>): no copy, any strides,
     /// read-only when the tensor is. The array keeps the tensor's storage alive, so the memory outlives every view.

@@ -26,6 +26,9 @@ public static partial class PyBridge
     static volatile bool _initialized;
     static PyObject? _helpers;
 
+    // The functions of bridge_pythonnet.py (the embedded Python half), looked up once.
+    static PyObject? _toNumPy, _describe, _capsule, _dlpackCapsule, _markUsed;
+
     /// <summary>True once <see cref="Initialize"/> has run.</summary>
     public static bool IsInitialized => _initialized;
 
@@ -106,6 +109,15 @@ public static partial class PyBridge
     static void EnsureInitialized()
     {
         if (!_initialized) throw new InvalidOperationException("Python is not started: call PyBridge.Initialize() first");
+    }
+
+    static void CacheHelpers(PyObject helpers)
+    {
+        _toNumPy = helpers.GetAttr("to_numpy");
+        _describe = helpers.GetAttr("describe");
+        _capsule = helpers.GetAttr("capsule");
+        _dlpackCapsule = helpers.GetAttr("dlpack_capsule");
+        _markUsed = helpers.GetAttr("mark_used");
     }
 
     static PyModule LoadHelpers()
