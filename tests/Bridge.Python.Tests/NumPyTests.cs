@@ -148,4 +148,27 @@ public class NumPyTests : PythonTest
             """;
         Assert.AreEqual("False assignment destination is read-only", PythonFixture.Run<string>(code, ("b", back)));
     }
+
+    [TestMethod]
+    public void FromNumPy_64MiB_CostsTheSameAs4Bytes()
+    {
+        using var small = PythonFixture.Eval("np.zeros(1, dtype=np.float32)");
+        using var big = PythonFixture.Eval("np.zeros(16 << 20, dtype=np.float32)");
+        static double MedianMicros(PyObject a)
+        {
+            var times = new double[301];
+            for (int i = 0; i < times.Length; i++)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                PyBridge.FromNumPy(a).Storage.Dispose();
+                times[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+            Array.Sort(times);
+            return times[times.Length / 2];
+        }
+        MedianMicros(small);
+        MedianMicros(big); // warm-up
+        double smallUs = MedianMicros(small), bigUs = MedianMicros(big);
+        Assert.IsTrue(bigUs < 3 * smallUs + 5, $"64 MiB took {bigUs:F2} µs, 4 B took {smallUs:F2} µs");
+    }
 }
