@@ -27,7 +27,7 @@ public static partial class PyBridge
     static PyObject? _helpers;
 
     // The functions of bridge_pythonnet.py (the embedded Python half), looked up once.
-    static PyObject? _toNumPy, _describe, _capsule, _dlpackCapsule, _markUsed;
+    static PyObject? _toNumPy, _describe, _capsule, _dlpackCapsule, _markUsed, _tensorSource;
 
     /// <summary>True once <see cref="Initialize"/> has run.</summary>
     public static bool IsInitialized => _initialized;
@@ -64,6 +64,8 @@ public static partial class PyBridge
                 GilReleaser.Start((nint)api[2].As<long>());
                 BufferView.SetApi((nint)api[3].As<long>(), (nint)api[4].As<long>(), (nint)api[5].As<long>());
                 CacheHelpers(_helpers);
+                // Decoding only turns conversions that would fail into views, so it is on in both modes.
+                PyObjectConversions.RegisterDecoder(new TensorDecoder(TensorSource));
                 if (hosting)
                 {
                     PyObjectConversions.RegisterEncoder(new TensorEncoder());
@@ -118,6 +120,14 @@ public static partial class PyBridge
         _capsule = helpers.GetAttr("capsule");
         _dlpackCapsule = helpers.GetAttr("dlpack_capsule");
         _markUsed = helpers.GetAttr("mark_used");
+        _tensorSource = helpers.GetAttr("tensor_source");
+    }
+
+    static string TensorSource(PyType type)
+    {
+        using (Py.GIL())
+        using (var source = _tensorSource!.Invoke(type))
+            return source.As<string>();
     }
 
     static PyModule LoadHelpers()

@@ -67,3 +67,11 @@ def describe(obj):
     """Type name and dtype (when it has one) of an object FromNumPy refused, for the error message."""
     dtype = getattr(obj, "dtype", None)
     return f"{type(obj).__module__}.{type(obj).__qualname__}", "" if dtype is None else str(dtype)
+
+
+def tensor_source(cls):
+    """What a Python type holding tensor data is to the decoder: "numpy", "torch" or "" (neither)."""
+    if issubclass(cls, np.ndarray):
+        return "numpy"
+    torch = __import__("sys").modules.get("torch")  # never import torch just to ask
+    return "torch" if torch is not None and issubclass(cls, torch.Tensor) else ""

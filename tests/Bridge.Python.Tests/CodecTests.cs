@@ -51,4 +51,34 @@ public class CodecTests : PythonTest
             PyBridge.TensorsArriveAs = TensorArrival.NumPy;
         }
     }
+
+    [TestMethod]
+    public void NdarrayReturnedFromPython_DecodesToTensorView()
+    {
+        using var make = PythonFixture.Eval("lambda: np.arange(6, dtype=np.float64).reshape(2, 3)");
+        using var array = make.Invoke();
+        var t = array.As<Tensor>();
+        CollectionAssert.AreEqual(new[] { 2, 3 }, t.Size().ToArray());
+        t.Fill_(1);
+        Assert.AreEqual(6.0, PythonFixture.Run<double>("result = float(a.sum())", ("a", array)));
+    }
+
+    [TestMethod]
+    public void TorchTensorReturnedFromPython_DecodesThroughDLPack()
+    {
+        try { PythonFixture.Eval("__import__('torch')").Dispose(); }
+        catch (PythonException) { Assert.Inconclusive("torch is not importable in this Python"); }
+        using var tt = PythonFixture.Eval("__import__('torch').ones(3, dtype=__import__('torch').int64)");
+        var t = tt.As<Tensor>();
+        Assert.AreEqual(DType.Int64, t.DType);
+        t.Add_(1);
+        Assert.AreEqual(6L, PythonFixture.Run<long>("result = int(t.sum())", ("t", tt)));
+    }
+
+    [TestMethod]
+    public void OtherPythonObjects_AreNotDecodedAsTensors()
+    {
+        using var list = PythonFixture.Eval("[1.0, 2.0]");
+        Assert.ThrowsExactly<InvalidCastException>(() => list.As<Tensor>());
+    }
 }

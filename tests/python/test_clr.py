@@ -15,7 +15,7 @@ try:
 except ImportError as e:  # no .NET runtime, or the package was built without its managed assemblies
     pytest.skip(f"bridge.clr cannot load the managed runtime: {e}", allow_module_level=True)
 
-from Bridge import DType, Torch  # noqa: E402  (.NET namespaces exist only after bridge.clr)
+from Bridge import DType, Tensor, Torch  # noqa: E402  (.NET namespaces exist only after bridge.clr)
 from Bridge.Python import PyBridge  # noqa: E402
 from System import ArgumentException, GC, InvalidOperationException  # noqa: E402
 
@@ -34,6 +34,14 @@ def test_from_bridge_import_torch_gives_the_csharp_api():
     assert type(t).__name__ == "Tensor" and type(t).__module__ == "Bridge"
     assert t.Sum().Item[float]() == 6.0
     assert list(t.Size().ToArray()) == [2, 3]
+
+
+def test_ndarray_passed_where_csharp_wants_a_tensor_becomes_a_view():
+    a = np.arange(4, dtype=np.float64)
+    assert Torch.Sum(a).Item[float]() == 6.0  # Torch.Sum(Tensor): the decoder views the array
+    out = np.zeros(4)
+    Tensor.Add(a, a, out)  # the C# kernel writes into the NumPy array through its view
+    assert out.tolist() == [0.0, 2.0, 4.0, 6.0]
 
 
 def test_to_numpy_shares_memory_both_ways():
