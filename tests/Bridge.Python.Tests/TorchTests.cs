@@ -56,6 +56,22 @@ public class TorchTests : PythonTest
         Assert.AreEqual(499500L, t.Sum().Item<long>());
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static PyObject TorchViewOfDroppedTensor() => PyBridge.ToTorch(Torch.Arange(0, 100_000));
+
+    [TestMethod]
+    public void ToTorch_CSharpDropsItsTensorFirst_TorchKeepsMemory()
+    {
+        using var tt = TorchViewOfDroppedTensor();
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        for (int i = 0; i < 20; i++) Torch.Full([100_000], -1, DType.Int64); // would reuse freed memory
+        Assert.AreEqual(4999950000L, PythonFixture.Run<long>("result = int(tt.sum())", ("tt", tt)));
+    }
+
     [TestMethod]
     public void ToTorch_ReadOnlyTensor_Refused()
     {
