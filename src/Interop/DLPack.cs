@@ -15,6 +15,7 @@ static unsafe class DLPackExports
     {
         try
         {
+            Exports.NotNull(result, "bridge_tensor_to_dlpack", "result");
             *result = DLPack.Export(HandleTable.Get<Tensor>(handle));
             return Exports.Ok();
         }
@@ -39,6 +40,8 @@ static unsafe class DLPackExports
     {
         try
         {
+            Exports.NotNull((void*)managed, "bridge_tensor_from_dlpack", "managed");
+            Exports.NotNull(result, "bridge_tensor_from_dlpack", "result");
             Action? release = releaseToken != 0 ? () => MemoryExports.QueueRelease(releaseToken) : null;
             *result = HandleTable.Add(DLPack.Import(managed, release));
             return Exports.Ok();
