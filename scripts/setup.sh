@@ -17,6 +17,8 @@ missing=()
 command -v clang-14 >/dev/null || missing+=(clang-14)
 # The parity diff's HTML report is checked in a real headless browser (tests/python/test_parity_report_browser.py).
 command -v chromium >/dev/null || missing+=(chromium)
+# pythonnet (src/Python) starts Debian's Python from its shared library.
+[ -e /usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0 ] || missing+=(libpython3.11)
 # The distributed suite: Open MPI's launcher and libmpi.so.40 (bound by name at run time).
 command -v mpirun >/dev/null || missing+=(openmpi-bin)
 ldconfig -p 2>/dev/null | grep -q 'libmpi\.so\.40' || missing+=(libopenmpi3)

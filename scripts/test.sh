@@ -19,6 +19,8 @@ if check "Python package (libbridge.so via NativeAOT, into .venv)" bash scripts/
 if [ "$built" = 0 ]; then
   echo "== MSTest, once per backend: CPU; CUDA on the emulator (both schedules, cuBLAS stand-in); ptxas"
   BRIDGE_FETCH_NVIDIA=1 SUITES_APPEND=1 SKIP_CPU=0 bash scripts/cuda/test-backends.sh
+  echo "== MSTest, pythonnet route (Bridge.Python: C# hosting Python, zero-copy NumPy/torch)"
+  mstest "pythonnet" tests/Bridge.Python.Tests
   echo "== parity suite"
   rm -f parity/out/junit.xml
   junit_step "parity suite (C#, PyTorch, Bridge from Python)" "$PWD/parity/out/junit.xml" bash scripts/parity.sh

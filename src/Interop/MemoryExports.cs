@@ -121,24 +121,8 @@ static unsafe class MemoryExports
 
     internal static void QueueRelease(long token) => Released.Enqueue(token);
 
-    internal static Tensor Wrap(nint data, DType dtype, int[] shape, int[]? strides, bool writable, Action release, Device? device = null)
-    {
-        strides ??= ShapeMath.ContiguousStrides(shape);
-        long span = 1;
-        for (int d = 0; d < shape.Length; d++)
-        {
-            if (shape[d] < 0) throw new ArgumentException($"negative size {shape[d]} in shape {ShapeMath.FormatList(shape)}");
-            if (strides[d] < 0)
-                throw new ArgumentException($"negative stride {strides[d]} in strides {ShapeMath.FormatList(strides)} is not supported: copy first (numpy: np.ascontiguousarray(a))");
-            if (shape[d] == 0) span = 0;
-        }
-        if (span != 0) for (int d = 0; d < shape.Length; d++) span += (long)(shape[d] - 1) * strides[d];
-        if (data == 0 && span > 0) throw new ArgumentException("null data pointer for a non-empty tensor");
-        if (data % dtype.ElementSize() != 0)
-            throw new ArgumentException($"data address 0x{data:x} is not aligned to the {dtype.ElementSize()}-byte {dtype.TorchName()} elements: copy first (numpy: np.ascontiguousarray(a) or a.copy())");
-        var storage = Storage.Wrap(data, span * dtype.ElementSize(), release, writable, device);
-        return Tensor.FromStorage(storage, dtype, shape, strides);
-    }
+    internal static Tensor Wrap(nint data, DType dtype, int[] shape, int[]? strides, bool writable, Action release) =>
+        Torch.FromBlob(data, shape, dtype, strides, release, writable);
 
     static int[] ToInts(long* values, int n, string what)
     {

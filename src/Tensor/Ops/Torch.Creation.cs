@@ -107,20 +107,28 @@ public static partial class Torch
     /// <summary>
     /// A tensor over memory owned by someone else (libtorch's from_blob, torch.from_numpy): no copy, writes show on
     /// both sides; <paramref name="strides"/> in elements (contiguous when null); <paramref name="release"/> runs once
-    /// when the storage dies.
+    /// when the storage dies; <paramref name="writable"/> false makes in-place writes throw; <paramref name="device"/>
+    /// says where the memory is (the CPU when null).
     /// </summary>
-    public static Tensor FromBlob(IntPtr data, int[] shape, DType dtype, int[]? strides = null, Action? release = null)
+    public static Tensor FromBlob(IntPtr data, int[] shape, DType dtype, int[]? strides = null, Action? release = null,
+                                  bool writable = true, Device? device = null)
     {
         strides ??= ShapeMath.ContiguousStrides(shape);
         if (strides.Length != shape.Length) throw new ArgumentException($"from_blob: {shape.Length} sizes but {strides.Length} strides");
         long span = 1;
         for (int d = 0; d < shape.Length; d++)
         {
-            if (shape[d] < 0 || strides[d] < 0) throw new ArgumentException("from_blob: negative sizes or strides are not supported");
+            if (shape[d] < 0) throw new ArgumentException($"negative size {shape[d]} in shape {ShapeMath.FormatList(shape)}");
+            if (strides[d] < 0)
+                throw new ArgumentException($"negative stride {strides[d]} in strides {ShapeMath.FormatList(strides)} is not supported: copy first (numpy: np.ascontiguousarray(a))");
             if (shape[d] == 0) span = 0;
         }
         if (span != 0) for (int d = 0; d < shape.Length; d++) span += (long)(shape[d] - 1) * strides[d];
-        return Bridge.Tensor.FromStorage(Storage.Wrap(data, span * dtype.ElementSize(), release), dtype, shape, strides);
+        if (data == 0 && span > 0) throw new ArgumentException("null data pointer for a non-empty tensor");
+        if (data % dtype.ElementSize() != 0)
+            throw new ArgumentException($"data address 0x{data:x} is not aligned to the {dtype.ElementSize()}-byte {dtype.TorchName()} elements: copy first (numpy: np.ascontiguousarray(a) or a.copy())");
+        var storage = Storage.Wrap(data, span * dtype.ElementSize(), release, writable, device);
+        return Bridge.Tensor.FromStorage(storage, dtype, shape, strides);
     }
 
     /// <summary>An n×m matrix with ones on the diagonal.</summary>
