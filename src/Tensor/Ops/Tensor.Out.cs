@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
@@ -31,7 +32,7 @@ public sealed partial class Tensor
         if (!shape.AsSpan().SequenceEqual(@out.ShapeArray))
             throw new ArgumentException($"{op}(): out has shape {ShapeMath.FormatList(@out.ShapeArray)} but the result has shape {ShapeMath.FormatList(shape)}");
         @out.CheckWritable();
-        ElementwiseKernels.Binary<TOp>(a, b, @out);
+        Backend.Binary<TOp>(a, b, @out);
         @out.BumpVersion();
         return @out;
     }
@@ -49,7 +50,7 @@ public sealed partial class Tensor
     {
         if (!DType.IsFloatingPoint() || Recording.Needed(this)) return InPlace(this, (a, _) => op(a));
         CheckWritable();
-        ElementwiseKernels.FloatUnary<TOp>(this, this);
+        Backend.FloatUnary<TOp>(this, this);
         BumpVersion();
         return this;
     }
