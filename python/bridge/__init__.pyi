@@ -8,17 +8,20 @@ class Generator:
         """Initialize self.  See help(type(self)) for accurate signature."""
         ...
     def initial_seed(self):
+        """The seed the generator started from."""
         ...
 
 class Size:
     """torch.Size: a tuple of ints."""
     def numel(self):
+        """Number of elements of a tensor of this shape."""
         ...
 
 class Tensor:
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     @property
     def T(self):
+        """The dims reversed."""
         ...
     def __add__(self, other):
         ...
@@ -72,198 +75,281 @@ class Tensor:
         """Returns the absolute value |x| of each element."""
         ...
     def add(self, other, alpha=..., out=...):
+        """self + alpha * other, broadcast; ``out`` receives the result without autograd."""
         ...
     def add_(self, other, alpha=...):
+        """In place: self += alpha * other."""
         ...
     def all(self):
+        """True when every element is nonzero."""
         ...
     def any(self):
+        """True when any element is nonzero."""
         ...
     def argmax(self, dim=..., keepdim=...):
+        """Index of the first largest element (flat, or along ``dim``)."""
         ...
     def argmin(self, dim=..., keepdim=...):
+        """Index of the first smallest element (flat, or along ``dim``)."""
         ...
     def backward(self, gradient=..., retain_graph=..., create_graph=...):
+        """Computes the gradient of this tensor with respect to the graph leaves."""
         ...
     def bernoulli_(self, p=...):
+        """Fills with 1 (probability p) or 0, in place."""
         ...
     def bmm(self, other):
+        """Batched matrix product of two 3-D tensors."""
         ...
     def bool(self):
+        """A bool copy (self when already bool)."""
         ...
     def clamp(self, min=..., max=...):
+        """Limits each element to [min, max] (either bound may be None)."""
         ...
     def clamp_(self, min=..., max=...):
+        """clamp in place."""
         ...
     def clamp_min(self, min):
+        """Limits each element to at least ``min``."""
         ...
     def clip(self, min=..., max=...):
+        """Limits each element to [min, max] (either bound may be None)."""
         ...
     def clone(self):
+        """A copy with its own memory (recorded by autograd)."""
         ...
     def contiguous(self):
+        """Self when row-major, else a row-major copy."""
         ...
     def copy_(self, src):
+        """Copies ``src`` (broadcast, converted) into self."""
         ...
     def cos(self):
         """Returns the cosine of each element (radians)."""
         ...
     def cpu(self):
+        """The tensor on the CPU (self when already there)."""
         ...
     def cuda(self, device=...):
+        """The tensor on GPU ``device`` (default 0)."""
         ...
     @property
     def data(self):
+        """The tensor detached from autograd (shares memory)."""
         ...
     def data_ptr(self):
+        """Address of the first element."""
         ...
     def detach(self):
+        """A view sharing memory that autograd does not track."""
         ...
     def detach_(self):
+        """Detaches this tensor from the graph in place."""
         ...
     @property
     def device(self):
+        """The device holding the memory (cpu or cuda:N)."""
         ...
     def dim(self):
+        """Number of dims."""
         ...
     def div(self, other, out=...):
+        """self / other, broadcast (true division)."""
         ...
     def div_(self, other):
+        """In place: self /= other."""
         ...
     def dot(self, other):
+        """Inner product of two 1-D tensors."""
         ...
     def double(self):
+        """A float64 copy (self when already float64)."""
         ...
     @property
     def dtype(self):
+        """The element type (bridge.float32, ...)."""
         ...
     def element_size(self):
+        """Bytes per element."""
         ...
     def eq(self, other):
+        """self == other as a bool tensor."""
         ...
     def equal(self, other):
+        """True when both tensors have the same shape and elements."""
         ...
     def exp(self):
         """Returns e raised to each element."""
         ...
     def exp_(self):
+        """e^x in place."""
         ...
     def expand(self, *sizes):
+        """A broadcast view to a larger shape (no copy)."""
         ...
     def expand_as(self, other):
+        """A broadcast view to ``other``'s shape."""
         ...
     def fill_(self, value):
+        """Sets every element to ``value`` in place."""
         ...
     def flatten(self, start_dim=..., end_dim=...):
+        """Dims ``start_dim`` to ``end_dim`` merged into one."""
         ...
     def float(self):
+        """A float32 copy (self when already float32)."""
         ...
     def ge(self, other):
+        """self >= other as a bool tensor."""
         ...
     @property
     def grad(self):
+        """The accumulated gradient, or None."""
         ...
     @property
     def grad_fn(self):
+        """The backward node that produced this tensor, or None."""
         ...
     def gt(self, other):
+        """self > other as a bool tensor."""
         ...
     def int(self):
+        """An int64 copy (bridge has no int32)."""
         ...
     def is_contiguous(self):
+        """True when the elements are laid out row-major without gaps."""
         ...
     @property
     def is_cuda(self):
+        """True when the tensor lives on a GPU."""
         ...
     def is_floating_point(self):
+        """True for float32 and float64 tensors."""
         ...
     @property
     def is_leaf(self):
+        """True for tensors not produced by a recorded operation."""
         ...
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         ...
     def le(self, other):
+        """self <= other as a bool tensor."""
         ...
     def log(self):
         """Returns the natural logarithm of each element."""
         ...
     def log_softmax(self, dim):
+        """log(softmax(x)) along ``dim``."""
         ...
     def logical_not(self):
+        """Elementwise logical not of a bool tensor."""
         ...
     def long(self):
+        """An int64 copy (self when already int64)."""
         ...
     def lt(self, other):
+        """self < other as a bool tensor."""
         ...
     def matmul(self, other):
+        """Matrix product with torch's rules for 1-D, 2-D and batched operands."""
         ...
     def max(self, dim=..., keepdim=..., *, axis=..., keepdims=..., out=...):
+        """Largest element; with ``dim`` a (values, indices) pair; with a tensor the elementwise maximum."""
         ...
     def maximum(self, other):
+        """Elementwise maximum (NaN propagates)."""
         ...
     def mean(self, dim=..., keepdim=..., dtype=..., *, axis=..., keepdims=..., out=...):
+        """Mean of all elements, or over ``dim``."""
         ...
     def min(self, dim=..., keepdim=..., *, axis=..., keepdims=..., out=...):
+        """Smallest element; with ``dim`` a (values, indices) pair; with a tensor the elementwise minimum."""
         ...
     def minimum(self, other):
+        """Elementwise minimum (NaN propagates)."""
         ...
     def mm(self, other):
+        """Matrix product of two 2-D tensors."""
         ...
     def mul(self, other, out=...):
+        """self * other, broadcast."""
         ...
     def mul_(self, other):
+        """In place: self *= other."""
         ...
     def mv(self, other):
+        """Matrix-vector product."""
         ...
     def narrow(self, dim, start, length):
+        """A view of ``length`` elements of ``dim`` from ``start``."""
         ...
     @property
     def ndim(self):
+        """Number of dims."""
         ...
     def ne(self, other):
+        """self != other as a bool tensor."""
         ...
     def neg(self):
         """Returns -x for each element."""
         ...
     def nelement(self):
+        """Number of elements."""
         ...
     def normal_(self, mean=..., std=...):
+        """Fills with draws from N(mean, std^2), in place."""
         ...
     def numel(self):
+        """Number of elements."""
         ...
     def numpy(self):
+        """A NumPy array sharing memory (CPU tensors without grad)."""
         ...
     def permute(self, *dims):
+        """A view with the dims reordered."""
         ...
     def pow(self, exponent):
+        """self raised to ``exponent`` (a number or a tensor)."""
         ...
     def pow_(self, exponent):
+        """In place: self = self ** exponent."""
         ...
     def reciprocal(self):
+        """1 / x for each element."""
         ...
     def relu(self):
         """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
         ...
     @property
     def requires_grad(self):
+        """Whether autograd records operations on this tensor."""
         ...
     def requires_grad_(self, requires_grad=...):
+        """Sets requires_grad in place and returns the tensor."""
         ...
     def reshape(self, *shape):
+        """The elements in a new shape: a view when possible, else a copy."""
         ...
     def reshape_as(self, other):
+        """Reshape to ``other``'s shape."""
         ...
     def resize_(self, *shape):
+        """Changes the shape in place, growing the storage when needed."""
         ...
     def select(self, dim, index):
+        """A view of one index along ``dim`` (that dim removed)."""
         ...
     @property
     def shape(self):
+        """The dims as a bridge.Size."""
         ...
     def sigmoid(self):
         """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
         ...
     def sigmoid_(self):
+        """1 / (1 + e^-x) in place."""
         ...
     def sign(self):
         """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
@@ -272,51 +358,70 @@ class Tensor:
         """Returns the sine of each element (radians)."""
         ...
     def size(self, dim=...):
+        """The dims as a bridge.Size, or the size of dim ``dim``."""
         ...
     def softmax(self, dim):
+        """exp(x) / sum(exp(x)) along ``dim``."""
         ...
     def sqrt(self):
         """Returns the square root of each element."""
         ...
     def square(self):
+        """x * x for each element."""
         ...
     def squeeze(self, dim=...):
+        """Removes dims of size 1 (all, or just ``dim``)."""
         ...
     def storage_offset(self):
+        """Offset of the first element in its storage, in elements."""
         ...
     def stride(self, dim=...):
+        """Element strides of every dim, or of dim ``dim``."""
         ...
     def sub(self, other, alpha=..., out=...):
+        """self - alpha * other, broadcast."""
         ...
     def sub_(self, other, alpha=...):
+        """In place: self -= alpha * other."""
         ...
     def sum(self, dim=..., keepdim=..., dtype=..., *, axis=..., keepdims=..., out=...):
+        """Sum of all elements, or over ``dim`` (int or tuple)."""
         ...
     def t(self):
+        """Transpose of a tensor of at most 2 dims."""
         ...
     def tanh(self):
         """Returns the hyperbolic tangent of each element."""
         ...
     def tanh_(self):
+        """tanh x in place."""
         ...
     def to(self, *args, **kwargs):
         """to(dtype), to(device), to(other), to(device, dtype): a copy only where something changes."""
         ...
     def tolist(self):
+        """The elements as (nested) Python lists."""
         ...
     def transpose(self, dim0, dim1):
+        """A view with dims ``dim0`` and ``dim1`` swapped."""
         ...
     def type_as(self, other):
+        """A copy with ``other``'s dtype."""
         ...
     def uniform_(self, a=..., b=...):
+        """Fills with draws from U(from, to), in place."""
         ...
     def unsqueeze(self, dim):
+        """Inserts a dim of size 1 at ``dim``."""
         ...
     def view(self, *shape):
+        """A view with a new shape over the same memory (must be compatible with the strides)."""
         ...
     def view_as(self, other):
+        """A view with ``other``'s shape."""
         ...
     def zero_(self):
+        """Sets every element to 0 in place."""
         ...
 
 abi_version: Any
@@ -330,6 +435,7 @@ def add(input, other, alpha=..., out=...):
     ...
 
 def addmm(input, mat1, mat2):
+    """input + mat1 @ mat2 (one fused op)."""
     ...
 
 def all(input):
@@ -337,6 +443,7 @@ def all(input):
     ...
 
 def allclose(a, b, rtol=..., atol=..., equal_nan=...):
+    """True when |input - other| <= atol + rtol * |other| everywhere."""
     ...
 
 def any(input):
@@ -344,6 +451,7 @@ def any(input):
     ...
 
 def arange(start, end=..., step=..., dtype=..., device=..., requires_grad=...):
+    """Values from ``start`` to ``end`` (exclusive) in steps of ``step``."""
     ...
 
 def argmax(input, dim=..., keepdim=...):
@@ -355,6 +463,7 @@ def argmin(input, dim=..., keepdim=...):
     ...
 
 def as_tensor(data, dtype=..., device=...):
+    """A tensor from data, sharing memory where possible."""
     ...
 
 def bmm(input, mat2):
@@ -364,6 +473,7 @@ def bmm(input, mat2):
 bool: Any
 
 def cat(tensors, dim=...):
+    """Concatenates tensors along ``dim``."""
     ...
 
 def clamp(input, min=..., max=...):
@@ -379,6 +489,7 @@ def clone(input):
     ...
 
 def concat(tensors, dim=...):
+    """Concatenates tensors along ``dim``."""
     ...
 
 def cos(input):
@@ -424,12 +535,15 @@ class dtype:
     numpy_typestr: object
 
 def empty(*size, dtype=..., device=..., requires_grad=...):
+    """An uninitialised tensor."""
     ...
 
 def empty_like(t, dtype=..., device=..., requires_grad=...):
+    """Uninitialised, with ``input``'s shape, dtype and device."""
     ...
 
 class enable_grad:
+    """Context manager that re-enables autograd recording."""
     def __call__(self, fn):
         """Call self as a function."""
         ...
@@ -452,6 +566,7 @@ def exp(input):
     ...
 
 def eye(n, m=..., dtype=..., device=..., requires_grad=...):
+    """An identity matrix."""
     ...
 
 def flatten(input, start_dim=..., end_dim=...):
@@ -473,9 +588,11 @@ def from_numpy(a):
     ...
 
 def full(size, fill_value, dtype=..., device=..., requires_grad=...):
+    """A tensor filled with ``fill_value``."""
     ...
 
 def full_like(t, fill_value, dtype=..., device=..., requires_grad=...):
+    """``fill_value`` with ``input``'s shape, dtype and device."""
     ...
 
 def ge(input, other):
@@ -483,9 +600,11 @@ def ge(input, other):
     ...
 
 def get_default_dtype():
+    """The dtype of new floating-point tensors."""
     ...
 
 def get_num_threads():
+    """Threads the engine's CPU kernels may use."""
     ...
 
 def get_rng_state():
@@ -499,9 +618,11 @@ def gt(input, other):
 int64: Any
 
 def is_grad_enabled():
+    """True while autograd records operations."""
     ...
 
 def is_tensor(obj):
+    """True for bridge tensors."""
     ...
 
 def le(input, other):
@@ -509,6 +630,7 @@ def le(input, other):
     ...
 
 def linspace(start, end, steps, dtype=..., device=..., requires_grad=...):
+    """``steps`` evenly spaced values from ``start`` to ``end``."""
     ...
 
 def load(f):
@@ -534,6 +656,7 @@ def lt(input, other):
     ...
 
 def manual_seed(seed):
+    """Seeds the default generator (torch's Mersenne Twister stream)."""
     ...
 
 def matmul(input, other):
@@ -587,6 +710,7 @@ def neg(input):
 from . import nn as nn
 
 class no_grad:
+    """Context manager (and decorator) that disables autograd recording."""
     def __call__(self, fn):
         """Call self as a function."""
         ...
@@ -601,9 +725,11 @@ def numel(input):
     ...
 
 def ones(*size, dtype=..., device=..., requires_grad=...):
+    """A tensor of ones."""
     ...
 
 def ones_like(t, dtype=..., device=..., requires_grad=...):
+    """Ones with ``input``'s shape, dtype and device."""
     ...
 
 from . import optim as optim
@@ -617,9 +743,11 @@ def pow(input, exponent):
     ...
 
 def rand(*size, dtype=..., device=..., requires_grad=..., generator=...):
+    """Uniform draws in [0, 1)."""
     ...
 
 def rand_like(t, dtype=...):
+    """Uniform draws with ``input``'s shape."""
     ...
 
 def randint(*args, size=..., dtype=..., device=..., generator=...):
@@ -627,12 +755,15 @@ def randint(*args, size=..., dtype=..., device=..., generator=...):
     ...
 
 def randn(*size, dtype=..., device=..., requires_grad=..., generator=...):
+    """Standard normal draws."""
     ...
 
 def randn_like(t, dtype=...):
+    """Normal draws with ``input``'s shape."""
     ...
 
 def randperm(n, dtype=..., device=..., generator=...):
+    """A random permutation of 0..n-1."""
     ...
 
 def reciprocal(input):
@@ -658,6 +789,7 @@ def select(input, dim, index):
 from . import serialization as serialization
 
 def set_default_dtype(d):
+    """Sets the dtype of new floating-point tensors (float32 or float64)."""
     ...
 
 class set_grad_enabled:
@@ -679,6 +811,7 @@ def set_num_threads(n):
     ...
 
 def set_rng_state(state):
+    """Restores the default generator from get_rng_state()."""
     ...
 
 def shared(name, shape=..., dtype=..., overwrite=..., writable=...):
@@ -718,6 +851,7 @@ def squeeze(input, dim=...):
     ...
 
 def stack(tensors, dim=...):
+    """Stacks tensors along a new dim ``dim``."""
     ...
 
 def sub(input, other, alpha=..., out=...):
@@ -753,10 +887,13 @@ def unsqueeze(input, dim):
     ...
 
 def where(condition, input, other):
+    """condition ? input : other, elementwise, broadcast."""
     ...
 
 def zeros(*size, dtype=..., device=..., requires_grad=...):
+    """A tensor of zeros."""
     ...
 
 def zeros_like(t, dtype=..., device=..., requires_grad=...):
+    """Zeros with ``input``'s shape, dtype and device."""
     ...
