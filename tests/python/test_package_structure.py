@@ -127,3 +127,16 @@ def test_failing_tensor_tensor_op_runs_once(monkeypatch):
             assert "must match the size" in str(e)
         else:
             raise AssertionError("mismatched shapes did not raise")
+
+
+def test_stubs_match_the_package():
+    """The shipped .pyi files are what scripts/python-stubs.py writes for this package (run it after changing the API)."""
+    import importlib.util
+    script = pathlib.Path(__file__).resolve().parents[2] / "scripts" / "python-stubs.py"
+    spec = importlib.util.spec_from_file_location("python_stubs", script)
+    stubs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stubs)
+    public = [n for n in dir(bridge) if not n.startswith("_") and n != "annotations"]
+    assert (PACKAGE / "__init__.pyi").read_text() == stubs.stub(bridge, public), "run scripts/python-stubs.py"
+    F = bridge.nn.functional
+    assert (PACKAGE / "nn" / "functional.pyi").read_text() == stubs.stub(F, F.__all__), "run scripts/python-stubs.py"

@@ -47,8 +47,13 @@ internal static class Backend
         else ElementwiseKernels.Where(condition, a, b, result);
     }
 
-    /// <summary>x += (T)alpha · y for contiguous same-shape host tensors (the optimizers' fast path).</summary>
-    public static void AddScaled(Tensor x, Tensor y, double alpha) => ElementwiseKernels.AddScaled(x, y, alpha);
+    /// <summary>x += (T)alpha · y in one pass for contiguous same-shape float tensors (the optimizers' fast path); false where the backend has no fused kernel.</summary>
+    public static bool TryAddScaled(Tensor x, Tensor y, double alpha)
+    {
+        if (x.Device.IsCuda) return false;
+        ElementwiseKernels.AddScaled(x, y, alpha);
+        return true;
+    }
 
     /// <summary>result[...] = Σ view[..., i]</summary>
     public static void Sum(Tensor view, Tensor result)

@@ -15,12 +15,12 @@ public sealed partial class Tensor
     {
         if (alpha == 1) return Arithmetic_<AddOperator>(other, (a, b) => a + b);
         // Optimizer updates (p.add_(d, alpha: -lr)): one pass, no temporary. Each element is still rounded
-        // twice, product then sum, exactly as the two-op form below. The fused kernel is CPU-only: device tensors
-        // (and mixed devices, which the two-op form rejects) take the two-op form, whose ops dispatch.
-        if (Device.Type == DeviceType.Cpu && other.Device.Type == DeviceType.Cpu && !RequiresGrad && !other.RequiresGrad && other.DType == DType && DType.IsFloatingPoint() && IsContiguous() && other.IsContiguous()
-            && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && !ReferenceEquals(other.Storage, Storage) && Storage.Writable)
+        // twice, product then sum, exactly as the two-op form below. Backends without the fused kernel (and mixed
+        // devices, which the two-op form rejects) decline, and the two-op form runs.
+        if (Device == other.Device && !RequiresGrad && !other.RequiresGrad && other.DType == DType && DType.IsFloatingPoint() && IsContiguous() && other.IsContiguous()
+            && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && !ReferenceEquals(other.Storage, Storage) && Storage.Writable
+            && Backend.TryAddScaled(this, other, alpha))
         {
-            Backend.AddScaled(this, other, alpha);
             BumpVersion();
             return this;
         }
