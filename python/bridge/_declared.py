@@ -4,7 +4,7 @@ Regenerate: BRIDGE_REGENERATE=1 dotnet test tests/Bridge.Tensor.Tests --filter C
 The declared elementwise ops of one tensor: Tensor methods (a mixin) and torch-level functions.
 """
 
-from ._tensor_math import TensorMath, _unary
+from ._tensor_math import TensorMath, _self_op, _unary
 
 __all__ = ["abs", "cos", "exp", "log", "neg", "relu", "sigmoid", "sign", "sin", "sqrt", "tanh"]
 
@@ -56,6 +56,26 @@ class DeclaredMethods(TensorMath):
     def tanh(self):
         """Returns the hyperbolic tangent of each element."""
         return _unary("tanh", self)
+
+    def cos_(self):
+        """In place (cos_): Returns the cosine of each element (radians)."""
+        return _self_op("cos_", self)
+
+    def exp_(self):
+        """In place (exp_): Returns e raised to each element."""
+        return _self_op("exp_", self)
+
+    def sigmoid_(self):
+        """In place (sigmoid_): Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
+        return _self_op("sigmoid_", self)
+
+    def sin_(self):
+        """In place (sin_): Returns the sine of each element (radians)."""
+        return _self_op("sin_", self)
+
+    def tanh_(self):
+        """In place (tanh_): Returns the hyperbolic tangent of each element."""
+        return _self_op("tanh_", self)
 
 
 def abs(input):

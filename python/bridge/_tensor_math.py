@@ -221,18 +221,6 @@ class TensorMath(TensorBase):
         """Limits each element to at least ``min``."""
         return self.clamp(min=min)
 
-    def exp_(self):
-        """e^x in place."""
-        return _self_op("exp_", self)
-
-    def sigmoid_(self):
-        """1 / (1 + e^-x) in place."""
-        return _self_op("sigmoid_", self)
-
-    def tanh_(self):
-        """tanh x in place."""
-        return _self_op("tanh_", self)
-
     def reciprocal(self):
         """1 / x for each element."""
         return _unary("reciprocal", self)

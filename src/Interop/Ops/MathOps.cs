@@ -13,7 +13,10 @@ static partial class OpTable
         {
             switch (op)
             {
-                case UnaryOp u: Unary(op.TorchName, u.Apply); break;
+                case UnaryOp u:
+                    Unary(op.TorchName, u.Apply);
+                    if (op.Surface.HasFlag(Surface.InPlace)) InPlace(op.TorchName + "_", a => u.ApplyInPlace(a.Tensor(0)));
+                    break;
                 case ReductionOp r: Unary(op.TorchName, r.Apply); break;
                 case BinaryOp b: Binary(op.TorchName, b.Apply); break;
                 default: throw new InvalidOperationException($"no C ABI calling convention for {op.GetType().Name} {op.TorchName}");
@@ -76,9 +79,6 @@ static partial class OpTable
         InPlace("pow_scalar_", a => a.Tensor(0).Pow_(a.Double(1)));
         InPlace("clamp_", a => a.Tensor(0).Clamp_(a.OptionalDouble(1), a.OptionalDouble(2)));
         InPlace("zero_", a => a.Tensor(0).Zero_());
-        InPlace("sigmoid_", a => a.Tensor(0).Sigmoid_());
-        InPlace("exp_", a => a.Tensor(0).Exp_());
-        InPlace("tanh_", a => a.Tensor(0).Tanh_());
         InPlace("add_out", a => Tensor.Add(a.Tensor(0), a.Tensor(1), a.Tensor(2)));
         InPlace("sub_out", a => Tensor.Sub(a.Tensor(0), a.Tensor(1), a.Tensor(2)));
         InPlace("mul_out", a => Tensor.Mul(a.Tensor(0), a.Tensor(1), a.Tensor(2)));

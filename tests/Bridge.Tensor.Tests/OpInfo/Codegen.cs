@@ -32,6 +32,8 @@ internal static class Codegen
         s.Append("\nusing Bridge.Ops;\n\nnamespace Bridge\n{\n");
         s.Append("    public sealed partial class Tensor\n    {\n");
         Join(s, Published(Surface.Tensor), d => $"        /// <summary>{Xml(d.Doc)}</summary>\n        public Tensor {d.DotNetName}() => Declarations.{d.DotNetName}.Apply(this);\n");
+        foreach (var d in Published(Surface.InPlace))
+            s.Append($"\n        /// <summary>In place ({d.TorchName}_): {Xml(d.Doc)}</summary>\n        public Tensor {d.DotNetName}_() => Declarations.{d.DotNetName}.ApplyInPlace(this);\n");
         s.Append("    }\n\n    public static partial class Torch\n    {\n");
         Join(s, Published(Surface.Tensor), d => $"        /// <summary>{Xml(d.Doc)}</summary>\n        public static Tensor {d.DotNetName}(Tensor x) => Declarations.{d.DotNetName}.Apply(x);\n");
         s.Append("    }\n}\n\nnamespace Bridge.Nn\n{\n    public static partial class Functional\n    {\n");
@@ -44,12 +46,14 @@ internal static class Codegen
     {
         var s = new StringBuilder();
         s.Append("\"\"\"").Append(Header).Append("\n\nThe declared elementwise ops of one tensor: Tensor methods (a mixin) and torch-level functions.\n\"\"\"\n\n");
-        s.Append("from ._tensor_math import TensorMath, _unary\n\n");
+        s.Append("from ._tensor_math import TensorMath, _self_op, _unary\n\n");
         var ops = Published(Surface.Tensor).ToList();
         s.Append("__all__ = [").Append(string.Join(", ", ops.Select(d => $"\"{d.TorchName}\""))).Append("]\n\n\n");
         s.Append("class DeclaredMethods(TensorMath):\n    \"\"\"Methods of bridge.Tensor generated from the op declarations.\"\"\"\n    __slots__ = ()\n");
         foreach (var d in ops)
             s.Append($"\n    def {d.TorchName}(self):\n        \"\"\"{d.Doc}\"\"\"\n        return _unary(\"{d.TorchName}\", self)\n");
+        foreach (var d in Published(Surface.InPlace))
+            s.Append($"\n    def {d.TorchName}_(self):\n        \"\"\"In place ({d.TorchName}_): {d.Doc}\"\"\"\n        return _self_op(\"{d.TorchName}_\", self)\n");
         foreach (var d in ops)
             s.Append($"\n\ndef {d.TorchName}(input):\n    \"\"\"{d.Doc}\"\"\"\n    return _unary(\"{d.TorchName}\", input)\n");
         return s.ToString();

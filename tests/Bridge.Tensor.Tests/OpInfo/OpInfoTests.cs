@@ -7,6 +7,8 @@ using Bridge.Autograd;
 using Bridge.Ops;
 using Bridge.Tests.Cuda;
 
+using Surface = Bridge.Ops.Surface;
+
 namespace Bridge.Tests.OpInfo;
 
 /// <summary>
@@ -138,6 +140,34 @@ public sealed class OpInfoTests
             else
                 Assert.IsNull(result.GradFn, $"{op.TorchName} is declared not differentiable but recorded {result.GradFn?.Name}");
         }
+    }
+
+    /// <summary>x.X_() writes exactly what X(x) returns, in x's memory, and bumps its version (every layout of the samples).</summary>
+    [TestMethod]
+    public void InPlace_EveryDeclaredInPlaceOp_MatchesItsOutOfPlaceForm()
+    {
+        int count = 0;
+        foreach (var op in Declarations.All.OfType<UnaryOp>().Where(d => d.Surface.HasFlag(Surface.InPlace)))
+        {
+            foreach (var dtype in op.DTypes)
+            {
+                foreach (var sample in OpSamples.For(op, dtype).Where(s => s.Inputs[0].Layout != "expanded"))
+                {
+                    var x = sample.Inputs[0].Build(dtype, false);
+                    var expected = op.Apply(x).ToDoubleArray();
+                    var target = x.Clone();
+                    int version = target.Version;
+                    var returned = op.ApplyInPlace(target);
+                    Assert.AreSame(target, returned, $"{op.TorchName}_ returns its input");
+                    Assert.IsTrue(target.Version > version || target.Numel() == 0, $"{op.TorchName}_ bumps the version");
+                    var actual = target.ToDoubleArray();
+                    for (int i = 0; i < expected.Length; i++)
+                        Assert.IsTrue(expected[i].Equals(actual[i]), $"{op.TorchName}_[{dtype.TorchName()}, {sample.Name}][{i}]: {actual[i]:R} vs {expected[i]:R}");
+                    count++;
+                }
+            }
+        }
+        Assert.IsTrue(count >= 5, $"only {count} in-place cases");
     }
 
     [TestMethod]

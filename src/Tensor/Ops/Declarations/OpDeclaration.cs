@@ -120,18 +120,30 @@ public enum Surface
 
     /// <summary>Also <c>Functional.X</c> and <c>bridge.nn.functional.x</c>.</summary>
     Functional = 2,
+
+    /// <summary>Also the in-place form: <c>Tensor.X_()</c>, the ABI's <c>x_</c> and <c>bridge.Tensor.x_</c>.</summary>
+    InPlace = 4,
 }
 
 /// <summary>An elementwise op of one tensor.</summary>
 public sealed class UnaryOp : OpDeclaration
 {
     readonly Func<Tensor, Tensor> _forward;
+    readonly Func<Tensor, Func<Tensor, Tensor>, Tensor> _inPlace;
 
-    internal UnaryOp(string torchName, string dotNetName, DType[] dtypes, string? kernel, Gradient gradient, string doc, Surface surface, Func<Tensor, Tensor> forward)
-        : base(torchName, dotNetName, OpFamily.Unary, $"{torchName}(Tensor self) -> Tensor", dtypes, kernel, gradient, doc, surface) => _forward = forward;
+    internal UnaryOp(string torchName, string dotNetName, DType[] dtypes, string? kernel, Gradient gradient, string doc, Surface surface,
+        Func<Tensor, Tensor> forward, Func<Tensor, Func<Tensor, Tensor>, Tensor> inPlace)
+        : base(torchName, dotNetName, OpFamily.Unary, $"{torchName}(Tensor self) -> Tensor", dtypes, kernel, gradient, doc, surface)
+    {
+        _forward = forward;
+        _inPlace = inPlace;
+    }
 
     /// <summary>Runs the op (with autograd recording).</summary>
     public Tensor Apply(Tensor x) => _forward(x);
+
+    /// <summary>Runs the op in place on <paramref name="x"/> and returns it (recorded out of place and written back under autograd).</summary>
+    public Tensor ApplyInPlace(Tensor x) => _inPlace(x, _forward);
 }
 
 /// <summary>An elementwise op of two tensors (broadcast, promoted), or a comparison.</summary>

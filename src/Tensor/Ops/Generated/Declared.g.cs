@@ -39,6 +39,21 @@ namespace Bridge
 
         /// <summary>Returns the hyperbolic tangent of each element.</summary>
         public Tensor Tanh() => Declarations.Tanh.Apply(this);
+
+        /// <summary>In place (cos_): Returns the cosine of each element (radians).</summary>
+        public Tensor Cos_() => Declarations.Cos.ApplyInPlace(this);
+
+        /// <summary>In place (exp_): Returns e raised to each element.</summary>
+        public Tensor Exp_() => Declarations.Exp.ApplyInPlace(this);
+
+        /// <summary>In place (sigmoid_): Returns the logistic sigmoid 1 / (1 + e^-x) of each element.</summary>
+        public Tensor Sigmoid_() => Declarations.Sigmoid.ApplyInPlace(this);
+
+        /// <summary>In place (sin_): Returns the sine of each element (radians).</summary>
+        public Tensor Sin_() => Declarations.Sin.ApplyInPlace(this);
+
+        /// <summary>In place (tanh_): Returns the hyperbolic tangent of each element.</summary>
+        public Tensor Tanh_() => Declarations.Tanh.ApplyInPlace(this);
     }
 
     public static partial class Torch
