@@ -128,6 +128,9 @@ class Tensor:
     def cos(self):
         """Returns the cosine of each element (radians)."""
         ...
+    def cos_(self):
+        """In place (cos_): Returns the cosine of each element (radians)."""
+        ...
     def cpu(self):
         """The tensor on the CPU (self when already there)."""
         ...
@@ -183,7 +186,7 @@ class Tensor:
         """Returns e raised to each element."""
         ...
     def exp_(self):
-        """e^x in place."""
+        """In place (exp_): Returns e raised to each element."""
         ...
     def expand(self, *sizes):
         """A broadcast view to a larger shape (no copy)."""
@@ -349,13 +352,16 @@ class Tensor:
         """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
         ...
     def sigmoid_(self):
-        """1 / (1 + e^-x) in place."""
+        """In place (sigmoid_): Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
         ...
     def sign(self):
         """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
         ...
     def sin(self):
         """Returns the sine of each element (radians)."""
+        ...
+    def sin_(self):
+        """In place (sin_): Returns the sine of each element (radians)."""
         ...
     def size(self, dim=...):
         """The dims as a bridge.Size, or the size of dim ``dim``."""
@@ -394,7 +400,7 @@ class Tensor:
         """Returns the hyperbolic tangent of each element."""
         ...
     def tanh_(self):
-        """tanh x in place."""
+        """In place (tanh_): Returns the hyperbolic tangent of each element."""
         ...
     def to(self, *args, **kwargs):
         """to(dtype), to(device), to(other), to(device, dtype): a copy only where something changes."""
