@@ -15,6 +15,8 @@ missing=()
 "$PY" -c "import setuptools, wheel" 2>/dev/null || missing+=(python3-setuptools python3-wheel)
 # NativeAOT links libbridge.so through clang.
 command -v clang-14 >/dev/null || missing+=(clang-14)
+# The parity diff's HTML report is checked in a real headless browser (tests/python/test_parity_report_browser.py).
+command -v chromium >/dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"

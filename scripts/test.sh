@@ -1,58 +1,46 @@
 #!/usr/bin/env bash
-# `make test`: every suite (MSTest, the parity suite, pytest), then one line totalling them all.
+# `make test`: every suite (MSTest on the CPU and on the emulated CUDA backend, the parity suite, pytest,
+# the README's examples run twice), then totals from their structured results (TRX, JUnit XML, exit codes:
+# scripts/tally.py), ending on "N passed, N failed, N skipped". Results and logs: build/test-results/.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+export RESULTS=$PWD/build/test-results
+source scripts/lib/suites.sh
+suite_init
+started=$SECONDS
+echo "== make test: results and logs in $RESULTS"
+
+check "setup (Debian packages, dotnet restore)" bash scripts/setup.sh
+check "build (Bridge.sln, Release)" dotnet build Bridge.sln -c Release --no-restore -nologo -clp:ErrorsOnly
+built=$STEP_CODE
 PY=/usr/bin/python3
-bash scripts/setup.sh || exit 1
-dotnet build Bridge.sln -c Release --no-restore --verbosity quiet -nologo || { echo "0 passed, 1 failed"; exit 1; }
+if check "Python package (libbridge.so via NativeAOT, into .venv)" bash scripts/python-package.sh; then PY=$PWD/.venv/bin/python; fi
 
-passed=0 failed=0 broken=0
-log=$(mktemp -d)
-
-echo "== Python package (libbridge.so via NativeAOT, into .venv)"
-if bash scripts/python-package.sh >/dev/null; then PY=$PWD/.venv/bin/python; else
-  echo "python package: build or install FAILED; Python suites run without bridge"; failed=$((failed + 1)); broken=1
-fi
-
-echo "== MSTest"
-dotnet test tests/Bridge.Tensor.Tests -c Release --no-build --verbosity quiet -nologo 2>&1 | tee "$log/mstest.txt"
-line=$(grep -E "(Passed|Failed)!.*Total" "$log/mstest.txt" | tail -1)
-if [ -z "$line" ]; then broken=1; failed=$((failed + 1)); else
-  passed=$((passed + $(echo "$line" | sed -E 's/.*Passed: *([0-9]+).*/\1/')))
-  failed=$((failed + $(echo "$line" | sed -E 's/.*Failed: *([0-9]+).*/\1/')))
-fi
-
-echo "== CUDA backend (emulator x2 schedules + cuBLAS stand-in, ptxas sm_80/sm_90, real libcuda)"
-BRIDGE_FETCH_NVIDIA=1 SKIP_CPU=1 bash scripts/cuda/test-backends.sh 2>&1 | tee "$log/cuda.txt"
-line=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$log/cuda.txt" | tail -1)
-if [ -z "$line" ]; then failed=$((failed + 1)); broken=1; else
-  passed=$((passed + $(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')))
-  failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')))
-fi
-
-echo "== parity suite"
-if bash scripts/parity.sh 2>&1 | tee "$log/parity.txt"; then :; else broken=1; fi
-line=$(grep -E "^parity cases: [0-9]+ passed, [0-9]+ failed" "$log/parity.txt" | tail -1)
-if [ -z "$line" ]; then failed=$((failed + 1)); broken=1; else
-  passed=$((passed + $(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')))
-  failed=$((failed + $(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
+if [ "$built" = 0 ]; then
+  echo "== MSTest, once per backend: CPU; CUDA on the emulator (both schedules, cuBLAS stand-in); ptxas"
+  BRIDGE_FETCH_NVIDIA=1 SUITES_APPEND=1 SKIP_CPU=0 bash scripts/cuda/test-backends.sh
+  echo "== parity suite"
+  rm -f parity/out/junit.xml
+  junit_step "parity suite (C#, PyTorch, Bridge from Python)" "$PWD/parity/out/junit.xml" bash scripts/parity.sh
 fi
 
 echo "== pytest"
 if "$PY" -c "import pytest" 2>/dev/null; then
-  "$PY" -m pytest -q tests/python 2>&1 | tee "$log/pytest.txt"
-  code=${PIPESTATUS[0]}
-  line=$(grep -E "[0-9]+ (passed|failed)" "$log/pytest.txt" | tail -1)
-  p=$(echo "$line" | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+" || echo 0)
-  f=$(echo "$line" | grep -oE "[0-9]+ failed" | grep -oE "[0-9]+" || echo 0)
-  e=$(echo "$line" | grep -oE "[0-9]+ errors?" | grep -oE "[0-9]+" || echo 0)
-  passed=$((passed + p)); failed=$((failed + f + e))
-  # exit 5 means no tests were collected: not a failure of anything that exists.
-  if [ "$code" != 0 ] && [ "$code" != 5 ] && [ "$((f + e))" = 0 ]; then failed=$((failed + 1)); fi
+  pytest_suite "tests/python" "$PY" tests/python
 else
-  echo "pytest not installed (Debian package python3-pytest): Python tests skipped"
+  echo "pytest missing (Debian package python3-pytest): the Python suite cannot run"
+  record "pytest tests/python" check - 1
 fi
 
+echo "== README examples (each run twice, in a scratch folder)"
+check "README examples match examples/readme" "$PY" scripts/check-readme-examples.py
+scratch=$(mktemp -d)
+for run in 1 2; do
+  [ "$built" = 0 ] && check "README C# example, run $run" bash -c "cd '$scratch' && dotnet '$PWD/examples/readme/csharp/bin/Release/net10.0/ReadmeExample.dll'"
+  check "README Python example, run $run" bash -c "cd '$scratch' && '$PY' '$PWD/examples/readme/python/example.py'"
+done
+rm -rf "$scratch"
+
 echo
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ] && [ "$broken" = 0 ]
+echo "== totals (make test took $((SECONDS - started)) s)"
+tally

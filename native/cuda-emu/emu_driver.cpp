@@ -1,6 +1,5 @@
 // emu_driver.cpp - a fake libcuda.so (Driver API subset, same symbol names/signatures) + fake cublasSgemm_v2,
 // backed by the CPU emulator. Lets a host program (e.g. the C# backend) run its real CUDA code path on a CPU-only box.
-#include <sys/mman.h>
 #include <unistd.h>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +10,7 @@
 #include <string>
 #include <vector>
 #include "emu_internal.h"
+#include "emu_memory.h"
 
 typedef int CUresult;
 typedef int CUdevice;
@@ -29,21 +29,13 @@ std::string last_err;
 // function-local statics: modules register from constructors that may run before this TU's globals are built
 std::vector<const EmuKernel*>& registry() { static std::vector<const EmuKernel*> r; return r; }
 std::vector<std::pair<char*, char*>>& smem_sections() { static std::vector<std::pair<char*, char*>> s; return s; }
-struct Alloc { char* map; size_t maplen, size; };
-std::map<uintptr_t, Alloc> allocs;
 struct PtxEntry { std::vector<unsigned> params; bool needs_fibers; unsigned static_smem; };
 struct Module { std::map<std::string, PtxEntry> entries; bool has_ptx; };
 struct Func { const EmuKernel* k; const PtxEntry* e; int max_dyn_smem; };
 int ctx_dummy, stream_dummy;
 
 CUresult fail(CUresult r, const std::string& m) { last_err = m; return r; }
-const Alloc* find_alloc(CUdeviceptr p, size_t n) {       // [p, p+n) must lie inside one live allocation
-  auto it = allocs.upper_bound((uintptr_t)p);
-  if (it == allocs.begin()) return nullptr;
-  --it;
-  if ((uintptr_t)p + n > it->first + it->second.size) return nullptr;
-  return &it->second;
-}
+bool find_alloc(CUdeviceptr p, size_t n) { return emu_mem_contains((uintptr_t)p, n); }   // [p, p+n) inside one block
 const EmuKernel* find_kernel(const char* name) {
   for (auto k : registry()) if (!strcmp(k->name, name)) return k;
   return nullptr;
@@ -101,7 +93,11 @@ CUresult cuDriverGetVersion(int* v) { if (!v) return CUDA_ERROR_INVALID_VALUE; *
 CUresult cuDeviceGetCount(int* c) { if (!inited) return CUDA_ERROR_NOT_INITIALIZED; *c = 1; return CUDA_SUCCESS; }
 CUresult cuDeviceGet(CUdevice* d, int ord) { if (!inited) return CUDA_ERROR_NOT_INITIALIZED; if (ord != 0) return CUDA_ERROR_INVALID_DEVICE; *d = 0; return CUDA_SUCCESS; }
 CUresult cuDeviceGetName(char* name, int len, CUdevice d) { if (d != 0) return CUDA_ERROR_INVALID_DEVICE; snprintf(name, len, "Bridge CUDA emulator (CPU)"); return CUDA_SUCCESS; }
-CUresult cuDeviceTotalMem_v2(size_t* b, CUdevice d) { if (d != 0) return CUDA_ERROR_INVALID_DEVICE; *b = (size_t)4 << 30; return CUDA_SUCCESS; }
+CUresult cuDeviceTotalMem_v2(size_t* b, CUdevice d) {
+  if (d != 0) return CUDA_ERROR_INVALID_DEVICE;
+  std::lock_guard<std::mutex> g(mu);
+  *b = emu_mem_capacity(); return CUDA_SUCCESS;
+}
 CUresult cuDeviceGetAttribute(int* v, int attr, CUdevice d) {
   if (d != 0) return CUDA_ERROR_INVALID_DEVICE;
   switch (attr) {
@@ -126,34 +122,17 @@ CUresult cuStreamSynchronize(CUstream) { return CUDA_SUCCESS; }
 CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t n) {
   if (!p || n == 0) return CUDA_ERROR_INVALID_VALUE;
   std::lock_guard<std::mutex> g(mu);
-  size_t rounded = (n + 255) & ~(size_t)255;
-#ifdef __SANITIZE_ADDRESS__
-  // ASan build: heap memory with byte-exact redzones catches any out-of-bounds kernel access
-  void* mem = nullptr;
-  if (posix_memalign(&mem, 256, n)) return CUDA_ERROR_OUT_OF_MEMORY;   // exactly n bytes: redzone right after
-  char* user = (char*)mem; (void)rounded;
-  memset(user, 0xFF, n);
-  allocs[(uintptr_t)user] = Alloc{nullptr, 0, n};
-  *p = (CUdeviceptr)(uintptr_t)user;
-#else
-  size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-  size_t len = (rounded + pg - 1) / pg * pg + pg;                   // + trailing guard page
-  char* m = (char*)mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (m == MAP_FAILED) return CUDA_ERROR_OUT_OF_MEMORY;
-  mprotect(m + len - pg, pg, PROT_NONE);
-  char* user = m + len - pg - rounded;                              // 256-byte aligned, ends at the guard page
-  memset(user, 0xFF, rounded);                                      // "uninitialized" = NaN pattern
-  allocs[(uintptr_t)user] = Alloc{m, len, n};
-  *p = (CUdeviceptr)(uintptr_t)user;
-#endif
+  void* m = emu_mem_alloc(n);
+  if (!m) return fail(CUDA_ERROR_OUT_OF_MEMORY, "cuMemAlloc: " + std::to_string(n) + " bytes do not fit: " +
+                      std::to_string(emu_mem_used()) + " of " + std::to_string(emu_mem_capacity()) + " bytes in use");
+  *p = (CUdeviceptr)(uintptr_t)m;
   return CUDA_SUCCESS;
 }
 CUresult cuMemFree_v2(CUdeviceptr p) {
   std::lock_guard<std::mutex> g(mu);
-  auto it = allocs.find((uintptr_t)p);
-  if (it == allocs.end()) return fail(CUDA_ERROR_INVALID_VALUE, "cuMemFree: not an allocation");
-  if (it->second.map) munmap(it->second.map, it->second.maplen); else free((void*)it->first);
-  allocs.erase(it);
+  bool overrun = false;
+  if (emu_mem_free((void*)(uintptr_t)p, &overrun)) return fail(CUDA_ERROR_INVALID_VALUE, "cuMemFree: not an allocation");
+  if (overrun) return fail(CUDA_ERROR_ILLEGAL_ADDRESS, "cuMemFree: something wrote past the end of this allocation");
   return CUDA_SUCCESS;
 }
 CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t n) {
@@ -176,7 +155,11 @@ CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char v, size_t n) {
   if (n && !find_alloc(dst, n)) return fail(CUDA_ERROR_INVALID_VALUE, "cuMemsetD8: range not inside an allocation");
   memset((void*)(uintptr_t)dst, v, n); return CUDA_SUCCESS;
 }
-CUresult cuMemGetInfo_v2(size_t* free_b, size_t* total) { *free_b = (size_t)3 << 30; *total = (size_t)4 << 30; return CUDA_SUCCESS; }
+CUresult cuMemGetInfo_v2(size_t* free_b, size_t* total) {
+  if (!free_b || !total) return CUDA_ERROR_INVALID_VALUE;
+  std::lock_guard<std::mutex> g(mu);
+  *total = emu_mem_capacity(); *free_b = *total - emu_mem_used(); return CUDA_SUCCESS;
+}
 CUresult cuMemsetD32_v2(CUdeviceptr dst, unsigned v, size_t n) {
   std::lock_guard<std::mutex> g(mu);
   if (!find_alloc(dst, n * 4)) return fail(CUDA_ERROR_INVALID_VALUE, "cuMemsetD32: range not inside an allocation");
@@ -241,6 +224,15 @@ CUresult cuLaunchKernel(CUfunction fh, unsigned gx, unsigned gy, unsigned gz, un
   if (getenv("EMU_ALWAYS_FIBERS")) fibers = true;
   int rc = emu_run_grid(f->k, params, dim3{gx, gy, gz}, dim3{bx, by, bz}, smem, fibers, smem_sections(), &err);
   if (rc) return fail(CUDA_ERROR_LAUNCH_FAILED, err);
+  // A write past the end of a block shows in its redzone: check the blocks this launch's pointers point into.
+  for (int i = 0; i < f->k->nargs; i++) {
+    if (f->k->argsizes[i] != 8) continue;
+    uintptr_t v; memcpy(&v, params[i], 8);
+    size_t size = 0;
+    if (const char* blk = emu_mem_check_overrun(v, &size))
+      return fail(CUDA_ERROR_ILLEGAL_ADDRESS, std::string(f->k->name) + " wrote past the end of a " + std::to_string(size) +
+                  "-byte allocation at " + std::to_string((uintptr_t)blk) + " (argument " + std::to_string(i) + ")");
+  }
   return CUDA_SUCCESS;
 }
 CUresult cuGetErrorName(CUresult r, const char** s) {

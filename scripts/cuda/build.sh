@@ -24,5 +24,5 @@ grep -oE '^\.visible \.entry [A-Za-z_][A-Za-z0-9_]*' "$OUT/kernels.ptx" | awk '{
 # 4) the emulator library (kernels for the host + fake libcuda + fake cublasSgemm_v2)
 ${CXX:-g++} -std=c++17 -O2 -g -fPIC -shared -ffp-contract=off -Wall -Wno-unused-function -Wno-sign-compare \
   -Wno-unknown-pragmas -Wno-unknown-attributes -I"$OUT" -I"$E" -I"$K" ${EXTRA:-} \
-  "$E/kernels_emu.cpp" "$E/emu_sched.cpp" "$E/emu_driver.cpp" -o "$OUT/libcudaemu.so"
+  "$E/kernels_emu.cpp" "$E/emu_sched.cpp" "$E/emu_driver.cpp" "$E/emu_memory.cpp" -o "$OUT/libcudaemu.so"
 echo "built $OUT/kernels.ptx ($(grep -c '^\.visible \.entry' "$OUT/kernels.ptx") kernels, $(wc -c < "$OUT/kernels.ptx") bytes) and $OUT/libcudaemu.so"

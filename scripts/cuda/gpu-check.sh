@@ -13,8 +13,8 @@ out=$(BRIDGE_TEST_DEVICE=cuda dotnet test tests/Bridge.Tensor.Tests -c Release -
 grep -E "Passed!|Failed!|^\s+Failed |CUDA unavailable" <<< "$out"
 
 echo "== parity cases on cuda:0"
-# Needs the runner's --device option (one line in parity/Bridge.Parity/Program.cs, see the CUDA report).
-dotnet run --project parity/Bridge.Parity -c Release -- --out parity/out-cuda --python "$PY" --device cuda:0 2>&1 | tail -3 || status=1
+# Needs the runner's --device option (one line in parity/Bridge.Parity.Cli/Program.cs, see the CUDA report).
+dotnet run --project parity/Bridge.Parity.Cli -c Release -- --out parity/out-cuda --python "$PY" --device cuda:0 2>&1 | tail -3 || status=1
 
 echo "== benchmark (median ms, synchronised)"
 dotnet build scripts/cuda/bench/CudaBench.csproj -c Release --verbosity quiet -nologo > /dev/null || exit 1

@@ -1,62 +1,48 @@
 #!/usr/bin/env bash
 # Runs the MSTest suite once per backend (issue #7): cpu; cuda on the host emulator under both schedules
-# (blocks' threads in order and reversed); cuda on a real GPU when one is usable, else says why it is skipped.
-# Every op, gradient and optimizer test runs on the backend through BRIDGE_TEST_DEVICE (tests/.../Cuda/TestDevice.cs).
-# Then, when the NVIDIA cache exists (scripts/cuda/fetch-nvidia.sh; BRIDGE_FETCH_NVIDIA=1 fetches it):
-# ptxas for sm_80/sm_90 with zero spills, and the real libcuda.so.1 binding test.
-# Expects `dotnet build Bridge.sln -c Release` done. Last line: "<passed> passed, <failed> failed".
-# SKIP_CPU=1 leaves out the cpu run (when the caller already ran it); BRIDGE_CUDA_ASAN=1 adds a run on an
-# AddressSanitizer build of the emulator (exact out-of-bounds checks, ~1 min).
+# (blocks' threads in order and reversed) and with the cuBLAS stand-in; cuda on a real GPU when one is usable,
+# else says why it is skipped. Every op, gradient and optimizer test runs on the backend through
+# BRIDGE_TEST_DEVICE (tests/.../Cuda/TestDevice.cs). Then, when the NVIDIA cache exists
+# (scripts/cuda/fetch-nvidia.sh; BRIDGE_FETCH_NVIDIA=1 fetches it): ptxas with zero spills, and the real
+# libcuda.so.1 binding test. Expects `dotnet build Bridge.sln -c Release` done.
+# Counts come from TRX files (scripts/lib/suites.sh, scripts/tally.py). SUITES_APPEND=1 adds its rows to the
+# caller's $RESULTS (make test) instead of starting and totalling its own. SKIP_CPU=1 leaves out the cpu run;
+# BRIDGE_CUDA_ASAN=1 adds a run on an AddressSanitizer build of the emulator (exact out-of-bounds checks).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-passed=0 failed=0
+source scripts/lib/suites.sh
+[ "${SUITES_APPEND:-0}" = 1 ] || suite_init
+SKIP_CPU=${SKIP_CPU:-${SUITES_APPEND:-0}}
 CACHE=${CACHE:-$HOME/.cache/bridge/nvidia}
 EMU=$PWD/build/cuda/libcudaemu.so
 TESTS=tests/Bridge.Tensor.Tests
 
-run() {   # label, env assignments...
-  local label=$1; shift
-  local out line p f
-  out=$(env "$@" dotnet test $TESTS -c Release --no-build --verbosity quiet -nologo 2>&1)
-  line=$(grep -E "(Passed|Failed)!.*Total" <<< "$out" | tail -1)
-  if [ -z "$line" ]; then echo "$out" | tail -30; echo "$label: test run broken"; failed=$((failed + 1)); return; fi
-  p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<< "$line"); f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<< "$line")
-  [ "$f" = 0 ] || grep -E "^\s+Failed " <<< "$out"
-  echo "$label: $(sed -E 's/ - Bridge.*//' <<< "$line")"
-  passed=$((passed + p)); failed=$((failed + f))
-}
-
-if [ "${BRIDGE_FETCH_NVIDIA:-0}" = 1 ]; then sh scripts/cuda/fetch-nvidia.sh || failed=$((failed + 1)); fi
+if [ "${BRIDGE_FETCH_NVIDIA:-0}" = 1 ]; then check "fetch ptxas and libcuda.so.1 (Debian non-free)" sh scripts/cuda/fetch-nvidia.sh; fi
 REAL=$CACHE/x/usr/lib/x86_64-linux-gnu/nvidia/current/libcuda.so.1
-[ -e "$REAL" ] && export BRIDGE_REAL_LIBCUDA=$REAL   # CudaDriverTests binds every symbol of the real driver
+REAL_ENV=()
+[ -e "$REAL" ] && REAL_ENV=(BRIDGE_REAL_LIBCUDA="$REAL")   # CudaDriverTests binds every symbol of the real driver
 
-echo "== MSTest per backend"
-[ "${SKIP_CPU:-0}" = 1 ] || run "cpu" BRIDGE_TEST_DEVICE=cpu
-if sh scripts/cuda/build.sh > /tmp/bridge-cuda-build.log 2>&1; then
-  tail -1 /tmp/bridge-cuda-build.log
-  run "cuda (emulator, in-order schedule)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU EMU_SCHED=forward
-  run "cuda (emulator, reversed schedule)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU EMU_SCHED=reverse
+[ "$SKIP_CPU" = 1 ] || mstest "cpu" $TESTS BRIDGE_TEST_DEVICE=cpu "${REAL_ENV[@]}"
+if check "CUDA kernels to PTX and the host emulator (scripts/cuda/build.sh)" sh scripts/cuda/build.sh; then
+  mstest "cuda (emulator, in-order schedule)" $TESTS BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER="$EMU" EMU_SCHED=forward "${REAL_ENV[@]}"
+  mstest "cuda (emulator, reversed schedule)" $TESTS BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER="$EMU" EMU_SCHED=reverse "${REAL_ENV[@]}"
   # The cuBLAS binding (large matmuls) against the emulator's column-major cublasSgemm_v2 stand-in.
-  run "cuda (emulator, cuBLAS stand-in)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$EMU BRIDGE_CUBLAS=$EMU
-  if [ "${BRIDGE_CUDA_ASAN:-0}" = 1 ] && OUT=build/cuda-asan EXTRA="-fsanitize=address -fno-omit-frame-pointer" sh scripts/cuda/build.sh > /dev/null 2>&1; then
-    run "cuda (emulator, AddressSanitizer)" BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER=$PWD/build/cuda-asan/libcudaemu.so \
-      LD_PRELOAD="$(g++ -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1
+  mstest "cuda (emulator, cuBLAS stand-in)" $TESTS BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER="$EMU" BRIDGE_CUBLAS="$EMU" "${REAL_ENV[@]}"
+  if [ "${BRIDGE_CUDA_ASAN:-0}" = 1 ]; then
+    if check "CUDA emulator with AddressSanitizer" env OUT=build/cuda-asan EXTRA="-fsanitize=address -fno-omit-frame-pointer" sh scripts/cuda/build.sh; then
+      mstest "cuda (emulator, AddressSanitizer)" $TESTS BRIDGE_TEST_DEVICE=cuda BRIDGE_CUDA_DRIVER="$PWD/build/cuda-asan/libcudaemu.so" \
+        LD_PRELOAD="$(g++ -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1
+    fi
   fi
-else
-  cat /tmp/bridge-cuda-build.log; echo "cuda (emulator): build failed"; failed=$((failed + 1))
 fi
 if [ -e /dev/nvidiactl ] && ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1'; then
-  run "cuda (real GPU)" BRIDGE_TEST_DEVICE=cuda
+  mstest "cuda (real GPU)" $TESTS BRIDGE_TEST_DEVICE=cuda
 else
-  echo "cuda (real GPU): skipped: no NVIDIA driver on this machine (no /dev/nvidiactl or libcuda.so.1)"
+  echo "-- cuda (real GPU): not run: no NVIDIA driver on this machine (no /dev/nvidiactl or libcuda.so.1)"
 fi
-
 if [ -x "$CACHE/x/usr/bin/ptxas" ]; then
-  echo "== ptxas (real libcuda.so.1 binding: RealLibcuda_BindsEverySymbol_AndReportsNoDeviceCleanly in the runs above)"
-  if sh scripts/cuda/check-ptx.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+  check "ptxas: every kernel assembles with zero spills" sh scripts/cuda/check-ptx.sh
 else
-  echo "ptxas / real libcuda checks: skipped: $CACHE missing (BRIDGE_FETCH_NVIDIA=1 or scripts/cuda/fetch-nvidia.sh)"
+  echo "-- ptxas: not run: $CACHE missing (BRIDGE_FETCH_NVIDIA=1 or scripts/cuda/fetch-nvidia.sh)"
 fi
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+[ "${SUITES_APPEND:-0}" = 1 ] || tally

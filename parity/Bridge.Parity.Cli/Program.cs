@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Bridge.Parity;
 
 /// <summary>
-/// <c>dotnet run --project parity/Bridge.Parity -- [--out parity/out] [--cases a,b] [--python /usr/bin/python3]</c>:
+/// <c>dotnet run --project parity/Bridge.Parity.Cli -- [--out parity/out] [--cases a,b] [--python /usr/bin/python3]</c>:
 /// runs the C# ports, PyTorch (when installed) and Bridge's Python package (when importable), diffs each against the
 /// committed reference, checks the published figures, prints a summary, writes out/report.md; exit 1 when a case fails.
 /// </summary>
@@ -14,6 +14,7 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "diff") return DiffCommand.Run(args[1..]);
         string? outDir = null, casesArg = null, python = "/usr/bin/python3";
         for (int i = 0; i < args.Length; i++)
         {
@@ -26,7 +27,8 @@ public static class Program
                 case "--show": Recorder.Echo = true; break;
                 case "--device": Torch.DefaultDevice = Device.Parse(Next()); break; // the C# ports on cuda:0 (make gpu-check)
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Bridge.Parity [--out parity/out] [--cases a,b] [--python /usr/bin/python3] [--show] [--device cuda:0]");
+                    Console.WriteLine("usage: Bridge.Parity.Cli [--out parity/out] [--cases a,b] [--python /usr/bin/python3] [--show] [--device cuda:0]");
+                    Console.WriteLine("       Bridge.Parity.Cli diff REF.csv CAND.csv [--rtol R] [--atol A] [--exact] [--tolerances FILE] [--junit F] [--html F] [--markdown F]");
                     return 0;
                 default:
                     Console.Error.WriteLine($"unknown argument '{args[i]}'");
@@ -67,7 +69,7 @@ public static class Program
                 Console.WriteLine($"case {name} [csharp] FAILED (no C# port registered)");
                 continue;
             }
-            var rec = new Recorder(name);
+            var rec = new Recorder(caseName: name);
             try
             {
                 run(rec);
@@ -149,9 +151,10 @@ public static class Program
                                                 ("torch (fresh)", Path.Combine(torchDir, xor + ".csv")), ("bridge (python)", Path.Combine(bridgeDir, xor + ".csv")) })
             if (File.Exists(path)) xorRows[label] = Recorder.ReadRows(path);
         Report.WriteMarkdown(outDir, results, torchLine, bridgeLine, xorRows);
+        Report.WriteJUnit(Path.Combine(outDir, "junit.xml"), results);
         int failed = results.Count(r => !r.Pass);
         Console.WriteLine();
-        Console.WriteLine($"report: {Path.Combine(outDir, "report.md")}");
+        Console.WriteLine($"report: {Path.Combine(outDir, "report.md")} (JUnit: {Path.Combine(outDir, "junit.xml")})");
         Console.WriteLine($"parity cases: {results.Count - failed} passed, {failed} failed");
         return failed == 0 ? 0 : 1;
     }

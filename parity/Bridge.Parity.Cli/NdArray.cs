@@ -107,3 +107,9 @@ public sealed unsafe class NdArray
         return strides;
     }
 }
+
+/// <summary>The numpy-interop case records arrays with their own dtype and shape.</summary>
+public static class NdArrayRecording
+{
+    public static void Record(this Recorder rec, string checkpoint, string name, NdArray value, long step = 0) => rec.Record(checkpoint, name, value.AsTensor(), step);
+}

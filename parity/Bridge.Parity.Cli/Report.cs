@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Xml.Linq;
 
 namespace Bridge.Parity;
 
@@ -104,7 +105,7 @@ public static class Report
                     md.AppendLine();
                     continue;
                 }
-                md.AppendLine(CultureInfo.InvariantCulture, $"{c.Runtime} vs reference:");
+                md.AppendLine(CultureInfo.InvariantCulture, $"{c.Runtime} vs reference, first divergence: {c.FirstDivergence?.Describe()}");
                 md.AppendLine();
                 md.AppendLine("| tensor | dtype | shape | max abs | max rel | max ulp | first mismatch | reference | actual |");
                 md.AppendLine("|---|---|---|---|---|---|---|---|---|");
@@ -127,6 +128,41 @@ public static class Report
         File.WriteAllText(Path.Combine(outDir, "report.md"), md.ToString());
     }
 
+    /// <summary>
+    /// parity/out/junit.xml: one test case per case and runtime compared (csharp, torch, bridge-python, published), a
+    /// failure naming the first divergence, for CI and make test's totals.
+    /// </summary>
+    public static void WriteJUnit(string path, IReadOnlyList<CaseResult> results)
+    {
+        var suite = new XElement("testsuite", new XAttribute("name", "parity"));
+        int tests = 0, failures = 0;
+        foreach (var r in results)
+        {
+            foreach (var c in new[] { r.CSharp, r.TorchFresh, r.BridgePython })
+            {
+                if (c is null) continue;
+                Add(r.Spec.Name, c.Runtime, c.Error ?? c.FirstDivergence?.Describe());
+            }
+            var bad = r.Published.Where(p => !p.Pass).ToList();
+            if (r.Published.Count > 0)
+                Add(r.Spec.Name, "published", bad.Count == 0 ? null : string.Join("; ", bad.Select(p => $"{p.Checkpoint}/{p.Name}@{p.Step}[{p.Index}]: printed {p.Printed}, C# {p.Actual ?? "missing"}")));
+        }
+        suite.Add(new XAttribute("tests", tests), new XAttribute("failures", failures), new XAttribute("errors", 0));
+        DiffReport.SaveXml(new XDocument(new XElement("testsuites", new XAttribute("tests", tests), new XAttribute("failures", failures), suite)), path);
+
+        void Add(string caseName, string runtime, string? failure)
+        {
+            tests++;
+            var testcase = new XElement("testcase", new XAttribute("classname", "parity." + caseName), new XAttribute("name", runtime));
+            if (failure is not null)
+            {
+                failures++;
+                testcase.Add(new XElement("failure", new XAttribute("message", failure), failure));
+            }
+            suite.Add(testcase);
+        }
+    }
+
     // ----- SVG, by hand -----
 
     static readonly string[] Colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
@@ -140,7 +176,7 @@ public static class Report
     {
         const double W = 640, H = 360, L = 70, R = 150, T = 30, B = 50;
         var series = rowsByRuntime.Select(kv => (Runtime: kv.Key, Points: kv.Value.Where(r => r.Checkpoint == "loss_curve" && r.Name == "loss")
-                .OrderBy(r => r.Step).Select(r => (X: (double)r.Step, Y: Diff.ParseFloat64(r.Value))).Where(p => double.IsFinite(p.Y)).ToList()))
+                .OrderBy(r => r.Step).Select(r => (X: (double)r.Step, Y: ValueText.ParseFloat64(r.Value))).Where(p => double.IsFinite(p.Y)).ToList()))
             .Where(s => s.Points.Count > 0).ToList();
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"11\">");
