@@ -78,10 +78,19 @@ def stub(module, names):
     return "\n".join(lines)
 
 
+# Submodules bridge/__init__.py imports itself; others (bridge.parity) appear as attributes only once imported.
+PUBLIC_SUBMODULES = ("nn", "optim", "cuda")
+
+
+def public_names(module):
+    return [n for n in dir(module) if not n.startswith("_") and n != "annotations"
+            and (not inspect.ismodule(getattr(module, n)) or n in PUBLIC_SUBMODULES)]
+
+
 def main():
     import bridge
     import bridge.nn.functional as F
-    public = [n for n in dir(bridge) if not n.startswith("_") and n not in ("annotations",)]
+    public = public_names(bridge)
     (ROOT / "__init__.pyi").write_text(stub(bridge, public))
     (ROOT / "nn" / "functional.pyi").write_text(stub(F, F.__all__))
     (ROOT / "py.typed").write_text("")

@@ -792,8 +792,6 @@ def select(input, dim, index):
     """A view of one index along ``dim`` (that dim removed)."""
     ...
 
-from . import serialization as serialization
-
 def set_default_dtype(d):
     """Sets the dtype of new floating-point tensors (float32 or float64)."""
     ...
@@ -821,7 +819,11 @@ def set_rng_state(state):
     ...
 
 def shared(name, shape=..., dtype=..., overwrite=..., writable=...):
-    """Creates (with ``shape``) or opens (without) a shared-memory tensor; no copy either way."""
+    """Creates (with ``shape``) or opens (without) the shared-memory tensor /dev/shm/``name``; no copy either way."""
+    ...
+
+def shared_file(path, shape=..., dtype=..., overwrite=..., writable=...):
+    """As ``shared``, for the memory-mapped .npy file at ``path`` (any directory)."""
     ...
 
 def shared_path(name):
