@@ -10,6 +10,7 @@ from ._dtype import Size, bool_ as bool, device, dtype, float32, float64, int64
 from ._tensor import Tensor
 from ._functions import *  # noqa: F401,F403 (torch-level functions)
 from ._methods import *  # noqa: F401,F403 (functional forms of methods)
+from ._declared import *  # noqa: F401,F403 (declared elementwise ops, generated)
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ._numpy import from_dlpack, from_numpy

@@ -96,11 +96,33 @@ class EngineObject:
             pass
 
 
-_tensor_cls = None  # set by _tensor (import cycle)
+class TensorBase:
+    """What the layers below bridge.Tensor know of it: an engine handle (``_h``) and how results are wrapped.
+
+    bridge.Tensor names itself the result type when it is defined (``class Tensor(..., result_type=True)``), so
+    modules below it create and recognise tensors without importing the module that defines the class.
+    """
+    __slots__ = ()
+    _result = None
+
+    def __init_subclass__(cls, result_type=False, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if result_type:
+            TensorBase._result = cls
+
+
+_object_new = object.__new__
+
+
+def wrap(h):
+    """A bridge.Tensor owning engine handle ``h``."""
+    t = _object_new(TensorBase._result)
+    t._h, t._meta = h, None
+    return t
 
 
 def _pack(v, arg, keep):
-    T = _tensor_cls
+    T = TensorBase
     if v is None:
         arg.kind = _lib.NONE
     elif isinstance(v, T):
@@ -180,7 +202,7 @@ def _unpack(r):
     if kind == _lib.NONE:
         return None
     if kind == _lib.TENSOR:
-        return _tensor_cls._wrap(r.i)
+        return wrap(r.i)
     if kind == _lib.INT:
         return r.i
     if kind == _lib.FLOAT:
@@ -193,7 +215,7 @@ def _unpack(r):
         return ctypes.string_at(r.p, r.i)
     if kind == _lib.TENSOR_LIST:
         handles = (ctypes.c_int64 * r.i).from_address(r.p)
-        return [_tensor_cls._wrap(h) if h else None for h in list(handles)]
+        return [wrap(h) if h else None for h in list(handles)]
     if kind == _lib.INT_LIST:
         return list((ctypes.c_int64 * r.i).from_address(r.p))
     if kind == _lib.OBJECT:

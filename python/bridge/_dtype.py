@@ -41,6 +41,7 @@ class Size(tuple):
         return "torch.Size([" + ", ".join(str(d) for d in self) + "])"
 
     def numel(self):
+        """Number of elements of a tensor of this shape."""
         n = 1
         for d in self:
             n *= d

@@ -16,6 +16,7 @@ _default_dtype = float32
 
 
 def set_default_dtype(d):
+    """Sets the dtype of new floating-point tensors (float32 or float64)."""
     global _default_dtype
     if d not in (float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
@@ -23,6 +24,7 @@ def set_default_dtype(d):
 
 
 def get_default_dtype():
+    """The dtype of new floating-point tensors."""
     return _default_dtype
 
 
@@ -32,6 +34,7 @@ def set_num_threads(n):
 
 
 def get_num_threads():
+    """Threads the engine's CPU kernels may use."""
     return call("get_num_threads")
 
 
@@ -96,6 +99,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
 
 
 def as_tensor(data, dtype=None, device=None):
+    """A tensor from data, sharing memory where possible."""
     if isinstance(data, Tensor) and (dtype is None or dtype is data.dtype):
         return data
     return tensor(data, dtype=dtype, device=device)
@@ -107,40 +111,49 @@ def _size(size):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of zeros."""
     return _finish(call("zeros", _size(size), dtype or _default_dtype, False), device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
+    """A tensor of ones."""
     return _finish(call("ones", _size(size), dtype or _default_dtype, False), device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
+    """An uninitialised tensor."""
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor filled with ``fill_value``."""
     if dtype is None:
         dtype = bool_ if isinstance(fill_value, bool) else int64 if isinstance(fill_value, int) else _default_dtype
     return _finish(call("full", _size((size,)), float(fill_value), dtype, False), device, requires_grad)
 
 
 def zeros_like(t, dtype=None, device=None, requires_grad=False):
+    """Zeros with ``input``'s shape, dtype and device."""
     return _finish(call("zeros_like", t, dtype), device, requires_grad)
 
 
 def ones_like(t, dtype=None, device=None, requires_grad=False):
+    """Ones with ``input``'s shape, dtype and device."""
     return _finish(call("ones_like", t, dtype), device, requires_grad)
 
 
 def empty_like(t, dtype=None, device=None, requires_grad=False):
+    """Uninitialised, with ``input``'s shape, dtype and device."""
     return zeros_like(t, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
+    """``fill_value`` with ``input``'s shape, dtype and device."""
     return _finish(call("full_like", t, float(fill_value), dtype), device, requires_grad)
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    """Values from ``start`` to ``end`` (exclusive) in steps of ``step``."""
     if end is None:
         start, end = 0, start
     if dtype is None and all(isinstance(v, int) for v in (start, end, step)):
@@ -151,11 +164,13 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end``."""
     t = call("linspace", float(start), float(end), int(steps), dtype or _default_dtype)
     return _finish(t, device, requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """An identity matrix."""
     t = call("eye", n, m, dtype or _default_dtype)
     return _finish(t, device, requires_grad)
 
@@ -169,22 +184,26 @@ class Generator:
         self._seed = seed
 
     def initial_seed(self):
+        """The seed the generator started from."""
         return self._seed
 
 
 def manual_seed(seed):
+    """Seeds the default generator (torch's Mersenne Twister stream)."""
     seed = int(seed)
     call("manual_seed", seed & 0xFFFFFFFFFFFFFFFF)
     return Generator(seed)
 
 
 def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    """Uniform draws in [0, 1)."""
     _check_generator(generator)
     t = call("rand", _size(size), dtype or _default_dtype)
     return _finish(t, device, requires_grad)
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False, generator=None):
+    """Standard normal draws."""
     _check_generator(generator)
     t = call("randn", _size(size), dtype or _default_dtype)
     return _finish(t, device, requires_grad)
@@ -206,16 +225,19 @@ def randint(*args, size=None, dtype=None, device=None, generator=None):
 
 
 def randperm(n, dtype=None, device=None, generator=None):
+    """A random permutation of 0..n-1."""
     _check_generator(generator)
     t = call("randperm", int(n))
     return _finish(t if dtype is None else t.to(dtype), device, False)
 
 
 def rand_like(t, dtype=None):
+    """Uniform draws with ``input``'s shape."""
     return call("rand_like", t if dtype is None else t.to(dtype))
 
 
 def randn_like(t, dtype=None):
+    """Normal draws with ``input``'s shape."""
     return call("randn_like", t if dtype is None else t.to(dtype))
 
 
@@ -225,6 +247,7 @@ def get_rng_state():
 
 
 def set_rng_state(state):
+    """Restores the default generator from get_rng_state()."""
     data = bytes(state.tolist()) if isinstance(state, Tensor) else bytes(state)
     call("set_rng_state", data)
 
@@ -237,6 +260,7 @@ def _check_generator(generator):
 # ---- functional forms -----------------------------------------------------------------------------------
 
 def where(condition, input, other):
+    """condition ? input : other, elementwise, broadcast."""
     like = input if isinstance(input, Tensor) else other
     return call("where", condition, _coerce(input, like), _coerce(other, like))
 
@@ -248,6 +272,7 @@ def _coerce(v, like):
 
 
 def cat(tensors, dim=0):
+    """Concatenates tensors along ``dim``."""
     return call("cat", list(tensors), dim)
 
 
@@ -255,21 +280,26 @@ concat = cat
 
 
 def stack(tensors, dim=0):
+    """Stacks tensors along a new dim ``dim``."""
     return call("stack", list(tensors), dim)
 
 
 def addmm(input, mat1, mat2):
+    """input + mat1 @ mat2 (one fused op)."""
     return call("addmm", input, mat1, mat2)
 
 
 def is_tensor(obj):
+    """True for bridge tensors."""
     return isinstance(obj, Tensor)
 
 
 def numel(t):
+    """Number of elements of ``input``."""
     return t.numel()
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True when |input - other| <= atol + rtol * |other| everywhere."""
     import numpy as np
     return bool(np.allclose(a.detach().numpy(), b.detach().numpy(), rtol=rtol, atol=atol, equal_nan=equal_nan))

@@ -25,10 +25,12 @@ class _Mode:
 
 
 class no_grad(_Mode):
+    """Context manager (and decorator) that disables autograd recording."""
     enabled = False
 
 
 class enable_grad(_Mode):
+    """Context manager that re-enables autograd recording."""
     enabled = True
 
 
@@ -44,6 +46,7 @@ class set_grad_enabled(_Mode):
 
 
 def is_grad_enabled():
+    """True while autograd records operations."""
     prev = grad_mode_set(True)
     grad_mode_set(prev)
     return bool(prev)

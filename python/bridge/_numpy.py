@@ -39,6 +39,7 @@ class _Holder:
 
 
 def to_numpy(t):
+    """A NumPy array over the tensor's memory."""
     if t.requires_grad:
         raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
     return np.asarray(_Holder(t))
@@ -117,6 +118,7 @@ _capsule_destructor = ctypes.cast(lib.bridge_dlpack_capsule_destructor, ctypes.c
 
 
 def to_dlpack(t):
+    """A DLPack capsule over the tensor's memory."""
     managed = ctypes.c_void_p()
     _lib.check(_lib.tensor_to_dlpack(t._h, ctypes.byref(managed)))
     return _api.PyCapsule_New(managed, ctypes.cast(_DLTENSOR, ctypes.c_char_p), _capsule_destructor)

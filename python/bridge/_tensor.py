@@ -3,10 +3,11 @@
 import ctypes
 import operator
 
-from . import _core, _lib, _tensor_math
+from . import _core, _lib
+from ._declared import DeclaredMethods
 from ._hooks import RemovableHandle
 from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
-from ._tensor_math import (TensorMath, _GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
+from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
                            _ti, _unary)
 
 _dead = _core._dead
@@ -40,13 +41,14 @@ class GradFn:
         self._name = name
 
     def name(self):
+        """torch's name of the backward node (``MulBackward0``)."""
         return self._name
 
     def __repr__(self):
         return f"<{self._name} object>"
 
 
-class Tensor(TensorMath):
+class Tensor(DeclaredMethods, result_type=True):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     __slots__ = ("_h", "_meta", "__weakref__")
 
@@ -94,52 +96,65 @@ class Tensor(TensorMath):
 
     @property
     def dtype(self):
+        """The element type (bridge.float32, ...)."""
         return self._info()[0]
 
     @property
     def shape(self):
+        """The dims as a bridge.Size."""
         return self._info()[1]
 
     def size(self, dim=None):
+        """The dims as a bridge.Size, or the size of dim ``dim``."""
         shape = self._info()[1]
         return shape if dim is None else shape[dim]
 
     def stride(self, dim=None):
+        """Element strides of every dim, or of dim ``dim``."""
         strides = self._info()[2]
         return strides if dim is None else strides[dim]
 
     def dim(self):
+        """Number of dims."""
         return len(self._info()[1])
 
     ndim = property(dim)
 
     def numel(self):
+        """Number of elements."""
         return self._info()[1].numel()
 
     nelement = numel
 
     def element_size(self):
+        """Bytes per element."""
         return self.dtype.itemsize
 
     @property
     def device(self):
+        """The device holding the memory (cpu or cuda:N)."""
         _, _, _, kind, index = self._info()
         return _device("cpu") if kind == 1 else _device("cuda", index)
 
     @property
     def is_cuda(self):
+        """True when the tensor lives on a GPU."""
         return self._info()[3] == 2
 
     def is_contiguous(self):
+        """True when the elements are laid out row-major without gaps."""
         return bool(self._live_meta().flags & _lib.CONTIGUOUS)
 
     def is_floating_point(self):
+        """True for float32 and float64 tensors."""
         return self.dtype.is_floating_point
 
     def data_ptr(self):
+        """Address of the first element."""
         return self._live_meta().data or 0
 
     def storage_offset(self):
+        """Offset of the first element in its storage, in elements."""
         m = self._live_meta()
         return ((m.data or 0) - (m.storage or 0)) // self.dtype.itemsize
 
@@ -187,9 +202,11 @@ class Tensor(TensorMath):
         return int(self.item())
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         return _core.call("item", self)
 
     def tolist(self):
+        """The elements as (nested) Python lists."""
         if self.dim() == 0:
             return self.item()
         return self.detach().numpy().tolist()
@@ -198,22 +215,27 @@ class Tensor(TensorMath):
 
     @property
     def requires_grad(self):
+        """Whether autograd records operations on this tensor."""
         return bool(self._live_meta().flags & _lib.REQUIRES_GRAD)
 
     @requires_grad.setter
     def requires_grad(self, value):
+        """Whether autograd records operations on this tensor."""
         self.requires_grad_(bool(value))
 
     def requires_grad_(self, requires_grad=True):
+        """Sets requires_grad in place and returns the tensor."""
         _core.call("requires_grad_", self, bool(requires_grad))
         return self
 
     @property
     def is_leaf(self):
+        """True for tensors not produced by a recorded operation."""
         return bool(self._live_meta().flags & _lib.IS_LEAF)
 
     @property
     def grad(self):
+        """The accumulated gradient, or None."""
         h = _call_t(_GRAD, self._h)
         if h > 0:
             return _wrap(h)
@@ -223,18 +245,22 @@ class Tensor(TensorMath):
 
     @grad.setter
     def grad(self, value):
+        """The accumulated gradient, or None."""
         _core.call("set_grad", self, value)
 
     @property
     def grad_fn(self):
+        """The backward node that produced this tensor, or None."""
         name = _core.call("grad_fn", self)
         return None if name is None else GradFn(name)
 
     @property
     def data(self):
+        """The tensor detached from autograd (shares memory)."""
         return self.detach()
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        """Computes the gradient of this tensor with respect to the graph leaves."""
         if create_graph:
             raise NotImplementedError("bridge: create_graph=True (higher-order gradients) is not supported")
         _core.call("backward", self, gradient, bool(retain_graph))
@@ -242,9 +268,11 @@ class Tensor(TensorMath):
             hook()
 
     def detach(self):
+        """A view sharing memory that autograd does not track."""
         return _unary("detach", self)
 
     def detach_(self):
+        """Detaches this tensor from the graph in place."""
         raise NotImplementedError("bridge: detach_() is not supported; use detach()")
 
     # ---- conversions --------------------------------------------------------------------------------
@@ -267,31 +295,40 @@ class Tensor(TensorMath):
         return t
 
     def float(self):
+        """A float32 copy (self when already float32)."""
         return self.to(float32)
 
     def double(self):
+        """A float64 copy (self when already float64)."""
         from ._dtype import float64
         return self.to(float64)
 
     def long(self):
+        """An int64 copy (self when already int64)."""
         return self.to(int64)
 
     def bool(self):
+        """A bool copy (self when already bool)."""
         return self.to(bool_)
 
     def int(self):
+        """An int64 copy (bridge has no int32)."""
         raise TypeError("bridge has no int32 dtype: use .long() (int64)")
 
     def type_as(self, other):
+        """A copy with ``other``'s dtype."""
         return self.to(other.dtype)
 
     def cpu(self):
+        """The tensor on the CPU (self when already there)."""
         return self.to("cpu")
 
     def cuda(self, device=None):
+        """The tensor on GPU ``device`` (default 0)."""
         return self.to(_device("cuda", 0 if device is None else int(device)))
 
     def numpy(self):
+        """A NumPy array sharing memory (CPU tensors without grad)."""
         from . import _numpy
         return _numpy.to_numpy(self)
 
@@ -315,60 +352,78 @@ class Tensor(TensorMath):
     # ---- shape --------------------------------------------------------------------------------------
 
     def view(self, *shape):
+        """A view with a new shape over the same memory (must be compatible with the strides)."""
         return _core.call("view", self, _shape_args(shape))
 
     def reshape(self, *shape):
+        """The elements in a new shape: a view when possible, else a copy."""
         return _core.call("reshape", self, _shape_args(shape))
 
     def view_as(self, other):
+        """A view with ``other``'s shape."""
         return self.view(other.shape)
 
     def reshape_as(self, other):
+        """Reshape to ``other``'s shape."""
         return self.reshape(other.shape)
 
     def flatten(self, start_dim=0, end_dim=-1):
+        """Dims ``start_dim`` to ``end_dim`` merged into one."""
         return _core.call("flatten", self, start_dim, end_dim)
 
     def t(self):
+        """Transpose of a tensor of at most 2 dims."""
         return _unary("t", self)
 
     @property
     def T(self):
+        """The dims reversed."""
         return self.permute(*reversed(range(self.dim())))
 
     def transpose(self, dim0, dim1):
+        """A view with dims ``dim0`` and ``dim1`` swapped."""
         return _core.call("transpose", self, dim0, dim1)
 
     def permute(self, *dims):
+        """A view with the dims reordered."""
         return _core.call("permute", self, _shape_args(dims))
 
     def squeeze(self, dim=None):
+        """Removes dims of size 1 (all, or just ``dim``)."""
         if dim is None:
             return _unary("squeeze", self)
         return _ti(_SQUEEZE_DIM, self, dim)
 
     def unsqueeze(self, dim):
+        """Inserts a dim of size 1 at ``dim``."""
         return _ti(_UNSQUEEZE, self, dim)
 
     def expand(self, *sizes):
+        """A broadcast view to a larger shape (no copy)."""
         return _core.call("expand", self, _shape_args(sizes))
 
     def expand_as(self, other):
+        """A broadcast view to ``other``'s shape."""
         return self.expand(other.shape)
 
     def contiguous(self):
+        """Self when row-major, else a row-major copy."""
         return _unary("contiguous", self)
 
     def clone(self):
+        """A copy with its own memory (recorded by autograd)."""
         return _unary("clone", self)
 
     def select(self, dim, index):
+        """A view of one index along ``dim`` (that dim removed)."""
         return _core.call("select", self, dim, index)
 
     def narrow(self, dim, start, length):
+        """A view of ``length`` elements of ``dim`` from ``start``."""
         return _core.call("narrow", self, dim, start, length)
 
     def resize_(self, *shape):
+        """Changes the shape in place, growing the storage when needed."""
         _core.call("resize_", self, _shape_args(shape))
         self._meta = None
         return self
@@ -386,14 +441,17 @@ class Tensor(TensorMath):
     # ---- random fills -------------------------------------------------------------------------------
 
     def normal_(self, mean=0.0, std=1.0):
+        """Fills with draws from N(mean, std^2), in place."""
         _core.call("normal_", self, float(mean), float(std))
         return self
 
     def uniform_(self, a=0.0, b=1.0):
+        """Fills with draws from U(from, to), in place."""
         _core.call("uniform_", self, float(a), float(b))
         return self
 
     def bernoulli_(self, p=0.5):
+        """Fills with 1 (probability p) or 0, in place."""
         _core.call("bernoulli_", self, float(p))
         return self
 
@@ -424,5 +482,3 @@ def _bound(b):
 
 
 _wrap = Tensor._wrap
-_core._tensor_cls = _tensor_math.Tensor = Tensor
-_tensor_math._wrap = _wrap

@@ -1,18 +1,18 @@
 """Arithmetic, math, reductions and linear algebra of bridge.Tensor (a mixin), and the fast call paths.
 
-Kept apart from _tensor.py so each file has one job; ``Tensor`` below is bound by _tensor.py once the class
-exists (the operators compare types against it and create its instances).
+Kept apart from _tensor.py so each file has one job. This layer sits below the class: it recognises tensors
+as ``TensorBase`` and creates results through ``_core.wrap``.
 """
 
 import collections
 import operator
 
 from . import _core, _lib
+from ._core import TensorBase, wrap as _wrap
 
 _call_t, _call_tt, _call_ts, _call_ti = _lib.call_t, _lib.call_tt, _lib.call_ts, _lib.call_ti
 _op = _lib.op
-Tensor = None  # bound by _tensor
-_wrap = None  # Tensor._wrap, bound by _tensor
+Tensor = TensorBase  # isinstance checks; results are bridge.Tensor (see _core.wrap)
 
 max_result = collections.namedtuple("max", ["values", "indices"])
 min_result = collections.namedtuple("min", ["values", "indices"])
@@ -22,55 +22,59 @@ def _fail():
     raise _lib.error(_lib.last_status())
 
 
-class TensorMath:
+class TensorMath(TensorBase):
     """Operators and math methods of Tensor, mirroring torch.Tensor's."""
     __slots__ = ()
 
     # ---- arithmetic ---------------------------------------------------------------------------------
 
     def __add__(self, other):
-        if type(other) is Tensor:  # the hot case, inlined: one ctypes call and a bare wrapper
+        if type(other) is type(self):  # the hot case, inlined: one ctypes call and a bare wrapper
             h = _call_tt(_ADD_TT, self._h, other._h)
             if h > 0:
-                t = _object_new(Tensor)
+                t = _object_new(TensorBase._result)
                 t._h, t._meta = h, None
                 return t
+            _fail()  # the engine's error, raised once: the op must not run again through _arith
         return _arith(self, other, _ADD)
 
     def __radd__(self, other):
         return _arith(self, other, _ADD)
 
     def __sub__(self, other):
-        if type(other) is Tensor:  # the hot case, inlined: one ctypes call and a bare wrapper
+        if type(other) is type(self):  # the hot case, inlined: one ctypes call and a bare wrapper
             h = _call_tt(_SUB_TT, self._h, other._h)
             if h > 0:
-                t = _object_new(Tensor)
+                t = _object_new(TensorBase._result)
                 t._h, t._meta = h, None
                 return t
+            _fail()  # the engine's error, raised once: the op must not run again through _arith
         return _arith(self, other, _SUB)
 
     def __rsub__(self, other):
         return _arith(self, other, _RSUB)
 
     def __mul__(self, other):
-        if type(other) is Tensor:  # the hot case, inlined: one ctypes call and a bare wrapper
+        if type(other) is type(self):  # the hot case, inlined: one ctypes call and a bare wrapper
             h = _call_tt(_MUL_TT, self._h, other._h)
             if h > 0:
-                t = _object_new(Tensor)
+                t = _object_new(TensorBase._result)
                 t._h, t._meta = h, None
                 return t
+            _fail()  # the engine's error, raised once: the op must not run again through _arith
         return _arith(self, other, _MUL)
 
     def __rmul__(self, other):
         return _arith(self, other, _MUL)
 
     def __truediv__(self, other):
-        if type(other) is Tensor:  # the hot case, inlined: one ctypes call and a bare wrapper
+        if type(other) is type(self):  # the hot case, inlined: one ctypes call and a bare wrapper
             h = _call_tt(_DIV_TT, self._h, other._h)
             if h > 0:
-                t = _object_new(Tensor)
+                t = _object_new(TensorBase._result)
                 t._h, t._meta = h, None
                 return t
+            _fail()  # the engine's error, raised once: the op must not run again through _arith
         return _arith(self, other, _DIV)
 
     def __rtruediv__(self, other):
@@ -137,6 +141,7 @@ class TensorMath:
         return _inplace(self, other, "div_")
 
     def add(self, other, alpha=1, out=None):
+        """self + alpha * other, broadcast; ``out`` receives the result without autograd."""
         if out is not None:
             return _into("add_out", self, other, out, alpha)
         if alpha != 1:
@@ -144,144 +149,138 @@ class TensorMath:
         return self + other
 
     def sub(self, other, alpha=1, out=None):
+        """self - alpha * other, broadcast."""
         if out is not None:
             return _into("sub_out", self, other, out, alpha)
         return self.add(other, -alpha) if alpha != 1 else self - other
 
     def mul(self, other, out=None):
+        """self * other, broadcast."""
         return self * other if out is None else _into("mul_out", self, other, out)
 
     def div(self, other, out=None):
+        """self / other, broadcast (true division)."""
         return self / other if out is None else _into("div_out", self, other, out)
 
     def pow(self, exponent):
+        """self raised to ``exponent`` (a number or a tensor)."""
         return self ** exponent
 
     def add_(self, other, alpha=1):
+        """In place: self += alpha * other."""
         if alpha != 1:
             _core.call("add_", self, _as_tensor(other, self), float(alpha))
             return self
         return _inplace(self, other, "add_")
 
     def sub_(self, other, alpha=1):
+        """In place: self -= alpha * other."""
         return self.add_(other, -alpha) if alpha != 1 else _inplace(self, other, "sub_")
 
     def mul_(self, other):
+        """In place: self *= other."""
         return _inplace(self, other, "mul_")
 
     def div_(self, other):
+        """In place: self /= other."""
         return _inplace(self, other, "div_")
 
     def pow_(self, exponent):
+        """In place: self = self ** exponent."""
         _core.call("pow_scalar_", self, float(exponent))
         return self
 
     def zero_(self):
+        """Sets every element to 0 in place."""
         if _call_t(_ZERO_, self._h) == 0:
             _fail()
         return self
 
     def fill_(self, value):
+        """Sets every element to ``value`` in place."""
         _core.call("fill_", self, float(value))
         return self
 
     def copy_(self, src):
+        """Copies ``src`` (broadcast, converted) into self."""
         _core.call("copy_", self, _as_tensor(src, self))
         return self
 
     def clamp(self, min=None, max=None):
+        """Limits each element to [min, max] (either bound may be None)."""
         return _core.call("clamp", self, _opt_float(min), _opt_float(max))
 
     clip = clamp
 
     def clamp_(self, min=None, max=None):
+        """clamp in place."""
         _core.call("clamp_", self, _opt_float(min), _opt_float(max))
         return self
 
     def clamp_min(self, min):
+        """Limits each element to at least ``min``."""
         return self.clamp(min=min)
 
-    def exp(self):
-        return _unary("exp", self)
-
-    def exp_(self):
-        return _self_op("exp_", self)
-
-    def sigmoid_(self):
-        return _self_op("sigmoid_", self)
-
-    def tanh_(self):
-        return _self_op("tanh_", self)
-
-    def log(self):
-        return _unary("log", self)
-
-    def sqrt(self):
-        return _unary("sqrt", self)
-
-    def tanh(self):
-        return _unary("tanh", self)
-
-    def sigmoid(self):
-        return _unary("sigmoid", self)
-
-    def relu(self):
-        return _unary("relu", self)
-
-    def abs(self):
-        return _unary("abs", self)
-
-    def sign(self):
-        return _unary("sign", self)
-
     def reciprocal(self):
+        """1 / x for each element."""
         return _unary("reciprocal", self)
 
-    def neg(self):
-        return _unary("neg", self)
-
     def square(self):
+        """x * x for each element."""
         return self * self
 
     def maximum(self, other):
+        """Elementwise maximum (NaN propagates)."""
         return _tt("maximum", self, other)
 
     def minimum(self, other):
+        """Elementwise minimum (NaN propagates)."""
         return _tt("minimum", self, other)
 
     def eq(self, other):
+        """self == other as a bool tensor."""
         return self == other
 
     def ne(self, other):
+        """self != other as a bool tensor."""
         return self != other
 
     def lt(self, other):
+        """self < other as a bool tensor."""
         return self < other
 
     def le(self, other):
+        """self <= other as a bool tensor."""
         return self <= other
 
     def gt(self, other):
+        """self > other as a bool tensor."""
         return self > other
 
     def ge(self, other):
+        """self >= other as a bool tensor."""
         return self >= other
 
     def logical_not(self):
+        """Elementwise logical not of a bool tensor."""
         return ~self
 
     def equal(self, other):
+        """True when both tensors have the same shape and elements."""
         return self.shape == other.shape and bool((self == other).all())
 
     def all(self):
+        """True when every element is nonzero."""
         return _core.call("all", self)
 
     def any(self):
+        """True when any element is nonzero."""
         return _core.call("any", self)
 
     # ---- reductions ---------------------------------------------------------------------------------
 
     def sum(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None, out=None):
+        """Sum of all elements, or over ``dim`` (int or tuple)."""
         dim, keepdim = _numpy_aliases(dim, keepdim, axis, keepdims, out)
         x = self if dtype is None else self.to(dtype)
         if dim is None:
@@ -289,6 +288,7 @@ class TensorMath:
         return _core.call("sum_dim", x, _dims(dim), bool(keepdim))
 
     def mean(self, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=None, out=None):
+        """Mean of all elements, or over ``dim``."""
         dim, keepdim = _numpy_aliases(dim, keepdim, axis, keepdims, out)
         x = self if dtype is None else self.to(dtype)
         if dim is None:
@@ -296,6 +296,7 @@ class TensorMath:
         return _core.call("mean_dim", x, _dims(dim), bool(keepdim))
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
+        """Largest element; with ``dim`` a (values, indices) pair; with a tensor the elementwise maximum."""
         dim, keepdim = _numpy_aliases(dim, keepdim, axis, keepdims, out)
         if isinstance(dim, Tensor):
             return self.maximum(dim)
@@ -304,6 +305,7 @@ class TensorMath:
         return max_result(*_core.call("max_dim", self, dim, bool(keepdim)))
 
     def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None, out=None):
+        """Smallest element; with ``dim`` a (values, indices) pair; with a tensor the elementwise minimum."""
         dim, keepdim = _numpy_aliases(dim, keepdim, axis, keepdims, out)
         if isinstance(dim, Tensor):
             return self.minimum(dim)
@@ -312,36 +314,45 @@ class TensorMath:
         return min_result(*_core.call("min_dim", self, dim, bool(keepdim)))
 
     def argmax(self, dim=None, keepdim=False):
+        """Index of the first largest element (flat, or along ``dim``)."""
         if dim is None:
             return _unary("argmax", self)
         return _core.call("argmax_dim", self, dim, bool(keepdim))
 
     def argmin(self, dim=None, keepdim=False):
+        """Index of the first smallest element (flat, or along ``dim``)."""
         if dim is None:
             return _core.call("argmin_dim", self.reshape(-1), 0, False)
         return _core.call("argmin_dim", self, dim, bool(keepdim))
 
     def softmax(self, dim):
+        """exp(x) / sum(exp(x)) along ``dim``."""
         return _core.call("softmax", self, dim)
 
     def log_softmax(self, dim):
+        """log(softmax(x)) along ``dim``."""
         return _core.call("log_softmax", self, dim)
 
     # ---- linear algebra -----------------------------------------------------------------------------
 
     def mm(self, other):
+        """Matrix product of two 2-D tensors."""
         return _tt("mm", self, other)
 
     def matmul(self, other):
+        """Matrix product with torch's rules for 1-D, 2-D and batched operands."""
         return _tt("matmul", self, other)
 
     def bmm(self, other):
+        """Batched matrix product of two 3-D tensors."""
         return _tt("bmm", self, other)
 
     def dot(self, other):
+        """Inner product of two 1-D tensors."""
         return _tt("dot", self, other)
 
     def mv(self, other):
+        """Matrix-vector product."""
         return _tt("mv", self, other)
 
 

@@ -15,6 +15,7 @@ static partial class OpTable
 
     static OpTable()
     {
+        RegisterDeclared();
         RegisterCreation();
         RegisterMath();
         RegisterShape();
@@ -39,9 +40,6 @@ static partial class OpTable
         var (name, fn) = Ops[id];
         return fn(new Args(name, args));
     }
-
-    /// <summary>All op names, for the Python package's tests and for documentation.</summary>
-    public static IEnumerable<string> Names => Ops.Select(o => o.Name);
 
     static Value T(Tensor t) => Value.Of(t);
 }

@@ -1,41 +1,34 @@
+using Bridge.Ops;
+
 namespace Bridge.Interop;
 
 // Elementwise, reductions, linear algebra and their in-place forms. In-place ops return None: the caller
 // already holds the tensor.
 static partial class OpTable
 {
+    /// <summary>Every op of Ops/Declarations under its torch name.</summary>
+    static void RegisterDeclared()
+    {
+        foreach (var op in Declarations.All)
+        {
+            switch (op)
+            {
+                case UnaryOp u:
+                    Unary(op.TorchName, u.Apply);
+                    if (op.Surface.HasFlag(Surface.InPlace)) InPlace(op.TorchName + "_", a => u.ApplyInPlace(a.Tensor(0)));
+                    break;
+                case ReductionOp r: Unary(op.TorchName, r.Apply); break;
+                case BinaryOp b: Binary(op.TorchName, b.Apply); break;
+                default: throw new InvalidOperationException($"no C ABI calling convention for {op.GetType().Name} {op.TorchName}");
+            }
+        }
+    }
+
     static void RegisterMath()
     {
-        Unary("neg", t => -t);
-        Unary("exp", t => t.Exp());
-        Unary("log", t => t.Log());
-        Unary("sqrt", t => t.Sqrt());
-        Unary("tanh", t => t.Tanh());
-        Unary("sigmoid", t => t.Sigmoid());
-        Unary("relu", t => t.Relu());
-        Unary("abs", t => t.Abs());
-        Unary("sign", t => t.Sign());
         Unary("reciprocal", t => t.Reciprocal());
         Unary("logical_not", t => ~t);
-        Unary("sum", t => t.Sum());
-        Unary("mean", t => t.Mean());
-        Unary("max", t => t.Max());
-        Unary("min", t => t.Min());
-        Unary("argmax", t => t.Argmax());
 
-        Binary("add", (a, b) => a + b);
-        Binary("sub", (a, b) => a - b);
-        Binary("mul", (a, b) => a * b);
-        Binary("div", (a, b) => a / b);
-        Binary("pow", (a, b) => a.Pow(b));
-        Binary("maximum", Tensor.Maximum);
-        Binary("minimum", Tensor.Minimum);
-        Binary("eq", (a, b) => a == b);
-        Binary("ne", (a, b) => a != b);
-        Binary("lt", (a, b) => a < b);
-        Binary("le", (a, b) => a <= b);
-        Binary("gt", (a, b) => a > b);
-        Binary("ge", (a, b) => a >= b);
         Binary("logical_and", (a, b) => a & b);
         Binary("logical_or", (a, b) => a | b);
         Binary("mm", (a, b) => a.Mm(b));
@@ -86,9 +79,6 @@ static partial class OpTable
         InPlace("pow_scalar_", a => a.Tensor(0).Pow_(a.Double(1)));
         InPlace("clamp_", a => a.Tensor(0).Clamp_(a.OptionalDouble(1), a.OptionalDouble(2)));
         InPlace("zero_", a => a.Tensor(0).Zero_());
-        InPlace("sigmoid_", a => a.Tensor(0).Sigmoid_());
-        InPlace("exp_", a => a.Tensor(0).Exp_());
-        InPlace("tanh_", a => a.Tensor(0).Tanh_());
         InPlace("add_out", a => Tensor.Add(a.Tensor(0), a.Tensor(1), a.Tensor(2)));
         InPlace("sub_out", a => Tensor.Sub(a.Tensor(0), a.Tensor(1), a.Tensor(2)));
         InPlace("mul_out", a => Tensor.Mul(a.Tensor(0), a.Tensor(1), a.Tensor(2)));

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Backends.Cpu;
 
 namespace Bridge.Autograd;
@@ -191,7 +192,7 @@ internal static class Engine
         if (leaf.Grad is null)
         {
             var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType, leaf.Device, zero: false);
-            CopyKernels.Copy(g, copy);
+            Backend.Copy(g, copy);
             leaf.Grad = copy;
         }
         else

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 namespace Bridge.Autograd;
 
 /// <summary>
@@ -39,25 +40,13 @@ public static class GradCheck
 
     static double Loss(Func<Tensor[], Tensor> f, Tensor[] leaves, Tensor weights, int k, int offset, double delta)
     {
-        if (leaves[k].Device.IsCuda) return LossOnDevice(f, leaves, weights, k, offset, delta); // CUDA dispatch
-        ref double cell = ref leaves[k].Ref<double>(offset);
-        double saved = cell;
-        cell = saved + delta;
-        double loss;
-        using (GradMode.Set(false)) loss = (f(leaves) * weights).Sum().Item();
-        cell = saved;
-        return loss;
-    }
-
-    // The same perturbation through element writes, for leaves in device memory.
-    static double LossOnDevice(Func<Tensor[], Tensor> f, Tensor[] leaves, Tensor weights, int k, int offset, double delta)
-    {
+        // Element reads and writes through the backend, so leaves in device memory are perturbed in place too.
         var leaf = leaves[k];
-        double saved = Backends.Cuda.CudaCopy.ReadElement(leaf, offset);
-        Backends.Cpu.CopyKernels.Write(leaf, offset, saved + delta);
+        double saved = Backend.Read(leaf, offset);
+        Backend.Write(leaf, offset, saved + delta);
         double loss;
         using (GradMode.Set(false)) loss = (f(leaves) * weights).Sum().Item();
-        Backends.Cpu.CopyKernels.Write(leaf, offset, saved);
+        Backend.Write(leaf, offset, saved);
         return loss;
     }
 

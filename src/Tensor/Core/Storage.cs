@@ -74,8 +74,12 @@ public sealed unsafe class Storage : IDisposable
     /// <summary>Grows the memory (used by <c>resize_</c>); the old contents are kept, new bytes are zero.</summary>
     internal void Grow(long byteLength)
     {
-        if (byteLength <= ByteLength) return;
-        if (Device.IsCuda) { Backends.Cuda.CudaCopy.Grow(this, byteLength); return; } // CUDA dispatch
+        if (byteLength > ByteLength) Backends.Backend.Grow(this, byteLength);
+    }
+
+    /// <summary>Grow for host memory: a bigger zeroed block with the old bytes copied over.</summary>
+    internal void GrowOnHost(long byteLength)
+    {
         if (_block is { Owned: false }) throw new InvalidOperationException("cannot resize a storage that wraps foreign memory");
         var fresh = new Storage(byteLength, zero: true);
         Buffer.MemoryCopy(_pointer, fresh._pointer, byteLength, ByteLength);

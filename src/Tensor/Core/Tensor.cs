@@ -43,7 +43,7 @@ public sealed partial class Tensor
 
     // Device memory comes from the device's caching allocator, never from the host pool or slabs.
     static Storage NewStorage(long bytes, Device? device, bool zero) =>
-        device is { IsCuda: true } gpu ? Backends.Cuda.CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero); // CUDA dispatch
+        Backends.Backend.Allocate(bytes, device, zero);
 
     /// <summary>
     /// A fresh uninitialised tensor with the given dense strides (a permutation of a contiguous layout). Without
@@ -162,17 +162,17 @@ public sealed partial class Tensor
     public double Item()
     {
         if (Numel() != 1) throw new ArgumentException($"a Tensor with {Numel()} elements cannot be converted to Scalar");
-        if (Device.IsCuda) return Backends.Cuda.CudaCopy.Staged(this).Item(); // CUDA dispatch: host read, as torch syncs
-        return ReadAsDouble(StorageOffset);
+        var host = Backends.Backend.HostReadable(this); // a synchronising read on a device, as in torch
+        return host.ReadAsDouble(host.StorageOffset);
     }
 
     /// <summary>The value of a one-element tensor as <typeparamref name="T"/>.</summary>
     public T Item<T>() where T : INumberBase<T>
     {
-        double value = Item(); // validates the element count
-        if (Device.IsCuda) return Backends.Cuda.CudaCopy.Staged(this).Item<T>(); // CUDA dispatch: host read
+        if (Numel() != 1) throw new ArgumentException($"a Tensor with {Numel()} elements cannot be converted to Scalar");
+        var host = Backends.Backend.HostReadable(this);
         // int64 read directly: above 2^53 the double would round it.
-        return DType == DType.Int64 ? T.CreateChecked(Ref<long>(StorageOffset)) : T.CreateChecked(value);
+        return DType == DType.Int64 ? T.CreateChecked(host.Ref<long>(host.StorageOffset)) : T.CreateChecked(host.ReadAsDouble(host.StorageOffset));
     }
 
     internal double ReadAsDouble(int elementOffset) => DType switch
@@ -203,14 +203,17 @@ public sealed partial class Tensor
     }
 
     /// <summary>All elements, row-major, as double.</summary>
-    public double[] ToDoubleArray() => Device.IsCuda ? Backends.Cuda.CudaCopy.Staged(this).ToDoubleArray() : ElementOffsets().Select(ReadAsDouble).ToArray();
+    public double[] ToDoubleArray()
+    {
+        var host = Backends.Backend.HostReadable(this);
+        return host.ElementOffsets().Select(host.ReadAsDouble).ToArray();
+    }
 
     /// <summary>All elements, row-major, copied into a new array of <typeparamref name="T"/> (which must match the dtype).</summary>
     public T[] ToArray<T>() where T : unmanaged
     {
         CheckElementType<T>();
-        if (Device.IsCuda) return Backends.Cuda.CudaCopy.Staged(this).ToArray<T>(); // CUDA dispatch
-        return Contiguous().ContiguousSpan<T>().ToArray();
+        return Backends.Backend.HostReadable(this).Contiguous().ContiguousSpan<T>().ToArray();
     }
 }
 

@@ -141,7 +141,7 @@ public static partial class Npy
         bool fortran = !tensor.IsContiguous() && IsFortranContiguous(tensor);
         // Files are written from host memory: a device tensor is copied over first (as torch.save does), through its
         // reversed-dims view when column-major so that the host copy stays column-major.
-        if (tensor.Device.IsCuda) tensor = fortran ? ReverseDims(ReverseDims(tensor).Cpu()) : tensor.Cpu();
+        if (!Backends.Backend.OnHost(tensor)) tensor = fortran ? ReverseDims(ReverseDims(tensor).Cpu()) : tensor.Cpu();
         var data = fortran ? tensor : tensor.Contiguous();
         // A narrowing write checks every value before the first byte goes out, so a value that does not fit leaves no half-written file.
         if (target != FileDTypes.Natural(tensor.DType)) ElementCodec.Write(Stream.Null, data, target, name ?? "<stream>");

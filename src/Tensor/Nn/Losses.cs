@@ -15,11 +15,8 @@ public sealed class CrossEntropyLoss(Reduction reduction = Reduction.Mean) : Mod
 }
 
 /// <summary>torch.nn.functional in .NET casing.</summary>
-public static class Functional
+public static partial class Functional
 {
-    public static Tensor Relu(Tensor x) => x.Relu();
-    public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
-    public static Tensor Tanh(Tensor x) => x.Tanh();
     public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
     public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Tensor.MseLoss(input, target, reduction);

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
@@ -117,7 +118,7 @@ public sealed partial class Tensor
         {
             result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype, a.Device, zero: false);
         }
-        ElementwiseKernels.Binary<TOp>(a, b, result);
+        Backend.Binary<TOp>(a, b, result);
         return result;
     }
 
@@ -145,7 +146,7 @@ public sealed partial class Tensor
             : value == Math.Floor(value) && !double.IsInfinity(value) ? (like.DType == DType.Bool ? DType.Int64 : like.DType)
             : DType.Float32;
         var t = Allocate([], dtype, like.Device);
-        CopyKernels.Write(t, 0, value);
+        Backend.Write(t, 0, value);
         return t;
     }
 

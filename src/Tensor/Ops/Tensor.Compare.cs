@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
@@ -19,7 +20,7 @@ public sealed partial class Tensor
         a = a.To(dtype);
         b = b.To(dtype);
         var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), DType.Bool, a.Device);
-        ElementwiseKernels.Compare<TOp>(a, b, result);
+        Backend.Compare<TOp>(a, b, result);
         return result;
     }
 
@@ -73,7 +74,7 @@ public sealed partial class Tensor
         CheckSameDevice(condition, a);
         CheckSameDevice(condition, b);
         var result = Allocate(shape, dtype, a.Device);
-        ElementwiseKernels.Where(condition, a, b, result);
+        Backend.Where(condition, a, b, result);
         if (!Recording.Needed(a, b)) return result;
         return Recording.Record(result, "WhereBackward0", [a, b], g =>
         {

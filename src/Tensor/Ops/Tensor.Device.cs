@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
@@ -11,7 +12,7 @@ public sealed partial class Tensor
     {
         if (device == Device) return this;
         var copy = Allocate(ShapeArray, DType, device);
-        CopyKernels.Copy(this, copy);
+        Backend.Copy(this, copy);
         if (!Recording.Needed(this)) return copy;
         var from = Device;
         return Recording.Record(copy, "ToCopyBackward0", [this], g => [g.To(from)]);

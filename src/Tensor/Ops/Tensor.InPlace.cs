@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
@@ -14,12 +15,12 @@ public sealed partial class Tensor
     {
         if (alpha == 1) return Arithmetic_<AddOperator>(other, (a, b) => a + b);
         // Optimizer updates (p.add_(d, alpha: -lr)): one pass, no temporary. Each element is still rounded
-        // twice, product then sum, exactly as the two-op form below. The fused kernel is CPU-only: device tensors
-        // (and mixed devices, which the two-op form rejects) take the two-op form, whose ops dispatch.
-        if (Device.Type == DeviceType.Cpu && other.Device.Type == DeviceType.Cpu && !RequiresGrad && !other.RequiresGrad && other.DType == DType && DType.IsFloatingPoint() && IsContiguous() && other.IsContiguous()
-            && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && !ReferenceEquals(other.Storage, Storage) && Storage.Writable)
+        // twice, product then sum, exactly as the two-op form below. Backends without the fused kernel (and mixed
+        // devices, which the two-op form rejects) decline, and the two-op form runs.
+        if (Device == other.Device && !RequiresGrad && !other.RequiresGrad && other.DType == DType && DType.IsFloatingPoint() && IsContiguous() && other.IsContiguous()
+            && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && !ReferenceEquals(other.Storage, Storage) && Storage.Writable
+            && Backend.TryAddScaled(this, other, alpha))
         {
-            ElementwiseKernels.AddScaled(this, other, alpha);
             BumpVersion();
             return this;
         }
@@ -43,7 +44,7 @@ public sealed partial class Tensor
     {
         CheckWritable();
         if (Recording.Needed(this)) return InPlace(this, (a, _) => a * 0.0 + value);
-        CopyKernels.Fill(this, value);
+        Backend.Fill(this, value);
         BumpVersion();
         return this;
     }
@@ -52,7 +53,7 @@ public sealed partial class Tensor
     public Tensor Copy_(Tensor source)
     {
         CheckWritable();
-        CopyKernels.Copy(source, this);
+        Backend.Copy(source, this);
         BumpVersion();
         return this;
     }
@@ -81,7 +82,7 @@ public sealed partial class Tensor
             || !ShapeMath.Broadcast(ShapeArray, other.ShapeArray).AsSpan().SequenceEqual(ShapeArray))
             return InPlace(other, op);
         CheckWritable();
-        ElementwiseKernels.Binary<TOp>(this, other, this);
+        Backend.Binary<TOp>(this, other, this);
         BumpVersion();
         return this;
     }
@@ -98,7 +99,7 @@ public sealed partial class Tensor
             var snapshot = Clone();
             var result = op(snapshot, ReferenceEquals(other, this) ? snapshot : other);
             CheckInPlaceShape(result);
-            CopyKernels.Copy(result, this);
+            Backend.Copy(result, this);
             BumpVersion();
             GradFn = result.GradFn;
             return this;
@@ -106,7 +107,7 @@ public sealed partial class Tensor
         Tensor value;
         using (GradMode.Set(false)) value = op(this, other);
         CheckInPlaceShape(value);
-        CopyKernels.Copy(value, this);
+        Backend.Copy(value, this);
         BumpVersion();
         return this;
     }

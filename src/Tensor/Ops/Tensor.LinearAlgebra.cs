@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
@@ -41,9 +42,9 @@ public sealed partial class Tensor
         int m = a.ShapeArray[0], k = a.ShapeArray[1], n = b.ShapeArray[1];
         var result = Allocate([m, n], a.DType, a.Device, zero: false);
         // The bias is the starting value of each accumulation, as in BLAS gemm with beta = 1.
-        if (bias is not null) CopyKernels.Copy(bias.To(a.DType), result);
+        if (bias is not null) Backend.Copy(bias.To(a.DType), result);
         // Transposed operands (every backward matmul) are read through their strides, never copied.
-        Gemm.Multiply(a, b, result, accumulate: bias is not null);
+        Backend.Gemm(a, b, result, accumulate: bias is not null);
         if (!Recording.Needed(a, b) && !(bias is not null && Recording.Needed(bias))) return result;
         var inputs = bias is null ? new[] { a, b } : [a, b, bias];
         return Recording.Record(result, name, inputs, g =>

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
@@ -152,7 +153,7 @@ public sealed partial class Tensor
     public Tensor Clone()
     {
         var copy = Allocate(ShapeArray, DType, Device, zero: false);
-        CopyKernels.Copy(this, copy);
+        Backend.Copy(this, copy);
         if (!Recording.Needed(this)) return copy;
         return Recording.Record(copy, "CloneBackward0", [this], g => [g]);
     }
@@ -162,7 +163,7 @@ public sealed partial class Tensor
     {
         if (dtype == DType) return this;
         var copy = Allocate(ShapeArray, dtype, Device, zero: false);
-        CopyKernels.Copy(this, copy);
+        Backend.Copy(this, copy);
         if (!Recording.Needed(this) || !dtype.IsFloatingPoint()) return copy;
         var from = DType;
         return Recording.Record(copy, "ToCopyBackward0", [this], g => [g.To(from)]);
@@ -218,7 +219,7 @@ public sealed partial class Tensor
     static Tensor ScatterIntoZeros(int[] shape, Tensor g, Func<Tensor, Tensor> select)
     {
         var z = Zeros(shape, g.DType, g.Device);
-        CopyKernels.Copy(g, select(z));
+        Backend.Copy(g, select(z));
         return z;
     }
 
@@ -248,7 +249,7 @@ public sealed partial class Tensor
         for (int i = 0; i < parts.Length; i++)
         {
             offsets[i] = at;
-            CopyKernels.Copy(parts[i], result.Detach().Narrow(d, at, parts[i].ShapeArray[d]));
+            Backend.Copy(parts[i], result.Detach().Narrow(d, at, parts[i].ShapeArray[d]));
             at += parts[i].ShapeArray[d];
         }
         if (!GradMode.IsEnabled || !parts.Any(t => t.RequiresGrad)) return result;

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 
 using static Bridge.Torch;
@@ -81,19 +82,7 @@ public sealed partial class Tensor
         using (GradMode.Set(false))
         {
             picked = Allocate([n], input2.DType, input2.Device, zero: false);
-            int rowStride = input2.StridesArray[0], colStride = input2.StridesArray[1];
-            if (input2.Device.IsCuda)
-            {
-                // CUDA dispatch: device copies per sample (the host gather below would read device memory).
-                for (int i = 0; i < n; i++)
-                    Backends.Cpu.CopyKernels.Copy(input2.Select(0, i).Select(0, (int)classIndex[i]), picked.Select(0, i));
-            }
-            else
-            {
-                // A gather, element by element: double holds every float32/float64 value exactly.
-                for (int i = 0; i < n; i++)
-                    Backends.Cpu.CopyKernels.Write(picked, i, input2.ReadAsDouble(input2.StorageOffset + i * rowStride + (int)classIndex[i] * colStride));
-            }
+            Backend.GatherRows(input2, classIndex, picked);
         }
         Tensor loss;
         using (GradMode.Set(false))

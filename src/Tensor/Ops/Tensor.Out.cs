@@ -1,9 +1,10 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
 namespace Bridge;
 
-// Preallocated outputs (torch's out=) and in-place transcendental functions: the forms a loop uses to run
+// Preallocated outputs (torch's out=) and the in-place drivers of declared unary ops: the forms a loop uses to run
 // without allocating. Neither records autograd history, as in torch.
 public sealed partial class Tensor
 {
@@ -31,26 +32,28 @@ public sealed partial class Tensor
         if (!shape.AsSpan().SequenceEqual(@out.ShapeArray))
             throw new ArgumentException($"{op}(): out has shape {ShapeMath.FormatList(@out.ShapeArray)} but the result has shape {ShapeMath.FormatList(shape)}");
         @out.CheckWritable();
-        ElementwiseKernels.Binary<TOp>(a, b, @out);
+        Backend.Binary<TOp>(a, b, @out);
         @out.BumpVersion();
         return @out;
     }
 
-    /// <summary>x = 1 / (1 + e^-x) in place</summary>
-    public Tensor Sigmoid_() => FloatUnary_<SigmoidOperator>(x => x.Sigmoid());
-
-    /// <summary>x = e^x in place</summary>
-    public Tensor Exp_() => FloatUnary_<ExpOperator>(x => x.Exp());
-
-    /// <summary>x = tanh x in place</summary>
-    public Tensor Tanh_() => FloatUnary_<TanhOperator>(x => x.Tanh());
-
-    Tensor FloatUnary_<TOp>(Func<Tensor, Tensor> op) where TOp : IFloatUnaryOperator
+    /// <summary>The in-place driver of declared float ops (x.exp_()): the kernel writes into this tensor; under autograd, or on integer tensors, the op runs out of place and is written back.</summary>
+    internal static Tensor FloatUnary_<TOp>(Tensor self, Func<Tensor, Tensor> op) where TOp : IFloatUnaryOperator
     {
-        if (!DType.IsFloatingPoint() || Recording.Needed(this)) return InPlace(this, (a, _) => op(a));
-        CheckWritable();
-        ElementwiseKernels.FloatUnary<TOp>(this, this);
-        BumpVersion();
-        return this;
+        if (!self.DType.IsFloatingPoint() || Recording.Needed(self)) return self.InPlace(self, (a, _) => op(a));
+        self.CheckWritable();
+        Backend.FloatUnary<TOp>(self, self);
+        self.BumpVersion();
+        return self;
+    }
+
+    /// <summary>The in-place driver of declared numeric ops (x.neg_()); bool tensors and autograd take the out-of-place form.</summary>
+    internal static Tensor NumberUnary_<TOp>(Tensor self, Func<Tensor, Tensor> op) where TOp : IUnaryOperator
+    {
+        if (self.DType == DType.Bool || Recording.Needed(self)) return self.InPlace(self, (a, _) => op(a));
+        self.CheckWritable();
+        Backend.Unary<TOp>(self, self);
+        self.BumpVersion();
+        return self;
     }
 }

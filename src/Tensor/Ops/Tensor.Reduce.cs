@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
@@ -39,23 +40,26 @@ public sealed partial class Tensor
     public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, max: false, "MinBackward0");
 
     /// <summary>Flat index of the first largest element.</summary>
-    public Tensor Argmax() => Reshape(-1).ExtremeAlong(0, false, true, "").Indices;
+    public Tensor Argmax() => Reshape(-1).ExtremeAlong(0, false, true, NotRecorded).Indices;
 
     /// <summary>Index of the first largest element along <paramref name="dim"/>.</summary>
-    public Tensor Argmax(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, true, "").Indices;
+    public Tensor Argmax(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, true, NotRecorded).Indices;
 
-    public Tensor Argmin(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, false, "").Indices;
+    public Tensor Argmin(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, false, NotRecorded).Indices;
+
+    /// <summary>Node name meaning "record nothing": the op is not differentiable (argmax) or its caller records the whole op (mean).</summary>
+    const string? NotRecorded = null;
 
     int[] AllDims() => Enumerable.Range(0, Dim()).ToArray();
 
-    Tensor SumOver(int[] dims, bool keepDim, string name)
+    Tensor SumOver(int[] dims, bool keepDim, string? name)
     {
         var x = DType == DType.Bool ? To(DType.Int64) : this;
         var (view, outShape, keptShape) = x.ReductionView(dims);
         var result = Allocate(outShape, x.DType, x.Device);
-        ReduceKernels.Sum(view, result);
+        Backend.Sum(view, result);
         result = keepDim ? result.Reshape(keptShape) : result;
-        if (!Recording.Needed(x)) return result;
+        if (name is null || !Recording.Needed(x)) return result;
         return Recording.Record(result, name, [x], g => [g.Reshape(keptShape).Expand(x.ShapeArray)]);
     }
 
@@ -67,7 +71,7 @@ public sealed partial class Tensor
         foreach (int d in dims.Length == 0 && Dim() == 0 ? [] : NormalizeDims(dims)) count *= ShapeArray[d];
         Tensor result;
         // torch's CPU mean is sum(...).div_(n): the same rounding.
-        using (GradMode.Set(false)) result = SumOver(dims, keepDim, "") / (double)count;
+        using (GradMode.Set(false)) result = SumOver(dims, keepDim, NotRecorded) / (double)count;
         if (!Recording.Needed(this)) return result;
         var x = this;
         var (_, _, keptShape) = ReductionView(dims);
@@ -78,7 +82,7 @@ public sealed partial class Tensor
     {
         if (Numel() == 0) throw new ArgumentException($"{(max ? "max" : "min")}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
         Tensor result;
-        using (GradMode.Set(false)) result = Reshape(-1).ExtremeAlong(0, false, max, "").Values;
+        using (GradMode.Set(false)) result = Reshape(-1).ExtremeAlong(0, false, max, NotRecorded).Values;
         if (!Recording.Needed(this)) return result;
         var x = this;
         return Recording.Record(result, name, [x], g =>
@@ -88,17 +92,17 @@ public sealed partial class Tensor
         }, x, result);
     }
 
-    (Tensor Values, Tensor Indices) ExtremeAlong(int dim, bool keepDim, bool max, string name)
+    (Tensor Values, Tensor Indices) ExtremeAlong(int dim, bool keepDim, bool max, string? name)
     {
         int d = ShapeMath.WrapDim(dim, Dim());
         var x = Dim() == 0 ? Reshape(1) : this;
         var (view, outShape, keptShape) = x.ReductionView([d]);
         var values = Allocate(outShape, x.DType, x.Device);
         var indices = Allocate(outShape, DType.Int64, x.Device);
-        ReduceKernels.Extreme(view, values, indices, max);
+        Backend.Extreme(view, values, indices, max);
         if (keepDim) { values = values.Reshape(keptShape); indices = indices.Reshape(keptShape); }
         if (Dim() == 0) { values = values.Reshape(); indices = indices.Reshape(); }
-        if (name.Length == 0 || !Recording.Needed(this)) return (values, indices);
+        if (name is null || !Recording.Needed(this)) return (values, indices);
         var input = this;
         var kept = indices.Reshape(keptShape);
         Recording.Record(values, name, [input], g =>
@@ -137,21 +141,8 @@ public sealed partial class Tensor
     /// <summary>this[..., index[...], ...] = src along <paramref name="dim"/> (no autograd; used by backward formulas).</summary>
     internal void ScatterAlong(int dim, Tensor index, Tensor src)
     {
-        if (Device.IsCuda) { Backends.Cuda.CudaReduce.Scatter(this, dim, index, src); return; } // CUDA dispatch
-        var idx = index.Contiguous().ToArray<long>();
-        var values = src.Contiguous();
-        int[] shape = index.ShapeArray;
-        var pos = new int[shape.Length];
-        for (int k = 0; k < idx.Length; k++)
-        {
-            int off = StorageOffset;
-            for (int a = 0; a < shape.Length; a++) off += (a == dim ? (int)idx[k] : pos[a]) * StridesArray[a];
-            CopyKernels.Write(this, off, values.ReadAsDouble(values.StorageOffset + k));
-            for (int a = shape.Length - 1; a >= 0; a--)
-            {
-                if (++pos[a] < shape[a]) break;
-                pos[a] = 0;
-            }
-        }
+        CheckSameDevice(this, index);
+        CheckSameDevice(this, src);
+        Backend.Scatter(this, dim, index, src);
     }
 }

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Backends.Cpu;
 
 namespace Bridge;
@@ -31,7 +32,7 @@ public static partial class Torch
         foreach (var value in data)
         {
             if (value is long exact && t.DType == DType.Int64) t.ContiguousSpan<long>()[k++] = exact; // a double would round above 2^53
-            else CopyKernels.Write(t, k++, value is bool b ? (b ? 1 : 0) : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+            else Backend.Write(t, k++, value is bool b ? (b ? 1 : 0) : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
         }
         return t.To(device ?? DefaultDevice).RequiresGrad_(requiresGrad);
     }
@@ -51,7 +52,7 @@ public static partial class Torch
     public static Tensor Full(int[] shape, double value, DType? dtype = null, bool requiresGrad = false, Device? device = null)
     {
         var t = Bridge.Tensor.Allocate(shape, dtype ?? DefaultDType, device ?? DefaultDevice);
-        if (value != 0) CopyKernels.Fill(t, value);
+        if (value != 0) Backend.Fill(t, value);
         return t.RequiresGrad_(requiresGrad);
     }
 
@@ -81,7 +82,7 @@ public static partial class Torch
             throw new ArgumentException($"arange({start}, {end}, {step}) would have {count} elements, more than the {Array.MaxLength} a Bridge tensor holds");
         int n = (int)count;
         var t = Bridge.Tensor.Allocate([n], dtype);
-        for (int i = 0; i < n; i++) CopyKernels.Write(t, i, start + i * step);
+        for (int i = 0; i < n; i++) Backend.Write(t, i, start + i * step);
         return t.To(DefaultDevice);
     }
 
@@ -90,7 +91,7 @@ public static partial class Torch
     {
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var t = Bridge.Tensor.Allocate([steps], dtype ?? DefaultDType);
-        if (steps == 1) CopyKernels.Write(t, 0, start); // ATen fills start; the two-ended formula below would give end
+        if (steps == 1) Backend.Write(t, 0, start); // ATen fills start; the two-ended formula below would give end
         else if (t.DType == DType.Float32)
         {
             float s = (float)start, e = (float)end, step = steps > 1 ? (e - s) / (steps - 1) : 0;
@@ -99,7 +100,7 @@ public static partial class Torch
         else
         {
             double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-            for (int i = 0; i < steps; i++) CopyKernels.Write(t, i, i < steps / 2 ? start + step * i : end - step * (steps - i - 1));
+            for (int i = 0; i < steps; i++) Backend.Write(t, i, i < steps / 2 ? start + step * i : end - step * (steps - i - 1));
         }
         return t.To(DefaultDevice);
     }
@@ -135,7 +136,7 @@ public static partial class Torch
     public static Tensor Eye(int n, int? m = null, DType? dtype = null)
     {
         var t = Zeros([n, m ?? n], dtype ?? DefaultDType, Device.Cpu);
-        for (int i = 0; i < Math.Min(n, m ?? n); i++) CopyKernels.Write(t, i * (m ?? n) + i, 1);
+        for (int i = 0; i < Math.Min(n, m ?? n); i++) Backend.Write(t, i * (m ?? n) + i, 1);
         return t.To(DefaultDevice);
     }
 }

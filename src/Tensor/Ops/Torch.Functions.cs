@@ -22,13 +22,6 @@ public static partial class Torch
     public static Tensor Mul(Tensor a, Tensor b, Tensor @out) => Bridge.Tensor.Mul(a, b, @out);
     public static Tensor Div(Tensor a, Tensor b, Tensor @out) => Bridge.Tensor.Div(a, b, @out);
     public static Tensor Pow(Tensor x, double exponent) => x.Pow(exponent);
-    public static Tensor Exp(Tensor x) => x.Exp();
-    public static Tensor Log(Tensor x) => x.Log();
-    public static Tensor Sqrt(Tensor x) => x.Sqrt();
-    public static Tensor Abs(Tensor x) => x.Abs();
-    public static Tensor Tanh(Tensor x) => x.Tanh();
-    public static Tensor Sigmoid(Tensor x) => x.Sigmoid();
-    public static Tensor Relu(Tensor x) => x.Relu();
     public static Tensor Clamp(Tensor x, double? min = null, double? max = null) => x.Clamp(min, max);
     public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
     public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);

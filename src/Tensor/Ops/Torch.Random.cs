@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Random;
 
 namespace Bridge;
@@ -59,9 +60,9 @@ public sealed partial class Tensor
         CheckWritable();
         // Draws go in row-major order into a contiguous buffer, then into this tensor's layout.
         // On a GPU the draws still come from the CPU generator (same values as on the CPU), then are copied over.
-        var target = IsContiguous() && !Device.IsCuda ? this : Torch.Zeros(ShapeArray, DType, Device.Cpu);
+        var target = IsContiguous() && Backend.OnHost(this) ? this : Torch.Zeros(ShapeArray, DType, Device.Cpu);
         fill(generator ?? Generator.Default, target);
-        if (!ReferenceEquals(target, this)) Backends.Cpu.CopyKernels.Copy(target, this);
+        if (!ReferenceEquals(target, this)) Backend.Copy(target, this);
         BumpVersion();
         return this;
     }

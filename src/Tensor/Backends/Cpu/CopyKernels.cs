@@ -8,7 +8,6 @@ internal static class CopyKernels
     /// <summary>dst[...] = src[...] with src broadcast to dst's shape; converts when dtypes differ.</summary>
     public static void Copy(Tensor src, Tensor dst)
     {
-        if (src.Device.IsCuda || dst.Device.IsCuda) { Cuda.CudaCopy.Copy(src, dst); return; } // CUDA dispatch
         var strides = ShapeMath.BroadcastStrides(src.ShapeArray, src.StridesArray, dst.ShapeArray);
         if (src.DType == dst.DType)
         {
@@ -65,7 +64,6 @@ internal static class CopyKernels
     /// <summary>Stores a double into an element of any dtype with torch's casting rules (truncation to int, nonzero to true).</summary>
     public static void Write(Tensor t, int offset, double value)
     {
-        if (t.Device.IsCuda) { Cuda.CudaCopy.Write(t, offset, value); return; } // CUDA dispatch
         switch (t.DType)
         {
             case DType.Float32: t.Ref<float>(offset) = (float)value; break;
@@ -78,7 +76,6 @@ internal static class CopyKernels
     /// <summary>Sets every element of <paramref name="t"/> (any layout) to <paramref name="value"/>.</summary>
     public static void Fill(Tensor t, double value)
     {
-        if (t.Device.IsCuda) { Cuda.CudaCopy.Fill(t, value); return; } // CUDA dispatch
         if (t.IsContiguous())
         {
             switch (t.DType)
@@ -92,5 +89,13 @@ internal static class CopyKernels
         var one = Tensor.Allocate([], t.DType);
         Write(one, 0, value);
         Copy(one, t);
+    }
+
+    /// <summary>picked[i] = input[i, classes[i]], element by element: double holds every float32/float64 value exactly.</summary>
+    public static void GatherRows(Tensor input, long[] classes, Tensor picked)
+    {
+        int rowStride = input.StridesArray[0], colStride = input.StridesArray[1];
+        for (int i = 0; i < classes.Length; i++)
+            Write(picked, i, input.ReadAsDouble(input.StorageOffset + i * rowStride + (int)classes[i] * colStride));
     }
 }

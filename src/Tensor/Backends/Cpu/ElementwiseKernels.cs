@@ -15,7 +15,6 @@ internal static class ElementwiseKernels
     /// <summary>result = TOp(a, b) with a and b broadcast to result's shape.</summary>
     public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator
     {
-        if (result.Device.IsCuda) { Cuda.CudaKernels.Binary<TOp>(a, b, result); return; } // CUDA dispatch
         switch (result.DType)
         {
             case DType.Float32: Binary<float, TOp>(a, b, result); break;
@@ -184,7 +183,6 @@ internal static class ElementwiseKernels
     /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>
     public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator
     {
-        if (result.Device.IsCuda) { Cuda.CudaKernels.Compare<TOp>(a, b, result); return; } // CUDA dispatch
         switch (a.DType)
         {
             case DType.Float32: Compare<float, TOp>(a, b, result); break;
@@ -214,7 +212,6 @@ internal static class ElementwiseKernels
     /// <summary>result = TOp(x) for any numeric dtype.</summary>
     public static void Unary<TOp>(Tensor x, Tensor result) where TOp : IUnaryOperator
     {
-        if (result.Device.IsCuda) { Cuda.CudaKernels.Unary(typeof(TOp), x, result); return; } // CUDA dispatch
         switch (x.DType)
         {
             case DType.Float32: Map<float, NumberFunction<float, TOp>>(x, result); break;
@@ -227,7 +224,6 @@ internal static class ElementwiseKernels
     /// <summary>result = TOp(x) for a floating-point dtype.</summary>
     public static void FloatUnary<TOp>(Tensor x, Tensor result) where TOp : IFloatUnaryOperator
     {
-        if (result.Device.IsCuda) { Cuda.CudaKernels.Unary(typeof(TOp), x, result); return; } // CUDA dispatch
         switch (x.DType)
         {
             case DType.Float32: Map<float, FloatFunction<float, TOp>>(x, result); break;
@@ -300,7 +296,6 @@ internal static class ElementwiseKernels
     /// <summary>result = cond ? a : b, all three broadcast to result's shape; result has a's dtype.</summary>
     public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
     {
-        if (result.Device.IsCuda) { Cuda.CudaKernels.Where(condition, a, b, result); return; } // CUDA dispatch
         var c = condition.Expand(result.ShapeArray);
         var cursor = new RowCursor(result.ShapeArray, c.StridesArray, c.StorageOffset);
         var ea = a.Expand(result.ShapeArray);

@@ -20,8 +20,6 @@ internal static unsafe class Gemm
 
     public static void Multiply(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
-        // CUDA dispatch: the device kernels read row-major operands, so transposed views are copied on the device.
-        if (c.Device.IsCuda) { Cuda.CudaReduce.Gemm(a.Contiguous(), b.Contiguous(), c, c.ShapeArray[0], a.ShapeArray[1], c.ShapeArray[1], accumulate); return; }
         switch (c.DType)
         {
             case DType.Float32: Multiply<float>(a, b, c, accumulate); break;

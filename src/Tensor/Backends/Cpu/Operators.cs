@@ -11,6 +11,9 @@ namespace Bridge.Backends.Cpu;
 /// <summary>An elementwise function of one number, valid for every numeric dtype.</summary>
 internal interface IUnaryOperator
 {
+    /// <summary>The op's declared kernel name; other backends find their kernel by it.</summary>
+    static abstract string Name { get; }
+
     static abstract T Invoke<T>(T x) where T : unmanaged, INumber<T>;
 
     /// <summary>Maps a span with a vector kernel where one exists; false leaves it to the scalar loop.</summary>
@@ -20,6 +23,9 @@ internal interface IUnaryOperator
 /// <summary>An elementwise function of one floating-point number; transcendental ones also map whole spans with TensorPrimitives.</summary>
 internal interface IFloatUnaryOperator
 {
+    /// <summary>The op's declared kernel name; other backends find their kernel by it.</summary>
+    static abstract string Name { get; }
+
     static abstract T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>;
     static virtual bool Transcendental => false;
 
@@ -31,6 +37,9 @@ internal interface IFloatUnaryOperator
 /// <summary>An elementwise function of two numbers; <see cref="Vectorizable"/> ones also run on Vector256 and Vector512.</summary>
 internal interface IBinaryOperator
 {
+    /// <summary>The op's declared kernel name; other backends find their kernel by it.</summary>
+    static abstract string Name { get; }
+
     static abstract T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>;
     static virtual bool Vectorizable => false;
     static virtual Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => throw new NotSupportedException();
@@ -40,12 +49,16 @@ internal interface IBinaryOperator
 /// <summary>An elementwise predicate of two numbers.</summary>
 internal interface ICompareOperator
 {
+    /// <summary>The op's declared kernel name; other backends find their kernel by it.</summary>
+    static abstract string Name { get; }
+
     static abstract bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T>;
 }
 
 /// <summary>a + b</summary>
 internal readonly struct AddOperator : IBinaryOperator
 {
+    public static string Name => "add";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a + b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a + b;
@@ -55,6 +68,7 @@ internal readonly struct AddOperator : IBinaryOperator
 /// <summary>a - b</summary>
 internal readonly struct SubtractOperator : IBinaryOperator
 {
+    public static string Name => "sub";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a - b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a - b;
@@ -64,6 +78,7 @@ internal readonly struct SubtractOperator : IBinaryOperator
 /// <summary>a * b</summary>
 internal readonly struct MultiplyOperator : IBinaryOperator
 {
+    public static string Name => "mul";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * b;
@@ -73,6 +88,7 @@ internal readonly struct MultiplyOperator : IBinaryOperator
 /// <summary>a / b (integer operands are promoted to float before they get here)</summary>
 internal readonly struct DivideOperator : IBinaryOperator
 {
+    public static string Name => "div";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a / b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a / b;
@@ -82,18 +98,21 @@ internal readonly struct DivideOperator : IBinaryOperator
 /// <summary>max(a, b), NaN-propagating like torch.maximum</summary>
 internal readonly struct MaximumOperator : IBinaryOperator
 {
+    public static string Name => "max";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : (a > b ? a : b);
 }
 
 /// <summary>min(a, b), NaN-propagating like torch.minimum</summary>
 internal readonly struct MinimumOperator : IBinaryOperator
 {
+    public static string Name => "min";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => T.IsNaN(a) || T.IsNaN(b) ? a + b : (a < b ? a : b);
 }
 
 /// <summary>a ^ b, with torch's exact shortcuts for small integral exponents (x*x for 2, sqrt for 0.5...)</summary>
 internal readonly struct PowOperator : IBinaryOperator
 {
+    public static string Name => "pow";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>
     {
         if (b == T.One + T.One) return a * a;
@@ -107,6 +126,7 @@ internal readonly struct PowOperator : IBinaryOperator
 /// <summary>∂relu: b ≤ 0 ? 0 : a, for a = g and b = result (torch's threshold_backward; NaN results pass g)</summary>
 internal readonly struct ReluBackwardOperator : IBinaryOperator
 {
+    public static string Name => "relu_backward";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => b <= T.Zero ? T.Zero : a;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> =>
@@ -118,6 +138,7 @@ internal readonly struct ReluBackwardOperator : IBinaryOperator
 /// <summary>∂sigmoid: (a·(1 - b))·b for a = g and b = result, rounded after each step as the three-op form is</summary>
 internal readonly struct SigmoidBackwardOperator : IBinaryOperator
 {
+    public static string Name => "sigmoid_backward";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * (T.One - b) * b;
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * (Vector256<T>.One - b) * b;
@@ -127,28 +148,30 @@ internal readonly struct SigmoidBackwardOperator : IBinaryOperator
 /// <summary>∂tanh: a·(1 - b·b) for a = g and b = result, rounded after each step as the three-op form is</summary>
 internal readonly struct TanhBackwardOperator : IBinaryOperator
 {
+    public static string Name => "tanh_backward";
     public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a * (T.One - b * b);
     public static bool Vectorizable => true;
     public static Vector256<T> Invoke<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, INumber<T> => a * (Vector256<T>.One - b * b);
     public static Vector512<T> Invoke<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, INumber<T> => a * (Vector512<T>.One - b * b);
 }
 
-internal readonly struct EqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
-internal readonly struct NotEqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
-internal readonly struct LessOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
-internal readonly struct LessEqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a <= b; }
-internal readonly struct GreaterOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a > b; }
-internal readonly struct GreaterEqualOperator : ICompareOperator { public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a >= b; }
+internal readonly struct EqualOperator : ICompareOperator { public static string Name => "eq"; public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a == b; }
+internal readonly struct NotEqualOperator : ICompareOperator { public static string Name => "ne"; public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a != b; }
+internal readonly struct LessOperator : ICompareOperator { public static string Name => "lt"; public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a < b; }
+internal readonly struct LessEqualOperator : ICompareOperator { public static string Name => "le"; public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a <= b; }
+internal readonly struct GreaterOperator : ICompareOperator { public static string Name => "gt"; public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a > b; }
+internal readonly struct GreaterEqualOperator : ICompareOperator { public static string Name => "ge"; public static bool Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => a >= b; }
 
 /// <summary>-x</summary>
-internal readonly struct NegateOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => -x; }
+internal readonly struct NegateOperator : IUnaryOperator { public static string Name => "neg"; public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => -x; }
 
 /// <summary>|x|</summary>
-internal readonly struct AbsOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.Abs(x); }
+internal readonly struct AbsOperator : IUnaryOperator { public static string Name => "abs"; public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.Abs(x); }
 
 /// <summary>x &lt; 0 ? 0 : x (torch's clamp_min: NaN and -0.0 are kept)</summary>
 internal readonly struct ReluOperator : IUnaryOperator
 {
+    public static string Name => "relu";
     public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => x < T.Zero ? T.Zero : x;
 
     public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, INumber<T>
@@ -167,11 +190,12 @@ internal readonly struct ReluOperator : IUnaryOperator
 }
 
 /// <summary>sign(x) as -1, 0, 1</summary>
-internal readonly struct SignOperator : IUnaryOperator { public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.IsNaN(x) ? x : T.CreateTruncating(T.Sign(x)); }
+internal readonly struct SignOperator : IUnaryOperator { public static string Name => "sign"; public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.IsNaN(x) ? x : T.CreateTruncating(T.Sign(x)); }
 
 /// <summary>e^x</summary>
 internal readonly struct ExpOperator : IFloatUnaryOperator
 {
+    public static string Name => "exp";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
     public static bool Transcendental => true;
 
@@ -189,6 +213,7 @@ internal readonly struct ExpOperator : IFloatUnaryOperator
 /// <summary>ln x</summary>
 internal readonly struct LogOperator : IFloatUnaryOperator
 {
+    public static string Name => "log";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
     public static bool Transcendental => true;
 
@@ -203,6 +228,7 @@ internal readonly struct LogOperator : IFloatUnaryOperator
 /// <summary>√x</summary>
 internal readonly struct SqrtOperator : IFloatUnaryOperator
 {
+    public static string Name => "sqrt";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sqrt(x);
     public static bool Transcendental => false;
 
@@ -217,6 +243,7 @@ internal readonly struct SqrtOperator : IFloatUnaryOperator
 /// <summary>tanh x</summary>
 internal readonly struct TanhOperator : IFloatUnaryOperator
 {
+    public static string Name => "tanh";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
     public static bool Transcendental => true;
 
@@ -233,6 +260,7 @@ internal readonly struct TanhOperator : IFloatUnaryOperator
 /// <summary>1 / (1 + e^-x), evaluated in that order as ATen's scalar sigmoid does</summary>
 internal readonly struct SigmoidOperator : IFloatUnaryOperator
 {
+    public static string Name => "sigmoid";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
     public static bool Transcendental => true;
 
@@ -240,7 +268,7 @@ internal readonly struct SigmoidOperator : IFloatUnaryOperator
     {
         if (x.Length < VectorMath.MinLength) return false;
         // Double stays on the scalar 1 / (1 + libm exp): TensorPrimitives.Sigmoid differs from it by a few ulp,
-        // and the CUDA kernel evaluates exactly that form, so CPU and device results agree.
+        // and device kernels evaluate exactly that form, so every backend agrees.
         if (typeof(T) != typeof(float)) return false;
         if (VectorMath.IsSupported)
             VectorMath.Sigmoid(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(result));
@@ -248,4 +276,20 @@ internal readonly struct SigmoidOperator : IFloatUnaryOperator
             TensorPrimitives.Sigmoid(x, result);
         return true;
     }
+}
+
+/// <summary>sin x (libm's, element by element)</summary>
+internal readonly struct SinOperator : IFloatUnaryOperator
+{
+    public static string Name => "sin";
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sin(x);
+    public static bool Transcendental => true;
+}
+
+/// <summary>cos x (libm's, element by element)</summary>
+internal readonly struct CosOperator : IFloatUnaryOperator
+{
+    public static string Name => "cos";
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Cos(x);
+    public static bool Transcendental => true;
 }

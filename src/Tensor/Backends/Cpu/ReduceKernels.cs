@@ -12,7 +12,6 @@ internal static class ReduceKernels
     /// <summary>result[...] = Σ view[..., i]</summary>
     public static void Sum(Tensor view, Tensor result)
     {
-        if (result.Device.IsCuda) { Cuda.CudaReduce.Sum(view, result); return; } // CUDA dispatch
         switch (view.DType)
         {
             case DType.Float32: Sum<float>(view, result); break;
@@ -50,7 +49,6 @@ internal static class ReduceKernels
     /// <summary>result = max (or min) over the last dim of view, indices = position of the first extreme (NaN wins).</summary>
     public static void Extreme(Tensor view, Tensor values, Tensor indices, bool max)
     {
-        if (values.Device.IsCuda) { Cuda.CudaReduce.Extreme(view, values, indices, max); return; } // CUDA dispatch
         switch (view.DType)
         {
             case DType.Float32: Extreme<float>(view, values, indices, max); break;
@@ -79,6 +77,26 @@ internal static class ReduceKernels
             }
             Unsafe.Add(ref po, cursor.Offset1) = bestValue;
             Unsafe.Add(ref pi, cursor.Offset1) = best;
+        }
+    }
+
+    /// <summary>target[..., index[...], ...] = src along <paramref name="dim"/>, element by element.</summary>
+    public static void Scatter(Tensor target, int dim, Tensor index, Tensor src)
+    {
+        var idx = index.Contiguous().ToArray<long>();
+        var values = src.Contiguous();
+        int[] shape = index.ShapeArray;
+        var pos = new int[shape.Length];
+        for (int k = 0; k < idx.Length; k++)
+        {
+            int off = target.StorageOffset;
+            for (int a = 0; a < shape.Length; a++) off += (a == dim ? (int)idx[k] : pos[a]) * target.StridesArray[a];
+            CopyKernels.Write(target, off, values.ReadAsDouble(values.StorageOffset + k));
+            for (int a = shape.Length - 1; a >= 0; a--)
+            {
+                if (++pos[a] < shape[a]) break;
+                pos[a] = 0;
+            }
         }
     }
 

@@ -1,12 +1,8 @@
-using Bridge.Backends.Cpu;
-
 namespace Bridge.Backends.Cuda;
 
 /// <summary>
-/// The CUDA side of every kernel entry point of Backends/Cpu (same signatures, same contracts): the CPU
-/// drivers forward here when the output lives on a GPU. Validation stays in the Tensor layer; this layer
-/// only checks that every operand is on the output's device, picks the kernel by op and dtype, and sizes
-/// the grid.
+/// The CUDA elementwise kernels, reached through <see cref="Backend"/> with the op's declared name. Validation
+/// and device checks stay in the Tensor layer; this layer picks the kernel by name and dtype and sizes the grid.
 /// </summary>
 internal static unsafe class CudaKernels
 {
@@ -26,51 +22,22 @@ internal static unsafe class CudaKernels
     /// <summary>Device address of element [0,...,0].</summary>
     internal static ulong Address(Tensor t) => (ulong)(long)t.Storage.Pointer + (ulong)((long)t.StorageOffset * t.DType.ElementSize());
 
-    static CudaDevice DeviceOf(Tensor output, params Tensor[] inputs)
-    {
-        foreach (var t in inputs) Tensor.CheckSameDevice(output, t);
-        return CudaDevice.Get(output.Device.Index);
-    }
+    // The dispatch layer has checked that every operand is on the output's device.
+    static CudaDevice DeviceOf(Tensor output) => CudaDevice.Get(output.Device.Index);
 
-    static string OpName(Type op, string kind) => op.Name switch
-    {
-        nameof(AddOperator) => "add",
-        nameof(SubtractOperator) => "sub",
-        nameof(MultiplyOperator) => "mul",
-        nameof(DivideOperator) => "div",
-        nameof(MaximumOperator) => "max",
-        nameof(MinimumOperator) => "min",
-        nameof(PowOperator) => "pow",
-        nameof(EqualOperator) => "eq",
-        nameof(NotEqualOperator) => "ne",
-        nameof(LessOperator) => "lt",
-        nameof(LessEqualOperator) => "le",
-        nameof(GreaterOperator) => "gt",
-        nameof(GreaterEqualOperator) => "ge",
-        nameof(NegateOperator) => "neg",
-        nameof(AbsOperator) => "abs",
-        nameof(ReluOperator) => "relu",
-        nameof(SignOperator) => "sign",
-        nameof(ExpOperator) => "exp",
-        nameof(LogOperator) => "log",
-        nameof(SqrtOperator) => "sqrt",
-        nameof(TanhOperator) => "tanh",
-        nameof(SigmoidOperator) => "sigmoid",
-        _ => throw new NotSupportedException($"{kind} {op.Name} has no CUDA kernel"),
-    };
+    /// <summary>The kernel of a declared op name for a dtype: <c>un_tanh_f32</c> (the names Kernels/*.cu export).</summary>
+    internal static string KernelName(string prefix, string op, DType dtype) => $"{prefix}_{op}_{Suffix(dtype)}";
 
-    /// <summary>result = TOp(a, b), broadcast (ElementwiseKernels.Binary).</summary>
-    public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator =>
-        LaunchBroadcast($"bin_{OpName(typeof(TOp), "binary op")}_{Suffix(result.DType)}", a, b, result);
+    /// <summary>result = op(a, b), broadcast.</summary>
+    public static void Binary(string op, Tensor a, Tensor b, Tensor result) => LaunchBroadcast(KernelName("bin", op, result.DType), a, b, result);
 
-    /// <summary>result = TOp(a, b) as bool (ElementwiseKernels.Compare).</summary>
-    public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator =>
-        LaunchBroadcast($"cmp_{OpName(typeof(TOp), "comparison")}_{Suffix(a.DType)}", a, b, result);
+    /// <summary>result = op(a, b) as bool.</summary>
+    public static void Compare(string op, Tensor a, Tensor b, Tensor result) => LaunchBroadcast(KernelName("cmp", op, a.DType), a, b, result);
 
     /// <summary>Launches a kernel of signature (result, a, b, layout, n) over a and b broadcast to result's shape.</summary>
     static void LaunchBroadcast(string kernel, Tensor a, Tensor b, Tensor result)
     {
-        var device = DeviceOf(result, a, b);
+        var device = DeviceOf(result);
         int n = result.Numel();
         if (n == 0) return;
         int[] shape = result.ShapeArray;
@@ -85,10 +52,10 @@ internal static unsafe class CudaKernels
         device.Launch(kernel, GridFor(n), (Threads, 1), ref args);
     }
 
-    /// <summary>result = TOp(x), same shape (ElementwiseKernels.Unary / FloatUnary).</summary>
-    public static void Unary(Type op, Tensor x, Tensor result)
+    /// <summary>result = op(x), same shape.</summary>
+    public static void Unary(string op, Tensor x, Tensor result)
     {
-        var device = DeviceOf(result, x);
+        var device = DeviceOf(result);
         int n = result.Numel();
         if (n == 0) return;
         var layout = CudaStrided.Create(result.ShapeArray, result.StridesArray, x.StridesArray);
@@ -97,13 +64,13 @@ internal static unsafe class CudaKernels
         args.Add(Address(x));
         args.Add(layout);
         args.Add(n);
-        device.Launch($"un_{OpName(op, "unary op")}_{Suffix(x.DType)}", GridFor(n), (Threads, 1), ref args);
+        device.Launch(KernelName("un", op, x.DType), GridFor(n), (Threads, 1), ref args);
     }
 
-    /// <summary>result = cond ? a : b, all broadcast (ElementwiseKernels.Where).</summary>
+    /// <summary>result = cond ? a : b, all broadcast.</summary>
     public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
     {
-        var device = DeviceOf(result, condition, a, b);
+        var device = DeviceOf(result);
         int n = result.Numel();
         if (n == 0) return;
         int[] shape = result.ShapeArray;

@@ -23,7 +23,6 @@ internal static unsafe class CudaReduce
     /// <summary>result[...] = Σ view[..., i], bit-identical to ReduceKernels.Sum (same pairwise tree).</summary>
     public static void Sum(Tensor view, Tensor result)
     {
-        Tensor.CheckSameDevice(view, result);
         CheckResult(result);
         var device = CudaDevice.Get(result.Device.Index);
         int rows = result.Numel(), cols = view.ShapeArray[^1];
@@ -69,7 +68,6 @@ internal static unsafe class CudaReduce
     /// <summary>max/min over the last dim with the index of the first extreme, NaN first (ReduceKernels.Extreme).</summary>
     public static void Extreme(Tensor view, Tensor values, Tensor indices, bool max)
     {
-        Tensor.CheckSameDevice(view, values);
         CheckResult(values);
         CheckResult(indices);
         if (view.ShapeArray.Length > 0 && view.ShapeArray[^1] == 0)
@@ -93,8 +91,6 @@ internal static unsafe class CudaReduce
     /// <summary>target[..., index[...], ...] = src[...] along <paramref name="dim"/> (Tensor.ScatterAlong).</summary>
     public static void Scatter(Tensor target, int dim, Tensor index, Tensor src)
     {
-        Tensor.CheckSameDevice(target, index);
-        Tensor.CheckSameDevice(target, src);
         var device = CudaDevice.Get(target.Device.Index);
         int n = index.Numel();
         if (n == 0) return;
@@ -118,8 +114,6 @@ internal static unsafe class CudaReduce
     /// <summary>C = A·B (or C += A·B), contiguous row-major: cuBLAS when loaded, else the tiled kernel, bit-identical to Gemm.Multiply.</summary>
     public static void Gemm(Tensor a, Tensor b, Tensor c, int m, int k, int n, bool accumulate)
     {
-        Tensor.CheckSameDevice(c, a);
-        Tensor.CheckSameDevice(c, b);
         var device = CudaDevice.Get(c.Device.Index);
         if (m == 0 || n == 0) return;
         if ((long)m * n * k >= CublasMinimumWork && device.Blas is { } blas && blas.Supports(c.DType))

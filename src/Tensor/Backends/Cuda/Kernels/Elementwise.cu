@@ -36,6 +36,19 @@ BINARY3(pow, OpPow)
 BINARY(div_f32, float, OpDiv)   // integer division never reaches a kernel: the Tensor layer promotes to float
 BINARY(div_f64, double, OpDiv)
 
+// Fused backward operators (a = g, b = the forward's result), one rounding per step like the CPU structs.
+/// ∂relu: b <= 0 ? 0 : a (torch's threshold_backward; NaN results pass g)
+struct OpReluBackward { template <class T> static __device__ __forceinline__ T f(T a, T b) { return b <= (T)0 ? (T)0 : a; } };
+/// ∂sigmoid: (a·(1 - b))·b
+struct OpSigmoidBackward { template <class T> static __device__ __forceinline__ T f(T a, T b) { return a * ((T)1 - b) * b; } };
+/// ∂tanh: a·(1 - b·b)
+struct OpTanhBackward { template <class T> static __device__ __forceinline__ T f(T a, T b) { return a * ((T)1 - b * b); } };
+BINARY3(relu_backward, OpReluBackward)
+BINARY(sigmoid_backward_f32, float, OpSigmoidBackward)
+BINARY(sigmoid_backward_f64, double, OpSigmoidBackward)
+BINARY(tanh_backward_f32, float, OpTanhBackward)
+BINARY(tanh_backward_f64, double, OpTanhBackward)
+
 struct CmpEq { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a == b; } };
 struct CmpNe { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a != b; } };
 struct CmpLt { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a < b; } };
@@ -91,6 +104,14 @@ struct UnSigmoid {
   static __device__ __forceinline__ float f(float x) { return 1.0f / (1.0f + dm_expf_cr(-x)); }
   static __device__ __forceinline__ double f(double x) { return 1.0 / (1.0 + dm_exp(-x)); }
 };
+struct UnSin {
+  static __device__ __forceinline__ float f(float x) { return (float)dm_sin((double)x); }
+  static __device__ __forceinline__ double f(double x) { return dm_sin(x); }
+};
+struct UnCos {
+  static __device__ __forceinline__ float f(float x) { return (float)dm_cos((double)x); }
+  static __device__ __forceinline__ double f(double x) { return dm_cos(x); }
+};
 
 template <class T, class Op>
 static __device__ __forceinline__ void unary(T* o, const T* a, const Strided& s, int n) {
@@ -112,6 +133,8 @@ UNARY2(log, UnLog)
 UNARY2(sqrt, UnSqrt)
 UNARY2(tanh, UnTanh)
 UNARY2(sigmoid, UnSigmoid)
+UNARY2(sin, UnSin)
+UNARY2(cos, UnCos)
 
 // where: operands o, cond, a, b. Selection moves bits, so one kernel per element size serves every dtype.
 template <class T>

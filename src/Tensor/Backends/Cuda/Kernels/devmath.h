@@ -266,3 +266,71 @@ DM_FN double dm_pow(double x, double y) {
   }
   return neg ? -r : r;
 }
+
+// ---- sin / cos (float64; float32 rounds the float64 result). fdlibm's scheme (as in musl): x = n·π/2 + r with
+// π/2 in three 33-bit pieces (Cody-Waite), then degree-13 / degree-14 minimax polynomials on |r| <= π/4 that
+// also take the tail of r. Within 1 ulp for |x| < 2^20·π/2; beyond, the three pieces lose digits (torch's
+// for larger |x| each reduction pass loses log2(n) bits, so results there are approximations (no Payne-Hanek yet).
+DM_FN double dm_ksin(double x, double y) {   // sin(x + y), |x| <= π/4, y the tail of x
+  const double S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03, S3 = -1.98412698298579493134e-04,
+               S4 = 2.75573137070700676789e-06, S5 = -2.50507602534068634195e-08, S6 = 1.58969099521155010221e-10;
+  double z = x * x, v = z * x, r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
+  return x - ((z * (0.5 * y - v * r) - y) - v * S1);
+}
+DM_FN double dm_kcos(double x, double y) {   // cos(x + y), |x| <= π/4
+  const double C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03, C3 = 2.48015872894767294178e-05,
+               C4 = -2.75573143513906633035e-07, C5 = 2.08757232129817482790e-09, C6 = -1.13596475577881948265e-11;
+  double z = x * x, r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
+  double hz = 0.5 * z, w = 1.0 - hz;
+  return w + (((1.0 - w) - hz) + (z * r - x * y));
+}
+// x - n·π/2 as y0 + y1; returns n mod 4.
+DM_FN int dm_rem_pio2(double x, double* y0, double* y1) {
+  const double invpio2 = 6.36619772367581382433e-01,
+               pio2_1 = 1.57079632673412561417e+00, pio2_1t = 6.07710050650619224932e-11,
+               pio2_2 = 6.07710050630396597660e-11, pio2_2t = 2.02226624879595063154e-21,
+               pio2_3 = 2.02226624871116645580e-21, pio2_3t = 8.47842766036889956997e-32;
+  if (dm_fabs(x) <= 0.785398163397448279) { *y0 = x; *y1 = 0.0; return 0; }
+  double fn = __builtin_rint(x * invpio2);
+  double r = x - fn * pio2_1, w = fn * pio2_1t, t;
+  *y0 = r - w;
+  // Further rounds only where cancellation ate the first one's bits (musl's test on the exponents).
+  int ex = (int)((dm_d2l(x) >> 52) & 0x7ff), ey = (int)((dm_d2l(*y0) >> 52) & 0x7ff);
+  if (ex - ey > 16) {
+    t = r; w = fn * pio2_2; r = t - w; w = fn * pio2_2t - ((t - r) - w);
+    *y0 = r - w;
+    ey = (int)((dm_d2l(*y0) >> 52) & 0x7ff);
+    if (ex - ey > 49) {
+      t = r; w = fn * pio2_3; r = t - w; w = fn * pio2_3t - ((t - r) - w);
+      *y0 = r - w;
+    }
+  }
+  *y1 = (r - *y0) - w;
+  return (int)(long long)fn & 3;
+}
+// Huge |x| leave |y0| > π/4 after one pass: reduce again (at most a few passes), keeping the result in range.
+DM_FN int dm_reduce(double x, double* y0, double* y1) {
+  int n = dm_rem_pio2(x, y0, y1);
+  for (int pass = 0; pass < 4 && dm_fabs(*y0) > 0.785398163397448279; pass++) n += dm_rem_pio2(*y0, y0, y1);
+  return n & 3;
+}
+DM_FN double dm_sin(double x) {
+  if (x != x || dm_fabs(x) == DM_INFD) return x - x;   // NaN for ±inf and NaN
+  double y0, y1;
+  switch (dm_reduce(x, &y0, &y1)) {
+    case 0: return dm_ksin(y0, y1);
+    case 1: return dm_kcos(y0, y1);
+    case 2: return -dm_ksin(y0, y1);
+    default: return -dm_kcos(y0, y1);
+  }
+}
+DM_FN double dm_cos(double x) {
+  if (x != x || dm_fabs(x) == DM_INFD) return x - x;
+  double y0, y1;
+  switch (dm_reduce(x, &y0, &y1)) {
+    case 0: return dm_kcos(y0, y1);
+    case 1: return -dm_ksin(y0, y1);
+    case 2: return -dm_kcos(y0, y1);
+    default: return dm_ksin(y0, y1);
+  }
+}

@@ -1,0 +1,139 @@
+using Bridge.Backends.Cpu;
+using Bridge.Backends.Cuda;
+
+namespace Bridge.Backends;
+
+/// <summary>
+/// The one place that names both backends (ATen's dispatcher, by hand): every kernel entry point picks the CPU
+/// or the CUDA implementation from the output's device, once per call. The Tensor layer has already checked
+/// that all operands share that device, so neither backend checks devices again, and the CPU backend never
+/// learns that another one exists. CUDA kernels are found by the operator's declared <c>Name</c>
+/// (<c>un_tanh_f32</c>), never by CLR type names.
+/// </summary>
+internal static class Backend
+{
+    /// <summary>result = TOp(a, b) with a and b broadcast to result's shape.</summary>
+    public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator
+    {
+        if (result.Device.IsCuda) CudaKernels.Binary(TOp.Name, a, b, result);
+        else ElementwiseKernels.Binary<TOp>(a, b, result);
+    }
+
+    /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>
+    public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator
+    {
+        if (result.Device.IsCuda) CudaKernels.Compare(TOp.Name, a, b, result);
+        else ElementwiseKernels.Compare<TOp>(a, b, result);
+    }
+
+    /// <summary>result = TOp(x) for any numeric dtype.</summary>
+    public static void Unary<TOp>(Tensor x, Tensor result) where TOp : IUnaryOperator
+    {
+        if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
+        else ElementwiseKernels.Unary<TOp>(x, result);
+    }
+
+    /// <summary>result = TOp(x) for a floating-point dtype.</summary>
+    public static void FloatUnary<TOp>(Tensor x, Tensor result) where TOp : IFloatUnaryOperator
+    {
+        if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
+        else ElementwiseKernels.FloatUnary<TOp>(x, result);
+    }
+
+    /// <summary>result = cond ? a : b, all three broadcast to result's shape; result has a's dtype.</summary>
+    public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
+    {
+        if (result.Device.IsCuda) CudaKernels.Where(condition, a, b, result);
+        else ElementwiseKernels.Where(condition, a, b, result);
+    }
+
+    /// <summary>x += (T)alpha · y in one pass for contiguous same-shape float tensors (the optimizers' fast path); false where the backend has no fused kernel.</summary>
+    public static bool TryAddScaled(Tensor x, Tensor y, double alpha)
+    {
+        if (x.Device.IsCuda) return false;
+        ElementwiseKernels.AddScaled(x, y, alpha);
+        return true;
+    }
+
+    /// <summary>result[...] = Σ view[..., i]</summary>
+    public static void Sum(Tensor view, Tensor result)
+    {
+        if (result.Device.IsCuda) CudaReduce.Sum(view, result);
+        else ReduceKernels.Sum(view, result);
+    }
+
+    /// <summary>result = max (or min) over the last dim of view, indices = position of the first extreme (NaN wins).</summary>
+    public static void Extreme(Tensor view, Tensor values, Tensor indices, bool max)
+    {
+        if (values.Device.IsCuda) CudaReduce.Extreme(view, values, indices, max);
+        else ReduceKernels.Extreme(view, values, indices, max);
+    }
+
+    /// <summary>target[..., index[...], ...] = src along <paramref name="dim"/>.</summary>
+    public static void Scatter(Tensor target, int dim, Tensor index, Tensor src)
+    {
+        if (target.Device.IsCuda) CudaReduce.Scatter(target, dim, index, src);
+        else ReduceKernels.Scatter(target, dim, index, src);
+    }
+
+    /// <summary>C = A·B (or C += A·B) for a contiguous row-major C and 2-D operands of any strides.</summary>
+    public static void Gemm(Tensor a, Tensor b, Tensor c, bool accumulate)
+    {
+        // The device kernels read row-major operands, so transposed views are copied on the device.
+        if (c.Device.IsCuda) CudaReduce.Gemm(a.Contiguous(), b.Contiguous(), c, c.ShapeArray[0], a.ShapeArray[1], c.ShapeArray[1], accumulate);
+        else Cpu.Gemm.Multiply(a, b, c, accumulate);
+    }
+
+    /// <summary>dst[...] = src[...] with src broadcast to dst's shape; converts when dtypes differ; either may be on a device.</summary>
+    public static void Copy(Tensor src, Tensor dst)
+    {
+        if (src.Device.IsCuda || dst.Device.IsCuda) CudaCopy.Copy(src, dst);
+        else CopyKernels.Copy(src, dst);
+    }
+
+    /// <summary>Stores a double into one element with torch's casting rules (truncation to int, nonzero to true).</summary>
+    public static void Write(Tensor t, int offset, double value)
+    {
+        if (t.Device.IsCuda) CudaCopy.Write(t, offset, value);
+        else CopyKernels.Write(t, offset, value);
+    }
+
+    /// <summary>One element, converted to double.</summary>
+    public static double Read(Tensor t, int offset) => t.Device.IsCuda ? CudaCopy.ReadElement(t, offset) : t.ReadAsDouble(offset);
+
+    /// <summary>Sets every element of <paramref name="t"/> (any layout) to <paramref name="value"/>.</summary>
+    public static void Fill(Tensor t, double value)
+    {
+        if (t.Device.IsCuda) CudaCopy.Fill(t, value);
+        else CopyKernels.Fill(t, value);
+    }
+
+    /// <summary>picked[i] = input[i, classes[i]] for a 2-D input (nll_loss's gather).</summary>
+    public static void GatherRows(Tensor input, long[] classes, Tensor picked)
+    {
+        if (input.Device.IsCuda)
+        {
+            // Device copies per sample: the host gather would read device memory.
+            for (int i = 0; i < classes.Length; i++) CudaCopy.Copy(input.Select(0, i).Select(0, (int)classes[i]), picked.Select(0, i));
+            return;
+        }
+        CopyKernels.GatherRows(input, classes, picked);
+    }
+
+    /// <summary>Fresh memory of <paramref name="bytes"/> on <paramref name="device"/> (host: from the pool, zeroed on request; devices: always zeroed).</summary>
+    public static Storage Allocate(long bytes, Device? device, bool zero) =>
+        device is { IsCuda: true } gpu ? CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero);
+
+    /// <summary>Grows <paramref name="storage"/> to <paramref name="byteLength"/>, keeping its contents; new bytes are zero.</summary>
+    public static void Grow(Storage storage, long byteLength)
+    {
+        if (storage.Device.IsCuda) CudaCopy.Grow(storage, byteLength);
+        else storage.GrowOnHost(byteLength);
+    }
+
+    /// <summary>True when host code may read and write the tensor's memory directly.</summary>
+    public static bool OnHost(Tensor t) => !t.Device.IsCuda;
+
+    /// <summary>The tensor itself when host code can read it, else a contiguous host copy (a synchronising read, as in torch).</summary>
+    public static Tensor HostReadable(Tensor t) => t.Device.IsCuda ? CudaCopy.Staged(t) : t;
+}

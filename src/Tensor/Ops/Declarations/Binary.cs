@@ -1,0 +1,44 @@
+using Bridge.Backends.Cpu;
+
+namespace Bridge.Ops;
+
+// Elementwise ops of two tensors (broadcast, promoted to a common dtype) and comparisons. Their rules read
+// both inputs and which of them needs a gradient, so they are written beside the forward in
+// Tensor.Arithmetic.cs / Tensor.Compare.cs; the entry states node and formula for the registry and the tests.
+public static partial class Declarations
+{
+    public static readonly BinaryOp Add = Binary<AddOperator>("add", nameof(Add), Numeric, "Returns a + b, broadcast.",
+        Gradient.InForward("AddBackward0", "self: grad; other: grad"), Tensor.Add);
+
+    public static readonly BinaryOp Sub = Binary<SubtractOperator>("sub", nameof(Sub), Numeric, "Returns a - b, broadcast.",
+        Gradient.InForward("SubBackward0", "self: grad; other: -grad"), Tensor.Sub);
+
+    public static readonly BinaryOp Mul = Binary<MultiplyOperator>("mul", nameof(Mul), Numeric, "Returns a * b, broadcast.",
+        Gradient.InForward("MulBackward0", "self: grad * other; other: grad * self"), Tensor.Mul);
+
+    public static readonly BinaryOp Div = Binary<DivideOperator>("div", nameof(Div), Numeric, "Returns a / b, broadcast (true division: integers give float32).",
+        Gradient.InForward("DivBackward0", "self: grad / other; other: -grad * self / other^2"), Tensor.Div);
+
+    public static readonly BinaryOp Pow = Binary<PowOperator>("pow", nameof(Pow), Numeric, "Returns a raised to the power b, broadcast.",
+        Gradient.InForward("PowBackward1", "self: grad * other * self^(other - 1); other: grad * result * log(self)"), (a, b) => a.Pow(b));
+
+    public static readonly BinaryOp Maximum = Binary<MaximumOperator>("maximum", nameof(Maximum), Numeric, "Returns the larger of a and b for each element (NaN propagates).",
+        Gradient.InForward("MaximumBackward0", "self: grad * (self > other + (self == other) / 2); other: the rest"), Tensor.Maximum);
+
+    public static readonly BinaryOp Minimum = Binary<MinimumOperator>("minimum", nameof(Minimum), Numeric, "Returns the smaller of a and b for each element (NaN propagates).",
+        Gradient.InForward("MinimumBackward0", "self: grad * (self < other + (self == other) / 2); other: the rest"), Tensor.Minimum);
+
+    public static readonly BinaryOp Eq = Compare<EqualOperator>("eq", nameof(Eq), "Returns a == b as a bool tensor, broadcast.", (a, b) => a == b);
+    public static readonly BinaryOp Ne = Compare<NotEqualOperator>("ne", nameof(Ne), "Returns a != b as a bool tensor, broadcast.", (a, b) => a != b);
+    public static readonly BinaryOp Lt = Compare<LessOperator>("lt", nameof(Lt), "Returns a < b as a bool tensor, broadcast.", (a, b) => a < b);
+    public static readonly BinaryOp Le = Compare<LessEqualOperator>("le", nameof(Le), "Returns a <= b as a bool tensor, broadcast.", (a, b) => a <= b);
+    public static readonly BinaryOp Gt = Compare<GreaterOperator>("gt", nameof(Gt), "Returns a > b as a bool tensor, broadcast.", (a, b) => a > b);
+    public static readonly BinaryOp Ge = Compare<GreaterEqualOperator>("ge", nameof(Ge), "Returns a >= b as a bool tensor, broadcast.", (a, b) => a >= b);
+
+    static BinaryOp Binary<TOp>(string torch, string dotNet, DType[] dtypes, string doc, Gradient gradient, Func<Tensor, Tensor, Tensor> forward)
+        where TOp : IBinaryOperator =>
+        Declare(new BinaryOp(torch, dotNet, OpFamily.Binary, dtypes, TOp.Name, gradient, doc, forward));
+
+    static BinaryOp Compare<TOp>(string torch, string dotNet, string doc, Func<Tensor, Tensor, Tensor> forward) where TOp : ICompareOperator =>
+        Declare(new BinaryOp(torch, dotNet, OpFamily.Comparison, Any, TOp.Name, Gradient.NotDifferentiable("comparisons return bool"), doc, forward));
+}

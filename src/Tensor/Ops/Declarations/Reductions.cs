@@ -1,0 +1,24 @@
+namespace Bridge.Ops;
+
+// Whole-tensor reductions to a 0-d result. The kernels (ReduceKernels / CudaReduce) serve every reduction; the
+// rules are recorded by the forward methods in Tensor.Reduce.cs.
+public static partial class Declarations
+{
+    public static readonly ReductionOp Sum = Reduction("sum", nameof(Sum), Numeric, "Returns the sum of all elements (pairwise, as torch).",
+        Gradient.InForward("SumBackward0", "grad.expand(self.sizes())"), x => x.Sum());
+
+    public static readonly ReductionOp Mean = Reduction("mean", nameof(Mean), Floating, "Returns the mean of all elements.",
+        Gradient.InForward("MeanBackward0", "grad.expand(self.sizes()) / self.numel()"), x => x.Mean());
+
+    public static readonly ReductionOp Max = Reduction("max", nameof(Max), Numeric, "Returns the largest element (NaN if any).",
+        Gradient.InForward("MaxBackward1", "evenly_distribute_backward(grad, self, result)"), x => x.Max());
+
+    public static readonly ReductionOp Min = Reduction("min", nameof(Min), Numeric, "Returns the smallest element (NaN if any).",
+        Gradient.InForward("MinBackward1", "evenly_distribute_backward(grad, self, result)"), x => x.Min());
+
+    public static readonly ReductionOp Argmax = Reduction("argmax", nameof(Argmax), Numeric, "Returns the flat index of the first largest element.",
+        Gradient.NotDifferentiable("returns int64 indices"), x => x.Argmax());
+
+    static ReductionOp Reduction(string torch, string dotNet, DType[] dtypes, string doc, Gradient gradient, Func<Tensor, Tensor> forward) =>
+        Declare(new ReductionOp(torch, dotNet, dtypes, kernel: null, gradient, doc, forward));
+}

@@ -1,0 +1,79 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+using Bridge.Ops;
+
+namespace Bridge.Tests.Cuda;
+
+/// <summary>
+/// The CUDA backend finds kernels by the operator's declared name (<c>un_tanh_f32</c>): every name the declarations
+/// and operator structs can produce must be an <c>.entry</c> of the embedded PTX, so a missing kernel fails here,
+/// on any machine, rather than at a launch on a GPU.
+/// </summary>
+[TestClass]
+public sealed partial class KernelNameTests
+{
+    [GeneratedRegex(@"\.entry\s+([A-Za-z_$][\w$]*)\s*\(")]
+    private static partial Regex Entry();
+
+    static HashSet<string> Entries()
+    {
+        using var stream = typeof(Tensor).Assembly.GetManifestResourceStream("Bridge.Cuda.kernels.ptx");
+        if (stream is null) Assert.Inconclusive("no PTX embedded (clang-14 missing at build time)");
+        var ptx = new StreamReader(stream).ReadToEnd();
+        return Entry().Matches(ptx).Select(m => m.Groups[1].Value).ToHashSet();
+    }
+
+    static string Suffix(DType dtype) => dtype switch
+    {
+        DType.Float32 => "f32",
+        DType.Float64 => "f64",
+        DType.Int64 => "i64",
+        _ => "b8",
+    };
+
+    [TestMethod]
+    public void EveryDeclaredOp_HasAPtxEntry_ForEveryDTypeItLaunches()
+    {
+        var entries = Entries();
+        var missing = new List<string>();
+        foreach (var op in Declarations.All.Where(d => d.Kernel is not null))
+        {
+            foreach (var dtype in op.DTypes)
+            {
+                // The kernel runs on the promoted dtype (int64 / int64 -> float32): ask the op on the CPU which one.
+                var x = Torch.Ones([2], dtype, Device.Cpu);
+                string name = op switch
+                {
+                    UnaryOp u => $"un_{op.Kernel}_{Suffix(u.Apply(x).DType)}",
+                    BinaryOp { Family: OpFamily.Comparison } => $"cmp_{op.Kernel}_{Suffix(dtype)}",
+                    BinaryOp b => $"bin_{op.Kernel}_{Suffix(b.Apply(x, x).DType)}",
+                    _ => throw new NotSupportedException(op.GetType().Name),
+                };
+                if (!entries.Contains(name)) missing.Add($"{op.TorchName}[{dtype.TorchName()}] -> {name}");
+            }
+        }
+        Assert.AreEqual(0, missing.Count, "declared ops without a CUDA kernel: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Operators used only inside backward formulas (relu_backward...) are checked through their structs.</summary>
+    [TestMethod]
+    public void EveryOperatorStruct_HasAPtxEntry_ForFloat32AndFloat64()
+    {
+        var entries = Entries();
+        var prefixes = new Dictionary<string, string> { ["IUnaryOperator"] = "un", ["IFloatUnaryOperator"] = "un", ["IBinaryOperator"] = "bin", ["ICompareOperator"] = "cmp" };
+        var missing = new List<string>();
+        int count = 0;
+        foreach (var type in typeof(Tensor).Assembly.GetTypes().Where(t => t.IsValueType && t.Namespace == "Bridge.Backends.Cpu"))
+        {
+            var kind = type.GetInterfaces().Select(i => i.Name).FirstOrDefault(prefixes.ContainsKey);
+            if (kind is null) continue;
+            var name = (string)type.GetProperty("Name", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+            count++;
+            foreach (var suffix in new[] { "f32", "f64" })
+                if (!entries.Contains($"{prefixes[kind]}_{name}_{suffix}")) missing.Add($"{type.Name} -> {prefixes[kind]}_{name}_{suffix}");
+        }
+        Assert.IsTrue(count >= 25, $"found only {count} operator structs");
+        Assert.AreEqual(0, missing.Count, "operators without a CUDA kernel: " + string.Join(", ", missing));
+    }
+}
