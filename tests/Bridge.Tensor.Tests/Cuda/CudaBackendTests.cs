@@ -42,7 +42,7 @@ public sealed class CudaBackendTests
             if (double.IsNaN(e[i]) && double.IsNaN(a[i]) || e[i] == a[i]) continue;
             double distance = expected.DType == DType.Float32
                 ? Math.Abs((double)Ordered(BitConverter.SingleToInt32Bits((float)e[i])) - Ordered(BitConverter.SingleToInt32Bits((float)a[i])))
-                : Math.Abs((double)Ordered(BitConverter.DoubleToInt64Bits(e[i])) - (double)Ordered(BitConverter.DoubleToInt64Bits(a[i])));
+                : Math.Abs((double)(Ordered(BitConverter.DoubleToInt64Bits(e[i])) - Ordered(BitConverter.DoubleToInt64Bits(a[i]))));   // subtract as integers: doubles of ~2^62 are 512 apart
             Assert.IsTrue(distance <= ulps, $"{what}[{i}]: cpu {e[i]:R}, cuda {a[i]:R}: {distance} ulp > {ulps}");
         }
     }
@@ -142,8 +142,9 @@ public sealed class CudaBackendTests
         AssertWithinUlp(x.Abs().Pow(1.7), g.Abs().Pow(1.7), 1, "pow");
         var d = x.Double();
         var gd = d.Cuda();
-        AssertWithinUlp(d.Exp(), gd.Exp(), 1, "exp f64");
-        AssertWithinUlp(d.Abs().Log(), gd.Abs().Log(), 1, "log f64");
+        // As for float32 log: the CPU's float64 exp/log are TensorPrimitives' (1 ulp), the device's 1 ulp from glibc.
+        AssertWithinUlp(d.Exp(), gd.Exp(), 2, "exp f64");
+        AssertWithinUlp(d.Abs().Log(), gd.Abs().Log(), 2, "log f64");
         AssertWithinUlp(d.Tanh(), gd.Tanh(), 4, "tanh f64");
         AssertWithinUlp(d.Sigmoid(), gd.Sigmoid(), 2, "sigmoid f64");
         AssertBitIdentical(d.Abs().Sqrt(), gd.Abs().Sqrt(), "sqrt f64");
