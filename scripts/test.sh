@@ -41,6 +41,9 @@ record "distributed, rank 0" junit "$RESULTS/distributed/distributed-rank0.xml" 
 record "distributed, rank 1" junit "$RESULTS/distributed/distributed-rank1.xml" 0
 record "distributed, launched jobs" junit "$RESULTS/distributed/distributed-launch.xml" 0
 
+echo "== examples/port-a-model (a PyTorch model and its C# port recorded and diffed; a broken port pinned)"
+[ "$built" = 0 ] && check "port-a-model example" env PYTHON="$PY" bash examples/port-a-model/run.sh
+
 echo "== README examples (each run twice, in a scratch folder)"
 check "README examples match examples/readme" "$PY" scripts/check-readme-examples.py
 scratch=$(mktemp -d)
