@@ -79,6 +79,7 @@ static unsafe class DLPackExports
                 Shape = dims,
                 Strides = dims + n,
             };
+            t.Retain(); // the export holds the tensor (and its memory) until the consumer's deleter runs
             m->ManagerContext = GCHandle.ToIntPtr(GCHandle.Alloc(t));
             m->Deleter = &Delete;
             Interlocked.Increment(ref _exportedLive);
@@ -121,7 +122,10 @@ static unsafe class DLPackExports
     {
         try
         {
-            GCHandle.FromIntPtr(m->ManagerContext).Free();
+            var handle = GCHandle.FromIntPtr(m->ManagerContext);
+            var t = (Tensor?)handle.Target;
+            handle.Free();
+            t?.Unref();
             NativeMemory.Free(m);
             Interlocked.Decrement(ref _exportedLive);
         }
@@ -138,6 +142,7 @@ static unsafe class DLPackExports
     {
         try
         {
+            using var call = new DisposeScope(callScope: true); // the new tensor belongs to its handle alone
             if (m is null) throw new ArgumentException("null DLManagedTensor");
             ref var dl = ref m->Tensor;
             var device = dl.DeviceType switch

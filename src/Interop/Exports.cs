@@ -40,6 +40,7 @@ static unsafe class Exports
     {
         try
         {
+            using var temporaries = new DisposeScope(callScope: true); // results go to their handles, the rest is freed now
             *result = OpTable.Call(op, new ReadOnlySpan<Value>(args, count));
             return Ok();
         }
@@ -68,6 +69,7 @@ static unsafe class Exports
     {
         try
         {
+            using var temporaries = new DisposeScope(callScope: true);
             var v = OpTable.Call(op, args);
             return v.Kind switch
             {
