@@ -21,6 +21,7 @@ static partial class OpTable
         RegisterAutograd();
         RegisterNn();
         RegisterIo();
+        RegisterCuda();
     }
 
     static void Add(string name, Op fn)

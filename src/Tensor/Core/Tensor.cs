@@ -44,7 +44,7 @@ public sealed partial class Tensor
 
     // Device memory comes from the device's caching allocator, never from the host pool or slabs.
     static Storage NewStorage(long bytes, Device? device, bool zero) =>
-        device is { IsCuda: true } gpu ? Backends.Cuda.CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero); // CUDA dispatch
+        device is { IsCuda: true } gpu ? Backends.Cuda.CudaCopy.Allocate(bytes, gpu, zero) : new Storage(bytes, zero); // CUDA dispatch
 
     /// <summary>
     /// A fresh uninitialised tensor with the given dense strides (a permutation of a contiguous layout). Without

@@ -153,22 +153,24 @@ internal sealed unsafe class CudaDevice
         Driver.Check(Driver.cuMemcpyDtoH_v2(destination, source, (nuint)bytes));
     }
 
-    /// <summary>Zero-filled device memory as a <see cref="Storage"/> whose release returns the block to the cache.</summary>
-    public Storage AllocateStorage(long bytes)
+    /// <summary>Device memory as a <see cref="Storage"/> whose release returns the block to the cache; zero-filled only when asked.</summary>
+    public Storage AllocateStorage(long bytes, bool zero)
     {
-        ulong p = AllocateRaw(bytes, out var release);
+        ulong p = AllocateRaw(bytes, zero, out var release);
         return Storage.Wrap((IntPtr)(long)p, bytes, release, writable: true, device: Device);
     }
 
-    /// <summary>A zeroed block and the action that returns it to the cache.</summary>
-    public ulong AllocateRaw(long bytes, out Action release)
+    /// <summary>A block (zeroed when <paramref name="zero"/>: factories and resize rely on it) and the action that returns it to the cache.</summary>
+    public ulong AllocateRaw(long bytes, bool zero, out Action release)
     {
-        ulong p = Allocator.Allocate(bytes, out long blockSize);
-        MakeCurrent();
-        // Storage promises zeroed memory (torch.zeros and the factories rely on it), on every device.
-        Driver.Check(Driver.cuMemsetD8_v2(p, 0, (nuint)blockSize));
+        ulong p = Allocator.Allocate(bytes, out long _);
+        if (zero && bytes > 0)
+        {
+            MakeCurrent();
+            Driver.Check(Driver.cuMemsetD8_v2(p, 0, (nuint)bytes));
+        }
         var allocator = Allocator;
-        release = () => allocator.Release(p, blockSize);
+        release = () => allocator.Release(p);
         return p;
     }
 }
