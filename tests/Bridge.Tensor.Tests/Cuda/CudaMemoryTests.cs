@@ -48,14 +48,14 @@ public sealed class CudaMemoryTests
             using var t = Floats(bytes);
             return counter() - before;
         }
-        Assert.AreEqual(512, Grows(Bridge.Cuda.MemoryAllocated, 4));
-        Assert.AreEqual(1024, Grows(Bridge.Cuda.MemoryAllocated, 516));
+        Assert.AreEqual(512, Grows(() => Bridge.Cuda.MemoryAllocated(), 4));
+        Assert.AreEqual(1024, Grows(() => Bridge.Cuda.MemoryAllocated(), 516));
         Bridge.Cuda.EmptyCache();
-        Assert.AreEqual(2 * Mib, Grows(Bridge.Cuda.MemoryReserved, Mib), "up to 1 MiB: a 2 MiB small-pool segment");
+        Assert.AreEqual(2 * Mib, Grows(() => Bridge.Cuda.MemoryReserved(), Mib), "up to 1 MiB: a 2 MiB small-pool segment");
         Bridge.Cuda.EmptyCache();
-        Assert.AreEqual(20 * Mib, Grows(Bridge.Cuda.MemoryReserved, Mib + 512), "under 10 MiB: a 20 MiB segment");
+        Assert.AreEqual(20 * Mib, Grows(() => Bridge.Cuda.MemoryReserved(), Mib + 512), "under 10 MiB: a 20 MiB segment");
         Bridge.Cuda.EmptyCache();
-        Assert.AreEqual(12 * Mib, Grows(Bridge.Cuda.MemoryReserved, 11 * Mib - 512), "larger: rounded up to 2 MiB");
+        Assert.AreEqual(12 * Mib, Grows(() => Bridge.Cuda.MemoryReserved(), 11 * Mib - 512), "larger: rounded up to 2 MiB");
 
         Bridge.Cuda.EmptyCache();
         long allocated = Bridge.Cuda.MemoryAllocated(), driver = Bridge.Cuda.DriverAllocations();

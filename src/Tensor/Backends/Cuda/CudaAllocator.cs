@@ -210,7 +210,7 @@ internal sealed unsafe class CudaAllocator(CudaDevice device)
             }
         }
         if (rc == (int)CudaResult.OutOfMemory)
-            throw new CudaOutOfMemoryException($"CUDA out of memory. Tried to allocate {Mib(requested)} (a {Mib(size)} segment) on {device.Device}; " +
+            throw new CudaException($"CUDA out of memory. Tried to allocate {Mib(requested)} (a {Mib(size)} segment) on {device.Device}; " +
                 $"{Mib(AllocatedBytes)} already allocated by tensors, {Mib(ReservedBytes)} reserved in total by Bridge: {driver.Describe(rc)}", rc);
         if (rc != 0) throw new CudaException($"cuMemAlloc_v2({size} bytes) on {device.Device} failed: {driver.Describe(rc)}", rc);
         Interlocked.Increment(ref _driverAllocations);
