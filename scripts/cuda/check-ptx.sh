@@ -1,7 +1,7 @@
 #!/bin/sh
 # Assembles the backend's PTX with NVIDIA's ptxas (from Debian's nvidia-cuda-toolkit, see fetch-nvidia.sh) for
 # each target GPU and fails on any error or any register spill. No GPU needed.
-#   PTXAS  ptxas binary (default: the fetch-nvidia.sh cache, then PATH)    ARCHS  default "sm_80 sm_90"
+#   PTXAS  ptxas binary (default: the fetch-nvidia.sh cache, then PATH)    ARCHS  default: every GPU generation the PTX must load on, sm_70 to sm_90
 #   PTX    default build/cuda/kernels.ptx (scripts/cuda/build.sh)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -12,7 +12,7 @@ PTXAS=${PTXAS:-$( [ -x "$CACHE/x/usr/bin/ptxas" ] && echo "$CACHE/x/usr/bin/ptxa
 [ -f "$PTX" ] || { echo "check-ptx: $PTX missing (scripts/cuda/build.sh)"; exit 2; }
 echo "check-ptx: $(grep -E '^\.(version|target)' "$PTX" | tr '\n' ' ')$(grep -c '^\.visible \.entry' "$PTX") kernels, $(wc -c < "$PTX") bytes; $("$PTXAS" --version | tail -1)"
 status=0
-for arch in ${ARCHS:-sm_80 sm_90}; do
+for arch in ${ARCHS:-sm_70 sm_75 sm_80 sm_86 sm_89 sm_90}; do
   log=$(mktemp)
   # ptxas takes PTX of an older ISA version for a newer arch (clang-14 stops at sm_86 / PTX 7.x).
   if ! "$PTXAS" -arch="$arch" -O3 -v "$PTX" -o /dev/null > "$log" 2>&1; then

@@ -31,9 +31,6 @@ public sealed unsafe class Storage : IDisposable
     /// <summary>Live tensors (and exports, saved values) using this memory; the last one to go frees it (see <see cref="Tensor.Dispose"/>).</summary>
     int _users;
 
-    /// <summary>True for the placeholder that a disposed tensor points at; any access to its memory throws.</summary>
-    readonly bool _dead;
-
     /// <summary>Allocates zero-filled aligned memory.</summary>
     public Storage(long byteLength) : this(byteLength, zero: true)
     {
@@ -71,42 +68,29 @@ public sealed unsafe class Storage : IDisposable
     }
 
     /// <summary>Start address of the memory.</summary>
-    public IntPtr Pointer => (_pointer == null && ByteLength > 0) || _dead ? throw Disposed() : (IntPtr)_pointer;
+    public IntPtr Pointer => _pointer == null && ByteLength > 0 ? throw Disposed() : (IntPtr)_pointer;
 
     // CPU kernels reach memory only through Raw. Device memory must never get there: the host emulator's device
     // memory is host-addressable, so without this check a missing CUDA dispatch would silently "work" in CI.
-    internal void* Raw => Device.Type == DeviceType.Cpu && !_dead ? _pointer
-        : _dead ? throw Disposed()
+    // Freed memory throws rather than being read: every tensor over it was disposed.
+    internal void* Raw => Device.Type == DeviceType.Cpu && (_pointer != null || ByteLength == 0) ? _pointer
+        : Device.Type == DeviceType.Cpu ? throw Disposed()
         : throw new NotSupportedException($"CPU code reached memory on {Device}: the calling op has no {Device} implementation (see the stack trace)");
 
-    ObjectDisposedException Disposed() => _dead
-        ? new ObjectDisposedException(nameof(Tensor), "the tensor was disposed (Dispose, or the end of its DisposeScope); keep it with MoveToOuterDisposeScope() or DetachFromDisposeScope()")
-        : new ObjectDisposedException(nameof(Storage));
+    static ObjectDisposedException Disposed() => new(nameof(Tensor),
+        "the memory of this tensor was released: it, and every view of it, was disposed (Dispose, or the end of its DisposeScope); " +
+        "keep a tensor with MoveToOuterDisposeScope() or DetachFromDisposeScope()");
 
-    Storage(Device device)
-    {
-        Device = device;
-        _dead = true;
-    }
-
-    static readonly Storage s_deadCpu = new(Device.Cpu);
-
-    /// <summary>The placeholder a disposed tensor on <paramref name="device"/> points at (it keeps reporting its device).</summary>
-    internal static Storage DeadOn(Device device) => device == Device.Cpu ? s_deadCpu : new Storage(device);
-
-    /// <summary>True once the memory went back to its allocator (or for a disposed tensor's placeholder).</summary>
-    public bool IsDisposed => _dead || (_pointer == null && ByteLength > 0);
+    /// <summary>True once the memory went back to its allocator.</summary>
+    public bool IsDisposed => _pointer == null && ByteLength > 0;
 
     /// <summary>A tensor (or export, or saved value) starts using this memory.</summary>
-    internal void AddUser()
-    {
-        if (!_dead) Interlocked.Increment(ref _users);
-    }
+    internal void AddUser() => Interlocked.Increment(ref _users);
 
     /// <summary>A user is done; the last one frees the memory now instead of at the next GC.</summary>
     internal void RemoveUser()
     {
-        if (!_dead && Interlocked.Decrement(ref _users) == 0) Dispose();
+        if (Interlocked.Decrement(ref _users) == 0) Dispose();
     }
 
     /// <summary>Grows the memory (used by <c>resize_</c>); the old contents are kept, new bytes are zero.</summary>

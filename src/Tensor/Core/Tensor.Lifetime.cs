@@ -15,7 +15,7 @@ public sealed partial class Tensor : IDisposable
     /// <summary>The scope that disposes this tensor when it ends; null outside scopes or after moving out.</summary>
     internal DisposeScope? Scope;
 
-    /// <summary>True once every holder let go; the tensor keeps its shape and dtype but its elements are gone.</summary>
+    /// <summary>True once every holder let go (its memory is gone too unless a view or saved value still uses it).</summary>
     public bool IsDisposed => Volatile.Read(ref _refs) <= 0;
 
     /// <summary>
@@ -44,15 +44,20 @@ public sealed partial class Tensor : IDisposable
     }
 
     /// <summary>Another holder (handle, export, saved value) starts using this tensor.</summary>
-    internal void Retain() => Interlocked.Increment(ref _refs);
+    internal void Retain()
+    {
+        // A tensor every holder had let go of (an alias an autograd closure kept) uses its storage again.
+        if (Interlocked.Increment(ref _refs) == 1) Storage.AddUser();
+    }
 
-    /// <summary>A holder is done; the last one releases the storage and leaves a placeholder that throws on access.</summary>
+    /// <summary>
+    /// A holder is done; the last one stops this tensor's use of its storage. The tensor object itself is left as it
+    /// is: an autograd closure may still read it while another user (the saved tensor it is a view of) keeps the
+    /// memory, and once the memory is freed every access throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
     internal void Unref()
     {
-        if (Interlocked.Decrement(ref _refs) != 0) return;
-        var storage = Storage;
-        Storage = Storage.DeadOn(storage.Device);
-        storage.RemoveUser();
+        if (Interlocked.Decrement(ref _refs) == 0) Storage.RemoveUser();
     }
 
     /// <summary>

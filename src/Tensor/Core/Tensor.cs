@@ -165,7 +165,6 @@ public sealed partial class Tensor
 
     internal void ReplaceStorage(Storage storage)
     {
-        if (IsDisposed) throw new ObjectDisposedException(nameof(Tensor));
         storage.AddUser();
         var old = Storage;
         Storage = storage;
