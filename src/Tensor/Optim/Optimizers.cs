@@ -5,7 +5,14 @@ namespace Bridge.Optim;
 /// <summary>Holds the parameters an optimizer updates.</summary>
 public abstract class Optimizer(IEnumerable<Tensor> parameters)
 {
-    protected Tensor[] Params { get; } = parameters.ToArray();
+    protected Tensor[] Params { get; } = Hold(parameters.ToArray());
+
+    // The optimizer holds its parameters like any other user: dropping every other reference must not free them.
+    static Tensor[] Hold(Tensor[] parameters)
+    {
+        foreach (var p in parameters) p.Retain();
+        return parameters;
+    }
 
     /// <summary>Zeroes the gradients in place (torch 1.13's default).</summary>
     public void ZeroGrad(bool setToNone = false)
