@@ -93,3 +93,28 @@ def memory_stats(device=None):
 def gemm_engine(device=None):
     """Which GEMM runs large matrix products on ``device``: the cuBLAS library's file name, or "kernel"."""
     return call("cuda_gemm_engine", _index(device))
+
+
+# DLPack's stream argument. Bridge queues all its work on the legacy default stream (DLPack stream 1).
+_LEGACY_DEFAULT, _NO_SYNC = 1, -1
+
+
+def _before_export(index, stream):
+    """Makes a Bridge tensor safe to use on the consumer's ``stream``: nothing to do on the legacy default stream
+    (the same queue) or when the consumer opts out (-1); for any other stream, Bridge's queued work is waited for
+    (a device synchronize: correct for every stream, where an event would need the consumer's stream handle)."""
+    if stream is None or stream == _LEGACY_DEFAULT or stream == _NO_SYNC:
+        return
+    if not isinstance(stream, int) or stream < -1 or stream == 0:
+        raise ValueError(f"__dlpack__: invalid CUDA stream {stream!r} (None, -1, 1, 2 or a stream handle)")
+    synchronize(index)
+
+
+def _import_stream(producer):
+    """The __dlpack__ arguments for taking ``producer``'s memory: a CUDA producer is asked to order its work before
+    Bridge's stream (the legacy default), as torch does for its current stream."""
+    try:
+        kind = producer.__dlpack_device__()[0]
+    except Exception:
+        return {}
+    return {"stream": _LEGACY_DEFAULT} if kind == 2 else {}

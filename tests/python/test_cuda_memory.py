@@ -58,6 +58,14 @@ assert stats["oom_collections"] == 0 and stats["cache_hits"] > 0, stats
 assert cuda.current_device() == 0 and cuda.device_count() >= 1 and cuda.get_device_name()
 cuda.set_device("cuda:0")
 cuda.synchronize()
+y = bridge.ones(8, device="cuda")
+for stream in (None, -1, 1, 2, 12345):   # DLPack: same queue, opt-out, per-thread default, a stream handle
+    assert bridge.from_dlpack(y.__dlpack__(stream=stream)).sum().item() == 8
+try:
+    y.__dlpack__(stream=0)
+    raise AssertionError("stream 0 is ambiguous in DLPack and must be refused")
+except ValueError:
+    pass
 print("levels", levels[0], live, "stats", stats)
 print("ok")
 """
