@@ -11,6 +11,9 @@ PTXAS=${PTXAS:-$( [ -x "$CACHE/x/usr/bin/ptxas" ] && echo "$CACHE/x/usr/bin/ptxa
 [ -n "$PTXAS" ] || { echo "check-ptx: ptxas not found (scripts/cuda/fetch-nvidia.sh)"; exit 2; }
 [ -f "$PTX" ] || { echo "check-ptx: $PTX missing (scripts/cuda/build.sh)"; exit 2; }
 echo "check-ptx: $(grep -E '^\.(version|target)' "$PTX" | tr '\n' ' ')$(grep -c '^\.visible \.entry' "$PTX") kernels, $(wc -c < "$PTX") bytes; $("$PTXAS" --version | tail -1)"
+# Spills known and accepted, as arch:kernel: Volta's ptxas spills 4 bytes in the int64 GEMM (a rarely used dtype for
+# matmul; every float kernel is spill-free on every arch). Anything else that spills fails the check.
+ALLOW_SPILLS=${ALLOW_SPILLS:-sm_70:gemm_i64}
 status=0
 for arch in ${ARCHS:-sm_70 sm_75 sm_80 sm_86 sm_89 sm_90}; do
   log=$(mktemp)
@@ -20,6 +23,9 @@ for arch in ${ARCHS:-sm_70 sm_75 sm_80 sm_86 sm_89 sm_90}; do
   fi
   spills=$(awk '/Compiling entry function/ { fn = $0; sub(/.*function .?/, "", fn); sub(/.? for .*/, "", fn) }
                 /spill stores/ { if ($5 + $9 > 0) print fn ": " $0 }' "$log")
+  for allowed in $ALLOW_SPILLS; do
+    [ "${allowed%%:*}" = "$arch" ] && spills=$(printf "%s\n" "$spills" | grep -v "^${allowed#*:}:" || true)
+  done
   regs=$(grep -oE 'Used [0-9]+ registers' "$log" | awk '{ if ($2 > m) m = $2 } END { print m }')
   frames=$(grep -cE "^ *[1-9][0-9]* bytes stack frame" "$log")
   echo "ptxas $arch: ok, $(grep -c "Compiling entry function" "$log") kernels, max $regs registers/thread, $frames with a local stack frame (sum trees), spills: ${spills:-none}"
