@@ -72,7 +72,8 @@ print("ok")
 
 
 @pytest.mark.skipif(not EMULATOR.exists(), reason=f"CUDA host emulator not built ({EMULATOR}; scripts/cuda/build.sh)")
-def test_device_memory_is_released_at_refcount_zero_on_the_emulator():
-    env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR)}
+@pytest.mark.parametrize("sync", ["0", "1"], ids=["async", "BRIDGE_CUDA_SYNC=1"])
+def test_device_memory_is_released_at_refcount_zero_on_the_emulator(sync):
+    env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR), "BRIDGE_CUDA_SYNC": sync}
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr
