@@ -6,12 +6,13 @@ namespace Bridge.Tests.Core;
 /// <summary>
 /// Deterministic release (Tensor.Lifetime.cs, DisposeScope.cs): a storage's memory goes back when its last user is
 /// gone, views and autograd saves are users, and what must outlive a scope (grads, optimizer state, parameters) does.
-/// Storages here are above MemoryPool.SlabLimit so that each has memory of its own to free.
+/// Storages here are above MemoryPool.SlabLimit so that each has memory of its own to free. Tensors go to the
+/// suite's default device, so BRIDGE_TEST_DEVICE=cuda runs the same checks against the CUDA caching allocator.
 /// </summary>
 [TestClass]
 public sealed class TensorLifetimeTests
 {
-    static Tensor Big(double value = 1) => Torch.Full([64, 64], value, DType.Float32, device: Device.Cpu);
+    static Tensor Big(double value = 1) => Torch.Full([64, 64], value, DType.Float32);
 
     [TestMethod]
     public void Dispose_FreesTheStorageAtOnce_AndLaterAccessThrows()
@@ -78,7 +79,7 @@ public sealed class TensorLifetimeTests
     [TestMethod]
     public void ASavedTensor_SurvivesItsDispose_UntilBackwardFreesTheGraph()
     {
-        var x = Torch.Full([64, 64], 0.5, DType.Float64, requiresGrad: true, device: Device.Cpu);
+        var x = Torch.Full([64, 64], 0.5, DType.Float64, requiresGrad: true);
         Storage aStorage, yStorage;
         using (Torch.NewDisposeScope())
         {
@@ -104,7 +105,7 @@ public sealed class TensorLifetimeTests
         Linear model;
         using (Torch.NewDisposeScope()) model = new Linear(64, 64, dtype: DType.Float64); // built inside a scope on purpose
         var opt = new SGD(model.Parameters(), lr: 0.1, momentum: 0.9);
-        var x = Torch.Full([8, 64], 0.25, DType.Float64, device: Device.Cpu);
+        var x = Torch.Full([8, 64], 0.25, DType.Float64);
         double? first = null, last = null;
         for (int step = 0; step < 3; step++)
         {
@@ -124,7 +125,7 @@ public sealed class TensorLifetimeTests
     [TestMethod]
     public void DisposingAGradHandle_DoesNotKillTheLeafsGradient()
     {
-        var x = Torch.Full([64, 64], 1.0, DType.Float32, requiresGrad: true, device: Device.Cpu);
+        var x = Torch.Full([64, 64], 1.0, DType.Float32, requiresGrad: true);
         (x * 3).Sum().Backward();
         x.Grad!.Dispose(); // the engine already let go of its creator reference: the slot owns it
         using (Torch.NewDisposeScope()) Assert.AreEqual(3.0 * 4096, x.Grad.Sum().Item());
