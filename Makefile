@@ -2,10 +2,7 @@
 .PHONY: parity test build native python bench bench-python shm-example bench-shm gpu-check clean
 
 parity:
-	bash scripts/setup.sh
-	dotnet build parity/Bridge.Parity -c Release --no-restore --verbosity quiet -nologo
-	bash scripts/python-package.sh >/dev/null
-	bash scripts/parity.sh
+	bash scripts/make-parity.sh
 
 test:
 	bash scripts/test.sh

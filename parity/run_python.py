@@ -3,7 +3,9 @@
 
     run_python.py --runtime torch|bridge --out DIR [--cases a,b] [--bridge-path DIR]
 
-Writes DIR/<case>.csv for each case (schema: see recorder.py / README.md).
+Writes DIR/<case>.csv for each case with bridge.parity's Recorder (python/bridge/parity, the recorder users
+get; schema: README.md). It is loaded from this checkout's source, so the suite and users share one recorder
+even when the bridge runtime is unavailable.
 With --runtime bridge, ``bridge`` (and bridge.nn, bridge.nn.functional,
 bridge.optim) are installed under the ``torch`` module names before any case is
 imported, so case scripts run unchanged. If ``bridge`` cannot be imported the
@@ -21,6 +23,7 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PARITY_PACKAGE = os.path.join(os.path.dirname(HERE), "python", "bridge", "parity")
 CASES_DIR = os.path.join(HERE, "cases")
 REGISTRY = os.path.join(HERE, "cases.txt")
 EXIT_UNAVAILABLE = 3
@@ -61,6 +64,33 @@ def install_torch(runtime):
     return bridge, version
 
 
+def load_parity_package():
+    """python/bridge/parity as a package of its own (it needs only numpy): importing it as bridge.parity would
+    load libbridge, which the torch runtime must not need."""
+    name = "_bridge_parity_source"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, os.path.join(PARITY_PACKAGE, "__init__.py"),
+                                                  submodule_search_locations=[PARITY_PACKAGE])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class CaseRecorder:
+    """The case scripts' call, ``rec.record(checkpoint, name, value, step=0)``, on bridge.parity's Recorder."""
+
+    def __init__(self, recorder):
+        self.recorder = recorder
+
+    def record(self, checkpoint, name, value, step=0):
+        self.recorder.record(name, value, step=step, checkpoint=checkpoint)
+
+    def __len__(self):
+        return len(self.recorder)
+
+
 def load_case(name):
     path = os.path.join(CASES_DIR, name + ".py")
     spec = importlib.util.spec_from_file_location("parity_case_" + name, path)
@@ -81,8 +111,7 @@ def main():
 
     if args.bridge_path:
         sys.path.insert(0, os.path.abspath(args.bridge_path))
-    sys.path.insert(0, HERE)  # for `recorder`
-    from recorder import Recorder
+    Recorder = load_parity_package().Recorder
 
     names = [c.strip() for c in args.cases.split(",") if c.strip()] or registered_cases()
     _, version = install_torch(args.runtime)
@@ -91,11 +120,11 @@ def main():
     failed = []
     for name in names:
         t0 = time.perf_counter()
-        rec = Recorder(name, args.runtime, version)
+        rec = Recorder(None, args.runtime, case=name, version=version)
         try:
             module = load_case(name)
-            module.run(rec)
-            rec.write(os.path.join(args.out, name + ".csv"))
+            module.run(CaseRecorder(rec))
+            rec.write(os.path.join(args.out, name + ".csv"))  # only a case that finished writes its CSV
         except BaseException as e:  # keep going; report at the end
             if isinstance(e, KeyboardInterrupt):
                 raise

@@ -7,4 +7,4 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
 if [ -x .venv/bin/python ] && .venv/bin/python -c "import bridge" 2>/dev/null; then PY=$PWD/.venv/bin/python; fi
-dotnet run --project parity/Bridge.Parity -c Release --no-restore -- --out parity/out --python "$PY" "$@"
+dotnet run --project parity/Bridge.Parity.Cli -c Release --no-restore -- --out parity/out --python "$PY" "$@"

@@ -15,6 +15,11 @@ missing=()
 "$PY" -c "import setuptools, wheel" 2>/dev/null || missing+=(python3-setuptools python3-wheel)
 # NativeAOT links libbridge.so through clang.
 command -v clang-14 >/dev/null || missing+=(clang-14)
+# The parity diff's HTML report is checked in a real headless browser (tests/python/test_parity_report_browser.py).
+command -v chromium >/dev/null || missing+=(chromium)
+# The distributed suite: Open MPI's launcher and libmpi.so.40 (bound by name at run time).
+command -v mpirun >/dev/null || missing+=(openmpi-bin)
+ldconfig -p 2>/dev/null | grep -q 'libmpi\.so\.40' || missing+=(libopenmpi3)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"

@@ -20,7 +20,8 @@ if [ "$built" = 0 ]; then
   echo "== MSTest, once per backend: CPU; CUDA on the emulator (both schedules, cuBLAS stand-in); ptxas"
   BRIDGE_FETCH_NVIDIA=1 SUITES_APPEND=1 SKIP_CPU=0 bash scripts/cuda/test-backends.sh
   echo "== parity suite"
-  junit_step "parity suite (C#, PyTorch, Bridge from Python)" "$RESULTS/parity.xml" bash scripts/parity.sh --junit "$RESULTS/parity.xml"
+  rm -f parity/out/junit.xml
+  junit_step "parity suite (C#, PyTorch, Bridge from Python)" "$PWD/parity/out/junit.xml" bash scripts/parity.sh
 fi
 
 echo "== pytest"
@@ -30,6 +31,13 @@ else
   echo "pytest missing (Debian package python3-pytest): the Python suite cannot run"
   record "pytest tests/python" check - 1
 fi
+
+echo "== distributed (mpirun -np 2: collectives and DistributedDataParallel; whole-job failures)"
+run_step "distributed suite" "$RESULTS/distributed.log" env PYTHON="$PY" bash scripts/test-distributed.sh "$RESULTS/distributed"
+[ "$STEP_CODE" = 0 ] || tail -30 "$RESULTS/distributed.log"
+record "distributed, rank 0" junit "$RESULTS/distributed/distributed-rank0.xml" "$STEP_CODE"
+record "distributed, rank 1" junit "$RESULTS/distributed/distributed-rank1.xml" 0
+record "distributed, launched jobs" junit "$RESULTS/distributed/distributed-launch.xml" 0
 
 echo "== README examples (each run twice, in a scratch folder)"
 check "README examples match examples/readme" "$PY" scripts/check-readme-examples.py

@@ -108,7 +108,7 @@ def _pack(v, arg, keep):
     elif isinstance(v, bool):
         arg.kind, arg.i = _lib.BOOL, int(v)
     elif isinstance(v, int):
-        arg.kind, arg.i = _lib.INT, v
+        arg.kind, arg.i = _lib.INT, _int64(v)
     elif isinstance(v, float):
         arg.kind, arg.d = _lib.FLOAT, v
     elif isinstance(v, _dtype_cls):
@@ -143,7 +143,14 @@ def _pack(v, arg, keep):
 def _as_int(x):
     if isinstance(x, bool) or not hasattr(x, "__index__"):
         raise TypeError(f"expected a sequence of ints, got an element of type {type(x).__name__}")
-    return x.__index__()
+    return _int64(x.__index__())
+
+
+def _int64(v):
+    """v itself, or OverflowError: ctypes would silently keep only the low 64 bits (2**64 + 2 would become 2)."""
+    if not -(1 << 63) <= v < (1 << 63):
+        raise OverflowError(f"Python int {v} does not fit in a signed 64-bit integer")
+    return v
 
 
 class FloatList:

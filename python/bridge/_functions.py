@@ -3,7 +3,7 @@
 import numbers
 
 from . import _core
-from ._core import FloatList, call
+from ._core import _as_int, FloatList, call
 from ._dtype import Size, bool_, device as _device, float32, float64, int64
 from ._tensor import Tensor, _shape_args
 
@@ -102,7 +102,8 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def _size(size):
-    return tuple(int(d) for d in _shape_args(size))
+    # as torch: a float is a TypeError (2.5 is not a size), an int beyond 64 bits an OverflowError
+    return tuple(_as_int(d) for d in _shape_args(size))
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):

@@ -4,6 +4,7 @@ import ctypes
 import operator
 
 from . import _core, _lib, _tensor_math
+from ._hooks import RemovableHandle
 from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
 from ._tensor_math import (TensorMath, _GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
                            _ti, _unary)
@@ -12,6 +13,16 @@ _dead = _core._dead
 _LARGE = 1 << 62
 _handle_free = _lib.handle_free
 _NO_BOUND = -(2 ** 63)  # absent slice bound in an encoded index (bridge.h)
+
+
+# Callbacks run after every completed backward() (what torch's engine queue_callback gives a hook):
+# bridge.parity records parameter gradients from here. Registered through _register_post_backward_hook.
+_post_backward_hooks = {}
+
+
+def _register_post_backward_hook(hook):
+    """Runs ``hook()`` after each backward(); returns a handle whose ``remove()`` unregisters it."""
+    return RemovableHandle(_post_backward_hooks, hook)
 
 
 def _shape_args(args):
@@ -227,6 +238,8 @@ class Tensor(TensorMath):
         if create_graph:
             raise NotImplementedError("bridge: create_graph=True (higher-order gradients) is not supported")
         _core.call("backward", self, gradient, bool(retain_graph))
+        for hook in list(_post_backward_hooks.values()):
+            hook()
 
     def detach(self):
         return _unary("detach", self)
@@ -363,7 +376,7 @@ class Tensor(TensorMath):
         return self
 
     def __getitem__(self, key):
-        if type(key) is int:  # the common x[i]
+        if type(key) is int and -(1 << 63) <= key < (1 << 63):  # the common x[i]; bigger ints: OverflowError below
             return _ti(_SELECT0, self, key)
         return _core.call("index", self, _encode_index(key))
 

@@ -43,15 +43,26 @@ def load(f):
 
 
 def shared(name, shape=None, dtype=None, overwrite=False, writable=True):
-    """Creates (with ``shape``) or opens (without) a shared-memory tensor; no copy either way.
+    """Creates (with ``shape``) or opens (without) the shared-memory tensor /dev/shm/``name``; no copy either way.
 
+    ``name`` is a plain name (no '/', not '.' or '..'); for a file elsewhere use ``shared_file(path, ...)``.
     The mapping lasts as long as the returned tensor (and its views); the file stays until
-    ``unlink_shared(name)``. Opening with a ``dtype`` or ``shape`` the file does not hold raises ValueError.
+    ``unlink_shared(name)``. ``overwrite=True`` replaces only an existing shared tensor, never another file.
+    Opening with a ``dtype`` or ``shape`` the file does not hold raises ValueError.
     """
+    return _shared("", name, shape, dtype, overwrite, writable)
+
+
+def shared_file(path, shape=None, dtype=None, overwrite=False, writable=True):
+    """As ``shared``, for the memory-mapped .npy file at ``path`` (any directory)."""
+    return _shared("_file", os.fspath(path), shape, dtype, overwrite, writable)
+
+
+def _shared(kind, where, shape, dtype, overwrite, writable):
     if shape is not None:
         shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
-        return call("shared_create", name, shape, dtype or float32, bool(overwrite))
-    return call("shared_open", name, None, dtype, bool(writable))
+        return call("shared_create" + kind, where, shape, dtype or float32, bool(overwrite))
+    return call("shared_open" + kind, where, None, dtype, bool(writable))
 
 
 def unlink_shared(name):

@@ -56,6 +56,7 @@ static unsafe class DLPackExports
     {
         try
         {
+            Exports.NotNull(result, "bridge_tensor_to_dlpack", "result");
             var t = HandleTable.Get<Tensor>(handle);
             if (!t.Storage.Writable)
                 throw new InvalidOperationException("cannot export a read-only tensor through DLPack (it cannot mark memory read-only): clone() it first");
@@ -142,8 +143,9 @@ static unsafe class DLPackExports
     {
         try
         {
+            Exports.NotNull(m, "bridge_tensor_from_dlpack", "managed");
+            Exports.NotNull(result, "bridge_tensor_from_dlpack", "result");
             using var call = new DisposeScope(callScope: true); // the new tensor belongs to its handle alone
-            if (m is null) throw new ArgumentException("null DLManagedTensor");
             ref var dl = ref m->Tensor;
             var device = dl.DeviceType switch
             {

@@ -15,6 +15,12 @@ static unsafe class Exports
 
     [ThreadStatic] static Status _lastStatus;
 
+    /// <summary>Throws naming the export and argument when a pointer the caller must provide is NULL.</summary>
+    internal static void NotNull(void* pointer, string export, string argument)
+    {
+        if (pointer is null) throw new NullPointerArgumentException($"{export}: argument '{argument}' is NULL");
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "bridge_abi_version")]
     static int AbiVersionExport() => AbiVersion;
 
@@ -29,6 +35,8 @@ static unsafe class Exports
     {
         try
         {
+            NotNull(name, "bridge_op_id", "name");
+            NotNull(id, "bridge_op_id", "id");
             *id = OpTable.Id(Marshal.PtrToStringUTF8((nint)name) ?? "");
             return Ok();
         }
@@ -40,6 +48,10 @@ static unsafe class Exports
     {
         try
         {
+            // Checked before the op runs: a result with nowhere to go would be a leaked handle.
+            NotNull(result, "bridge_call", "result");
+            if (count < 0) throw new NullPointerArgumentException($"bridge_call: count {count} is negative");
+            if (count > 0) NotNull(args, "bridge_call", "args");
             using var temporaries = new DisposeScope(callScope: true); // results go to their handles, the rest is freed now
             *result = OpTable.Call(op, new ReadOnlySpan<Value>(args, count));
             return Ok();
@@ -107,6 +119,7 @@ static unsafe class Exports
     {
         try
         {
+            if (count > 0) NotNull(handles, "bridge_handles_free", "handles");
             for (int i = 0; i < count; i++) HandleTable.Release(handles[i]);
             return Ok();
         }
@@ -137,3 +150,6 @@ static unsafe class Exports
 
     internal static int Fail(Status status, string message) => (int)(_lastStatus = Errors.Fail(status, message));
 }
+
+/// <summary>A NULL (or negative-count) argument through the C ABI: a ValueError naming the export and the argument.</summary>
+sealed class NullPointerArgumentException(string message) : ArgumentException(message);

@@ -41,8 +41,14 @@ static unsafe class MemoryExports
     {
         try
         {
+            Exports.NotNull(meta, "bridge_tensor_meta", "meta");
             var t = HandleTable.Get<Tensor>(handle);
             int n = t.Dim();
+            if (capacity > 0 && Math.Min(n, capacity) > 0)
+            {
+                Exports.NotNull(shape, "bridge_tensor_meta", "shape");
+                Exports.NotNull(strides, "bridge_tensor_meta", "strides");
+            }
             var flags = (t.RequiresGrad ? TensorFlags.RequiresGrad : 0) | (t.IsLeaf ? TensorFlags.IsLeaf : 0)
                 | (t.Storage.Writable ? TensorFlags.Writable : 0) | (t.IsParameter ? TensorFlags.IsParameter : 0)
                 | (t.IsContiguous() ? TensorFlags.Contiguous : 0) | (t.GradFn is null ? 0 : TensorFlags.HasGradFn);
@@ -83,6 +89,8 @@ static unsafe class MemoryExports
     {
         try
         {
+            Exports.NotNull(result, "bridge_tensor_from_buffer", "result");
+            if (ndim > 0) Exports.NotNull(shape, "bridge_tensor_from_buffer", "shape");
             using var call = new DisposeScope(callScope: true); // the new tensor belongs to its handle alone
             if ((uint)dtype > (uint)DType.Bool) throw new ArgumentException($"unknown dtype id {dtype}");
             if (ndim < 0 || ndim > 64) throw new ArgumentException($"ndim {ndim} is out of range 0..64");
@@ -100,10 +108,16 @@ static unsafe class MemoryExports
     [UnmanagedCallersOnly(EntryPoint = "bridge_released_take")]
     static int ReleasedTake(long* tokens, int capacity, int* count)
     {
-        int n = 0;
-        while (n < capacity && Released.TryDequeue(out long token)) tokens[n++] = token;
-        *count = n;
-        return Exports.Ok();
+        try
+        {
+            Exports.NotNull(count, "bridge_released_take", "count");
+            if (capacity > 0) Exports.NotNull(tokens, "bridge_released_take", "tokens");
+            int n = 0;
+            while (n < capacity && Released.TryDequeue(out long token)) tokens[n++] = token;
+            *count = n;
+            return Exports.Ok();
+        }
+        catch (Exception e) { return Exports.Fail(e); }
     }
 
     internal static void QueueRelease(long token) => Released.Enqueue(token);

@@ -21,6 +21,7 @@ static partial class OpTable
         RegisterAutograd();
         RegisterNn();
         RegisterIo();
+        RegisterDistributed();
         RegisterCuda();
     }
 

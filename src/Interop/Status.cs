@@ -32,7 +32,7 @@ static unsafe class Errors
     {
         try
         {
-            SetMessage(e.Message);
+            SetMessage(UserMessage(e));
             return Classify(e);
         }
         catch
@@ -47,9 +47,13 @@ static unsafe class Errors
         return status;
     }
 
+    /// <summary>The message without .NET's " (Parameter 'x')" suffix, which names a C# parameter a Python user never saw.</summary>
+    static string UserMessage(Exception e) =>
+        e is ArgumentException { ParamName: string p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+
     static Status Classify(Exception e) => e switch
     {
-        InvalidHandleException or FormatException or InvalidDataException or OverflowException => Status.ValueError,
+        InvalidHandleException or NullPointerArgumentException or FormatException or InvalidDataException or OverflowException => Status.ValueError,
         ArgumentOutOfRangeException or IndexOutOfRangeException => Status.IndexError,
         InvalidCastException => Status.TypeError,
         NotImplementedException => Status.NotImplementedError,

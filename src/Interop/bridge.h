@@ -38,7 +38,11 @@ const char* bridge_last_error(void);
 int32_t bridge_last_status(void);  /* status of the calling thread's last failure */
 
 /* Ops by name (torch's Python names: "add", "sum_dim", "index", ...): resolve once, call by id.
- * Ops that work in place return BRIDGE_NONE. */
+ * Ops that work in place return BRIDGE_NONE.
+ * Distributed ops (Open MPI bound at run time; src/Interop/Ops/DistributedOps.cs): "dist_init"(backend, timeout_s)
+ * returns the default process group as an object; collectives ("dist_all_reduce", "dist_broadcast", ...) take a group
+ * (BRIDGE_NONE: the default one) and end with async_op: true returns a work object ("work_wait"), false waits.
+ * "dist_abort" ends every process of the job; "dist_shutdown" is for the end of a process. */
 int32_t bridge_op_id(const char* name, int32_t* id);
 int32_t bridge_call(int32_t op, const bridge_value* args, int32_t nargs, bridge_value* result);
 

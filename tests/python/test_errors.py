@@ -97,3 +97,57 @@ def test_process_survives_a_storm_of_errors():
         with pytest.raises(RuntimeError):
             bridge.ones(2) + bridge.ones(3)
     assert (bridge.ones(2) + 1).tolist() == [2.0, 2.0]
+
+
+def test_null_pointers_through_the_raw_abi_are_value_errors_naming_the_argument():
+    """Each export checks the pointers it must write or read before doing anything (issue 15)."""
+    import ctypes
+
+    def refused(status, argument):
+        assert status == 2, status  # ValueError
+        assert f"argument '{argument}' is NULL" in _lib.last_error().decode()
+
+    refused(_lib.released_take(None, 0, None), "count")
+    refused(_lib.released_take(None, 4, ctypes.byref(ctypes.c_int32())), "tokens")
+    refused(_lib.op_id(b"neg", None), "id")
+    refused(_lib.op_id(None, ctypes.byref(ctypes.c_int32())), "name")
+    live = _lib.handles_live()
+    refused(_lib.call(_lib.op("ones"), None, 1, None), "result")  # refused before running: no handle is made
+    assert _lib.handles_live() == live
+    refused(_lib.call(_lib.op("neg"), None, 1, ctypes.byref(_lib.Value())), "args")
+    t = bridge.ones(2, 3)
+    refused(_lib.tensor_meta(t._h, None, None, None, 0), "meta")
+    refused(_lib.tensor_meta(t._h, ctypes.byref(_lib.Meta()), None, None, 4), "shape")
+    refused(_lib.handles_free(None, 3), "handles")
+    refused(_lib.tensor_from_buffer(None, 0, 1, None, None, 1, None, None, None), "result")
+    assert t.sum().item() == 6.0  # and the process is fine
+
+
+def test_ints_beyond_64_bits_and_floats_for_sizes_are_refused_not_masked():
+    import pytest as _pytest
+    with _pytest.raises(OverflowError):
+        bridge.zeros(2 ** 64 + 2)  # ctypes alone would make this shape (2,)
+    with _pytest.raises(TypeError):
+        bridge.zeros(2.5)
+    x = bridge.arange(4)
+    with _pytest.raises(OverflowError):
+        bridge.full((2,), 1.0).view(2 ** 64 + 2)
+    with _pytest.raises(OverflowError):
+        x.narrow(0, 2 ** 64 + 1, 1)
+
+
+def test_arange_with_an_impossible_count_fails_before_allocating():
+    import pytest as _pytest
+    for args in [(2 ** 40,), (float("inf"),), (0.0, 1e10), (0.0, float("nan"))]:
+        with _pytest.raises(RuntimeError, match="arange|range"):
+            bridge.arange(*args)
+
+
+def test_narrow_past_the_end_and_huge_indices_raise_instead_of_clamping_or_masking():
+    import pytest as _pytest
+    x = bridge.arange(5)
+    with _pytest.raises(RuntimeError, match=r"start \(3\) \+ length \(4\) exceeds dimension size \(5\)"):
+        x.narrow(0, 3, 4)
+    assert x.narrow(0, -2, 2).tolist() == [3, 4]
+    with _pytest.raises(OverflowError):
+        x[2 ** 64 + 1]  # ctypes alone would read x[1]

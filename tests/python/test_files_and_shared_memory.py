@@ -98,8 +98,10 @@ def test_shared_memory_refuses_damaged_files(tmp_path):
     np.save(p, np.zeros(1000, np.float32))
     p.write_bytes(p.read_bytes()[:300])
     with pytest.raises(ValueError):
-        bridge.shared(str(p))
+        bridge.shared_file(p)
     q = tmp_path / "text.npy"
     q.write_text("hello")
     with pytest.raises(ValueError):
-        bridge.shared(str(q))
+        bridge.shared_file(str(q))
+    with pytest.raises(RuntimeError, match=r"not a shared-memory name: .* for a path$"):
+        bridge.shared(str(q))   # a path is not a name: no name reaches outside /dev/shm (and no .NET parameter text)

@@ -4,6 +4,7 @@ import collections
 
 from .. import _core
 from .._core import call
+from .._hooks import RemovableHandle
 from .._tensor import Tensor
 from .parameter import Parameter
 from . import functional as F
@@ -17,6 +18,7 @@ class Module:
         object.__setattr__(self, "_buffers", collections.OrderedDict())
         object.__setattr__(self, "_modules", collections.OrderedDict())
         object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_forward_hooks", collections.OrderedDict())
 
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
@@ -63,7 +65,16 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        result = self.forward(*args, **kwargs)
+        for hook in list(self.__dict__.get("_forward_hooks", {}).values()):
+            replaced = hook(self, args, result)
+            if replaced is not None:  # torch's rule: a hook may return a new output
+                result = replaced
+        return result
+
+    def register_forward_hook(self, hook):
+        """torch's: ``hook(module, args, output)`` runs after every forward through ``module(...)``."""
+        return RemovableHandle(self.__dict__.setdefault("_forward_hooks", collections.OrderedDict()), hook)
 
     # ---- traversal ----------------------------------------------------------------------------------
 

@@ -24,6 +24,8 @@ static partial class OpTable
 
         Add("shared_create", a => T(CloseHandle(SharedTensor.Create(a.String(0), a.Ints(1), a.DType(2), a.Bool(3)))));
         Add("shared_open", a => T(CloseHandle(SharedTensor.Open(a.String(0), a.IsNone(1) ? null : a.Ints(1), a.OptionalDType(2), a.Bool(3, true)))));
+        Add("shared_create_file", a => T(CloseHandle(SharedTensor.CreateFile(a.String(0), a.Ints(1), a.DType(2), a.Bool(3)))));
+        Add("shared_open_file", a => T(CloseHandle(SharedTensor.OpenFile(a.String(0), a.IsNone(1) ? null : a.Ints(1), a.OptionalDType(2), a.Bool(3, true)))));
         Add("shared_unlink", a => { SharedTensor.Unlink(a.String(0)); return Value.None; });
         Add("shared_path", a => Results.String(SharedTensor.ResolvePath(a.String(0))));
     }

@@ -25,19 +25,52 @@ internal static class Engine
         }
 
         using var noGrad = GradMode.Set(false);
-        if (root.GradFn is null)
+        _depth++;
+        try
         {
-            Accumulate(root, gradient);
-            return;
+            if (root.GradFn is null)
+            {
+                Accumulate(root, gradient);
+                if (root.HasGradHooks) root.RunGradHooks();
+            }
+            else
+            {
+                RunGraph(root.GradFn, gradient, retainGraph);
+            }
+            RunCallbacks();
         }
+        finally
+        {
+            if (--_depth == 0) _callbacks?.Clear();
+        }
+    }
 
+    [ThreadStatic] static int _depth;
+    [ThreadStatic] static List<Action>? _callbacks;
+
+    /// <summary>True while a backward pass runs on this thread.</summary>
+    internal static bool IsRunning => _depth > 0;
+
+    /// <summary>Work queued by <see cref="ExecutionEngine.QueueCallback"/> for the end of this thread's pass.</summary>
+    internal static List<Action> Callbacks => _callbacks ??= [];
+
+    static void RunCallbacks()
+    {
+        if (_callbacks is null || _depth != 1) return; // a nested pass leaves them to the outermost one
+        for (int i = 0; i < _callbacks.Count; i++) _callbacks[i](); // a callback may queue another
+        _callbacks.Clear();
+    }
+
+    static void RunGraph(Node rootNode, Tensor gradient, bool retainGraph)
+    {
         // Each pass stamps the nodes it reaches and keeps its counts and pending sums on them, which costs
         // no hashing; one graph must not run two backward passes at once (its saved tensors are freed anyway).
         long pass = Interlocked.Increment(ref _nextPass);
-        var nodes = CountDependencies(root.GradFn, pass);
-        root.GradFn.PendingGrad = gradient;
+        List<Tensor>? hooked = null; // leaves with gradient hooks, made only when there are some
+        var nodes = CountDependencies(rootNode, pass, ref hooked);
+        rootNode.PendingGrad = gradient;
         var ready = new PriorityQueue<Node, long>();
-        ready.Enqueue(root.GradFn, -root.GradFn.Sequence);
+        ready.Enqueue(rootNode, -rootNode.Sequence);
         try
         {
             while (ready.TryDequeue(out var node, out _))
@@ -53,6 +86,7 @@ internal static class Engine
                     if (edge.Function is null && edge.Leaf is null) continue;
                     if (g is null)
                     {
+                        if (edge.Leaf is not null) LeafEdgeDone(edge.Leaf, pass, gotGrad: false);
                         if (edge.Function is Node skipped && --skipped.Dependencies == 0 && skipped.PendingGrad is not null)
                             ready.Enqueue(skipped, -skipped.Sequence);
                         continue;
@@ -61,6 +95,7 @@ internal static class Engine
                     if (edge.Leaf is not null)
                     {
                         Accumulate(edge.Leaf, g);
+                        LeafEdgeDone(edge.Leaf, pass, gotGrad: true);
                         continue;
                     }
                     var next = edge.Function!;
@@ -77,6 +112,21 @@ internal static class Engine
         if (!retainGraph)
             foreach (var node in nodes)
                 if (node.Dependencies == Visited) node.Release();
+        // A leaf also reached through a branch that never ran still got its gradient: its hooks run now.
+        foreach (var leaf in hooked ?? [])
+            if (leaf.HookPass == pass && leaf.HookPending > 0 && leaf.HookGotGrad)
+            {
+                leaf.HookPending = 0;
+                leaf.RunGradHooks();
+            }
+    }
+
+    /// <summary>One gradient edge into a hooked leaf has been handled; after the last, its hooks run.</summary>
+    static void LeafEdgeDone(Tensor leaf, long pass, bool gotGrad)
+    {
+        if (leaf.HookPass != pass) return;
+        leaf.HookGotGrad |= gotGrad;
+        if (--leaf.HookPending == 0 && leaf.HookGotGrad) leaf.RunGradHooks();
     }
 
     static long _nextPass;
@@ -85,7 +135,7 @@ internal static class Engine
     const int Visited = -1;
 
     /// <summary>Stamps every node reachable from <paramref name="root"/> with the number of edges into it.</summary>
-    static List<Node> CountDependencies(Node root, long pass)
+    static List<Node> CountDependencies(Node root, long pass, ref List<Tensor>? hooked)
     {
         var nodes = new List<Node> { root };
         root.PassId = pass;
@@ -95,6 +145,7 @@ internal static class Engine
         {
             foreach (var edge in nodes[k].Edges)
             {
+                if (edge.Leaf is { HasGradHooks: true } leaf) CountHookedLeafEdge(leaf, pass, hooked ??= []);
                 if (edge.Function is not Node f) continue;
                 if (f.PassId == pass)
                 {
@@ -108,6 +159,20 @@ internal static class Engine
             }
         }
         return nodes;
+    }
+
+    /// <summary>Counts the gradient edges into a leaf with hooks, so that they run once, after the last.</summary>
+    static void CountHookedLeafEdge(Tensor leaf, long pass, List<Tensor> hooked)
+    {
+        if (leaf.HookPass == pass)
+        {
+            leaf.HookPending++;
+            return;
+        }
+        leaf.HookPass = pass;
+        leaf.HookPending = 1;
+        leaf.HookGotGrad = false;
+        hooked.Add(leaf);
     }
 
     /// <summary>Sums a broadcast gradient back to the shape of the input it belongs to.</summary>

@@ -130,7 +130,11 @@ public sealed partial class Tensor
     public Tensor Data => Detach();
 
     /// <summary>Runs backpropagation from this tensor (a scalar, or with an explicit <paramref name="gradient"/>).</summary>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false) => Engine.Backward(this, gradient, retainGraph);
+    public void Backward(Tensor? gradient = null, bool retainGraph = false)
+    {
+        Engine.Backward(this, gradient, retainGraph);
+        PostBackward.Run();
+    }
 
     // ----- raw element access (kernels only) -----
 

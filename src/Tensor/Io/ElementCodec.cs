@@ -68,7 +68,9 @@ internal static class ElementCodec
         long byteLength = (long)numel * type.Size();
         source.Require(byteLength, what);
         var dtype = type.EngineDType();
-        var storage = new Storage((long)numel * dtype.ElementSize());
+        // Not zero-filled: every element is overwritten, and a size that lies is caught as the bytes run out, before the
+        // pages of the rest were ever touched (a 10 MiB archive claiming 10 GiB costs 10 MiB of memory, not 10 GiB).
+        var storage = new Storage((long)numel * dtype.ElementSize(), zero: false);
         var strides = fortranOrder ? FortranStrides(shape) : ShapeMath.ContiguousStrides(shape);
         var tensor = Tensor.FromStorage(storage, dtype, shape, strides);
         if (numel == 0) return tensor;

@@ -20,6 +20,12 @@ public static class Npz
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            // Members cannot overlap in an honest archive, so their compressed sizes add up to at most its length;
+            // entries that share bytes (a zip bomb's trick: 20 entries over one member) add up to more.
+            long compressedTotal = 0;
+            foreach (var entry in zip.Entries) compressedTotal += Math.Max(entry.CompressedLength, 0);
+            if (archiveLength is long length && compressedTotal > length)
+                throw new TensorFileException(file, $"members overlap: their compressed sizes add up to {compressedTotal} bytes in a {length}-byte archive");
             foreach (var entry in zip.Entries)
             {
                 string member = entry.FullName;
@@ -30,8 +36,11 @@ public static class Npz
                     throw new TensorFileException(where, $"member sizes are impossible: {entry.CompressedLength} compressed, {entry.Length} uncompressed, archive {archiveLength} bytes");
                 // What the member can really yield: its declared size, and no more than deflate can expand its compressed bytes to.
                 long limit = Math.Min(entry.Length, entry.CompressedLength > long.MaxValue / MaxDeflateRatio ? long.MaxValue : entry.CompressedLength * MaxDeflateRatio + 1024);
-                using var memberStream = entry.Open();
+                using var memberStream = new Crc32ReadStream(entry.Open());
                 result[key] = Npy.Read(new ByteSource(memberStream, where, limit));
+                if (memberStream.ReadByte() >= 0) throw new TensorFileException(where, "bytes after the array's data (the member is longer than its header declares)");
+                if (memberStream.Crc != entry.Crc32)
+                    throw new TensorFileException(where, $"CRC-32 mismatch: the data gives {memberStream.Crc:X8}, the archive records {entry.Crc32:X8} (damaged file)");
             }
         }
         catch (Exception e) when (e is not TensorFileException && e is InvalidDataException or IOException or NotSupportedException or ArgumentException)

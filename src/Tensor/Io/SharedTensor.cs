@@ -29,27 +29,42 @@ public sealed unsafe class SharedTensor : IDisposable
     }
 
     /// <summary>
-    /// The file for <paramref name="name"/>: a bare name (no '/') lives in POSIX shared memory, <c>/dev/shm/name</c>;
-    /// anything with a '/' is a file path.
+    /// <c>/dev/shm/name</c> for a shared-memory <paramref name="name"/>: a plain file name (no '/', no NUL, not "." or
+    /// "..", at most 255 bytes), so no name reaches a file outside /dev/shm. Files elsewhere go through
+    /// <see cref="CreateFile"/> and <see cref="OpenFile"/>, which take a path on purpose.
     /// </summary>
     public static string ResolvePath(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (name.Contains('/')) return System.IO.Path.GetFullPath(name);
-        if (name is "." or "..") throw new ArgumentException($"'{name}' is not a shared-memory name", nameof(name));
+        if (name.Contains('/') || name.Contains('\0') || name is "." or ".." || System.Text.Encoding.UTF8.GetByteCount(name) > 255)
+            throw new ArgumentException($"'{name}' is not a shared-memory name: use a plain name (no '/', not '.' or '..', at most 255 bytes), or CreateFile/OpenFile for a path", nameof(name));
         if (!OperatingSystem.IsLinux() || !Directory.Exists("/dev/shm"))
-            throw new PlatformNotSupportedException($"no /dev/shm on this system; pass a file path for '{name}' instead");
+            throw new PlatformNotSupportedException($"no /dev/shm on this system; use SharedTensor.CreateFile with a file path for '{name}' instead");
         return "/dev/shm/" + name;
     }
 
     /// <summary>
-    /// Creates a zero-filled tensor of <paramref name="shape"/> and <paramref name="dtype"/> in a new shared file (an
-    /// existing file is an error unless <paramref name="overwrite"/>).
+    /// Creates a zero-filled tensor of <paramref name="shape"/> and <paramref name="dtype"/> in <c>/dev/shm/name</c>. An
+    /// existing file is an error unless <paramref name="overwrite"/>, which still only replaces a file laid out as a
+    /// shared tensor (a .npy), never another kind of file.
     /// </summary>
-    public static SharedTensor Create(string name, int[] shape, DType dtype, bool overwrite = false)
+    public static SharedTensor Create(string name, int[] shape, DType dtype, bool overwrite = false) =>
+        CreateAt(ResolvePath(name), shape, dtype, overwrite);
+
+    /// <summary>As <see cref="Create"/>, in the file at <paramref name="path"/> (a memory-mapped .npy anywhere).</summary>
+    public static SharedTensor CreateFile(string path, int[] shape, DType dtype, bool overwrite = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return CreateAt(System.IO.Path.GetFullPath(path), shape, dtype, overwrite);
+    }
+
+    static SharedTensor CreateAt(string path, int[] shape, DType dtype, bool overwrite)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        string path = ResolvePath(name);
+        foreach (int d in shape)
+            if (d < 0) throw new ArgumentException($"shared tensor shape [{string.Join(", ", shape)}] has a negative dimension", nameof(shape));
+        if (overwrite && File.Exists(path) && !LooksLikeNpy(path))
+            throw new IOException($"refusing to replace '{path}': it exists and is not a shared tensor (.npy) file");
         var header = Npy.HeaderBytes(FileDTypes.Natural(dtype), shape, fortranOrder: false);
         long dataBytes = (long)ShapeMath.Numel(shape) * dtype.ElementSize();
         var file = new FileStream(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
@@ -67,15 +82,33 @@ public sealed unsafe class SharedTensor : IDisposable
         }
     }
 
-    /// <summary>
-    /// Maps an existing .npy file (one Bridge or <c>np.lib.format.open_memmap</c> created). Its type must be one the
-    /// engine holds natively (&lt;f4, &lt;f8, &lt;i8, |b1), since widening would need a copy; <paramref name="expectedShape"/>
-    /// and <paramref name="expectedDType"/>, when given, must match. Any mismatch or damage throws
-    /// <see cref="TensorFileException"/>.
-    /// </summary>
-    public static SharedTensor Open(string name, int[]? expectedShape = null, DType? expectedDType = null, bool writable = true)
+    static bool LooksLikeNpy(string path)
     {
-        string path = ResolvePath(name);
+        if (!TensorFile.IsRegularFile(path)) return false;
+        Span<byte> magic = stackalloc byte[6];
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return f.ReadAtLeast(magic, 6, throwOnEndOfStream: false) == 6 && magic[0] == 0x93 && magic[1..].SequenceEqual("NUMPY"u8);
+    }
+
+    /// <summary>
+    /// Maps the shared tensor <c>/dev/shm/name</c> (one Bridge or <c>np.lib.format.open_memmap</c> created). Its type must
+    /// be one the engine holds natively (&lt;f4, &lt;f8, &lt;i8, |b1), since widening would need a copy;
+    /// <paramref name="expectedShape"/> and <paramref name="expectedDType"/>, when given, must match. Any mismatch or
+    /// damage throws <see cref="TensorFileException"/>.
+    /// </summary>
+    public static SharedTensor Open(string name, int[]? expectedShape = null, DType? expectedDType = null, bool writable = true) =>
+        OpenAt(ResolvePath(name), expectedShape, expectedDType, writable);
+
+    /// <summary>As <see cref="Open"/>, for the .npy file at <paramref name="path"/>.</summary>
+    public static SharedTensor OpenFile(string path, int[]? expectedShape = null, DType? expectedDType = null, bool writable = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return OpenAt(System.IO.Path.GetFullPath(path), expectedShape, expectedDType, writable);
+    }
+
+    static SharedTensor OpenAt(string path, int[]? expectedShape, DType? expectedDType, bool writable)
+    {
+        if (File.Exists(path) && !TensorFile.IsRegularFile(path)) throw new TensorFileException(path, "not a regular file");
         var file = new FileStream(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
         {
@@ -126,9 +159,12 @@ public sealed unsafe class SharedTensor : IDisposable
     }
 
     /// <summary>Removes the file (<c>shm_unlink</c>); mappings that exist stay valid until they are released.</summary>
-    public void Unlink() => Unlink(Path);
+    public void Unlink()
+    {
+        if (File.Exists(Path)) File.Delete(Path);
+    }
 
-    /// <summary>Removes the shared file for <paramref name="name"/> if it exists.</summary>
+    /// <summary>Removes <c>/dev/shm/name</c> if it exists (a plain name only, see <see cref="ResolvePath"/>).</summary>
     public static void Unlink(string name)
     {
         string path = ResolvePath(name);

@@ -100,12 +100,20 @@ public static class TensorFile
     /// <summary>Loads the tensor of a .npy stream.</summary>
     public static Tensor LoadTensor(Stream stream, string? name = null) => Npy.Read(stream, name);
 
-    static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+    /// <summary>True when <paramref name="path"/> is a regular file (not a FIFO, device, socket or directory).</summary>
+    public static bool IsRegularFile(string path) => FileKind.IsRegular(path);
+
+    static FileStream OpenRead(string path)
+    {
+        // A FIFO would block the open until some writer appears, and a device never ends: only regular files are read.
+        if (File.Exists(path) && !FileKind.IsRegular(path)) throw new TensorFileException(path, "not a regular file (a FIFO, device or socket cannot be loaded)");
+        return new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+    }
 
     static void WriteAtomically(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
+        RemoveStaleTemporaries(full);
         string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -116,6 +124,38 @@ public static class TensorFile
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Deletes what a writer killed mid-save left for the same target: <c>.name.PID.GUID.tmp</c> files whose process no
+    /// longer exists (a live PID may be another save in progress, so its file stays).
+    /// </summary>
+    static void RemoveStaleTemporaries(string full)
+    {
+        string dir = Path.GetDirectoryName(full)!, prefix = "." + Path.GetFileName(full) + ".";
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateFiles(dir, prefix + "*.tmp").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (string f in candidates)
+        {
+            var parts = Path.GetFileName(f)[prefix.Length..].Split('.');
+            if (parts.Length != 3 || !int.TryParse(parts[0], out int pid) || parts[1].Length != 32) continue;
+            if (pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}")) continue;
+            try
+            {
+                File.Delete(f);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // another cleaner got there first, or it is not ours to delete: either way not this save's problem
+            }
         }
     }
 }

@@ -45,7 +45,7 @@ public sealed class Sequential : Module
     public Module this[int index] => _layers[index < 0 ? index + _layers.Length : index];
     public int Count => _layers.Length;
 
-    public override Tensor Forward(Tensor input) => _layers.Aggregate(input, (x, layer) => layer.Forward(x));
+    public override Tensor Forward(Tensor input) => _layers.Aggregate(input, (x, layer) => layer.Call(x));
 }
 
 public sealed class ReLU : Module { public override Tensor Forward(Tensor input) => input.Relu(); }

@@ -204,7 +204,16 @@ public sealed partial class Tensor
     }
 
     /// <summary>narrow(dim, start, length)</summary>
-    public Tensor Narrow(int dim, int start, int length) => Slice(dim, start, start + length);
+    public Tensor Narrow(int dim, int start, int length)
+    {
+        // torch refuses what Slice would clamp: a narrow past the end is a bug in the caller, not an empty view
+        int d = ShapeMath.WrapDim(dim, Dim()), size = ShapeArray[d];
+        if (start < -size || start > size) throw new ArgumentException($"Narrow: start ({start}) out of range for dimension {dim} of size {size}");
+        if (start < 0) start += size;
+        if (length < 0 || start + (long)length > size)
+            throw new ArgumentException($"Narrow: start ({start}) + length ({length}) exceeds dimension size ({size})");
+        return Slice(d, start, start + length);
+    }
 
     static Tensor ScatterIntoZeros(int[] shape, Tensor g, Func<Tensor, Tensor> select)
     {

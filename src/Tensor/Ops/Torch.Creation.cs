@@ -72,8 +72,14 @@ public static partial class Torch
     static Tensor ArangeCore(double start, double end, double step, DType dtype)
     {
         if (step == 0) throw new ArgumentException("step must be nonzero");
+        if (!double.IsFinite(start) || !double.IsFinite(end) || !double.IsFinite(step))
+            throw new ArgumentException($"unsupported range: {start} -> {end} with step {step} (bounds and step must be finite)");
         if (step > 0 ? end < start : end > start) throw new ArgumentException("upper bound and larger bound inconsistent with step sign");
-        int n = (int)Math.Ceiling((end - start) / step);
+        // Counted in double and checked before any allocation: a cast to int would saturate at 2^31-1 and fill gigabytes.
+        double count = Math.Ceiling((end - start) / step);
+        if (count > Array.MaxLength)
+            throw new ArgumentException($"arange({start}, {end}, {step}) would have {count} elements, more than the {Array.MaxLength} a Bridge tensor holds");
+        int n = (int)count;
         var t = Bridge.Tensor.Allocate([n], dtype);
         for (int i = 0; i < n; i++) CopyKernels.Write(t, i, start + i * step);
         return t.To(DefaultDevice);

@@ -99,25 +99,25 @@ public sealed class SharedTensorTests
     {
         using var dir = new TempDir();
         TensorFile.Save(dir["f4.npy"], Torch.Zeros(2, 3));
-        var e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.Open(dir["f4.npy"], expectedDType: DType.Float64));
+        var e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.OpenFile(dir["f4.npy"], expectedDType: DType.Float64));
         StringAssert.Contains(e.Message, "holds float32 but float64 was expected");
-        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.Open(dir["f4.npy"], expectedShape: [3, 2]));
+        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.OpenFile(dir["f4.npy"], expectedShape: [3, 2]));
         StringAssert.Contains(e.Message, "has shape [2, 3] but [3, 2] was expected");
 
         var bytes = File.ReadAllBytes(dir["f4.npy"]);
         File.WriteAllBytes(dir["short.npy"], bytes[..^4]);
-        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.Open(dir["short.npy"]));
+        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.OpenFile(dir["short.npy"]));
         StringAssert.Contains(e.Message, "array data needs 24 bytes but only 20 remain");
 
         File.WriteAllText(dir["text.npy"], "this is not a numpy file at all");
-        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.Open(dir["text.npy"]));
+        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.OpenFile(dir["text.npy"]));
         StringAssert.Contains(e.Message, "not a .npy file");
 
         TensorFile.Save(dir["i4.npy"], Torch.Tensor(new long[] { 1, 2 }), FileDType.Int32);
-        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.Open(dir["i4.npy"]));
+        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.OpenFile(dir["i4.npy"]));
         StringAssert.Contains(e.Message, "cannot map without converting");
 
-        Assert.ThrowsExactly<IOException>(() => SharedTensor.Create(dir["f4.npy"], [1], DType.Float32), "an existing file is not overwritten");
+        Assert.ThrowsExactly<IOException>(() => SharedTensor.CreateFile(dir["f4.npy"], [1], DType.Float32), "an existing file is not overwritten");
         CollectionAssert.AreEqual(bytes, File.ReadAllBytes(dir["f4.npy"]));
     }
 
@@ -125,7 +125,7 @@ public sealed class SharedTensorTests
     public void Create_FileIsValidNpy_ReadableByTensorFile()
     {
         using var dir = new TempDir();
-        using (var shared = SharedTensor.Create(dir["s.npy"], [2, 2], DType.Int64))
+        using (var shared = SharedTensor.CreateFile(dir["s.npy"], [2, 2], DType.Int64))
             shared.Tensor.Copy_(Torch.Tensor(new long[,] { { 1, -2 }, { 3, -4 } }));
         CollectionAssert.AreEqual(new long[] { 1, -2, 3, -4 }, TensorFile.LoadTensor(dir["s.npy"]).ToArray<long>());
         // Same bytes np.save writes: header from Npy.HeaderBytes is checked against NumPy in NumpyInteropTests.
@@ -143,7 +143,7 @@ public sealed class SharedTensorTests
         using var dir = new TempDir();
         // A column-major 3x2 array: np.save writes such a view with fortran_order True (checked in NumpyInteropTests).
         TensorFile.Save(dir["f.npy"], Torch.Arange(6).Reshape(2, 3).T());
-        using var shared = SharedTensor.Open(dir["f.npy"], expectedShape: [3, 2], expectedDType: DType.Int64);
+        using var shared = SharedTensor.OpenFile(dir["f.npy"], expectedShape: [3, 2], expectedDType: DType.Int64);
         CollectionAssert.AreEqual(new[] { 1, 3 }, shared.Tensor.Stride());
         CollectionAssert.AreEqual(new long[] { 0, 3, 1, 4, 2, 5 }, shared.Tensor.ToArray<long>());
     }
@@ -151,7 +151,7 @@ public sealed class SharedTensorTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     static WeakReference MapAndDispose(string path, Holder holder)
     {
-        var shared = SharedTensor.Create(path, [4], DType.Float64);
+        var shared = SharedTensor.CreateFile(path, [4], DType.Float64);
         shared.Tensor.Copy_(Torch.Tensor(new[] { 1.0, 2.0, 3.0, 4.0 }, DType.Float64));
         var view = shared.Tensor.Slice(0, 2, 4);
         var storage = new WeakReference(shared.Tensor.Storage);

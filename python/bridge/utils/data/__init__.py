@@ -1,0 +1,5 @@
+"""bridge.utils.data: DistributedSampler (torch.utils.data's)."""
+
+from .distributed import DistributedSampler
+
+__all__ = ["DistributedSampler"]
