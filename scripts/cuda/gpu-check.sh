@@ -54,8 +54,8 @@ record "MSTest cuda:0 ran >= $EXPECTED tests" check - $?
 
 echo "== parity cases on cuda:0"
 cases=${GPU_CHECK_CASES:-$([ "$QUICK" = 1 ] && echo "seed000_hello_step,seed004_two_layer" || echo "")}
-junit_step "parity cuda:0" "$RESULTS/parity-cuda.xml" timeout "$(left)" dotnet run --project parity/Bridge.Parity.Cli -c Release --no-build -- \
-  --out "$RESULTS/parity-out" --python "$PY" --device cuda:0 --junit "$RESULTS/parity-cuda.xml" ${cases:+--cases "$cases"}
+junit_step "parity cuda:0" "$RESULTS/parity-out/junit.xml" timeout "$(left)" dotnet run --project parity/Bridge.Parity.Cli -c Release --no-build -- \
+  --out "$RESULTS/parity-out" --python "$PY" --device cuda:0 ${cases:+--cases "$cases"}
 
 echo "== timings (median ms, synchronised; informational)"
 bridge=$(mktemp); torch=$(mktemp)
