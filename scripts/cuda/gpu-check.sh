@@ -39,7 +39,8 @@ gemm=$(sed -n 's/.*large GEMM: //p' <<< "$info")
 echo "== MSTest on cuda:0 (expecting $EXPECTED tests)"
 # TestSessionTimeout ends a hung test host within the budget; the TRX file then shows fewer tests than expected.
 mstest "cuda:0" tests/Bridge.Tensor.Tests BRIDGE_TEST_DEVICE=cuda -- -- "RunConfiguration.TestSessionTimeout=$(( $(left) * 1000 ))"
-executed=$("$TALLY_PY" - "$RESULTS/cuda_0.trx" <<'EOF'
+trx=$(ls "$RESULTS"/cuda_0*.trx 2>/dev/null | head -1)   # suites.sh names it after the label
+executed=$("$TALLY_PY" - "${trx:-missing.trx}" <<'EOF'
 import sys, xml.etree.ElementTree as ET
 try:
     c = ET.parse(sys.argv[1]).getroot().find("{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}ResultSummary/{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}Counters")
@@ -64,7 +65,7 @@ timeout "$(left)" dotnet "$BENCH" cuda:0 $size_arg > "$bridge" 2> "$RESULTS/benc
 grep '^allocator:' "$RESULTS/bench.log" | sed 's/^/   /'
 timeout "$(left)" "$PY" scripts/cuda/bench/bench_torch.py cuda:0 > "$torch" 2>/dev/null || echo "   (PyTorch CUDA unavailable: its column stays empty)"
 printf "%-20s %-10s %12s %12s %8s\n" op size bridge_ms torch_ms ratio
-awk -F, 'NR == FNR { t[$1 "," $2] = $3; next }
+awk -F, 'FILENAME == ARGV[1] { t[$1 "," $2] = $3; next }
          { tm = t[$1 "," $2]; printf "%-20s %-10s %12.4f %12s %8s\n", $1, $2, $3, (tm == "" ? "-" : sprintf("%.4f", tm)), (tm == "" || tm == 0 ? "-" : sprintf("%.2fx", $3 / tm)) }' "$torch" "$bridge"
 rm -f "$bridge" "$torch"
 
