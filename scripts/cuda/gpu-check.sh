@@ -18,7 +18,7 @@ RESULTS=${RESULTS:-$PWD/build/gpu-check}
 source scripts/lib/suites.sh
 PY=${PY:-python3}
 BUDGET=${GPU_CHECK_BUDGET:-570}
-EXPECTED=${GPU_CHECK_EXPECTED:-263}
+EXPECTED=${GPU_CHECK_EXPECTED:-310}
 QUICK=${GPU_CHECK_QUICK:-0}
 start=$SECONDS
 left() { local s=$((BUDGET - (SECONDS - start))); [ "$s" -gt 5 ] && echo "$s" || echo 5; }
