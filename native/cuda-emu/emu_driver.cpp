@@ -113,7 +113,11 @@ CUresult cuCtxCreate_v2(CUcontext* c, unsigned flags, CUdevice d) { (void)flags;
 CUresult cuCtxDestroy_v2(CUcontext) { return CUDA_SUCCESS; }
 CUresult cuDevicePrimaryCtxRetain(CUcontext* c, CUdevice d) { return cuCtxCreate_v2(c, 0, d); }
 CUresult cuDevicePrimaryCtxRelease_v2(CUdevice) { return CUDA_SUCCESS; }
-CUresult cuCtxSetCurrent(CUcontext) { return CUDA_SUCCESS; }
+// The current context is per thread, as in the driver, so the engine's check for a context switched by another
+// library (CudaDevice.MakeCurrent) runs against real bookkeeping.
+static thread_local CUcontext current_ctx = nullptr;
+CUresult cuCtxSetCurrent(CUcontext c) { current_ctx = c; return CUDA_SUCCESS; }
+CUresult cuCtxGetCurrent(CUcontext* c) { if (!c) return CUDA_ERROR_INVALID_VALUE; *c = current_ctx; return CUDA_SUCCESS; }
 CUresult cuCtxSynchronize(void) { return CUDA_SUCCESS; }            // launches are synchronous
 CUresult cuStreamCreate(CUstream* s, unsigned) { *s = &stream_dummy; return CUDA_SUCCESS; }
 CUresult cuStreamDestroy_v2(CUstream) { return CUDA_SUCCESS; }

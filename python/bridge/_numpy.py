@@ -128,7 +128,11 @@ def from_dlpack(obj):
     """Takes a DLPack producer (an object with __dlpack__, or a "dltensor" capsule) without copying."""
     if isinstance(obj, Tensor):
         return obj
-    capsule = obj.__dlpack__() if hasattr(obj, "__dlpack__") else obj
+    if hasattr(obj, "__dlpack__"):
+        from . import cuda
+        capsule = obj.__dlpack__(**cuda._import_stream(obj))
+    else:
+        capsule = obj
     if type(capsule).__name__ != "PyCapsule" or not _api.PyCapsule_IsValid(capsule, _DLTENSOR):
         raise TypeError(f"from_dlpack: expected an object with __dlpack__ or a 'dltensor' capsule, "
                         f"got {type(obj).__name__}")

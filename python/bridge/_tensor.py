@@ -342,7 +342,9 @@ class Tensor(DeclaredMethods, result_type=True):
         return _numpy.array_interface(self, self)
 
     def __dlpack__(self, stream=None):
-        from . import _numpy
+        from . import _numpy, cuda
+        if self._info()[3] == 2:
+            cuda._before_export(self._info()[4], stream)
         return _numpy.to_dlpack(self)
 
     def __dlpack_device__(self):

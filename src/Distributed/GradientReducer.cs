@@ -111,7 +111,7 @@ public sealed class GradientReducer : IDisposable
                     slotOf[members[k]] = (buckets.Count, k);
                     total += parameters[members[k]].Numel();
                 }
-                buckets.Add(new Bucket(Torch.Zeros([total], group.Key), [.. members], offsets));
+                buckets.Add(new Bucket(Torch.Zeros([total], group.Key).DetachFromDisposeScope(), [.. members], offsets)); // lives with the reducer
                 members.Clear();
                 bytes = 0;
             }

@@ -234,6 +234,13 @@ public sealed unsafe partial class ProcessGroup
     /// <summary>Runs <paramref name="post"/> (one nonblocking MPI call that fills the request) under the MPI lock.</summary>
     Work Post(string operation, object[] buffers, Action? onComplete, Func<nint, nint, int> post)
     {
+        // MPI reads and writes these after this call returns: a dispose scope ending meanwhile (the C ABI opens one
+        // per call) must not free them. The Work keeps them; the GC frees them after it.
+        foreach (var buffer in buffers)
+        {
+            if (buffer is Tensor t) t.DetachFromDisposeScope();
+            else if (buffer is IEnumerable<Tensor> list) foreach (var item in list) item.DetachFromDisposeScope();
+        }
         nint request = 0;
         lock (MpiGate)
         {

@@ -42,6 +42,7 @@ static unsafe class DLPackExports
         {
             Exports.NotNull((void*)managed, "bridge_tensor_from_dlpack", "managed");
             Exports.NotNull(result, "bridge_tensor_from_dlpack", "result");
+            using var call = new DisposeScope(callScope: true); // the new tensor belongs to its handle alone
             Action? release = releaseToken != 0 ? () => MemoryExports.QueueRelease(releaseToken) : null;
             *result = HandleTable.Add(DLPack.Import(managed, release));
             return Exports.Ok();

@@ -19,8 +19,14 @@ static class HandleTable
     /// <summary>
     /// A handle for <paramref name="t"/>, marked large when its storage is, or when it ends an autograd graph,
     /// which keeps every tensor the graph saved alive.
+    /// A handle holds a reference on its tensor (Tensor.Lifetime.cs): freeing the last handle of a tensor nothing
+    /// else holds frees its memory at once. Device tensors are always marked large: their memory is the scarce kind.
     /// </summary>
-    public static long Add(Tensor t) => Add((object)t) | (t.Storage.ByteLength >= LargeBytes || t.GradFn is not null ? LargeBit : 0);
+    public static long Add(Tensor t)
+    {
+        t.AttachHandle();
+        return Add((object)t) | (t.Storage.ByteLength >= LargeBytes || t.GradFn is not null || t.Device.IsCuda ? LargeBit : 0);
+    }
 
     static readonly Lock Gate = new();
     static object?[] _objects = new object?[1024];
@@ -61,9 +67,11 @@ static class HandleTable
 
     public static void Release(long handle)
     {
+        object? value;
         lock (Gate)
         {
-            if (Find(handle) is null) throw new InvalidHandleException($"invalid handle {handle}: already freed, or never issued by this library");
+            value = Find(handle);
+            if (value is null) throw new InvalidHandleException($"invalid handle {handle}: already freed, or never issued by this library");
             int slot = (int)(uint)handle;
             _objects[slot] = null;
             _generations[slot]++; // every copy of the old handle is now stale
@@ -71,6 +79,8 @@ static class HandleTable
             _free[_freeCount++] = slot;
             _live--;
         }
+        // Outside the lock: the last reference frees memory, which takes the allocator's lock.
+        (value as Tensor)?.Unref();
     }
 
     static object? Find(long handle)

@@ -23,6 +23,7 @@ static partial class OpTable
         RegisterNn();
         RegisterIo();
         RegisterDistributed();
+        RegisterCuda();
     }
 
     static void Add(string name, Op fn)

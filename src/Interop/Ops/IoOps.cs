@@ -18,7 +18,7 @@ static partial class OpTable
             return Value.None;
         });
         Add("load_tensor", a => T(TensorFile.LoadTensor(a.String(0))));
-        Add("load_tensors", a => Value.Object(TensorFile.Load(a.String(0))));
+        Add("load_tensors", a => Value.Object(OutliveTheCall(TensorFile.Load(a.String(0)))));
         Add("dict_names", a => Results.String(string.Join('\0', a.Object<OrderedDictionary<string, Tensor>>(0).Keys)));
         Add("dict_tensors", a => Results.Tensors([.. a.Object<OrderedDictionary<string, Tensor>>(0).Values]));
 
@@ -28,6 +28,13 @@ static partial class OpTable
         Add("shared_open_file", a => T(CloseHandle(SharedTensor.OpenFile(a.String(0), a.IsNone(1) ? null : a.Ints(1), a.OptionalDType(2), a.Bool(3, true)))));
         Add("shared_unlink", a => { SharedTensor.Unlink(a.String(0)); return Value.None; });
         Add("shared_path", a => Results.String(SharedTensor.ResolvePath(a.String(0))));
+    }
+
+    /// <summary>Tensors kept in a returned object (not handed out one by one) must outlive the call's dispose scope.</summary>
+    static OrderedDictionary<string, Tensor> OutliveTheCall(OrderedDictionary<string, Tensor> tensors)
+    {
+        foreach (var t in tensors.Values) t.DetachFromDisposeScope();
+        return tensors;
     }
 
     /// <summary>The mapping lives as long as the tensor over it, so the SharedTensor handle itself can go at once.</summary>

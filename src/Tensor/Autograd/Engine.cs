@@ -11,6 +11,8 @@ internal static class Engine
 {
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
     {
+        // Every intermediate gradient dies with the pass; the leaves' grads leave the scope through their slots.
+        using var temporaries = new DisposeScope();
         if (!root.RequiresGrad)
             throw new InvalidOperationException("element 0 of tensors does not require grad and does not have a grad_fn");
         if (gradient is null)
@@ -194,6 +196,7 @@ internal static class Engine
             var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType, leaf.Device, zero: false);
             Backend.Copy(g, copy);
             leaf.Grad = copy;
+            copy.Dispose(); // the grad slot's reference is the only one left
         }
         else
         {

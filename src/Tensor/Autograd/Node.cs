@@ -33,7 +33,11 @@ public sealed class Node
         Edges = edges;
         _backward = backward;
         _saved = new (Tensor, int, Node?)[saved.Length];
-        for (int i = 0; i < saved.Length; i++) _saved[i] = (saved[i], saved[i].Version, saved[i].GradFn);
+        for (int i = 0; i < saved.Length; i++)
+        {
+            _saved[i] = (saved[i], saved[i].Version, saved[i].GradFn);
+            saved[i].Retain(); // a saved value outlives its tensor's Dispose until backward frees the graph
+        }
     }
 
     /// <summary>Names this node as the producer of <paramref name="output"/> where it saved its own output (error messages).</summary>
@@ -62,6 +66,7 @@ public sealed class Node
     internal void Release()
     {
         if (_saved.Length == 0) return;
+        foreach (var (tensor, _, _) in _saved) tensor.Unref();
         _saved = [];
         _backward = null;
         _released = true;

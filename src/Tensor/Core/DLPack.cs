@@ -77,6 +77,7 @@ public static unsafe class DLPack
             Shape = dims,
             Strides = dims + n,
         };
+        tensor.Retain(); // the export holds the tensor (and its memory) until the consumer's deleter runs
         m->ManagerContext = GCHandle.ToIntPtr(GCHandle.Alloc(tensor));
         m->Deleter = &Delete;
         Interlocked.Increment(ref _exportedLive);
@@ -155,7 +156,10 @@ public static unsafe class DLPack
     {
         try
         {
-            GCHandle.FromIntPtr(m->ManagerContext).Free();
+            var handle = GCHandle.FromIntPtr(m->ManagerContext);
+            var tensor = (Tensor?)handle.Target;
+            handle.Free();
+            tensor?.Unref();
             NativeMemory.Free(m);
             Interlocked.Decrement(ref _exportedLive);
         }

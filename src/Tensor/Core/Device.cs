@@ -13,7 +13,7 @@ public readonly record struct Device(DeviceType Type, int Index = 0)
     public static Device Parse(string text)
     {
         if (text == "cpu") return Cpu;
-        if (text == "cuda") return new Device(DeviceType.Cuda, 0);
+        if (text == "cuda") return new Device(DeviceType.Cuda, CudaCurrentDevice.Index); // torch.cuda.set_device
         if (text.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(text.AsSpan(5), out int index) && index >= 0)
             return new Device(DeviceType.Cuda, index);
         throw new ArgumentException($"Expected one of cpu, cuda device type at start of device string: {text}");

@@ -28,6 +28,9 @@ public sealed unsafe class Storage : IDisposable
     /// <summary>Device the memory lives on.</summary>
     public Device Device { get; }
 
+    /// <summary>Live tensors (and exports, saved values) using this memory; the last one to go frees it (see <see cref="Tensor.Dispose"/>).</summary>
+    int _users;
+
     /// <summary>Allocates zero-filled aligned memory.</summary>
     public Storage(long byteLength) : this(byteLength, zero: true)
     {
@@ -65,11 +68,30 @@ public sealed unsafe class Storage : IDisposable
     }
 
     /// <summary>Start address of the memory.</summary>
-    public IntPtr Pointer => _pointer == null && ByteLength > 0 ? throw new ObjectDisposedException(nameof(Storage)) : (IntPtr)_pointer;
+    public IntPtr Pointer => _pointer == null && ByteLength > 0 ? throw Disposed() : (IntPtr)_pointer;
 
     // CPU kernels reach memory only through Raw. Device memory must never get there: the host emulator's device
     // memory is host-addressable, so without this check a missing CUDA dispatch would silently "work" in CI.
-    internal void* Raw => Device.Type == DeviceType.Cpu ? _pointer : throw new NotSupportedException($"CPU code reached memory on {Device}: the calling op has no {Device} implementation (see the stack trace)");
+    // Freed memory throws rather than being read: every tensor over it was disposed.
+    internal void* Raw => Device.Type == DeviceType.Cpu && (_pointer != null || ByteLength == 0) ? _pointer
+        : Device.Type == DeviceType.Cpu ? throw Disposed()
+        : throw new NotSupportedException($"CPU code reached memory on {Device}: the calling op has no {Device} implementation (see the stack trace)");
+
+    static ObjectDisposedException Disposed() => new(nameof(Tensor),
+        "the memory of this tensor was released: it, and every view of it, was disposed (Dispose, or the end of its DisposeScope); " +
+        "keep a tensor with MoveToOuterDisposeScope() or DetachFromDisposeScope()");
+
+    /// <summary>True once the memory went back to its allocator.</summary>
+    public bool IsDisposed => _pointer == null && ByteLength > 0;
+
+    /// <summary>A tensor (or export, or saved value) starts using this memory.</summary>
+    internal void AddUser() => Interlocked.Increment(ref _users);
+
+    /// <summary>A user is done; the last one frees the memory now instead of at the next GC.</summary>
+    internal void RemoveUser()
+    {
+        if (Interlocked.Decrement(ref _users) == 0) Dispose();
+    }
 
     /// <summary>Grows the memory (used by <c>resize_</c>); the old contents are kept, new bytes are zero.</summary>
     internal void Grow(long byteLength)

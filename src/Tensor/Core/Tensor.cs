@@ -26,6 +26,7 @@ public sealed partial class Tensor
         _shape = shape;
         _strides = strides;
         StorageOffset = offset;
+        Register(storage);
     }
 
     /// <summary>
@@ -82,8 +83,20 @@ public sealed partial class Tensor
     /// <summary>The node that produced this tensor; null for leaves.</summary>
     public Node? GradFn { get; internal set; }
 
-    /// <summary>Accumulated gradient of a leaf after <see cref="Backward"/>.</summary>
-    public Tensor? Grad { get; set; }
+    /// <summary>Accumulated gradient of a leaf after <see cref="Backward"/>; the slot holds a reference and leaves dispose scopes.</summary>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            if (ReferenceEquals(value, _grad)) return;
+            value?.DetachFromDisposeScope().Retain();
+            var old = _grad;
+            _grad = value;
+            old?.Unref();
+        }
+    }
+    Tensor? _grad;
 
     public bool IsLeaf => GradFn is null;
 
@@ -154,7 +167,13 @@ public sealed partial class Tensor
     /// <summary>The version counter of this tensor's storage (torch's <c>_version</c>).</summary>
     public int Version => Storage.Version;
 
-    internal void ReplaceStorage(Storage storage) => Storage = storage;
+    internal void ReplaceStorage(Storage storage)
+    {
+        storage.AddUser();
+        var old = Storage;
+        Storage = storage;
+        old.RemoveUser();
+    }
 
     // ----- scalar reads -----
 

@@ -25,7 +25,7 @@ public sealed unsafe class SharedTensor : IDisposable
     {
         Path = path;
         DataOffset = dataOffset;
-        _tensor = tensor;
+        _tensor = tensor.DetachFromDisposeScope(); // lives as long as this handle, not the scope it was opened in
     }
 
     /// <summary>

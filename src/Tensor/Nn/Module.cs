@@ -19,7 +19,7 @@ public abstract partial class Module
     /// <summary>torch.nn.Parameter: wraps <paramref name="data"/>'s storage (no copy) as a leaf that requires grad and that modules register.</summary>
     public static Tensor Parameter(Tensor data, bool requiresGrad = true)
     {
-        var p = data.Detach();
+        var p = data.Detach().DetachFromDisposeScope(); // parameters outlive the scope a model was built in
         p.RequiresGrad = requiresGrad;
         p.IsParameter = true;
         return p;

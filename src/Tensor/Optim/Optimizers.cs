@@ -5,7 +5,14 @@ namespace Bridge.Optim;
 /// <summary>Holds the parameters an optimizer updates.</summary>
 public abstract class Optimizer(IEnumerable<Tensor> parameters)
 {
-    protected Tensor[] Params { get; } = parameters.ToArray();
+    protected Tensor[] Params { get; } = Hold(parameters.ToArray());
+
+    // The optimizer holds its parameters like any other user: dropping every other reference must not free them.
+    static Tensor[] Hold(Tensor[] parameters)
+    {
+        foreach (var p in parameters) p.Retain();
+        return parameters;
+    }
 
     /// <summary>Zeroes the gradients in place (torch 1.13's default).</summary>
     public void ZeroGrad(bool setToNone = false)
@@ -22,11 +29,15 @@ public abstract class Optimizer(IEnumerable<Tensor> parameters)
     public void Step()
     {
         using var noGrad = GradMode.Set(false);
+        using var temporaries = new DisposeScope(); // state kept across steps detaches itself (KeepState)
         for (int i = 0; i < Params.Length; i++)
             if (Params[i].Grad is Tensor g) Update(i, Params[i], g);
     }
 
     protected abstract void Update(int index, Tensor parameter, Tensor grad);
+
+    /// <summary>Marks a tensor the optimizer keeps across steps, so the step's dispose scope leaves it alone.</summary>
+    protected static Tensor KeepState(Tensor state) => state.DetachFromDisposeScope();
 }
 
 /// <summary>torch.optim.SGD, update for update: weight decay, momentum (with dampening) and Nesterov as torch 1.13 applies them.</summary>
@@ -51,7 +62,7 @@ public sealed class SGD : Optimizer
         var d = _weightDecay != 0 ? g.Add(p, alpha: _weightDecay) : g;
         if (_momentum != 0)
         {
-            if (_buffers[i] is not Tensor buf) _buffers[i] = buf = d.Clone();
+            if (_buffers[i] is not Tensor buf) _buffers[i] = buf = KeepState(d.Clone());
             else buf.Mul_(_momentum).Add_(d, alpha: 1 - _dampening);
             d = _nesterov ? d.Add(buf, alpha: _momentum) : buf;
         }
@@ -80,8 +91,8 @@ public sealed class Adam : Optimizer
     {
         int step = ++_steps[i];
         var grad = _weightDecay != 0 ? g.Add(p, alpha: _weightDecay) : g;
-        var m = _expAvg[i] ??= Torch.ZerosLike(p);
-        var v = _expAvgSq[i] ??= Torch.ZerosLike(p);
+        var m = _expAvg[i] ??= KeepState(Torch.ZerosLike(p));
+        var v = _expAvgSq[i] ??= KeepState(Torch.ZerosLike(p));
         // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
         m.Mul_(_beta1).Add_(grad, alpha: 1 - _beta1);
         v.Mul_(_beta2).Add_(grad * grad * (1 - _beta2));

@@ -29,8 +29,40 @@ public static class Cuda
     /// <summary>Bytes in blocks held by live tensors (torch.cuda.memory_allocated, rounded block sizes).</summary>
     public static long MemoryAllocated(int index = 0) => CudaDevice.Get(index).Allocator.AllocatedBytes;
 
-    /// <summary>Bytes cached for reuse, not held by tensors.</summary>
+    /// <summary>Most bytes held by tensors since the start or the last <see cref="ResetPeakMemoryStats"/> (torch.cuda.max_memory_allocated).</summary>
+    public static long MaxMemoryAllocated(int index = 0) => CudaDevice.Get(index).Allocator.PeakAllocatedBytes;
+
+    /// <summary>Bytes the caching allocator holds from the driver, used or cached (torch.cuda.memory_reserved).</summary>
+    public static long MemoryReserved(int index = 0) => CudaDevice.Get(index).Allocator.ReservedBytes;
+
+    /// <summary>Peak of <see cref="MemoryReserved"/> (torch.cuda.max_memory_reserved).</summary>
+    public static long MaxMemoryReserved(int index = 0) => CudaDevice.Get(index).Allocator.PeakReservedBytes;
+
+    /// <summary>Bytes cached for reuse, not held by tensors (reserved minus allocated).</summary>
     public static long MemoryCached(int index = 0) => CudaDevice.Get(index).Allocator.CachedBytes;
+
+    /// <summary>Restarts the peaks from the current values (torch.cuda.reset_peak_memory_stats).</summary>
+    public static void ResetPeakMemoryStats(int index = 0) => CudaDevice.Get(index).Allocator.ResetPeakStats();
+
+    /// <summary>The caching allocator's counters for device <paramref name="index"/>.</summary>
+    public static CudaMemoryStats MemoryStats(int index = 0)
+    {
+        var a = CudaDevice.Get(index).Allocator;
+        return new CudaMemoryStats(a.AllocatedBytes, a.PeakAllocatedBytes, a.ReservedBytes, a.PeakReservedBytes,
+            a.Requests, a.CacheHits, a.DriverAllocations, a.DriverFrees, a.OutOfMemoryCollections);
+    }
+
+    /// <summary>The device <c>cuda</c> without an index means on this thread (torch.cuda.current_device).</summary>
+    public static int CurrentDevice() => CudaCurrentDevice.Index;
+
+    /// <summary>Makes <c>cuda:<paramref name="index"/></c> this thread's current device (torch.cuda.set_device).</summary>
+    public static void SetDevice(int index)
+    {
+        if (index < 0 || index >= DeviceCount)
+            throw new CudaException($"CUDA error: invalid device ordinal: cuda:{index} requested, {DeviceCount} device(s) present", (int)CudaResult.InvalidDevice);
+        CudaDevice.Get(index).MakeCurrent();
+        CudaCurrentDevice.Index = index;
+    }
 
     /// <summary>
     /// Loads <paramref name="library"/> on its own (not as the process's driver) and reports whether it exports every
@@ -45,7 +77,7 @@ public static class Cuda
     public static string GemmEngine(int index = 0) => CudaDevice.Get(index).Blas?.LibraryName ?? "kernel";
 
     /// <summary>cuMemAlloc calls made so far (a cache hit makes none).</summary>
-    public static int DriverAllocations(int index = 0) => CudaDevice.Get(index).Allocator.DriverAllocations;
+    public static int DriverAllocations(int index = 0) => (int)CudaDevice.Get(index).Allocator.DriverAllocations;
 }
 
 /// <summary>A failed CUDA driver call, or a missing driver; the message carries the call and the driver's own error text.</summary>
@@ -61,3 +93,23 @@ public sealed class CudaException(string message, int? code = null) : InvalidOpe
 /// <param name="InitResult">cuInit's CUresult (0 = success), null if not called.</param>
 /// <param name="InitMessage">The driver's own name and text for that result.</param>
 public sealed record CudaDriverProbe(bool Loaded, string[] MissingSymbols, int? InitResult, string InitMessage);
+
+/// <summary>What the caching allocator of one device has done (torch.cuda.memory_stats, the counters Bridge keeps).</summary>
+/// <param name="Allocated">Bytes in blocks held by tensors.</param>
+/// <param name="PeakAllocated">Most <paramref name="Allocated"/> since the last reset.</param>
+/// <param name="Reserved">Bytes in segments obtained from the driver.</param>
+/// <param name="PeakReserved">Most <paramref name="Reserved"/> since the last reset.</param>
+/// <param name="Requests">Allocations asked for.</param>
+/// <param name="CacheHits">Allocations served from cached segments, without a driver call.</param>
+/// <param name="DriverAllocations">cuMemAlloc calls (one per segment).</param>
+/// <param name="DriverFrees">cuMemFree calls (empty_cache, out-of-memory recovery).</param>
+/// <param name="OutOfMemoryCollections">Garbage collections forced by out-of-memory after the cache was emptied.</param>
+public sealed record CudaMemoryStats(long Allocated, long PeakAllocated, long Reserved, long PeakReserved, long Requests,
+    long CacheHits, long DriverAllocations, long DriverFrees, long OutOfMemoryCollections);
+
+/// <summary>This thread's current CUDA device index (torch keeps one per thread too).</summary>
+internal static class CudaCurrentDevice
+{
+    [ThreadStatic] static int t_index;
+    public static int Index { get => t_index; set => t_index = value; }
+}

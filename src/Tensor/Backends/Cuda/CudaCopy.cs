@@ -9,8 +9,8 @@ internal static unsafe class CudaCopy
 
     static (uint, uint) GridFor(long n) => ((uint)Math.Clamp((n + Threads - 1) / Threads, 1, 65535), 1);
 
-    /// <summary>Fresh zero-filled contiguous tensor on <paramref name="device"/>.</summary>
-    public static Storage Allocate(long bytes, Device device) => CudaDevice.Get(device.Index).AllocateStorage(bytes);
+    /// <summary>Fresh device memory, zero-filled only when <paramref name="zero"/> (kernel results overwrite every byte).</summary>
+    public static Storage Allocate(long bytes, Device device, bool zero = true) => CudaDevice.Get(device.Index).AllocateStorage(bytes, zero);
 
     /// <summary>dst[...] = src[...] broadcast and converted (CopyKernels.Copy); either side may be on the host.</summary>
     public static void Copy(Tensor src, Tensor dst)
@@ -108,7 +108,7 @@ internal static unsafe class CudaCopy
     public static void Grow(Storage storage, long byteLength)
     {
         var device = CudaDevice.Get(storage.Device.Index);
-        var fresh = device.AllocateRaw(byteLength, out var release);
+        var fresh = device.AllocateRaw(byteLength, zero: true, out var release);
         device.Driver.Check(device.Driver.cuMemcpyDtoD_v2(fresh, (ulong)(long)storage.Pointer, (nuint)storage.ByteLength));
         storage.ReplaceDeviceMemory((IntPtr)(long)fresh, byteLength, release);
     }

@@ -68,13 +68,25 @@ internal sealed unsafe class CudaDevice
         }
     }
 
-    /// <summary>Makes this device's context current on the calling thread (contexts are per OS thread).</summary>
+    /// <summary>
+    /// Makes this device's context current on the calling thread (contexts are per OS thread). The driver is asked
+    /// which context is current rather than trusting a cache: PyTorch, CuPy or cuBLAS in the same process may have
+    /// switched it since (cuCtxGetCurrent reads a thread-local, tens of nanoseconds).
+    /// </summary>
     public void MakeCurrent()
     {
-        if (t_current == _contextHandle) return;
+        if (Driver.cuCtxGetCurrent != null)
+        {
+            nint current;
+            if (Driver.cuCtxGetCurrent(&current) == 0 && current == _contextHandle) return;
+        }
+        else if (t_current == _contextHandle) return;
         Driver.Check(Driver.cuCtxSetCurrent(_contextHandle));
         t_current = _contextHandle;
     }
+
+    /// <summary>BRIDGE_CUDA_SYNC=1 (torch's CUDA_LAUNCH_BLOCKING): wait after every launch, so a fault names its kernel.</summary>
+    static readonly bool s_syncEachLaunch = Environment.GetEnvironmentVariable("BRIDGE_CUDA_SYNC") == "1";
 
     nint LoadModule(string ptx)
     {
@@ -131,6 +143,7 @@ internal sealed unsafe class CudaDevice
             KernelArgs.Fill(a, pointers);
             Driver.Check(Driver.cuLaunchKernel(f, grid.X, grid.Y, 1, block.X, block.Y, 1, 0, 0, pointers, null), $"cuLaunchKernel({kernel})");
         }
+        if (s_syncEachLaunch) Driver.Check(Driver.cuCtxSynchronize(), $"kernel {kernel} (grid {grid.X}x{grid.Y}, block {block.X}x{block.Y}; BRIDGE_CUDA_SYNC=1)");
     }
 
     public void Synchronize()
@@ -153,22 +166,24 @@ internal sealed unsafe class CudaDevice
         Driver.Check(Driver.cuMemcpyDtoH_v2(destination, source, (nuint)bytes));
     }
 
-    /// <summary>Zero-filled device memory as a <see cref="Storage"/> whose release returns the block to the cache.</summary>
-    public Storage AllocateStorage(long bytes)
+    /// <summary>Device memory as a <see cref="Storage"/> whose release returns the block to the cache; zero-filled only when asked.</summary>
+    public Storage AllocateStorage(long bytes, bool zero)
     {
-        ulong p = AllocateRaw(bytes, out var release);
+        ulong p = AllocateRaw(bytes, zero, out var release);
         return Storage.Wrap((IntPtr)(long)p, bytes, release, writable: true, device: Device);
     }
 
-    /// <summary>A zeroed block and the action that returns it to the cache.</summary>
-    public ulong AllocateRaw(long bytes, out Action release)
+    /// <summary>A block (zeroed when <paramref name="zero"/>: factories and resize rely on it) and the action that returns it to the cache.</summary>
+    public ulong AllocateRaw(long bytes, bool zero, out Action release)
     {
-        ulong p = Allocator.Allocate(bytes, out long blockSize);
-        MakeCurrent();
-        // Storage promises zeroed memory (torch.zeros and the factories rely on it), on every device.
-        Driver.Check(Driver.cuMemsetD8_v2(p, 0, (nuint)blockSize));
+        ulong p = Allocator.Allocate(bytes, out long _);
+        if (zero && bytes > 0)
+        {
+            MakeCurrent();
+            Driver.Check(Driver.cuMemsetD8_v2(p, 0, (nuint)bytes));
+        }
         var allocator = Allocator;
-        release = () => allocator.Release(p, blockSize);
+        release = () => allocator.Release(p);
         return p;
     }
 }

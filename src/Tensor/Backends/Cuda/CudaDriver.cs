@@ -56,6 +56,9 @@ internal sealed unsafe class CudaDriver
     public readonly delegate* unmanaged<int, byte**, int> cuGetErrorString;
     readonly delegate* unmanaged<byte*> _emulatorLastError;
 
+    /// <summary>Optional (bound when exported): lets MakeCurrent notice another library switching the context.</summary>
+    public readonly delegate* unmanaged<nint*, int> cuCtxGetCurrent;
+
     /// <summary>Names of every symbol bound above (the real-libcuda binding test walks this list).</summary>
     public static readonly string[] Symbols =
     [
@@ -94,6 +97,7 @@ internal sealed unsafe class CudaDriver
         cuGetErrorName = (delegate* unmanaged<int, byte**, int>)Symbol(Symbols[k++]);
         cuGetErrorString = (delegate* unmanaged<int, byte**, int>)Symbol(Symbols[k++]);
         // The emulator explains its failures (which kernel, which block) beyond the CUresult.
+        if (NativeLibrary.TryGetExport(library, "cuCtxGetCurrent", out var getCurrent)) cuCtxGetCurrent = (delegate* unmanaged<nint*, int>)getCurrent;
         if (NativeLibrary.TryGetExport(library, "emu_last_error", out var lastError)) _emulatorLastError = (delegate* unmanaged<byte*>)lastError;
     }
 

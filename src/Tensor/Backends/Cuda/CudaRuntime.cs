@@ -33,9 +33,25 @@ internal static class CudaRuntime
         return new State(driver, count, $"{status}, {count} device(s){(driver.IsEmulator ? " (host emulator)" : "")}", null);
     }
 
-    public static string Status => s_state.Value.Status + (s_ptx.Value is null ? "; no PTX embedded (clang-14 was missing at build time)" : "");
+    // The kernels must also load: a driver too old for PTX 7.0, or a GPU the JIT cannot target, makes every op
+    // throw, so that is "not available" with the JIT's reason, found once by initialising device 0.
+    static readonly Lazy<string?> s_loadError = new(() =>
+    {
+        try
+        {
+            CudaDevice.Get(0);
+            return null;
+        }
+        catch (CudaException e) { return e.Message; }
+    });
+
+    static bool DriverAndPtx => s_state.Value.Driver is not null && s_ptx.Value is not null;
+
+    public static string Status => s_state.Value.Status
+        + (s_ptx.Value is null ? "; no PTX embedded (clang-14 was missing at build time)" : "")
+        + (DriverAndPtx && s_loadError.Value is string error ? $"; the kernels do not load on cuda:0: {error}" : "");
     public static int DeviceCount => s_state.Value.DeviceCount;
-    public static bool IsAvailable => s_state.Value.Driver is not null && s_ptx.Value is not null;
+    public static bool IsAvailable => DriverAndPtx && s_loadError.Value is null;
     public static bool IsEmulator => s_state.Value.Driver?.IsEmulator ?? false;
 
     public static CudaDriver RequireDriver()

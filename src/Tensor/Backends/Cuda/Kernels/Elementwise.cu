@@ -84,11 +84,11 @@ struct UnAbs { template <class T> static __device__ __forceinline__ T f(T x) { r
 struct UnRelu { template <class T> static __device__ __forceinline__ T f(T x) { return x < (T)0 ? (T)0 : x; } };
 struct UnSign { template <class T> static __device__ __forceinline__ T f(T x) { return is_nan(x) ? x : (T)((x > (T)0) - (x < (T)0)); } };
 struct UnExp {
-  static __device__ __forceinline__ float f(float x) { return dm_expf_cr(x); }
+  static __device__ __forceinline__ float f(float x) { return dm_expf(x); }
   static __device__ __forceinline__ double f(double x) { return dm_exp(x); }
 };
 struct UnLog {
-  static __device__ __forceinline__ float f(float x) { return dm_logf_cr(x); }
+  static __device__ __forceinline__ float f(float x) { return dm_logf(x); }
   static __device__ __forceinline__ double f(double x) { return dm_log(x); }
 };
 struct UnSqrt {
@@ -96,7 +96,7 @@ struct UnSqrt {
   static __device__ __forceinline__ double f(double x) { return __builtin_sqrt(x); }
 };
 struct UnTanh {
-  static __device__ __forceinline__ float f(float x) { return dm_tanhf_cr(x); }
+  static __device__ __forceinline__ float f(float x) { return dm_tanhf(x); }
   static __device__ __forceinline__ double f(double x) { return dm_tanh(x); }
 };
 /// 1 / (1 + e^-x) in that order, as the CPU operator and ATen's scalar sigmoid evaluate it
