@@ -39,7 +39,7 @@ def _function(name, obj, indent=""):
 
 def _class(name, cls):
     bases = [b.__name__ for b in cls.__bases__ if b is not object and not b.__name__.startswith("_")
-             and b.__module__.startswith("bridge") and not b.__name__ in ("TensorBase", "TensorMath", "DeclaredMethods")]
+             and b.__module__.startswith("bridge") and b.__name__ not in ("TensorBase", "TensorMath", "DeclaredMethods", "CopyProtocols")]
     out = f"class {name}{'(' + ', '.join(bases) + ')' if bases else ''}:\n{_doc(cls, '    ')}"
     members = []
     for attr in sorted(dir(cls)):

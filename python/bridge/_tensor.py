@@ -7,6 +7,7 @@ from . import _core, _lib
 from ._declared import DeclaredMethods
 from ._hooks import RemovableHandle
 from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
+from ._tensor_copy import CopyProtocols
 from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
                            _ti, _unary)
 
@@ -48,7 +49,7 @@ class GradFn:
         return f"<{self._name} object>"
 
 
-class Tensor(DeclaredMethods, result_type=True):
+class Tensor(CopyProtocols, DeclaredMethods, result_type=True):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     __slots__ = ("_h", "_meta", "__weakref__")
 
