@@ -85,7 +85,7 @@ if abi_version() != 1:
     raise ImportError(f"bridge: libbridge.so has C ABI version {abi_version()}, this package needs 1")
 
 _EXCEPTIONS = {1: RuntimeError, 2: ValueError, 3: TypeError, 4: IndexError, 5: NotImplementedError,
-               6: MemoryError, 7: OSError}
+               6: MemoryError, 7: OSError, 8: FileNotFoundError}
 
 
 def error(status):

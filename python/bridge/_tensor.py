@@ -204,7 +204,12 @@ class Tensor(CopyProtocols, DeclaredMethods, result_type=True):
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
-        return _core.call("item", self)
+        try:
+            return _core.call("item", self)
+        except RuntimeError:
+            if self.numel() != 1:  # torch's type and text; checked only on failure, off the fast path
+                raise ValueError("only one element tensors can be converted to Python scalars") from None
+            raise
 
     def tolist(self):
         """The elements as (nested) Python lists."""

@@ -17,6 +17,7 @@ enum Status
     NotImplementedError = 5,
     MemoryError = 6,
     OSError = 7,
+    FileNotFoundError = 8,
 }
 
 /// <summary>
@@ -58,6 +59,7 @@ static unsafe class Errors
         InvalidCastException => Status.TypeError,
         NotImplementedException => Status.NotImplementedError,
         OutOfMemoryException or InsufficientExecutionStackException => Status.MemoryError,
+        FileNotFoundException or DirectoryNotFoundException => Status.FileNotFoundError,
         IOException or UnauthorizedAccessException => Status.OSError,
         _ => Status.RuntimeError,
     };

@@ -3,7 +3,7 @@
  * Conventions
  *  - Functions return int32 status: 0 ok; otherwise the kind of error, named after the Python exception a
  *    binding should raise (1 RuntimeError, 2 ValueError, 3 TypeError, 4 IndexError, 5 NotImplementedError,
- *    6 MemoryError, 7 OSError). bridge_last_error() then holds the engine's message for the calling thread
+ *    6 MemoryError, 7 OSError, 8 FileNotFoundError). bridge_last_error() then holds the engine's message for the calling thread
  *    (UTF-8, NUL-terminated, owned by the library, valid until that thread's next failure).
  *  - Objects are int64 handles. 0 is never a handle. Every handle a call returns is owned by the caller and
  *    freed exactly once with bridge_handle_free (or bridge_handles_free). A freed or made-up handle is

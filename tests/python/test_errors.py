@@ -151,3 +151,13 @@ def test_narrow_past_the_end_and_huge_indices_raise_instead_of_clamping_or_maski
     assert x.narrow(0, -2, 2).tolist() == [3, 4]
     with _pytest.raises(OverflowError):
         x[2 ** 64 + 1]  # ctypes alone would read x[1]
+
+
+def test_torchs_exception_types_for_item_cat_of_scalars_and_missing_files():
+    import pytest as _pytest
+    with _pytest.raises(ValueError, match="only one element tensors can be converted to Python scalars"):
+        bridge.ones(3).item()
+    with _pytest.raises(RuntimeError, match=r"zero-dimensional tensor \(at position 0\) cannot be concatenated"):
+        bridge.cat([bridge.tensor(1.0), bridge.tensor(2.0)])
+    with _pytest.raises(FileNotFoundError):
+        bridge.load("/nonexistent-bridge-file.npy")

@@ -227,6 +227,8 @@ public sealed partial class Tensor
     public static Tensor Cat(Tensor[] tensors, int dim = 0)
     {
         if (tensors.Length == 0) throw new ArgumentException("torch.cat(): expected a non-empty list of Tensors");
+        for (int i = 0; i < tensors.Length; i++)
+            if (tensors[i].Dim() == 0) throw new ArgumentException($"zero-dimensional tensor (at position {i}) cannot be concatenated");
         var parts = tensors.Where(t => !(t.Dim() == 1 && t.ShapeArray[0] == 0)).ToArray();
         if (parts.Length == 0) return tensors[0].Clone();
         var first = parts[0];
