@@ -4,7 +4,7 @@
 (``from_numpy``, ``Tensor.numpy()``, ``__array_interface__``) and DLPack peers too (``from_dlpack``).
 """
 
-from . import _lib
+from . import _core, _lib
 from ._core import collect as _collect, flush as _flush
 from ._dtype import Size, bool_ as bool, device, dtype, float32, float64, int64
 from ._tensor import Tensor
@@ -20,5 +20,5 @@ from . import nn, optim, cuda, distributed, utils  # noqa: E402
 float = float32
 double = float64
 long = int64
-__version__ = "0.1.0"
+__version__ = _core.call("version")  # the engine's, so the package and libbridge.so cannot disagree
 abi_version = _lib.abi_version()

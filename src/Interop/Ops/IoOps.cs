@@ -8,6 +8,7 @@ static partial class OpTable
 {
     static void RegisterIo()
     {
+        Add("version", _ => Results.String(Torch.Version));
         Add("save_tensor", a => { TensorFile.Save(a.String(0), a.Tensor(1)); return Value.None; });
         Add("save_tensors", a =>
         {
