@@ -161,3 +161,16 @@ def test_torchs_exception_types_for_item_cat_of_scalars_and_missing_files():
         bridge.cat([bridge.tensor(1.0), bridge.tensor(2.0)])
     with _pytest.raises(FileNotFoundError):
         bridge.load("/nonexistent-bridge-file.npy")
+
+
+def test_copy_and_random_fills_refuse_a_leaf_that_requires_grad_as_torch_does():
+    import pytest as _pytest
+    w = bridge.ones(3, requires_grad=True)
+    for write in (lambda: w.copy_(bridge.zeros(3)), lambda: w.normal_(), lambda: w.uniform_()):
+        with _pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+            write()
+    assert w.tolist() == [1.0, 1.0, 1.0]
+    with bridge.no_grad():  # how initialisers and load_state_dict write parameters
+        w.copy_(bridge.zeros(3))
+        w.normal_()
+    assert w.requires_grad

@@ -53,6 +53,7 @@ public sealed partial class Tensor
     public Tensor Copy_(Tensor source)
     {
         CheckWritable();
+        CheckLeafWrite();
         Backend.Copy(source, this);
         BumpVersion();
         return this;
@@ -90,8 +91,7 @@ public sealed partial class Tensor
     Tensor InPlace(Tensor other, Func<Tensor, Tensor, Tensor> op)
     {
         CheckWritable();
-        if (GradMode.IsEnabled && IsLeaf && RequiresGrad)
-            throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
+        CheckLeafWrite();
         if (GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad))
         {
             // The op reads a snapshot (linked to this tensor's history), so values it saves for backward
@@ -118,6 +118,13 @@ public sealed partial class Tensor
             throw new ArgumentException($"output with shape {ShapeMath.FormatList(ShapeArray)} doesn't match the broadcast shape {ShapeMath.FormatList(result.ShapeArray)}");
         if (result.DType.IsFloatingPoint() && !DType.IsFloatingPoint())
             throw new InvalidOperationException($"result type {Pretty(result.DType)} can't be cast to the desired output type {Pretty(DType)}");
+    }
+
+    /// <summary>torch refuses to overwrite a leaf that requires grad while autograd records (its gradient would be wrong).</summary>
+    internal void CheckLeafWrite()
+    {
+        if (GradMode.IsEnabled && IsLeaf && RequiresGrad)
+            throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
     }
 
     void CheckWritable()
