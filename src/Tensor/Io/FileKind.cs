@@ -30,4 +30,11 @@ internal static partial class FileKind
         uint mode = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? *(uint*)(stat + 24) : *(uint*)(stat + 16);
         return (mode & TypeMask) == Regular;
     }
+
+    /// <summary>Throws before anything opens <paramref name="path"/> when it exists but is not a regular file.</summary>
+    public static void RequireRegular(string path)
+    {
+        if (File.Exists(path) && !IsRegular(path))
+            throw new TensorFileException(path, "not a regular file (a FIFO, device or socket cannot be loaded)");
+    }
 }

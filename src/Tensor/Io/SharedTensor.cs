@@ -84,7 +84,7 @@ public sealed unsafe class SharedTensor : IDisposable
 
     static bool LooksLikeNpy(string path)
     {
-        if (!TensorFile.IsRegularFile(path)) return false;
+        if (!FileKind.IsRegular(path)) return false;
         Span<byte> magic = stackalloc byte[6];
         using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         return f.ReadAtLeast(magic, 6, throwOnEndOfStream: false) == 6 && magic[0] == 0x93 && magic[1..].SequenceEqual("NUMPY"u8);
@@ -108,7 +108,7 @@ public sealed unsafe class SharedTensor : IDisposable
 
     static SharedTensor OpenAt(string path, int[]? expectedShape, DType? expectedDType, bool writable)
     {
-        if (File.Exists(path) && !TensorFile.IsRegularFile(path)) throw new TensorFileException(path, "not a regular file");
+        FileKind.RequireRegular(path);
         var file = new FileStream(path, FileMode.Open, writable ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
         {

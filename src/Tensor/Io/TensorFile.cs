@@ -100,13 +100,10 @@ public static class TensorFile
     /// <summary>Loads the tensor of a .npy stream.</summary>
     public static Tensor LoadTensor(Stream stream, string? name = null) => Npy.Read(stream, name);
 
-    /// <summary>True when <paramref name="path"/> is a regular file (not a FIFO, device, socket or directory).</summary>
-    public static bool IsRegularFile(string path) => FileKind.IsRegular(path);
-
     static FileStream OpenRead(string path)
     {
         // A FIFO would block the open until some writer appears, and a device never ends: only regular files are read.
-        if (File.Exists(path) && !FileKind.IsRegular(path)) throw new TensorFileException(path, "not a regular file (a FIFO, device or socket cannot be loaded)");
+        FileKind.RequireRegular(path);
         return new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
     }
 
