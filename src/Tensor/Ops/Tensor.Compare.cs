@@ -24,8 +24,9 @@ public sealed partial class Tensor
         return result;
     }
 
-    public static Tensor operator ==(Tensor a, Tensor b) => Compare<EqualOperator>(a, b);
-    public static Tensor operator !=(Tensor a, Tensor b) => Compare<NotEqualOperator>(a, b);
+    // A null operand (an absent Grad, an optional tensor) compares by reference, so `if (x.Grad == null)` reads as in C#.
+    public static Tensor operator ==(Tensor? a, Tensor? b) => a is null || b is null ? Truth(ReferenceEquals(a, b)) : Compare<EqualOperator>(a, b);
+    public static Tensor operator !=(Tensor? a, Tensor? b) => a is null || b is null ? Truth(!ReferenceEquals(a, b)) : Compare<NotEqualOperator>(a, b);
     public static Tensor operator <(Tensor a, Tensor b) => Compare<LessOperator>(a, b);
     public static Tensor operator <=(Tensor a, Tensor b) => Compare<LessEqualOperator>(a, b);
     public static Tensor operator >(Tensor a, Tensor b) => Compare<GreaterOperator>(a, b);

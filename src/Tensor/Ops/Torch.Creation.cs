@@ -28,6 +28,7 @@ public static partial class Torch
             : throw new ArgumentException($"could not infer dtype of {element.Name}");
         var shape = Enumerable.Range(0, data.Rank).Select(data.GetLength).ToArray();
         var t = Bridge.Tensor.Allocate(shape, dtype ?? inferred);
+        if (TryCopyPrimitive(data, t)) return t.To(device ?? DefaultDevice).RequiresGrad_(requiresGrad);
         int k = 0;
         foreach (var value in data)
         {

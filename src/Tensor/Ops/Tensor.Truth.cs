@@ -1,0 +1,19 @@
+namespace Bridge;
+
+// Truth of a tensor, as Python's bool(tensor): a one-element tensor is true when nonzero; more elements are
+// ambiguous. With `operator true` a comparison reads naturally in a condition: `if (x.Grad == null)`, `if (a == b)`.
+public sealed partial class Tensor
+{
+    public static bool operator true(Tensor t) => t.ToBoolean();
+    public static bool operator false(Tensor t) => !t.ToBoolean();
+
+    /// <summary>The truth of a one-element tensor (nonzero); throws for any other number of elements, as torch does.</summary>
+    public bool ToBoolean()
+    {
+        if (Numel() != 1)
+            throw new InvalidOperationException($"Boolean value of Tensor with {(Numel() == 0 ? "no values" : "more than one value")} is ambiguous");
+        return Item() != 0;
+    }
+
+    static Tensor Truth(bool value) => Torch.Full([], value ? 1 : 0, DType.Bool, device: Device.Cpu);
+}
