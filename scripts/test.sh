@@ -14,7 +14,10 @@ check "setup (Debian packages, dotnet restore)" bash scripts/setup.sh
 check "build (Bridge.sln, Release)" dotnet build Bridge.sln -c Release --no-restore -nologo -clp:ErrorsOnly
 built=$STEP_CODE
 PY=/usr/bin/python3
-if check "Python package (libbridge.so via NativeAOT, into .venv)" bash scripts/python-package.sh; then PY=$PWD/.venv/bin/python; fi
+if check "Python package (pip wheel: libbridge.so x86-64-v3 and AVX-512 via NativeAOT; installed into .venv)" bash scripts/python-package.sh; then
+  PY=$PWD/.venv/bin/python
+  check "the wheel installs into a fresh venv and imports without the .NET SDK or clang" bash scripts/check-wheel.sh
+fi
 
 if [ "$built" = 0 ]; then
   echo "== MSTest, once per backend: CPU; CUDA on the emulator (both schedules, cuBLAS stand-in); ptxas"
@@ -52,6 +55,9 @@ for run in 1 2; do
   check "README Python example, run $run" bash -c "cd '$scratch' && '$PY' '$PWD/examples/readme/python/example.py'"
 done
 rm -rf "$scratch"
+
+echo "== NuGet packages (dotnet pack into build/nupkg; a fresh console app runs the README's C# example from them)"
+[ "$built" = 0 ] && check "NuGet packages installed into a new console app" bash scripts/check-nuget.sh
 
 echo
 echo "== totals (make test took $((SECONDS - started)) s)"

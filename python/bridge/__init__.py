@@ -15,7 +15,7 @@ from ._functions import Generator, get_default_dtype, manual_seed, set_default_d
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ._numpy import from_dlpack, from_numpy
 from .serialization import load, save, shared, shared_file, shared_path, unlink_shared
-from . import nn, optim, cuda, distributed, utils  # noqa: E402
+from . import nn, optim, cuda, distributed, utils, backends  # noqa: E402
 
 float = float32
 double = float64

@@ -7,15 +7,43 @@ import pathlib
 _HERE = pathlib.Path(__file__).resolve().parent
 
 
+# The wheel carries two builds of the same library: one for any x86-64-v3 CPU (AVX2, FMA) and one for x86-64-v4
+# (AVX-512). NativeAOT fixes the vector width at build time, so the choice between them is made here, at run time.
+_AVX512 = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}
+
+
+def _cpu_has_avx512():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return _AVX512 <= set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return False
+
+
+def _library_names():
+    """libbridge_avx512.so first where the CPU runs it, unless BRIDGE_CPU_CAPABILITY (torch's
+    ATEN_CPU_CAPABILITY) asks for less."""
+    wanted = os.environ.get("BRIDGE_CPU_CAPABILITY", "").lower()
+    if wanted not in ("", "avx512", "avx2", "default"):
+        raise ImportError(f"bridge: BRIDGE_CPU_CAPABILITY={wanted!r}: use avx512, avx2 or default")
+    if wanted in ("", "avx512") and _cpu_has_avx512():
+        yield "libbridge_avx512.so"
+    yield "libbridge.so"
+
+
 def _candidates():
     env = os.environ.get("BRIDGE_LIB")
     if env:  # an explicit choice is the only candidate
         yield pathlib.Path(env)
         return
-    yield _HERE / "libbridge.so"
-    # A source checkout: `dotnet publish src/Interop -c Release -o build/native` (the Makefile's target).
     root = _HERE.parent.parent
-    yield root / "build" / "native" / "libbridge.so"
+    for name in _library_names():
+        yield _HERE / name
+        # A source checkout: `dotnet publish src/Interop -c Release -o build/native` (the Makefile's target).
+        yield root / "build" / "native" / name
 
 
 def _load():

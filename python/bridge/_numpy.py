@@ -17,6 +17,7 @@ def array_interface(t, owner):
     dtype, shape, strides, device_type, _ = t._info()
     if device_type != 1:
         raise TypeError("can't convert a CUDA tensor to numpy: copy it to the host first (.cpu())")
+    _core.call("share_address", t)  # NumPy keeps the address: the engine must never move this memory
     meta = t._live_meta()
     item = dtype.itemsize
     return {
@@ -34,8 +35,10 @@ class _Holder:
     __slots__ = ("tensor", "__array_interface__")
 
     def __init__(self, tensor):
-        self.tensor = tensor
-        self.__array_interface__ = array_interface(tensor, self)
+        # An alias of the storage, not the tensor itself: if the tensor later gets other memory (Module.to), the
+        # memory this array views stays alive as long as the array does.
+        self.tensor = tensor.detach()
+        self.__array_interface__ = array_interface(self.tensor, self)
 
 
 def to_numpy(t):

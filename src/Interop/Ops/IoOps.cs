@@ -9,6 +9,9 @@ static partial class OpTable
     static void RegisterIo()
     {
         Add("version", _ => Results.String(Torch.Version));
+        Add("cpu_capability", _ => Results.String(Torch.CpuCapability));
+        // NumPy is about to view the tensor's memory: from now on it must never move (Storage.IsAddressShared).
+        Add("share_address", a => { a.Tensor(0).Storage.ShareAddress(); return Value.None; });
         Add("save_tensor", a => { TensorFile.Save(a.String(0), a.Tensor(1)); return Value.None; });
         Add("save_tensors", a =>
         {

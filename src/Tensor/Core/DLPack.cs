@@ -78,6 +78,7 @@ public static unsafe class DLPack
             Strides = dims + n,
         };
         tensor.Retain(); // the export holds the tensor (and its memory) until the consumer's deleter runs
+        tensor.Storage.ShareAddress(); // the consumer holds the address: the memory must never move
         m->ManagerContext = GCHandle.ToIntPtr(GCHandle.Alloc(tensor));
         m->Deleter = &Delete;
         Interlocked.Increment(ref _exportedLive);

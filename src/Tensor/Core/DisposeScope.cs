@@ -3,7 +3,7 @@ namespace Bridge;
 /// <summary>
 /// Disposes, when it ends, every tensor created on this thread while it was the innermost open scope (TorchSharp's
 /// <c>DisposeScope</c>): a training step in <c>using (Torch.NewDisposeScope()) { ... }</c> gives its temporaries'
-/// memory back at the end of the step instead of at some later GC. Keep a result with <see cref="MoveToOuter"/>.
+/// memory back at the end of the step instead of at some later GC. Keep a result with <see cref="MoveToOuter(Tensor)"/>.
 /// Tensors that must outlive the step by design (a leaf's gradient, optimizer state, module parameters) leave
 /// their scope on their own. Scopes nest; each must be disposed on the thread that opened it.
 /// </summary>

@@ -108,7 +108,7 @@ internal static class ShapeMath
     {
         int r = Math.Max(rank, 1);
         if (dim < -r || dim >= r)
-            throw new IndexOutOfRangeException($"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})");
+            throw new ArgumentOutOfRangeException(null, $"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {dim})");
         return dim < 0 ? dim + r : dim;
     }
 

@@ -93,10 +93,25 @@ public sealed unsafe class Storage : IDisposable
         if (Interlocked.Decrement(ref _users) == 0) Dispose();
     }
 
+    /// <summary>
+    /// True once the memory's address went to a consumer the engine cannot track (a NumPy array, a DLPack capsule):
+    /// from then on the memory must never move, so growing it is refused.
+    /// </summary>
+    public bool IsAddressShared => _addressShared;
+
+    volatile bool _addressShared;
+
+    /// <summary>Marks the address as handed out (see <see cref="IsAddressShared"/>); it stays marked.</summary>
+    internal void ShareAddress() => _addressShared = true;
+
     /// <summary>Grows the memory (used by <c>resize_</c>); the old contents are kept, new bytes are zero.</summary>
     internal void Grow(long byteLength)
     {
-        if (byteLength > ByteLength) Backends.Backend.Grow(this, byteLength);
+        if (byteLength <= ByteLength) return;
+        // Growing moves the memory and frees the old block: a NumPy array or DLPack consumer would read freed memory.
+        if (_addressShared)
+            throw new InvalidOperationException("Trying to resize storage that is not resizable: NumPy or DLPack views its memory (resize a clone instead)");
+        Backends.Backend.Grow(this, byteLength);
     }
 
     /// <summary>Grow for host memory: a bigger zeroed block with the old bytes copied over.</summary>

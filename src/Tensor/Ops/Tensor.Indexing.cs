@@ -80,7 +80,7 @@ public sealed partial class Tensor
     Tensor Index(TensorIndex[] indices)
     {
         int consumed = indices.Count(i => i.Type is TensorIndex.Kind.Integer or TensorIndex.Kind.Slice);
-        if (consumed > Dim()) throw new IndexOutOfRangeException($"too many indices for tensor of dimension {Dim()}");
+        if (consumed > Dim()) throw new ArgumentOutOfRangeException(null, $"too many indices for tensor of dimension {Dim()}");
         var result = this;
         int dim = 0;
         foreach (var index in indices)

@@ -177,11 +177,11 @@ public sealed partial class Tensor
     /// <summary>x[index] along <paramref name="dim"/>, removing that dim (negative index counts from the end).</summary>
     public Tensor Select(int dim, int index)
     {
-        if (Dim() == 0) throw new IndexOutOfRangeException("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
+        if (Dim() == 0) throw new ArgumentOutOfRangeException(null, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
         int d = ShapeMath.WrapDim(dim, Dim());
         int size = ShapeArray[d];
         if (index < -size || index >= size)
-            throw new IndexOutOfRangeException($"index {index} is out of bounds for dimension {d} with size {size}");
+            throw new ArgumentOutOfRangeException(null, $"index {index} is out of bounds for dimension {d} with size {size}");
         int i = index < 0 ? index + size : index;
         var input = ShapeArray;
         return MakeView(Without(ShapeArray, d), Without(StridesArray, d),

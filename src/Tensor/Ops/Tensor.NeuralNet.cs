@@ -77,7 +77,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"Expected input batch_size ({n}) to match target batch_size ({(target1.Dim() == 0 ? 1 : target1.ShapeArray[0])}).");
         var classIndex = target1.ToArray<long>();
         foreach (long c in classIndex)
-            if (c < 0 || c >= classes) throw new IndexOutOfRangeException($"Target {c} is out of bounds.");
+            if (c < 0 || c >= classes) throw new ArgumentOutOfRangeException(null, $"Target {c} is out of bounds.");
         Tensor picked;
         using (GradMode.Set(false))
         {

@@ -32,7 +32,7 @@ public sealed class ErrorTests
 
     [TestMethod]
     public void Index_OutOfRange() =>
-        Throws<IndexOutOfRangeException>(() => _ = Torch.Ones(2, 3)[2], "index 2 is out of bounds for dimension 0 with size 2");
+        Throws<ArgumentOutOfRangeException>(() => _ = Torch.Ones(2, 3)[2], "index 2 is out of bounds for dimension 0 with size 2");
 
     [TestMethod]
     public void Backward_NonScalarWithoutGradient() =>
@@ -71,5 +71,17 @@ public sealed class ErrorTests
     {
         var foreign = Tensor.FromStorage(Storage.Wrap(Torch.Ones([2], DType.Float32, Device.Cpu).Storage.Pointer, 8, null, device: new Device(DeviceType.Cuda, 0)), DType.Float32, [2]);
         Throws<InvalidOperationException>(() => _ = Torch.Ones([2], DType.Float32, Device.Cpu) + foreign, "Expected all tensors to be on the same device, but found at least two devices, cpu and cuda:0!");
+    }
+
+    [TestMethod]
+    public void TheRuntimeReservedIndexOutOfRangeException_IsNeverThrownByTheEngine()
+    {
+        // .NET reserves IndexOutOfRangeException for the runtime's own array checks; the engine throws the
+        // ArgumentOutOfRangeException family (IndexError in Python).
+        var offenders = Directory.EnumerateFiles(Path.Combine(TestSupport.RepoRoot, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => File.ReadAllText(f).Contains("new IndexOutOfRangeException", StringComparison.Ordinal))
+            .ToList();
+        Assert.AreEqual(0, offenders.Count, "thrown in: " + string.Join(", ", offenders));
     }
 }
