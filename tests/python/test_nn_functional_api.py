@@ -342,3 +342,29 @@ def test_clip_grad_value_and_vector_conversion():
         np.testing.assert_array_equal(b.detach().numpy(), t.detach().numpy())
     with pytest.raises(TypeError, match="expected torch.Tensor, but got: list"):
         bridge.nn.utils.vector_to_parameters([1.0], pb)
+
+
+@pytest.mark.skipif(not bridge.cuda.is_available(), reason="no CUDA device (BRIDGE_CUDA_DRIVER can name the emulator)")
+def test_activations_losses_init_run_on_cuda_as_on_cpu():
+    F = bridge.nn.functional
+    x = bridge.linspace(-3, 3, 12).reshape(3, 4)
+    t = bridge.tensor([1, 0, 3])
+    cases = [lambda a: F.silu(a), lambda a: F.softplus(a, 2, 1), lambda a: F.mish(a), lambda a: F.hardtanh(a),
+             lambda a: F.elu(a), lambda a: F.logsigmoid(a),
+             lambda a: F.cross_entropy(a, t.to(a.device), label_smoothing=0.1),
+             lambda a: F.binary_cross_entropy_with_logits(a, a.detach().sigmoid()),
+             lambda a: F.kl_div(a.log_softmax(1), a.detach().softmax(0), reduction="batchmean"),
+             lambda a: F.normalize(a)]
+    for fn in cases:
+        cpu, gpu = x.clone().requires_grad_(), x.cuda().requires_grad_()
+        a, b = fn(cpu), fn(gpu)
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().cpu().numpy(), rtol=1e-5, atol=1e-6)
+        a.sum().backward()
+        b.sum().backward()
+        np.testing.assert_allclose(cpu.grad.numpy(), gpu.grad.cpu().numpy(), rtol=1e-5, atol=1e-6)
+    for init in (bridge.nn.init.trunc_normal_, bridge.nn.init.orthogonal_, bridge.nn.init.xavier_uniform_):
+        bridge.manual_seed(0)
+        a = init(bridge.empty(4, 3))
+        bridge.manual_seed(0)
+        b = init(bridge.empty(4, 3, device="cuda"))
+        np.testing.assert_allclose(a.numpy(), b.cpu().numpy(), rtol=1e-6)

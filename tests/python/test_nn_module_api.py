@@ -356,3 +356,66 @@ def test_linear_default_init_is_kaiming_uniform_sqrt5():
     w = bridge.empty(4, 6)
     bridge.nn.init.kaiming_uniform_(w, a=math.sqrt(5))
     np.testing.assert_array_equal(w.numpy(), t.weight.detach().numpy())
+
+
+# ---- a real program's patterns (nanoGPT/makemore): tying, apply-init, ignore_index=-1, clipping -------------
+
+def _gpt_like(lib):
+    nn, F = lib.nn, lib.nn.functional
+
+    class Tiny(nn.Module):
+        def __init__(self, vocab=7, width=8):
+            super().__init__()
+            self.transformer = nn.ModuleDict(dict(proj=nn.Linear(vocab, width),
+                                                  h=nn.ModuleList([nn.Sequential(nn.Linear(width, width), nn.SiLU())
+                                                                   for _ in range(2)])))
+            self.lm_head = nn.Linear(width, vocab, bias=False)
+            self.register_buffer("mask", lib.ones(4, 4), persistent=False)
+            self.apply(self._init_weights)
+            for pn, p in self.named_parameters():
+                if pn.endswith("0.weight"):
+                    lib.nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(4))
+
+        def _init_weights(self, module):
+            if isinstance(module, nn.Linear):
+                lib.nn.init.normal_(module.weight, mean=0.0, std=0.02)
+                if module.bias is not None:
+                    lib.nn.init.zeros_(module.bias)
+
+        def forward(self, x, targets):
+            h = self.transformer.proj(x)
+            for block in self.transformer.h:
+                h = h + block(h)
+            logits = self.lm_head(h)
+            return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-1)
+
+    return Tiny()
+
+
+def test_gpt_like_training_matches_torch():
+    bridge.manual_seed(4)
+    torch.manual_seed(4)
+    mb, mt = _gpt_like(bridge), _gpt_like(torch)
+    assert [n for n, _ in mb.named_parameters()] == [n for n, _ in mt.named_parameters()]
+    assert sum(p.numel() for p in mb.parameters()) == sum(p.numel() for p in mt.parameters())
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 4, 7)).astype(np.float32)
+    y = rng.integers(0, 7, (2, 4))
+    y[0, 1] = -1
+    ob = bridge.optim.SGD(mb.parameters(), lr=0.5)
+    ot = torch.optim.SGD(mt.parameters(), lr=0.5)
+    for _ in range(3):
+        lb = mb(bridge.from_numpy(x), bridge.from_numpy(y))
+        lt = mt(torch.from_numpy(x), torch.from_numpy(y))
+        np.testing.assert_allclose(lb.item(), lt.item(), rtol=1e-5)
+        ob.zero_grad(set_to_none=True)
+        ot.zero_grad(set_to_none=True)
+        lb.backward()
+        lt.backward()
+        nb = bridge.nn.utils.clip_grad_norm_(mb.parameters(), 0.01)
+        nt = torch.nn.utils.clip_grad_norm_(mt.parameters(), 0.01)
+        np.testing.assert_allclose(nb.item(), nt.item(), rtol=1e-5)
+        ob.step()
+        ot.step()
+    for (n, pb), (_, pt) in zip(mb.named_parameters(), mt.named_parameters()):
+        np.testing.assert_allclose(pb.detach().numpy(), pt.detach().numpy(), rtol=1e-4, atol=1e-6, err_msg=n)

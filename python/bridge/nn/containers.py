@@ -209,7 +209,7 @@ class ModuleDict(Module):
 
 def _describe(p, type_name):
     size_str = "x".join(str(size) for size in p.size())
-    device_str = "" if not p.is_cuda else f" (GPU {p.get_device()})"
+    device_str = "" if not p.is_cuda else f" (GPU {p.device.index})"
     kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
     return f"{kind} containing: [{type_name} of size {size_str}{device_str}]"
 

@@ -195,7 +195,7 @@ public sealed class ParameterList : Module, IEnumerable<Tensor>
     }
 
     protected override string ExtraRepr() =>
-        string.Join("\n", _items.Select((p, i) => $"  ({i}): {Containers.Describe(p)}"));
+        string.Join("\n", _items.Select((p, i) => $"  ({i}): {Containers.Describe(p, p.DType.TorchName())}"));
 
     public IEnumerator<Tensor> GetEnumerator() => _items.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -240,7 +240,7 @@ public sealed class ParameterDict : Module, IEnumerable<KeyValuePair<string, Ten
     }
 
     protected override string ExtraRepr() =>
-        string.Join("\n", _items.Select(kv => $"  ({kv.Key}): {Containers.Describe(kv.Value)}"));
+        string.Join("\n", _items.Select(kv => $"  ({kv.Key}): {Containers.Describe(kv.Value, Containers.TypeName(kv.Value))}"));
 
     public IEnumerator<KeyValuePair<string, Tensor>> GetEnumerator() => _items.GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
@@ -294,6 +294,20 @@ static class Containers
     }
 
     /// <summary>torch's ParameterList/ParameterDict line: <c>Parameter containing: [torch.float32 of size 2x3]</c>.</summary>
-    public static string Describe(Tensor p) =>
-        $"{(p.IsParameter ? "Parameter" : "Tensor")} containing: [{p.DType.TorchName()} of size {string.Join("x", p.ShapeArray)}{(p.Device.IsCuda ? $" (GPU {p.Device.Index})" : "")}]";
+    public static string Describe(Tensor p, string typeName) =>
+        $"{(p.IsParameter ? "Parameter" : "Tensor")} containing: [{typeName} of size {string.Join("x", p.ShapeArray)}{(p.Device.IsCuda ? $" (GPU {p.Device.Index})" : "")}]";
+
+    /// <summary>torch.typename of a tensor, as ParameterDict prints it: <c>torch.FloatTensor</c>, <c>torch.cuda.LongTensor</c>.</summary>
+    public static string TypeName(Tensor p)
+    {
+        var name = p.DType switch
+        {
+            DType.Float32 => "FloatTensor",
+            DType.Float64 => "DoubleTensor",
+            DType.Int64 => "LongTensor",
+            DType.Bool => "BoolTensor",
+            _ => "Tensor",
+        };
+        return (p.Device.IsCuda ? "torch.cuda." : "torch.") + name;
+    }
 }

@@ -60,6 +60,8 @@ public sealed class NnApiModuleTests
         Assert.AreEqual("ModuleDict(\n  (a): Linear(in_features=1, out_features=1, bias=True)\n  (b): ELU(alpha=1.0)\n)", dict.ToString());
         var plist = new ParameterList(Torch.Zeros(2, 3));
         Assert.AreEqual("ParameterList(  (0): Parameter containing: [torch.float32 of size 2x3])", plist.ToString());
+        var pdict = new ParameterDict([KeyValuePair.Create("w", Torch.Zeros(2))]);
+        Assert.AreEqual("ParameterDict(  (w): Parameter containing: [torch.FloatTensor of size 2])", pdict.ToString());
         Assert.AreEqual("Softplus(beta=1, threshold=20)", new Softplus().ToString());
         Assert.AreEqual("LeakyReLU(negative_slope=0.01)", new LeakyReLU().ToString());
         Assert.AreEqual("Unflatten(dim=1, unflattened_size=(2, 3))", new Unflatten(1, [2, 3]).ToString());
