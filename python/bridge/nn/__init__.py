@@ -1,10 +1,21 @@
 """bridge.nn: modules, parameters and functional ops with torch.nn's names."""
 
 from . import functional
-from .modules import (CrossEntropyLoss, Dropout, Flatten, Identity, Linear, LogSoftmax, Module, ModuleList,
-                      MSELoss, NLLLoss, ReLU, Sequential, Sigmoid, Softmax, Tanh)
+from . import init
+from .module import Module
+from .modules import Dropout, Linear, ReLU, Sigmoid, Tanh
+from .containers import (Flatten, Identity, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential,
+                         Unflatten)
+from .activation import (ELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU6, SiLU, Softmax,
+                         Softplus, Softsign, Tanhshrink)
+from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
+                   MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss)
 from .parameter import Parameter
 from . import parallel
+from . import utils
 
-__all__ = ["functional", "Module", "Parameter", "Linear", "Sequential", "ModuleList", "ReLU", "Sigmoid", "Tanh",
-           "Identity", "Flatten", "Softmax", "LogSoftmax", "Dropout", "MSELoss", "CrossEntropyLoss", "NLLLoss"]
+__all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Sequential", "ModuleList", "ModuleDict",
+           "ParameterList", "ParameterDict", "ReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten", "Softmax",
+           "LogSoftmax", "Dropout", "SiLU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "ReLU6", "LogSigmoid", "Mish",
+           "Softsign", "Tanhshrink", "PReLU", "MSELoss", "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
+           "HuberLoss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "MarginRankingLoss"]

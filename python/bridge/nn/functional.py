@@ -3,6 +3,8 @@
 from .._core import call
 from .._declared_functional import *  # noqa: F401,F403 (declared ops that nn.functional publishes, generated)
 from .._declared_functional import __all__ as _declared
+from ._functional_nn import *  # noqa: F401,F403 (activations, losses, distances)
+from ._functional_nn import __all__ as _nn_api
 
 
 def relu(input, inplace=False):
@@ -10,17 +12,24 @@ def relu(input, inplace=False):
     return input.relu()
 
 
-def softmax(input, dim=None, dtype=None):
-    """exp(x) / sum(exp(x)) along ``dim`` (required), optionally after casting to ``dtype``."""
+def _get_softmax_dim(name, ndim, stacklevel=3):
+    import warnings
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as "
+                  "an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x) / sum(exp(x)) along ``dim`` (torch's legacy implicit dim, with its warning, when None)."""
     if dim is None:
-        raise TypeError("softmax(): bridge needs an explicit dim (torch's implicit choice is deprecated)")
+        dim = _get_softmax_dim("softmax", input.dim(), _stacklevel)
     return (input if dtype is None else input.to(dtype)).softmax(dim)
 
 
-def log_softmax(input, dim=None, dtype=None):
-    """log(softmax(x)) along ``dim`` (required), computed stably."""
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log(softmax(x)) along ``dim``, computed stably (torch's legacy implicit dim when None)."""
     if dim is None:
-        raise TypeError("log_softmax(): bridge needs an explicit dim (torch's implicit choice is deprecated)")
+        dim = _get_softmax_dim("log_softmax", input.dim(), _stacklevel)
     return (input if dtype is None else input.to(dtype)).log_softmax(dim)
 
 
@@ -36,20 +45,4 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return call("dropout", input, float(p), bool(training))
 
 
-def mse_loss(input, target, reduction="mean"):
-    """Squared error (input - target)^2, reduced by ``reduction`` ("mean", "sum" or "none")."""
-    return call("mse_loss", input, target, reduction)
-
-
-def cross_entropy(input, target, reduction="mean"):
-    """nll_loss(log_softmax(input, 1), target): logits against class indices."""
-    return call("cross_entropy", input, target, reduction)
-
-
-def nll_loss(input, target, reduction="mean"):
-    """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``."""
-    return call("nll_loss", input, target, reduction)
-
-
-__all__ = sorted(set(_declared) | {"relu", "softmax", "log_softmax", "linear", "dropout", "mse_loss", "cross_entropy",
-                                   "nll_loss"})
+__all__ = sorted(set(_declared) | set(_nn_api) | {"relu", "softmax", "log_softmax", "linear", "dropout"})

@@ -2,42 +2,134 @@
 
 from typing import Any
 
-def cross_entropy(input, target, reduction=...):
-    """nll_loss(log_softmax(input, 1), target): logits against class indices."""
+def binary_cross_entropy(input, target, weight=..., size_average=..., reduce=..., reduction=...):
+    """-weight * (t * log(x) + (1 - t) * log(1 - x)), the logs clamped at -100."""
+    ...
+
+def binary_cross_entropy_with_logits(input, target, weight=..., size_average=..., reduce=..., reduction=..., pos_weight=...):
+    """BCE of sigmoid(input), computed stably from the logits; pos_weight weighs the positive class."""
+    ...
+
+def cosine_embedding_loss(input1, input2, target, margin=..., size_average=..., reduce=..., reduction=...):
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1."""
+    ...
+
+def cosine_similarity(x1, x2, dim=..., eps=...):
+    """sum(x1 * x2) / sqrt(max(sum(x1^2) * sum(x2^2), eps^2)) along ``dim``."""
+    ...
+
+def cross_entropy(input, target, weight=..., size_average=..., ignore_index=..., reduce=..., reduction=..., label_smoothing=...):
+    """Cross-entropy of logits against class indices (with ignore_index, weight, label_smoothing) or against class"""
     ...
 
 def dropout(input, p=..., training=..., inplace=...):
     """Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) while training."""
     ...
 
+def elu(input, alpha=..., inplace=...):
+    """x if x > 0 else alpha * (exp(x) - 1)."""
+    ...
+
+def hardtanh(input, min_val=..., max_val=..., inplace=...):
+    """clamp(x, min_val, max_val); the gradient is zero at and outside the bounds."""
+    ...
+
+def huber_loss(input, target, reduction=..., delta=...):
+    """0.5 * d^2 where |d| < delta, else delta * (|d| - 0.5 * delta)."""
+    ...
+
+def kl_div(input, target, size_average=..., reduce=..., reduction=..., log_target=...):
+    """KL divergence of log-probabilities ``input`` from ``target``; reduction="batchmean" is the true KL."""
+    ...
+
+def l1_loss(input, target, size_average=..., reduce=..., reduction=...):
+    """|input - target|."""
+    ...
+
+def leaky_relu(input, negative_slope=..., inplace=...):
+    """x if x > 0 else negative_slope * x."""
+    ...
+
 def linear(input, weight, bias=...):
     """x @ weight.T + bias (one fused addmm for 2-D input, as torch)."""
     ...
 
-def log_softmax(input, dim=..., dtype=...):
-    """log(softmax(x)) along ``dim`` (required), computed stably."""
+def log_softmax(input, dim=..., _stacklevel=..., dtype=...):
+    """log(softmax(x)) along ``dim``, computed stably (torch's legacy implicit dim when None)."""
     ...
 
-def mse_loss(input, target, reduction=...):
-    """Squared error (input - target)^2, reduced by ``reduction`` ("mean", "sum" or "none")."""
+def logsigmoid(input):
+    """log(sigmoid(x)), computed stably."""
     ...
 
-def nll_loss(input, target, reduction=...):
-    """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``."""
+def margin_ranking_loss(input1, input2, target, margin=..., size_average=..., reduce=..., reduction=...):
+    """max(0, -target * (input1 - input2) + margin)."""
+    ...
+
+def mish(input, inplace=...):
+    """x * tanh(softplus(x))."""
+    ...
+
+def mse_loss(input, target, size_average=..., reduce=..., reduction=...):
+    """(input - target)^2."""
+    ...
+
+def nll_loss(input, target, weight=..., size_average=..., ignore_index=..., reduce=..., reduction=...):
+    """-weight[t] * input[n, t] for each target t other than ignore_index; mean divides by the summed weights."""
+    ...
+
+def normalize(input, p=..., dim=..., eps=..., out=...):
+    """input / max(||input||_p, eps) along ``dim``."""
+    ...
+
+def one_hot(tensor, num_classes=...):
+    """int64 tensor of shape (*, num_classes) with a 1 at each index's class."""
+    ...
+
+def pairwise_distance(x1, x2, p=..., eps=..., keepdim=...):
+    """||x1 - x2 + eps||_p along the last dim."""
+    ...
+
+def prelu(input, weight):
+    """x if x > 0 else weight * x, with one weight or one per channel (dim 1)."""
     ...
 
 def relu(input, inplace=...):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through); ``inplace`` is accepted and ignored."""
     ...
 
+def relu6(input, inplace=...):
+    """min(max(x, 0), 6)."""
+    ...
+
 def sigmoid(input):
     """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
     ...
 
-def softmax(input, dim=..., dtype=...):
-    """exp(x) / sum(exp(x)) along ``dim`` (required), optionally after casting to ``dtype``."""
+def silu(input, inplace=...):
+    """x * sigmoid(x)."""
+    ...
+
+def smooth_l1_loss(input, target, size_average=..., reduce=..., reduction=..., beta=...):
+    """0.5 * d^2 / beta where |d| < beta, else |d| - 0.5 * beta."""
+    ...
+
+def softmax(input, dim=..., _stacklevel=..., dtype=...):
+    """exp(x) / sum(exp(x)) along ``dim`` (torch's legacy implicit dim, with its warning, when None)."""
+    ...
+
+def softplus(input, beta=..., threshold=...):
+    """log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold."""
+    ...
+
+def softsign(input):
+    """x / (1 + |x|)."""
     ...
 
 def tanh(input):
     """Returns the hyperbolic tangent of each element."""
+    ...
+
+def tanhshrink(input):
+    """x - tanh(x)."""
     ...

@@ -31,23 +31,6 @@ public sealed class Linear : Module
     protected override string ExtraRepr() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is null ? "False" : "True")}";
 }
 
-/// <summary>Runs its modules in order.</summary>
-public sealed class Sequential : Module
-{
-    readonly Module[] _layers;
-
-    public Sequential(params Module[] layers)
-    {
-        _layers = layers;
-        for (int i = 0; i < layers.Length; i++) RegisterModule(i.ToString(System.Globalization.CultureInfo.InvariantCulture), layers[i]);
-    }
-
-    public Module this[int index] => _layers[index < 0 ? index + _layers.Length : index];
-    public int Count => _layers.Length;
-
-    public override Tensor Forward(Tensor input) => _layers.Aggregate(input, (x, layer) => layer.Call(x));
-}
-
 public sealed class ReLU : Module { public override Tensor Forward(Tensor input) => input.Relu(); }
 public sealed class Sigmoid : Module { public override Tensor Forward(Tensor input) => input.Sigmoid(); }
 public sealed class Tanh : Module { public override Tensor Forward(Tensor input) => input.Tanh(); }

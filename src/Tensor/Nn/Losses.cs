@@ -1,27 +1,10 @@
 namespace Bridge.Nn;
 
-/// <summary>Mean (or summed, or per-element) squared error.</summary>
-public sealed class MSELoss(Reduction reduction = Reduction.Mean) : Module
-{
-    public Tensor Forward(Tensor input, Tensor target) => Tensor.MseLoss(input, target, reduction);
-    public Tensor Call(Tensor input, Tensor target) => Forward(input, target);
-}
-
-/// <summary>Cross-entropy of logits against class indices: nll_loss(log_softmax(x, 1), target).</summary>
-public sealed class CrossEntropyLoss(Reduction reduction = Reduction.Mean) : Module
-{
-    public Tensor Forward(Tensor input, Tensor target) => Tensor.CrossEntropy(input, target, reduction);
-    public Tensor Call(Tensor input, Tensor target) => Forward(input, target);
-}
-
 /// <summary>torch.nn.functional in .NET casing.</summary>
 public static partial class Functional
 {
     public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
     public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
-    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Tensor.MseLoss(input, target, reduction);
-    public static Tensor CrossEntropy(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Tensor.CrossEntropy(input, target, reduction);
-    public static Tensor NllLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => Tensor.NllLoss(input, target, reduction);
 
     /// <summary>
     /// Zeroes elements with probability <paramref name="p"/> and scales the rest by 1/(1-p) in training, as

@@ -8,8 +8,8 @@ public sealed record IncompatibleKeys(IReadOnlyList<string> MissingKeys, IReadOn
 public abstract partial class Module
 {
     /// <summary>
-    /// torch's <c>state_dict()</c>: every parameter under its dotted name (<c>0.weight</c>, <c>fc1.bias</c>), own
-    /// parameters first then each child's, detached but sharing memory with the parameters. A parameter shared by two
+    /// torch's <c>state_dict()</c>: every parameter and persistent buffer under its dotted name (<c>0.weight</c>,
+    /// <c>bn.running_mean</c>), own parameters and buffers first then each child's, detached but sharing memory with the parameters. A parameter shared by two
     /// submodules appears under both names, as in torch. Save it with <c>TensorFile.Save("m.safetensors", m.StateDict())</c>.
     /// </summary>
     public OrderedDictionary<string, Tensor> StateDict()
@@ -22,6 +22,7 @@ public abstract partial class Module
     void AddStateTo(OrderedDictionary<string, Tensor> result, string prefix)
     {
         foreach (var (name, p) in DirectParameters()) result[prefix + name] = p.Detach();
+        foreach (var (name, b) in DirectBuffers(persistentOnly: true)) result[prefix + name] = b.Detach();
         foreach (var (name, child) in NamedChildren()) child.AddStateTo(result, prefix + name + ".");
     }
 

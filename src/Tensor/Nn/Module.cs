@@ -11,7 +11,7 @@ namespace Bridge.Nn;
 public abstract partial class Module
 {
     readonly List<(string Name, Func<Tensor?> Get)> _parameters = [];
-    readonly List<(string Name, Module Module)> _modules = [];
+    readonly List<(string Name, Module? Module)> _modules = [];
 
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
     public bool Training { get; private set; } = true;
@@ -28,18 +28,22 @@ public abstract partial class Module
     /// <summary>Computes the module's output; subclasses override it.</summary>
     public virtual Tensor Forward(Tensor input) => throw new NotImplementedException($"Module [{GetType().Name}] is missing the required \"forward\" function");
 
-    /// <summary>Registers a parameter read through <paramref name="get"/> (so reassigning it is seen).</summary>
-    protected void RegisterParameter(string name, Func<Tensor?> get) => _parameters.Add((name, get));
+    /// <summary>Registers a parameter read through <paramref name="get"/> (so reassigning it is seen); replaces one of the same name.</summary>
+    protected void RegisterParameter(string name, Func<Tensor?> get)
+    {
+        int i = _parameters.FindIndex(p => p.Name == name);
+        if (i >= 0) _parameters[i] = (name, get);
+        else _parameters.Add((name, get));
+    }
 
-    /// <summary>Registers a submodule under <paramref name="name"/>.</summary>
-    protected void RegisterModule(string name, Module module) => _modules.Add((name, module));
-
-    /// <summary>Direct submodules with their names, registered ones first, then fields in declaration order.</summary>
+    /// <summary>Direct submodules with their names, registered ones first, then fields in declaration order; each module once.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren()
     {
-        foreach (var entry in _modules) yield return entry;
+        var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, module) in _modules)
+            if (module is not null && seen.Add(module)) yield return (name, module);
         foreach (var (name, value) in FieldValues())
-            if (value is Module m) yield return (name, m);
+            if (value is Module m && seen.Add(m)) yield return (name, m);
     }
 
     IEnumerable<(string Name, Tensor Tensor)> DirectParameters()
@@ -50,22 +54,14 @@ public abstract partial class Module
             if (value is Tensor { IsParameter: true } t) yield return (name, t);
     }
 
-    /// <summary>Every parameter with its dotted name (<c>hidden_layer.weight</c>), each once.</summary>
-    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters()
-    {
-        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var (name, p) in NamedParametersWithPrefix(""))
-            if (seen.Add(p)) yield return (name, p);
-    }
+    /// <summary>
+    /// torch's <c>named_parameters(prefix, recurse)</c>: every parameter with its dotted name (<c>hidden_layer.weight</c>),
+    /// this module's first, then each submodule's (each module and each parameter once).
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters(string prefix = "", bool recurse = true) =>
+        NamedMembers(prefix, recurse, m => m.DirectParameters());
 
-    IEnumerable<(string, Tensor)> NamedParametersWithPrefix(string prefix)
-    {
-        foreach (var (name, t) in DirectParameters()) yield return (prefix + name, t);
-        foreach (var (name, child) in NamedChildren())
-            foreach (var entry in child.NamedParametersWithPrefix(prefix + name + ".")) yield return entry;
-    }
-
-    public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
+    public IEnumerable<Tensor> Parameters(bool recurse = true) => NamedParameters(recurse: recurse).Select(p => p.Parameter);
 
     /// <summary>Zeroes every parameter's gradient in place (torch 1.13's default, set_to_none=False).</summary>
     public void ZeroGrad(bool setToNone = false)
@@ -78,6 +74,7 @@ public abstract partial class Module
         }
     }
 
+    /// <summary>torch's <c>train(mode)</c>: sets training mode on this module and every submodule; returns this.</summary>
     public Module Train(bool mode = true)
     {
         Training = mode;

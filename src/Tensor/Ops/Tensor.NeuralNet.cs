@@ -109,4 +109,7 @@ public enum Reduction
     None,
     Mean,
     Sum,
+
+    /// <summary>The sum divided by the batch size (kl_div's "batchmean").</summary>
+    BatchMean,
 }
