@@ -1,6 +1,11 @@
 """Advanced indexing, the gather/scatter family and shape ops against PyTorch 1.13: values, dtypes, gradients
 against torch's and float64 finite differences."""
 
+import os
+import pathlib
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -373,3 +378,36 @@ def test_split_errors_match_torch():
         x.split([2, 2])
     with pytest.raises(RuntimeError, match="tril: input tensor must have at least 2 dimensions"):
         x.tril()
+
+
+# ---- on the emulated CUDA device -------------------------------------------------------------------------
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+EMULATOR = pathlib.Path(os.environ.get("BRIDGE_TEST_EMULATOR", ROOT / "build" / "cuda" / "libcudaemu.so"))
+
+CUDA_SCRIPT = r"""
+import numpy as np, torch, bridge
+assert bridge.cuda.is_available(), bridge.cuda.status()
+data = np.linspace(-2, 2, 60).reshape(3, 4, 5)
+xb = bridge.from_numpy(data.copy()).cuda().requires_grad_()
+xt = torch.from_numpy(data.copy()).requires_grad_()
+def f(lib, x):
+    y = x * 1.0
+    y[y > 1] = 0.0
+    y[:, [0, 2], [1, 1]] = y[:, [0, 2], [1, 1]] * 3
+    g = y[[2, 0]].gather(2, lib.tensor([[[0, 4]] * 4] * 2).to(x.device))
+    return (g ** 2).sum() + lib.einsum("bij,bkj->ik", y, y).tril().sum() + y.index_select(1, lib.tensor([3, 0]).to(x.device)).sum()
+rb, rt = f(bridge, xb), f(torch, xt)
+rb.backward(); rt.backward()
+assert rb.device.type == "cuda" and xb.grad.device.type == "cuda"
+np.testing.assert_allclose(rb.cpu().item(), rt.item(), rtol=1e-12)
+np.testing.assert_allclose(xb.grad.cpu().numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+print("ok")
+"""
+
+
+@pytest.mark.skipif(not EMULATOR.exists(), reason=f"CUDA host emulator not built ({EMULATOR}; scripts/cuda/build.sh)")
+def test_advanced_indexing_on_the_emulated_cuda_device_matches_torch():
+    env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR)}
+    result = subprocess.run([sys.executable, "-c", CUDA_SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr

@@ -1,4 +1,5 @@
 using Bridge.Autograd;
+using Bridge.Backends;
 using Bridge.Backends.Cpu;
 
 using static Bridge.Torch;
@@ -21,9 +22,11 @@ public sealed partial class Tensor
 
     static Tensor GatherLayout(Tensor view, IndexPlan plan)
     {
-        RequireCpu(view, "index");
-        var layout = Allocate(plan.LayoutShape, view.DType, view.Device, zero: false);
-        IndexKernels.Gather(view, plan.AdvDims, plan.Idx, plan.Count, layout);
+        // The kernels run on the host: a device tensor is staged through it (correct, not fast).
+        var source = Backend.HostReadable(view);
+        var layout = Allocate(plan.LayoutShape, view.DType, Device.Cpu, zero: false);
+        IndexKernels.Gather(source, plan.AdvDims, plan.Idx, plan.Count, layout);
+        if (view.Device != Device.Cpu) layout = layout.To(view.Device.ToString());
         if (!Recording.Needed(view)) return layout;
         var viewShape = view.ShapeArray;
         return Recording.Record(layout, "IndexBackward0", [view], g =>
@@ -45,9 +48,17 @@ public sealed partial class Tensor
     /// <summary>Writes a [B, rest] block into the selection of <paramref name="view"/>, which has the plan's view shape.</summary>
     static void PutIntoView(Tensor view, IndexPlan plan, Tensor layoutValues, bool accumulate)
     {
-        RequireCpu(view, "index_put_");
+        if (view.Device != Device.Cpu)
+        {
+            // staged through the host, as in GatherLayout
+            var host = Backend.HostReadable(view);
+            PutIntoView(host, plan, layoutValues, accumulate);
+            Backend.Copy(host, view);
+            view.BumpVersion();
+            return;
+        }
         Tensor values;
-        using (GradMode.Set(false)) values = layoutValues.Detach().To(view.DType).Expand(plan.LayoutShape).Contiguous();
+        using (GradMode.Set(false)) values = layoutValues.Detach().To(view.DType).To("cpu").Expand(plan.LayoutShape).Contiguous();
         if (ReferenceEquals(values.Storage, view.Storage)) values = values.Clone();
         IndexKernels.Put(view, plan.AdvDims, plan.Idx, plan.Count, values, accumulate);
         view.BumpVersion();
@@ -108,11 +119,6 @@ public sealed partial class Tensor
             return InPlace(layout, (snapshot, v) => snapshot.IndexPutCopy(plan, v, accumulate));
         PutLayout(this, plan, layout, accumulate);
         return this;
-    }
-
-    static void RequireCpu(Tensor t, string op)
-    {
-        if (t.Device != Device.Cpu) throw new NotSupportedException($"{op}: advanced indexing is not supported on {t.Device} tensors yet (bridge runs it on the CPU only)");
     }
 
     // ---- torch's index_put / index_put_ ------------------------------------------------------------------
