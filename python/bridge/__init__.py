@@ -10,8 +10,11 @@ from ._dtype import Size, bool_ as bool, device, dtype, float32, float64, int64
 from ._tensor import Tensor
 from ._functions import *  # noqa: F401,F403 (torch-level functions)
 from ._methods import *  # noqa: F401,F403 (functional forms of methods)
+from ._functions_shape import *  # noqa: F401,F403 (indexing family and shape ops)
 from ._declared import *  # noqa: F401,F403 (declared elementwise ops, generated)
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
+from ._random import bernoulli, default_generator, multinomial, normal, randint_like
+from ._tensor_creation import BoolTensor, DoubleTensor, FloatTensor, LongTensor
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ._numpy import from_dlpack, from_numpy
 from .serialization import load, save, shared, shared_file, shared_path, unlink_shared

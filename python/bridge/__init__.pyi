@@ -2,14 +2,48 @@
 
 from typing import Any
 
+class BoolTensor:
+    """torch.BoolTensor: a bool tensor from sizes or data."""
+    ...
+
+class DoubleTensor:
+    """torch.DoubleTensor: a float64 tensor from sizes or data."""
+    ...
+
+class FloatTensor:
+    """torch.FloatTensor: a float32 tensor from sizes or data."""
+    ...
+
 class Generator:
-    """What manual_seed returns; Bridge has one default generator per process, as torch's CPU one."""
-    def __init__(self, seed):
+    """A random generator (torch.Generator): its own Mersenne Twister state, seeded like torch's CPU generator."""
+    def __eq__(self, other):
+        """Return self==value."""
+        ...
+    def __init__(self, device=...):
         """Initialize self.  See help(type(self)) for accurate signature."""
         ...
-    def initial_seed(self):
-        """The seed the generator started from."""
+    @property
+    def device(self):
         ...
+    def get_state(self):
+        """The state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
+        ...
+    def initial_seed(self):
+        """The seed last set."""
+        ...
+    def manual_seed(self, seed):
+        """Reseeds; returns the generator."""
+        ...
+    def seed(self):
+        """Reseeds from a nondeterministic source; returns the new seed."""
+        ...
+    def set_state(self, new_state):
+        """Restores a state from get_state() (or torch's)."""
+        ...
+
+class LongTensor:
+    """torch.LongTensor: a int64 tensor from sizes or data."""
+    ...
 
 class Size:
     """torch.Size: a tuple of ints."""
@@ -17,7 +51,7 @@ class Size:
         """Number of elements of a tensor of this shape."""
         ...
 
-class Tensor:
+class Tensor(ShapeMethods, CreationMethods):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     @property
     def T(self):
@@ -80,6 +114,9 @@ class Tensor:
     def add_(self, other, alpha=...):
         """In place: self += alpha * other."""
         ...
+    def addmm(self, mat1, mat2, *, beta=..., alpha=...):
+        """beta * self + alpha * (mat1 @ mat2)."""
+        ...
     def all(self):
         """True when every element is nonzero."""
         ...
@@ -92,10 +129,19 @@ class Tensor:
     def argmin(self, dim=..., keepdim=...):
         """Index of the first smallest element (flat, or along ``dim``)."""
         ...
+    def argwhere(self):
+        """Same as ``nonzero()``."""
+        ...
     def backward(self, gradient=..., retain_graph=..., create_graph=...):
         """Computes the gradient of this tensor with respect to the graph leaves."""
         ...
-    def bernoulli_(self, p=...):
+    def baddbmm(self, batch1, batch2, *, beta=..., alpha=...):
+        """beta * self + alpha * (batch1 @ batch2)."""
+        ...
+    def bernoulli(self, p=..., *, generator=...):
+        """0/1 draws, 1 with probability self (per element) or ``p``."""
+        ...
+    def bernoulli_(self, p=..., *, generator=...):
         """Fills with 1 (probability p) or 0, in place."""
         ...
     def bmm(self, other):
@@ -103,6 +149,9 @@ class Tensor:
         ...
     def bool(self):
         """A bool copy (self when already bool)."""
+        ...
+    def chunk(self, chunks, dim=...):
+        """At most ``chunks`` views of equal size along ``dim`` (last one smaller)."""
         ...
     def clamp(self, min=..., max=...):
         """Limits each element to [min, max] (either bound may be None)."""
@@ -154,6 +203,12 @@ class Tensor:
     def device(self):
         """The device holding the memory (cpu or cuda:N)."""
         ...
+    def diag(self, diagonal=...):
+        """A 1-D tensor as a diagonal matrix, or a matrix's diagonal."""
+        ...
+    def diagonal(self, offset=..., dim1=..., dim2=...):
+        """The diagonal of the (dim1, dim2) planes as a last dim; a view."""
+        ...
     def dim(self):
         """Number of dims."""
         ...
@@ -194,17 +249,35 @@ class Tensor:
     def expand_as(self, other):
         """A broadcast view to ``other``'s shape."""
         ...
+    def exponential_(self, lambd=..., *, generator=...):
+        """Fills with Exp(lambd) draws, in place."""
+        ...
     def fill_(self, value):
         """Sets every element to ``value`` in place."""
         ...
     def flatten(self, start_dim=..., end_dim=...):
         """Dims ``start_dim`` to ``end_dim`` merged into one."""
         ...
+    def flip(self, *dims):
+        """The order of elements reversed along ``dims``."""
+        ...
+    def fliplr(self):
+        """Reversed along dim 1."""
+        ...
+    def flipud(self):
+        """Reversed along dim 0."""
+        ...
     def float(self):
         """A float32 copy (self when already float32)."""
         ...
+    def gather(self, dim, index, *, sparse_grad=...):
+        """out[i][j] = self[i][index[i][j]] along ``dim`` (and likewise in other dims)."""
+        ...
     def ge(self, other):
         """self >= other as a bool tensor."""
+        ...
+    def ger(self, vec2):
+        """Outer product with a 1-D tensor."""
         ...
     @property
     def grad(self):
@@ -216,6 +289,27 @@ class Tensor:
         ...
     def gt(self, other):
         """self > other as a bool tensor."""
+        ...
+    def index_add(self, dim, index, source, *, alpha=...):
+        """A copy with ``alpha * source`` slices added at ``index`` along ``dim``."""
+        ...
+    def index_add_(self, dim, index, source, *, alpha=...):
+        """In-place :meth:`index_add`."""
+        ...
+    def index_copy(self, dim, index, source):
+        """A copy with ``source`` slices written at ``index`` along ``dim``."""
+        ...
+    def index_copy_(self, dim, index, source):
+        """In-place :meth:`index_copy`."""
+        ...
+    def index_put(self, indices, values, accumulate=...):
+        """A copy with ``self[indices] = values`` (``+=`` with accumulate, repeats adding up)."""
+        ...
+    def index_put_(self, indices, values, accumulate=...):
+        """``self[indices] = values`` in place (``+=`` with accumulate, repeats adding up)."""
+        ...
+    def index_select(self, dim, index):
+        """The slices at ``index`` (1-D int64) along ``dim``."""
         ...
     def int(self):
         """An int64 copy (bridge has no int32)."""
@@ -255,6 +349,15 @@ class Tensor:
     def lt(self, other):
         """self < other as a bool tensor."""
         ...
+    def masked_fill(self, mask, value):
+        """A copy with ``value`` where ``mask`` (bool, broadcast) is true."""
+        ...
+    def masked_fill_(self, mask, value):
+        """In-place :meth:`masked_fill`."""
+        ...
+    def masked_select(self, mask):
+        """The elements where ``mask`` is true, as a 1-D tensor."""
+        ...
     def matmul(self, other):
         """Matrix product with torch's rules for 1-D, 2-D and batched operands."""
         ...
@@ -276,11 +379,20 @@ class Tensor:
     def mm(self, other):
         """Matrix product of two 2-D tensors."""
         ...
+    def moveaxis(self, source, destination):
+        """Dims ``source`` moved to ``destination``; a view."""
+        ...
+    def movedim(self, source, destination):
+        """Dims ``source`` moved to ``destination``; a view."""
+        ...
     def mul(self, other, out=...):
         """self * other, broadcast."""
         ...
     def mul_(self, other):
         """In place: self *= other."""
+        ...
+    def multinomial(self, num_samples, replacement=..., *, generator=...):
+        """Category indices drawn with this tensor's (row) weights."""
         ...
     def mv(self, other):
         """Matrix-vector product."""
@@ -301,7 +413,25 @@ class Tensor:
     def nelement(self):
         """Number of elements."""
         ...
-    def normal_(self, mean=..., std=...):
+    def new_empty(self, *size, dtype=..., device=..., requires_grad=...):
+        """An uninitialised tensor of ``size`` with this tensor's dtype and device (unless given)."""
+        ...
+    def new_full(self, size, fill_value, *, dtype=..., device=..., requires_grad=...):
+        """``fill_value`` everywhere, with this tensor's dtype and device (unless given)."""
+        ...
+    def new_ones(self, *size, dtype=..., device=..., requires_grad=...):
+        """Ones of ``size`` with this tensor's dtype and device (unless given)."""
+        ...
+    def new_tensor(self, data, dtype=..., device=..., requires_grad=...):
+        """A copy of ``data`` with this tensor's dtype and device (unless given)."""
+        ...
+    def new_zeros(self, *size, dtype=..., device=..., requires_grad=...):
+        """Zeros of ``size`` with this tensor's dtype and device (unless given)."""
+        ...
+    def nonzero(self, *, as_tuple=...):
+        """Positions of the nonzero elements: an [n, dim] int64 tensor, or one 1-D tensor per dim."""
+        ...
+    def normal_(self, mean=..., std=..., *, generator=...):
         """Fills with draws from N(mean, std^2), in place."""
         ...
     def numel(self):
@@ -309,6 +439,9 @@ class Tensor:
         ...
     def numpy(self):
         """A NumPy array sharing memory (CPU tensors without grad)."""
+        ...
+    def outer(self, vec2):
+        """Outer product with a 1-D tensor."""
         ...
     def permute(self, *dims):
         """A view with the dims reordered."""
@@ -325,6 +458,12 @@ class Tensor:
     def relu(self):
         """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
         ...
+    def repeat(self, *sizes):
+        """The tensor tiled ``sizes[d]`` times along each dim."""
+        ...
+    def repeat_interleave(self, repeats, dim=..., *, output_size=...):
+        """Each element (or slice along ``dim``) repeated ``repeats`` times (an int or a 1-D tensor)."""
+        ...
     @property
     def requires_grad(self):
         """Whether autograd records operations on this tensor."""
@@ -340,6 +479,21 @@ class Tensor:
         ...
     def resize_(self, *shape):
         """Changes the shape in place, growing the storage when needed."""
+        ...
+    def roll(self, shifts, dims=...):
+        """Elements shifted along ``dims`` (or the flattened tensor), wrapping around."""
+        ...
+    def scatter(self, dim, index, src=..., *, value=..., reduce=...):
+        """A copy with ``src`` (a tensor or number) written at the positions ``index`` names along ``dim``."""
+        ...
+    def scatter_(self, dim, index, src=..., *, value=..., reduce=...):
+        """In-place :meth:`scatter`."""
+        ...
+    def scatter_add(self, dim, index, src):
+        """A copy with ``src`` added at the positions ``index`` names along ``dim`` (repeats add up)."""
+        ...
+    def scatter_add_(self, dim, index, src):
+        """In-place :meth:`scatter_add`."""
         ...
     def select(self, dim, index):
         """A view of one index along ``dim`` (that dim removed)."""
@@ -369,6 +523,9 @@ class Tensor:
     def softmax(self, dim):
         """exp(x) / sum(exp(x)) along ``dim``."""
         ...
+    def split(self, split_size_or_sections, dim=...):
+        """Views of ``split_size`` along ``dim`` (last one smaller), or of the listed sizes."""
+        ...
     def sqrt(self):
         """Returns the square root of each element."""
         ...
@@ -396,6 +553,9 @@ class Tensor:
     def t(self):
         """Transpose of a tensor of at most 2 dims."""
         ...
+    def take(self, index):
+        """Elements at row-major positions ``index`` of the flattened tensor."""
+        ...
     def tanh(self):
         """Returns the hyperbolic tangent of each element."""
         ...
@@ -411,10 +571,28 @@ class Tensor:
     def transpose(self, dim0, dim1):
         """A view with dims ``dim0`` and ``dim1`` swapped."""
         ...
+    def tril(self, diagonal=...):
+        """The lower triangle of the last two dims, zeros above the ``diagonal``-th diagonal."""
+        ...
+    def tril_(self, diagonal=...):
+        """In-place :meth:`tril`."""
+        ...
+    def triu(self, diagonal=...):
+        """The upper triangle of the last two dims, zeros below the ``diagonal``-th diagonal."""
+        ...
+    def triu_(self, diagonal=...):
+        """In-place :meth:`triu`."""
+        ...
+    def type(self, dtype=..., non_blocking=..., **kwargs):
+        """The legacy type name ('torch.FloatTensor') without an argument; else a copy as that dtype or type name."""
+        ...
     def type_as(self, other):
         """A copy with ``other``'s dtype."""
         ...
-    def uniform_(self, a=..., b=...):
+    def unbind(self, dim=...):
+        """Every slice along ``dim``, that dim removed."""
+        ...
+    def uniform_(self, a=..., b=..., *, generator=...):
         """Fills with draws from U(from, to), in place."""
         ...
     def unsqueeze(self, dim):
@@ -440,8 +618,8 @@ def add(input, other, alpha=..., out=...):
     """input + alpha * other, broadcast; ``out`` receives the result without autograd."""
     ...
 
-def addmm(input, mat1, mat2):
-    """input + mat1 @ mat2 (one fused op)."""
+def addmm(input, mat1, mat2, *, beta=..., alpha=...):
+    """beta * input + alpha * (mat1 @ mat2) (one fused op when both are 1)."""
     ...
 
 def all(input):
@@ -468,8 +646,20 @@ def argmin(input, dim=..., keepdim=...):
     """Index of the first smallest element (flat, or along ``dim``)."""
     ...
 
+def argwhere(input):
+    """Positions of the nonzero elements, [n, dim]."""
+    ...
+
 def as_tensor(data, dtype=..., device=...):
     """A tensor from data, sharing memory where possible."""
+    ...
+
+def baddbmm(input, batch1, batch2, *, beta=..., alpha=...):
+    """beta * input + alpha * (batch1 @ batch2)."""
+    ...
+
+def bernoulli(input, p=..., *, generator=..., out=...):
+    """0/1 draws: 1 with probability ``input`` (per element) or ``p``."""
     ...
 
 def bmm(input, mat2):
@@ -480,6 +670,10 @@ bool: Any
 
 def cat(tensors, dim=...):
     """Concatenates tensors along ``dim``."""
+    ...
+
+def chunk(input, chunks, dim=...):
+    """At most ``chunks`` equal views along ``dim``."""
     ...
 
 def clamp(input, min=..., max=...):
@@ -504,6 +698,8 @@ def cos(input):
 
 from . import cuda as cuda
 
+default_generator: Any
+
 def detach(input):
     """A view sharing memory that autograd does not track."""
     ...
@@ -518,6 +714,14 @@ class device:
         ...
     index: object
     type: object
+
+def diag(input, diagonal=...):
+    """A vector as a diagonal matrix, or a matrix's diagonal."""
+    ...
+
+def diagonal(input, offset=..., dim1=..., dim2=...):
+    """A diagonal as a last dim; a view."""
+    ...
 
 def div(input, other, out=...):
     """input / other, broadcast (true division)."""
@@ -539,6 +743,10 @@ class dtype:
     itemsize: object
     name: object
     numpy_typestr: object
+
+def einsum(equation, *operands):
+    """Einstein summation: ``einsum("bij,bjk->bik", a, b)``; operands may also come as one list."""
+    ...
 
 def empty(*size, dtype=..., device=..., requires_grad=...):
     """An uninitialised tensor."""
@@ -579,6 +787,18 @@ def flatten(input, start_dim=..., end_dim=...):
     """Dims ``start_dim`` to ``end_dim`` merged into one."""
     ...
 
+def flip(input, dims):
+    """Reversed along ``dims``."""
+    ...
+
+def fliplr(input):
+    """Reversed along dim 1."""
+    ...
+
+def flipud(input):
+    """Reversed along dim 0."""
+    ...
+
 float: Any
 
 float32: Any
@@ -601,8 +821,16 @@ def full_like(t, fill_value, dtype=..., device=..., requires_grad=...):
     """``fill_value`` with ``input``'s shape, dtype and device."""
     ...
 
+def gather(input, dim, index, *, sparse_grad=...):
+    """out[i][j] = input[i][index[i][j]] along ``dim``."""
+    ...
+
 def ge(input, other):
     """input >= other as a bool tensor."""
+    ...
+
+def ger(input, vec2):
+    """Outer product of two 1-D tensors."""
     ...
 
 def get_default_dtype():
@@ -614,11 +842,31 @@ def get_num_threads():
     ...
 
 def get_rng_state():
-    """The generator's state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
+    """The default generator's state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
     ...
 
 def gt(input, other):
     """input > other as a bool tensor."""
+    ...
+
+def index_add(input, dim, index, source, *, alpha=...):
+    """A copy with ``alpha * source`` added at ``index`` along ``dim``."""
+    ...
+
+def index_copy(input, dim, index, source):
+    """A copy with ``source`` written at ``index`` along ``dim``."""
+    ...
+
+def index_put(input, indices, values, accumulate=...):
+    """A copy with ``input[indices] = values`` (``+=`` with accumulate)."""
+    ...
+
+def index_select(input, dim, index):
+    """The slices at ``index`` along ``dim``."""
+    ...
+
+def initial_seed():
+    """The default generator's seed."""
     ...
 
 int64: Any
@@ -655,6 +903,10 @@ def logical_not(input):
     """Elementwise logical not of a bool tensor."""
     ...
 
+def logspace(start, end, steps, base=..., dtype=..., device=..., requires_grad=...):
+    """``steps`` values base^x for x evenly spaced from ``start`` to ``end``."""
+    ...
+
 long: Any
 
 def lt(input, other):
@@ -662,7 +914,15 @@ def lt(input, other):
     ...
 
 def manual_seed(seed):
-    """Seeds the default generator (torch's Mersenne Twister stream)."""
+    """Seeds the default generator (torch's Mersenne Twister stream); returns it."""
+    ...
+
+def masked_fill(input, mask, value):
+    """A copy with ``value`` where ``mask`` is true."""
+    ...
+
+def masked_select(input, mask):
+    """The elements where ``mask`` is true, 1-D."""
     ...
 
 def matmul(input, other):
@@ -693,8 +953,20 @@ def mm(input, mat2):
     """Matrix product of two 2-D tensors."""
     ...
 
+def moveaxis(input, source, destination):
+    """Dims moved; a view."""
+    ...
+
+def movedim(input, source, destination):
+    """Dims moved; a view."""
+    ...
+
 def mul(input, other, out=...):
     """input * other, broadcast."""
+    ...
+
+def multinomial(input, num_samples, replacement=..., *, generator=..., out=...):
+    """``num_samples`` category indices per row drawn with the row's weights (torch's exact draws)."""
     ...
 
 def mv(input, vec):
@@ -726,6 +998,14 @@ class no_grad:
         ...
     enabled: object
 
+def nonzero(input, *, as_tuple=...):
+    """Positions of the nonzero elements."""
+    ...
+
+def normal(mean, std=..., size=..., *, generator=..., out=..., dtype=..., device=..., requires_grad=...):
+    """N(mean, std^2) draws: tensors ``mean``/``std`` (broadcast) or numbers with ``size``."""
+    ...
+
 def numel(input):
     """Number of elements."""
     ...
@@ -740,6 +1020,10 @@ def ones_like(t, dtype=..., device=..., requires_grad=...):
 
 from . import optim as optim
 
+def outer(input, vec2):
+    """Outer product of two 1-D tensors."""
+    ...
+
 def permute(input, dims):
     """A view with the dims reordered."""
     ...
@@ -748,27 +1032,31 @@ def pow(input, exponent):
     """x raised to ``exponent`` (a number or a tensor), elementwise."""
     ...
 
-def rand(*size, dtype=..., device=..., requires_grad=..., generator=...):
+def rand(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...):
     """Uniform draws in [0, 1)."""
     ...
 
-def rand_like(t, dtype=...):
-    """Uniform draws with ``input``'s shape."""
+def rand_like(t, dtype=..., device=..., requires_grad=...):
+    """Uniform draws with ``input``'s shape (and dtype unless given)."""
     ...
 
-def randint(*args, size=..., dtype=..., device=..., generator=...):
+def randint(*args, size=..., dtype=..., device=..., generator=..., requires_grad=...):
     """randint(high, size) or randint(low, high, size)."""
     ...
 
-def randn(*size, dtype=..., device=..., requires_grad=..., generator=...):
+def randint_like(input, low=..., high=..., *, dtype=..., generator=..., device=...):
+    """Integers in [low, high) with ``input``'s shape and dtype."""
+    ...
+
+def randn(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...):
     """Standard normal draws."""
     ...
 
-def randn_like(t, dtype=...):
-    """Normal draws with ``input``'s shape."""
+def randn_like(t, dtype=..., device=..., requires_grad=...):
+    """Normal draws with ``input``'s shape (and dtype unless given)."""
     ...
 
-def randperm(n, dtype=..., device=..., generator=...):
+def randperm(n, dtype=..., device=..., generator=..., requires_grad=...):
     """A random permutation of 0..n-1."""
     ...
 
@@ -780,12 +1068,32 @@ def relu(input):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
     ...
 
+def repeat_interleave(input, repeats=..., dim=..., *, output_size=...):
+    """Elements repeated; ``repeat_interleave(repeats)`` alone gives each index i repeats[i] times."""
+    ...
+
 def reshape(input, shape):
     """The elements in a new shape: a view when the layout allows, else a copy."""
     ...
 
+def roll(input, shifts, dims=...):
+    """Elements shifted with wrap-around."""
+    ...
+
 def save(obj, f):
     """Saves a tensor (.npy) or a name -> tensor mapping such as a state_dict (.npz, .safetensors)."""
+    ...
+
+def scatter(input, dim, index, src=..., *, value=..., reduce=...):
+    """A copy of input with ``src`` written at ``index`` along ``dim``."""
+    ...
+
+def scatter_add(input, dim, index, src):
+    """A copy of input with ``src`` added at ``index`` along ``dim``."""
+    ...
+
+def seed():
+    """Seeds the default generator nondeterministically; returns the seed."""
     ...
 
 def select(input, dim, index):
@@ -846,6 +1154,10 @@ def softmax(input, dim):
     """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
     ...
 
+def split(tensor, split_size_or_sections, dim=...):
+    """Views of ``split_size`` (or the listed sizes) along ``dim``."""
+    ...
+
 def sqrt(input):
     """Returns the square root of each element."""
     ...
@@ -874,6 +1186,10 @@ def t(input):
     """Transpose of a tensor of at most 2 dims."""
     ...
 
+def take(input, index):
+    """Elements at row-major positions of the flattened input."""
+    ...
+
 def tanh(input):
     """Returns the hyperbolic tangent of each element."""
     ...
@@ -882,8 +1198,32 @@ def tensor(data, dtype=..., device=..., requires_grad=...):
     """torch.tensor: always copies; infers bool, int64 or the default float type from the data."""
     ...
 
+def tensordot(a, b, dims=...):
+    """Sums products over the last ``dims`` dims of a and the first of b, or over two lists of dims."""
+    ...
+
 def transpose(input, dim0, dim1):
     """A view with dims ``dim0`` and ``dim1`` swapped."""
+    ...
+
+def tril(input, diagonal=...):
+    """Lower triangle of the last two dims."""
+    ...
+
+def tril_indices(row, col, offset=..., *, dtype=..., device=...):
+    """The (row, col) positions of the lower triangle, row-major, as a [2, n] int64 tensor."""
+    ...
+
+def triu(input, diagonal=...):
+    """Upper triangle of the last two dims."""
+    ...
+
+def triu_indices(row, col, offset=..., *, dtype=..., device=...):
+    """The (row, col) positions of the upper triangle, row-major, as a [2, n] int64 tensor."""
+    ...
+
+def unbind(input, dim=...):
+    """Every slice along ``dim``."""
     ...
 
 def unlink_shared(name):
@@ -894,8 +1234,8 @@ def unsqueeze(input, dim):
     """Inserts a dim of size 1 at ``dim``."""
     ...
 
-def where(condition, input, other):
-    """condition ? input : other, elementwise, broadcast."""
+def where(condition, input=..., other=...):
+    """condition ? input : other, elementwise, broadcast; ``where(condition)`` alone is ``nonzero(as_tuple=True)``."""
     ...
 
 def zeros(*size, dtype=..., device=..., requires_grad=...):

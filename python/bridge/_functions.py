@@ -6,10 +6,11 @@ from . import _core
 from ._core import _as_int, FloatList, call
 from ._dtype import Size, bool_, device as _device, float32, float64, int64
 from ._tensor import Tensor, _shape_args
+from ._random import Generator, default_generator, gen
 
 __all__ = ["set_default_dtype", "get_default_dtype", "set_num_threads", "get_num_threads", "tensor", "as_tensor", "zeros", "ones", "empty", "full",
            "zeros_like", "ones_like", "empty_like", "full_like", "arange", "linspace", "eye", "Generator",
-           "manual_seed", "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "get_rng_state",
+           "manual_seed", "seed", "initial_seed", "default_generator", "logspace", "rand", "randn", "randint", "randperm", "rand_like", "randn_like", "get_rng_state",
            "set_rng_state", "where", "cat", "concat", "stack", "addmm", "is_tensor", "numel", "allclose"]
 
 _default_dtype = float32
@@ -177,41 +178,35 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
 
 # ---- random ---------------------------------------------------------------------------------------------
 
-class Generator:
-    """What manual_seed returns; Bridge has one default generator per process, as torch's CPU one."""
-
-    def __init__(self, seed):
-        self._seed = seed
-
-    def initial_seed(self):
-        """The seed the generator started from."""
-        return self._seed
-
-
 def manual_seed(seed):
-    """Seeds the default generator (torch's Mersenne Twister stream)."""
-    seed = int(seed)
-    call("manual_seed", seed & 0xFFFFFFFFFFFFFFFF)
-    return Generator(seed)
+    """Seeds the default generator (torch's Mersenne Twister stream); returns it."""
+    return default_generator.manual_seed(seed)
 
 
-def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):
+def seed():
+    """Seeds the default generator nondeterministically; returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed():
+    """The default generator's seed."""
+    return default_generator.initial_seed()
+
+
+def rand(*size, dtype=None, device=None, requires_grad=False, generator=None, out=None):
     """Uniform draws in [0, 1)."""
-    _check_generator(generator)
-    t = call("rand", _size(size), dtype or _default_dtype)
-    return _finish(t, device, requires_grad)
+    t = call("rand", _size(size), dtype or _default_dtype, gen(generator))
+    return _into(_finish(t, device, requires_grad), out)
 
 
-def randn(*size, dtype=None, device=None, requires_grad=False, generator=None):
+def randn(*size, dtype=None, device=None, requires_grad=False, generator=None, out=None):
     """Standard normal draws."""
-    _check_generator(generator)
-    t = call("randn", _size(size), dtype or _default_dtype)
-    return _finish(t, device, requires_grad)
+    t = call("randn", _size(size), dtype or _default_dtype, gen(generator))
+    return _into(_finish(t, device, requires_grad), out)
 
 
-def randint(*args, size=None, dtype=None, device=None, generator=None):
+def randint(*args, size=None, dtype=None, device=None, generator=None, requires_grad=False):
     """randint(high, size) or randint(low, high, size)."""
-    _check_generator(generator)
     if size is not None:
         args = args + (size,)
     if len(args) == 2:
@@ -220,47 +215,56 @@ def randint(*args, size=None, dtype=None, device=None, generator=None):
         low, high, shape = args
     else:
         raise TypeError("randint() expects (high, size) or (low, high, size)")
-    t = call("randint", int(low), int(high), _size((shape,)))
+    t = call("randint", int(low), int(high), _size((shape,)), gen(generator))
     return _finish(t if dtype is None else t.to(dtype), device, False)
 
 
-def randperm(n, dtype=None, device=None, generator=None):
+def randperm(n, dtype=None, device=None, generator=None, requires_grad=False):
     """A random permutation of 0..n-1."""
-    _check_generator(generator)
-    t = call("randperm", int(n))
+    t = call("randperm", int(n), gen(generator))
     return _finish(t if dtype is None else t.to(dtype), device, False)
 
 
-def rand_like(t, dtype=None):
-    """Uniform draws with ``input``'s shape."""
-    return call("rand_like", t if dtype is None else t.to(dtype))
+def rand_like(t, dtype=None, device=None, requires_grad=False):
+    """Uniform draws with ``input``'s shape (and dtype unless given)."""
+    return _finish(call("rand_like", t if dtype is None else t.to(dtype)), device, requires_grad)
 
 
-def randn_like(t, dtype=None):
-    """Normal draws with ``input``'s shape."""
-    return call("randn_like", t if dtype is None else t.to(dtype))
+def randn_like(t, dtype=None, device=None, requires_grad=False):
+    """Normal draws with ``input``'s shape (and dtype unless given)."""
+    return _finish(call("randn_like", t if dtype is None else t.to(dtype)), device, requires_grad)
 
 
 def get_rng_state():
-    """The generator's state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
-    return tensor(list(call("get_rng_state")), dtype=int64)
+    """The default generator's state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
+    return default_generator.get_state()
 
 
 def set_rng_state(state):
     """Restores the default generator from get_rng_state()."""
-    data = bytes(state.tolist()) if isinstance(state, Tensor) else bytes(state)
-    call("set_rng_state", data)
+    default_generator.set_state(state)
 
 
-def _check_generator(generator):
-    if generator is not None:
-        raise NotImplementedError("bridge: explicit generator= arguments are not supported; use manual_seed")
+def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
+    """``steps`` values base^x for x evenly spaced from ``start`` to ``end``."""
+    t = call("logspace", float(start), float(end), int(steps), float(base), dtype or _default_dtype)
+    return _finish(t, device, requires_grad)
+
+
+def _into(result, out):
+    if out is None:
+        return result
+    out.resize_(*result.shape)
+    out.copy_(result)
+    return out
 
 
 # ---- functional forms -----------------------------------------------------------------------------------
 
-def where(condition, input, other):
-    """condition ? input : other, elementwise, broadcast."""
+def where(condition, input=None, other=None):
+    """condition ? input : other, elementwise, broadcast; ``where(condition)`` alone is ``nonzero(as_tuple=True)``."""
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
     like = input if isinstance(input, Tensor) else other
     return call("where", condition, _coerce(input, like), _coerce(other, like))
 
@@ -284,9 +288,9 @@ def stack(tensors, dim=0):
     return call("stack", list(tensors), dim)
 
 
-def addmm(input, mat1, mat2):
-    """input + mat1 @ mat2 (one fused op)."""
-    return call("addmm", input, mat1, mat2)
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2) (one fused op when both are 1)."""
+    return input.addmm(mat1, mat2, beta=beta, alpha=alpha)
 
 
 def is_tensor(obj):

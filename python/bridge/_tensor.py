@@ -1,20 +1,22 @@
 """bridge.Tensor: a Python handle on an engine tensor, with torch's methods and operators."""
 
 import ctypes
-import operator
 
 from . import _core, _lib
 from ._declared import DeclaredMethods
 from ._hooks import RemovableHandle
 from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
 from ._tensor_copy import CopyProtocols
-from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
+from ._tensor_shape import ShapeMethods
+from ._tensor_creation import CreationMethods
+from . import _random
+from . import _indexing
+from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _call_t, _fail,
                            _ti, _unary)
 
 _dead = _core._dead
 _LARGE = 1 << 62
 _handle_free = _lib.handle_free
-_NO_BOUND = -(2 ** 63)  # absent slice bound in an encoded index (bridge.h)
 
 
 # Callbacks run after every completed backward() (what torch's engine queue_callback gives a hook):
@@ -49,7 +51,7 @@ class GradFn:
         return f"<{self._name} object>"
 
 
-class Tensor(CopyProtocols, DeclaredMethods, result_type=True):
+class Tensor(CopyProtocols, DeclaredMethods, ShapeMethods, CreationMethods, result_type=True):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     __slots__ = ("_h", "_meta", "__weakref__")
 
@@ -439,54 +441,27 @@ class Tensor(CopyProtocols, DeclaredMethods, result_type=True):
     def __getitem__(self, key):
         if type(key) is int and -(1 << 63) <= key < (1 << 63):  # the common x[i]; bigger ints: OverflowError below
             return _ti(_SELECT0, self, key)
-        return _core.call("index", self, _encode_index(key))
+        return _indexing.getitem(self, key)
 
     def __setitem__(self, key, value):
-        if not isinstance(value, Tensor):
-            value = float(value) if isinstance(value, (int, float, bool)) else _as_tensor(value, self)
-        _core.call("index_put", self, _encode_index(key), value)
+        _indexing.setitem(self, key, value)
 
     # ---- random fills -------------------------------------------------------------------------------
 
-    def normal_(self, mean=0.0, std=1.0):
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
         """Fills with draws from N(mean, std^2), in place."""
-        _core.call("normal_", self, float(mean), float(std))
+        _core.call("normal_", self, float(mean), float(std), _random.gen(generator))
         return self
 
-    def uniform_(self, a=0.0, b=1.0):
+    def uniform_(self, a=0.0, b=1.0, *, generator=None):
         """Fills with draws from U(from, to), in place."""
-        _core.call("uniform_", self, float(a), float(b))
+        _core.call("uniform_", self, float(a), float(b), _random.gen(generator))
         return self
 
-    def bernoulli_(self, p=0.5):
+    def bernoulli_(self, p=0.5, *, generator=None):
         """Fills with 1 (probability p) or 0, in place."""
-        _core.call("bernoulli_", self, float(p))
+        _core.call("bernoulli_", self, float(p), _random.gen(generator))
         return self
-
-
-def _encode_index(key):
-    if not isinstance(key, tuple):
-        key = (key,)
-    code = []
-    for k in key:
-        if k is None:
-            code += (2, 0, 0, 0)
-        elif k is Ellipsis:
-            code += (3, 0, 0, 0)
-        elif isinstance(k, slice):
-            code += (1, _bound(k.start), _bound(k.stop), _bound(k.step))
-        elif isinstance(k, bool) or isinstance(k, Tensor) or isinstance(k, (list, tuple)):
-            raise TypeError("bridge supports basic indexing only (ints, slices, None, ...); "
-                            f"advanced indexing with a {type(k).__name__} is not implemented")
-        elif hasattr(k, "__index__"):
-            code += (0, k.__index__(), 0, 0)
-        else:
-            raise TypeError(f"invalid index of type {type(k).__name__}")
-    return code
-
-
-def _bound(b):
-    return _NO_BOUND if b is None else operator.index(b)
 
 
 _wrap = Tensor._wrap

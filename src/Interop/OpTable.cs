@@ -19,6 +19,8 @@ static partial class OpTable
         RegisterCreation();
         RegisterMath();
         RegisterShape();
+        RegisterIndexing();
+        RegisterRandom();
         RegisterAutograd();
         RegisterNn();
         RegisterNnApi();

@@ -30,8 +30,8 @@ def test_index_errors():
 def test_type_errors():
     with pytest.raises(TypeError):
         bridge.ones(2) + "a"
-    with pytest.raises(TypeError):
-        bridge.ones(2)[bridge.tensor([0, 1])]
+    with pytest.raises(IndexError, match="tensors used as indices must be long, byte or bool tensors"):
+        bridge.ones(2)[bridge.tensor([0.0, 1.0])]  # as torch: an IndexError (int64 and bool tensors index)
     with pytest.raises(TypeError):
         bridge.tensor([object()])
     with pytest.raises(TypeError):

@@ -22,17 +22,17 @@ static partial class OpTable
         Add("set_num_threads", a => { Torch.SetNumThreads(a.Int(0)); return Value.None; });
         Add("get_num_threads", a => Value.Int(Torch.GetNumThreads()));
         Add("manual_seed", a => { Torch.ManualSeed(unchecked((ulong)a.Long(0))); return Value.None; });
-        Add("rand", a => T(Torch.Rand(a.Ints(0), a.OptionalDType(1))));
-        Add("randn", a => T(Torch.Randn(a.Ints(0), a.OptionalDType(1))));
-        Add("randint", a => T(Torch.Randint(a.Long(0), a.Long(1), a.Ints(2))));
-        Add("randperm", a => T(Torch.Randperm(a.Int(0))));
+        Add("rand", a => T(Torch.Rand(a.Ints(0), a.OptionalDType(1), Gen(a, 2))));
+        Add("randn", a => T(Torch.Randn(a.Ints(0), a.OptionalDType(1), Gen(a, 2))));
+        Add("randint", a => T(Torch.Randint(a.Long(0), a.Long(1), a.Ints(2), Gen(a, 3))));
+        Add("randperm", a => T(Torch.Randperm(a.Int(0), Gen(a, 1))));
         Add("rand_like", a => T(Torch.RandLike(a.Tensor(0))));
         Add("randn_like", a => T(Torch.RandnLike(a.Tensor(0))));
         Add("get_rng_state", a => Results.Bytes(Torch.GetRngState()));
         Add("set_rng_state", a => { Torch.SetRngState(a.Bytes(0).ToArray()); return Value.None; });
-        Add("normal_", a => { a.Tensor(0).Normal_(a.Double(1), a.Double(2)); return Value.None; });
-        Add("uniform_", a => { a.Tensor(0).Uniform_(a.Double(1), a.Double(2)); return Value.None; });
-        Add("bernoulli_", a => { a.Tensor(0).Bernoulli_(a.Double(1)); return Value.None; });
+        Add("normal_", a => { a.Tensor(0).Normal_(a.Double(1), a.Double(2), Gen(a, 3)); return Value.None; });
+        Add("uniform_", a => { a.Tensor(0).Uniform_(a.Double(1), a.Double(2), Gen(a, 3)); return Value.None; });
+        Add("bernoulli_", a => { a.Tensor(0).Bernoulli_(a.Double(1), Gen(a, 2)); return Value.None; });
     }
 
     /// <summary>torch.tensor(data): a flat list of numbers (float64 or int64, as Python had them) cast to <paramref name="dtype"/>.</summary>

@@ -5,19 +5,21 @@ using static Bridge.Torch;
 
 namespace Bridge;
 
-/// <summary>One position in an indexing expression: an int (negative counts from the end), a C# Index or Range, a stepped slice, a new axis or an ellipsis.</summary>
+/// <summary>One position in an indexing expression: an int (negative counts from the end), a C# Index or Range, a stepped slice, a new axis, an ellipsis, or a tensor (int64 indices or a bool mask: advanced indexing).</summary>
 public readonly struct TensorIndex
 {
-    internal enum Kind { Integer, Slice, NewAxis, Ellipsis }
+    internal enum Kind { Integer, Slice, NewAxis, Ellipsis, Tensor }
 
     internal Kind Type { get; }
     internal int Value { get; }
     internal int? Start { get; }
     internal int? End { get; }
     internal int Step { get; }
+    internal Tensor? Indices { get; }
 
-    TensorIndex(Kind kind, int value = 0, int? start = null, int? end = null, int step = 1)
+    TensorIndex(Kind kind, int value = 0, int? start = null, int? end = null, int step = 1, Tensor? indices = null)
     {
+        Indices = indices;
         Type = kind;
         Value = value;
         Start = start;
@@ -36,6 +38,14 @@ public readonly struct TensorIndex
     public static readonly TensorIndex Ellipsis = new(Kind.Ellipsis);
 
     public static implicit operator TensorIndex(int index) => new(Kind.Integer, index);
+
+    /// <summary>Advanced indexing: an int64 tensor picks positions along one dim, a bool mask selects along as many dims as it has.</summary>
+    public static implicit operator TensorIndex(Tensor indices) => new(Kind.Tensor, indices: indices ?? throw new ArgumentNullException(nameof(indices)));
+
+    /// <summary>Advanced indexing by a list of positions (torch's <c>x[[0, 2]]</c>).</summary>
+    public static implicit operator TensorIndex(long[] indices) => new(Kind.Tensor, indices: Torch.Tensor((Array)indices, DType.Int64));
+
+    internal bool IsAdvanced => Type == Kind.Tensor;
     public static implicit operator TensorIndex(Index index) => new(Kind.Integer, index.IsFromEnd ? -index.Value : index.Value);
     public static implicit operator TensorIndex(Range range) => new(Kind.Slice, start: Bound(range.Start), end: Bound(range.End));
 
@@ -48,7 +58,7 @@ public sealed partial class Tensor
     [System.Runtime.CompilerServices.IndexerName("At")] // Item is taken by Item(), torch's scalar read
     public Tensor this[params TensorIndex[] indices]
     {
-        get => Index(indices);
+        get => HasTensor(indices) ? AdvancedIndex(IndexPlan.Build(this, indices)) : Index(indices);
         set => SetIndexed(indices, value);
     }
 
@@ -58,6 +68,11 @@ public sealed partial class Tensor
     /// </summary>
     void SetIndexed(TensorIndex[] indices, Tensor value)
     {
+        if (HasTensor(indices))
+        {
+            IndexPut_(IndexPlan.Build(this, indices), value, accumulate: false);
+            return;
+        }
         if (!Recording.Needed(this, value))
         {
             Detach().Index(indices).Copy_(value);
@@ -75,9 +90,19 @@ public sealed partial class Tensor
     }
 
     /// <summary>Assigns a number to the indexed elements.</summary>
-    public void Set(double value, params TensorIndex[] indices) => Index(indices).Fill_(value);
+    public void Set(double value, params TensorIndex[] indices)
+    {
+        if (HasTensor(indices)) IndexPut_(IndexPlan.Build(this, indices), Scalar(value, this), accumulate: false);
+        else Index(indices).Fill_(value);
+    }
 
-    Tensor Index(TensorIndex[] indices)
+    static bool HasTensor(TensorIndex[] indices)
+    {
+        foreach (var i in indices) if (i.IsAdvanced) return true;
+        return false;
+    }
+
+    internal Tensor Index(TensorIndex[] indices)
     {
         int consumed = indices.Count(i => i.Type is TensorIndex.Kind.Integer or TensorIndex.Kind.Slice);
         if (consumed > Dim()) throw new ArgumentOutOfRangeException(null, $"too many indices for tensor of dimension {Dim()}");
