@@ -108,7 +108,9 @@ public sealed partial class Tensor
         {
             if (!IsLeaf)
             {
-                if (!value) throw new InvalidOperationException("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+                if (!value) throw new InvalidOperationException(Spelling.Of(
+                    "you can only change RequiresGrad of leaf tensors. If you want to use a computed tensor in a subgraph that doesn't require differentiation use varNoGrad = var.Detach().",
+                    "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."));
                 return;
             }
             if (value && !DType.IsFloatingPoint()) throw new InvalidOperationException("only Tensors of floating point dtype can require gradients");

@@ -22,7 +22,7 @@ public sealed partial class Tensor
     {
         var target = InferShape(shape);
         var strides = ViewStrides(target) ?? throw new InvalidOperationException(
-            "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use " + Spelling.Of(".Reshape(...)", ".reshape(...)") + " instead.");
         var input = ShapeArray;
         return MakeView(target, strides, StorageOffset, "ViewBackward0", g => g.Reshape(input));
     }
@@ -177,7 +177,7 @@ public sealed partial class Tensor
     /// <summary>x[index] along <paramref name="dim"/>, removing that dim (negative index counts from the end).</summary>
     public Tensor Select(int dim, int index)
     {
-        if (Dim() == 0) throw new ArgumentOutOfRangeException(null, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
+        if (Dim() == 0) throw new ArgumentOutOfRangeException(null, Spelling.Of("invalid index of a 0-dim tensor. Use tensor.Item() or tensor.Item<T>() to convert a 0-dim tensor to a number", "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"));
         int d = ShapeMath.WrapDim(dim, Dim());
         int size = ShapeArray[d];
         if (index < -size || index >= size)

@@ -28,7 +28,7 @@ public sealed class ErrorTests
 
     [TestMethod]
     public void View_IncompatibleStrides() =>
-        Throws<InvalidOperationException>(() => Torch.Ones(2, 3).T().View(6), "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+        Throws<InvalidOperationException>(() => Torch.Ones(2, 3).T().View(6), "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .Reshape(...) instead.");
 
     [TestMethod]
     public void Index_OutOfRange() =>
