@@ -3,6 +3,10 @@
 from .._core import call
 from .._declared_functional import *  # noqa: F401,F403 (declared ops that nn.functional publishes, generated)
 from .._declared_functional import __all__ as _declared
+from .functional_conv import *  # noqa: F401,F403 (convolutions and pad)
+from .functional_conv import __all__ as _conv
+from .functional_pool import *  # noqa: F401,F403 (pooling, normalisation, dropout2d)
+from .functional_pool import __all__ as _pool
 
 
 def relu(input, inplace=False):
@@ -51,5 +55,5 @@ def nll_loss(input, target, reduction="mean"):
     return call("nll_loss", input, target, reduction)
 
 
-__all__ = sorted(set(_declared) | {"relu", "softmax", "log_softmax", "linear", "dropout", "mse_loss", "cross_entropy",
+__all__ = sorted(set(_declared) | set(_conv) | set(_pool) | {"relu", "softmax", "log_softmax", "linear", "dropout", "mse_loss", "cross_entropy",
                                    "nll_loss"})
