@@ -74,3 +74,44 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "batch_norm", "group_norm", "dropout2d"]
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Extracts sliding windows: [N, C, H, W] -> [N, C*kH*kW, L] (im2col)."""
+    return call("unfold", input, _pair(kernel_size), _pair(dilation), _pair(padding), _pair(stride))
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Sums sliding windows back: [N, C*kH*kW, L] -> [N, C, H, W] (col2im)."""
+    return call("fold", input, _pair(output_size), _pair(kernel_size), _pair(dilation), _pair(padding), _pair(stride))
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
+                antialias=False):
+    """Resizes [N, C, L] or [N, C, H, W] to ``size`` or by ``scale_factor``: "nearest", "linear" or "bilinear"."""
+    from .._core import FloatList
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported by bridge")
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    sizes = None if size is None else ([int(size)] if isinstance(size, int) else [int(s) for s in size])
+    scales = None
+    if scale_factor is not None:
+        scales = [float(scale_factor)] if isinstance(scale_factor, (int, float)) else [float(s) for s in scale_factor]
+        if recompute_scale_factor:
+            # torch: the output size from the scale, then the scale from the sizes
+            dims = input.dim() - 2
+            full = scales * dims if len(scales) == 1 else scales
+            sizes = [int(input.shape[2 + d] * full[d]) for d in range(dims)]
+            scales = None
+    return call("interpolate", input, sizes, None if scales is None else FloatList(scales), mode, align_corners)
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated alias of interpolate."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+__all__ += ["unfold", "fold", "interpolate", "upsample"]

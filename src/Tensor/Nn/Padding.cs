@@ -31,7 +31,7 @@ public static partial class Functional
             x = mode switch
             {
                 "constant" => PadConstant(x, dim, before, after, value),
-                "reflect" => PadReflect(x, dim, before, after, input.ShapeArray),
+                "reflect" => PadReflect(x, dim, before, after, input.Dim()),
                 "replicate" => PadReplicate(x, dim, before, after),
                 _ => PadCircular(x, dim, before, after),
             };
@@ -60,12 +60,12 @@ public static partial class Functional
         return Torch.Full(shape, value, like.DType, device: like.Device);
     }
 
-    static Tensor PadReflect(Tensor x, int dim, int before, int after, int[] inputShape)
+    static Tensor PadReflect(Tensor x, int dim, int before, int after, int inputDims)
     {
         int size = x.Size(dim);
         if (before < 0 || after < 0) throw new ArgumentException("negative padding is not supported for reflect padding");
         if (before >= size || after >= size)
-            throw new ArgumentException($"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {dim} of input {ShapeMath.FormatList(inputShape)}");
+            throw new ArgumentException($"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {dim} of input {inputDims}");
         var parts = new List<Tensor>(before + after + 1);
         for (int i = before; i >= 1; i--) parts.Add(x.Narrow(dim, i, 1));
         parts.Add(x);

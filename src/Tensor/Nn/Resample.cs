@@ -134,20 +134,29 @@ public static partial class Functional
         var l1 = new double[outSize];
         for (int i = 0; i < outSize; i++)
         {
-            // Float arithmetic, as ATen's opmath for float input.
-            float src = alignCorners ? (float)s * i : Math.Max((float)s * (i + 0.5f) - 0.5f, 0f);
-            int h0 = Math.Min((int)src, inSize - 1);
-            i0[i] = h0;
-            i1[i] = h0 + (h0 < inSize - 1 ? 1 : 0);
-            float lambda = Math.Min(Math.Max(src - h0, 0f), 1f);
-            l1[i] = lambda;
-            l0[i] = 1f - lambda;
+            // ATen's opmath: float arithmetic for float input, double for double.
+            if (x.DType == DType.Float64) (i0[i], i1[i], l0[i], l1[i]) = LinearSource(s, i, inSize, alignCorners);
+            else
+            {
+                var (a, b, c, d) = LinearSource((float)s, i, inSize, alignCorners);
+                (i0[i], i1[i], l0[i], l1[i]) = (a, b, c, d);
+            }
         }
         var shape = Enumerable.Repeat(1, x.Dim()).ToArray();
         shape[dim] = outSize;
         var w0 = Torch.Tensor(l0, x.DType).Reshape(shape).To(x.Device);
         var w1 = Torch.Tensor(l1, x.DType).Reshape(shape).To(x.Device);
         return GatherAlong(x, dim, i0) * w0 + GatherAlong(x, dim, i1) * w1;
+    }
+
+    /// <summary>area_pixel_compute_source_index and the two taps with their weights, in <typeparamref name="T"/>'s arithmetic.</summary>
+    static (int I0, int I1, T L0, T L1) LinearSource<T>(T scale, int dst, int inSize, bool alignCorners) where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        T half = T.CreateTruncating(0.5);
+        T src = alignCorners ? scale * T.CreateTruncating(dst) : T.Max(scale * (T.CreateTruncating(dst) + half) - half, T.Zero);
+        int h0 = Math.Min(int.CreateTruncating(src), inSize - 1);
+        T lambda = T.Min(T.Max(src - T.CreateTruncating(h0), T.Zero), T.One);
+        return (h0, h0 + (h0 < inSize - 1 ? 1 : 0), T.One - lambda, lambda);
     }
 
     /// <summary>x[..., index[k], ...] along <paramref name="dim"/>, as narrows of consecutive runs joined by cat (differentiable on every device).</summary>

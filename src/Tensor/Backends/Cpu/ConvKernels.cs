@@ -87,7 +87,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         int weightSize = checked(outChannels * k);
         new Span<T>(gw, weightSize).Clear();
         if (l == 0 || k == 0) return;
-        int chunks = Chunks(batch, g);
+        int chunks = Chunks(batch);
         var partials = new nint[chunks];
         try
         {
@@ -150,15 +150,14 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         for (; k < row.Length; k++) row[k] += b;
     }
 
-    /// <summary>Below this many multiply-adds per sample, samples rather than GEMM rows are split across threads.</summary>
-    static int Chunks(int batch, in ConvGeometry g)
-    {
-        if (batch <= 1) return 1;
-        return Math.Min(CpuThreads.Count, batch);
-    }
+    /// <summary>
+    /// One chunk of samples per thread: per-sample GEMMs of small images are too small to split well, while whole
+    /// samples split evenly; a single sample leaves the splitting to the GEMM itself.
+    /// </summary>
+    static int Chunks(int batch) => batch <= 1 ? 1 : Math.Min(CpuThreads.Count, batch);
 
     static void ForSamples(int batch, ConvGeometry g, Action<int, int, nint> body) =>
-        ForSamples(batch, g, (first, end, col, _) => body(first, end, col), Chunks(batch, g));
+        ForSamples(batch, g, (first, end, col, _) => body(first, end, col), Chunks(batch));
 
     /// <summary>Runs body(first, end, column buffer, chunk) over contiguous sample ranges, one column buffer per chunk.</summary>
     static void ForSamples(int batch, ConvGeometry g, Action<int, int, nint, int> body, int chunks)
