@@ -2,12 +2,52 @@
 
 from typing import Any
 
+def adaptive_avg_pool2d(input, output_size):
+    """Averages adaptive windows down to output_size (an int, or (h, w) where None keeps the input's size)."""
+    ...
+
+def avg_pool2d(input, kernel_size, stride=..., padding=..., ceil_mode=..., count_include_pad=..., divisor_override=...):
+    """Mean over kH x kW windows; count_include_pad counts the zero padding in the divisor."""
+    ...
+
+def batch_norm(input, running_mean, running_var, weight=..., bias=..., training=..., momentum=..., eps=...):
+    """Normalises each channel of [N, C, *] by batch statistics (training, updating the running ones) or by"""
+    ...
+
+def conv1d(input, weight, bias=..., stride=..., padding=..., dilation=..., groups=...):
+    """1-D convolution of [N, C, L] (or [C, L]) with weight [OC, C/groups, K]; padding may be "same"/"valid"."""
+    ...
+
+def conv2d(input, weight, bias=..., stride=..., padding=..., dilation=..., groups=...):
+    """2-D convolution of [N, C, H, W] (or [C, H, W]) with weight [OC, C/groups, KH, KW]; padding may be "same"/"valid"."""
+    ...
+
+def conv_transpose2d(input, weight, bias=..., stride=..., padding=..., output_padding=..., groups=..., dilation=...):
+    """Transposed 2-D convolution (the gradient of conv2d for its input), weight [C_in, C_out/groups, KH, KW]."""
+    ...
+
 def cross_entropy(input, target, reduction=...):
     """nll_loss(log_softmax(input, 1), target): logits against class indices."""
     ...
 
 def dropout(input, p=..., training=..., inplace=...):
     """Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) while training."""
+    ...
+
+def dropout2d(input, p=..., training=..., inplace=...):
+    """Zeroes whole channels with probability p (one draw per [n, c]) and scales the rest by 1/(1-p)."""
+    ...
+
+def fold(input, output_size, kernel_size, dilation=..., padding=..., stride=...):
+    """Sums sliding windows back: [N, C*kH*kW, L] -> [N, C, H, W] (col2im)."""
+    ...
+
+def group_norm(input, num_groups, weight=..., bias=..., eps=...):
+    """Normalises each sample over groups of channels, then applies the per-channel affine."""
+    ...
+
+def interpolate(input, size=..., scale_factor=..., mode=..., align_corners=..., recompute_scale_factor=..., antialias=...):
+    """Resizes [N, C, L] or [N, C, H, W] to ``size`` or by ``scale_factor``: "nearest", "linear" or "bilinear"."""
     ...
 
 def linear(input, weight, bias=...):
@@ -18,12 +58,24 @@ def log_softmax(input, dim=..., dtype=...):
     """log(softmax(x)) along ``dim`` (required), computed stably."""
     ...
 
+def max_pool1d(input, kernel_size, stride=..., padding=..., dilation=..., ceil_mode=..., return_indices=...):
+    """Max over windows of [N, C, L] (or [C, L]); with return_indices, also each maximum's position."""
+    ...
+
+def max_pool2d(input, kernel_size, stride=..., padding=..., dilation=..., ceil_mode=..., return_indices=...):
+    """Max over kH x kW windows of [N, C, H, W] (or [C, H, W]); with return_indices, also each maximum's flat"""
+    ...
+
 def mse_loss(input, target, reduction=...):
     """Squared error (input - target)^2, reduced by ``reduction`` ("mean", "sum" or "none")."""
     ...
 
 def nll_loss(input, target, reduction=...):
     """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``."""
+    ...
+
+def pad(input, pad, mode=..., value=...):
+    """Pads the last len(pad)//2 dims, (left, right) pairs from the last dim backwards: constant, reflect,"""
     ...
 
 def relu(input, inplace=...):
@@ -40,4 +92,12 @@ def softmax(input, dim=..., dtype=...):
 
 def tanh(input):
     """Returns the hyperbolic tangent of each element."""
+    ...
+
+def unfold(input, kernel_size, dilation=..., padding=..., stride=...):
+    """Extracts sliding windows: [N, C, H, W] -> [N, C*kH*kW, L] (im2col)."""
+    ...
+
+def upsample(input, size=..., scale_factor=..., mode=..., align_corners=...):
+    """Deprecated alias of interpolate."""
     ...
