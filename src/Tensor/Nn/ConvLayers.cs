@@ -168,12 +168,16 @@ public sealed class ConvTranspose2d : ConvNd
     public ConvTranspose2d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int outputPadding = 0, int groups = 1,
         bool bias = true, int dilation = 1, DType dtype = DType.Float32, Generator? generator = null)
         : base(inChannels, outChannels, [kernelSize, kernelSize], [stride, stride], [padding, padding], null, [dilation, dilation], true,
-            [outputPadding, outputPadding], groups, bias, "zeros", dtype, generator) { }
+            [outputPadding, outputPadding], groups, bias, "zeros", dtype, generator)
+    {
+    }
 
     public ConvTranspose2d(int inChannels, int outChannels, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? outputPadding = null,
         int groups = 1, bool bias = true, int[]? dilation = null, DType dtype = DType.Float32, Generator? generator = null)
         : base(inChannels, outChannels, kernelSize, stride ?? [1, 1], padding ?? [0, 0], null, dilation ?? [1, 1], true, outputPadding ?? [0, 0],
-            groups, bias, "zeros", dtype, generator) { }
+            groups, bias, "zeros", dtype, generator)
+    {
+    }
 
     public override Tensor Forward(Tensor input) =>
         Functional.ConvTranspose2d(input, Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);

@@ -43,16 +43,9 @@ internal static unsafe class Convolution
         {
             var gy = g.Contiguous();
             Tensor? gx = null, gw = null, gb = null;
-            if (input.RequiresGrad)
-            {
-                gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
-                Dispatch(input.DType, new BackwardInputCall(gy, wt, gx, n, groups, oc, geometry));
-            }
-            if (weight.RequiresGrad)
-            {
-                gw = Tensor.Allocate(weight.ShapeArray, weight.DType, zero: false);
-                Dispatch(input.DType, new BackwardWeightCall(x, gy, gw, n, groups, oc, geometry));
-            }
+            if (input.RequiresGrad) gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
+            if (weight.RequiresGrad) gw = Tensor.Allocate(weight.ShapeArray, weight.DType, zero: false);
+            if (gx is not null || gw is not null) Dispatch(input.DType, new BackwardCall(x, wt, gy, gx, gw, n, groups, oc, geometry));
             if (bias is { RequiresGrad: true })
             {
                 gb = Tensor.Allocate([oc], bias.DType, zero: false);
@@ -91,7 +84,7 @@ internal static unsafe class Convolution
             x = input.Contiguous();
             wt = weight.Contiguous();
             output = Tensor.Allocate([n, oc, oh, ow], input.DType, zero: false);
-            Dispatch(input.DType, new BackwardInputCall(x, wt, output, n, groups, cin, geometry));
+            Dispatch(input.DType, new BackwardCall(null, wt, x, output, null, n, groups, cin, geometry));
             if (bias is not null) output.Add_(bias.Reshape(oc, 1, 1));
         }
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
@@ -107,7 +100,7 @@ internal static unsafe class Convolution
             if (weight.RequiresGrad)
             {
                 gw = Tensor.Allocate(weight.ShapeArray, weight.DType, zero: false);
-                Dispatch(input.DType, new BackwardWeightCall(gy, x, gw, n, groups, cin, geometry));
+                Dispatch(input.DType, new BackwardCall(gy, wt, x, null, gw, n, groups, cin, geometry));
             }
             if (bias is { RequiresGrad: true })
             {
@@ -177,14 +170,10 @@ internal static unsafe class Convolution
             ConvKernels<T>.Forward(P<T>(x), P<T>(w), b is null ? null : P<T>(b), P<T>(y), n, groups, oc, g);
     }
 
-    readonly struct BackwardInputCall(Tensor gy, Tensor w, Tensor gx, int n, int groups, int oc, ConvGeometry g) : IKernelCall
+    readonly struct BackwardCall(Tensor? x, Tensor w, Tensor gy, Tensor? gx, Tensor? gw, int n, int groups, int oc, ConvGeometry g) : IKernelCall
     {
-        public void Run<T>() where T : unmanaged, INumber<T> => ConvKernels<T>.BackwardInput(P<T>(gy), P<T>(w), P<T>(gx), n, groups, oc, g);
-    }
-
-    readonly struct BackwardWeightCall(Tensor x, Tensor gy, Tensor gw, int n, int groups, int oc, ConvGeometry g) : IKernelCall
-    {
-        public void Run<T>() where T : unmanaged, INumber<T> => ConvKernels<T>.BackwardWeight(P<T>(x), P<T>(gy), P<T>(gw), n, groups, oc, g);
+        public void Run<T>() where T : unmanaged, INumber<T> => ConvKernels<T>.Backward(x is null ? null : P<T>(x), P<T>(w), P<T>(gy),
+            gx is null ? null : P<T>(gx), gw is null ? null : P<T>(gw), n, groups, oc, g);
     }
 
     readonly struct BackwardBiasCall(Tensor gy, Tensor gb, int n, int oc, int positions) : IKernelCall

@@ -4,121 +4,114 @@ using System.Runtime.InteropServices;
 namespace Bridge.Backends.Cpu;
 
 /// <summary>
-/// 2-D convolution as packed GEMM over im2col columns, per sample and group:
-/// y[n, g] = W[g] · col(x[n, g]) (+ b); ∂x[n, g] = col2im(W[g]ᵀ · ∂y[n, g]); ∂W[g] = Σₙ ∂y[n, g] · col(x[n, g])ᵀ.
-/// Samples are split across threads (each with its own column buffer); the GEMM itself may split further.
-/// Layouts are contiguous NCHW; the weight is [OC, C/groups, KH, KW]. <paramref name="g"/> in every method
-/// describes one group's input planes (Channels = C/groups) and the output size.
+/// 2-D convolution as packed GEMM over im2col columns. Samples are taken in blocks of B whose column matrices sit
+/// side by side (col is K × B·L, K = C/groups·KH·KW, L = OH·OW), so each group costs one GEMM per block however small
+/// the images: y = W[g]·col (+ b); ∂col = W[g]ᵀ·∂y, then col2im; ∂W[g] += ∂y·colᵀ. Building and scattering the
+/// columns is split across threads by sample; the GEMM splits itself. Layouts are contiguous NCHW, the weight
+/// [OC, C/groups, KH, KW]; <c>g</c> describes one group's input planes (Channels = C/groups) and the output size.
 /// </summary>
 internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
 {
+    /// <summary>Column bytes per block: big enough that one GEMM covers many small images, small enough to stay in L3.</summary>
+    const long BlockBytes = 8L << 20;
+
     /// <summary>y = conv(x, w) + bias (bias may be null); y is overwritten.</summary>
     public static void Forward(T* x, T* w, T* bias, T* y, int batch, int groups, int outChannels, ConvGeometry g)
     {
-        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
-        ForSamples(batch, g, (first, end, colBuffer) =>
-        {
-            int ocg = outChannels / groups, k = g.Rows, l = g.Cols;
-            var col = (T*)colBuffer;
-            for (int s = first; s < end; s++)
-            {
-                for (int gi = 0; gi < groups; gi++)
-                {
-                    T* xs = (T*)px + ((long)s * groups + gi) * g.Channels * g.PlaneSize;
-                    T* ys = (T*)py + ((long)s * outChannels + gi * ocg) * l;
-                    T* source = xs;
-                    if (!g.IsIdentity)
-                    {
-                        Im2Col<T>.Gather(xs, g, col);
-                        source = col;
-                    }
-                    T* wg = (T*)pw + (long)gi * ocg * k;
-                    if (k == 0) new Span<T>(ys, ocg * l).Clear();
-                    else Gemm.Multiply(wg, k, 1, source, l, 1, ys, ocg, k, l, accumulate: false);
-                }
-                if (pb != 0)
-                {
-                    for (int oc = 0; oc < outChannels; oc++)
-                    {
-                        T b = ((T*)pb)[oc];
-                        var row = new Span<T>((T*)py + ((long)s * outChannels + oc) * l, l);
-                        AddScalar(row, b);
-                    }
-                }
-            }
-        });
-    }
-
-    /// <summary>∂x = Σ col2im(W[g]ᵀ · ∂y[n, g]); ∂x is overwritten.</summary>
-    public static void BackwardInput(T* gy, T* w, T* gx, int batch, int groups, int outChannels, ConvGeometry g)
-    {
-        nint pgy = (nint)gy, pw = (nint)w, pgx = (nint)gx;
-        new Span<T>(gx, checked((int)((long)batch * groups * g.Channels * g.PlaneSize))).Clear();
-        ForSamples(batch, g, (first, end, colBuffer) =>
-        {
-            int ocg = outChannels / groups, k = g.Rows, l = g.Cols;
-            var col = (T*)colBuffer;
-            for (int s = first; s < end; s++)
-            {
-                for (int gi = 0; gi < groups; gi++)
-                {
-                    T* gxs = (T*)pgx + ((long)s * groups + gi) * g.Channels * g.PlaneSize;
-                    T* gys = (T*)pgy + ((long)s * outChannels + gi * ocg) * l;
-                    T* wg = (T*)pw + (long)gi * ocg * k;
-                    if (k == 0 || l == 0) continue;
-                    if (ocg == 0) continue;
-                    // Wᵀ read in place: element (row r, column oc) of Wᵀ is w[oc·K + r].
-                    if (g.IsIdentity) Gemm.Multiply(wg, 1, k, gys, l, 1, gxs, k, ocg, l, accumulate: false);
-                    else
-                    {
-                        Gemm.Multiply(wg, 1, k, gys, l, 1, col, k, ocg, l, accumulate: false);
-                        Im2Col<T>.Scatter(col, g, gxs);
-                    }
-                }
-            }
-        });
-    }
-
-    /// <summary>∂W = Σₙ ∂y[n, g] · col(x[n, g])ᵀ; ∂W is overwritten. Threads sum into their own copies, added at the end.</summary>
-    public static void BackwardWeight(T* x, T* gy, T* gw, int batch, int groups, int outChannels, ConvGeometry g)
-    {
-        nint px = (nint)x, pgy = (nint)gy, pgw = (nint)gw;
         int ocg = outChannels / groups, k = g.Rows, l = g.Cols;
-        int weightSize = checked(outChannels * k);
-        new Span<T>(gw, weightSize).Clear();
-        if (l == 0 || k == 0) return;
-        int chunks = Chunks(batch);
-        var partials = new nint[chunks];
+        if (l == 0) return;
+        int block = BlockSize(batch, g);
+        var col = Alloc((long)k * block * l);
+        var product = Alloc((long)ocg * block * l);
         try
         {
-            for (int c = 1; c < chunks; c++) partials[c] = (nint)NativeMemory.AllocZeroed((nuint)weightSize, (nuint)sizeof(T));
-            partials[0] = pgw;
-            ForSamples(batch, g, (first, end, colBuffer, chunk) =>
+            for (int s0 = 0; s0 < batch; s0 += block)
             {
-                var col = (T*)colBuffer;
-                T* target = (T*)partials[chunk];
-                for (int s = first; s < end; s++)
+                int nb = Math.Min(block, batch - s0);
+                nint ld = (nint)nb * l;
+                for (int gi = 0; gi < groups; gi++)
                 {
-                    for (int gi = 0; gi < groups; gi++)
+                    GatherColumns(x, col, s0, nb, gi, groups, g, ld);
+                    T* wg = w + (long)gi * ocg * k;
+                    if (k == 0) new Span<T>(product, checked((int)(ocg * ld))).Clear();
+                    else Gemm.Multiply(wg, k, 1, col, ld, 1, product, ocg, k, (int)ld, accumulate: false);
+                    // product[o, j·L + p] → y[s0 + j, gi·OCg + o, p], plus the bias.
+                    nint pp = (nint)product, py = (nint)y, pb = (nint)bias;
+                    Parallel(nb, j =>
                     {
-                        T* xs = (T*)px + ((long)s * groups + gi) * g.Channels * g.PlaneSize;
-                        T* gys = (T*)pgy + ((long)s * outChannels + gi * ocg) * l;
-                        T* source = xs;
-                        if (!g.IsIdentity)
+                        for (int o = 0; o < ocg; o++)
                         {
-                            Im2Col<T>.Gather(xs, g, col);
-                            source = col;
+                            int channel = gi * ocg + o;
+                            T* src = (T*)pp + o * ld + (long)j * l;
+                            T* dst = (T*)py + ((long)(s0 + j) * outChannels + channel) * l;
+                            new ReadOnlySpan<T>(src, l).CopyTo(new Span<T>(dst, l));
+                            if (pb != 0) AddScalar(new Span<T>(dst, l), ((T*)pb)[channel]);
                         }
-                        // colᵀ read in place: element (column position p, row r) is col[r·L + p].
-                        Gemm.Multiply(gys, l, 1, source, 1, l, target + (long)gi * ocg * k, ocg, l, k, accumulate: true);
-                    }
+                    });
                 }
-            }, chunks);
-            for (int c = 1; c < chunks; c++) Im2Col<T>.AddInPlace(gw, (T*)partials[c], weightSize);
+            }
         }
         finally
         {
-            for (int c = 1; c < chunks; c++) NativeMemory.Free((void*)partials[c]);
+            NativeMemory.AlignedFree(col);
+            NativeMemory.AlignedFree(product);
+        }
+    }
+
+    /// <summary>
+    /// The input gradient ∂x (when <paramref name="gx"/> is not null; overwritten) and the weight gradient ∂W (when
+    /// <paramref name="gw"/> is not null; overwritten) from ∂y, sharing the gathered ∂y of each block.
+    /// </summary>
+    public static void Backward(T* x, T* w, T* gy, T* gx, T* gw, int batch, int groups, int outChannels, ConvGeometry g)
+    {
+        int ocg = outChannels / groups, k = g.Rows, l = g.Cols;
+        if (gx is not null) new Span<T>(gx, checked((int)((long)batch * groups * g.Channels * g.PlaneSize))).Clear();
+        if (gw is not null) new Span<T>(gw, checked(outChannels * k)).Clear();
+        if (l == 0 || k == 0 || ocg == 0) return;
+        int block = BlockSize(batch, g);
+        var col = Alloc((long)k * block * l);
+        var gyBlock = Alloc((long)ocg * block * l);
+        try
+        {
+            for (int s0 = 0; s0 < batch; s0 += block)
+            {
+                int nb = Math.Min(block, batch - s0);
+                nint ld = (nint)nb * l;
+                for (int gi = 0; gi < groups; gi++)
+                {
+                    // gy[s0 + j, gi·OCg + o, p] → gyBlock[o, j·L + p]
+                    nint pg = (nint)gy, pgb = (nint)gyBlock;
+                    Parallel(nb, j =>
+                    {
+                        for (int o = 0; o < ocg; o++)
+                        {
+                            T* src = (T*)pg + ((long)(s0 + j) * outChannels + gi * ocg + o) * l;
+                            new ReadOnlySpan<T>(src, l).CopyTo(new Span<T>((T*)pgb + o * ld + (long)j * l, l));
+                        }
+                    });
+                    T* wg = w + (long)gi * ocg * k;
+                    if (gw is not null)
+                    {
+                        GatherColumns(x, col, s0, nb, gi, groups, g, ld);
+                        // colᵀ read in place: element (position p, row r) is col[r·ld + p].
+                        Gemm.Multiply(gyBlock, ld, 1, col, 1, ld, gw + (long)gi * ocg * k, ocg, (int)ld, k, accumulate: true);
+                    }
+                    if (gx is not null)
+                    {
+                        // Wᵀ read in place: element (row r, column o) is w[o·K + r].
+                        Gemm.Multiply(wg, 1, k, gyBlock, ld, 1, col, k, ocg, (int)ld, accumulate: false);
+                        nint pc = (nint)col, pgx = (nint)gx;
+                        var geometry = g;
+                        Parallel(nb, j => Im2Col<T>.Scatter((T*)pc + (long)j * l, geometry,
+                            (T*)pgx + ((long)(s0 + j) * groups + gi) * geometry.Channels * geometry.PlaneSize, ld));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(col);
+            NativeMemory.AlignedFree(gyBlock);
         }
     }
 
@@ -137,6 +130,38 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         }
     }
 
+    /// <summary>col[r, j·L + p] = im2col(x[s0 + j, group gi])[r, p] for the block's samples, in parallel.</summary>
+    static void GatherColumns(T* x, T* col, int s0, int nb, int gi, int groups, ConvGeometry g, nint ld)
+    {
+        nint px = (nint)x, pc = (nint)col;
+        Parallel(nb, j => Im2Col<T>.Gather((T*)px + ((long)(s0 + j) * groups + gi) * g.Channels * g.PlaneSize, g, (T*)pc + (long)j * g.Cols, ld));
+    }
+
+    /// <summary>Samples per block: as many as fit <see cref="BlockBytes"/> of columns, at least one.</summary>
+    static int BlockSize(int batch, in ConvGeometry g)
+    {
+        long perSample = Math.Max(1L, (long)g.Rows * g.Cols * sizeof(T));
+        return (int)Math.Clamp(BlockBytes / perSample, 1, Math.Max(1, batch));
+    }
+
+    static T* Alloc(long elements) => (T*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, elements * sizeof(T)), 64);
+
+    /// <summary>body(0..count-1) split into one contiguous range per thread.</summary>
+    static void Parallel(int count, Action<int> body)
+    {
+        int chunks = Math.Min(CpuThreads.Count, count);
+        if (chunks <= 1)
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+        int per = (count + chunks - 1) / chunks;
+        CpuThreads.For(chunks, c =>
+        {
+            for (int i = c * per, end = Math.Min(count, (c + 1) * per); i < end; i++) body(i);
+        });
+    }
+
     static void AddScalar(Span<T> row, T b)
     {
         int k = 0;
@@ -148,29 +173,5 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
             k = vectors.Length * Vector<T>.Count;
         }
         for (; k < row.Length; k++) row[k] += b;
-    }
-
-    /// <summary>
-    /// One chunk of samples per thread: per-sample GEMMs of small images are too small to split well, while whole
-    /// samples split evenly; a single sample leaves the splitting to the GEMM itself.
-    /// </summary>
-    static int Chunks(int batch) => batch <= 1 ? 1 : Math.Min(CpuThreads.Count, batch);
-
-    static void ForSamples(int batch, ConvGeometry g, Action<int, int, nint> body) =>
-        ForSamples(batch, g, (first, end, col, _) => body(first, end, col), Chunks(batch));
-
-    /// <summary>Runs body(first, end, column buffer, chunk) over contiguous sample ranges, one column buffer per chunk.</summary>
-    static void ForSamples(int batch, ConvGeometry g, Action<int, int, nint, int> body, int chunks)
-    {
-        long colBytes = g.IsIdentity ? 0 : (long)g.Rows * g.Cols * sizeof(T);
-        int per = (batch + chunks - 1) / Math.Max(chunks, 1);
-        CpuThreads.For(chunks, c =>
-        {
-            int first = c * per, end = Math.Min(batch, first + per);
-            if (first >= end) return;
-            var col = colBytes == 0 ? null : NativeMemory.AlignedAlloc((nuint)colBytes, 64);
-            try { body(first, end, (nint)col, c); }
-            finally { if (col is not null) NativeMemory.AlignedFree(col); }
-        });
     }
 }

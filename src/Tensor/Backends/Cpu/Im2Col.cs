@@ -33,10 +33,12 @@ internal readonly record struct ConvGeometry(
 internal static unsafe class Im2Col<T> where T : unmanaged, INumber<T>
 {
     /// <summary>Fills <paramref name="col"/> (Rows × Cols, contiguous) from the planes at <paramref name="x"/>.</summary>
-    public static void Gather(T* x, in ConvGeometry g, T* col)
+    public static void Gather(T* x, in ConvGeometry g, T* col) => Gather(x, g, col, (long)g.OutH * g.OutW);
+
+    /// <summary>Fills a Rows × Cols block whose rows are <paramref name="cols"/> elements apart (one sample's columns of a batch's matrix).</summary>
+    public static void Gather(T* x, in ConvGeometry g, T* col, long cols)
     {
         int kh = g.KernelH, kw = g.KernelW, oh = g.OutH, ow = g.OutW, h = g.Height, w = g.Width, sw = g.StrideW;
-        long cols = (long)oh * ow;
         for (int c = 0; c < g.Channels; c++)
         {
             T* plane = x + (long)c * h * w;
@@ -68,10 +70,12 @@ internal static unsafe class Im2Col<T> where T : unmanaged, INumber<T>
     }
 
     /// <summary>Adds each column entry back into its input position: x += col2im(col) (x is not cleared).</summary>
-    public static void Scatter(T* col, in ConvGeometry g, T* x)
+    public static void Scatter(T* col, in ConvGeometry g, T* x) => Scatter(col, g, x, (long)g.OutH * g.OutW);
+
+    /// <summary>col2im of a Rows × Cols block whose rows are <paramref name="cols"/> elements apart.</summary>
+    public static void Scatter(T* col, in ConvGeometry g, T* x, long cols)
     {
         int kh = g.KernelH, kw = g.KernelW, oh = g.OutH, ow = g.OutW, h = g.Height, w = g.Width, sw = g.StrideW;
-        long cols = (long)oh * ow;
         for (int c = 0; c < g.Channels; c++)
         {
             T* plane = x + (long)c * h * w;
