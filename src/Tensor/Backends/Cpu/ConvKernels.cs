@@ -21,8 +21,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         int ocg = outChannels / groups, k = g.Rows, l = g.Cols;
         if (l == 0) return;
         int block = BlockSize(batch, g);
-        var col = Alloc((long)k * block * l);
-        var product = Alloc((long)ocg * block * l);
+        var scratch = Rent((long)k * block * l + (long)ocg * block * l);
+        T* col = scratch, product = scratch + (long)k * block * l;
         try
         {
             for (int s0 = 0; s0 < batch; s0 += block)
@@ -53,8 +53,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         }
         finally
         {
-            NativeMemory.AlignedFree(col);
-            NativeMemory.AlignedFree(product);
+            Return(scratch);
         }
     }
 
@@ -69,8 +68,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (gw is not null) new Span<T>(gw, checked(outChannels * k)).Clear();
         if (l == 0 || k == 0 || ocg == 0) return;
         int block = BlockSize(batch, g);
-        var col = Alloc((long)k * block * l);
-        var gyBlock = Alloc((long)ocg * block * l);
+        var scratch = Rent((long)k * block * l + (long)ocg * block * l);
+        T* col = scratch, gyBlock = scratch + (long)k * block * l;
         try
         {
             for (int s0 = 0; s0 < batch; s0 += block)
@@ -110,8 +109,7 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         }
         finally
         {
-            NativeMemory.AlignedFree(col);
-            NativeMemory.AlignedFree(gyBlock);
+            Return(scratch);
         }
     }
 
@@ -144,7 +142,34 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         return (int)Math.Clamp(BlockBytes / perSample, 1, Math.Max(1, batch));
     }
 
-    static T* Alloc(long elements) => (T*)NativeMemory.AlignedAlloc((nuint)Math.Max(1, elements * sizeof(T)), 64);
+    // The column and product buffers of the calling thread, kept between calls: a fresh multi-megabyte buffer
+    // costs a page fault per 4 KiB on first touch, which for small images takes longer than the GEMM.
+    [ThreadStatic] static nint _scratch;
+    [ThreadStatic] static long _scratchBytes;
+    [ThreadStatic] static bool _scratchInUse;
+
+    /// <summary>Largest buffer kept per thread; bigger requests are allocated and freed per call.</summary>
+    const long KeepBytes = 64L << 20;
+
+    static T* Rent(long elements)
+    {
+        long bytes = Math.Max(64, elements * sizeof(T));
+        if (bytes > KeepBytes || _scratchInUse) return (T*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+        if (_scratchBytes < bytes)
+        {
+            NativeMemory.AlignedFree((void*)_scratch);
+            _scratch = (nint)NativeMemory.AlignedAlloc((nuint)bytes, 64);
+            _scratchBytes = bytes;
+        }
+        _scratchInUse = true;
+        return (T*)_scratch;
+    }
+
+    static void Return(T* buffer)
+    {
+        if ((nint)buffer == _scratch) _scratchInUse = false;
+        else NativeMemory.AlignedFree(buffer);
+    }
 
     /// <summary>body(0..count-1) split into one contiguous range per thread.</summary>
     static void Parallel(int count, Action<int> body)

@@ -60,7 +60,9 @@ internal static unsafe class Im2Col<T> where T : unmanaged, INumber<T>
                         }
                         T* src = plane + (long)iy * w + offset;
                         if (lo > 0) new Span<T>(r, lo).Clear();
-                        if (sw == 1) new ReadOnlySpan<T>(src + lo, hi - lo).CopyTo(new Span<T>(r + lo, hi - lo));
+                        // Rows of small images are a few elements: a plain loop beats a span copy's call overhead there.
+                        if (sw == 1 && hi - lo >= 32) new ReadOnlySpan<T>(src + lo, hi - lo).CopyTo(new Span<T>(r + lo, hi - lo));
+                        else if (sw == 1) for (int ox = lo; ox < hi; ox++) r[ox] = src[ox];
                         else for (int ox = lo; ox < hi; ox++) r[ox] = src[(long)ox * sw];
                         if (hi < ow) new Span<T>(r + hi, ow - hi).Clear();
                     }
