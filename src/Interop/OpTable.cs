@@ -24,6 +24,7 @@ static partial class OpTable
         RegisterAutograd();
         RegisterNn();
         RegisterNnApi();
+        RegisterConv();
         RegisterIo();
         RegisterDistributed();
         RegisterCuda();

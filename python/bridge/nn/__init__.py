@@ -11,6 +11,9 @@ from .activation import (ELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish,
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
                    MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss)
 from .parameter import Parameter
+from .conv import Conv1d, Conv2d, ConvTranspose2d
+from .pooling import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Dropout2d, Fold, GroupNorm, MaxPool1d,
+                      MaxPool2d, Unfold, Upsample)
 from . import parallel
 from . import utils
 
@@ -18,4 +21,6 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Sequ
            "ParameterList", "ParameterDict", "ReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten", "Softmax",
            "LogSoftmax", "Dropout", "SiLU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "ReLU6", "LogSigmoid", "Mish",
            "Softsign", "Tanhshrink", "PReLU", "MSELoss", "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
-           "HuberLoss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "MarginRankingLoss"]
+           "HuberLoss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "MarginRankingLoss",
+           "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
+           "BatchNorm1d", "BatchNorm2d", "GroupNorm", "Dropout2d", "Upsample", "Unfold", "Fold"]

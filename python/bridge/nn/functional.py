@@ -5,6 +5,10 @@ from .._declared_functional import *  # noqa: F401,F403 (declared ops that nn.fu
 from .._declared_functional import __all__ as _declared
 from ._functional_nn import *  # noqa: F401,F403 (activations, losses, distances)
 from ._functional_nn import __all__ as _nn_api
+from .functional_conv import *  # noqa: F401,F403 (convolutions and pad)
+from .functional_conv import __all__ as _conv
+from .functional_pool import *  # noqa: F401,F403 (pooling, normalisation, dropout2d)
+from .functional_pool import __all__ as _pool
 
 
 def relu(input, inplace=False):
@@ -45,4 +49,5 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return call("dropout", input, float(p), bool(training))
 
 
-__all__ = sorted(set(_declared) | set(_nn_api) | {"relu", "softmax", "log_softmax", "linear", "dropout"})
+__all__ = sorted(set(_declared) | set(_nn_api) | set(_conv) | set(_pool)
+                 | {"relu", "softmax", "log_softmax", "linear", "dropout"})

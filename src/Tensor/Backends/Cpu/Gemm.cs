@@ -42,6 +42,13 @@ internal static unsafe class Gemm
             if (!accumulate) new Span<T>(pc, m * n).Clear();
             return;
         }
+        Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
+    }
+
+    /// <summary>C[m×n] (+)= A[m×k]·B[k×n] on raw pointers (element strides for A and B, C contiguous); k ≥ 1.</summary>
+    internal static void Multiply<T>(T* pa, nint ars, nint acs, T* pb, nint brs, nint bcs, T* pc, int m, int k, int n, bool accumulate)
+        where T : unmanaged, INumber<T>
+    {
         if ((long)m * n * k < ReferenceWork || !PackedGemm<T>.IsSupported)
             Reference(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
         else
