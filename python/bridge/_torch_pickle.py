@@ -84,8 +84,11 @@ class SavePickler(pickle._Pickler):
     """Pickles with torch's names (the pure-Python pickler, because only it lets a global be written under another
     module's name without importing that module)."""
 
-    def __init__(self, file, protocol=2):
+    def __init__(self, file, protocol=2, extents=None):
         super().__init__(file, protocol)
+        # Largest byte extent seen per (address, location): tensors over one memory block can each know a different
+        # extent (views made over a loaded storage), so a first pass collects them and the second writes the largest.
+        self.extents = dict(extents or {})
         self.storages = {}  # key -> _StorageRef
         self._by_address = {}  # engine storage address -> (_StorageRef, dtype name)
         from .nn.parameter import Parameter
@@ -145,6 +148,8 @@ class SavePickler(pickle._Pickler):
             m = owner._live_meta()
             address, nbytes, offset = m.data or 0, owner.numel() * dtype.itemsize, 0
             strides = owner.stride()
+        if address:
+            nbytes = self.extents[(address, location)] = max(nbytes, self.extents.get((address, location), 0))
         known = self._by_address.get((address, location)) if address else None
         if known is not None:
             ref, known_dtype = known

@@ -78,8 +78,10 @@ def _engine_format(f):
 
 def _save_zip(obj, stream, archive, protocol):
     from ._torch_pickle import SavePickler
+    survey = SavePickler(io.BytesIO(), protocol)
+    survey.dump(obj)  # a first pass learns each storage's full extent (see SavePickler.extents)
     buffer = io.BytesIO()
-    pickler = SavePickler(buffer, protocol)
+    pickler = SavePickler(buffer, protocol, survey.extents)
     pickler.dump(obj)
     writer = _torch_zip.Writer(stream, archive)
     writer.write_record("data.pkl", buffer.getvalue())

@@ -149,6 +149,16 @@ def test_views_sharing_a_storage_stay_shared_both_ways(tmp_path):
     assert b["w"][0, 1].item() == 100.0
 
 
+def test_a_loaded_checkpoint_saves_again_with_its_storages_whole(tmp_path):
+    w = torch.arange(12.0).view(3, 4)
+    torch.save({"tail": w.view(-1)[5:7], "row": w[1], "w": w}, tmp_path / "t.pt")
+    bridge.save(bridge.load(tmp_path / "t.pt"), tmp_path / "b.pt")  # the views come first, the whole storage last
+    again = torch.load(tmp_path / "b.pt")
+    assert again["tail"].tolist() == [5.0, 6.0] and again["row"].tolist() == [4.0, 5.0, 6.0, 7.0]
+    assert again["w"].tolist() == w.tolist()
+    assert again["w"].storage().data_ptr() == again["tail"].storage().data_ptr()
+
+
 def test_layout_is_torchs_archive_records_version_and_alignment(tmp_path):
     bridge.save({"a": bridge.ones(3), "b": bridge.zeros(2, dtype=bridge.int64)}, tmp_path / "model.tar")
     data = (tmp_path / "model.tar").read_bytes()
