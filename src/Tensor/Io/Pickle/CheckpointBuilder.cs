@@ -60,6 +60,7 @@ internal sealed class CheckpointBuilder(TorchRecords records) : IPickleBuilder
         if (g == RebuildParameter)
         {
             if (a.Count != 3 || a[0] is not Tensor data || a[1] is not bool requiresGrad) throw Fail("_rebuild_parameter needs (tensor, bool, hooks)");
+            if (requiresGrad && !data.DType.IsFloatingPoint()) throw Fail($"a {data.DType} Parameter that requires grad (only floating point tensors can require gradients)");
             return Nn.Module.Parameter(data, requiresGrad);
         }
         throw Fail($"{g} is not callable");
@@ -122,6 +123,7 @@ internal sealed class CheckpointBuilder(TorchRecords records) : IPickleBuilder
             throw Fail($"offset {offset} is past storage {storage.Key} of {numel} elements");
         }
         var tensor = Tensor.FromStorage(storage.Flat.Storage, storage.Flat.DType, shape, strides, (int)offset);
+        if (requiresGrad && !tensor.DType.IsFloatingPoint()) throw Fail($"a {tensor.DType} tensor that requires grad (only floating point tensors can require gradients)");
         if (requiresGrad) tensor.RequiresGrad = true;
         return tensor;
     }
