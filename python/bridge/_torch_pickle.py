@@ -340,8 +340,20 @@ class _Loading:
         return loaded
 
 
-class LoadUnpickler(_Loading, pickle.Unpickler):
-    """The full unpickler (weights_only=False): like torch.load's, it runs whatever the file's pickle names."""
+def _refuse_allocation_bombs(self):
+    raise pickle.UnpicklingError("unsupported pickle opcode (BYTEARRAY8 or an out-of-band buffer, which torch never "
+                                 "writes; BYTEARRAY8 would allocate its declared length before reading it)")
+
+
+class LoadUnpickler(_Loading, pickle._Unpickler):
+    """The full unpickler (weights_only=False): like torch.load's, it builds whatever the file's pickle names, so only
+    files from a trusted source should be loaded this way. It is the pure-Python unpickler, whose memo is a dict:
+    the C one sizes its memo array by the largest index a file names, so a few bytes could claim gigabytes."""
+
+    dispatch = dict(pickle._Unpickler.dispatch)
+    for _op in (pickle.BYTEARRAY8, pickle.NEXT_BUFFER, pickle.READONLY_BUFFER):
+        dispatch[_op[0]] = _refuse_allocation_bombs
+    del _op
 
     def __init__(self, file, reader, restore_location, weights_only=False):
         super().__init__(file, encoding="utf-8")
@@ -382,7 +394,10 @@ class WeightsOnlyUnpickler(_Loading, pickle._Unpickler):
 
     def load_refused(self):
         self._refuse("Unsupported opcode (object construction outside the allowed globals)")
-    for _op in (pickle.NEWOBJ_EX, pickle.INST, pickle.OBJ, pickle.EXT1, pickle.EXT2, pickle.EXT4):
+    # BYTEARRAY8 allocates its declared length before reading (a 16-byte file could ask for exabytes); torch never
+    # writes it, nor out-of-band buffers.
+    for _op in (pickle.NEWOBJ_EX, pickle.INST, pickle.OBJ, pickle.EXT1, pickle.EXT2, pickle.EXT4, pickle.BYTEARRAY8,
+                pickle.NEXT_BUFFER, pickle.READONLY_BUFFER):
         dispatch[_op[0]] = load_refused
     del _op
 

@@ -25,6 +25,12 @@ def archive_name(f):
     return "archive"
 
 
+# What zipfile raises for a damaged archive: its own error, and whatever a garbled field makes it trip over (a name
+# that is not UTF-8, an offset that seeks before the start, an unknown compression method or encryption).
+_DAMAGED = (zipfile.BadZipFile, ValueError, OverflowError, NotImplementedError, EOFError, OSError, struct.error,
+            KeyError)
+
+
 class Writer:
     """Writes records to a zip in torch's layout: stored, 64-byte aligned data, version last."""
 
@@ -61,8 +67,9 @@ class Reader:
         fileobj.seek(here)
         try:
             self._zip = zipfile.ZipFile(fileobj, "r")
-        except zipfile.BadZipFile as e:
-            raise RuntimeError(f"{label} is not a torch checkpoint (a zip archive with data.pkl): {e}") from None
+        except _DAMAGED as e:
+            raise RuntimeError(f"{label} is not a torch checkpoint (a zip archive with data.pkl): "
+                               f"{type(e).__name__}: {e}") from None
         names = [i.filename for i in self._zip.infolist()]
         pickles = [n for n in names if n.endswith("/data.pkl") and n.count("/") == 1]
         if len(pickles) != 1:
@@ -108,7 +115,7 @@ class Reader:
                                f"{expected_size} (damaged file)")
         try:
             return self._zip.read(self.prefix + name)
-        except zipfile.BadZipFile as e:
+        except _DAMAGED as e:
             raise RuntimeError(f"{self._label}: record {self.prefix}{name} is damaged: {e}") from None
 
     def close(self):

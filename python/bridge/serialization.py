@@ -12,6 +12,7 @@ import collections.abc
 import io
 import os
 import pickle
+import struct
 
 from . import _torch_zip
 from ._core import call
@@ -109,10 +110,19 @@ def _load_zip(stream, label, map_location, weights_only):
                                                                              _location_restorer(map_location))
         try:
             return unpickler.load()
-        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, IndexError, KeyError) as e:
-            if weights_only and isinstance(e, pickle.UnpicklingError):
+        except pickle.UnpicklingError as e:
+            if weights_only:
                 raise
-            raise pickle.UnpicklingError(f"{label}: damaged data.pkl ({type(e).__name__}: {e})") from e
+            raise pickle.UnpicklingError(f"{label}: damaged data.pkl ({e})") from e
+        except RuntimeError:
+            raise  # the rebuild's own errors name the problem
+        except Exception as e:
+            # A damaged pickle surfaces as whatever the opcode it garbled raises (struct.error, AttributeError...).
+            # With weights_only everything the file can cause is a damaged file; otherwise only the parser's own
+            # failures are, and errors raised by objects the file builds pass through as torch.load lets them.
+            if weights_only or isinstance(e, (EOFError, ValueError, TypeError, IndexError, KeyError, struct.error)):
+                raise pickle.UnpicklingError(f"{label}: damaged data.pkl ({type(e).__name__}: {e})") from e
+            raise
     finally:
         reader.close()
 
