@@ -414,5 +414,5 @@ def _bridge_counterpart(module, name):
         if found is not None:
             return found
         parts.pop()
-    raise AttributeError(f"the checkpoint refers to {module}.{name}, which bridge does not have "
+    raise pickle.UnpicklingError(f"the checkpoint refers to {module}.{name}, which bridge does not have "
                          f"(load the state_dict instead of the whole object, or weights_only=True for tensors)")

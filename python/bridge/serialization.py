@@ -113,7 +113,7 @@ def _load_zip(stream, label, map_location, weights_only):
         except pickle.UnpicklingError as e:
             if weights_only:
                 raise
-            raise pickle.UnpicklingError(f"{label}: damaged data.pkl ({e})") from e
+            raise pickle.UnpicklingError(f"{label}: {e}") from e
         except RuntimeError:
             raise  # the rebuild's own errors name the problem
         except Exception as e:
