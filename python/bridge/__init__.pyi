@@ -639,8 +639,8 @@ def linspace(start, end, steps, dtype=..., device=..., requires_grad=...):
     """``steps`` evenly spaced values from ``start`` to ``end``."""
     ...
 
-def load(f):
-    """Loads a .npy file as a tensor, a .npz or .safetensors file as an OrderedDict of name -> tensor."""
+def load(f, map_location=..., pickle_module=..., *, weights_only=..., **pickle_load_args):
+    """Loads what ``save`` wrote, or a torch.save file (torch 1.6+ zip format), from a path or a readable file object."""
     ...
 
 def log(input):
@@ -784,8 +784,8 @@ def reshape(input, shape):
     """The elements in a new shape: a view when the layout allows, else a copy."""
     ...
 
-def save(obj, f):
-    """Saves a tensor (.npy) or a name -> tensor mapping such as a state_dict (.npz, .safetensors)."""
+def save(obj, f, pickle_module=..., pickle_protocol=..., _use_new_zipfile_serialization=...):
+    """Saves ``obj`` as torch.save does: torch 1.13's zip checkpoint (loadable by torch) for any picklable object holding"""
     ...
 
 def select(input, dim, index):
