@@ -41,11 +41,36 @@ class _Holder:
         self.__array_interface__ = array_interface(self.tensor, self)
 
 
-def to_numpy(t):
-    """A NumPy array over the tensor's memory."""
+def refuse_grad(t):
+    """NumPy computes without autograd: handing it a tensor that requires grad would lose the gradient silently."""
     if t.requires_grad:
         raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+
+
+def to_numpy(t):
+    """A NumPy array over the tensor's memory."""
+    refuse_grad(t)
     return np.asarray(_Holder(t))
+
+
+# What a NumPy result becomes when wrapped back into a tensor: torch's __array_wrap__ turns bool into uint8 and keeps
+# the other types; Bridge computes in float32, float64, int64 and bool, so integers (bool included, as torch's uint8)
+# widen to int64 and half floats to float32.
+_WRAP_AS = {"b": np.dtype("int64"), "i": np.dtype("int64"), "u": np.dtype("int64"), "f": np.dtype("float32")}
+
+
+def wrap_result(array):
+    """Tensor.__array_wrap__: the result array of a NumPy function applied to a tensor, as a tensor."""
+    array = np.asarray(array)
+    if array.dtype not in _BY_NUMPY or array.dtype == np.bool_:
+        target = _WRAP_AS.get(array.dtype.kind)
+        if target is None:
+            raise TypeError(f"can't convert np.ndarray of type {array.dtype} to a tensor. The only supported types "
+                            f"are: {_SUPPORTED}")
+        array = array.astype(target)
+    if not array.flags.aligned or any(s < 0 for s in array.strides):
+        array = np.ascontiguousarray(array)
+    return from_numpy(array)
 
 
 _BY_NUMPY = {np.dtype(name): from_numpy_dtype(np.dtype(name)) for name in ("float32", "float64", "int64", "bool")}
@@ -83,6 +108,22 @@ def from_numpy(a):
     out = ctypes.c_int64()
     status = _lib.tensor_from_buffer(a.__array_interface__["data"][0], dtype.id, n, array_type(*a.shape),
                                      array_type(*steps), int(a.flags.writeable), None, token, ctypes.byref(out))
+    if status:
+        _core._keep.pop(token, None)
+        raise _lib.error(status)
+    return Tensor._wrap(out.value)
+
+
+def over_buffer(array, shape, strides):
+    """A tensor of ``shape`` and element ``strides`` over the memory of the 1-D array ``array`` from its first element
+    (the caller has checked that every element it reaches lies inside ``array``); ``array`` stays alive with it."""
+    dtype = _BY_NUMPY[array.dtype]
+    n = len(shape)
+    array_type = _INT64_ARRAYS[n]
+    token = _core.keep_alive(array)
+    out = ctypes.c_int64()
+    status = _lib.tensor_from_buffer(array.__array_interface__["data"][0], dtype.id, n, array_type(*shape),
+                                     array_type(*strides), int(array.flags.writeable), None, token, ctypes.byref(out))
     if status:
         _core._keep.pop(token, None)
         raise _lib.error(status)

@@ -340,13 +340,22 @@ class Tensor(CopyProtocols, DeclaredMethods, ShapeMethods, CreationMethods, resu
         from . import _numpy
         return _numpy.to_numpy(self)
 
+    # NumPy defers to the tensor's reflected operators (ndarray * tensor asks Tensor.__rmul__), as with torch's.
+    __array_priority__ = 1000
+
     def __array__(self, dtype=None):
         a = self.numpy()
-        return a if dtype is None else a.astype(dtype)
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def __array_wrap__(self, array, context=None):
+        """A NumPy function's result as a tensor again (np.exp(t) is a tensor), as torch's."""
+        from . import _numpy
+        return _numpy.wrap_result(array)
 
     @property
     def __array_interface__(self):
         from . import _numpy
+        _numpy.refuse_grad(self)  # NumPy reads this before __array__: a tensor that requires grad must not slip through
         return _numpy.array_interface(self, self)
 
     def __dlpack__(self, stream=None):

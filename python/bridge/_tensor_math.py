@@ -5,6 +5,7 @@ as ``TensorBase`` and creates results through ``_core.wrap``.
 """
 
 import collections
+import numbers
 import operator
 
 from . import _core, _lib
@@ -78,6 +79,8 @@ class TensorMath(TensorBase):
         return _arith(self, other, _DIV)
 
     def __rtruediv__(self, other):
+        if _is_ndarray(other):  # torch's __rdiv__ is reciprocal() * other, so NumPy then computes (as with torch)
+            return self.reciprocal() * other
         return _arith(self, other, _RDIV)
 
     def __pow__(self, other):
@@ -87,9 +90,13 @@ class TensorMath(TensorBase):
         return _arith(self, other, _RPOW)
 
     def __matmul__(self, other):
+        if not isinstance(other, Tensor):  # torch turns the TypeError into NotImplemented: NumPy may then compute
+            return NotImplemented
         return _tt("matmul", self, other)
 
     def __rmatmul__(self, other):
+        if not isinstance(other, Tensor):
+            return NotImplemented
         return _tt("matmul", other, self)
 
     def __neg__(self):
@@ -401,11 +408,19 @@ def _arith(a, b, ops):
         h = _call_tt(ops[0], a._h, b._h)
     elif isinstance(b, (int, float)):  # numpy scalars and other number types
         h = _call_ts(ops[2] if isinstance(b, float) else ops[1], a._h, float(b))
+    elif isinstance(b, numbers.Integral):  # np.int64 and friends, as Python ints (torch takes them so)
+        h = _call_ts(ops[1], a._h, float(int(b)))
+    elif isinstance(b, numbers.Real) and not _is_ndarray(b):
+        h = _call_ts(ops[2], a._h, float(b))
     else:
         return NotImplemented
     if h > 0:
         return _wrap(h)
     _fail()
+
+
+def _is_ndarray(x):
+    return type(x).__name__ == "ndarray" and type(x).__module__ == "numpy"
 
 
 def _unary(name, a):

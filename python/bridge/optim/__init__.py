@@ -1,9 +1,10 @@
 """bridge.optim: SGD and Adam; the updates run in the engine (torch 1.13's single-tensor formulas)."""
 
 from .._core import call
+from ._copying import OptimizerCopyProtocols
 
 
-class Optimizer:
+class Optimizer(OptimizerCopyProtocols):  # deepcopy/pickle through state_dict (_copying.py)
     def __init__(self, params, defaults):
         params = list(params)
         if not params:

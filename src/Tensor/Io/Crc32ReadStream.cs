@@ -27,10 +27,15 @@ internal sealed class Crc32ReadStream(Stream inner) : Stream
     public override int Read(Span<byte> buffer)
     {
         int n = inner.Read(buffer);
-        uint crc = _crc;
-        foreach (byte b in buffer[..n]) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        _crc = crc;
+        _crc = Update(_crc, buffer[..n]);
         return n;
+    }
+
+    /// <summary>Continues a running (not yet inverted) CRC-32 state over <paramref name="bytes"/>; start at 0xFFFFFFFF, invert at the end.</summary>
+    internal static uint Update(uint crc, ReadOnlySpan<byte> bytes)
+    {
+        foreach (byte b in bytes) crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        return crc;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));

@@ -11,6 +11,9 @@ public enum TensorFileFormat
 
     /// <summary>Hugging Face <c>.safetensors</c>: named tensors plus a string metadata map.</summary>
     SafeTensors,
+
+    /// <summary>PyTorch's <c>torch.save</c> zip checkpoint (<c>.pt</c>, <c>.pth</c>, <c>.ckpt</c>, <c>.tar</c>): see <see cref="TorchCheckpoint"/>.</summary>
+    TorchCheckpoint,
 }
 
 /// <summary>
@@ -22,18 +25,24 @@ public enum TensorFileFormat
 /// </summary>
 public static class TensorFile
 {
-    /// <summary>The format of <paramref name="path"/> from its extension (.npy, .npz, .safetensors).</summary>
+    /// <summary>The format of <paramref name="path"/> from its extension (.npy, .npz, .safetensors; .pt, .pth, .ckpt, .tar for torch's).</summary>
     public static TensorFileFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".npy" => TensorFileFormat.Npy,
         ".npz" => TensorFileFormat.Npz,
         ".safetensors" => TensorFileFormat.SafeTensors,
-        var ext => throw new ArgumentException($"cannot tell the tensor file format of '{path}' from its extension '{ext}' (expected .npy, .npz or .safetensors)", nameof(path)),
+        ".pt" or ".pth" or ".ckpt" or ".tar" => TensorFileFormat.TorchCheckpoint,
+        var ext => throw new ArgumentException($"cannot tell the tensor file format of '{path}' from its extension '{ext}' (expected .npy, .npz, .safetensors, or .pt/.pth/.ckpt/.tar for a torch checkpoint)", nameof(path)),
     };
 
     /// <summary>Saves one tensor as .npy (like <c>np.save</c>), optionally narrowed to <paramref name="type"/>.</summary>
     public static void Save(string path, Tensor tensor, FileDType? type = null)
     {
+        if (FormatOf(path) == TensorFileFormat.TorchCheckpoint && type is null)
+        {
+            TorchCheckpoint.Save(path, tensor);
+            return;
+        }
         if (FormatOf(path) != TensorFileFormat.Npy)
             throw new ArgumentException($"a single tensor is saved as .npy; '{path}' needs a name → tensor dictionary", nameof(path));
         WriteAtomically(path, s => Npy.Write(s, tensor, type, path));
@@ -47,6 +56,12 @@ public static class TensorFile
         IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyDictionary<string, FileDType>? types = null)
     {
         var format = FormatOf(path);
+        if (format == TensorFileFormat.TorchCheckpoint && !compress && metadata is null && types is null)
+        {
+            ArgumentNullException.ThrowIfNull(tensors);
+            TorchCheckpoint.Save(path, tensors as OrderedDictionary<string, Tensor> ?? new OrderedDictionary<string, Tensor>(tensors));
+            return;
+        }
         WriteAtomically(path, s => Save(s, format, tensors, compress, metadata, types));
     }
 
@@ -64,6 +79,12 @@ public static class TensorFile
                 if (compress) throw new ArgumentException(".safetensors files are never compressed", nameof(compress));
                 SafeTensors.Write(stream, tensors, metadata, types);
                 break;
+            case TensorFileFormat.TorchCheckpoint:
+                if (compress || metadata is not null || types is not null)
+                    throw new ArgumentException("torch checkpoints are written as torch.save writes them: no compression, metadata or narrowed types");
+                ArgumentNullException.ThrowIfNull(tensors);
+                TorchCheckpoint.Write(stream, tensors as OrderedDictionary<string, Tensor> ?? new OrderedDictionary<string, Tensor>(tensors));
+                break;
             default:
                 throw new ArgumentException("a .npy file holds one tensor; use Save(stream, tensor)", nameof(format));
         }
@@ -72,7 +93,8 @@ public static class TensorFile
     /// <summary>Saves one tensor to a stream as .npy.</summary>
     public static void Save(Stream stream, Tensor tensor, FileDType? type = null) => Npy.Write(stream, tensor, type);
 
-    /// <summary>Loads every tensor of a .npz or .safetensors file, in file order.</summary>
+    /// <summary>Loads every tensor of a .npz, .safetensors or torch checkpoint file, in file order (a checkpoint's
+    /// nested dictionaries and lists flattened to dotted names, see <see cref="TorchCheckpoint.ReadTensors"/>).</summary>
     public static OrderedDictionary<string, Tensor> Load(string path)
     {
         var format = FormatOf(path);
@@ -86,12 +108,15 @@ public static class TensorFile
     {
         TensorFileFormat.Npz => Npz.Read(stream, name),
         TensorFileFormat.SafeTensors => SafeTensors.Read(stream, name),
+        TensorFileFormat.TorchCheckpoint => TorchCheckpoint.ReadTensors(stream, name),
         _ => throw new ArgumentException("a .npy stream holds one tensor: use LoadTensor", nameof(format)),
     };
 
     /// <summary>Loads the tensor of a .npy file (uint8/int32... widen to int64, see <see cref="FileDType"/>).</summary>
     public static Tensor LoadTensor(string path)
     {
+        if (FormatOf(path) == TensorFileFormat.TorchCheckpoint)
+            return TorchCheckpoint.Load(path) as Tensor ?? throw new TensorFileException(path, "the checkpoint holds more than one tensor: use TensorFile.Load");
         if (FormatOf(path) != TensorFileFormat.Npy) throw new ArgumentException($"'{path}' holds named tensors: use TensorFile.Load", nameof(path));
         using var stream = OpenRead(path);
         return Npy.Read(stream, path);
@@ -100,14 +125,14 @@ public static class TensorFile
     /// <summary>Loads the tensor of a .npy stream.</summary>
     public static Tensor LoadTensor(Stream stream, string? name = null) => Npy.Read(stream, name);
 
-    static FileStream OpenRead(string path)
+    internal static FileStream OpenRead(string path)
     {
         // A FIFO would block the open until some writer appears, and a device never ends: only regular files are read.
         FileKind.RequireRegular(path);
         return new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
     }
 
-    static void WriteAtomically(string path, Action<Stream> write)
+    internal static void WriteAtomically(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
         RemoveStaleTemporaries(full);

@@ -6,7 +6,7 @@ using Bridge.Io;
 namespace Bridge.Tests.Io;
 
 /// <summary>
-/// Deterministic mutation fuzzing of every reader: valid files of each format get random bit flips, truncations,
+/// Deterministic mutation fuzzing of every reader (.npy, .npz, .safetensors, torch .pt): valid files of each format get random bit flips, truncations,
 /// insertions, deletions, length-field and header-text edits; each load must either succeed or throw
 /// <see cref="TensorFileException"/>, never anything else, and never return more data than the input could hold.
 /// Bounded by iteration count and by time (about 3 s on a loaded machine).
@@ -43,6 +43,14 @@ public sealed class FuzzTests
         var members = new OrderedDictionary<string, Tensor> { ["w"] = matrix, ["i"] = ints, ["b"] = Torch.Tensor(new[] { true, false }) };
         Func<Stream, IEnumerable<Tensor>> npz = s => Npz.Read(s).Values;
         Func<Stream, IEnumerable<Tensor>> st = s => SafeTensors.Read(s).Values;
+        Func<Stream, IEnumerable<Tensor>> pt = s => TorchCheckpoint.ReadTensors(s).Values;
+        var nested = new OrderedDictionary<string, object?>
+        {
+            ["model"] = new OrderedDictionary<string, Tensor> { ["w"] = matrix, ["row"] = matrix[1], ["t"] = matrix.T() },
+            ["epoch"] = 3,
+            ["loss"] = 0.5,
+            ["list"] = new List<object?> { ints, Torch.Tensor(new[] { true, false }), "x", null },
+        };
         return
         [
             new("npy f4", npyF4, s => One(Npy.Read(s)), 8, 2),
@@ -55,6 +63,9 @@ public sealed class FuzzTests
             new("npz deflated", Bytes(s => Npz.Write(s, members, compress: true)), npz, -1, 0),
             new("safetensors", Bytes(s => SafeTensors.Write(s, members, new Dictionary<string, string> { ["format"] = "pt" },
                 new Dictionary<string, FileDType> { ["i"] = FileDType.Int32 })), st, 0, 8),
+            // torch checkpoints: the zip's first local header holds the pickle's sizes at 18..26
+            new("pt state_dict", Bytes(s => TorchCheckpoint.Write(s, members)), pt, 18, 4),
+            new("pt nested", Bytes(s => TorchCheckpoint.Write(s, nested)), pt, 22, 4),
         ];
     }
 

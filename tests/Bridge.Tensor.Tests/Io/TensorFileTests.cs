@@ -46,7 +46,9 @@ public sealed class TensorFileTests
         Assert.AreEqual(TensorFileFormat.Npy, TensorFile.FormatOf("x.NPY"));
         Assert.AreEqual(TensorFileFormat.Npz, TensorFile.FormatOf("/a/b/w.npz"));
         Assert.AreEqual(TensorFileFormat.SafeTensors, TensorFile.FormatOf("model.safetensors"));
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => TensorFile.FormatOf("model.pt")).Message, "'.pt'");
+        Assert.AreEqual(TensorFileFormat.TorchCheckpoint, TensorFile.FormatOf("model.pt"));
+        Assert.AreEqual(TensorFileFormat.TorchCheckpoint, TensorFile.FormatOf("model.PTH"));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => TensorFile.FormatOf("model.h5")).Message, "'.h5'");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => TensorFile.Load("x.npy")).Message, "LoadTensor");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => TensorFile.Save("x.npz", Torch.Ones(1))).Message, "name");
         Assert.ThrowsExactly<ArgumentException>(() => TensorFile.Save(new MemoryStream(), TensorFileFormat.Npz, [], metadata: new Dictionary<string, string>()));
