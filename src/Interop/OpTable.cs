@@ -21,6 +21,7 @@ static partial class OpTable
         RegisterShape();
         RegisterAutograd();
         RegisterNn();
+        RegisterSequence();
         RegisterIo();
         RegisterDistributed();
         RegisterCuda();

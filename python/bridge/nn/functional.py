@@ -3,6 +3,8 @@
 from .._core import call
 from .._declared_functional import *  # noqa: F401,F403 (declared ops that nn.functional publishes, generated)
 from .._declared_functional import __all__ as _declared
+from ._functional_sequence import *  # noqa: F401,F403 (embedding, layer_norm, gelu, attention)
+from ._functional_sequence import __all__ as _sequence
 
 
 def relu(input, inplace=False):
@@ -51,5 +53,5 @@ def nll_loss(input, target, reduction="mean"):
     return call("nll_loss", input, target, reduction)
 
 
-__all__ = sorted(set(_declared) | {"relu", "softmax", "log_softmax", "linear", "dropout", "mse_loss", "cross_entropy",
+__all__ = sorted(set(_declared) | set(_sequence) | {"relu", "softmax", "log_softmax", "linear", "dropout", "mse_loss", "cross_entropy",
                                    "nll_loss"})

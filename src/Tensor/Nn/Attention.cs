@@ -65,9 +65,11 @@ public sealed class MultiheadAttention : Module
         bool batched = query.Dim() == 3;
         if (BatchFirst && batched)
         {
+            // One transpose per distinct tensor, so self-attention keeps its single packed projection.
+            bool kv = ReferenceEquals(key, value), qk = ReferenceEquals(query, key);
             query = query.Transpose(1, 0);
-            key = key.Transpose(1, 0);
-            value = value.Transpose(1, 0);
+            key = qk ? query : key.Transpose(1, 0);
+            value = kv ? key : value.Transpose(1, 0);
         }
         var (output, weights) = Functional.MultiHeadAttentionForward(query, key, value, EmbedDim, NumHeads, InProjWeight, InProjBias, DropoutP,
             OutProj.Weight, OutProj.Bias, Training, keyPaddingMask, needWeights, attnMask, QProjWeight, KProjWeight, VProjWeight, averageAttnWeights);

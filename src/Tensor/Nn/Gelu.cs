@@ -72,36 +72,51 @@ public static partial class Functional
         return x * 0.5 * (inner.Tanh() + 1.0);
     }
 
+    // In the element type, as ATen's CPU kernel computes it; only erf/tanh/exp go through double (rounded back to T).
     static void GeluKernel<T>(ReadOnlySpan<T> x, Span<T> y, bool tanh) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T half = T.CreateTruncating(0.5), beta = T.CreateTruncating(Sqrt2OverPi), kappa = T.CreateTruncating(TanhCoefficient), root = T.CreateTruncating(Sqrt1Over2);
         for (int i = 0; i < x.Length; i++)
         {
-            double v = double.CreateTruncating(x[i]);
-            double r = tanh
-                ? 0.5 * v * (1 + Math.Tanh(Sqrt2OverPi * (v + TanhCoefficient * v * v * v)))
-                : v * 0.5 * (1 + ErfMath.Erf(v * Sqrt1Over2));
-            y[i] = T.CreateTruncating(r);
+            T v = x[i];
+            if (tanh)
+            {
+                T inner = beta * (v + kappa * v * v * v);
+                y[i] = half * v * (T.One + Round<T>(Math.Tanh(double.CreateTruncating(inner))));
+            }
+            else
+            {
+                y[i] = v * half * (T.One + Round<T>(ErfMath.Erf(double.CreateTruncating(v * root))));
+            }
         }
     }
+
+    static T Round<T>(double v) where T : IFloatingPointIeee754<T> => T.CreateTruncating(v);
 
     // ATen's GeluBackward formulas: Φ(x) + x·φ(x), and the tanh form's product rule.
     static void GeluBackwardKernel<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx, bool tanh) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T half = T.CreateTruncating(0.5), beta = T.CreateTruncating(Sqrt2OverPi), kappa = T.CreateTruncating(TanhCoefficient), root = T.CreateTruncating(Sqrt1Over2);
+        T alpha = T.CreateTruncating(InvSqrt2Pi), three = T.CreateTruncating(3.0), minusHalf = T.CreateTruncating(-0.5);
         for (int i = 0; i < x.Length; i++)
         {
-            double v = double.CreateTruncating(x[i]);
-            double d;
+            T v = x[i];
             if (tanh)
             {
-                double inner = Sqrt2OverPi * (v + TanhCoefficient * v * v * v);
-                double t = Math.Tanh(inner);
-                d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * Sqrt2OverPi * (1 + 3 * TanhCoefficient * v * v);
+                T xSq = v * v;
+                T inner = beta * (v + kappa * xSq * v);
+                T t = Round<T>(Math.Tanh(double.CreateTruncating(inner)));
+                T left = half * v, right = T.One + t;
+                T leftDerivative = half * right;
+                T rightDerivative = left * (T.One - t * t) * beta * (T.One + three * kappa * xSq);
+                dx[i] = g[i] * (leftDerivative + rightDerivative);
             }
             else
             {
-                d = 0.5 * (1 + ErfMath.Erf(v * Sqrt1Over2)) + v * InvSqrt2Pi * Math.Exp(-0.5 * v * v);
+                T cdf = half * (T.One + Round<T>(ErfMath.Erf(double.CreateTruncating(v * root))));
+                T pdf = alpha * Round<T>(Math.Exp(double.CreateTruncating(v * v * minusHalf)));
+                dx[i] = g[i] * (cdf + v * pdf);
             }
-            dx[i] = T.CreateTruncating(double.CreateTruncating(g[i]) * d);
         }
     }
 }

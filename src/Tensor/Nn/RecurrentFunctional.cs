@@ -11,7 +11,8 @@ public enum RnnMode
 
 public static partial class Functional
 {
-    internal static int GateCount(RnnMode mode) => mode switch { RnnMode.Lstm => 4, RnnMode.Gru => 3, _ => 1 };
+    /// <summary>Gates per hidden unit: 4 (LSTM), 3 (GRU), 1 (Elman).</summary>
+    public static int GateCount(RnnMode mode) => mode switch { RnnMode.Lstm => 4, RnnMode.Gru => 3, _ => 1 };
 
     /// <summary>
     /// torch's _VF.lstm / gru / rnn_tanh / rnn_relu on a padded sequence ([T, B, I], or [B, T, I] with

@@ -1,0 +1,5 @@
+"""torch.nn.utils: recurrent-sequence packing (rnn)."""
+
+from . import rnn
+
+__all__ = ["rnn"]
