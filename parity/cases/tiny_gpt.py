@@ -1,6 +1,7 @@
 """A tiny GPT (token and position Embedding, two pre-norm blocks of causal MultiheadAttention + LayerNorm + GELU MLP,
-final LayerNorm, untied head), default torch initialisation from seed 0, trained 6 Adam steps on next-character
-prediction, then greedy generation of 10 characters."""
+final LayerNorm, untied head), default torch initialisation from seed 0, trained 6 SGD+momentum steps on next-character
+prediction, then greedy generation of 10 characters. SGD, not Adam: the key projection's bias has a zero gradient
+(softmax ignores a per-query constant), so its gradient is rounding noise that Adam would normalise into lr-sized steps."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -56,7 +57,7 @@ def run(rec):
     model = TinyGPT(vocab)
     for name, p in model.named_parameters():
         rec.record("init", name, p)
-    opt = optim.Adam(model.parameters(), lr=0.01)
+    opt = optim.SGD(model.parameters(), lr=0.3, momentum=0.9)
     for step in range(STEPS):
         opt.zero_grad()
         logits = model(x)

@@ -56,7 +56,7 @@ public static class TinyGpt
         var y = Torch.Stack(Enumerable.Range(0, Batch).Select(i => ids[(i * 9 + 1)..(i * 9 + Block + 1)]).ToArray());
         var model = new TinyGPT(vocab);
         foreach (var (name, p) in model.NamedParameters()) rec.Record("init", name, p);
-        var opt = new Adam(model.Parameters(), lr: 0.01);
+        var opt = new SGD(model.Parameters(), lr: 0.3, momentum: 0.9);
         for (int step = 0; step < Steps; step++)
         {
             opt.ZeroGrad();
