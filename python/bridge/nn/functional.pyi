@@ -10,6 +10,18 @@ def dropout(input, p=..., training=..., inplace=...):
     """Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) while training."""
     ...
 
+def embedding(input, weight, padding_idx=..., max_norm=..., norm_type=..., scale_grad_by_freq=..., sparse=...):
+    """Rows of ``weight`` at the integer ``input`` (shape input.shape + [embedding_dim]); dense gradient."""
+    ...
+
+def gelu(input, approximate=...):
+    """x * Phi(x) (``approximate="none"``) or its tanh approximation (``"tanh"``)."""
+    ...
+
+def layer_norm(input, normalized_shape, weight=..., bias=..., eps=...):
+    """(x - mean) / sqrt(var + eps) * weight + bias over the trailing ``normalized_shape`` dims."""
+    ...
+
 def linear(input, weight, bias=...):
     """x @ weight.T + bias (one fused addmm for 2-D input, as torch)."""
     ...
@@ -22,12 +34,20 @@ def mse_loss(input, target, reduction=...):
     """Squared error (input - target)^2, reduced by ``reduction`` ("mean", "sum" or "none")."""
     ...
 
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=..., key_padding_mask=..., need_weights=..., attn_mask=..., use_separate_proj_weight=..., q_proj_weight=..., k_proj_weight=..., v_proj_weight=..., static_k=..., static_v=..., average_attn_weights=...):
+    """torch 1.13's F.multi_head_attention_forward for [L, N, E] (or unbatched [L, E]) inputs."""
+    ...
+
 def nll_loss(input, target, reduction=...):
     """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``."""
     ...
 
 def relu(input, inplace=...):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through); ``inplace`` is accepted and ignored."""
+    ...
+
+def scaled_dot_product_attention(query, key, value, attn_mask=..., dropout_p=..., is_causal=..., scale=...):
+    """softmax(q @ k^T * scale + mask) @ v (torch 2's semantics: a bool mask is True where attention is allowed)."""
     ...
 
 def sigmoid(input):

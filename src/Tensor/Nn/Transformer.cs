@@ -226,7 +226,7 @@ public sealed class Transformer : Module
     }
 
     /// <summary>[sz, sz] float mask: -inf above the diagonal, 0 elsewhere (position i attends to j ≤ i).</summary>
-    public static Tensor GenerateSquareSubsequentMask(int sz, Device? device = null) => Functional.CausalMask(sz, sz, Torch.DefaultDType, device ?? Device.Cpu);
+    public static Tensor GenerateSquareSubsequentMask(int sz, Device? device = null) => Functional.CausalMask(sz, sz, Torch.DefaultDType, device ?? Torch.DefaultDevice);
 }
 
 /// <summary>A numbered list of submodules (named 0, 1, ... as torch's ModuleList) that enumerates as its element type.</summary>
