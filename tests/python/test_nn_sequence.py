@@ -418,3 +418,46 @@ def test_full_transformer_init_forward_and_gradients_match_torch():
     close(sb.grad, st.grad, 1e-4, 1e-4)
     close(tb.grad, tt.grad, 1e-4, 1e-4)
     grads_match(b, t, 1e-3, 1e-4)
+
+
+def test_transformer_decoder_layer_pre_norm_gelu_batch_first_matches_torch():
+    def make(m):
+        return m.nn.TransformerDecoderLayer(8, 4, dim_feedforward=10, dropout=0.0, activation="gelu", batch_first=True, norm_first=True)
+    b, t = seeded(23, lambda: make(bridge), lambda: make(torch))
+    same_init(b, t)
+    xb, xt = pair(rng.standard_normal((2, 3, 8)).astype(np.float32))
+    mb, mt = pair(rng.standard_normal((2, 5, 8)).astype(np.float32))
+    kpm = np.array([[False] * 5, [False, False, False, True, True]])
+    ob = b(xb, mb, tgt_mask=bridge.nn.Transformer.generate_square_subsequent_mask(3), memory_key_padding_mask=bridge.from_numpy(kpm.copy()))
+    ot = t(xt, mt, tgt_mask=torch.nn.Transformer.generate_square_subsequent_mask(3), memory_key_padding_mask=torch.from_numpy(kpm))
+    close(ob, ot, 1e-4, 1e-5)
+    backward_both(ob, ot)
+    close(xb.grad, xt.grad, 1e-4, 1e-4)
+    close(mb.grad, mt.grad, 1e-4, 1e-4)
+    grads_match(b, t, 1e-3, 1e-4)
+
+
+def test_multihead_attention_unbatched_input_matches_torch():
+    b, t = seeded(29, lambda: bridge.nn.MultiheadAttention(6, 3), lambda: torch.nn.MultiheadAttention(6, 3))
+    qb, qt = pair(rng.standard_normal((4, 6)).astype(np.float32))
+    ob, wb_ = b(qb, qb, qb)
+    ot, wt_ = t(qt, qt, qt)
+    close(ob, ot, 1e-5, 1e-6)
+    close(wb_, wt_, 1e-5, 1e-6)
+
+
+def test_recurrent_errors_as_torch():
+    lstm = bridge.nn.LSTM(3, 4)
+    with pytest.raises(RuntimeError, match=r"input.size\(-1\) must be equal to input_size. Expected 3, got 5"):
+        lstm(bridge.zeros(2, 1, 5))
+    with pytest.raises(RuntimeError, match=r"Expected hidden size \(1, 2, 4\), got \[2, 2, 4\]"):
+        lstm(bridge.zeros(3, 2, 3), (bridge.zeros(2, 2, 4), bridge.zeros(1, 2, 4)))
+    with pytest.raises(ValueError, match="dropout should be a number in range"):
+        bridge.nn.GRU(3, 4, dropout=1.5)
+    with pytest.raises(ValueError, match="Unknown nonlinearity"):
+        bridge.nn.RNN(3, 4, nonlinearity="sigmoid")
+    # The documented positional order (input_size, hidden_size, num_layers, nonlinearity, bias, ...): torch 1.13 itself
+    # takes a positional 4th argument as bias and stays tanh (fixed in later releases); bridge follows the documentation.
+    rnn_b = bridge.nn.RNN(3, 4, 1, "relu")
+    assert rnn_b.nonlinearity == "relu" and rnn_b.bias is True
+    assert repr(rnn_b) == repr(torch.nn.RNN(3, 4, 1, nonlinearity="relu")) == "RNN(3, 4)"

@@ -153,8 +153,6 @@ public sealed class RNN(int inputSize, int hiddenSize, int numLayers = 1, string
         var (output, h, _) = Run(input, h0, null);
         return (output, h);
     }
-
-    protected override string ExtraRepr() => Nonlinearity == "tanh" ? base.ExtraRepr() : base.ExtraRepr() + $", nonlinearity={Nonlinearity}";
 }
 
 /// <summary>torch's RNNCellBase: weight_ih [gates·H, I], weight_hh [gates·H, H], bias_ih, bias_hh, all U(-1/√H, 1/√H) in that order.</summary>
