@@ -159,6 +159,7 @@ RNN_CASES = [
     ("LSTM", dict(num_layers=1)),
     ("LSTM", dict(num_layers=2, bidirectional=True, batch_first=True)),
     ("LSTM", dict(num_layers=2, bias=False)),
+    ("LSTM", dict(num_layers=2, bidirectional=True, proj_size=3)),
     ("GRU", dict(num_layers=2, bidirectional=True)),
     ("GRU", dict(batch_first=True, bias=False)),
     ("RNN", dict(num_layers=2, nonlinearity="relu")),
@@ -182,7 +183,7 @@ def test_recurrent_init_outputs_states_and_gradients_match_torch(kind, kw):
     layers = kw.get("num_layers", 1)
     x = rng.standard_normal((2, 5, 3) if kw.get("batch_first") else (5, 2, 3)).astype(np.float32)
     xb, xt = pair(x)
-    hb, ht = pair(rng.standard_normal((layers * dirs, 2, 4)).astype(np.float32))
+    hb, ht = pair(rng.standard_normal((layers * dirs, 2, kw.get("proj_size") or 4)).astype(np.float32))
     if kind == "LSTM":
         cb, ct = pair(rng.standard_normal((layers * dirs, 2, 4)).astype(np.float32))
         ob, (hnb, cnb) = b(xb, (hb, cb))
@@ -450,7 +451,7 @@ def test_recurrent_errors_as_torch():
     lstm = bridge.nn.LSTM(3, 4)
     with pytest.raises(RuntimeError, match=r"input.size\(-1\) must be equal to input_size. Expected 3, got 5"):
         lstm(bridge.zeros(2, 1, 5))
-    with pytest.raises(RuntimeError, match=r"Expected hidden size \(1, 2, 4\), got \[2, 2, 4\]"):
+    with pytest.raises(RuntimeError, match=r"Expected hidden\[0\] size \(1, 2, 4\), got \[2, 2, 4\]"):
         lstm(bridge.zeros(3, 2, 3), (bridge.zeros(2, 2, 4), bridge.zeros(1, 2, 4)))
     with pytest.raises(ValueError, match="dropout should be a number in range"):
         bridge.nn.GRU(3, 4, dropout=1.5)

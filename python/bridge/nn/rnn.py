@@ -26,8 +26,10 @@ class RNNBase(Module):
         if dropout > 0 and num_layers == 1:
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
                           f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}")
-        if proj_size != 0:
-            raise NotImplementedError("LSTM proj_size is not supported by bridge yet")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if not isinstance(hidden_size, int) or hidden_size <= 0:
             raise ValueError("hidden_size must be greater than zero" if isinstance(hidden_size, int)
                              else f"hidden_size should be of type int, got: {type(hidden_size).__name__}")
@@ -44,8 +46,10 @@ class RNNBase(Module):
                 names += [f"weight_ih_l{layer}{suffix}", f"weight_hh_l{layer}{suffix}"]
                 if bias:
                     names += [f"bias_ih_l{layer}{suffix}", f"bias_hh_l{layer}{suffix}"]
+                if proj_size > 0:
+                    names += [f"weight_hr_l{layer}{suffix}"]
         tensors = call("rnn_init", mode, int(input_size), int(hidden_size), int(num_layers), bool(bias), bool(bidirectional),
-                       _default_dtype(dtype))
+                       _default_dtype(dtype), int(proj_size))
         self._flat_weights_names = names
         for name, t in zip(names, tensors):
             setattr(self, name, Parameter._adopt(t))
@@ -58,7 +62,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
-        per = 4 if self.bias else 2
+        per = (4 if self.bias else 2) + (1 if self.proj_size > 0 else 0)
         flat = self._flat_weights
         return [flat[i:i + per] for i in range(0, len(flat), per)]
 
@@ -75,6 +79,8 @@ class RNNBase(Module):
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
         if self.num_layers != 1:
             s += f", num_layers={self.num_layers}"
         if self.bias is not True:

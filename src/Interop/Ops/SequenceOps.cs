@@ -21,7 +21,7 @@ static partial class OpTable
         {
             RNNBase m = RnnModeOf(a.String(0)) switch
             {
-                RnnMode.Lstm => new LSTM(a.Int(1), a.Int(2), a.Int(3), a.Bool(4), bidirectional: a.Bool(5), dtype: a.DType(6)),
+                RnnMode.Lstm => new LSTM(a.Int(1), a.Int(2), a.Int(3), a.Bool(4), bidirectional: a.Bool(5), dtype: a.DType(6), projSize: a.IsNone(7) ? 0 : a.Int(7)),
                 RnnMode.Gru => new GRU(a.Int(1), a.Int(2), a.Int(3), a.Bool(4), bidirectional: a.Bool(5), dtype: a.DType(6)),
                 var mode => new RNN(a.Int(1), a.Int(2), a.Int(3), mode == RnnMode.RnnRelu ? "relu" : "tanh", a.Bool(4), bidirectional: a.Bool(5), dtype: a.DType(6)),
             };

@@ -24,9 +24,16 @@ public abstract class RNNBase : Module
     /// <summary>torch's _flat_weights_names: per layer and direction w_ih, w_hh, b_ih, b_hh.</summary>
     public IReadOnlyList<string> FlatWeightsNames { get; }
 
+    /// <summary>LSTM only: the size h is projected to (weight_hr_l{k} [proj, hidden]); 0 for none.</summary>
+    public int ProjSize { get; }
+
     protected RNNBase(RnnMode mode, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst, double dropout, bool bidirectional,
-        DType dtype, Generator? generator)
+        DType dtype, Generator? generator, int projSize = 0)
     {
+        if (projSize < 0) throw new ArgumentException("proj_size should be a positive integer or zero to disable projections");
+        if (projSize > 0 && projSize >= hiddenSize) throw new ArgumentException("proj_size has to be smaller than hidden_size");
+        if (projSize != 0 && mode != RnnMode.Lstm) throw new ArgumentException("proj_size argument is only supported for LSTM, not RNN or GRU");
+        ProjSize = projSize;
         if (dropout < 0 || dropout > 1) throw new ArgumentException("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
         if (hiddenSize <= 0) throw new ArgumentException("hidden_size must be greater than zero");
         if (numLayers <= 0) throw new ArgumentException("num_layers must be greater than zero");
@@ -46,13 +53,19 @@ public abstract class RNNBase : Module
             for (int d = 0; d < directions; d++)
             {
                 string suffix = $"_l{layer}" + (d == 1 ? "_reverse" : "");
-                int layerInput = layer == 0 ? inputSize : hiddenSize * directions;
+                int realHidden = projSize > 0 ? projSize : hiddenSize;
+                int layerInput = layer == 0 ? inputSize : realHidden * directions;
                 names.AddRange(["weight_ih" + suffix, "weight_hh" + suffix]);
-                shapes.AddRange([[gates, layerInput], [gates, hiddenSize]]);
+                shapes.AddRange([[gates, layerInput], [gates, realHidden]]);
                 if (bias)
                 {
                     names.AddRange(["bias_ih" + suffix, "bias_hh" + suffix]);
                     shapes.AddRange([[gates], [gates]]);
+                }
+                if (projSize > 0)
+                {
+                    names.Add("weight_hr" + suffix);
+                    shapes.Add([projSize, hiddenSize]);
                 }
             }
         }
@@ -83,6 +96,7 @@ public abstract class RNNBase : Module
     protected override string ExtraRepr()
     {
         var s = $"{InputSize}, {HiddenSize}";
+        if (ProjSize != 0) s += $", proj_size={ProjSize}";
         if (NumLayers != 1) s += $", num_layers={NumLayers}";
         if (!UseBias) s += ", bias=False";
         if (BatchFirst) s += ", batch_first=True";
@@ -94,8 +108,8 @@ public abstract class RNNBase : Module
 
 /// <summary>torch.nn.LSTM: i, f, g, o gates; returns the output sequence and the final (h, c).</summary>
 public sealed class LSTM(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false, double dropout = 0,
-    bool bidirectional = false, DType dtype = DType.Float32, Generator? generator = null)
-    : RNNBase(RnnMode.Lstm, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, generator)
+    bool bidirectional = false, int projSize = 0, DType dtype = DType.Float32, Generator? generator = null)
+    : RNNBase(RnnMode.Lstm, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, generator, projSize)
 {
     public (Tensor Output, (Tensor H, Tensor C) State) Forward(Tensor input, (Tensor H, Tensor C)? state)
     {

@@ -24,8 +24,8 @@ public static partial class Functional
         bool hasBiases, int numLayers, double dropout, bool training, bool bidirectional, bool batchFirst)
     {
         int directions = bidirectional ? 2 : 1;
-        CheckWeights(weights, hasBiases, numLayers, directions);
-        int hidden = weights[1]!.Size(1), inputSize = weights[0]!.Size(1);
+        var (hidden, outHidden) = CheckWeights(mode, weights, hasBiases, numLayers, directions);
+        int inputSize = weights[0]!.Size(1);
         if (input.Dim() is not (2 or 3)) throw new ArgumentException($"{ModeName(mode)}: Expected input to be 2-D or 3-D but received {input.Dim()}-D tensor");
         bool batched = input.Dim() == 3;
         if (!batched)
@@ -45,8 +45,8 @@ public static partial class Functional
         int steps = input.Size(0), batch = input.Size(1);
         if (input.Size(2) != inputSize) throw new ArgumentException($"input.size(-1) must be equal to input_size. Expected {inputSize}, got {input.Size(2)}");
         var batchSizes = Enumerable.Repeat(batch, steps).ToArray();
-        var (data, hN, cN) = RunStack(mode, input.Reshape(steps * batch, inputSize), batchSizes, h0, c0, weights, hasBiases, numLayers, dropout, training, directions, hidden);
-        var output = data.Reshape(steps, batch, directions * hidden);
+        var (data, hN, cN) = RunStack(mode, input.Reshape(steps * batch, inputSize), batchSizes, h0, c0, weights, hasBiases, numLayers, dropout, training, directions, hidden, outHidden);
+        var output = data.Reshape(steps, batch, directions * outHidden);
         if (!batched) return (output.Squeeze(1), hN.Squeeze(1), cN?.Squeeze(1));
         return (batchFirst ? output.Transpose(0, 1) : output, hN, cN);
     }
@@ -56,15 +56,15 @@ public static partial class Functional
         bool hasBiases, int numLayers, double dropout, bool training, bool bidirectional)
     {
         int directions = bidirectional ? 2 : 1;
-        CheckWeights(weights, hasBiases, numLayers, directions);
-        int hidden = weights[1]!.Size(1), inputSize = weights[0]!.Size(1);
+        var (hidden, outHidden) = CheckWeights(mode, weights, hasBiases, numLayers, directions);
+        int inputSize = weights[0]!.Size(1);
         if (input.Data.Size(-1) != inputSize) throw new ArgumentException($"input.size(-1) must be equal to input_size. Expected {inputSize}, got {input.Data.Size(-1)}");
         if (input.SortedIndices is Tensor sorted)
         {
             h0 = h0 is null ? null : PackedSequence.SelectBatch(h0, sorted, 1);
             c0 = c0 is null ? null : PackedSequence.SelectBatch(c0, sorted, 1);
         }
-        var (data, hN, cN) = RunStack(mode, input.Data, input.BatchSizes, h0, c0, weights, hasBiases, numLayers, dropout, training, directions, hidden);
+        var (data, hN, cN) = RunStack(mode, input.Data, input.BatchSizes, h0, c0, weights, hasBiases, numLayers, dropout, training, directions, hidden, outHidden);
         if (input.UnsortedIndices is Tensor unsorted)
         {
             hN = PackedSequence.SelectBatch(hN, unsorted, 1);
@@ -75,33 +75,39 @@ public static partial class Functional
 
     static string ModeName(RnnMode mode) => mode switch { RnnMode.Lstm => "LSTM", RnnMode.Gru => "GRU", _ => "RNN" };
 
-    static void CheckWeights(IReadOnlyList<Tensor?> weights, bool hasBiases, int numLayers, int directions)
+    // torch's flat list: per layer and direction w_ih, w_hh[, b_ih, b_hh][, w_hr (LSTM projections)]. Returns the cell's
+    // hidden size and the size of h (the projection's, when there is one).
+    static (int Hidden, int OutHidden) CheckWeights(RnnMode mode, IReadOnlyList<Tensor?> weights, bool hasBiases, int numLayers, int directions)
     {
-        int per = hasBiases ? 4 : 2;
-        if (weights.Count != per * numLayers * directions)
-            throw new ArgumentException($"expected {per * numLayers * directions} weights ({numLayers} layers, {directions} directions, {(hasBiases ? "with" : "without")} biases), got {weights.Count}");
+        int per = hasBiases ? 4 : 2, stacks = numLayers * directions;
+        bool projected = mode == RnnMode.Lstm && weights.Count == (per + 1) * stacks;
+        if (projected) per++;
+        if (weights.Count != per * stacks)
+            throw new ArgumentException($"expected {per * stacks} weights ({numLayers} layers, {directions} directions, {(hasBiases ? "with" : "without")} biases), got {weights.Count}");
         for (int i = 0; i < weights.Count; i++)
             if (weights[i] is null) throw new ArgumentException($"weight {i} of the RNN is missing");
+        int hidden = weights[1]!.Size(0) / GateCount(mode);
+        return (hidden, projected ? weights[per - 1]!.Size(0) : hidden);
     }
 
     // Layers over packed rows: data is [N, I], step t holds rows offsets[t] .. offsets[t] + batchSizes[t].
     static (Tensor Output, Tensor H, Tensor? C) RunStack(RnnMode mode, Tensor data, int[] batchSizes, Tensor? h0, Tensor? c0, IReadOnlyList<Tensor?> weights,
-        bool hasBiases, int numLayers, double dropout, bool training, int directions, int hidden)
+        bool hasBiases, int numLayers, double dropout, bool training, int directions, int hidden, int outHidden)
     {
         int batch = batchSizes.Length == 0 ? 0 : batchSizes[0];
         int states = numLayers * directions;
-        bool lstm = mode == RnnMode.Lstm;
-        var expected = new[] { states, batch, hidden };
-        h0 ??= Torch.Zeros(expected, data.DType, data.Device);
-        if (lstm) c0 ??= Torch.Zeros(expected, data.DType, data.Device);
-        foreach (var s in lstm ? new[] { h0, c0! } : [h0])
-        {
-            if (!s.ShapeArray.SequenceEqual(expected))
-                throw new ArgumentException($"Expected hidden size ({string.Join(", ", expected)}), got [{string.Join(", ", s.ShapeArray)}]");
-        }
+        bool lstm = mode == RnnMode.Lstm, projected = lstm && weights.Count == (hasBiases ? 5 : 3) * states;
+        var expectedH = new[] { states, batch, outHidden };
+        var expectedC = new[] { states, batch, hidden };
+        h0 ??= Torch.Zeros(expectedH, data.DType, data.Device);
+        if (lstm) c0 ??= Torch.Zeros(expectedC, data.DType, data.Device);
+        if (!h0.ShapeArray.SequenceEqual(expectedH))
+            throw new ArgumentException($"Expected hidden{(lstm ? "[0]" : "")} size ({string.Join(", ", expectedH)}), got [{string.Join(", ", h0.ShapeArray)}]");
+        if (lstm && !c0!.ShapeArray.SequenceEqual(expectedC))
+            throw new ArgumentException($"Expected hidden[1] size ({string.Join(", ", expectedC)}), got [{string.Join(", ", c0.ShapeArray)}]");
         var offsets = new int[batchSizes.Length];
         for (int t = 1; t < batchSizes.Length; t++) offsets[t] = offsets[t - 1] + batchSizes[t - 1];
-        int per = hasBiases ? 4 : 2;
+        int per = (hasBiases ? 4 : 2) + (projected ? 1 : 0);
         var hs = new Tensor[states];
         var cs = new Tensor[states];
         var layerInput = data;
@@ -115,9 +121,10 @@ public static partial class Functional
                 var wHh = weights[w + 1]!;
                 var bIh = hasBiases ? weights[w + 2] : null;
                 var bHh = hasBiases ? weights[w + 3] : null;
+                var wHr = projected ? weights[w + per - 1] : null;
                 // One GEMM projects the whole sequence; only the hidden projection stays inside the time loop.
-                var projected = Linear(layerInput, wIh, bIh);
-                (outputs[d], hs[k], var c) = RunDirection(mode, projected, batchSizes, offsets, h0.Select(0, k), lstm ? c0!.Select(0, k) : null, wHh, bHh, reverse: d == 1);
+                var inputGates = Linear(layerInput, wIh, bIh);
+                (outputs[d], hs[k], var c) = RunDirection(mode, inputGates, batchSizes, offsets, h0.Select(0, k), lstm ? c0!.Select(0, k) : null, wHh, bHh, wHr, hidden, reverse: d == 1);
                 if (lstm) cs[k] = c!;
             }
             layerInput = directions == 1 ? outputs[0] : Tensor.Cat(outputs, 1);
@@ -127,9 +134,9 @@ public static partial class Functional
     }
 
     static (Tensor Output, Tensor H, Tensor? C) RunDirection(RnnMode mode, Tensor projected, int[] batchSizes, int[] offsets, Tensor h0, Tensor? c0,
-        Tensor wHh, Tensor? bHh, bool reverse)
+        Tensor wHh, Tensor? bHh, Tensor? wHr, int hidden, bool reverse)
     {
-        int steps = batchSizes.Length, hidden = h0.Size(1);
+        int steps = batchSizes.Length;
         var outputs = new Tensor[steps];
         if (!reverse)
         {
@@ -152,7 +159,7 @@ public static partial class Functional
                     }
                     rows = bs;
                 }
-                (h, c) = Step(mode, projected.Narrow(0, offsets[t], bs), h, c, wHh, bHh, hidden);
+                (h, c) = Step(mode, projected.Narrow(0, offsets[t], bs), h, c, wHh, bHh, wHr, hidden);
                 outputs[t] = h;
             }
             doneH.Add(h);
@@ -180,21 +187,22 @@ public static partial class Functional
                     if (c0 is not null) c = Tensor.Cat([c, c0.Narrow(0, rows, bs - rows)], 0);
                     rows = bs;
                 }
-                (h, c) = Step(mode, projected.Narrow(0, offsets[t], bs), h, c, wHh, bHh, hidden);
+                (h, c) = Step(mode, projected.Narrow(0, offsets[t], bs), h, c, wHh, bHh, wHr, hidden);
                 outputs[t] = h;
             }
             return (Tensor.Cat(outputs, 0), h, c0 is null ? null : c);
         }
     }
 
-    static (Tensor H, Tensor C) Step(RnnMode mode, Tensor xg, Tensor h, Tensor c, Tensor wHh, Tensor? bHh, int hidden)
+    static (Tensor H, Tensor C) Step(RnnMode mode, Tensor xg, Tensor h, Tensor c, Tensor wHh, Tensor? bHh, Tensor? wHr, int hidden)
     {
         var hg = Linear(h, wHh, bHh);
         switch (mode)
         {
             case RnnMode.Lstm:
                 var hc = RecurrentCells.Lstm(xg, hg, c);
-                return (hc.Narrow(1, 0, hidden), hc.Narrow(1, hidden, hidden));
+                var hOut = hc.Narrow(1, 0, hidden);
+                return (wHr is null ? hOut : hOut.MatMul(wHr.T()), hc.Narrow(1, hidden, hidden));
             case RnnMode.Gru:
                 return (RecurrentCells.Gru(xg, hg, h), c);
             case RnnMode.RnnRelu:

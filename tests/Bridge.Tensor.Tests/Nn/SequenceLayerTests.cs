@@ -124,6 +124,21 @@ public sealed class SequenceLayerTests
     [TestMethod] public void RnnTanh_Bidirectional_TwoLayers_GradCheck() => CheckRnn(RnnMode.RnnTanh);
 
     [TestMethod]
+    public void Lstm_WithProjection_GradCheck()
+    {
+        // proj_size 2 < hidden 3: h (and the output) are [.., 2], c stays [.., 3]; weights w_ih, w_hh, b_ih, b_hh, w_hr.
+        var w = new[] { Input(12, 2) * 0.4, Input(12, 2) * -0.3, Input(12) * 0.1, Input(12) * 0.2, Input(2, 3) * 0.6 };
+        Check(t =>
+        {
+            var (output, h, c) = Functional.Rnn(RnnMode.Lstm, t[0], t[1], t[2], t[3..], true, 1, 0, false, false, false);
+            return output.Sum() + (h * 0.5).Sum() + (c! * 0.3).Sum();
+        }, [Input(3, 2, 2), Input(1, 2, 2) * 0.5, Input(1, 2, 3) * -0.5, .. w]);
+        var lstm = new LSTM(4, 3, projSize: 2);
+        CollectionAssert.AreEqual(new[] { "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0" }, lstm.NamedParameters().Select(p => p.Name).ToArray());
+        Assert.AreEqual("LSTM(4, 3, proj_size=2)", lstm.ToString());
+    }
+
+    [TestMethod]
     public void Lstm_PackedSequence_GradCheck_AndPaddingValue()
     {
         var lengths = new long[] { 2, 3, 1 };
