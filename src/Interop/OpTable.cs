@@ -25,6 +25,7 @@ static partial class OpTable
         RegisterNn();
         RegisterNnApi();
         RegisterConv();
+        RegisterSequence();
         RegisterIo();
         RegisterDistributed();
         RegisterCuda();

@@ -16,6 +16,10 @@ from .pooling import (AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Dr
                       MaxPool2d, Unfold, Upsample)
 from . import parallel
 from . import utils
+from .sequence import GELU, Embedding, LayerNorm
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .transformer import (MultiheadAttention, Transformer, TransformerDecoder, TransformerDecoderLayer,
+                          TransformerEncoder, TransformerEncoderLayer)
 
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Sequential", "ModuleList", "ModuleDict",
            "ParameterList", "ParameterDict", "ReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten", "Softmax",
@@ -23,4 +27,7 @@ __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Sequ
            "Softsign", "Tanhshrink", "PReLU", "MSELoss", "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
            "HuberLoss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "MarginRankingLoss",
            "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",
-           "BatchNorm1d", "BatchNorm2d", "GroupNorm", "Dropout2d", "Upsample", "Unfold", "Fold"]
+           "BatchNorm1d", "BatchNorm2d", "GroupNorm", "Dropout2d", "Upsample", "Unfold", "Fold",
+           "Embedding", "LayerNorm", "GELU", "RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell",
+           "GRUCell", "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer",
+           "TransformerDecoder", "Transformer"]

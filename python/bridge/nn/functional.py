@@ -9,6 +9,8 @@ from .functional_conv import *  # noqa: F401,F403 (convolutions and pad)
 from .functional_conv import __all__ as _conv
 from .functional_pool import *  # noqa: F401,F403 (pooling, normalisation, dropout2d)
 from .functional_pool import __all__ as _pool
+from ._functional_sequence import *  # noqa: F401,F403 (embedding, layer_norm, gelu, attention)
+from ._functional_sequence import __all__ as _sequence
 
 
 def relu(input, inplace=False):
@@ -49,5 +51,5 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return call("dropout", input, float(p), bool(training))
 
 
-__all__ = sorted(set(_declared) | set(_nn_api) | set(_conv) | set(_pool)
+__all__ = sorted(set(_declared) | set(_nn_api) | set(_conv) | set(_pool) | set(_sequence)
                  | {"relu", "softmax", "log_softmax", "linear", "dropout"})
