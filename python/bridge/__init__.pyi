@@ -17,7 +17,7 @@ class Size:
         """Number of elements of a tensor of this shape."""
         ...
 
-class Tensor:
+class Tensor(MathMethods):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     @property
     def T(self):
@@ -74,17 +74,59 @@ class Tensor:
     def abs(self):
         """Returns the absolute value |x| of each element."""
         ...
+    def absolute(self):
+        """Alias of abs."""
+        ...
+    def acos(self):
+        """Returns the arccosine of each element (NaN outside [-1, 1])."""
+        ...
+    def acos_(self):
+        """In place (acos_): Returns the arccosine of each element (NaN outside [-1, 1])."""
+        ...
+    def acosh(self):
+        """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+        ...
+    def acosh_(self):
+        """In place (acosh_): Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+        ...
     def add(self, other, alpha=..., out=...):
         """self + alpha * other, broadcast; ``out`` receives the result without autograd."""
         ...
     def add_(self, other, alpha=...):
         """In place: self += alpha * other."""
         ...
-    def all(self):
-        """True when every element is nonzero."""
+    def all(self, dim=..., keepdim=...):
+        """Whether every element (over ``dim``) is nonzero, as a bool tensor."""
         ...
-    def any(self):
-        """True when any element is nonzero."""
+    def amax(self, dim=..., keepdim=...):
+        """Largest element over ``dim`` (all dims when empty); the gradient is shared among ties."""
+        ...
+    def amin(self, dim=..., keepdim=...):
+        """Smallest element over ``dim`` (all dims when empty)."""
+        ...
+    def any(self, dim=..., keepdim=...):
+        """Whether any element (over ``dim``) is nonzero, as a bool tensor."""
+        ...
+    def arccos(self):
+        """Alias of acos."""
+        ...
+    def arccosh(self):
+        """Alias of acosh."""
+        ...
+    def arcsin(self):
+        """Alias of asin."""
+        ...
+    def arcsinh(self):
+        """Alias of asinh."""
+        ...
+    def arctan(self):
+        """Alias of atan."""
+        ...
+    def arctan2(self, other):
+        """atan(self / other) by quadrant."""
+        ...
+    def arctanh(self):
+        """Alias of atanh."""
         ...
     def argmax(self, dim=..., keepdim=...):
         """Index of the first largest element (flat, or along ``dim``)."""
@@ -92,11 +134,53 @@ class Tensor:
     def argmin(self, dim=..., keepdim=...):
         """Index of the first smallest element (flat, or along ``dim``)."""
         ...
+    def argsort(self, dim=..., descending=..., stable=...):
+        """The indices that sort each line along ``dim``."""
+        ...
+    def asin(self):
+        """Returns the arcsine of each element (NaN outside [-1, 1])."""
+        ...
+    def asin_(self):
+        """In place (asin_): Returns the arcsine of each element (NaN outside [-1, 1])."""
+        ...
+    def asinh(self):
+        """Returns the inverse hyperbolic sine of each element."""
+        ...
+    def asinh_(self):
+        """In place (asinh_): Returns the inverse hyperbolic sine of each element."""
+        ...
+    def atan(self):
+        """Returns the arctangent of each element."""
+        ...
+    def atan2(self, other):
+        """atan(self / other) by quadrant."""
+        ...
+    def atan_(self):
+        """In place (atan_): Returns the arctangent of each element."""
+        ...
+    def atanh(self):
+        """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+        ...
+    def atanh_(self):
+        """In place (atanh_): Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+        ...
     def backward(self, gradient=..., retain_graph=..., create_graph=...):
         """Computes the gradient of this tensor with respect to the graph leaves."""
         ...
     def bernoulli_(self, p=...):
         """Fills with 1 (probability p) or 0, in place."""
+        ...
+    def bitwise_and(self, other):
+        """self & other bit by bit (logical and for bool)."""
+        ...
+    def bitwise_not(self):
+        """~self bit by bit (logical not for bool)."""
+        ...
+    def bitwise_or(self, other):
+        """self | other bit by bit."""
+        ...
+    def bitwise_xor(self, other):
+        """self ^ other bit by bit."""
         ...
     def bmm(self, other):
         """Batched matrix product of two 3-D tensors."""
@@ -104,11 +188,20 @@ class Tensor:
     def bool(self):
         """A bool copy (self when already bool)."""
         ...
+    def ceil(self):
+        """Returns the smallest integer not below each element (integers unchanged)."""
+        ...
+    def ceil_(self):
+        """In place (ceil_): Returns the smallest integer not below each element (integers unchanged)."""
+        ...
     def clamp(self, min=..., max=...):
         """Limits each element to [min, max] (either bound may be None)."""
         ...
     def clamp_(self, min=..., max=...):
         """clamp in place."""
+        ...
+    def clamp_max(self, max):
+        """Limits each element to at most ``max``."""
         ...
     def clamp_min(self, min):
         """Limits each element to at least ``min``."""
@@ -131,11 +224,26 @@ class Tensor:
     def cos_(self):
         """In place (cos_): Returns the cosine of each element (radians)."""
         ...
+    def cosh(self):
+        """Returns the hyperbolic cosine of each element."""
+        ...
+    def cosh_(self):
+        """In place (cosh_): Returns the hyperbolic cosine of each element."""
+        ...
     def cpu(self):
         """The tensor on the CPU (self when already there)."""
         ...
     def cuda(self, device=...):
         """The tensor on GPU ``device`` (default 0)."""
+        ...
+    def cumprod(self, dim, dtype=...):
+        """Running product along ``dim``."""
+        ...
+    def cumsum(self, dim, dtype=...):
+        """Running sum along ``dim``."""
+        ...
+    def cumsum_(self, dim, dtype=...):
+        """cumsum in place."""
         ...
     @property
     def data(self):
@@ -182,8 +290,26 @@ class Tensor:
     def equal(self, other):
         """True when both tensors have the same shape and elements."""
         ...
+    def erf(self):
+        """Returns the error function of each element."""
+        ...
+    def erf_(self):
+        """In place (erf_): Returns the error function of each element."""
+        ...
+    def erfinv(self):
+        """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+        ...
+    def erfinv_(self):
+        """In place (erfinv_): Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+        ...
     def exp(self):
         """Returns e raised to each element."""
+        ...
+    def exp2(self):
+        """Returns 2 raised to each element."""
+        ...
+    def exp2_(self):
+        """In place (exp2_): Returns 2 raised to each element."""
         ...
     def exp_(self):
         """In place (exp_): Returns e raised to each element."""
@@ -194,14 +320,38 @@ class Tensor:
     def expand_as(self, other):
         """A broadcast view to ``other``'s shape."""
         ...
+    def expm1(self):
+        """Returns e^x - 1 for each element, accurate near 0."""
+        ...
+    def expm1_(self):
+        """In place (expm1_): Returns e^x - 1 for each element, accurate near 0."""
+        ...
     def fill_(self, value):
         """Sets every element to ``value`` in place."""
+        ...
+    def fix(self):
+        """Alias of trunc."""
         ...
     def flatten(self, start_dim=..., end_dim=...):
         """Dims ``start_dim`` to ``end_dim`` merged into one."""
         ...
     def float(self):
         """A float32 copy (self when already float32)."""
+        ...
+    def floor(self):
+        """Returns the largest integer not above each element (integers unchanged)."""
+        ...
+    def floor_(self):
+        """In place (floor_): Returns the largest integer not above each element (integers unchanged)."""
+        ...
+    def fmod(self, other):
+        """self - trunc(self / other) * other (C's fmod)."""
+        ...
+    def frac(self):
+        """Returns the fractional part x - trunc(x) of each element."""
+        ...
+    def frac_(self):
+        """In place (frac_): Returns the fractional part x - trunc(x) of each element."""
         ...
     def ge(self, other):
         """self >= other as a bool tensor."""
@@ -216,6 +366,9 @@ class Tensor:
         ...
     def gt(self, other):
         """self > other as a bool tensor."""
+        ...
+    def hypot(self, other):
+        """sqrt(self^2 + other^2)."""
         ...
     def int(self):
         """An int64 copy (bridge has no int32)."""
@@ -234,20 +387,71 @@ class Tensor:
     def is_leaf(self):
         """True for tensors not produced by a recorded operation."""
         ...
+    def isfinite(self):
+        """Returns whether each element is finite (not NaN, not ±inf)."""
+        ...
+    def isinf(self):
+        """Returns whether each element is +inf or -inf."""
+        ...
+    def isnan(self):
+        """Returns whether each element is NaN."""
+        ...
     def item(self):
         """The value of a one-element tensor as a Python number."""
+        ...
+    def kthvalue(self, k, dim=..., keepdim=...):
+        """(values, indices) of the k-th smallest element along ``dim``."""
         ...
     def le(self, other):
         """self <= other as a bool tensor."""
         ...
+    def lerp(self, end, weight):
+        """self + weight * (end - self)."""
+        ...
+    def lerp_(self, end, weight):
+        """lerp in place."""
+        ...
     def log(self):
         """Returns the natural logarithm of each element."""
+        ...
+    def log10(self):
+        """Returns the base-10 logarithm of each element."""
+        ...
+    def log10_(self):
+        """In place (log10_): Returns the base-10 logarithm of each element."""
+        ...
+    def log1p(self):
+        """Returns ln(1 + x) for each element, accurate near 0."""
+        ...
+    def log1p_(self):
+        """In place (log1p_): Returns ln(1 + x) for each element, accurate near 0."""
+        ...
+    def log2(self):
+        """Returns the base-2 logarithm of each element."""
+        ...
+    def log2_(self):
+        """In place (log2_): Returns the base-2 logarithm of each element."""
         ...
     def log_softmax(self, dim):
         """log(softmax(x)) along ``dim``."""
         ...
+    def logaddexp(self, other):
+        """log(e^self + e^other)."""
+        ...
+    def logical_and(self, other):
+        """Whether both are nonzero, as bool."""
+        ...
     def logical_not(self):
-        """Elementwise logical not of a bool tensor."""
+        """Whether the element is zero, as bool."""
+        ...
+    def logical_or(self, other):
+        """Whether either is nonzero, as bool."""
+        ...
+    def logical_xor(self, other):
+        """Whether exactly one is nonzero, as bool."""
+        ...
+    def logsumexp(self, dim, keepdim=...):
+        """log(sum(exp(x))) over ``dim``, without overflow."""
         ...
     def long(self):
         """An int64 copy (self when already int64)."""
@@ -267,6 +471,9 @@ class Tensor:
     def mean(self, dim=..., keepdim=..., dtype=..., *, axis=..., keepdims=..., out=...):
         """Mean of all elements, or over ``dim``."""
         ...
+    def median(self, dim=..., keepdim=...):
+        """The lower median of all elements, or (values, indices) along ``dim``."""
+        ...
     def min(self, dim=..., keepdim=..., *, axis=..., keepdims=..., out=...):
         """Smallest element; with ``dim`` a (values, indices) pair; with a tensor the elementwise minimum."""
         ...
@@ -276,6 +483,9 @@ class Tensor:
     def mm(self, other):
         """Matrix product of two 2-D tensors."""
         ...
+    def msort(self):
+        """Sorted along dim 0."""
+        ...
     def mul(self, other, out=...):
         """self * other, broadcast."""
         ...
@@ -284,6 +494,12 @@ class Tensor:
         ...
     def mv(self, other):
         """Matrix-vector product."""
+        ...
+    def nan_to_num(self, nan=..., posinf=..., neginf=...):
+        """NaN, +inf and -inf replaced (by 0 and the dtype's largest and lowest finite values unless given)."""
+        ...
+    def nan_to_num_(self, nan=..., posinf=..., neginf=...):
+        """nan_to_num in place."""
         ...
     def narrow(self, dim, start, length):
         """A view of ``length`` elements of ``dim`` from ``start``."""
@@ -298,8 +514,14 @@ class Tensor:
     def neg(self):
         """Returns -x for each element."""
         ...
+    def negative(self):
+        """-input."""
+        ...
     def nelement(self):
         """Number of elements."""
+        ...
+    def norm(self, p=..., dim=..., keepdim=..., dtype=...):
+        """The vector p-norm over ``dim`` (all elements when None): 'fro' and 2, 1, inf, -inf, 0 or any p."""
         ...
     def normal_(self, mean=..., std=...):
         """Fills with draws from N(mean, std^2), in place."""
@@ -319,11 +541,20 @@ class Tensor:
     def pow_(self, exponent):
         """In place: self = self ** exponent."""
         ...
+    def prod(self, dim=..., keepdim=..., dtype=...):
+        """Product of all elements, or along ``dim``."""
+        ...
     def reciprocal(self):
-        """1 / x for each element."""
+        """Returns 1 / x for each element (integers give float32)."""
+        ...
+    def reciprocal_(self):
+        """In place (reciprocal_): Returns 1 / x for each element (integers give float32)."""
         ...
     def relu(self):
         """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
+        ...
+    def remainder(self, other):
+        """self - floor(self / other) * other (Python's %)."""
         ...
     @property
     def requires_grad(self):
@@ -340,6 +571,18 @@ class Tensor:
         ...
     def resize_(self, *shape):
         """Changes the shape in place, growing the storage when needed."""
+        ...
+    def round(self):
+        """Returns each element rounded to the nearest integer, halves to even."""
+        ...
+    def round_(self):
+        """In place (round_): Returns each element rounded to the nearest integer, halves to even."""
+        ...
+    def rsqrt(self):
+        """Returns 1 / sqrt(x) for each element."""
+        ...
+    def rsqrt_(self):
+        """In place (rsqrt_): Returns 1 / sqrt(x) for each element."""
         ...
     def select(self, dim, index):
         """A view of one index along ``dim`` (that dim removed)."""
@@ -363,11 +606,20 @@ class Tensor:
     def sin_(self):
         """In place (sin_): Returns the sine of each element (radians)."""
         ...
+    def sinh(self):
+        """Returns the hyperbolic sine of each element."""
+        ...
+    def sinh_(self):
+        """In place (sinh_): Returns the hyperbolic sine of each element."""
+        ...
     def size(self, dim=...):
         """The dims as a bridge.Size, or the size of dim ``dim``."""
         ...
     def softmax(self, dim):
         """exp(x) / sum(exp(x)) along ``dim``."""
+        ...
+    def sort(self, dim=..., descending=..., stable=...):
+        """(values, indices) of each line along ``dim`` in order (NaN last ascending); ties keep their order."""
         ...
     def sqrt(self):
         """Returns the square root of each element."""
@@ -377,6 +629,9 @@ class Tensor:
         ...
     def squeeze(self, dim=...):
         """Removes dims of size 1 (all, or just ``dim``)."""
+        ...
+    def std(self, dim=..., unbiased=..., keepdim=..., *, correction=...):
+        """Standard deviation over ``dim`` (all dims when None)."""
         ...
     def storage_offset(self):
         """Offset of the first element in its storage, in elements."""
@@ -396,6 +651,12 @@ class Tensor:
     def t(self):
         """Transpose of a tensor of at most 2 dims."""
         ...
+    def tan(self):
+        """Returns the tangent of each element (radians)."""
+        ...
+    def tan_(self):
+        """In place (tan_): Returns the tangent of each element (radians)."""
+        ...
     def tanh(self):
         """Returns the hyperbolic tangent of each element."""
         ...
@@ -408,8 +669,17 @@ class Tensor:
     def tolist(self):
         """The elements as (nested) Python lists."""
         ...
+    def topk(self, k, dim=..., largest=..., sorted=...):
+        """(values, indices) of the k largest (or smallest) elements along ``dim``, in order."""
+        ...
     def transpose(self, dim0, dim1):
         """A view with dims ``dim0`` and ``dim1`` swapped."""
+        ...
+    def trunc(self):
+        """Returns each element rounded toward zero."""
+        ...
+    def trunc_(self):
+        """In place (trunc_): Returns each element rounded toward zero."""
         ...
     def type_as(self, other):
         """A copy with ``other``'s dtype."""
@@ -417,8 +687,14 @@ class Tensor:
     def uniform_(self, a=..., b=...):
         """Fills with draws from U(from, to), in place."""
         ...
+    def unique(self, sorted=..., return_inverse=..., return_counts=..., dim=...):
+        """The distinct elements, sorted; optionally the inverse indices and the counts."""
+        ...
     def unsqueeze(self, dim):
         """Inserts a dim of size 1 at ``dim``."""
+        ...
+    def var(self, dim=..., unbiased=..., keepdim=..., *, correction=...):
+        """Variance over ``dim`` (all dims when None), with Bessel's correction unless unbiased=False."""
         ...
     def view(self, *shape):
         """A view with a new shape over the same memory (must be compatible with the strides)."""
@@ -436,6 +712,18 @@ def abs(input):
     """Returns the absolute value |x| of each element."""
     ...
 
+def absolute(input):
+    """Alias of abs."""
+    ...
+
+def acos(input):
+    """Returns the arccosine of each element (NaN outside [-1, 1])."""
+    ...
+
+def acosh(input):
+    """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+    ...
+
 def add(input, other, alpha=..., out=...):
     """input + alpha * other, broadcast; ``out`` receives the result without autograd."""
     ...
@@ -444,20 +732,56 @@ def addmm(input, mat1, mat2):
     """input + mat1 @ mat2 (one fused op)."""
     ...
 
-def all(input):
-    """True when every element is nonzero."""
+def all(input, dim=..., keepdim=..., *, out=...):
+    """Whether every element (over ``dim``) is nonzero, as a bool tensor."""
     ...
 
 def allclose(a, b, rtol=..., atol=..., equal_nan=...):
     """True when |input - other| <= atol + rtol * |other| everywhere."""
     ...
 
-def any(input):
-    """True when any element is nonzero."""
+def amax(input, dim=..., keepdim=..., *, out=...):
+    """Largest element over ``dim`` (all dims when empty)."""
+    ...
+
+def amin(input, dim=..., keepdim=..., *, out=...):
+    """Smallest element over ``dim`` (all dims when empty)."""
+    ...
+
+def any(input, dim=..., keepdim=..., *, out=...):
+    """Whether any element (over ``dim``) is nonzero, as a bool tensor."""
     ...
 
 def arange(start, end=..., step=..., dtype=..., device=..., requires_grad=...):
     """Values from ``start`` to ``end`` (exclusive) in steps of ``step``."""
+    ...
+
+def arccos(input):
+    """Alias of acos."""
+    ...
+
+def arccosh(input):
+    """Alias of acosh."""
+    ...
+
+def arcsin(input):
+    """Alias of asin."""
+    ...
+
+def arcsinh(input):
+    """Alias of asinh."""
+    ...
+
+def arctan(input):
+    """Alias of atan."""
+    ...
+
+def arctan2(input, other, *, out=...):
+    """atan(input / other) by quadrant."""
+    ...
+
+def arctanh(input):
+    """Alias of atanh."""
     ...
 
 def argmax(input, dim=..., keepdim=...):
@@ -468,8 +792,48 @@ def argmin(input, dim=..., keepdim=...):
     """Index of the first smallest element (flat, or along ``dim``)."""
     ...
 
+def argsort(input, dim=..., descending=..., stable=...):
+    """The indices that sort each line along ``dim``."""
+    ...
+
 def as_tensor(data, dtype=..., device=...):
     """A tensor from data, sharing memory where possible."""
+    ...
+
+def asin(input):
+    """Returns the arcsine of each element (NaN outside [-1, 1])."""
+    ...
+
+def asinh(input):
+    """Returns the inverse hyperbolic sine of each element."""
+    ...
+
+def atan(input):
+    """Returns the arctangent of each element."""
+    ...
+
+def atan2(input, other, *, out=...):
+    """atan(input / other) by quadrant."""
+    ...
+
+def atanh(input):
+    """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+    ...
+
+def bitwise_and(input, other, *, out=...):
+    """input & other bit by bit (logical and for bool)."""
+    ...
+
+def bitwise_not(input, *, out=...):
+    """~input bit by bit (logical not for bool)."""
+    ...
+
+def bitwise_or(input, other, *, out=...):
+    """input | other bit by bit (logical or for bool)."""
+    ...
+
+def bitwise_xor(input, other, *, out=...):
+    """input ^ other bit by bit (logical xor for bool)."""
     ...
 
 def bmm(input, mat2):
@@ -482,8 +846,16 @@ def cat(tensors, dim=...):
     """Concatenates tensors along ``dim``."""
     ...
 
+def ceil(input):
+    """Returns the smallest integer not below each element (integers unchanged)."""
+    ...
+
 def clamp(input, min=..., max=...):
     """Limits each element to [min, max] (either bound may be None)."""
+    ...
+
+def clamp_max(input, max):
+    """Limits each element to at most ``max``."""
     ...
 
 def clip(input, min=..., max=...):
@@ -502,7 +874,19 @@ def cos(input):
     """Returns the cosine of each element (radians)."""
     ...
 
+def cosh(input):
+    """Returns the hyperbolic cosine of each element."""
+    ...
+
 from . import cuda as cuda
+
+def cumprod(input, dim, *, dtype=..., out=...):
+    """Running product along ``dim``."""
+    ...
+
+def cumsum(input, dim, *, dtype=..., out=...):
+    """Running sum along ``dim``."""
+    ...
 
 def detach(input):
     """A view sharing memory that autograd does not track."""
@@ -567,12 +951,32 @@ def equal(input, other):
     """True when both tensors have the same shape and elements."""
     ...
 
+def erf(input):
+    """Returns the error function of each element."""
+    ...
+
+def erfinv(input):
+    """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+    ...
+
 def exp(input):
     """Returns e raised to each element."""
     ...
 
+def exp2(input):
+    """Returns 2 raised to each element."""
+    ...
+
+def expm1(input):
+    """Returns e^x - 1 for each element, accurate near 0."""
+    ...
+
 def eye(n, m=..., dtype=..., device=..., requires_grad=...):
     """An identity matrix."""
+    ...
+
+def fix(input):
+    """Alias of trunc."""
     ...
 
 def flatten(input, start_dim=..., end_dim=...):
@@ -584,6 +988,18 @@ float: Any
 float32: Any
 
 float64: Any
+
+def floor(input):
+    """Returns the largest integer not above each element (integers unchanged)."""
+    ...
+
+def fmod(input, other, *, out=...):
+    """input - trunc(input / other) * other."""
+    ...
+
+def frac(input):
+    """Returns the fractional part x - trunc(x) of each element."""
+    ...
 
 def from_dlpack(obj):
     """Takes a DLPack producer (an object with __dlpack__, or a "dltensor" capsule) without copying."""
@@ -621,6 +1037,10 @@ def gt(input, other):
     """input > other as a bool tensor."""
     ...
 
+def hypot(input, other, *, out=...):
+    """sqrt(input^2 + other^2)."""
+    ...
+
 int64: Any
 
 def is_grad_enabled():
@@ -631,8 +1051,28 @@ def is_tensor(obj):
     """True for bridge tensors."""
     ...
 
+def isfinite(input):
+    """Returns whether each element is finite (not NaN, not ±inf)."""
+    ...
+
+def isinf(input):
+    """Returns whether each element is +inf or -inf."""
+    ...
+
+def isnan(input):
+    """Returns whether each element is NaN."""
+    ...
+
+def kthvalue(input, k, dim=..., keepdim=..., *, out=...):
+    """(values, indices) of the k-th smallest element along ``dim``."""
+    ...
+
 def le(input, other):
     """input <= other as a bool tensor."""
+    ...
+
+def lerp(input, end, weight, *, out=...):
+    """input + weight * (end - input)."""
     ...
 
 def linspace(start, end, steps, dtype=..., device=..., requires_grad=...):
@@ -647,12 +1087,44 @@ def log(input):
     """Returns the natural logarithm of each element."""
     ...
 
+def log10(input):
+    """Returns the base-10 logarithm of each element."""
+    ...
+
+def log1p(input):
+    """Returns ln(1 + x) for each element, accurate near 0."""
+    ...
+
+def log2(input):
+    """Returns the base-2 logarithm of each element."""
+    ...
+
 def log_softmax(input, dim):
     """log(softmax(x)) along ``dim``, computed stably."""
     ...
 
-def logical_not(input):
-    """Elementwise logical not of a bool tensor."""
+def logaddexp(input, other, *, out=...):
+    """log(e^input + e^other)."""
+    ...
+
+def logical_and(input, other, *, out=...):
+    """Whether both are nonzero, as bool."""
+    ...
+
+def logical_not(input, *, out=...):
+    """Whether the element is zero, as bool."""
+    ...
+
+def logical_or(input, other, *, out=...):
+    """Whether either is nonzero, as bool."""
+    ...
+
+def logical_xor(input, other, *, out=...):
+    """Whether exactly one is nonzero, as bool."""
+    ...
+
+def logsumexp(input, dim, keepdim=..., *, out=...):
+    """log(sum(exp(input))) over ``dim``, without overflow."""
     ...
 
 long: Any
@@ -665,8 +1137,8 @@ def manual_seed(seed):
     """Seeds the default generator (torch's Mersenne Twister stream)."""
     ...
 
-def matmul(input, other):
-    """Matrix product with torch's rules for 1-D, 2-D and batched (broadcast) operands."""
+def matmul(input, other, *, out=...):
+    """Matrix product with torch's rules for 1-D, 2-D and batched operands; ``out`` receives it without autograd."""
     ...
 
 def max(input, dim=..., keepdim=...):
@@ -679,6 +1151,10 @@ def maximum(input, other):
 
 def mean(input, dim=..., keepdim=..., dtype=...):
     """Mean of all elements, or over ``dim`` (floating-point inputs only)."""
+    ...
+
+def median(input, dim=..., keepdim=..., *, out=...):
+    """The lower median of all elements, or (values, indices) along ``dim``."""
     ...
 
 def min(input, dim=..., keepdim=...):
@@ -701,6 +1177,10 @@ def mv(input, vec):
     """Product of a matrix and a vector."""
     ...
 
+def nan_to_num(input, nan=..., posinf=..., neginf=..., *, out=...):
+    """NaN, +inf and -inf replaced by finite values."""
+    ...
+
 def narrow(input, dim, start, length):
     """A view of ``length`` elements of ``dim`` from ``start``."""
     ...
@@ -711,6 +1191,10 @@ def ne(input, other):
 
 def neg(input):
     """Returns -x for each element."""
+    ...
+
+def negative(input):
+    """-input."""
     ...
 
 from . import nn as nn
@@ -725,6 +1209,10 @@ class no_grad:
     def __exit__(self, *exc):
         ...
     enabled: object
+
+def norm(input, p=..., dim=..., keepdim=..., out=..., dtype=...):
+    """The vector p-norm over ``dim`` (all elements when None)."""
+    ...
 
 def numel(input):
     """Number of elements."""
@@ -746,6 +1234,10 @@ def permute(input, dims):
 
 def pow(input, exponent):
     """x raised to ``exponent`` (a number or a tensor), elementwise."""
+    ...
+
+def prod(input, dim=..., keepdim=..., *, dtype=..., out=...):
+    """Product of all elements, or along ``dim``."""
     ...
 
 def rand(*size, dtype=..., device=..., requires_grad=..., generator=...):
@@ -773,15 +1265,27 @@ def randperm(n, dtype=..., device=..., generator=...):
     ...
 
 def reciprocal(input):
-    """Returns 1 / x for each element."""
+    """Returns 1 / x for each element (integers give float32)."""
     ...
 
 def relu(input):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
     ...
 
+def remainder(input, other, *, out=...):
+    """input - floor(input / other) * other."""
+    ...
+
 def reshape(input, shape):
     """The elements in a new shape: a view when the layout allows, else a copy."""
+    ...
+
+def round(input):
+    """Returns each element rounded to the nearest integer, halves to even."""
+    ...
+
+def rsqrt(input):
+    """Returns 1 / sqrt(x) for each element."""
     ...
 
 def save(obj, f):
@@ -842,8 +1346,16 @@ def sin(input):
     """Returns the sine of each element (radians)."""
     ...
 
+def sinh(input):
+    """Returns the hyperbolic sine of each element."""
+    ...
+
 def softmax(input, dim):
     """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
+    ...
+
+def sort(input, dim=..., descending=..., stable=..., *, out=...):
+    """(values, indices) of each line along ``dim`` in order."""
     ...
 
 def sqrt(input):
@@ -851,7 +1363,7 @@ def sqrt(input):
     ...
 
 def square(input):
-    """x * x for each element."""
+    """input * input for each element."""
     ...
 
 def squeeze(input, dim=...):
@@ -860,6 +1372,14 @@ def squeeze(input, dim=...):
 
 def stack(tensors, dim=...):
     """Stacks tensors along a new dim ``dim``."""
+    ...
+
+def std(input, dim=..., unbiased=..., keepdim=..., *, correction=..., out=...):
+    """Standard deviation over ``dim`` (all dims when None)."""
+    ...
+
+def std_mean(input, dim=..., unbiased=..., keepdim=..., *, correction=...):
+    """(standard deviation, mean) over ``dim``."""
     ...
 
 def sub(input, other, alpha=..., out=...):
@@ -874,6 +1394,10 @@ def t(input):
     """Transpose of a tensor of at most 2 dims."""
     ...
 
+def tan(input):
+    """Returns the tangent of each element (radians)."""
+    ...
+
 def tanh(input):
     """Returns the hyperbolic tangent of each element."""
     ...
@@ -882,8 +1406,20 @@ def tensor(data, dtype=..., device=..., requires_grad=...):
     """torch.tensor: always copies; infers bool, int64 or the default float type from the data."""
     ...
 
+def topk(input, k, dim=..., largest=..., sorted=..., *, out=...):
+    """(values, indices) of the k largest (or smallest) elements along ``dim``."""
+    ...
+
 def transpose(input, dim0, dim1):
     """A view with dims ``dim0`` and ``dim1`` swapped."""
+    ...
+
+def trunc(input):
+    """Returns each element rounded toward zero."""
+    ...
+
+def unique(input, sorted=..., return_inverse=..., return_counts=..., dim=...):
+    """The distinct elements, sorted; optionally the inverse indices and the counts."""
     ...
 
 def unlink_shared(name):
@@ -892,6 +1428,14 @@ def unlink_shared(name):
 
 def unsqueeze(input, dim):
     """Inserts a dim of size 1 at ``dim``."""
+    ...
+
+def var(input, dim=..., unbiased=..., keepdim=..., *, correction=..., out=...):
+    """Variance over ``dim`` (all dims when None), with Bessel's correction unless unbiased=False."""
+    ...
+
+def var_mean(input, dim=..., unbiased=..., keepdim=..., *, correction=...):
+    """(variance, mean) over ``dim``."""
     ...
 
 def where(condition, input, other):

@@ -6,7 +6,7 @@ The declared elementwise ops of one tensor: Tensor methods (a mixin) and torch-l
 
 from ._tensor_math import TensorMath, _self_op, _unary
 
-__all__ = ["abs", "cos", "exp", "log", "neg", "relu", "sigmoid", "sign", "sin", "sqrt", "tanh"]
+__all__ = ["abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "erfinv", "exp", "exp2", "expm1", "floor", "frac", "isfinite", "isinf", "isnan", "log", "log10", "log1p", "log2", "neg", "reciprocal", "relu", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc"]
 
 
 class DeclaredMethods(TensorMath):
@@ -17,25 +17,117 @@ class DeclaredMethods(TensorMath):
         """Returns the absolute value |x| of each element."""
         return _unary("abs", self)
 
+    def acos(self):
+        """Returns the arccosine of each element (NaN outside [-1, 1])."""
+        return _unary("acos", self)
+
+    def acosh(self):
+        """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+        return _unary("acosh", self)
+
+    def asin(self):
+        """Returns the arcsine of each element (NaN outside [-1, 1])."""
+        return _unary("asin", self)
+
+    def asinh(self):
+        """Returns the inverse hyperbolic sine of each element."""
+        return _unary("asinh", self)
+
+    def atan(self):
+        """Returns the arctangent of each element."""
+        return _unary("atan", self)
+
+    def atanh(self):
+        """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+        return _unary("atanh", self)
+
+    def ceil(self):
+        """Returns the smallest integer not below each element (integers unchanged)."""
+        return _unary("ceil", self)
+
     def cos(self):
         """Returns the cosine of each element (radians)."""
         return _unary("cos", self)
+
+    def cosh(self):
+        """Returns the hyperbolic cosine of each element."""
+        return _unary("cosh", self)
+
+    def erf(self):
+        """Returns the error function of each element."""
+        return _unary("erf", self)
+
+    def erfinv(self):
+        """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+        return _unary("erfinv", self)
 
     def exp(self):
         """Returns e raised to each element."""
         return _unary("exp", self)
 
+    def exp2(self):
+        """Returns 2 raised to each element."""
+        return _unary("exp2", self)
+
+    def expm1(self):
+        """Returns e^x - 1 for each element, accurate near 0."""
+        return _unary("expm1", self)
+
+    def floor(self):
+        """Returns the largest integer not above each element (integers unchanged)."""
+        return _unary("floor", self)
+
+    def frac(self):
+        """Returns the fractional part x - trunc(x) of each element."""
+        return _unary("frac", self)
+
+    def isfinite(self):
+        """Returns whether each element is finite (not NaN, not ±inf)."""
+        return _unary("isfinite", self)
+
+    def isinf(self):
+        """Returns whether each element is +inf or -inf."""
+        return _unary("isinf", self)
+
+    def isnan(self):
+        """Returns whether each element is NaN."""
+        return _unary("isnan", self)
+
     def log(self):
         """Returns the natural logarithm of each element."""
         return _unary("log", self)
+
+    def log10(self):
+        """Returns the base-10 logarithm of each element."""
+        return _unary("log10", self)
+
+    def log1p(self):
+        """Returns ln(1 + x) for each element, accurate near 0."""
+        return _unary("log1p", self)
+
+    def log2(self):
+        """Returns the base-2 logarithm of each element."""
+        return _unary("log2", self)
 
     def neg(self):
         """Returns -x for each element."""
         return _unary("neg", self)
 
+    def reciprocal(self):
+        """Returns 1 / x for each element (integers give float32)."""
+        return _unary("reciprocal", self)
+
     def relu(self):
         """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
         return _unary("relu", self)
+
+    def round(self):
+        """Returns each element rounded to the nearest integer, halves to even."""
+        return _unary("round", self)
+
+    def rsqrt(self):
+        """Returns 1 / sqrt(x) for each element."""
+        return _unary("rsqrt", self)
 
     def sigmoid(self):
         """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
@@ -49,21 +141,113 @@ class DeclaredMethods(TensorMath):
         """Returns the sine of each element (radians)."""
         return _unary("sin", self)
 
+    def sinh(self):
+        """Returns the hyperbolic sine of each element."""
+        return _unary("sinh", self)
+
     def sqrt(self):
         """Returns the square root of each element."""
         return _unary("sqrt", self)
+
+    def tan(self):
+        """Returns the tangent of each element (radians)."""
+        return _unary("tan", self)
 
     def tanh(self):
         """Returns the hyperbolic tangent of each element."""
         return _unary("tanh", self)
 
+    def trunc(self):
+        """Returns each element rounded toward zero."""
+        return _unary("trunc", self)
+
+    def acos_(self):
+        """In place (acos_): Returns the arccosine of each element (NaN outside [-1, 1])."""
+        return _self_op("acos_", self)
+
+    def acosh_(self):
+        """In place (acosh_): Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+        return _self_op("acosh_", self)
+
+    def asin_(self):
+        """In place (asin_): Returns the arcsine of each element (NaN outside [-1, 1])."""
+        return _self_op("asin_", self)
+
+    def asinh_(self):
+        """In place (asinh_): Returns the inverse hyperbolic sine of each element."""
+        return _self_op("asinh_", self)
+
+    def atan_(self):
+        """In place (atan_): Returns the arctangent of each element."""
+        return _self_op("atan_", self)
+
+    def atanh_(self):
+        """In place (atanh_): Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+        return _self_op("atanh_", self)
+
+    def ceil_(self):
+        """In place (ceil_): Returns the smallest integer not below each element (integers unchanged)."""
+        return _self_op("ceil_", self)
+
     def cos_(self):
         """In place (cos_): Returns the cosine of each element (radians)."""
         return _self_op("cos_", self)
 
+    def cosh_(self):
+        """In place (cosh_): Returns the hyperbolic cosine of each element."""
+        return _self_op("cosh_", self)
+
+    def erf_(self):
+        """In place (erf_): Returns the error function of each element."""
+        return _self_op("erf_", self)
+
+    def erfinv_(self):
+        """In place (erfinv_): Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+        return _self_op("erfinv_", self)
+
     def exp_(self):
         """In place (exp_): Returns e raised to each element."""
         return _self_op("exp_", self)
+
+    def exp2_(self):
+        """In place (exp2_): Returns 2 raised to each element."""
+        return _self_op("exp2_", self)
+
+    def expm1_(self):
+        """In place (expm1_): Returns e^x - 1 for each element, accurate near 0."""
+        return _self_op("expm1_", self)
+
+    def floor_(self):
+        """In place (floor_): Returns the largest integer not above each element (integers unchanged)."""
+        return _self_op("floor_", self)
+
+    def frac_(self):
+        """In place (frac_): Returns the fractional part x - trunc(x) of each element."""
+        return _self_op("frac_", self)
+
+    def log10_(self):
+        """In place (log10_): Returns the base-10 logarithm of each element."""
+        return _self_op("log10_", self)
+
+    def log1p_(self):
+        """In place (log1p_): Returns ln(1 + x) for each element, accurate near 0."""
+        return _self_op("log1p_", self)
+
+    def log2_(self):
+        """In place (log2_): Returns the base-2 logarithm of each element."""
+        return _self_op("log2_", self)
+
+    def reciprocal_(self):
+        """In place (reciprocal_): Returns 1 / x for each element (integers give float32)."""
+        return _self_op("reciprocal_", self)
+
+    def round_(self):
+        """In place (round_): Returns each element rounded to the nearest integer, halves to even."""
+        return _self_op("round_", self)
+
+    def rsqrt_(self):
+        """In place (rsqrt_): Returns 1 / sqrt(x) for each element."""
+        return _self_op("rsqrt_", self)
 
     def sigmoid_(self):
         """In place (sigmoid_): Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
@@ -73,9 +257,21 @@ class DeclaredMethods(TensorMath):
         """In place (sin_): Returns the sine of each element (radians)."""
         return _self_op("sin_", self)
 
+    def sinh_(self):
+        """In place (sinh_): Returns the hyperbolic sine of each element."""
+        return _self_op("sinh_", self)
+
+    def tan_(self):
+        """In place (tan_): Returns the tangent of each element (radians)."""
+        return _self_op("tan_", self)
+
     def tanh_(self):
         """In place (tanh_): Returns the hyperbolic tangent of each element."""
         return _self_op("tanh_", self)
+
+    def trunc_(self):
+        """In place (trunc_): Returns each element rounded toward zero."""
+        return _self_op("trunc_", self)
 
 
 def abs(input):
@@ -83,9 +279,59 @@ def abs(input):
     return _unary("abs", input)
 
 
+def acos(input):
+    """Returns the arccosine of each element (NaN outside [-1, 1])."""
+    return _unary("acos", input)
+
+
+def acosh(input):
+    """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+    return _unary("acosh", input)
+
+
+def asin(input):
+    """Returns the arcsine of each element (NaN outside [-1, 1])."""
+    return _unary("asin", input)
+
+
+def asinh(input):
+    """Returns the inverse hyperbolic sine of each element."""
+    return _unary("asinh", input)
+
+
+def atan(input):
+    """Returns the arctangent of each element."""
+    return _unary("atan", input)
+
+
+def atanh(input):
+    """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+    return _unary("atanh", input)
+
+
+def ceil(input):
+    """Returns the smallest integer not below each element (integers unchanged)."""
+    return _unary("ceil", input)
+
+
 def cos(input):
     """Returns the cosine of each element (radians)."""
     return _unary("cos", input)
+
+
+def cosh(input):
+    """Returns the hyperbolic cosine of each element."""
+    return _unary("cosh", input)
+
+
+def erf(input):
+    """Returns the error function of each element."""
+    return _unary("erf", input)
+
+
+def erfinv(input):
+    """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+    return _unary("erfinv", input)
 
 
 def exp(input):
@@ -93,9 +339,59 @@ def exp(input):
     return _unary("exp", input)
 
 
+def exp2(input):
+    """Returns 2 raised to each element."""
+    return _unary("exp2", input)
+
+
+def expm1(input):
+    """Returns e^x - 1 for each element, accurate near 0."""
+    return _unary("expm1", input)
+
+
+def floor(input):
+    """Returns the largest integer not above each element (integers unchanged)."""
+    return _unary("floor", input)
+
+
+def frac(input):
+    """Returns the fractional part x - trunc(x) of each element."""
+    return _unary("frac", input)
+
+
+def isfinite(input):
+    """Returns whether each element is finite (not NaN, not ±inf)."""
+    return _unary("isfinite", input)
+
+
+def isinf(input):
+    """Returns whether each element is +inf or -inf."""
+    return _unary("isinf", input)
+
+
+def isnan(input):
+    """Returns whether each element is NaN."""
+    return _unary("isnan", input)
+
+
 def log(input):
     """Returns the natural logarithm of each element."""
     return _unary("log", input)
+
+
+def log10(input):
+    """Returns the base-10 logarithm of each element."""
+    return _unary("log10", input)
+
+
+def log1p(input):
+    """Returns ln(1 + x) for each element, accurate near 0."""
+    return _unary("log1p", input)
+
+
+def log2(input):
+    """Returns the base-2 logarithm of each element."""
+    return _unary("log2", input)
 
 
 def neg(input):
@@ -103,9 +399,24 @@ def neg(input):
     return _unary("neg", input)
 
 
+def reciprocal(input):
+    """Returns 1 / x for each element (integers give float32)."""
+    return _unary("reciprocal", input)
+
+
 def relu(input):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
     return _unary("relu", input)
+
+
+def round(input):
+    """Returns each element rounded to the nearest integer, halves to even."""
+    return _unary("round", input)
+
+
+def rsqrt(input):
+    """Returns 1 / sqrt(x) for each element."""
+    return _unary("rsqrt", input)
 
 
 def sigmoid(input):
@@ -123,11 +434,26 @@ def sin(input):
     return _unary("sin", input)
 
 
+def sinh(input):
+    """Returns the hyperbolic sine of each element."""
+    return _unary("sinh", input)
+
+
 def sqrt(input):
     """Returns the square root of each element."""
     return _unary("sqrt", input)
 
 
+def tan(input):
+    """Returns the tangent of each element (radians)."""
+    return _unary("tan", input)
+
+
 def tanh(input):
     """Returns the hyperbolic tangent of each element."""
     return _unary("tanh", input)
+
+
+def trunc(input):
+    """Returns each element rounded toward zero."""
+    return _unary("trunc", input)

@@ -18,6 +18,7 @@ static partial class OpTable
         RegisterDeclared();
         RegisterCreation();
         RegisterMath();
+        RegisterReductions();
         RegisterShape();
         RegisterAutograd();
         RegisterNn();
