@@ -77,10 +77,6 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<string, string> DeviceGaps = new()
     {
-        ["atan"] = "devmath.h has no arctangent yet",
-        ["asin"] = "devmath.h has no arctangent yet (asin is built on it)",
-        ["acos"] = "devmath.h has no arctangent yet (acos is built on it)",
-        ["atan2"] = "devmath.h has no arctangent yet",
         ["fmod"] = "an exact device fmod (long division of the significands) is not written yet",
         ["remainder"] = "built on fmod, which has no device kernel yet",
     };

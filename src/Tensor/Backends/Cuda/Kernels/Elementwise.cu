@@ -64,6 +64,13 @@ struct OpLogAddExp {
 struct OpBitAnd { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a & b; } };
 struct OpBitOr { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a | b; } };
 struct OpBitXor { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a ^ b; } };
+/// atan2(a, b): float32 through double (one rounding of the double result), float64 from devmath.h
+struct OpAtan2 {
+  static __device__ __forceinline__ float f(float a, float b) { return (float)dm_atan2((double)a, (double)b); }
+  static __device__ __forceinline__ double f(double a, double b) { return dm_atan2(a, b); }
+};
+BINARY(atan2_f32, float, OpAtan2)
+BINARY(atan2_f64, double, OpAtan2)
 BINARY(hypot_f32, float, OpHypot)
 BINARY(hypot_f64, double, OpHypot)
 BINARY(logaddexp_f32, float, OpLogAddExp)
@@ -173,6 +180,9 @@ DEV_FLOAT_UN(UnLog2, dm_log2)
 DEV_FLOAT_UN(UnLog10, dm_log10)
 DEV_FLOAT_UN(UnLog1p, dm_log1p)
 DEV_FLOAT_UN(UnErf, dm_erf)
+DEV_FLOAT_UN(UnAtan, dm_atan)
+DEV_FLOAT_UN(UnAsin, dm_asin)
+DEV_FLOAT_UN(UnAcos, dm_acos)
 DEV_FLOAT_UN(UnErfinv, dm_erfinv)
 /// 1 / sqrt(x), both rounded, as the CPU operator and torch's kernel
 struct UnRsqrt {
@@ -227,6 +237,9 @@ UNARY2(log2, UnLog2)
 UNARY2(log10, UnLog10)
 UNARY2(log1p, UnLog1p)
 UNARY2(erf, UnErf)
+UNARY2(atan, UnAtan)
+UNARY2(asin, UnAsin)
+UNARY2(acos, UnAcos)
 UNARY2(erfinv, UnErfinv)
 UNARY2(rsqrt, UnRsqrt)
 UNARY2(reciprocal, UnReciprocal)
