@@ -420,7 +420,8 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(variance, mean) over ``dim``."""
-    mean = input.mean() if dim is None and not keepdim else input.mean(_dims_or_none(dim) or tuple(range(input.dim())), keepdim)
+    dims = _dims_or_none(dim) or tuple(range(input.dim()))
+    mean = input.mean() if dim is None and not keepdim else input.mean(dims, keepdim)
     return input.var(dim, unbiased, keepdim, correction=correction), mean
 
 
