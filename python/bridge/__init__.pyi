@@ -155,6 +155,9 @@ class Tensor(MathMethods):
     def atan2(self, other):
         """atan(self / other) by quadrant."""
         ...
+    def atan2_(self, other):
+        """atan2 in place."""
+        ...
     def atan_(self):
         """In place (atan_): Returns the arctangent of each element."""
         ...
@@ -173,14 +176,26 @@ class Tensor(MathMethods):
     def bitwise_and(self, other):
         """self & other bit by bit (logical and for bool)."""
         ...
+    def bitwise_and_(self, other):
+        """bitwise_and in place."""
+        ...
     def bitwise_not(self):
         """~self bit by bit (logical not for bool)."""
+        ...
+    def bitwise_not_(self):
+        """bitwise_not in place."""
         ...
     def bitwise_or(self, other):
         """self | other bit by bit."""
         ...
+    def bitwise_or_(self, other):
+        """bitwise_or in place."""
+        ...
     def bitwise_xor(self, other):
         """self ^ other bit by bit."""
+        ...
+    def bitwise_xor_(self, other):
+        """bitwise_xor in place."""
         ...
     def bmm(self, other):
         """Batched matrix product of two 3-D tensors."""
@@ -347,6 +362,9 @@ class Tensor(MathMethods):
     def fmod(self, other):
         """self - trunc(self / other) * other (C's fmod)."""
         ...
+    def fmod_(self, other):
+        """fmod in place."""
+        ...
     def frac(self):
         """Returns the fractional part x - trunc(x) of each element."""
         ...
@@ -369,6 +387,9 @@ class Tensor(MathMethods):
         ...
     def hypot(self, other):
         """sqrt(self^2 + other^2)."""
+        ...
+    def hypot_(self, other):
+        """hypot in place."""
         ...
     def int(self):
         """An int64 copy (bridge has no int32)."""
@@ -441,14 +462,26 @@ class Tensor(MathMethods):
     def logical_and(self, other):
         """Whether both are nonzero, as bool."""
         ...
+    def logical_and_(self, other):
+        """logical_and in place (into self's dtype)."""
+        ...
     def logical_not(self):
         """Whether the element is zero, as bool."""
+        ...
+    def logical_not_(self):
+        """logical_not in place (into self's dtype)."""
         ...
     def logical_or(self, other):
         """Whether either is nonzero, as bool."""
         ...
+    def logical_or_(self, other):
+        """logical_or in place (into self's dtype)."""
+        ...
     def logical_xor(self, other):
         """Whether exactly one is nonzero, as bool."""
+        ...
+    def logical_xor_(self, other):
+        """logical_xor in place (into self's dtype)."""
         ...
     def logsumexp(self, dim, keepdim=...):
         """log(sum(exp(x))) over ``dim``, without overflow."""
@@ -555,6 +588,9 @@ class Tensor(MathMethods):
         ...
     def remainder(self, other):
         """self - floor(self / other) * other (Python's %)."""
+        ...
+    def remainder_(self, other):
+        """remainder in place."""
         ...
     @property
     def requires_grad(self):

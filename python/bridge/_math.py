@@ -24,6 +24,9 @@ kthvalue_result = collections.namedtuple("kthvalue", ["values", "indices"])
 median_result = collections.namedtuple("median", ["values", "indices"])
 
 
+_TYPE_NAMES = {"torch.float32": "Float", "torch.float64": "Double", "torch.int64": "Long", "torch.bool": "Bool"}
+
+
 def _scalar(value, like):
     """A Python number as a 0-d tensor on ``like``'s device, typed as torch types a Python scalar (int64, bool or
     the default float), so promotion with ``like`` follows torch's rules."""
@@ -188,6 +191,62 @@ class MathMethods(TensorMath):
     def logical_not(self):
         """Whether the element is zero, as bool."""
         return _core.call("logical_not", self)
+
+    # ---- in-place forms of the binary ops (the result must fit self's dtype, as torch requires) -------
+
+    def _assign(self, result):
+        if result.dtype != self.dtype and result.dtype.is_floating_point and not self.dtype.is_floating_point:
+            raise RuntimeError(f"result type {_TYPE_NAMES.get(str(result.dtype), result.dtype)} can't be cast to "
+                               f"the desired output type {_TYPE_NAMES.get(str(self.dtype), self.dtype)}")
+        return self.copy_(result)
+
+    def atan2_(self, other):
+        """atan2 in place."""
+        return self._assign(self.atan2(other))
+
+    def hypot_(self, other):
+        """hypot in place."""
+        return self._assign(self.hypot(other))
+
+    def fmod_(self, other):
+        """fmod in place."""
+        return self._assign(self.fmod(other))
+
+    def remainder_(self, other):
+        """remainder in place."""
+        return self._assign(self.remainder(other))
+
+    def bitwise_and_(self, other):
+        """bitwise_and in place."""
+        return self._assign(self.bitwise_and(other))
+
+    def bitwise_or_(self, other):
+        """bitwise_or in place."""
+        return self._assign(self.bitwise_or(other))
+
+    def bitwise_xor_(self, other):
+        """bitwise_xor in place."""
+        return self._assign(self.bitwise_xor(other))
+
+    def bitwise_not_(self):
+        """bitwise_not in place."""
+        return self._assign(self.bitwise_not())
+
+    def logical_and_(self, other):
+        """logical_and in place (into self's dtype)."""
+        return self.copy_(self.logical_and(other))
+
+    def logical_or_(self, other):
+        """logical_or in place (into self's dtype)."""
+        return self.copy_(self.logical_or(other))
+
+    def logical_xor_(self, other):
+        """logical_xor in place (into self's dtype)."""
+        return self.copy_(self.logical_xor(other))
+
+    def logical_not_(self):
+        """logical_not in place (into self's dtype)."""
+        return self.copy_(self.logical_not())
 
     # ---- aliases of generated ops -------------------------------------------------------------------
 

@@ -253,6 +253,29 @@ def test_unique():
     assert_same(fb.unique(return_counts=True), ft.unique(return_counts=True))
 
 
+@pytest.mark.parametrize("name", ["atan2_", "hypot_", "fmod_", "remainder_"])
+def test_in_place_binary_math(name):
+    (ab, at), (cb, ct) = both(data(3, 4)), both(data(4, low=0.5, high=2.0))
+    assert getattr(ab, name)(cb) is ab
+    getattr(at, name)(ct)
+    assert_same(ab, at)
+
+
+def test_in_place_bitwise_logical_and_casting_rule():
+    (ib, it), (jb, jt) = both(np.array([5, 0, -3, 12])), both(np.array([3, 6, 0, 9]))
+    for name in ["bitwise_and_", "bitwise_or_", "bitwise_xor_", "logical_and_", "logical_or_", "logical_xor_"]:
+        b, t = ib.clone(), it.clone()
+        getattr(b, name)(jb)
+        getattr(t, name)(jt)
+        assert_same(b, t)
+    b, t = ib.clone(), it.clone()
+    b.bitwise_not_()
+    t.bitwise_not_()
+    assert_same(b, t)
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type Long"):
+        ib.clone().atan2_(jb)
+
+
 # ---- out= ----------------------------------------------------------------------------------------------
 
 def test_matmul_out():

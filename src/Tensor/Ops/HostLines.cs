@@ -47,7 +47,7 @@ internal sealed class HostLines
     /// <summary>A result of <paramref name="length"/> elements per line, laid back out with the walked dim where it was.</summary>
     public Tensor Result(Array data, int length, DType dtype)
     {
-        var t = Torch.Tensor(data, data is long[] ? DType.Int64 : DType.Float64, device: Device.Cpu).To(dtype).Reshape([.. _movedShape[..^1], length]);
+        var t = Torch.Tensor(data, data is long[]? DType.Int64 : DType.Float64, device: Device.Cpu).To(dtype).Reshape([.. _movedShape[..^1], length]);
         var inverse = Enumerable.Range(0, _rank).Select(d => d < _dim ? d : d == _dim ? _rank - 1 : d - 1).ToArray();
         return t.Permute(inverse).Contiguous().To(_device);
     }
@@ -64,12 +64,12 @@ internal sealed class HostLines
                 if (descending) c = -c;
                 return c != 0 ? c : i.CompareTo(j);
             }
-            : (i, j) =>
-            {
-                long a = Integer![line * Length + i], b = Integer[line * Length + j];
-                int c = descending ? b.CompareTo(a) : a.CompareTo(b);
-                return c != 0 ? c : i.CompareTo(j);
-            };
+        : (i, j) =>
+        {
+            long a = Integer![line * Length + i], b = Integer[line * Length + j];
+            int c = descending ? b.CompareTo(a) : a.CompareTo(b);
+            return c != 0 ? c : i.CompareTo(j);
+        };
         Array.Sort(order, compare);
         return order;
     }
