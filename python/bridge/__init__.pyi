@@ -744,7 +744,7 @@ class Tensor(MathMethods):
 
 abi_version: Any
 
-def abs(input):
+def abs(input, *, out=...):
     """Returns the absolute value |x| of each element."""
     ...
 
@@ -752,11 +752,11 @@ def absolute(input):
     """Alias of abs."""
     ...
 
-def acos(input):
+def acos(input, *, out=...):
     """Returns the arccosine of each element (NaN outside [-1, 1])."""
     ...
 
-def acosh(input):
+def acosh(input, *, out=...):
     """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
     ...
 
@@ -836,15 +836,15 @@ def as_tensor(data, dtype=..., device=...):
     """A tensor from data, sharing memory where possible."""
     ...
 
-def asin(input):
+def asin(input, *, out=...):
     """Returns the arcsine of each element (NaN outside [-1, 1])."""
     ...
 
-def asinh(input):
+def asinh(input, *, out=...):
     """Returns the inverse hyperbolic sine of each element."""
     ...
 
-def atan(input):
+def atan(input, *, out=...):
     """Returns the arctangent of each element."""
     ...
 
@@ -852,7 +852,7 @@ def atan2(input, other, *, out=...):
     """atan(input / other) by quadrant."""
     ...
 
-def atanh(input):
+def atanh(input, *, out=...):
     """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
     ...
 
@@ -882,7 +882,7 @@ def cat(tensors, dim=...):
     """Concatenates tensors along ``dim``."""
     ...
 
-def ceil(input):
+def ceil(input, *, out=...):
     """Returns the smallest integer not below each element (integers unchanged)."""
     ...
 
@@ -906,11 +906,11 @@ def concat(tensors, dim=...):
     """Concatenates tensors along ``dim``."""
     ...
 
-def cos(input):
+def cos(input, *, out=...):
     """Returns the cosine of each element (radians)."""
     ...
 
-def cosh(input):
+def cosh(input, *, out=...):
     """Returns the hyperbolic cosine of each element."""
     ...
 
@@ -987,23 +987,23 @@ def equal(input, other):
     """True when both tensors have the same shape and elements."""
     ...
 
-def erf(input):
+def erf(input, *, out=...):
     """Returns the error function of each element."""
     ...
 
-def erfinv(input):
+def erfinv(input, *, out=...):
     """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
     ...
 
-def exp(input):
+def exp(input, *, out=...):
     """Returns e raised to each element."""
     ...
 
-def exp2(input):
+def exp2(input, *, out=...):
     """Returns 2 raised to each element."""
     ...
 
-def expm1(input):
+def expm1(input, *, out=...):
     """Returns e^x - 1 for each element, accurate near 0."""
     ...
 
@@ -1025,7 +1025,7 @@ float32: Any
 
 float64: Any
 
-def floor(input):
+def floor(input, *, out=...):
     """Returns the largest integer not above each element (integers unchanged)."""
     ...
 
@@ -1033,7 +1033,7 @@ def fmod(input, other, *, out=...):
     """input - trunc(input / other) * other."""
     ...
 
-def frac(input):
+def frac(input, *, out=...):
     """Returns the fractional part x - trunc(x) of each element."""
     ...
 
@@ -1119,19 +1119,19 @@ def load(f):
     """Loads a .npy file as a tensor, a .npz or .safetensors file as an OrderedDict of name -> tensor."""
     ...
 
-def log(input):
+def log(input, *, out=...):
     """Returns the natural logarithm of each element."""
     ...
 
-def log10(input):
+def log10(input, *, out=...):
     """Returns the base-10 logarithm of each element."""
     ...
 
-def log1p(input):
+def log1p(input, *, out=...):
     """Returns ln(1 + x) for each element, accurate near 0."""
     ...
 
-def log2(input):
+def log2(input, *, out=...):
     """Returns the base-2 logarithm of each element."""
     ...
 
@@ -1225,7 +1225,7 @@ def ne(input, other):
     """input != other as a bool tensor."""
     ...
 
-def neg(input):
+def neg(input, *, out=...):
     """Returns -x for each element."""
     ...
 
@@ -1300,11 +1300,11 @@ def randperm(n, dtype=..., device=..., generator=...):
     """A random permutation of 0..n-1."""
     ...
 
-def reciprocal(input):
+def reciprocal(input, *, out=...):
     """Returns 1 / x for each element (integers give float32)."""
     ...
 
-def relu(input):
+def relu(input, *, out=...):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
     ...
 
@@ -1316,11 +1316,11 @@ def reshape(input, shape):
     """The elements in a new shape: a view when the layout allows, else a copy."""
     ...
 
-def round(input):
+def round(input, *, out=...):
     """Returns each element rounded to the nearest integer, halves to even."""
     ...
 
-def rsqrt(input):
+def rsqrt(input, *, out=...):
     """Returns 1 / sqrt(x) for each element."""
     ...
 
@@ -1370,19 +1370,19 @@ def shared_path(name):
     """The file a shared-memory name maps to (/dev/shm/name for a bare name)."""
     ...
 
-def sigmoid(input):
+def sigmoid(input, *, out=...):
     """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
     ...
 
-def sign(input):
+def sign(input, *, out=...):
     """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
     ...
 
-def sin(input):
+def sin(input, *, out=...):
     """Returns the sine of each element (radians)."""
     ...
 
-def sinh(input):
+def sinh(input, *, out=...):
     """Returns the hyperbolic sine of each element."""
     ...
 
@@ -1394,7 +1394,7 @@ def sort(input, dim=..., descending=..., stable=..., *, out=...):
     """(values, indices) of each line along ``dim`` in order."""
     ...
 
-def sqrt(input):
+def sqrt(input, *, out=...):
     """Returns the square root of each element."""
     ...
 
@@ -1430,11 +1430,11 @@ def t(input):
     """Transpose of a tensor of at most 2 dims."""
     ...
 
-def tan(input):
+def tan(input, *, out=...):
     """Returns the tangent of each element (radians)."""
     ...
 
-def tanh(input):
+def tanh(input, *, out=...):
     """Returns the hyperbolic tangent of each element."""
     ...
 
@@ -1450,7 +1450,7 @@ def transpose(input, dim0, dim1):
     """A view with dims ``dim0`` and ``dim1`` swapped."""
     ...
 
-def trunc(input):
+def trunc(input, *, out=...):
     """Returns each element rounded toward zero."""
     ...
 

@@ -4,6 +4,7 @@ Regenerate: BRIDGE_REGENERATE=1 dotnet test tests/Bridge.Tensor.Tests --filter C
 The declared elementwise ops of one tensor: Tensor methods (a mixin) and torch-level functions.
 """
 
+from ._math import _out
 from ._tensor_math import TensorMath, _self_op, _unary
 
 __all__ = ["abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "erfinv", "exp", "exp2", "expm1", "floor", "frac", "isfinite", "isinf", "isnan", "log", "log10", "log1p", "log2", "neg", "reciprocal", "relu", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc"]
@@ -274,89 +275,89 @@ class DeclaredMethods(TensorMath):
         return _self_op("trunc_", self)
 
 
-def abs(input):
+def abs(input, *, out=None):
     """Returns the absolute value |x| of each element."""
-    return _unary("abs", input)
+    return _unary("abs", input) if out is None else _out(_unary("abs", input), out)
 
 
-def acos(input):
+def acos(input, *, out=None):
     """Returns the arccosine of each element (NaN outside [-1, 1])."""
-    return _unary("acos", input)
+    return _unary("acos", input) if out is None else _out(_unary("acos", input), out)
 
 
-def acosh(input):
+def acosh(input, *, out=None):
     """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
-    return _unary("acosh", input)
+    return _unary("acosh", input) if out is None else _out(_unary("acosh", input), out)
 
 
-def asin(input):
+def asin(input, *, out=None):
     """Returns the arcsine of each element (NaN outside [-1, 1])."""
-    return _unary("asin", input)
+    return _unary("asin", input) if out is None else _out(_unary("asin", input), out)
 
 
-def asinh(input):
+def asinh(input, *, out=None):
     """Returns the inverse hyperbolic sine of each element."""
-    return _unary("asinh", input)
+    return _unary("asinh", input) if out is None else _out(_unary("asinh", input), out)
 
 
-def atan(input):
+def atan(input, *, out=None):
     """Returns the arctangent of each element."""
-    return _unary("atan", input)
+    return _unary("atan", input) if out is None else _out(_unary("atan", input), out)
 
 
-def atanh(input):
+def atanh(input, *, out=None):
     """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
-    return _unary("atanh", input)
+    return _unary("atanh", input) if out is None else _out(_unary("atanh", input), out)
 
 
-def ceil(input):
+def ceil(input, *, out=None):
     """Returns the smallest integer not below each element (integers unchanged)."""
-    return _unary("ceil", input)
+    return _unary("ceil", input) if out is None else _out(_unary("ceil", input), out)
 
 
-def cos(input):
+def cos(input, *, out=None):
     """Returns the cosine of each element (radians)."""
-    return _unary("cos", input)
+    return _unary("cos", input) if out is None else _out(_unary("cos", input), out)
 
 
-def cosh(input):
+def cosh(input, *, out=None):
     """Returns the hyperbolic cosine of each element."""
-    return _unary("cosh", input)
+    return _unary("cosh", input) if out is None else _out(_unary("cosh", input), out)
 
 
-def erf(input):
+def erf(input, *, out=None):
     """Returns the error function of each element."""
-    return _unary("erf", input)
+    return _unary("erf", input) if out is None else _out(_unary("erf", input), out)
 
 
-def erfinv(input):
+def erfinv(input, *, out=None):
     """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
-    return _unary("erfinv", input)
+    return _unary("erfinv", input) if out is None else _out(_unary("erfinv", input), out)
 
 
-def exp(input):
+def exp(input, *, out=None):
     """Returns e raised to each element."""
-    return _unary("exp", input)
+    return _unary("exp", input) if out is None else _out(_unary("exp", input), out)
 
 
-def exp2(input):
+def exp2(input, *, out=None):
     """Returns 2 raised to each element."""
-    return _unary("exp2", input)
+    return _unary("exp2", input) if out is None else _out(_unary("exp2", input), out)
 
 
-def expm1(input):
+def expm1(input, *, out=None):
     """Returns e^x - 1 for each element, accurate near 0."""
-    return _unary("expm1", input)
+    return _unary("expm1", input) if out is None else _out(_unary("expm1", input), out)
 
 
-def floor(input):
+def floor(input, *, out=None):
     """Returns the largest integer not above each element (integers unchanged)."""
-    return _unary("floor", input)
+    return _unary("floor", input) if out is None else _out(_unary("floor", input), out)
 
 
-def frac(input):
+def frac(input, *, out=None):
     """Returns the fractional part x - trunc(x) of each element."""
-    return _unary("frac", input)
+    return _unary("frac", input) if out is None else _out(_unary("frac", input), out)
 
 
 def isfinite(input):
@@ -374,86 +375,86 @@ def isnan(input):
     return _unary("isnan", input)
 
 
-def log(input):
+def log(input, *, out=None):
     """Returns the natural logarithm of each element."""
-    return _unary("log", input)
+    return _unary("log", input) if out is None else _out(_unary("log", input), out)
 
 
-def log10(input):
+def log10(input, *, out=None):
     """Returns the base-10 logarithm of each element."""
-    return _unary("log10", input)
+    return _unary("log10", input) if out is None else _out(_unary("log10", input), out)
 
 
-def log1p(input):
+def log1p(input, *, out=None):
     """Returns ln(1 + x) for each element, accurate near 0."""
-    return _unary("log1p", input)
+    return _unary("log1p", input) if out is None else _out(_unary("log1p", input), out)
 
 
-def log2(input):
+def log2(input, *, out=None):
     """Returns the base-2 logarithm of each element."""
-    return _unary("log2", input)
+    return _unary("log2", input) if out is None else _out(_unary("log2", input), out)
 
 
-def neg(input):
+def neg(input, *, out=None):
     """Returns -x for each element."""
-    return _unary("neg", input)
+    return _unary("neg", input) if out is None else _out(_unary("neg", input), out)
 
 
-def reciprocal(input):
+def reciprocal(input, *, out=None):
     """Returns 1 / x for each element (integers give float32)."""
-    return _unary("reciprocal", input)
+    return _unary("reciprocal", input) if out is None else _out(_unary("reciprocal", input), out)
 
 
-def relu(input):
+def relu(input, *, out=None):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
-    return _unary("relu", input)
+    return _unary("relu", input) if out is None else _out(_unary("relu", input), out)
 
 
-def round(input):
+def round(input, *, out=None):
     """Returns each element rounded to the nearest integer, halves to even."""
-    return _unary("round", input)
+    return _unary("round", input) if out is None else _out(_unary("round", input), out)
 
 
-def rsqrt(input):
+def rsqrt(input, *, out=None):
     """Returns 1 / sqrt(x) for each element."""
-    return _unary("rsqrt", input)
+    return _unary("rsqrt", input) if out is None else _out(_unary("rsqrt", input), out)
 
 
-def sigmoid(input):
+def sigmoid(input, *, out=None):
     """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
-    return _unary("sigmoid", input)
+    return _unary("sigmoid", input) if out is None else _out(_unary("sigmoid", input), out)
 
 
-def sign(input):
+def sign(input, *, out=None):
     """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
-    return _unary("sign", input)
+    return _unary("sign", input) if out is None else _out(_unary("sign", input), out)
 
 
-def sin(input):
+def sin(input, *, out=None):
     """Returns the sine of each element (radians)."""
-    return _unary("sin", input)
+    return _unary("sin", input) if out is None else _out(_unary("sin", input), out)
 
 
-def sinh(input):
+def sinh(input, *, out=None):
     """Returns the hyperbolic sine of each element."""
-    return _unary("sinh", input)
+    return _unary("sinh", input) if out is None else _out(_unary("sinh", input), out)
 
 
-def sqrt(input):
+def sqrt(input, *, out=None):
     """Returns the square root of each element."""
-    return _unary("sqrt", input)
+    return _unary("sqrt", input) if out is None else _out(_unary("sqrt", input), out)
 
 
-def tan(input):
+def tan(input, *, out=None):
     """Returns the tangent of each element (radians)."""
-    return _unary("tan", input)
+    return _unary("tan", input) if out is None else _out(_unary("tan", input), out)
 
 
-def tanh(input):
+def tanh(input, *, out=None):
     """Returns the hyperbolic tangent of each element."""
-    return _unary("tanh", input)
+    return _unary("tanh", input) if out is None else _out(_unary("tanh", input), out)
 
 
-def trunc(input):
+def trunc(input, *, out=None):
     """Returns each element rounded toward zero."""
-    return _unary("trunc", input)
+    return _unary("trunc", input) if out is None else _out(_unary("trunc", input), out)

@@ -304,6 +304,21 @@ def test_out_on_math_functions():
     assert_same(indices, torch.topk(at, 2).indices)
 
 
+def test_out_on_generated_elementwise_functions():
+    b, t = both(data(2, 3))
+    ob, ot = bridge.empty(2, 3, dtype=bridge.float64), torch.empty(2, 3, dtype=torch.float64)
+    assert bridge.sin(b, out=ob) is ob
+    assert_same(ob, torch.sin(t, out=ot))
+    assert_same(bridge.erf(b, out=ob), torch.erf(t, out=ot))
+
+
+@pytest.mark.parametrize("name", ["var_mean", "std_mean"])
+def test_var_mean_std_mean(name):
+    b, t = both(data(3, 4))
+    assert_same(getattr(bridge, name)(b), getattr(torch, name)(t))
+    assert_same(getattr(bridge, name)(b, 1, keepdim=True), getattr(torch, name)(t, 1, keepdim=True))
+
+
 def test_aliases():
     b, t = both(data(4, low=-0.9, high=0.9))
     for name in ["arcsin", "arccos", "arctan", "arcsinh", "arctanh", "fix", "negative", "absolute"]:
