@@ -4,9 +4,10 @@ Regenerate: BRIDGE_REGENERATE=1 dotnet test tests/Bridge.Tensor.Tests --filter C
 The declared elementwise ops of one tensor: Tensor methods (a mixin) and torch-level functions.
 """
 
+from ._math import _out
 from ._tensor_math import TensorMath, _self_op, _unary
 
-__all__ = ["abs", "cos", "exp", "log", "neg", "relu", "sigmoid", "sign", "sin", "sqrt", "tanh"]
+__all__ = ["abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "erfinv", "exp", "exp2", "expm1", "floor", "frac", "isfinite", "isinf", "isnan", "log", "log10", "log1p", "log2", "neg", "reciprocal", "relu", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc"]
 
 
 class DeclaredMethods(TensorMath):
@@ -17,25 +18,117 @@ class DeclaredMethods(TensorMath):
         """Returns the absolute value |x| of each element."""
         return _unary("abs", self)
 
+    def acos(self):
+        """Returns the arccosine of each element (NaN outside [-1, 1])."""
+        return _unary("acos", self)
+
+    def acosh(self):
+        """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+        return _unary("acosh", self)
+
+    def asin(self):
+        """Returns the arcsine of each element (NaN outside [-1, 1])."""
+        return _unary("asin", self)
+
+    def asinh(self):
+        """Returns the inverse hyperbolic sine of each element."""
+        return _unary("asinh", self)
+
+    def atan(self):
+        """Returns the arctangent of each element."""
+        return _unary("atan", self)
+
+    def atanh(self):
+        """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+        return _unary("atanh", self)
+
+    def ceil(self):
+        """Returns the smallest integer not below each element (integers unchanged)."""
+        return _unary("ceil", self)
+
     def cos(self):
         """Returns the cosine of each element (radians)."""
         return _unary("cos", self)
+
+    def cosh(self):
+        """Returns the hyperbolic cosine of each element."""
+        return _unary("cosh", self)
+
+    def erf(self):
+        """Returns the error function of each element."""
+        return _unary("erf", self)
+
+    def erfinv(self):
+        """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+        return _unary("erfinv", self)
 
     def exp(self):
         """Returns e raised to each element."""
         return _unary("exp", self)
 
+    def exp2(self):
+        """Returns 2 raised to each element."""
+        return _unary("exp2", self)
+
+    def expm1(self):
+        """Returns e^x - 1 for each element, accurate near 0."""
+        return _unary("expm1", self)
+
+    def floor(self):
+        """Returns the largest integer not above each element (integers unchanged)."""
+        return _unary("floor", self)
+
+    def frac(self):
+        """Returns the fractional part x - trunc(x) of each element."""
+        return _unary("frac", self)
+
+    def isfinite(self):
+        """Returns whether each element is finite (not NaN, not ±inf)."""
+        return _unary("isfinite", self)
+
+    def isinf(self):
+        """Returns whether each element is +inf or -inf."""
+        return _unary("isinf", self)
+
+    def isnan(self):
+        """Returns whether each element is NaN."""
+        return _unary("isnan", self)
+
     def log(self):
         """Returns the natural logarithm of each element."""
         return _unary("log", self)
+
+    def log10(self):
+        """Returns the base-10 logarithm of each element."""
+        return _unary("log10", self)
+
+    def log1p(self):
+        """Returns ln(1 + x) for each element, accurate near 0."""
+        return _unary("log1p", self)
+
+    def log2(self):
+        """Returns the base-2 logarithm of each element."""
+        return _unary("log2", self)
 
     def neg(self):
         """Returns -x for each element."""
         return _unary("neg", self)
 
+    def reciprocal(self):
+        """Returns 1 / x for each element (integers give float32)."""
+        return _unary("reciprocal", self)
+
     def relu(self):
         """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
         return _unary("relu", self)
+
+    def round(self):
+        """Returns each element rounded to the nearest integer, halves to even."""
+        return _unary("round", self)
+
+    def rsqrt(self):
+        """Returns 1 / sqrt(x) for each element."""
+        return _unary("rsqrt", self)
 
     def sigmoid(self):
         """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
@@ -49,21 +142,113 @@ class DeclaredMethods(TensorMath):
         """Returns the sine of each element (radians)."""
         return _unary("sin", self)
 
+    def sinh(self):
+        """Returns the hyperbolic sine of each element."""
+        return _unary("sinh", self)
+
     def sqrt(self):
         """Returns the square root of each element."""
         return _unary("sqrt", self)
+
+    def tan(self):
+        """Returns the tangent of each element (radians)."""
+        return _unary("tan", self)
 
     def tanh(self):
         """Returns the hyperbolic tangent of each element."""
         return _unary("tanh", self)
 
+    def trunc(self):
+        """Returns each element rounded toward zero."""
+        return _unary("trunc", self)
+
+    def acos_(self):
+        """In place (acos_): Returns the arccosine of each element (NaN outside [-1, 1])."""
+        return _self_op("acos_", self)
+
+    def acosh_(self):
+        """In place (acosh_): Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+        return _self_op("acosh_", self)
+
+    def asin_(self):
+        """In place (asin_): Returns the arcsine of each element (NaN outside [-1, 1])."""
+        return _self_op("asin_", self)
+
+    def asinh_(self):
+        """In place (asinh_): Returns the inverse hyperbolic sine of each element."""
+        return _self_op("asinh_", self)
+
+    def atan_(self):
+        """In place (atan_): Returns the arctangent of each element."""
+        return _self_op("atan_", self)
+
+    def atanh_(self):
+        """In place (atanh_): Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+        return _self_op("atanh_", self)
+
+    def ceil_(self):
+        """In place (ceil_): Returns the smallest integer not below each element (integers unchanged)."""
+        return _self_op("ceil_", self)
+
     def cos_(self):
         """In place (cos_): Returns the cosine of each element (radians)."""
         return _self_op("cos_", self)
 
+    def cosh_(self):
+        """In place (cosh_): Returns the hyperbolic cosine of each element."""
+        return _self_op("cosh_", self)
+
+    def erf_(self):
+        """In place (erf_): Returns the error function of each element."""
+        return _self_op("erf_", self)
+
+    def erfinv_(self):
+        """In place (erfinv_): Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+        return _self_op("erfinv_", self)
+
     def exp_(self):
         """In place (exp_): Returns e raised to each element."""
         return _self_op("exp_", self)
+
+    def exp2_(self):
+        """In place (exp2_): Returns 2 raised to each element."""
+        return _self_op("exp2_", self)
+
+    def expm1_(self):
+        """In place (expm1_): Returns e^x - 1 for each element, accurate near 0."""
+        return _self_op("expm1_", self)
+
+    def floor_(self):
+        """In place (floor_): Returns the largest integer not above each element (integers unchanged)."""
+        return _self_op("floor_", self)
+
+    def frac_(self):
+        """In place (frac_): Returns the fractional part x - trunc(x) of each element."""
+        return _self_op("frac_", self)
+
+    def log10_(self):
+        """In place (log10_): Returns the base-10 logarithm of each element."""
+        return _self_op("log10_", self)
+
+    def log1p_(self):
+        """In place (log1p_): Returns ln(1 + x) for each element, accurate near 0."""
+        return _self_op("log1p_", self)
+
+    def log2_(self):
+        """In place (log2_): Returns the base-2 logarithm of each element."""
+        return _self_op("log2_", self)
+
+    def reciprocal_(self):
+        """In place (reciprocal_): Returns 1 / x for each element (integers give float32)."""
+        return _self_op("reciprocal_", self)
+
+    def round_(self):
+        """In place (round_): Returns each element rounded to the nearest integer, halves to even."""
+        return _self_op("round_", self)
+
+    def rsqrt_(self):
+        """In place (rsqrt_): Returns 1 / sqrt(x) for each element."""
+        return _self_op("rsqrt_", self)
 
     def sigmoid_(self):
         """In place (sigmoid_): Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
@@ -73,61 +258,203 @@ class DeclaredMethods(TensorMath):
         """In place (sin_): Returns the sine of each element (radians)."""
         return _self_op("sin_", self)
 
+    def sinh_(self):
+        """In place (sinh_): Returns the hyperbolic sine of each element."""
+        return _self_op("sinh_", self)
+
+    def tan_(self):
+        """In place (tan_): Returns the tangent of each element (radians)."""
+        return _self_op("tan_", self)
+
     def tanh_(self):
         """In place (tanh_): Returns the hyperbolic tangent of each element."""
         return _self_op("tanh_", self)
 
+    def trunc_(self):
+        """In place (trunc_): Returns each element rounded toward zero."""
+        return _self_op("trunc_", self)
 
-def abs(input):
+
+def abs(input, *, out=None):
     """Returns the absolute value |x| of each element."""
-    return _unary("abs", input)
+    return _unary("abs", input) if out is None else _out(_unary("abs", input), out)
 
 
-def cos(input):
+def acos(input, *, out=None):
+    """Returns the arccosine of each element (NaN outside [-1, 1])."""
+    return _unary("acos", input) if out is None else _out(_unary("acos", input), out)
+
+
+def acosh(input, *, out=None):
+    """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+    return _unary("acosh", input) if out is None else _out(_unary("acosh", input), out)
+
+
+def asin(input, *, out=None):
+    """Returns the arcsine of each element (NaN outside [-1, 1])."""
+    return _unary("asin", input) if out is None else _out(_unary("asin", input), out)
+
+
+def asinh(input, *, out=None):
+    """Returns the inverse hyperbolic sine of each element."""
+    return _unary("asinh", input) if out is None else _out(_unary("asinh", input), out)
+
+
+def atan(input, *, out=None):
+    """Returns the arctangent of each element."""
+    return _unary("atan", input) if out is None else _out(_unary("atan", input), out)
+
+
+def atanh(input, *, out=None):
+    """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+    return _unary("atanh", input) if out is None else _out(_unary("atanh", input), out)
+
+
+def ceil(input, *, out=None):
+    """Returns the smallest integer not below each element (integers unchanged)."""
+    return _unary("ceil", input) if out is None else _out(_unary("ceil", input), out)
+
+
+def cos(input, *, out=None):
     """Returns the cosine of each element (radians)."""
-    return _unary("cos", input)
+    return _unary("cos", input) if out is None else _out(_unary("cos", input), out)
 
 
-def exp(input):
+def cosh(input, *, out=None):
+    """Returns the hyperbolic cosine of each element."""
+    return _unary("cosh", input) if out is None else _out(_unary("cosh", input), out)
+
+
+def erf(input, *, out=None):
+    """Returns the error function of each element."""
+    return _unary("erf", input) if out is None else _out(_unary("erf", input), out)
+
+
+def erfinv(input, *, out=None):
+    """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+    return _unary("erfinv", input) if out is None else _out(_unary("erfinv", input), out)
+
+
+def exp(input, *, out=None):
     """Returns e raised to each element."""
-    return _unary("exp", input)
+    return _unary("exp", input) if out is None else _out(_unary("exp", input), out)
 
 
-def log(input):
+def exp2(input, *, out=None):
+    """Returns 2 raised to each element."""
+    return _unary("exp2", input) if out is None else _out(_unary("exp2", input), out)
+
+
+def expm1(input, *, out=None):
+    """Returns e^x - 1 for each element, accurate near 0."""
+    return _unary("expm1", input) if out is None else _out(_unary("expm1", input), out)
+
+
+def floor(input, *, out=None):
+    """Returns the largest integer not above each element (integers unchanged)."""
+    return _unary("floor", input) if out is None else _out(_unary("floor", input), out)
+
+
+def frac(input, *, out=None):
+    """Returns the fractional part x - trunc(x) of each element."""
+    return _unary("frac", input) if out is None else _out(_unary("frac", input), out)
+
+
+def isfinite(input):
+    """Returns whether each element is finite (not NaN, not ±inf)."""
+    return _unary("isfinite", input)
+
+
+def isinf(input):
+    """Returns whether each element is +inf or -inf."""
+    return _unary("isinf", input)
+
+
+def isnan(input):
+    """Returns whether each element is NaN."""
+    return _unary("isnan", input)
+
+
+def log(input, *, out=None):
     """Returns the natural logarithm of each element."""
-    return _unary("log", input)
+    return _unary("log", input) if out is None else _out(_unary("log", input), out)
 
 
-def neg(input):
+def log10(input, *, out=None):
+    """Returns the base-10 logarithm of each element."""
+    return _unary("log10", input) if out is None else _out(_unary("log10", input), out)
+
+
+def log1p(input, *, out=None):
+    """Returns ln(1 + x) for each element, accurate near 0."""
+    return _unary("log1p", input) if out is None else _out(_unary("log1p", input), out)
+
+
+def log2(input, *, out=None):
+    """Returns the base-2 logarithm of each element."""
+    return _unary("log2", input) if out is None else _out(_unary("log2", input), out)
+
+
+def neg(input, *, out=None):
     """Returns -x for each element."""
-    return _unary("neg", input)
+    return _unary("neg", input) if out is None else _out(_unary("neg", input), out)
 
 
-def relu(input):
+def reciprocal(input, *, out=None):
+    """Returns 1 / x for each element (integers give float32)."""
+    return _unary("reciprocal", input) if out is None else _out(_unary("reciprocal", input), out)
+
+
+def relu(input, *, out=None):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
-    return _unary("relu", input)
+    return _unary("relu", input) if out is None else _out(_unary("relu", input), out)
 
 
-def sigmoid(input):
+def round(input, *, out=None):
+    """Returns each element rounded to the nearest integer, halves to even."""
+    return _unary("round", input) if out is None else _out(_unary("round", input), out)
+
+
+def rsqrt(input, *, out=None):
+    """Returns 1 / sqrt(x) for each element."""
+    return _unary("rsqrt", input) if out is None else _out(_unary("rsqrt", input), out)
+
+
+def sigmoid(input, *, out=None):
     """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
-    return _unary("sigmoid", input)
+    return _unary("sigmoid", input) if out is None else _out(_unary("sigmoid", input), out)
 
 
-def sign(input):
+def sign(input, *, out=None):
     """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
-    return _unary("sign", input)
+    return _unary("sign", input) if out is None else _out(_unary("sign", input), out)
 
 
-def sin(input):
+def sin(input, *, out=None):
     """Returns the sine of each element (radians)."""
-    return _unary("sin", input)
+    return _unary("sin", input) if out is None else _out(_unary("sin", input), out)
 
 
-def sqrt(input):
+def sinh(input, *, out=None):
+    """Returns the hyperbolic sine of each element."""
+    return _unary("sinh", input) if out is None else _out(_unary("sinh", input), out)
+
+
+def sqrt(input, *, out=None):
     """Returns the square root of each element."""
-    return _unary("sqrt", input)
+    return _unary("sqrt", input) if out is None else _out(_unary("sqrt", input), out)
 
 
-def tanh(input):
+def tan(input, *, out=None):
+    """Returns the tangent of each element (radians)."""
+    return _unary("tan", input) if out is None else _out(_unary("tan", input), out)
+
+
+def tanh(input, *, out=None):
     """Returns the hyperbolic tangent of each element."""
-    return _unary("tanh", input)
+    return _unary("tanh", input) if out is None else _out(_unary("tanh", input), out)
+
+
+def trunc(input, *, out=None):
+    """Returns each element rounded toward zero."""
+    return _unary("trunc", input) if out is None else _out(_unary("trunc", input), out)

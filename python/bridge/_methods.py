@@ -2,15 +2,12 @@
 names (sum, max, abs, all ...) would shadow Python builtins in any module that defines them. The declared
 elementwise ops (exp, tanh, ...) have their functions generated in _declared.py."""
 
-__all__ = ["reciprocal", "clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin", "softmax", "log_softmax",
-           "mm", "matmul", "bmm", "dot", "mv", "transpose", "reshape", "flatten", "squeeze", "unsqueeze", "permute",
+__all__ = ["clamp", "clip", "sum", "mean", "max", "min", "argmax", "argmin", "softmax", "log_softmax",
+           "mm", "bmm", "dot", "mv", "transpose", "reshape", "flatten", "squeeze", "unsqueeze", "permute",
            "t", "numel", "clone", "detach", "pow", "add", "sub", "mul", "div", "eq", "ne", "lt", "le", "gt", "ge",
-           "maximum", "minimum", "narrow", "select", "square", "logical_not", "equal", "all", "any"]
+           "maximum", "minimum", "narrow", "select", "equal"]
 
 
-def reciprocal(input):
-    """Returns 1 / x for each element."""
-    return input.reciprocal()
 
 
 def clamp(input, min=None, max=None):
@@ -66,9 +63,6 @@ def mm(input, mat2):
     return input.mm(mat2)
 
 
-def matmul(input, other):
-    """Matrix product with torch's rules for 1-D, 2-D and batched (broadcast) operands."""
-    return input.matmul(other)
 
 
 def bmm(input, mat2):
@@ -211,26 +205,10 @@ def select(input, dim, index):
     return input.select(dim, index)
 
 
-def square(input):
-    """x * x for each element."""
-    return input.square()
 
 
-def logical_not(input):
-    """Elementwise logical not of a bool tensor."""
-    return input.logical_not()
 
 
 def equal(input, other):
     """True when both tensors have the same shape and elements."""
     return input.equal(other)
-
-
-def all(input):
-    """True when every element is nonzero."""
-    return input.all()
-
-
-def any(input):
-    """True when any element is nonzero."""
-    return input.any()

@@ -4,6 +4,7 @@ import ctypes
 
 from . import _core, _lib
 from ._declared import DeclaredMethods
+from ._math import MathMethods
 from ._hooks import RemovableHandle
 from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
 from ._tensor_copy import CopyProtocols
@@ -51,7 +52,7 @@ class GradFn:
         return f"<{self._name} object>"
 
 
-class Tensor(CopyProtocols, DeclaredMethods, ShapeMethods, CreationMethods, result_type=True):
+class Tensor(CopyProtocols, MathMethods, DeclaredMethods, ShapeMethods, CreationMethods, result_type=True):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     __slots__ = ("_h", "_meta", "__weakref__")
 

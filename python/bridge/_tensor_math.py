@@ -108,15 +108,6 @@ class TensorMath(TensorBase):
     def __abs__(self):
         return _unary("abs", self)
 
-    def __invert__(self):
-        return _unary("logical_not", self)
-
-    def __and__(self, other):
-        return _tt("logical_and", self, _as_tensor(other, self))
-
-    def __or__(self, other):
-        return _tt("logical_or", self, _as_tensor(other, self))
-
     def __eq__(self, other):
         return _arith(self, other, _EQ)
 
@@ -228,10 +219,6 @@ class TensorMath(TensorBase):
         """Limits each element to at least ``min``."""
         return self.clamp(min=min)
 
-    def reciprocal(self):
-        """1 / x for each element."""
-        return _unary("reciprocal", self)
-
     def square(self):
         """x * x for each element."""
         return self * self
@@ -268,21 +255,9 @@ class TensorMath(TensorBase):
         """self >= other as a bool tensor."""
         return self >= other
 
-    def logical_not(self):
-        """Elementwise logical not of a bool tensor."""
-        return ~self
-
     def equal(self, other):
         """True when both tensors have the same shape and elements."""
         return self.shape == other.shape and bool((self == other).all())
-
-    def all(self):
-        """True when every element is nonzero."""
-        return _core.call("all", self)
-
-    def any(self):
-        """True when any element is nonzero."""
-        return _core.call("any", self)
 
     # ---- reductions ---------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ static partial class OpTable
         RegisterDeclared();
         RegisterCreation();
         RegisterMath();
+        RegisterReductions();
         RegisterShape();
         RegisterIndexing();
         RegisterRandom();

@@ -26,11 +26,8 @@ static partial class OpTable
 
     static void RegisterMath()
     {
-        Unary("reciprocal", t => t.Reciprocal());
-        Unary("logical_not", t => ~t);
-
-        Binary("logical_and", (a, b) => a & b);
-        Binary("logical_or", (a, b) => a | b);
+        Unary("logical_not", t => t.LogicalNot());
+        Unary("bitwise_not", t => t.BitwiseNot());
         Binary("mm", (a, b) => a.Mm(b));
         Binary("matmul", (a, b) => a.MatMul(b));
         Binary("bmm", (a, b) => a.Bmm(b));

@@ -45,18 +45,17 @@ public sealed partial class Tensor
     public Tensor Gt(Tensor other) => this > other;
     public Tensor Ge(Tensor other) => this >= other;
 
-    /// <summary>Logical and of bool tensors.</summary>
-    public static Tensor operator &(Tensor a, Tensor b) => (a.To(DType.Int64) * b.To(DType.Int64)) != 0.0;
+    /// <summary>a &amp; b: bitwise and (logical and of bool tensors), as torch's operator.</summary>
+    public static Tensor operator &(Tensor a, Tensor b) => BitwiseAnd(a, b);
 
-    /// <summary>Logical or of bool tensors.</summary>
-    public static Tensor operator |(Tensor a, Tensor b) => (a.To(DType.Int64) + b.To(DType.Int64)) != 0.0;
+    /// <summary>a | b: bitwise or (logical or of bool tensors).</summary>
+    public static Tensor operator |(Tensor a, Tensor b) => BitwiseOr(a, b);
 
-    /// <summary>Logical not of a bool tensor.</summary>
-    public static Tensor operator ~(Tensor a)
-    {
-        if (a.DType != DType.Bool) throw new NotSupportedException($"~ is implemented for bool tensors only, got {a.DType.TorchName()}");
-        return a == 0.0;
-    }
+    /// <summary>a ^ b: bitwise xor (logical xor of bool tensors).</summary>
+    public static Tensor operator ^(Tensor a, Tensor b) => BitwiseXor(a, b);
+
+    /// <summary>~a: bitwise not (logical not of a bool tensor).</summary>
+    public static Tensor operator ~(Tensor a) => a.BitwiseNot();
 
     /// <summary>True when every element is nonzero.</summary>
     public bool All() => ToDoubleArray().All(v => v != 0);

@@ -19,7 +19,7 @@ public sealed partial class Tensor
         {
             var shifted = x - x.Max(d, keepDim: true).Values;
             var e = shifted.Exp();
-            y = e * e.Sum(d, keepDim: true).Reciprocal();
+            y = e * (1.0 / e.Sum(d, keepDim: true));
         }
         if (!Recording.Needed(x)) return y;
         var result = y.Detach();

@@ -11,9 +11,6 @@ namespace Bridge;
 // operator and derivative), and the unary ops composed from other ops.
 public sealed partial class Tensor
 {
-    /// <summary>1 / x</summary>
-    public Tensor Reciprocal() => 1.0 / this;
-
     /// <summary>min(max(x, min), max); ∂ = g where min ≤ x ≤ max, else 0</summary>
     public Tensor Clamp(double? min = null, double? max = null)
     {

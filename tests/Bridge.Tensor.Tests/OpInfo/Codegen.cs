@@ -46,7 +46,7 @@ internal static class Codegen
     {
         var s = new StringBuilder();
         s.Append("\"\"\"").Append(Header).Append("\n\nThe declared elementwise ops of one tensor: Tensor methods (a mixin) and torch-level functions.\n\"\"\"\n\n");
-        s.Append("from ._tensor_math import TensorMath, _self_op, _unary\n\n");
+        s.Append("from ._math import _out\nfrom ._tensor_math import TensorMath, _self_op, _unary\n\n");
         var ops = Published(Surface.Tensor).ToList();
         s.Append("__all__ = [").Append(string.Join(", ", ops.Select(d => $"\"{d.TorchName}\""))).Append("]\n\n\n");
         s.Append("class DeclaredMethods(TensorMath):\n    \"\"\"Methods of bridge.Tensor generated from the op declarations.\"\"\"\n    __slots__ = ()\n");
@@ -54,8 +54,11 @@ internal static class Codegen
             s.Append($"\n    def {d.TorchName}(self):\n        \"\"\"{d.Doc}\"\"\"\n        return _unary(\"{d.TorchName}\", self)\n");
         foreach (var d in Published(Surface.InPlace))
             s.Append($"\n    def {d.TorchName}_(self):\n        \"\"\"In place ({d.TorchName}_): {d.Doc}\"\"\"\n        return _self_op(\"{d.TorchName}_\", self)\n");
+        // Ops with a kernel take torch's out= (written without autograd, as torch does); the predicates take none, as in torch.
         foreach (var d in ops)
-            s.Append($"\n\ndef {d.TorchName}(input):\n    \"\"\"{d.Doc}\"\"\"\n    return _unary(\"{d.TorchName}\", input)\n");
+            s.Append(d.Kernel is null
+                ? $"\n\ndef {d.TorchName}(input):\n    \"\"\"{d.Doc}\"\"\"\n    return _unary(\"{d.TorchName}\", input)\n"
+                : $"\n\ndef {d.TorchName}(input, *, out=None):\n    \"\"\"{d.Doc}\"\"\"\n    return _unary(\"{d.TorchName}\", input) if out is None else _out(_unary(\"{d.TorchName}\", input), out)\n");
         return s.ToString();
     }
 

@@ -36,6 +36,49 @@ BINARY3(pow, OpPow)
 BINARY(div_f32, float, OpDiv)   // integer division never reaches a kernel: the Tensor layer promotes to float
 BINARY(div_f64, double, OpDiv)
 
+/// ±inf (x - x is NaN only for ±inf and NaN)
+template <class T> static __device__ __forceinline__ bool is_inf(T x) { return x == x && (x - x) != (x - x); }
+/// sqrt(a² + b²): float32 exactly through double (no overflow there), float64 scaled (devmath.h)
+struct OpHypot {
+  static __device__ __forceinline__ float f(float a, float b) {
+    if (is_inf(a) || is_inf(b)) return __builtin_inff();
+    double x = a, y = b;
+    return (float)__builtin_sqrt(x * x + y * y);
+  }
+  static __device__ __forceinline__ double f(double a, double b) { return dm_hypot(a, b); }
+};
+/// max + log1p(e^-|a - b|) as the CPU operator (equal infinities return themselves)
+struct OpLogAddExp {
+  static __device__ __forceinline__ float f(float a, float b) {
+    if (is_inf(a) && a == b) return a;
+    float m = a < b ? b : a, d = a - b;
+    float e = (float)dm_exp(-(double)(d < 0 ? -d : d));
+    return m + (float)dm_log1p((double)e);
+  }
+  static __device__ __forceinline__ double f(double a, double b) {
+    if (is_inf(a) && a == b) return a;
+    double m = a < b ? b : a;
+    return m + dm_log1p(dm_exp(-dm_fabs(a - b)));
+  }
+};
+struct OpBitAnd { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a & b; } };
+struct OpBitOr { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a | b; } };
+struct OpBitXor { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a ^ b; } };
+/// atan2(a, b): float32 through double (one rounding of the double result), float64 from devmath.h
+struct OpAtan2 {
+  static __device__ __forceinline__ float f(float a, float b) { return (float)dm_atan2((double)a, (double)b); }
+  static __device__ __forceinline__ double f(double a, double b) { return dm_atan2(a, b); }
+};
+BINARY(atan2_f32, float, OpAtan2)
+BINARY(atan2_f64, double, OpAtan2)
+BINARY(hypot_f32, float, OpHypot)
+BINARY(hypot_f64, double, OpHypot)
+BINARY(logaddexp_f32, float, OpLogAddExp)
+BINARY(logaddexp_f64, double, OpLogAddExp)
+BINARY(bitwise_and_i64, i64, OpBitAnd)
+BINARY(bitwise_or_i64, i64, OpBitOr)
+BINARY(bitwise_xor_i64, i64, OpBitXor)
+
 // Fused backward operators (a = g, b = the forward's result), one rounding per step like the CPU structs.
 /// ∂relu: b <= 0 ? 0 : a (torch's threshold_backward; NaN results pass g)
 struct OpReluBackward { template <class T> static __device__ __forceinline__ T f(T a, T b) { return b <= (T)0 ? (T)0 : a; } };
@@ -113,6 +156,53 @@ struct UnCos {
   static __device__ __forceinline__ double f(double x) { return dm_cos(x); }
 };
 
+// Issue 16's math: float32 evaluates the double function once and rounds (correctly rounded but for rare ties),
+// float64 the double function (devmath.h). Rounding ops are exact; on int64 they leave the value unchanged.
+#define DEV_FLOAT_UN(Name, fn) struct Name { \
+  static __device__ __forceinline__ float f(float x) { return (float)fn((double)x); } \
+  static __device__ __forceinline__ double f(double x) { return fn(x); } };
+DEV_FLOAT_UN(UnTan, dm_tan)
+// sinh/cosh: ±inf once e^|x| overflows in the element's type, as torch's vectorised (Sleef) kernel gives.
+struct UnSinh {
+  static __device__ __forceinline__ float f(float x) { return dm_fabsf(x) > 88.72283905206835f ? (x > 0 ? __builtin_inff() : -__builtin_inff()) : (float)dm_sinh((double)x); }
+  static __device__ __forceinline__ double f(double x) { return dm_fabs(x) > 709.782712893384 ? dm_copysign(DM_INFD, x) : dm_sinh(x); }
+};
+struct UnCosh {
+  static __device__ __forceinline__ float f(float x) { return dm_fabsf(x) > 88.72283905206835f ? __builtin_inff() : (float)dm_cosh((double)x); }
+  static __device__ __forceinline__ double f(double x) { return dm_fabs(x) > 709.782712893384 ? DM_INFD : dm_cosh(x); }
+};
+DEV_FLOAT_UN(UnAsinh, dm_asinh)
+DEV_FLOAT_UN(UnAcosh, dm_acosh)
+DEV_FLOAT_UN(UnAtanh, dm_atanh)
+DEV_FLOAT_UN(UnExp2, dm_exp2)
+DEV_FLOAT_UN(UnExpm1, dm_expm1)
+DEV_FLOAT_UN(UnLog2, dm_log2)
+DEV_FLOAT_UN(UnLog10, dm_log10)
+DEV_FLOAT_UN(UnLog1p, dm_log1p)
+DEV_FLOAT_UN(UnErf, dm_erf)
+DEV_FLOAT_UN(UnAtan, dm_atan)
+DEV_FLOAT_UN(UnAsin, dm_asin)
+DEV_FLOAT_UN(UnAcos, dm_acos)
+DEV_FLOAT_UN(UnErfinv, dm_erfinv)
+/// 1 / sqrt(x), both rounded, as the CPU operator and torch's kernel
+struct UnRsqrt {
+  static __device__ __forceinline__ float f(float x) { return 1.0f / dm_sqrtf(x); }
+  static __device__ __forceinline__ double f(double x) { return 1.0 / __builtin_sqrt(x); }
+};
+struct UnReciprocal { template <class T> static __device__ __forceinline__ T f(T x) { return (T)1 / x; } };
+struct UnFrac {
+  static __device__ __forceinline__ float f(float x) { return x - __builtin_truncf(x); }
+  static __device__ __forceinline__ double f(double x) { return x - __builtin_trunc(x); }
+};
+#define DEV_ROUND_UN(Name, ff, fd) struct Name { \
+  static __device__ __forceinline__ float f(float x) { return ff(x); } \
+  static __device__ __forceinline__ double f(double x) { return fd(x); } \
+  static __device__ __forceinline__ i64 f(i64 x) { return x; } };
+DEV_ROUND_UN(UnFloor, __builtin_floorf, __builtin_floor)
+DEV_ROUND_UN(UnCeil, __builtin_ceilf, __builtin_ceil)
+DEV_ROUND_UN(UnRound, __builtin_rintf, __builtin_rint)   // round-half-even in the default rounding mode
+DEV_ROUND_UN(UnTrunc, __builtin_truncf, __builtin_trunc)
+
 template <class T, class Op>
 static __device__ __forceinline__ void unary(T* o, const T* a, const Strided& s, int n) {
   for (i64 i = grid_start(); i < n; i += grid_step()) {
@@ -135,6 +225,29 @@ UNARY2(tanh, UnTanh)
 UNARY2(sigmoid, UnSigmoid)
 UNARY2(sin, UnSin)
 UNARY2(cos, UnCos)
+UNARY2(tan, UnTan)
+UNARY2(sinh, UnSinh)
+UNARY2(cosh, UnCosh)
+UNARY2(asinh, UnAsinh)
+UNARY2(acosh, UnAcosh)
+UNARY2(atanh, UnAtanh)
+UNARY2(exp2, UnExp2)
+UNARY2(expm1, UnExpm1)
+UNARY2(log2, UnLog2)
+UNARY2(log10, UnLog10)
+UNARY2(log1p, UnLog1p)
+UNARY2(erf, UnErf)
+UNARY2(atan, UnAtan)
+UNARY2(asin, UnAsin)
+UNARY2(acos, UnAcos)
+UNARY2(erfinv, UnErfinv)
+UNARY2(rsqrt, UnRsqrt)
+UNARY2(reciprocal, UnReciprocal)
+UNARY2(frac, UnFrac)
+UNARY3(floor, UnFloor)
+UNARY3(ceil, UnCeil)
+UNARY3(round, UnRound)
+UNARY3(trunc, UnTrunc)
 
 // where: operands o, cond, a, b. Selection moves bits, so one kernel per element size serves every dtype.
 template <class T>
