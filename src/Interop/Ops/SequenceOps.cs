@@ -77,7 +77,7 @@ static partial class OpTable
                 a.OptionalTensor(14), a.OptionalTensor(15), a.OptionalTensor(16), a.Bool(17));
             return Results.Tensors(output, weights);
         });
-        Add("sequence_xavier_uniform_", a => { Init.XavierUniform(a.Tensor(0), null, a.Double(1)); return Value.None; });
+        Add("sequence_xavier_uniform_", a => { Init.XavierUniform_(a.Tensor(0), a.Double(1)); return Value.None; });
     }
 
     static RnnMode RnnModeOf(string mode) => mode switch

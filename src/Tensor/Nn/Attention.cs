@@ -46,7 +46,7 @@ public sealed class MultiheadAttention : Module
         if (bias) InProjBias = Parameter(Torch.Zeros([3 * embedDim], dtype, Device.Cpu));
         OutProj = new Linear(embedDim, embedDim, bias, dtype, generator);
         foreach (var w in new[] { InProjWeight, QProjWeight, KProjWeight, VProjWeight })
-            if (w is not null) Init.XavierUniform(w, generator);
+            if (w is not null) Init.XavierUniform_(w, generator: generator);
         if (OutProj.Bias is not null) using (Torch.NoGrad()) OutProj.Bias.Zero_();
         if (Torch.DefaultDevice.IsCuda)
         {
@@ -207,20 +207,5 @@ public static partial class Functional
             return (Linear(query, w.Narrow(0, 0, e), bq), kv.Narrow(-1, 0, e), kv.Narrow(-1, e, e));
         }
         return (Linear(query, w.Narrow(0, 0, e), bq), Linear(key, w.Narrow(0, e, e), bk), Linear(value, w.Narrow(0, 2 * e, e), bv));
-    }
-}
-
-/// <summary>The few nn.init draws the sequence layers need, computed as torch/nn/init.py computes them.</summary>
-internal static class Init
-{
-    /// <summary>xavier_uniform_: U(-a, a), a = gain·√(2 / (fan_in + fan_out))·√3, in place.</summary>
-    public static void XavierUniform(Tensor t, Generator? generator, double gain = 1.0)
-    {
-        int fanIn = t.Size(1), fanOut = t.Size(0);
-        int receptive = 1;
-        for (int i = 2; i < t.Dim(); i++) receptive *= t.Size(i);
-        double std = gain * Math.Sqrt(2.0 / (double)(fanIn * receptive + fanOut * receptive));
-        double a = Math.Sqrt(3.0) * std;
-        using (Torch.NoGrad()) t.Uniform_(-a, a, generator);
     }
 }

@@ -211,7 +211,7 @@ public sealed class Transformer : Module
         NHead = nhead;
         BatchFirst = batchFirst;
         foreach (var p in Parameters())
-            if (p.Dim() > 1) Init.XavierUniform(p, generator);
+            if (p.Dim() > 1) Init.XavierUniform_(p, generator: generator);
     }
 
     public Tensor Forward(Tensor src, Tensor tgt, Tensor? srcMask = null, Tensor? tgtMask = null, Tensor? memoryMask = null,
