@@ -53,26 +53,10 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// this[indices] = value. Under autograd the write is recorded on this tensor (torch's CopySlices):
-    /// ∂this = g with the written region zeroed, ∂value = g[indices] (summed back to value's shape by the engine).
+    /// this[indices] = value: a copy_ into the indexed view, so under autograd the write rewrites this tensor's history
+    /// (torch's CopySlices): ∂this = g with the written region zeroed, ∂value = g[indices] summed back to value's shape.
     /// </summary>
-    void SetIndexed(TensorIndex[] indices, Tensor value)
-    {
-        if (!Recording.Needed(this, value))
-        {
-            Detach().Index(indices).Copy_(value);
-            return;
-        }
-        if (IsLeaf && RequiresGrad)
-            throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
-        Detach().Index(indices).Copy_(value);
-        Recording.Record(this, "CopySlices", [this, value], g =>
-        {
-            var rest = g.Clone();
-            rest.Index(indices).Fill_(0);
-            return [rest, g.Index(indices).To(value.DType)];
-        });
-    }
+    void SetIndexed(TensorIndex[] indices, Tensor value) => Index(indices).Copy_(value);
 
     /// <summary>Assigns a number to the indexed elements.</summary>
     public void Set(double value, params TensorIndex[] indices) => Index(indices).Fill_(value);
