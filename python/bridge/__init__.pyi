@@ -92,8 +92,8 @@ class Tensor:
     def argmin(self, dim=..., keepdim=...):
         """Index of the first smallest element (flat, or along ``dim``)."""
         ...
-    def backward(self, gradient=..., retain_graph=..., create_graph=...):
-        """Computes the gradient of this tensor with respect to the graph leaves."""
+    def backward(self, gradient=..., retain_graph=..., create_graph=..., inputs=...):
+        """Computes the gradient of this tensor with respect to the graph leaves (create_graph: differentiably)."""
         ...
     def bernoulli_(self, p=...):
         """Fills with 1 (probability p) or 0, in place."""
@@ -322,6 +322,9 @@ class Tensor:
     def reciprocal(self):
         """1 / x for each element."""
         ...
+    def register_hook(self, hook):
+        """Runs ``hook(grad)`` whenever this tensor's gradient is computed; a returned tensor replaces the gradient."""
+        ...
     def relu(self):
         """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
         ...
@@ -340,6 +343,13 @@ class Tensor:
         ...
     def resize_(self, *shape):
         """Changes the shape in place, growing the storage when needed."""
+        ...
+    def retain_grad(self):
+        """Keeps this non-leaf tensor's gradient in .grad after backward."""
+        ...
+    @property
+    def retains_grad(self):
+        """True when retain_grad() was called on this non-leaf tensor."""
         ...
     def select(self, dim, index):
         """A view of one index along ``dim`` (that dim removed)."""
@@ -621,10 +631,28 @@ def gt(input, other):
     """input > other as a bool tensor."""
     ...
 
+class inference_mode:
+    """no_grad for inference (context manager and decorator); ``inference_mode(False)`` leaves grad mode as it is."""
+    def __call__(self, fn=...):
+        """Call self as a function."""
+        ...
+    def __enter__(self):
+        ...
+    def __exit__(self, *exc):
+        ...
+    def __init__(self, mode=...):
+        """Initialize self.  See help(type(self)) for accurate signature."""
+        ...
+    enabled: object
+
 int64: Any
 
 def is_grad_enabled():
     """True while autograd records operations."""
+    ...
+
+def is_inference_mode_enabled():
+    """True inside ``inference_mode()``."""
     ...
 
 def is_tensor(obj):

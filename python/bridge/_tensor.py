@@ -8,6 +8,7 @@ from ._declared import DeclaredMethods
 from ._hooks import RemovableHandle
 from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
 from ._tensor_copy import CopyProtocols
+from ._tensor_autograd import _AutogradMethods
 from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
                            _ti, _unary)
 
@@ -49,7 +50,7 @@ class GradFn:
         return f"<{self._name} object>"
 
 
-class Tensor(CopyProtocols, DeclaredMethods, result_type=True):
+class Tensor(_AutogradMethods, CopyProtocols, DeclaredMethods, result_type=True):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     __slots__ = ("_h", "_meta", "__weakref__")
 
@@ -264,14 +265,6 @@ class Tensor(CopyProtocols, DeclaredMethods, result_type=True):
     def data(self):
         """The tensor detached from autograd (shares memory)."""
         return self.detach()
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False):
-        """Computes the gradient of this tensor with respect to the graph leaves."""
-        if create_graph:
-            raise NotImplementedError("bridge: create_graph=True (higher-order gradients) is not supported")
-        _core.call("backward", self, gradient, bool(retain_graph))
-        for hook in list(_post_backward_hooks.values()):
-            hook()
 
     def detach(self):
         """A view sharing memory that autograd does not track."""

@@ -65,7 +65,7 @@ public sealed partial class Tensor
     static Tensor FillRecorded(Tensor self, double value)
     {
         var result = Full(self.ShapeArray, value, self.DType, device: self.Device);
-        return Recording.Record(result, "FillBackward0", [self], g => [ZerosLike(g)]);
+        return Recording.Record(result, "FillBackward2", [self], g => [ZerosLike(g)]);
     }
 
     /// <summary>copy_ under autograd (torch's CopyBackwards): the overwritten tensor gets zeros, the source the gradient.</summary>
