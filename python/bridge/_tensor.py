@@ -271,8 +271,9 @@ class Tensor(_AutogradMethods, CopyProtocols, DeclaredMethods, result_type=True)
         return _unary("detach", self)
 
     def detach_(self):
-        """Detaches this tensor from the graph in place."""
-        raise NotImplementedError("bridge: detach_() is not supported; use detach()")
+        """Detaches this tensor from the graph in place: it becomes a leaf that does not require grad."""
+        _core.call("detach_", self)
+        return self
 
     # ---- conversions --------------------------------------------------------------------------------
 

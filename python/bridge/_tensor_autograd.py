@@ -3,18 +3,29 @@
 from . import _core
 
 
+# Bound on first use (bridge.autograd and bridge._tensor import this module): an import per backward costs microseconds.
+_late = [None]
+
+
+def _bind():
+    from .autograd._callbacks import engine_call
+    from ._tensor import _post_backward_hooks
+    _late[0] = (engine_call, _post_backward_hooks)
+    return _late[0]
+
+
 class _AutogradMethods:
     __slots__ = ()
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Computes the gradient of this tensor with respect to the graph leaves (create_graph: differentiably)."""
-        from .autograd._callbacks import engine_call
-        from ._tensor import _post_backward_hooks
         if inputs is not None:
             raise NotImplementedError("bridge: backward(inputs=...) is not supported; use torch.autograd.grad")
+        engine_call, hooks = _late[0] or _bind()
         engine_call("backward", self, gradient, None if retain_graph is None else bool(retain_graph), bool(create_graph))
-        for hook in list(_post_backward_hooks.values()):
-            hook()
+        if hooks:
+            for hook in list(hooks.values()):
+                hook()
 
     def register_hook(self, hook):
         """Runs ``hook(grad)`` whenever this tensor's gradient is computed; a returned tensor replaces the gradient."""

@@ -183,3 +183,13 @@ def test_jacobian_and_hessian_match_torch():
     jb = bridge.autograd.functional.jacobian(lambda a, c: a * c, (bridge.tensor(data), bridge.tensor(data * 2)))
     jt = torch.autograd.functional.jacobian(lambda a, c: a * c, (torch.tensor(data), torch.tensor(data * 2)))
     assert_same(list(jb), list(jt))
+
+
+def test_detach_in_place():
+    for lib in (bridge, torch):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 2
+        assert y.detach_() is y
+        assert not y.requires_grad and y.is_leaf and y.grad_fn is None
+        with pytest.raises(RuntimeError, match="Can't detach views in-place"):
+            (x * 2)[0:2].detach_()

@@ -25,6 +25,7 @@ static partial class OpTable
             var grads = Torch.Autograd.Grad(a.Tensors(0), a.Tensors(1), a.Tensors(2), a.IsNone(3) ? null : a.Bool(3), a.Bool(4), a.Bool(5));
             return Results.Tensors(grads);
         });
+        InPlace("detach_", a => a.Tensor(0).Detach_());
         Add("retain_grad", a => { a.Tensor(0).RetainGrad(); return Value.None; });
         Add("retains_grad", a => Value.Bool(a.Tensor(0).RetainsGrad));
         Add("set_python_callback", a => { PythonCallbacks.Set(a.Long(0)); return Value.None; });

@@ -146,9 +146,8 @@ internal static class Engine
                     var task = TaskOf(f);
                     Add(task, rootEdges[i].InputNr, rootGrads[i]);
                 }
-                var enqueued = new HashSet<Node>();
-                foreach (var e in rootEdges)
-                    if (e.Function is Node f && TaskOf(f).Dependencies == 0 && enqueued.Add(f)) ready.Enqueue(f, (-f.Sequence, _tick++));
+                for (int i = 0; i < rootEdges.Length; i++)
+                    if (rootEdges[i].Function is Node f && TaskOf(f).Dependencies == 0 && !SeenBefore(rootEdges, i, f)) ready.Enqueue(f, (-f.Sequence, _tick++));
                 while (ready.TryDequeue(out var node, out _))
                     RunNode(node, ready);
             }
@@ -161,6 +160,14 @@ internal static class Engine
                 foreach (var n in _owned) Volatile.Write(ref n.TaskOwner, 0);
             }
             return _captured;
+        }
+
+        /// <summary>True when an earlier root shares node <paramref name="f"/> (each node is queued once).</summary>
+        static bool SeenBefore(Edge[] roots, int i, Node f)
+        {
+            for (int k = 0; k < i; k++)
+                if (ReferenceEquals(roots[k].Function, f)) return true;
+            return false;
         }
 
         static void Add(NodeTask task, int slot, Tensor g)
@@ -187,7 +194,7 @@ internal static class Engine
                 // autograd.grad never touches .grad (accumulators do not run), nor runs past an input that leads to no other.
                 if (node is AccumulateGrad || (captured && !task.Leads)) return;
             }
-            var inputGrads = node.Apply((Tensor?[])grads.Clone());
+            var inputGrads = node.Apply(grads); // backward closures read the array only while they run
             Array.Clear(grads);
             var edges = node.Edges;
             for (int i = 0; i < edges.Length; i++)

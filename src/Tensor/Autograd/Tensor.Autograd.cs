@@ -41,6 +41,17 @@ public sealed partial class Tensor
         return RegisterHook(g => { hook(g); return null; });
     }
 
+    /// <summary>Cuts this tensor from the graph in place (torch's <c>detach_</c>): it becomes a leaf that does not require grad.</summary>
+    public Tensor Detach_()
+    {
+        if (ViewBase is not null && GradFn is not null)
+            throw new InvalidOperationException("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.");
+        GradFn = null;
+        OutputNr = 0;
+        RequiresGrad = false;
+        return this;
+    }
+
     /// <summary>True when this non-leaf keeps its gradient in <see cref="Grad"/> (<see cref="RetainGrad"/>).</summary>
     public bool RetainsGrad { get; private set; }
 

@@ -4,6 +4,12 @@ namespace Bridge;
 
 public static partial class Torch
 {
+    /// <summary>
+    /// torch.inference_mode: no recording until the scope is disposed (<paramref name="mode"/> false leaves grad mode as
+    /// it is). Tensors made inside are ordinary tensors: Bridge does not mark inference tensors.
+    /// </summary>
+    public static GradMode.Scope InferenceMode(bool mode = true) => GradMode.Set(!mode && GradMode.IsEnabled);
+
     /// <summary>torch.autograd: gradients of chosen outputs with respect to chosen inputs, and higher-order tools.</summary>
     public static class Autograd
     {

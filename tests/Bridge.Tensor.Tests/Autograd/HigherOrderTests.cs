@@ -196,4 +196,18 @@ public sealed class HigherOrderTests
                 Assert.AreEqual(expected[i] * threads * rounds, got[i], 1e-9 * threads * rounds, $"trial {trial} element {i}");
         }
     }
+
+    [TestMethod]
+    public void InferenceMode_And_DetachInPlace()
+    {
+        var x = Leaf(1, 2);
+        using (Torch.InferenceMode()) Assert.IsFalse((x * 2.0).RequiresGrad);
+        using (Torch.InferenceMode(false)) Assert.IsTrue((x * 2.0).RequiresGrad);
+        var y = x * 2.0;
+        Assert.AreSame(y, y.Detach_());
+        Assert.IsTrue(y.IsLeaf);
+        Assert.IsFalse(y.RequiresGrad);
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => (x * 2.0)[0..1].Detach_());
+        StringAssert.StartsWith(e.Message, "Can't detach views in-place.");
+    }
 }
