@@ -148,7 +148,7 @@ class Tensor:
         """A view sharing memory that autograd does not track."""
         ...
     def detach_(self):
-        """Detaches this tensor from the graph in place."""
+        """Detaches this tensor from the graph in place: it becomes a leaf that does not require grad."""
         ...
     @property
     def device(self):
