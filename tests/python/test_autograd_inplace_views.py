@@ -149,3 +149,13 @@ def test_concurrent_backward_through_a_shared_node_is_exact():
         for w in workers:
             w.join()
         np.testing.assert_allclose(x.grad.numpy(), expected.numpy() * threads * rounds, rtol=1e-12)
+
+
+def test_overwritten_targets_of_cross_entropy_are_caught():
+    for lib in (bridge, torch):
+        x = lib.tensor([[0.1, 0.2, 0.3], [0.5, -0.5, 0.0]], requires_grad=True)
+        target = lib.tensor([1, 2])
+        loss = lib.nn.functional.cross_entropy(x, target)
+        target.add_(-1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            loss.backward()

@@ -70,4 +70,6 @@ def engine_call(name, *args):
     finally:
         _state.depth = depth
         if depth == 0:
-            _parked().clear()
+            parked = getattr(_state, "parked", None)
+            if parked:
+                parked.clear()

@@ -101,7 +101,7 @@ public sealed partial class Tensor
             var grad = Zeros(input2.ShapeArray, g.DType, g.Device);
             grad.ScatterAlong(1, target1.Unsqueeze(1), perSample.Unsqueeze(1));
             return [grad.Reshape(shape)];
-        });
+        }, target1); // the targets it reads: overwriting them before backward is torch's version error
     }
 
     /// <summary>nll_loss(log_softmax(logits, 1), target): cross-entropy with class indices</summary>
