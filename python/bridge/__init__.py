@@ -16,10 +16,12 @@ from ._math import *  # noqa: F401,F403 (binary math, reductions along dims, sor
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
 from ._random import bernoulli, default_generator, multinomial, normal, randint_like
 from ._tensor_creation import BoolTensor, DoubleTensor, FloatTensor, LongTensor
-from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from ._grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                         set_grad_enabled)
 from ._numpy import from_dlpack, from_numpy
 from .serialization import load, save, shared, shared_file, shared_path, unlink_shared
 from . import nn, optim, cuda, distributed, utils, backends, linalg  # noqa: E402
+from . import autograd  # noqa: E402
 
 float = float32
 double = float64

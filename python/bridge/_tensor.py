@@ -12,7 +12,8 @@ from ._tensor_shape import ShapeMethods
 from ._tensor_creation import CreationMethods
 from . import _random
 from . import _indexing
-from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _call_t, _fail,
+from ._tensor_autograd import _AutogradMethods
+from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
                            _ti, _unary)
 
 _dead = _core._dead
@@ -52,7 +53,8 @@ class GradFn:
         return f"<{self._name} object>"
 
 
-class Tensor(CopyProtocols, MathMethods, DeclaredMethods, ShapeMethods, CreationMethods, result_type=True):
+class Tensor(_AutogradMethods, CopyProtocols, MathMethods, DeclaredMethods, ShapeMethods, CreationMethods,
+             result_type=True):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     __slots__ = ("_h", "_meta", "__weakref__")
 
@@ -268,21 +270,14 @@ class Tensor(CopyProtocols, MathMethods, DeclaredMethods, ShapeMethods, Creation
         """The tensor detached from autograd (shares memory)."""
         return self.detach()
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False):
-        """Computes the gradient of this tensor with respect to the graph leaves."""
-        if create_graph:
-            raise NotImplementedError("bridge: create_graph=True (higher-order gradients) is not supported")
-        _core.call("backward", self, gradient, bool(retain_graph))
-        for hook in list(_post_backward_hooks.values()):
-            hook()
-
     def detach(self):
         """A view sharing memory that autograd does not track."""
         return _unary("detach", self)
 
     def detach_(self):
-        """Detaches this tensor from the graph in place."""
-        raise NotImplementedError("bridge: detach_() is not supported; use detach()")
+        """Detaches this tensor from the graph in place: it becomes a leaf that does not require grad."""
+        _core.call("detach_", self)
+        return self
 
     # ---- conversions --------------------------------------------------------------------------------
 

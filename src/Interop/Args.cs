@@ -79,6 +79,7 @@ readonly unsafe ref struct Args(string op, ReadOnlySpan<Value> values)
 
     public Tensor[] Tensors(int i)
     {
+        if (Get(i) is { Kind: ValueKind.IntList, Count: 0 }) return []; // Python packs an empty list as ints
         var v = Expect(i, ValueKind.TensorList);
         var handles = new ReadOnlySpan<long>((void*)v.P, checked((int)v.Count));
         var result = new Tensor[handles.Length];

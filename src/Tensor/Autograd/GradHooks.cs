@@ -8,11 +8,6 @@ public sealed partial class Tensor
 {
     Action<Tensor>[] _gradHooks = [];
 
-    // The engine's count of gradient edges into this leaf still to arrive in the pass stamped HookPass.
-    internal long HookPass;
-    internal int HookPending;
-    internal bool HookGotGrad;
-
     internal bool HasGradHooks => _gradHooks.Length > 0;
 
     /// <summary>

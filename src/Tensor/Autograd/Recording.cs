@@ -19,13 +19,7 @@ internal static class Recording
         foreach (var t in inputs) any |= t.RequiresGrad;
         if (!any) return result;
         var edges = new Edge[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            var t = inputs[i];
-            edges[i] = !t.RequiresGrad ? new Edge(null, null, t.ShapeArray)
-                : t.GradFn is not null ? new Edge(t.GradFn, null, t.ShapeArray)
-                : new Edge(null, t, t.ShapeArray);
-        }
+        for (int i = 0; i < inputs.Length; i++) edges[i] = inputs[i].GradientEdge();
         var node = new Node(name, edges, backward, saved);
         node.MarkOutput(result);
         result.GradFn = node;

@@ -80,8 +80,6 @@ public sealed partial class Tensor
 
     bool _requiresGrad;
 
-    /// <summary>The node that produced this tensor; null for leaves.</summary>
-    public Node? GradFn { get; internal set; }
 
     /// <summary>Accumulated gradient of a leaf after <see cref="Backward"/>; the slot holds a reference and leaves dispose scopes.</summary>
     public Tensor? Grad
@@ -131,10 +129,14 @@ public sealed partial class Tensor
     /// <summary>torch's <c>.data</c>: the same storage, no autograd history.</summary>
     public Tensor Data => Detach();
 
-    /// <summary>Runs backpropagation from this tensor (a scalar, or with an explicit <paramref name="gradient"/>).</summary>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false)
+    /// <summary>
+    /// Runs backpropagation from this tensor (a scalar, or with an explicit <paramref name="gradient"/>). With
+    /// <paramref name="createGraph"/> the gradients are themselves recorded (higher-order derivatives); the graph is
+    /// then kept unless <paramref name="retainGraph"/> says otherwise.
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool? retainGraph = null, bool createGraph = false)
     {
-        Engine.Backward(this, gradient, retainGraph);
+        Engine.Backward(this, gradient, retainGraph ?? createGraph, createGraph);
         PostBackward.Run();
     }
 

@@ -43,7 +43,7 @@ public sealed partial class Tensor
     public Tensor Fill_(double value)
     {
         CheckWritable();
-        if (Recording.Needed(this)) return InPlace(this, (a, _) => a * 0.0 + value);
+        if (Recording.Needed(this)) return InPlace(this, (a, _) => FillRecorded(a, value));
         Backend.Fill(this, value);
         BumpVersion();
         return this;
@@ -54,9 +54,27 @@ public sealed partial class Tensor
     {
         CheckWritable();
         CheckLeafWrite();
+        CheckInternalOverlap();
+        if (GradMode.IsEnabled && (RequiresGrad || source.RequiresGrad)) return InPlace(source, CopyRecorded);
         Backend.Copy(source, this);
         BumpVersion();
         return this;
+    }
+
+    /// <summary>fill_ under autograd: the value, with a zero gradient for what it overwrote (torch's FillBackward0).</summary>
+    static Tensor FillRecorded(Tensor self, double value)
+    {
+        var result = Full(self.ShapeArray, value, self.DType, device: self.Device);
+        return Recording.Record(result, "FillBackward2", [self], g => [ZerosLike(g)]);
+    }
+
+    /// <summary>copy_ under autograd (torch's CopyBackwards): the overwritten tensor gets zeros, the source the gradient.</summary>
+    static Tensor CopyRecorded(Tensor self, Tensor source)
+    {
+        var result = Allocate(self.ShapeArray, self.DType, self.Device, zero: false);
+        Backend.Copy(source, result);
+        var from = source.DType;
+        return Recording.Record(result, "CopyBackwards", [self, source], g => [ZerosLike(g), g.To(from)]);
     }
 
     // C# 14 compound assignment operators: `w -= lr * w.Grad` updates w in place, as in Python.
@@ -83,6 +101,7 @@ public sealed partial class Tensor
             || !ShapeMath.Broadcast(ShapeArray, other.ShapeArray).AsSpan().SequenceEqual(ShapeArray))
             return InPlace(other, op);
         CheckWritable();
+        CheckInternalOverlap();
         Backend.Binary<TOp>(this, other, this);
         BumpVersion();
         return this;
@@ -92,6 +111,7 @@ public sealed partial class Tensor
     {
         CheckWritable();
         CheckLeafWrite();
+        CheckInternalOverlap();
         if (GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad))
         {
             // The op reads a snapshot (linked to this tensor's history), so values it saves for backward
@@ -99,9 +119,7 @@ public sealed partial class Tensor
             var snapshot = Clone();
             var result = op(snapshot, ReferenceEquals(other, this) ? snapshot : other);
             CheckInPlaceShape(result);
-            Backend.Copy(result, this);
-            BumpVersion();
-            GradFn = result.GradFn;
+            CommitInPlace(result); // through the base when this is a view (CopySlices)
             return this;
         }
         Tensor value;
@@ -118,13 +136,6 @@ public sealed partial class Tensor
             throw new ArgumentException($"output with shape {ShapeMath.FormatList(ShapeArray)} doesn't match the broadcast shape {ShapeMath.FormatList(result.ShapeArray)}");
         if (result.DType.IsFloatingPoint() && !DType.IsFloatingPoint())
             throw new InvalidOperationException($"result type {Pretty(result.DType)} can't be cast to the desired output type {Pretty(DType)}");
-    }
-
-    /// <summary>torch refuses to overwrite a leaf that requires grad while autograd records (its gradient would be wrong).</summary>
-    internal void CheckLeafWrite()
-    {
-        if (GradMode.IsEnabled && IsLeaf && RequiresGrad)
-            throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
     }
 
     void CheckWritable()

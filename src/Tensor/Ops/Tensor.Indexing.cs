@@ -63,8 +63,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// this[indices] = value. Under autograd the write is recorded on this tensor (torch's CopySlices):
-    /// ∂this = g with the written region zeroed, ∂value = g[indices] (summed back to value's shape by the engine).
+    /// this[indices] = value: a copy_ into the indexed view, so under autograd the write rewrites this tensor's history
+    /// (torch's CopySlices): ∂this = g with the written region zeroed, ∂value = g[indices] summed back to value's shape.
     /// </summary>
     void SetIndexed(TensorIndex[] indices, Tensor value)
     {
@@ -73,20 +73,7 @@ public sealed partial class Tensor
             IndexPut_(IndexPlan.Build(this, indices), value, accumulate: false);
             return;
         }
-        if (!Recording.Needed(this, value))
-        {
-            Detach().Index(indices).Copy_(value);
-            return;
-        }
-        if (IsLeaf && RequiresGrad)
-            throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
-        Detach().Index(indices).Copy_(value);
-        Recording.Record(this, "CopySlices", [this, value], g =>
-        {
-            var rest = g.Clone();
-            rest.Index(indices).Fill_(0);
-            return [rest, g.Index(indices).To(value.DType)];
-        });
+        Index(indices).Copy_(value); // a view's in-place copy rewrites the base's history (CopySlices)
     }
 
     /// <summary>Assigns a number to the indexed elements.</summary>

@@ -12,7 +12,7 @@ public sealed partial class Tensor
 {
     Tensor MakeView(int[] shape, int[] strides, int offset, string name, Func<Tensor, Tensor> backward)
     {
-        var view = new Tensor(Storage, DType, shape, strides, offset);
+        var view = AsViewOf(new Tensor(Storage, DType, shape, strides, offset));
         if (!Recording.Needed(this)) return view;
         return Recording.Record(view, name, [this], g => [backward(g)]);
     }
@@ -216,11 +216,13 @@ public sealed partial class Tensor
         return Slice(d, start, start + length);
     }
 
+    /// <summary>g written into zeros of <paramref name="shape"/> at <paramref name="select"/>; recorded (its adjoint is the select) for create_graph.</summary>
     static Tensor ScatterIntoZeros(int[] shape, Tensor g, Func<Tensor, Tensor> select)
     {
         var z = Zeros(shape, g.DType, g.Device);
-        Backend.Copy(g, select(z));
-        return z;
+        using (GradMode.Set(false)) Backend.Copy(g, select(z));
+        if (!Recording.Needed(g)) return z;
+        return Recording.Record(z, "SliceBackwardBackward0", [g], gg => [select(gg)]);
     }
 
     /// <summary>Concatenates along <paramref name="dim"/>; ∂ = the matching slice of g for each input</summary>

@@ -23,7 +23,9 @@ public sealed partial class Tensor
         }
         if (!Recording.Needed(x)) return y;
         var result = y.Detach();
-        return Recording.Record(y, "SoftmaxBackward0", [x], g => [result * (g - (g * result).Sum(d, keepDim: true))], y);
+        Recording.Record(y, "SoftmaxBackward0", [x], g => [result * (g - (g * result).Sum(d, keepDim: true))], y);
+        result.GradFn = y.GradFn; // create_graph differentiates through the saved output (Tensor.Unary.cs)
+        return y;
     }
 
     /// <summary>x - max - ln Σ e^(x - max) along <paramref name="dim"/>; ∂ = g - e^y·Σ g</summary>
@@ -39,7 +41,9 @@ public sealed partial class Tensor
         }
         if (!Recording.Needed(x)) return y;
         var result = y.Detach();
-        return Recording.Record(y, "LogSoftmaxBackward0", [x], g => [g - result.Exp() * g.Sum(d, keepDim: true)], y);
+        Recording.Record(y, "LogSoftmaxBackward0", [x], g => [g - result.Exp() * g.Sum(d, keepDim: true)], y);
+        result.GradFn = y.GradFn;
+        return y;
     }
 
     /// <summary>(input - target)² reduced by mean, sum or none; ∂input = (2/n)·(input - target)·g</summary>
@@ -91,11 +95,13 @@ public sealed partial class Tensor
         var shape = logProbs.ShapeArray;
         return Recording.Record(loss, "NllLossBackward0", [logProbs], g =>
         {
-            var grad = Zeros(input2.ShapeArray, g.DType, g.Device);
             var perSample = reduction == Reduction.None ? -g : (reduction == Reduction.Mean ? -g / (double)n : -g).Expand(n);
+            if (GradMode.IsEnabled) // create_graph: the same values through recorded ops
+                return [(OneHotAlong(input2.ShapeArray, 1, target1.Unsqueeze(1), g.DType) * perSample.Unsqueeze(1)).Reshape(shape)];
+            var grad = Zeros(input2.ShapeArray, g.DType, g.Device);
             grad.ScatterAlong(1, target1.Unsqueeze(1), perSample.Unsqueeze(1));
             return [grad.Reshape(shape)];
-        });
+        }, target1); // the targets it reads: overwriting them before backward is torch's version error
     }
 
     /// <summary>nll_loss(log_softmax(logits, 1), target): cross-entropy with class indices</summary>

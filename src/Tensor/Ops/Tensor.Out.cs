@@ -42,6 +42,7 @@ public sealed partial class Tensor
     {
         if (!self.DType.IsFloatingPoint() || Recording.Needed(self)) return self.InPlace(self, (a, _) => op(a));
         self.CheckWritable();
+        self.CheckInternalOverlap();
         Backend.FloatUnary<TOp>(self, self);
         self.BumpVersion();
         return self;
@@ -52,6 +53,7 @@ public sealed partial class Tensor
     {
         if (self.DType == DType.Bool || Recording.Needed(self)) return self.InPlace(self, (a, _) => op(a));
         self.CheckWritable();
+        self.CheckInternalOverlap();
         Backend.Unary<TOp>(self, self);
         self.BumpVersion();
         return self;

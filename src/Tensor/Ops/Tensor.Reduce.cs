@@ -107,6 +107,7 @@ public sealed partial class Tensor
         var kept = indices.Reshape(keptShape);
         Recording.Record(values, name, [input], g =>
         {
+            if (GradMode.IsEnabled) return [OneHotAlong(input.ShapeArray, d, kept, g.DType) * g.Reshape(keptShape)]; // create_graph
             var grad = Zeros(input.ShapeArray, g.DType, g.Device);
             grad.ScatterAlong(d, kept, g.Reshape(keptShape));
             return [grad];
@@ -136,6 +137,15 @@ public sealed partial class Tensor
         int reducedCount = reduced.Aggregate(1, (n, d) => n * ShapeArray[d]);
         var view = reduced.Length == 1 ? permuted : permuted.Contiguous().View([.. outShape, reducedCount]);
         return (view.Detach(), outShape, keptShape);
+    }
+
+    /// <summary>1 where the position along <paramref name="dim"/> equals <paramref name="index"/> (size 1 there), else 0: a differentiable scatter mask.</summary>
+    internal static Tensor OneHotAlong(int[] shape, int dim, Tensor index, DType dtype)
+    {
+        var positionShape = Enumerable.Repeat(1, shape.Length).ToArray();
+        positionShape[dim] = shape[dim];
+        var positions = Arange(shape[dim]).To(index.Device).Reshape(positionShape);
+        return (positions == index).To(dtype).Expand(shape);
     }
 
     /// <summary>this[..., index[...], ...] = src along <paramref name="dim"/> (no autograd; used by backward formulas).</summary>

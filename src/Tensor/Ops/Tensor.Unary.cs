@@ -58,7 +58,11 @@ public sealed partial class Tensor
         // The closure must not keep the result alive through the node it belongs to once released,
         // so it reads it from a detached alias.
         var y = result.Detach();
-        return Recording.Record(result, node, [x], g => [backward(g, x, y)], saved);
+        Recording.Record(result, node, [x], g => [backward(g, x, y)], saved);
+        // Under create_graph a formula reading the result differentiates through it: the alias carries this node as
+        // its producer, as torch's unpacked saved output does (the cycle is the GC's to collect).
+        y.GradFn = result.GradFn;
+        return result;
     }
 
     /// <summary>a ∘ b for a backward formula: the fused operator over two tensors of one shape and dtype.</summary>

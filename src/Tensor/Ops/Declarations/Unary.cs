@@ -1,3 +1,4 @@
+using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
 using static Bridge.Torch;
@@ -6,6 +7,7 @@ namespace Bridge.Ops;
 
 // Elementwise ops of one tensor: torch name, .NET name, operator (kernel), derivative, doc. Each derivative
 // names what it reads (Saves) and is written in terms of g (grad), x (self) and y (result), as derivatives.yaml.
+// Fused backward kernels are not recorded: under create_graph (grad mode on in backward) the composite formula runs.
 // Tensor.X(), Torch.X(x), Functional.X(x) and the Python binding are generated from these entries
 // (tests/Bridge.Tensor.Tests/OpInfo/CodegenTests.cs).
 public static partial class Declarations
@@ -25,7 +27,7 @@ public static partial class Declarations
     public static readonly UnaryOp Relu = Number<ReluOperator>("relu", nameof(Relu),
         "Returns max(x, 0) for each element (NaN and -0.0 pass through).", Surface.Tensor | Surface.Functional,
         "ReluBackward0", "threshold_backward(grad, result, 0)", Saves.Result,
-        (g, x, y) => Tensor.Fused<ReluBackwardOperator>(g, y));
+        (g, x, y) => GradMode.IsEnabled ? g * (y > 0.0).To(g.DType) : Tensor.Fused<ReluBackwardOperator>(g, y));
 
     public static readonly UnaryOp Exp = Float<ExpOperator>("exp", nameof(Exp),
         "Returns e raised to each element.", Surface.Tensor | Surface.InPlace,
@@ -42,12 +44,12 @@ public static partial class Declarations
     public static readonly UnaryOp Tanh = Float<TanhOperator>("tanh", nameof(Tanh),
         "Returns the hyperbolic tangent of each element.", Surface.Tensor | Surface.Functional | Surface.InPlace,
         "TanhBackward0", "tanh_backward(grad, result) = grad * (1 - result^2)", Saves.Result,
-        (g, x, y) => Tensor.Fused<TanhBackwardOperator>(g, y));
+        (g, x, y) => GradMode.IsEnabled ? g * (1.0 - y * y) : Tensor.Fused<TanhBackwardOperator>(g, y));
 
     public static readonly UnaryOp Sigmoid = Float<SigmoidOperator>("sigmoid", nameof(Sigmoid),
         "Returns the logistic sigmoid 1 / (1 + e^-x) of each element.", Surface.Tensor | Surface.Functional | Surface.InPlace,
         "SigmoidBackward0", "sigmoid_backward(grad, result) = grad * (1 - result) * result", Saves.Result,
-        (g, x, y) => Tensor.Fused<SigmoidBackwardOperator>(g, y));
+        (g, x, y) => GradMode.IsEnabled ? g * (1.0 - y) * y : Tensor.Fused<SigmoidBackwardOperator>(g, y));
 
     public static readonly UnaryOp Sin = Float<SinOperator>("sin", nameof(Sin),
         "Returns the sine of each element (radians).", Surface.Tensor | Surface.InPlace,
