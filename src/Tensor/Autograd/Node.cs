@@ -103,7 +103,9 @@ public class Node
     internal void CheckSavedVersions()
     {
         if (_released)
-            throw new InvalidOperationException("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
+            throw new InvalidOperationException(Spelling.Of(
+                "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .Backward() or Torch.Autograd.Grad(). Specify retainGraph: true if you need to backward through the graph a second time or if you need to access saved tensors after calling Backward.",
+                "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."));
         foreach (var (tensor, version, producer) in _saved)
         {
             if (tensor.Version == version) continue;

@@ -55,7 +55,7 @@ public sealed class ErrorTests
         var b = (a * a).Sigmoid().Sum();
         b.Backward();
         Throws<InvalidOperationException>(() => b.Backward(),
-            "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
+            "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .Backward() or Torch.Autograd.Grad(). Specify retainGraph: true if you need to backward through the graph a second time or if you need to access saved tensors after calling Backward.");
     }
 
     [TestMethod]
