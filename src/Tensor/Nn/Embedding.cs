@@ -90,7 +90,7 @@ public static partial class Functional
         int? pad = paddingIdx is int p ? (p < 0 ? p + rows : p) : null;
         var index = input.To(DType.Int64).Contiguous().Cpu().ToArray<long>();
         foreach (long i in index)
-            if (i < 0 || i >= rows) throw new IndexOutOfRangeException("index out of range in self");
+            if (i < 0 || i >= rows) throw new ArgumentOutOfRangeException(null, "index out of range in self");
         if (maxNorm is double mn) Renorm(weight, index, mn, normType);
 
         var shape = input.ShapeArray.Append(dim).ToArray();

@@ -40,7 +40,7 @@ public static partial class Functional
         {
             long c = cls[i];
             if (c == ignoreIndex) continue;
-            if (c < 0 || c >= classes) throw new IndexOutOfRangeException($"Target {c} is out of bounds.");
+            if (c < 0 || c >= classes) throw new ArgumentOutOfRangeException(null, $"Target {c} is out of bounds.");
             safe[i] = c;
             keep[i] = true;
             rowWeight[i] = w is null ? 1 : w[c];

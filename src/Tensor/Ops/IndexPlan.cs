@@ -36,7 +36,7 @@ internal sealed class IndexPlan
             {
                 var t = k.Indices!;
                 if (t.DType != DType.Int64 && t.DType != DType.Bool)
-                    throw new IndexOutOfRangeException("tensors used as indices must be long, byte or bool tensors");
+                    throw new ArgumentOutOfRangeException(null, "tensors used as indices must be long, byte or bool tensors");
                 if (t.DType == DType.Bool && t.Dim() == 0)
                     throw new NotSupportedException("indexing with a 0-d bool tensor is not supported by bridge");
                 entries.Add((basic.Count, t));
@@ -50,7 +50,7 @@ internal sealed class IndexPlan
                 if (k.Type is TensorIndex.Kind.Integer or TensorIndex.Kind.Slice) consumed++;
             }
         }
-        if (consumed > self.Dim()) throw new IndexOutOfRangeException($"too many indices for tensor of dimension {self.Dim()}");
+        if (consumed > self.Dim()) throw new ArgumentOutOfRangeException(null, $"too many indices for tensor of dimension {self.Dim()}");
 
         // The view dim (and original dim, for messages) each basic position lands on.
         var viewDimOf = new int[basic.Count];
@@ -80,7 +80,7 @@ internal sealed class IndexPlan
             {
                 for (int d = 0; d < t.Dim(); d++)
                     if (t.ShapeArray[d] != viewShape[viewDimOf[position] + d])
-                        throw new IndexOutOfRangeException($"The shape of the mask {ShapeMath.FormatList(t.ShapeArray)} at index {d} does not match the shape of the indexed tensor {ShapeMath.FormatList(self.ShapeArray)} at index {sourceDimOf[position] + d}");
+                        throw new ArgumentOutOfRangeException(null, $"The shape of the mask {ShapeMath.FormatList(t.ShapeArray)} at index {d} does not match the shape of the indexed tensor {ShapeMath.FormatList(self.ShapeArray)} at index {sourceDimOf[position] + d}");
                 var nz = t.Nonzero();
                 for (int d = 0; d < t.Dim(); d++)
                 {
@@ -102,7 +102,7 @@ internal sealed class IndexPlan
         }
         catch (ArgumentException)
         {
-            throw new IndexOutOfRangeException("shape mismatch: indexing tensors could not be broadcast together with shapes "
+            throw new ArgumentOutOfRangeException(null, "shape mismatch: indexing tensors could not be broadcast together with shapes "
                 + string.Join(", ", lists.Select(l => ShapeMath.FormatList(l.Shape))));
         }
         var advDims = dimsList.ToArray();
@@ -149,7 +149,7 @@ internal sealed class IndexPlan
         {
             long v = values[i];
             if (v < 0 && allowNegative) v += size;
-            if (v < 0 || v >= size) throw new IndexOutOfRangeException($"index {values[i]} is out of bounds for dimension {dim} with size {size}");
+            if (v < 0 || v >= size) throw new ArgumentOutOfRangeException(null, $"index {values[i]} is out of bounds for dimension {dim} with size {size}");
             values[i] = v;
         }
         return values;

@@ -48,7 +48,7 @@ public sealed partial class Tensor
 
     IndexPlan AlongOneDim(string op, int dim, Tensor index)
     {
-        if (index.Dim() > 1) throw new IndexOutOfRangeException($"{op}(): Index is supposed to be a vector");
+        if (index.Dim() > 1) throw new ArgumentOutOfRangeException(null, $"{op}(): Index is supposed to be a vector");
         if (index.DType != DType.Int64) throw new ArgumentException($"{op}(): Expected dtype int64 for index");
         if (Dim() == 0) throw new NotSupportedException($"{op}() on 0-d tensors is not supported by bridge; reshape to 1-D first");
         int d = ShapeMath.WrapDim(dim, Dim());
@@ -110,7 +110,7 @@ public sealed partial class Tensor
     {
         if (index.DType != DType.Int64) throw new ArgumentException("take(): Expected a long tensor for index, but got " + index.DType.ShortName());
         var flat = Reshape(-1);
-        if (flat.Numel() == 0 && index.Numel() > 0) throw new IndexOutOfRangeException("take(): tried to take from an empty tensor");
+        if (flat.Numel() == 0 && index.Numel() > 0) throw new ArgumentOutOfRangeException(null, "take(): tried to take from an empty tensor");
         return flat.AdvancedIndex(IndexPlan.Build(flat, [index]));
     }
 }

@@ -55,7 +55,7 @@ public sealed partial class Tensor
     public (Tensor Values, Tensor Indices) Median(int dim, bool keepDim = false)
     {
         var lines = new HostLines(this, dim);
-        if (lines.Length == 0) throw new IndexOutOfRangeException($"median(): Expected reduction dim {dim} to have non-zero size.");
+        if (lines.Length == 0) throw new ArgumentOutOfRangeException(null, $"median(): Expected reduction dim {dim} to have non-zero size.");
         var index = new long[lines.Count];
         for (int line = 0; line < lines.Count; line++)
         {

@@ -57,7 +57,7 @@ public sealed partial class Tensor
         var x = DType == DType.Bool ? To(DType.Int64) : this;
         var (view, outShape, keptShape) = x.ReductionView(over);
         if (view.Numel() == 0 && view.ShapeArray[^1] == 0)
-            throw new IndexOutOfRangeException($"{(max ? "amax" : "amin")}(): Expected reduction dim to have non-zero size.");
+            throw new ArgumentOutOfRangeException(null, $"{(max ? "amax" : "amin")}(): Expected reduction dim to have non-zero size.");
         var values = Allocate(outShape, x.DType, x.Device);
         var indices = Allocate(outShape, DType.Int64, x.Device);
         Backend.Extreme(view, values, indices, max);
