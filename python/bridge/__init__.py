@@ -5,6 +5,7 @@
 """
 
 from . import _core, _lib
+from . import _fork  # noqa: F401 (a forked child refuses the engine instead of hanging)
 from ._core import collect as _collect, flush as _flush
 from ._dtype import Size, bool_ as bool, device, dtype, float32, float64, int64
 from ._tensor import Tensor
@@ -12,6 +13,7 @@ from ._functions import *  # noqa: F401,F403 (torch-level functions)
 from ._methods import *  # noqa: F401,F403 (functional forms of methods)
 from ._declared import *  # noqa: F401,F403 (declared elementwise ops, generated)
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
+from ._generator import default_generator
 from ._grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from ._numpy import from_dlpack, from_numpy
 from .serialization import load, save, shared, shared_file, shared_path, unlink_shared

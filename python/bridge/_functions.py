@@ -177,22 +177,14 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
 
 # ---- random ---------------------------------------------------------------------------------------------
 
-class Generator:
-    """What manual_seed returns; Bridge has one default generator per process, as torch's CPU one."""
-
-    def __init__(self, seed):
-        self._seed = seed
-
-    def initial_seed(self):
-        """The seed the generator started from."""
-        return self._seed
+from ._generator import Generator, default_generator  # noqa: E402 (torch.Generator lives with the draw ops)
 
 
 def manual_seed(seed):
     """Seeds the default generator (torch's Mersenne Twister stream)."""
     seed = int(seed)
     call("manual_seed", seed & 0xFFFFFFFFFFFFFFFF)
-    return Generator(seed)
+    return default_generator
 
 
 def rand(*size, dtype=None, device=None, requires_grad=False, generator=None):

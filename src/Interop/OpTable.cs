@@ -21,6 +21,8 @@ static partial class OpTable
         RegisterShape();
         RegisterAutograd();
         RegisterNn();
+        RegisterOptim();
+        RegisterData();
         RegisterIo();
         RegisterDistributed();
         RegisterCuda();

@@ -1,0 +1,2 @@
+class LBFGS:
+    pass
