@@ -56,8 +56,9 @@ def default_collate(batch):
             if np_str_obj_array_pattern.search(elem.dtype.str) is not None:
                 raise TypeError(default_collate_err_msg_format.format(elem.dtype))
             return default_collate([as_tensor(b) for b in batch])
-        if elem.shape == ():  # NumPy scalars
-            return as_tensor(batch)
+        if elem.shape == ():  # NumPy scalars keep their dtype, as torch.as_tensor keeps it
+            import numpy as np
+            return as_tensor(np.asarray(batch))
     elif isinstance(elem, float):
         return tensor(batch, dtype=float64)
     elif isinstance(elem, int):

@@ -6,7 +6,7 @@ import multiprocessing
 import queue
 import time
 
-from ... import _generator
+from ... import _fork, _generator
 from . import _worker
 from ._collate import default_collate, default_convert
 from .dataset import IterableDataset
@@ -168,6 +168,8 @@ class _MultiProcessIter(_BaseIter):
             context = multiprocessing.get_context("spawn")
         elif isinstance(context, str):
             context = multiprocessing.get_context(context)
+        if context.get_start_method() == "fork":  # the child could not use the engine: say so now, not from a worker
+            raise RuntimeError("DataLoader(multiprocessing_context='fork'): " + _fork._MESSAGE)
         self._is_iterable = loader._dataset_kind == "iterable"
         self._timeout = loader.timeout
         self._result_queue = context.Queue()
