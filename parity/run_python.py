@@ -52,7 +52,7 @@ def install_torch(runtime):
     sys.modules["torch"] = bridge
     # Submodules: alias the ones bridge provides; a missing one surfaces as a
     # failure of the cases that import it, not of the whole run.
-    for sub in ("nn", "nn.functional", "optim"):
+    for sub in ("nn", "nn.functional", "optim", "optim.lr_scheduler", "utils", "utils.data"):
         try:
             mod = importlib.import_module("bridge." + sub)
         except Exception as e:
