@@ -3,12 +3,24 @@
 from typing import Any
 
 class Generator:
-    """What manual_seed returns; Bridge has one default generator per process, as torch's CPU one."""
-    def __init__(self, seed):
+    """A random number generator whose draws match torch.Generator's bit for bit."""
+    def __init__(self, device=...):
         """Initialize self.  See help(type(self)) for accurate signature."""
         ...
+    def get_state(self):
+        """The state as torch lays it out (5056 bytes), as a tensor of byte values."""
+        ...
     def initial_seed(self):
-        """The seed the generator started from."""
+        """The seed the generator was last seeded with."""
+        ...
+    def manual_seed(self, seed):
+        """Reseeds; returns the generator."""
+        ...
+    def seed(self):
+        """Reseeds from a nondeterministic source; returns the new seed."""
+        ...
+    def set_state(self, new_state):
+        """Restores a state from get_state() (or torch's)."""
         ...
 
 class Size:
@@ -503,6 +515,8 @@ def cos(input):
     ...
 
 from . import cuda as cuda
+
+default_generator: Any
 
 def detach(input):
     """A view sharing memory that autograd does not track."""
