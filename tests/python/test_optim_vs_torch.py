@@ -241,3 +241,19 @@ def test_training_a_model_with_adamw_matches_torch():
     for pb, pt in zip(b.parameters(), t.parameters()):
         np.testing.assert_allclose(pb.detach().numpy(), pt.detach().numpy(), rtol=1e-5, atol=1e-6)
     assert math.isfinite(loss.item())
+
+
+def test_optimizer_pickles_and_deepcopies_with_its_state():
+    import copy
+    import pickle
+    ps = [bridge.tensor([1.0, 2.0], requires_grad=True)]
+    opt = bridge.optim.AdamW(ps, lr=0.1)
+    sched = bridge.optim.lr_scheduler.StepLR(opt, 2)
+    ps[0].grad = bridge.tensor([0.5, -0.5])
+    opt.step()
+    sched.step()
+    for clone in (pickle.loads(pickle.dumps(opt)), copy.deepcopy(opt)):
+        assert clone.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
+        (state,) = clone.state.values()
+        assert state["exp_avg"].tolist() == opt.state[ps[0]]["exp_avg"].tolist()
+        assert state["step"].item() == 1.0
