@@ -15,8 +15,12 @@ public sealed class LBFGS : Optimizer
         double toleranceChange = 1e-9, int historySize = 100, string? lineSearchFn = null)
         : base(parameters, new()
         {
-            ["lr"] = lr, ["max_iter"] = (long)maxIter, ["max_eval"] = (long)(maxEval ?? maxIter * 5 / 4),
-            ["tolerance_grad"] = toleranceGrad, ["tolerance_change"] = toleranceChange, ["history_size"] = (long)historySize,
+            ["lr"] = lr,
+            ["max_iter"] = (long)maxIter,
+            ["max_eval"] = (long)(maxEval ?? maxIter * 5 / 4),
+            ["tolerance_grad"] = toleranceGrad,
+            ["tolerance_change"] = toleranceChange,
+            ["history_size"] = (long)historySize,
             ["line_search_fn"] = lineSearchFn,
         })
     {

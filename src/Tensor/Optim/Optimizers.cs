@@ -14,9 +14,16 @@ public sealed class SGD : Optimizer
         bool nesterov = false, bool maximize = false)
         : base(groups, new()
         {
-            ["lr"] = lr, ["momentum"] = momentum, ["dampening"] = dampening, ["weight_decay"] = weightDecay,
-            ["nesterov"] = nesterov, ["maximize"] = maximize, ["foreach"] = null, ["differentiable"] = false,
-        }) { }
+            ["lr"] = lr,
+            ["momentum"] = momentum,
+            ["dampening"] = dampening,
+            ["weight_decay"] = weightDecay,
+            ["nesterov"] = nesterov,
+            ["maximize"] = maximize,
+            ["foreach"] = null,
+            ["differentiable"] = false,
+        })
+    { }
 
     protected override void Validate(ParamGroup g)
     {
@@ -48,9 +55,18 @@ public class Adam : Optimizer
         double weightDecay = 0, bool amsgrad = false, bool maximize = false)
         : base(groups, new()
         {
-            ["lr"] = lr, ["betas"] = betas ?? (0.9, 0.999), ["eps"] = eps, ["weight_decay"] = weightDecay, ["amsgrad"] = amsgrad,
-            ["maximize"] = maximize, ["foreach"] = null, ["capturable"] = false, ["differentiable"] = false, ["fused"] = false,
-        }) { }
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["amsgrad"] = amsgrad,
+            ["maximize"] = maximize,
+            ["foreach"] = null,
+            ["capturable"] = false,
+            ["differentiable"] = false,
+            ["fused"] = false,
+        })
+    { }
 
     private protected Adam(IEnumerable<ParamGroup> groups, Dictionary<string, object?> defaults) : base(groups, defaults) { }
 
@@ -88,9 +104,16 @@ public sealed class AdamW : Adam
         double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
         : base(groups, new Dictionary<string, object?>
         {
-            ["lr"] = lr, ["betas"] = betas ?? (0.9, 0.999), ["eps"] = eps, ["weight_decay"] = weightDecay, ["amsgrad"] = amsgrad,
-            ["foreach"] = null, ["maximize"] = maximize, ["capturable"] = false,
-        }) { }
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["amsgrad"] = amsgrad,
+            ["foreach"] = null,
+            ["maximize"] = maximize,
+            ["capturable"] = false,
+        })
+    { }
 
     private protected override bool Decoupled => true;
 }
@@ -106,9 +129,17 @@ public sealed class RMSprop : Optimizer
         double momentum = 0, bool centered = false, bool maximize = false)
         : base(groups, new()
         {
-            ["lr"] = lr, ["momentum"] = momentum, ["alpha"] = alpha, ["eps"] = eps, ["centered"] = centered,
-            ["weight_decay"] = weightDecay, ["foreach"] = null, ["maximize"] = maximize, ["differentiable"] = false,
-        }) { }
+            ["lr"] = lr,
+            ["momentum"] = momentum,
+            ["alpha"] = alpha,
+            ["eps"] = eps,
+            ["centered"] = centered,
+            ["weight_decay"] = weightDecay,
+            ["foreach"] = null,
+            ["maximize"] = maximize,
+            ["differentiable"] = false,
+        })
+    { }
 
     protected override void Validate(ParamGroup g)
     {
@@ -148,8 +179,13 @@ public sealed class Adagrad : Optimizer
         double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
         : base(groups, new()
         {
-            ["lr"] = lr, ["lr_decay"] = lrDecay, ["eps"] = eps, ["weight_decay"] = weightDecay,
-            ["initial_accumulator_value"] = initialAccumulatorValue, ["foreach"] = null, ["maximize"] = maximize,
+            ["lr"] = lr,
+            ["lr_decay"] = lrDecay,
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["initial_accumulator_value"] = initialAccumulatorValue,
+            ["foreach"] = null,
+            ["maximize"] = maximize,
         })
     {
         foreach (var g in ParamGroups)
@@ -192,8 +228,14 @@ public sealed class Adadelta : Optimizer
         bool maximize = false)
         : base(groups, new()
         {
-            ["lr"] = lr, ["rho"] = rho, ["eps"] = eps, ["weight_decay"] = weightDecay, ["maximize"] = maximize, ["foreach"] = null,
-        }) { }
+            ["lr"] = lr,
+            ["rho"] = rho,
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["maximize"] = maximize,
+            ["foreach"] = null,
+        })
+    { }
 
     protected override void Validate(ParamGroup g)
     {
@@ -229,9 +271,14 @@ public sealed class Adamax : Optimizer
         double weightDecay = 0, bool maximize = false)
         : base(groups, new()
         {
-            ["lr"] = lr, ["betas"] = betas ?? (0.9, 0.999), ["eps"] = eps, ["weight_decay"] = weightDecay,
-            ["foreach"] = null, ["maximize"] = maximize,
-        }) { }
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["foreach"] = null,
+            ["maximize"] = maximize,
+        })
+    { }
 
     protected override void Validate(ParamGroup g) => Checks.AdamFamily(g);
 
@@ -262,9 +309,14 @@ public sealed class NAdam : Optimizer
         double weightDecay = 0, double momentumDecay = 4e-3)
         : base(groups, new()
         {
-            ["lr"] = lr, ["betas"] = betas ?? (0.9, 0.999), ["eps"] = eps, ["weight_decay"] = weightDecay,
-            ["momentum_decay"] = momentumDecay, ["foreach"] = null,
-        }) { }
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["momentum_decay"] = momentumDecay,
+            ["foreach"] = null,
+        })
+    { }
 
     protected override void Validate(ParamGroup g)
     {
@@ -298,8 +350,13 @@ public sealed class RAdam : Optimizer
     public RAdam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0)
         : base(groups, new()
         {
-            ["lr"] = lr, ["betas"] = betas ?? (0.9, 0.999), ["eps"] = eps, ["weight_decay"] = weightDecay, ["foreach"] = null,
-        }) { }
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["foreach"] = null,
+        })
+    { }
 
     protected override void Validate(ParamGroup g) => Checks.AdamFamily(g);
 

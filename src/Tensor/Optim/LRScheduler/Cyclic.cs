@@ -22,7 +22,8 @@ public sealed class OneCycleLR : Scheduler
         double baseMomentum = 0.85, double maxMomentum = 0.95, double divFactor = 25.0, double finalDivFactor = 1e4,
         bool threePhase = false, int lastEpoch = -1)
         : this(optimizer, [maxLr], totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy, cycleMomentum,
-            [baseMomentum], [maxMomentum], divFactor, finalDivFactor, threePhase, lastEpoch) { }
+            [baseMomentum], [maxMomentum], divFactor, finalDivFactor, threePhase, lastEpoch)
+    { }
 
     public OneCycleLR(Optimizer optimizer, double[] maxLr, int? totalSteps = null, int? epochs = null, int? stepsPerEpoch = null,
         double pctStart = 0.3, AnnealStrategy annealStrategy = AnnealStrategy.Cos, bool cycleMomentum = true,
