@@ -90,7 +90,7 @@ public abstract class Optimizer
     protected static Tensor Keep(Tensor state) => state.DetachFromDisposeScope();
 
     /// <summary>torch's <c>torch.tensor(0.)</c> step counter: a float32 scalar on the CPU.</summary>
-    protected static Tensor NewStep() => Keep(Torch.Tensor(0.0, DType.Float32));
+    protected static Tensor NewStep() => Keep(Torch.Tensor(0.0, DType.Float32, device: Device.Cpu)); // torch keeps steps on the CPU
 
     protected static Tensor ZerosLike(Tensor p) => Keep(Torch.ZerosLike(p));
 
@@ -183,7 +183,7 @@ public abstract class Optimizer
         foreach (var s in State.Values)
         {
             if (s.TryGetValue("step", out var v) && v is not Tensor && v is not null)
-                s["step"] = Keep(Torch.Tensor(Convert.ToDouble(v), DType.Float32));
+                s["step"] = Keep(Torch.Tensor(Convert.ToDouble(v), DType.Float32, device: Device.Cpu));
         }
     }
 }

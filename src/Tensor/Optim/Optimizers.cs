@@ -329,7 +329,7 @@ public sealed class NAdam : Optimizer
         if (!state.ContainsKey("step"))
         {
             state["step"] = NewStep();
-            state["mu_product"] = Keep(Torch.Tensor(1.0, DType.Float32));
+            state["mu_product"] = Keep(Torch.Tensor(1.0, DType.Float32, device: Device.Cpu));
             state["exp_avg"] = ZerosLike(p);
             state["exp_avg_sq"] = ZerosLike(p);
         }

@@ -57,7 +57,7 @@ public sealed class OptimizerTests
             for (int k = 0; k < ps.Length; k++)
             {
                 float c = (float)(((step % 7) - 3) * 0.1 + k * 0.01);
-                using (Bridge.Autograd.GradMode.Set(false)) ps[k].Grad = ps[k].Detach() * 0.5 + Torch.Tensor(c, DType.Float32);
+                using (Bridge.Autograd.GradMode.Set(false)) ps[k].Grad = ps[k].Detach() * 0.5 + (double)c;
             }
             opt.Step();
         }
@@ -217,6 +217,22 @@ public sealed class OptimizerTests
             for (int s = 0; s < 3; s++) opt.Step(Closure);
             var expected = lines[i].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             TestSupport.AreClose(expected, x, atol: 1e-5, rtol: 1e-5, what: $"LBFGS {searches[i] ?? "fixed step"}");
+        }
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Cases))]
+    public void Optimizer_OnCuda_MatchesTheCpuBitwise(string name, string kwargs)
+    {
+        if (!Bridge.Cuda.IsAvailable) Assert.Inconclusive($"CUDA unavailable: {Bridge.Cuda.Status}");
+        var cpu = Params();
+        Run(Make(name, kwargs, cpu), cpu, 15);
+        var gpu = Initial.Select(a => Torch.Tensor(a).To(Device.Cuda(0)).RequiresGrad_()).ToArray();
+        Run(Make(name, kwargs, gpu), gpu, 15);
+        for (int i = 0; i < cpu.Length; i++)
+        {
+            Assert.AreEqual(Device.Cuda(0), gpu[i].Device);
+            CollectionAssert.AreEqual(cpu[i].ToDoubleArray(), gpu[i].To(Device.Cpu).ToDoubleArray(), $"{name} {kwargs}: parameter {i}");
         }
     }
 }
