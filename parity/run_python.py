@@ -52,7 +52,8 @@ def install_torch(runtime):
     sys.modules["torch"] = bridge
     # Submodules: alias the ones bridge provides; a missing one surfaces as a
     # failure of the cases that import it, not of the whole run.
-    for sub in ("nn", "nn.functional", "optim", "autograd", "autograd.functional"):
+    for sub in ("nn", "nn.functional", "optim", "optim.lr_scheduler", "autograd", "autograd.functional", "utils",
+                "utils.data"):
         try:
             mod = importlib.import_module("bridge." + sub)
         except Exception as e:

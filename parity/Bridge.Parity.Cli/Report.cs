@@ -224,7 +224,7 @@ public static class Report
     {
         _ when caseName.StartsWith("seed", StringComparison.Ordinal) => "seed notebooks",
         _ when caseName.StartsWith("random", StringComparison.Ordinal) => "random draws",
-        "mlp_sgd_momentum" or "softmax_adam" => "training",
+        "mlp_sgd_momentum" or "softmax_adam" or "adamw_onecycle_dataloader" => "training",
         _ => "autograd & numerics",
     };
 

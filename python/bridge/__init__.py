@@ -5,6 +5,7 @@
 """
 
 from . import _core, _lib
+from . import _fork  # noqa: F401 (a forked child refuses the engine instead of hanging)
 from ._core import collect as _collect, flush as _flush
 from ._dtype import Size, bool_ as bool, device, dtype, float32, float64, int64
 from ._tensor import Tensor

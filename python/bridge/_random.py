@@ -59,6 +59,13 @@ class Generator:
     def __hash__(self):
         return id(Generator)
 
+    def __getstate__(self):  # pickles and deep copies carry the state, as torch's do
+        return {"state": bytes(call("generator_get_state", self._obj))}
+
+    def __setstate__(self, state):
+        self._obj = call("generator_new")
+        call("generator_set_state", self._obj, state["state"])
+
 
 def _state_bytes(state):
     if isinstance(state, TensorBase):

@@ -27,6 +27,8 @@ static partial class OpTable
         RegisterNnApi();
         RegisterConv();
         RegisterSequence();
+        RegisterOptim();
+        RegisterData();
         RegisterIo();
         RegisterDistributed();
         RegisterCuda();

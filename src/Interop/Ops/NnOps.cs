@@ -1,5 +1,4 @@
 using Bridge.Nn;
-using Bridge.Optim;
 
 namespace Bridge.Interop;
 
@@ -21,10 +20,6 @@ static partial class OpTable
         Add("cross_entropy", a => T(Tensor.CrossEntropy(a.Tensor(0), a.Tensor(1), Reduction(a, 2))));
         Add("nll_loss", a => T(Tensor.NllLoss(a.Tensor(0), a.Tensor(1), Reduction(a, 2))));
 
-        Add("sgd", a => Value.Object(new SGD(a.Tensors(0), a.Double(1), a.Double(2), a.Double(3), a.Double(4), a.Bool(5))));
-        Add("adam", a => Value.Object(new Adam(a.Tensors(0), a.Double(1), (a.Double(2), a.Double(3)), a.Double(4), a.Double(5))));
-        Add("optimizer_step", a => { a.Object<Optimizer>(0).Step(); return Value.None; });
-        Add("optimizer_zero_grad", a => { a.Object<Optimizer>(0).ZeroGrad(a.Bool(1)); return Value.None; });
     }
 
     static Reduction Reduction(Args a, int i) => a.IsNone(i) ? Bridge.Reduction.Mean : a.String(i) switch

@@ -1,106 +1,399 @@
-using Bridge.Autograd;
-
 namespace Bridge.Optim;
 
-/// <summary>Holds the parameters an optimizer updates.</summary>
-public abstract class Optimizer(IEnumerable<Tensor> parameters)
-{
-    protected Tensor[] Params { get; } = Hold(parameters.ToArray());
+// torch.optim's first-order optimizers: defaults and option checks as torch 1.13 has them (the option names in
+// the groups are torch's, so state dicts move between runtimes), the update itself in Updates.
 
-    // The optimizer holds its parameters like any other user: dropping every other reference must not free them.
-    static Tensor[] Hold(Tensor[] parameters)
-    {
-        foreach (var p in parameters) p.Retain();
-        return parameters;
-    }
-
-    /// <summary>Zeroes the gradients in place (torch 1.13's default).</summary>
-    public void ZeroGrad(bool setToNone = false)
-    {
-        foreach (var p in Params)
-        {
-            if (p.Grad is null) continue;
-            if (setToNone) p.Grad = null;
-            else p.Grad.Detach().Zero_();
-        }
-    }
-
-    /// <summary>Applies one update to every parameter that has a gradient.</summary>
-    public void Step()
-    {
-        using var noGrad = GradMode.Set(false);
-        using var temporaries = new DisposeScope(); // state kept across steps detaches itself (KeepState)
-        for (int i = 0; i < Params.Length; i++)
-            if (Params[i].Grad is Tensor g) Update(i, Params[i], g);
-    }
-
-    protected abstract void Update(int index, Tensor parameter, Tensor grad);
-
-    /// <summary>Marks a tensor the optimizer keeps across steps, so the step's dispose scope leaves it alone.</summary>
-    protected static Tensor KeepState(Tensor state) => state.DetachFromDisposeScope();
-}
-
-/// <summary>torch.optim.SGD, update for update: weight decay, momentum (with dampening) and Nesterov as torch 1.13 applies them.</summary>
+/// <summary>torch.optim.SGD: weight decay, momentum (with dampening), Nesterov, maximize.</summary>
 public sealed class SGD : Optimizer
 {
-    readonly double _lr, _momentum, _dampening, _weightDecay;
-    readonly bool _nesterov;
-    readonly Tensor?[] _buffers;
+    public SGD(IEnumerable<Tensor> parameters, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0,
+        bool nesterov = false, bool maximize = false)
+        : this([new ParamGroup(parameters)], lr, momentum, dampening, weightDecay, nesterov, maximize) { }
 
-    public SGD(IEnumerable<Tensor> parameters, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false) : base(parameters)
+    public SGD(IEnumerable<ParamGroup> groups, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0,
+        bool nesterov = false, bool maximize = false)
+        : base(groups, new()
+        {
+            ["lr"] = lr,
+            ["momentum"] = momentum,
+            ["dampening"] = dampening,
+            ["weight_decay"] = weightDecay,
+            ["nesterov"] = nesterov,
+            ["maximize"] = maximize,
+            ["foreach"] = null,
+            ["differentiable"] = false,
+        })
+    { }
+
+    protected override void Validate(ParamGroup g)
     {
-        if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
-        if (momentum < 0) throw new ArgumentException($"Invalid momentum value: {momentum}");
-        if (weightDecay < 0) throw new ArgumentException($"Invalid weight_decay value: {weightDecay}");
-        if (nesterov && (momentum <= 0 || dampening != 0)) throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
-        (_lr, _momentum, _dampening, _weightDecay, _nesterov) = (lr, momentum, dampening, weightDecay, nesterov);
-        _buffers = new Tensor?[Params.Length];
+        Checks.NonNegative(g, "lr", "learning rate");
+        Checks.NonNegative(g, "momentum", "momentum value");
+        Checks.NonNegative(g, "weight_decay", "weight_decay value");
+        if (g.Bool("nesterov") && (g.Double("momentum") <= 0 || g.Double("dampening") != 0))
+            throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
     }
 
-    protected override void Update(int i, Tensor p, Tensor g)
+    protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
-        var d = _weightDecay != 0 ? g.Add(p, alpha: _weightDecay) : g;
-        if (_momentum != 0)
-        {
-            if (_buffers[i] is not Tensor buf) _buffers[i] = buf = KeepState(d.Clone());
-            else buf.Mul_(_momentum).Add_(d, alpha: 1 - _dampening);
-            d = _nesterov ? d.Add(buf, alpha: _momentum) : buf;
-        }
-        p.Add_(d, alpha: -_lr);
+        var buffer = state.GetValueOrDefault("momentum_buffer") as Tensor;
+        var updated = Updates.Sgd(p, grad, buffer, g.Double("lr"), g.Double("momentum"), g.Double("dampening"),
+            g.Double("weight_decay"), g.Bool("nesterov"), g.Bool("maximize"));
+        if (updated is not null && !ReferenceEquals(updated, buffer)) state["momentum_buffer"] = Keep(updated);
+        else if (updated is null) state["momentum_buffer"] = null;
     }
 }
 
-/// <summary>torch.optim.Adam (no amsgrad), with torch 1.13's single-tensor arithmetic order.</summary>
-public sealed class Adam : Optimizer
+/// <summary>torch.optim.Adam (amsgrad, maximize).</summary>
+public class Adam : Optimizer
 {
-    readonly double _lr, _beta1, _beta2, _eps, _weightDecay;
-    readonly Tensor?[] _expAvg, _expAvgSq;
-    readonly int[] _steps;
+    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool amsgrad = false, bool maximize = false)
+        : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, amsgrad, maximize) { }
 
-    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0) : base(parameters)
+    public Adam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool amsgrad = false, bool maximize = false)
+        : base(groups, new()
+        {
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["amsgrad"] = amsgrad,
+            ["maximize"] = maximize,
+            ["foreach"] = null,
+            ["capturable"] = false,
+            ["differentiable"] = false,
+            ["fused"] = false,
+        })
+    { }
+
+    private protected Adam(IEnumerable<ParamGroup> groups, Dictionary<string, object?> defaults) : base(groups, defaults) { }
+
+    private protected virtual bool Decoupled => false;
+
+    protected override void Validate(ParamGroup g) => Checks.AdamFamily(g);
+
+    protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
-        if (lr < 0) throw new ArgumentException($"Invalid learning rate: {lr}");
-        (_beta1, _beta2) = betas ?? (0.9, 0.999);
-        (_lr, _eps, _weightDecay) = (lr, eps, weightDecay);
-        _expAvg = new Tensor?[Params.Length];
-        _expAvgSq = new Tensor?[Params.Length];
-        _steps = new int[Params.Length];
+        bool amsgrad = g.Bool("amsgrad");
+        if (!state.ContainsKey("step"))
+        {
+            state["step"] = NewStep();
+            state["exp_avg"] = ZerosLike(p);
+            state["exp_avg_sq"] = ZerosLike(p);
+            if (amsgrad) state["max_exp_avg_sq"] = ZerosLike(p);
+        }
+        var (beta1, beta2) = g.Pair("betas");
+        Updates.Adam(p, grad, (Tensor)state["exp_avg"]!, (Tensor)state["exp_avg_sq"]!, amsgrad ? (Tensor?)state["max_exp_avg_sq"] : null,
+            (Tensor)state["step"]!, g.Double("lr"), beta1, beta2, g.Double("eps"), g.Double("weight_decay"), amsgrad,
+            g.Bool("maximize"), Decoupled);
     }
 
-    protected override void Update(int i, Tensor p, Tensor g)
+    protected override void AfterLoad() => StepsAsTensors();
+}
+
+/// <summary>torch.optim.AdamW: Adam with decoupled weight decay (param·(1 - lr·weight_decay)), default weight decay 0.01.</summary>
+public sealed class AdamW : Adam
+{
+    public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
+        : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, amsgrad, maximize) { }
+
+    public AdamW(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
+        : base(groups, new Dictionary<string, object?>
+        {
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["amsgrad"] = amsgrad,
+            ["foreach"] = null,
+            ["maximize"] = maximize,
+            ["capturable"] = false,
+        })
+    { }
+
+    private protected override bool Decoupled => true;
+}
+
+/// <summary>torch.optim.RMSprop (centered, momentum, maximize).</summary>
+public sealed class RMSprop : Optimizer
+{
+    public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
+        double momentum = 0, bool centered = false, bool maximize = false)
+        : this([new ParamGroup(parameters)], lr, alpha, eps, weightDecay, momentum, centered, maximize) { }
+
+    public RMSprop(IEnumerable<ParamGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
+        double momentum = 0, bool centered = false, bool maximize = false)
+        : base(groups, new()
+        {
+            ["lr"] = lr,
+            ["momentum"] = momentum,
+            ["alpha"] = alpha,
+            ["eps"] = eps,
+            ["centered"] = centered,
+            ["weight_decay"] = weightDecay,
+            ["foreach"] = null,
+            ["maximize"] = maximize,
+            ["differentiable"] = false,
+        })
+    { }
+
+    protected override void Validate(ParamGroup g)
     {
-        int step = ++_steps[i];
-        var grad = _weightDecay != 0 ? g.Add(p, alpha: _weightDecay) : g;
-        var m = _expAvg[i] ??= KeepState(Torch.ZerosLike(p));
-        var v = _expAvgSq[i] ??= KeepState(Torch.ZerosLike(p));
-        // exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        m.Mul_(_beta1).Add_(grad, alpha: 1 - _beta1);
-        v.Mul_(_beta2).Add_(grad * grad * (1 - _beta2));
-        double bias1 = 1 - Math.Pow(_beta1, step);
-        double bias2 = 1 - Math.Pow(_beta2, step);
-        double stepSize = _lr / bias1;
-        var denom = (v.Sqrt() / Math.Sqrt(bias2)).Add(_eps);
-        // param.addcdiv_(exp_avg, denom, value=-step_size)
-        p.Add_(m / denom * -stepSize);
+        Checks.NonNegative(g, "lr", "learning rate");
+        Checks.NonNegative(g, "eps", "epsilon value");
+        Checks.NonNegative(g, "momentum", "momentum value");
+        Checks.NonNegative(g, "weight_decay", "weight_decay value");
+        Checks.NonNegative(g, "alpha", "alpha value");
+    }
+
+    protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
+    {
+        double momentum = g.Double("momentum");
+        bool centered = g.Bool("centered");
+        if (!state.ContainsKey("step"))
+        {
+            state["step"] = 0L;
+            state["square_avg"] = ZerosLike(p);
+            if (momentum > 0) state["momentum_buffer"] = ZerosLike(p);
+            if (centered) state["grad_avg"] = ZerosLike(p);
+        }
+        state["step"] = Convert.ToInt64(state["step"]) + 1;
+        Updates.RmsProp(p, grad, (Tensor)state["square_avg"]!, centered ? (Tensor?)state["grad_avg"] : null,
+            momentum > 0 ? (Tensor?)state["momentum_buffer"] : null, g.Double("lr"), g.Double("alpha"), g.Double("eps"),
+            g.Double("weight_decay"), momentum, centered, g.Bool("maximize"));
+    }
+}
+
+/// <summary>torch.optim.Adagrad (dense gradients); its state exists from construction, as torch's does.</summary>
+public sealed class Adagrad : Optimizer
+{
+    public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
+        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
+        : this([new ParamGroup(parameters)], lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize) { }
+
+    public Adagrad(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
+        double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
+        : base(groups, new()
+        {
+            ["lr"] = lr,
+            ["lr_decay"] = lrDecay,
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["initial_accumulator_value"] = initialAccumulatorValue,
+            ["foreach"] = null,
+            ["maximize"] = maximize,
+        })
+    {
+        foreach (var g in ParamGroups)
+            foreach (var p in g.Params) State[p] = NewState(g, p);
+    }
+
+    static Dictionary<string, object?> NewState(ParamGroup g, Tensor p) => new()
+    {
+        ["step"] = NewStep(),
+        ["sum"] = Keep(Torch.FullLike(p, g.Double("initial_accumulator_value"))),
+    };
+
+    protected override void Validate(ParamGroup g)
+    {
+        Checks.NonNegative(g, "lr", "learning rate");
+        Checks.NonNegative(g, "lr_decay", "lr_decay value");
+        Checks.NonNegative(g, "weight_decay", "weight_decay value");
+        Checks.NonNegative(g, "initial_accumulator_value", "initial_accumulator_value value");
+        Checks.NonNegative(g, "eps", "epsilon value");
+    }
+
+    protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
+    {
+        if (!state.ContainsKey("sum")) foreach (var (k, v) in NewState(g, p)) state[k] = v;
+        Updates.Adagrad(p, grad, (Tensor)state["sum"]!, (Tensor)state["step"]!, g.Double("lr"), g.Double("weight_decay"),
+            g.Double("lr_decay"), g.Double("eps"), g.Bool("maximize"));
+    }
+
+    protected override void AfterLoad() => StepsAsTensors();
+}
+
+/// <summary>torch.optim.Adadelta.</summary>
+public sealed class Adadelta : Optimizer
+{
+    public Adadelta(IEnumerable<Tensor> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weightDecay = 0,
+        bool maximize = false)
+        : this([new ParamGroup(parameters)], lr, rho, eps, weightDecay, maximize) { }
+
+    public Adadelta(IEnumerable<ParamGroup> groups, double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weightDecay = 0,
+        bool maximize = false)
+        : base(groups, new()
+        {
+            ["lr"] = lr,
+            ["rho"] = rho,
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["maximize"] = maximize,
+            ["foreach"] = null,
+        })
+    { }
+
+    protected override void Validate(ParamGroup g)
+    {
+        Checks.NonNegative(g, "lr", "learning rate");
+        double rho = g.Double("rho");
+        if (!(rho >= 0 && rho <= 1)) throw new ArgumentException($"Invalid rho value: {Checks.Format(rho)}");
+        Checks.NonNegative(g, "eps", "epsilon value");
+        Checks.NonNegative(g, "weight_decay", "weight_decay value");
+    }
+
+    protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
+    {
+        if (!state.ContainsKey("step"))
+        {
+            state["step"] = 0L;
+            state["square_avg"] = ZerosLike(p);
+            state["acc_delta"] = ZerosLike(p);
+        }
+        state["step"] = Convert.ToInt64(state["step"]) + 1;
+        Updates.Adadelta(p, grad, (Tensor)state["square_avg"]!, (Tensor)state["acc_delta"]!, g.Double("lr"), g.Double("rho"),
+            g.Double("eps"), g.Double("weight_decay"), g.Bool("maximize"));
+    }
+}
+
+/// <summary>torch.optim.Adamax.</summary>
+public sealed class Adamax : Optimizer
+{
+    public Adamax(IEnumerable<Tensor> parameters, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool maximize = false)
+        : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, maximize) { }
+
+    public Adamax(IEnumerable<ParamGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, bool maximize = false)
+        : base(groups, new()
+        {
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["foreach"] = null,
+            ["maximize"] = maximize,
+        })
+    { }
+
+    protected override void Validate(ParamGroup g) => Checks.AdamFamily(g);
+
+    protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
+    {
+        if (!state.ContainsKey("step"))
+        {
+            state["step"] = NewStep();
+            state["exp_avg"] = ZerosLike(p);
+            state["exp_inf"] = ZerosLike(p);
+        }
+        var (beta1, beta2) = g.Pair("betas");
+        Updates.Adamax(p, grad, (Tensor)state["exp_avg"]!, (Tensor)state["exp_inf"]!, (Tensor)state["step"]!, g.Double("lr"),
+            beta1, beta2, g.Double("eps"), g.Double("weight_decay"), g.Bool("maximize"));
+    }
+
+    protected override void AfterLoad() => StepsAsTensors();
+}
+
+/// <summary>torch.optim.NAdam.</summary>
+public sealed class NAdam : Optimizer
+{
+    public NAdam(IEnumerable<Tensor> parameters, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, double momentumDecay = 4e-3)
+        : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, momentumDecay) { }
+
+    public NAdam(IEnumerable<ParamGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
+        double weightDecay = 0, double momentumDecay = 4e-3)
+        : base(groups, new()
+        {
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["momentum_decay"] = momentumDecay,
+            ["foreach"] = null,
+        })
+    { }
+
+    protected override void Validate(ParamGroup g)
+    {
+        Checks.AdamFamily(g);
+        Checks.NonNegative(g, "momentum_decay", "momentum_decay value");
+    }
+
+    protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
+    {
+        if (!state.ContainsKey("step"))
+        {
+            state["step"] = NewStep();
+            state["mu_product"] = Keep(Torch.Tensor(1.0, DType.Float32, device: Device.Cpu));
+            state["exp_avg"] = ZerosLike(p);
+            state["exp_avg_sq"] = ZerosLike(p);
+        }
+        var (beta1, beta2) = g.Pair("betas");
+        Updates.NAdam(p, grad, (Tensor)state["exp_avg"]!, (Tensor)state["exp_avg_sq"]!, (Tensor)state["mu_product"]!,
+            (Tensor)state["step"]!, g.Double("lr"), beta1, beta2, g.Double("eps"), g.Double("weight_decay"), g.Double("momentum_decay"));
+    }
+
+    protected override void AfterLoad() => StepsAsTensors();
+}
+
+/// <summary>torch.optim.RAdam.</summary>
+public sealed class RAdam : Optimizer
+{
+    public RAdam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0)
+        : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay) { }
+
+    public RAdam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0)
+        : base(groups, new()
+        {
+            ["lr"] = lr,
+            ["betas"] = betas ?? (0.9, 0.999),
+            ["eps"] = eps,
+            ["weight_decay"] = weightDecay,
+            ["foreach"] = null,
+        })
+    { }
+
+    protected override void Validate(ParamGroup g) => Checks.AdamFamily(g);
+
+    protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
+    {
+        if (!state.ContainsKey("step"))
+        {
+            state["step"] = NewStep();
+            state["exp_avg"] = ZerosLike(p);
+            state["exp_avg_sq"] = ZerosLike(p);
+        }
+        var (beta1, beta2) = g.Pair("betas");
+        Updates.RAdam(p, grad, (Tensor)state["exp_avg"]!, (Tensor)state["exp_avg_sq"]!, (Tensor)state["step"]!, g.Double("lr"),
+            beta1, beta2, g.Double("eps"), g.Double("weight_decay"));
+    }
+
+    protected override void AfterLoad() => StepsAsTensors();
+}
+
+/// <summary>torch's constructor checks, with its messages.</summary>
+static class Checks
+{
+    public static string Format(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static void NonNegative(ParamGroup g, string key, string what)
+    {
+        double v = g.Double(key);
+        if (!(v >= 0)) throw new ArgumentException($"Invalid {what}: {Format(v)}");
+    }
+
+    public static void AdamFamily(ParamGroup g)
+    {
+        NonNegative(g, "lr", "learning rate");
+        NonNegative(g, "eps", "epsilon value");
+        var (b1, b2) = g.Pair("betas");
+        if (!(b1 >= 0 && b1 < 1)) throw new ArgumentException($"Invalid beta parameter at index 0: {Format(b1)}");
+        if (!(b2 >= 0 && b2 < 1)) throw new ArgumentException($"Invalid beta parameter at index 1: {Format(b2)}");
+        NonNegative(g, "weight_decay", "weight_decay value");
     }
 }

@@ -1,0 +1,284 @@
+namespace Bridge.Optim.LRScheduler;
+
+/// <summary>
+/// torch.optim.lr_scheduler._LRScheduler: base learning rates from each group's "initial_lr", <see cref="LastEpoch"/>,
+/// <see cref="Step"/> writing each group's "lr", <see cref="GetLastLr"/>. Subclasses give torch's recursive
+/// (chainable) <see cref="GetLr"/>, with torch's arithmetic in the same order, so the sequences are the same doubles.
+/// </summary>
+public abstract class Scheduler
+{
+    // For schedulers that set their fields before the first step (torch's subclasses call super().__init__ last).
+    protected Scheduler(Optimizer optimizer) => Optimizer = optimizer;
+
+    public Optimizer Optimizer { get; }
+    public double[] BaseLrs { get; protected set; } = [];
+    public int LastEpoch { get; set; }
+    protected int StepCount { get; set; }
+    double[] _lastLr = [];
+
+    /// <summary>Takes the base learning rates and makes the first step (call at the end of a subclass constructor).</summary>
+    protected void Initialize(int lastEpoch)
+    {
+        if (lastEpoch == -1)
+        {
+            foreach (var g in Optimizer.ParamGroups) g.Options.TryAdd("initial_lr", g.LearningRate);
+        }
+        else
+        {
+            for (int i = 0; i < Optimizer.ParamGroups.Count; i++)
+                if (!Optimizer.ParamGroups[i].Options.ContainsKey("initial_lr"))
+                    throw new KeyNotFoundException($"param 'initial_lr' is not specified in param_groups[{i}] when resuming an optimizer");
+        }
+        BaseLrs = Optimizer.ParamGroups.Select(g => g.Double("initial_lr")).ToArray();
+        LastEpoch = lastEpoch;
+        InitialStep();
+    }
+
+    internal void InitialStep()
+    {
+        StepCount = 0;
+        Step();
+    }
+
+    /// <summary>The learning rates the last step set, one per group.</summary>
+    public IReadOnlyList<double> GetLastLr() => _lastLr;
+
+    protected abstract double[] GetLr();
+
+    /// <summary>Advances one epoch (or batch) and writes each group's new learning rate.</summary>
+    public virtual void Step()
+    {
+        StepCount++;
+        LastEpoch++;
+        Apply(GetLr());
+    }
+
+    /// <summary>torch's step(epoch): the closed form where the scheduler has one.</summary>
+    public virtual void Step(int epoch)
+    {
+        StepCount++;
+        LastEpoch = epoch;
+        Apply(ClosedForm() ?? GetLr());
+    }
+
+    protected virtual double[]? ClosedForm() => null;
+
+    protected void Apply(double[] lrs)
+    {
+        var groups = Optimizer.ParamGroups;
+        for (int i = 0; i < Math.Min(groups.Count, lrs.Length); i++) groups[i].LearningRate = lrs[i];
+        SetLastLr();
+    }
+
+    protected void SetLastLr() => _lastLr = Optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+
+    protected double[] GroupLrs() => Optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+
+    protected double[] GroupLrs(double factor) => Optimizer.ParamGroups.Select(g => g.LearningRate * factor).ToArray();
+
+    /// <summary>The scheduler's counters in torch's key names (last_epoch, base_lrs, _step_count, _last_lr, ...).</summary>
+    public virtual Dictionary<string, object?> StateDict() => new()
+    {
+        ["last_epoch"] = (long)LastEpoch,
+        ["base_lrs"] = BaseLrs.ToList(),
+        ["_step_count"] = (long)StepCount,
+        ["_last_lr"] = _lastLr.ToList(),
+    };
+
+    public virtual void LoadStateDict(IReadOnlyDictionary<string, object?> state)
+    {
+        if (state.TryGetValue("last_epoch", out var e) && e is not null) LastEpoch = Convert.ToInt32(e);
+        if (state.TryGetValue("base_lrs", out var b) && b is IEnumerable<double> lrs) BaseLrs = lrs.ToArray();
+        if (state.TryGetValue("_step_count", out var s) && s is not null) StepCount = Convert.ToInt32(s);
+        if (state.TryGetValue("_last_lr", out var l) && l is IEnumerable<double> last) _lastLr = last.ToArray();
+    }
+
+    internal static double[] PerGroup(string name, Optimizer optimizer, double[] values)
+    {
+        if (values.Length == 1) return Enumerable.Repeat(values[0], optimizer.ParamGroups.Count).ToArray();
+        if (values.Length != optimizer.ParamGroups.Count)
+            throw new ArgumentException($"expected {optimizer.ParamGroups.Count} values for {name}, got {values.Length}");
+        return values;
+    }
+}
+
+/// <summary>lr = initial_lr · lambda(epoch), one function per group or one for all.</summary>
+public sealed class LambdaLR : Scheduler
+{
+    readonly Func<int, double>[] _lambdas;
+
+    public LambdaLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = -1)
+        : this(optimizer, Enumerable.Repeat(lrLambda, optimizer.ParamGroups.Count).ToArray(), lastEpoch) { }
+
+    public LambdaLR(Optimizer optimizer, Func<int, double>[] lrLambdas, int lastEpoch = -1) : base(optimizer)
+    {
+        if (lrLambdas.Length != optimizer.ParamGroups.Count)
+            throw new ArgumentException($"Expected {optimizer.ParamGroups.Count} lr_lambdas, but got {lrLambdas.Length}");
+        _lambdas = lrLambdas;
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr() => _lambdas.Zip(BaseLrs, (f, b) => b * f(LastEpoch)).ToArray();
+}
+
+/// <summary>lr ·= lambda(epoch) at every step after the first.</summary>
+public sealed class MultiplicativeLR : Scheduler
+{
+    readonly Func<int, double>[] _lambdas;
+
+    public MultiplicativeLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = -1)
+        : this(optimizer, Enumerable.Repeat(lrLambda, optimizer.ParamGroups.Count).ToArray(), lastEpoch) { }
+
+    public MultiplicativeLR(Optimizer optimizer, Func<int, double>[] lrLambdas, int lastEpoch = -1) : base(optimizer)
+    {
+        if (lrLambdas.Length != optimizer.ParamGroups.Count)
+            throw new ArgumentException($"Expected {optimizer.ParamGroups.Count} lr_lambdas, but got {lrLambdas.Length}");
+        _lambdas = lrLambdas;
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr() => LastEpoch > 0
+        ? Optimizer.ParamGroups.Select((g, i) => g.LearningRate * _lambdas[i](LastEpoch)).ToArray()
+        : GroupLrs();
+}
+
+/// <summary>lr ·= gamma every <c>stepSize</c> epochs.</summary>
+public sealed class StepLR : Scheduler
+{
+    readonly int _stepSize;
+    readonly double _gamma;
+
+    public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1, int lastEpoch = -1) : base(optimizer)
+    {
+        (_stepSize, _gamma) = (stepSize, gamma);
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr() => LastEpoch == 0 || LastEpoch % _stepSize != 0 ? GroupLrs() : GroupLrs(_gamma);
+
+    protected override double[] ClosedForm() => BaseLrs.Select(b => b * Math.Pow(_gamma, Math.Floor((double)LastEpoch / _stepSize))).ToArray();
+}
+
+/// <summary>lr ·= gamma at each milestone (a milestone given twice multiplies twice).</summary>
+public sealed class MultiStepLR : Scheduler
+{
+    readonly Dictionary<int, int> _milestones;
+    readonly double _gamma;
+
+    public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1, int lastEpoch = -1) : base(optimizer)
+    {
+        _milestones = milestones.GroupBy(m => m).ToDictionary(g => g.Key, g => g.Count());
+        _gamma = gamma;
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr() => _milestones.TryGetValue(LastEpoch, out int times) ? GroupLrs(Math.Pow(_gamma, times)) : GroupLrs();
+}
+
+/// <summary>lr · factor for the first <c>totalIters</c> epochs, then lr.</summary>
+public sealed class ConstantLR : Scheduler
+{
+    readonly double _factor;
+    readonly int _totalIters;
+
+    public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIters = 5, int lastEpoch = -1) : base(optimizer)
+    {
+        if (factor > 1.0 || factor < 0) throw new ArgumentException("Constant multiplicative factor expected to be between 0 and 1.");
+        (_factor, _totalIters) = (factor, totalIters);
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr()
+    {
+        if (LastEpoch == 0) return GroupLrs(_factor);
+        if (LastEpoch != _totalIters) return GroupLrs();
+        return GroupLrs(1.0 / _factor);
+    }
+}
+
+/// <summary>The factor moves linearly from <c>startFactor</c> to <c>endFactor</c> over <c>totalIters</c> epochs.</summary>
+public sealed class LinearLR : Scheduler
+{
+    readonly double _start, _end;
+    readonly int _totalIters;
+
+    public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5, int lastEpoch = -1) : base(optimizer)
+    {
+        if (startFactor > 1.0 || startFactor < 0) throw new ArgumentException("Starting multiplicative factor expected to be between 0 and 1.");
+        if (endFactor > 1.0 || endFactor < 0) throw new ArgumentException("Ending multiplicative factor expected to be between 0 and 1.");
+        (_start, _end, _totalIters) = (startFactor, endFactor, totalIters);
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr()
+    {
+        if (LastEpoch == 0) return GroupLrs(_start);
+        if (LastEpoch > _totalIters) return GroupLrs();
+        double span = _end - _start;
+        return GroupLrs(1.0 + span / (_totalIters * _start + (LastEpoch - 1) * span));
+    }
+}
+
+/// <summary>lr ·= gamma every epoch.</summary>
+public sealed class ExponentialLR : Scheduler
+{
+    readonly double _gamma;
+
+    public ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch = -1) : base(optimizer)
+    {
+        _gamma = gamma;
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr() => LastEpoch == 0 ? GroupLrs() : GroupLrs(_gamma);
+
+    protected override double[] ClosedForm() => BaseLrs.Select(b => b * Math.Pow(_gamma, LastEpoch)).ToArray();
+}
+
+/// <summary>lr decays polynomially to 0 over <c>totalIters</c> epochs.</summary>
+public sealed class PolynomialLR : Scheduler
+{
+    readonly int _totalIters;
+    readonly double _power;
+
+    public PolynomialLR(Optimizer optimizer, int totalIters = 5, double power = 1.0, int lastEpoch = -1) : base(optimizer)
+    {
+        (_totalIters, _power) = (totalIters, power);
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr()
+    {
+        if (LastEpoch == 0 || LastEpoch > _totalIters) return GroupLrs();
+        double decay = Math.Pow((1.0 - (double)LastEpoch / _totalIters) / (1.0 - (double)(LastEpoch - 1) / _totalIters), _power);
+        return GroupLrs(decay);
+    }
+}
+
+/// <summary>Cosine annealing from the initial lr to <c>etaMin</c> over <c>tMax</c> epochs, in torch's recursive form.</summary>
+public sealed class CosineAnnealingLR : Scheduler
+{
+    readonly int _tMax;
+    readonly double _etaMin;
+
+    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0, int lastEpoch = -1) : base(optimizer)
+    {
+        (_tMax, _etaMin) = (tMax, etaMin);
+        Initialize(lastEpoch);
+    }
+
+    protected override double[] GetLr()
+    {
+        var groups = Optimizer.ParamGroups;
+        if (LastEpoch == 0) return GroupLrs();
+        if (StepCount == 1 && LastEpoch > 0)
+            return BaseLrs.Select(b => _etaMin + (b - _etaMin) * (1 + Math.Cos(LastEpoch * Math.PI / _tMax)) / 2).ToArray();
+        if ((LastEpoch - 1 - _tMax) % (2 * _tMax) == 0)
+            return BaseLrs.Select((b, i) => groups[i].LearningRate + (b - _etaMin) * (1 - Math.Cos(Math.PI / _tMax)) / 2).ToArray();
+        return groups.Select(g => (1 + Math.Cos(Math.PI * LastEpoch / _tMax)) / (1 + Math.Cos(Math.PI * (LastEpoch - 1) / _tMax))
+            * (g.LearningRate - _etaMin) + _etaMin).ToArray();
+    }
+
+    protected override double[] ClosedForm() =>
+        BaseLrs.Select(b => _etaMin + (b - _etaMin) * (1 + Math.Cos(Math.PI * LastEpoch / _tMax)) / 2).ToArray();
+}
