@@ -17,10 +17,11 @@ var x = Torch.Randn(64, 784);
 var y = Torch.Randint(0, 10, [64]);
 
 double first = Block();
+long jitted = System.Runtime.JitInfo.GetCompiledMethodCount();   // methods the JIT compiled so far (all tiers)
 Block();
 double steady = Block();
 var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
-Console.WriteLine($"{{\"first_s\": {first:F4}, \"steady_s\": {steady:F4}, \"process_s\": {sinceStart.TotalSeconds:F3}}}");
+Console.WriteLine($"{{\"first_s\": {first:F4}, \"steady_s\": {steady:F4}, \"process_s\": {sinceStart.TotalSeconds:F3}, \"jitted_methods_first\": {jitted}}}");
 
 double Block()
 {
