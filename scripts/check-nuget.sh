@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The packages as a NuGet user gets them: `dotnet pack` the libraries into a local folder, then a console project
 # outside the repository that references Bridge.Tensor from that folder only (no project reference, no repository
-# props) runs the README's C# example. Also reports how many public members still lack XML documentation.
+# props) runs the README's C# example. Checks that the packed assemblies are ReadyToRun images for linux-x64. Also
+# reports how many public members still lack XML documentation.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 feed="$root/build/nupkg"
@@ -19,6 +20,9 @@ for id in Bridge.Tensor Bridge.Distributed Bridge.Parity Bridge.Python; do
     grep -qF "$field" <<<"$nuspec" || { echo "$id.nuspec lacks $field"; exit 1; }
   done
   unzip -l "$pkg" | grep -q "lib/net10.0/$id.xml" || { echo "$id has no XML documentation file"; exit 1; }
+  # pack compiles each library ahead of time for linux-x64 (src/Directory.Build.props): the packed dll is that image
+  echo -n "$id.dll: " && unzip -p "$pkg" "lib/net10.0/$id.dll" | python3 "$root/scripts/lib/readytorun.py" - \
+    || { echo "$id.dll in the package is not ReadyToRun"; exit 1; }
 done
 
 app="$(mktemp -d)"
