@@ -10,16 +10,15 @@ static partial class OpTable
     static void RegisterData()
     {
         // torch.empty((), dtype=torch.int64).random_(): a 64-bit draw reduced to [0, 2^63)
-        Add("generator_random_int64", a => Value.Int((long)(Gen(a, 0).NextUInt64() % (1UL << 63))));
-        Add("generator_randperm", a => Value.Of(Torch.Tensor(Gen(a, 0).Randperm(a.Long(1)), DType.Int64)));
+        Add("generator_random_int64", a => Value.Int((long)((Gen(a, 0) ?? Generator.Default).NextUInt64() % (1UL << 63))));
+        Add("generator_randperm", a => Value.Of(Torch.Tensor((Gen(a, 0) ?? Generator.Default).Randperm(a.Long(1)), DType.Int64)));
         Add("generator_randint", a =>
         {
             var t = Torch.Zeros(a.Ints(3), DType.Int64);
-            Gen(a, 0).FillRandint(t.ContiguousSpan<long>(), a.Long(1), a.Long(2));
+            (Gen(a, 0) ?? Generator.Default).FillRandint(t.ContiguousSpan<long>(), a.Long(1), a.Long(2));
             return Value.Of(t);
         });
         Add("generator_multinomial", a => Value.Of(Torch.Multinomial(a.Tensor(1), a.Int(2), a.Bool(3), Gen(a, 0))));
     }
 
-    static Generator Gen(Args a, int i) => a.IsNone(i) ? Generator.Default : a.Object<Generator>(i);
 }

@@ -2,7 +2,7 @@ namespace Bridge.Optim.LRScheduler;
 
 /// <summary>
 /// torch.optim.lr_scheduler._LRScheduler: base learning rates from each group's "initial_lr", <see cref="LastEpoch"/>,
-/// <see cref="Step"/> writing each group's "lr", <see cref="GetLastLr"/>. Subclasses give torch's recursive
+/// <see cref="Step()"/> writing each group's "lr", <see cref="GetLastLr"/>. Subclasses give torch's recursive
 /// (chainable) <see cref="GetLr"/>, with torch's arithmetic in the same order, so the sequences are the same doubles.
 /// </summary>
 public abstract class Scheduler
