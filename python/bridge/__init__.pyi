@@ -51,7 +51,7 @@ class Size:
         """Number of elements of a tensor of this shape."""
         ...
 
-class Tensor(ShapeMethods, CreationMethods):
+class Tensor(MathMethods, ShapeMethods, CreationMethods):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     @property
     def T(self):
@@ -108,6 +108,21 @@ class Tensor(ShapeMethods, CreationMethods):
     def abs(self):
         """Returns the absolute value |x| of each element."""
         ...
+    def absolute(self):
+        """Alias of abs."""
+        ...
+    def acos(self):
+        """Returns the arccosine of each element (NaN outside [-1, 1])."""
+        ...
+    def acos_(self):
+        """In place (acos_): Returns the arccosine of each element (NaN outside [-1, 1])."""
+        ...
+    def acosh(self):
+        """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+        ...
+    def acosh_(self):
+        """In place (acosh_): Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+        ...
     def add(self, other, alpha=..., out=...):
         """self + alpha * other, broadcast; ``out`` receives the result without autograd."""
         ...
@@ -117,11 +132,38 @@ class Tensor(ShapeMethods, CreationMethods):
     def addmm(self, mat1, mat2, *, beta=..., alpha=...):
         """beta * self + alpha * (mat1 @ mat2)."""
         ...
-    def all(self):
-        """True when every element is nonzero."""
+    def all(self, dim=..., keepdim=...):
+        """Whether every element (over ``dim``) is nonzero, as a bool tensor."""
         ...
-    def any(self):
-        """True when any element is nonzero."""
+    def amax(self, dim=..., keepdim=...):
+        """Largest element over ``dim`` (all dims when empty); the gradient is shared among ties."""
+        ...
+    def amin(self, dim=..., keepdim=...):
+        """Smallest element over ``dim`` (all dims when empty)."""
+        ...
+    def any(self, dim=..., keepdim=...):
+        """Whether any element (over ``dim``) is nonzero, as a bool tensor."""
+        ...
+    def arccos(self):
+        """Alias of acos."""
+        ...
+    def arccosh(self):
+        """Alias of acosh."""
+        ...
+    def arcsin(self):
+        """Alias of asin."""
+        ...
+    def arcsinh(self):
+        """Alias of asinh."""
+        ...
+    def arctan(self):
+        """Alias of atan."""
+        ...
+    def arctan2(self, other):
+        """atan(self / other) by quadrant."""
+        ...
+    def arctanh(self):
+        """Alias of atanh."""
         ...
     def argmax(self, dim=..., keepdim=...):
         """Index of the first largest element (flat, or along ``dim``)."""
@@ -129,11 +171,44 @@ class Tensor(ShapeMethods, CreationMethods):
     def argmin(self, dim=..., keepdim=...):
         """Index of the first smallest element (flat, or along ``dim``)."""
         ...
+    def argsort(self, dim=..., descending=..., stable=...):
+        """The indices that sort each line along ``dim``."""
+        ...
     def argwhere(self):
         """Same as ``nonzero()``."""
         ...
-    def backward(self, gradient=..., retain_graph=..., create_graph=...):
-        """Computes the gradient of this tensor with respect to the graph leaves."""
+    def asin(self):
+        """Returns the arcsine of each element (NaN outside [-1, 1])."""
+        ...
+    def asin_(self):
+        """In place (asin_): Returns the arcsine of each element (NaN outside [-1, 1])."""
+        ...
+    def asinh(self):
+        """Returns the inverse hyperbolic sine of each element."""
+        ...
+    def asinh_(self):
+        """In place (asinh_): Returns the inverse hyperbolic sine of each element."""
+        ...
+    def atan(self):
+        """Returns the arctangent of each element."""
+        ...
+    def atan2(self, other):
+        """atan(self / other) by quadrant."""
+        ...
+    def atan2_(self, other):
+        """atan2 in place."""
+        ...
+    def atan_(self):
+        """In place (atan_): Returns the arctangent of each element."""
+        ...
+    def atanh(self):
+        """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+        ...
+    def atanh_(self):
+        """In place (atanh_): Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+        ...
+    def backward(self, gradient=..., retain_graph=..., create_graph=..., inputs=...):
+        """Computes the gradient of this tensor with respect to the graph leaves (create_graph: differentiably)."""
         ...
     def baddbmm(self, batch1, batch2, *, beta=..., alpha=...):
         """beta * self + alpha * (batch1 @ batch2)."""
@@ -144,11 +219,41 @@ class Tensor(ShapeMethods, CreationMethods):
     def bernoulli_(self, p=..., *, generator=...):
         """Fills with 1 (probability p) or 0, in place."""
         ...
+    def bitwise_and(self, other):
+        """self & other bit by bit (logical and for bool)."""
+        ...
+    def bitwise_and_(self, other):
+        """bitwise_and in place."""
+        ...
+    def bitwise_not(self):
+        """~self bit by bit (logical not for bool)."""
+        ...
+    def bitwise_not_(self):
+        """bitwise_not in place."""
+        ...
+    def bitwise_or(self, other):
+        """self | other bit by bit."""
+        ...
+    def bitwise_or_(self, other):
+        """bitwise_or in place."""
+        ...
+    def bitwise_xor(self, other):
+        """self ^ other bit by bit."""
+        ...
+    def bitwise_xor_(self, other):
+        """bitwise_xor in place."""
+        ...
     def bmm(self, other):
         """Batched matrix product of two 3-D tensors."""
         ...
     def bool(self):
         """A bool copy (self when already bool)."""
+        ...
+    def ceil(self):
+        """Returns the smallest integer not below each element (integers unchanged)."""
+        ...
+    def ceil_(self):
+        """In place (ceil_): Returns the smallest integer not below each element (integers unchanged)."""
         ...
     def chunk(self, chunks, dim=...):
         """At most ``chunks`` views of equal size along ``dim`` (last one smaller)."""
@@ -158,6 +263,9 @@ class Tensor(ShapeMethods, CreationMethods):
         ...
     def clamp_(self, min=..., max=...):
         """clamp in place."""
+        ...
+    def clamp_max(self, max):
+        """Limits each element to at most ``max``."""
         ...
     def clamp_min(self, min):
         """Limits each element to at least ``min``."""
@@ -180,11 +288,26 @@ class Tensor(ShapeMethods, CreationMethods):
     def cos_(self):
         """In place (cos_): Returns the cosine of each element (radians)."""
         ...
+    def cosh(self):
+        """Returns the hyperbolic cosine of each element."""
+        ...
+    def cosh_(self):
+        """In place (cosh_): Returns the hyperbolic cosine of each element."""
+        ...
     def cpu(self):
         """The tensor on the CPU (self when already there)."""
         ...
     def cuda(self, device=...):
         """The tensor on GPU ``device`` (default 0)."""
+        ...
+    def cumprod(self, dim, dtype=...):
+        """Running product along ``dim``."""
+        ...
+    def cumsum(self, dim, dtype=...):
+        """Running sum along ``dim``."""
+        ...
+    def cumsum_(self, dim, dtype=...):
+        """cumsum in place."""
         ...
     @property
     def data(self):
@@ -197,7 +320,7 @@ class Tensor(ShapeMethods, CreationMethods):
         """A view sharing memory that autograd does not track."""
         ...
     def detach_(self):
-        """Detaches this tensor from the graph in place."""
+        """Detaches this tensor from the graph in place: it becomes a leaf that does not require grad."""
         ...
     @property
     def device(self):
@@ -237,8 +360,26 @@ class Tensor(ShapeMethods, CreationMethods):
     def equal(self, other):
         """True when both tensors have the same shape and elements."""
         ...
+    def erf(self):
+        """Returns the error function of each element."""
+        ...
+    def erf_(self):
+        """In place (erf_): Returns the error function of each element."""
+        ...
+    def erfinv(self):
+        """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+        ...
+    def erfinv_(self):
+        """In place (erfinv_): Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+        ...
     def exp(self):
         """Returns e raised to each element."""
+        ...
+    def exp2(self):
+        """Returns 2 raised to each element."""
+        ...
+    def exp2_(self):
+        """In place (exp2_): Returns 2 raised to each element."""
         ...
     def exp_(self):
         """In place (exp_): Returns e raised to each element."""
@@ -249,11 +390,20 @@ class Tensor(ShapeMethods, CreationMethods):
     def expand_as(self, other):
         """A broadcast view to ``other``'s shape."""
         ...
+    def expm1(self):
+        """Returns e^x - 1 for each element, accurate near 0."""
+        ...
+    def expm1_(self):
+        """In place (expm1_): Returns e^x - 1 for each element, accurate near 0."""
+        ...
     def exponential_(self, lambd=..., *, generator=...):
         """Fills with Exp(lambd) draws, in place."""
         ...
     def fill_(self, value):
         """Sets every element to ``value`` in place."""
+        ...
+    def fix(self):
+        """Alias of trunc."""
         ...
     def flatten(self, start_dim=..., end_dim=...):
         """Dims ``start_dim`` to ``end_dim`` merged into one."""
@@ -269,6 +419,24 @@ class Tensor(ShapeMethods, CreationMethods):
         ...
     def float(self):
         """A float32 copy (self when already float32)."""
+        ...
+    def floor(self):
+        """Returns the largest integer not above each element (integers unchanged)."""
+        ...
+    def floor_(self):
+        """In place (floor_): Returns the largest integer not above each element (integers unchanged)."""
+        ...
+    def fmod(self, other):
+        """self - trunc(self / other) * other (C's fmod)."""
+        ...
+    def fmod_(self, other):
+        """fmod in place."""
+        ...
+    def frac(self):
+        """Returns the fractional part x - trunc(x) of each element."""
+        ...
+    def frac_(self):
+        """In place (frac_): Returns the fractional part x - trunc(x) of each element."""
         ...
     def gather(self, dim, index, *, sparse_grad=...):
         """out[i][j] = self[i][index[i][j]] along ``dim`` (and likewise in other dims)."""
@@ -289,6 +457,12 @@ class Tensor(ShapeMethods, CreationMethods):
         ...
     def gt(self, other):
         """self > other as a bool tensor."""
+        ...
+    def hypot(self, other):
+        """sqrt(self^2 + other^2)."""
+        ...
+    def hypot_(self, other):
+        """hypot in place."""
         ...
     def index_add(self, dim, index, source, *, alpha=...):
         """A copy with ``alpha * source`` slices added at ``index`` along ``dim``."""
@@ -328,20 +502,83 @@ class Tensor(ShapeMethods, CreationMethods):
     def is_leaf(self):
         """True for tensors not produced by a recorded operation."""
         ...
+    def isfinite(self):
+        """Returns whether each element is finite (not NaN, not ±inf)."""
+        ...
+    def isinf(self):
+        """Returns whether each element is +inf or -inf."""
+        ...
+    def isnan(self):
+        """Returns whether each element is NaN."""
+        ...
     def item(self):
         """The value of a one-element tensor as a Python number."""
+        ...
+    def kthvalue(self, k, dim=..., keepdim=...):
+        """(values, indices) of the k-th smallest element along ``dim``."""
         ...
     def le(self, other):
         """self <= other as a bool tensor."""
         ...
+    def lerp(self, end, weight):
+        """self + weight * (end - self)."""
+        ...
+    def lerp_(self, end, weight):
+        """lerp in place."""
+        ...
     def log(self):
         """Returns the natural logarithm of each element."""
+        ...
+    def log10(self):
+        """Returns the base-10 logarithm of each element."""
+        ...
+    def log10_(self):
+        """In place (log10_): Returns the base-10 logarithm of each element."""
+        ...
+    def log1p(self):
+        """Returns ln(1 + x) for each element, accurate near 0."""
+        ...
+    def log1p_(self):
+        """In place (log1p_): Returns ln(1 + x) for each element, accurate near 0."""
+        ...
+    def log2(self):
+        """Returns the base-2 logarithm of each element."""
+        ...
+    def log2_(self):
+        """In place (log2_): Returns the base-2 logarithm of each element."""
         ...
     def log_softmax(self, dim):
         """log(softmax(x)) along ``dim``."""
         ...
+    def logaddexp(self, other):
+        """log(e^self + e^other)."""
+        ...
+    def logical_and(self, other):
+        """Whether both are nonzero, as bool."""
+        ...
+    def logical_and_(self, other):
+        """logical_and in place (into self's dtype)."""
+        ...
     def logical_not(self):
-        """Elementwise logical not of a bool tensor."""
+        """Whether the element is zero, as bool."""
+        ...
+    def logical_not_(self):
+        """logical_not in place (into self's dtype)."""
+        ...
+    def logical_or(self, other):
+        """Whether either is nonzero, as bool."""
+        ...
+    def logical_or_(self, other):
+        """logical_or in place (into self's dtype)."""
+        ...
+    def logical_xor(self, other):
+        """Whether exactly one is nonzero, as bool."""
+        ...
+    def logical_xor_(self, other):
+        """logical_xor in place (into self's dtype)."""
+        ...
+    def logsumexp(self, dim, keepdim=...):
+        """log(sum(exp(x))) over ``dim``, without overflow."""
         ...
     def long(self):
         """An int64 copy (self when already int64)."""
@@ -370,6 +607,9 @@ class Tensor(ShapeMethods, CreationMethods):
     def mean(self, dim=..., keepdim=..., dtype=..., *, axis=..., keepdims=..., out=...):
         """Mean of all elements, or over ``dim``."""
         ...
+    def median(self, dim=..., keepdim=...):
+        """The lower median of all elements, or (values, indices) along ``dim``."""
+        ...
     def min(self, dim=..., keepdim=..., *, axis=..., keepdims=..., out=...):
         """Smallest element; with ``dim`` a (values, indices) pair; with a tensor the elementwise minimum."""
         ...
@@ -385,6 +625,9 @@ class Tensor(ShapeMethods, CreationMethods):
     def movedim(self, source, destination):
         """Dims ``source`` moved to ``destination``; a view."""
         ...
+    def msort(self):
+        """Sorted along dim 0."""
+        ...
     def mul(self, other, out=...):
         """self * other, broadcast."""
         ...
@@ -396,6 +639,12 @@ class Tensor(ShapeMethods, CreationMethods):
         ...
     def mv(self, other):
         """Matrix-vector product."""
+        ...
+    def nan_to_num(self, nan=..., posinf=..., neginf=...):
+        """NaN, +inf and -inf replaced (by 0 and the dtype's largest and lowest finite values unless given)."""
+        ...
+    def nan_to_num_(self, nan=..., posinf=..., neginf=...):
+        """nan_to_num in place."""
         ...
     def narrow(self, dim, start, length):
         """A view of ``length`` elements of ``dim`` from ``start``."""
@@ -409,6 +658,9 @@ class Tensor(ShapeMethods, CreationMethods):
         ...
     def neg(self):
         """Returns -x for each element."""
+        ...
+    def negative(self):
+        """-input."""
         ...
     def nelement(self):
         """Number of elements."""
@@ -431,6 +683,9 @@ class Tensor(ShapeMethods, CreationMethods):
     def nonzero(self, *, as_tuple=...):
         """Positions of the nonzero elements: an [n, dim] int64 tensor, or one 1-D tensor per dim."""
         ...
+    def norm(self, p=..., dim=..., keepdim=..., dtype=...):
+        """The vector p-norm over ``dim`` (all elements when None): 'fro' and 2, 1, inf, -inf, 0 or any p."""
+        ...
     def normal_(self, mean=..., std=..., *, generator=...):
         """Fills with draws from N(mean, std^2), in place."""
         ...
@@ -452,11 +707,26 @@ class Tensor(ShapeMethods, CreationMethods):
     def pow_(self, exponent):
         """In place: self = self ** exponent."""
         ...
+    def prod(self, dim=..., keepdim=..., dtype=...):
+        """Product of all elements, or along ``dim``."""
+        ...
     def reciprocal(self):
-        """1 / x for each element."""
+        """Returns 1 / x for each element (integers give float32)."""
+        ...
+    def reciprocal_(self):
+        """In place (reciprocal_): Returns 1 / x for each element (integers give float32)."""
+        ...
+    def register_hook(self, hook):
+        """Runs ``hook(grad)`` whenever this tensor's gradient is computed; a returned tensor replaces the gradient."""
         ...
     def relu(self):
         """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
+        ...
+    def remainder(self, other):
+        """self - floor(self / other) * other (Python's %)."""
+        ...
+    def remainder_(self, other):
+        """remainder in place."""
         ...
     def repeat(self, *sizes):
         """The tensor tiled ``sizes[d]`` times along each dim."""
@@ -480,8 +750,27 @@ class Tensor(ShapeMethods, CreationMethods):
     def resize_(self, *shape):
         """Changes the shape in place, growing the storage when needed."""
         ...
+    def retain_grad(self):
+        """Keeps this non-leaf tensor's gradient in .grad after backward."""
+        ...
+    @property
+    def retains_grad(self):
+        """True when retain_grad() was called on this non-leaf tensor."""
+        ...
     def roll(self, shifts, dims=...):
         """Elements shifted along ``dims`` (or the flattened tensor), wrapping around."""
+        ...
+    def round(self):
+        """Returns each element rounded to the nearest integer, halves to even."""
+        ...
+    def round_(self):
+        """In place (round_): Returns each element rounded to the nearest integer, halves to even."""
+        ...
+    def rsqrt(self):
+        """Returns 1 / sqrt(x) for each element."""
+        ...
+    def rsqrt_(self):
+        """In place (rsqrt_): Returns 1 / sqrt(x) for each element."""
         ...
     def scatter(self, dim, index, src=..., *, value=..., reduce=...):
         """A copy with ``src`` (a tensor or number) written at the positions ``index`` names along ``dim``."""
@@ -517,11 +806,20 @@ class Tensor(ShapeMethods, CreationMethods):
     def sin_(self):
         """In place (sin_): Returns the sine of each element (radians)."""
         ...
+    def sinh(self):
+        """Returns the hyperbolic sine of each element."""
+        ...
+    def sinh_(self):
+        """In place (sinh_): Returns the hyperbolic sine of each element."""
+        ...
     def size(self, dim=...):
         """The dims as a bridge.Size, or the size of dim ``dim``."""
         ...
     def softmax(self, dim):
         """exp(x) / sum(exp(x)) along ``dim``."""
+        ...
+    def sort(self, dim=..., descending=..., stable=...):
+        """(values, indices) of each line along ``dim`` in order (NaN last ascending); ties keep their order."""
         ...
     def split(self, split_size_or_sections, dim=...):
         """Views of ``split_size`` along ``dim`` (last one smaller), or of the listed sizes."""
@@ -534,6 +832,9 @@ class Tensor(ShapeMethods, CreationMethods):
         ...
     def squeeze(self, dim=...):
         """Removes dims of size 1 (all, or just ``dim``)."""
+        ...
+    def std(self, dim=..., unbiased=..., keepdim=..., *, correction=...):
+        """Standard deviation over ``dim`` (all dims when None)."""
         ...
     def storage_offset(self):
         """Offset of the first element in its storage, in elements."""
@@ -556,6 +857,12 @@ class Tensor(ShapeMethods, CreationMethods):
     def take(self, index):
         """Elements at row-major positions ``index`` of the flattened tensor."""
         ...
+    def tan(self):
+        """Returns the tangent of each element (radians)."""
+        ...
+    def tan_(self):
+        """In place (tan_): Returns the tangent of each element (radians)."""
+        ...
     def tanh(self):
         """Returns the hyperbolic tangent of each element."""
         ...
@@ -567,6 +874,9 @@ class Tensor(ShapeMethods, CreationMethods):
         ...
     def tolist(self):
         """The elements as (nested) Python lists."""
+        ...
+    def topk(self, k, dim=..., largest=..., sorted=...):
+        """(values, indices) of the k largest (or smallest) elements along ``dim``, in order."""
         ...
     def transpose(self, dim0, dim1):
         """A view with dims ``dim0`` and ``dim1`` swapped."""
@@ -583,6 +893,12 @@ class Tensor(ShapeMethods, CreationMethods):
     def triu_(self, diagonal=...):
         """In-place :meth:`triu`."""
         ...
+    def trunc(self):
+        """Returns each element rounded toward zero."""
+        ...
+    def trunc_(self):
+        """In place (trunc_): Returns each element rounded toward zero."""
+        ...
     def type(self, dtype=..., non_blocking=..., **kwargs):
         """The legacy type name ('torch.FloatTensor') without an argument; else a copy as that dtype or type name."""
         ...
@@ -595,8 +911,14 @@ class Tensor(ShapeMethods, CreationMethods):
     def uniform_(self, a=..., b=..., *, generator=...):
         """Fills with draws from U(from, to), in place."""
         ...
+    def unique(self, sorted=..., return_inverse=..., return_counts=..., dim=...):
+        """The distinct elements, sorted; optionally the inverse indices and the counts."""
+        ...
     def unsqueeze(self, dim):
         """Inserts a dim of size 1 at ``dim``."""
+        ...
+    def var(self, dim=..., unbiased=..., keepdim=..., *, correction=...):
+        """Variance over ``dim`` (all dims when None), with Bessel's correction unless unbiased=False."""
         ...
     def view(self, *shape):
         """A view with a new shape over the same memory (must be compatible with the strides)."""
@@ -610,8 +932,20 @@ class Tensor(ShapeMethods, CreationMethods):
 
 abi_version: Any
 
-def abs(input):
+def abs(input, *, out=...):
     """Returns the absolute value |x| of each element."""
+    ...
+
+def absolute(input):
+    """Alias of abs."""
+    ...
+
+def acos(input, *, out=...):
+    """Returns the arccosine of each element (NaN outside [-1, 1])."""
+    ...
+
+def acosh(input, *, out=...):
+    """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
     ...
 
 def add(input, other, alpha=..., out=...):
@@ -622,20 +956,56 @@ def addmm(input, mat1, mat2, *, beta=..., alpha=...):
     """beta * input + alpha * (mat1 @ mat2) (one fused op when both are 1)."""
     ...
 
-def all(input):
-    """True when every element is nonzero."""
+def all(input, dim=..., keepdim=..., *, out=...):
+    """Whether every element (over ``dim``) is nonzero, as a bool tensor."""
     ...
 
 def allclose(a, b, rtol=..., atol=..., equal_nan=...):
     """True when |input - other| <= atol + rtol * |other| everywhere."""
     ...
 
-def any(input):
-    """True when any element is nonzero."""
+def amax(input, dim=..., keepdim=..., *, out=...):
+    """Largest element over ``dim`` (all dims when empty)."""
+    ...
+
+def amin(input, dim=..., keepdim=..., *, out=...):
+    """Smallest element over ``dim`` (all dims when empty)."""
+    ...
+
+def any(input, dim=..., keepdim=..., *, out=...):
+    """Whether any element (over ``dim``) is nonzero, as a bool tensor."""
     ...
 
 def arange(start, end=..., step=..., dtype=..., device=..., requires_grad=...):
     """Values from ``start`` to ``end`` (exclusive) in steps of ``step``."""
+    ...
+
+def arccos(input):
+    """Alias of acos."""
+    ...
+
+def arccosh(input):
+    """Alias of acosh."""
+    ...
+
+def arcsin(input):
+    """Alias of asin."""
+    ...
+
+def arcsinh(input):
+    """Alias of asinh."""
+    ...
+
+def arctan(input):
+    """Alias of atan."""
+    ...
+
+def arctan2(input, other, *, out=...):
+    """atan(input / other) by quadrant."""
+    ...
+
+def arctanh(input):
+    """Alias of atanh."""
     ...
 
 def argmax(input, dim=..., keepdim=...):
@@ -646,6 +1016,10 @@ def argmin(input, dim=..., keepdim=...):
     """Index of the first smallest element (flat, or along ``dim``)."""
     ...
 
+def argsort(input, dim=..., descending=..., stable=...):
+    """The indices that sort each line along ``dim``."""
+    ...
+
 def argwhere(input):
     """Positions of the nonzero elements, [n, dim]."""
     ...
@@ -654,12 +1028,48 @@ def as_tensor(data, dtype=..., device=...):
     """A tensor from data, sharing memory where possible."""
     ...
 
+def asin(input, *, out=...):
+    """Returns the arcsine of each element (NaN outside [-1, 1])."""
+    ...
+
+def asinh(input, *, out=...):
+    """Returns the inverse hyperbolic sine of each element."""
+    ...
+
+def atan(input, *, out=...):
+    """Returns the arctangent of each element."""
+    ...
+
+def atan2(input, other, *, out=...):
+    """atan(input / other) by quadrant."""
+    ...
+
+def atanh(input, *, out=...):
+    """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+    ...
+
 def baddbmm(input, batch1, batch2, *, beta=..., alpha=...):
     """beta * input + alpha * (batch1 @ batch2)."""
     ...
 
 def bernoulli(input, p=..., *, generator=..., out=...):
     """0/1 draws: 1 with probability ``input`` (per element) or ``p``."""
+    ...
+
+def bitwise_and(input, other, *, out=...):
+    """input & other bit by bit (logical and for bool)."""
+    ...
+
+def bitwise_not(input, *, out=...):
+    """~input bit by bit (logical not for bool)."""
+    ...
+
+def bitwise_or(input, other, *, out=...):
+    """input | other bit by bit (logical or for bool)."""
+    ...
+
+def bitwise_xor(input, other, *, out=...):
+    """input ^ other bit by bit (logical xor for bool)."""
     ...
 
 def bmm(input, mat2):
@@ -672,12 +1082,20 @@ def cat(tensors, dim=...):
     """Concatenates tensors along ``dim``."""
     ...
 
+def ceil(input, *, out=...):
+    """Returns the smallest integer not below each element (integers unchanged)."""
+    ...
+
 def chunk(input, chunks, dim=...):
     """At most ``chunks`` equal views along ``dim``."""
     ...
 
 def clamp(input, min=..., max=...):
     """Limits each element to [min, max] (either bound may be None)."""
+    ...
+
+def clamp_max(input, max):
+    """Limits each element to at most ``max``."""
     ...
 
 def clip(input, min=..., max=...):
@@ -692,11 +1110,23 @@ def concat(tensors, dim=...):
     """Concatenates tensors along ``dim``."""
     ...
 
-def cos(input):
+def cos(input, *, out=...):
     """Returns the cosine of each element (radians)."""
     ...
 
+def cosh(input, *, out=...):
+    """Returns the hyperbolic cosine of each element."""
+    ...
+
 from . import cuda as cuda
+
+def cumprod(input, dim, *, dtype=..., out=...):
+    """Running product along ``dim``."""
+    ...
+
+def cumsum(input, dim, *, dtype=..., out=...):
+    """Running sum along ``dim``."""
+    ...
 
 default_generator: Any
 
@@ -775,12 +1205,32 @@ def equal(input, other):
     """True when both tensors have the same shape and elements."""
     ...
 
-def exp(input):
+def erf(input, *, out=...):
+    """Returns the error function of each element."""
+    ...
+
+def erfinv(input, *, out=...):
+    """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+    ...
+
+def exp(input, *, out=...):
     """Returns e raised to each element."""
+    ...
+
+def exp2(input, *, out=...):
+    """Returns 2 raised to each element."""
+    ...
+
+def expm1(input, *, out=...):
+    """Returns e^x - 1 for each element, accurate near 0."""
     ...
 
 def eye(n, m=..., dtype=..., device=..., requires_grad=...):
     """An identity matrix."""
+    ...
+
+def fix(input):
+    """Alias of trunc."""
     ...
 
 def flatten(input, start_dim=..., end_dim=...):
@@ -804,6 +1254,18 @@ float: Any
 float32: Any
 
 float64: Any
+
+def floor(input, *, out=...):
+    """Returns the largest integer not above each element (integers unchanged)."""
+    ...
+
+def fmod(input, other, *, out=...):
+    """input - trunc(input / other) * other."""
+    ...
+
+def frac(input, *, out=...):
+    """Returns the fractional part x - trunc(x) of each element."""
+    ...
 
 def from_dlpack(obj):
     """Takes a DLPack producer (an object with __dlpack__, or a "dltensor" capsule) without copying."""
@@ -849,6 +1311,10 @@ def gt(input, other):
     """input > other as a bool tensor."""
     ...
 
+def hypot(input, other, *, out=...):
+    """sqrt(input^2 + other^2)."""
+    ...
+
 def index_add(input, dim, index, source, *, alpha=...):
     """A copy with ``alpha * source`` added at ``index`` along ``dim``."""
     ...
@@ -865,6 +1331,20 @@ def index_select(input, dim, index):
     """The slices at ``index`` along ``dim``."""
     ...
 
+class inference_mode:
+    """no_grad for inference (context manager and decorator); ``inference_mode(False)`` leaves grad mode as it is."""
+    def __call__(self, fn=...):
+        """Call self as a function."""
+        ...
+    def __enter__(self):
+        ...
+    def __exit__(self, *exc):
+        ...
+    def __init__(self, mode=...):
+        """Initialize self.  See help(type(self)) for accurate signature."""
+        ...
+    enabled: object
+
 def initial_seed():
     """The default generator's seed."""
     ...
@@ -875,36 +1355,92 @@ def is_grad_enabled():
     """True while autograd records operations."""
     ...
 
+def is_inference_mode_enabled():
+    """True inside ``inference_mode()``."""
+    ...
+
 def is_tensor(obj):
     """True for bridge tensors."""
+    ...
+
+def isfinite(input):
+    """Returns whether each element is finite (not NaN, not ±inf)."""
+    ...
+
+def isinf(input):
+    """Returns whether each element is +inf or -inf."""
+    ...
+
+def isnan(input):
+    """Returns whether each element is NaN."""
+    ...
+
+def kthvalue(input, k, dim=..., keepdim=..., *, out=...):
+    """(values, indices) of the k-th smallest element along ``dim``."""
     ...
 
 def le(input, other):
     """input <= other as a bool tensor."""
     ...
 
+def lerp(input, end, weight, *, out=...):
+    """input + weight * (end - input)."""
+    ...
+
 def linspace(start, end, steps, dtype=..., device=..., requires_grad=...):
     """``steps`` evenly spaced values from ``start`` to ``end``."""
     ...
 
-def load(f):
-    """Loads a .npy file as a tensor, a .npz or .safetensors file as an OrderedDict of name -> tensor."""
+def load(f, map_location=..., pickle_module=..., *, weights_only=..., **pickle_load_args):
+    """Loads what ``save`` wrote, or a torch.save file (torch 1.6+ zip format), from a path or a readable file object."""
     ...
 
-def log(input):
+def log(input, *, out=...):
     """Returns the natural logarithm of each element."""
+    ...
+
+def log10(input, *, out=...):
+    """Returns the base-10 logarithm of each element."""
+    ...
+
+def log1p(input, *, out=...):
+    """Returns ln(1 + x) for each element, accurate near 0."""
+    ...
+
+def log2(input, *, out=...):
+    """Returns the base-2 logarithm of each element."""
     ...
 
 def log_softmax(input, dim):
     """log(softmax(x)) along ``dim``, computed stably."""
     ...
 
-def logical_not(input):
-    """Elementwise logical not of a bool tensor."""
+def logaddexp(input, other, *, out=...):
+    """log(e^input + e^other)."""
+    ...
+
+def logical_and(input, other, *, out=...):
+    """Whether both are nonzero, as bool."""
+    ...
+
+def logical_not(input, *, out=...):
+    """Whether the element is zero, as bool."""
+    ...
+
+def logical_or(input, other, *, out=...):
+    """Whether either is nonzero, as bool."""
+    ...
+
+def logical_xor(input, other, *, out=...):
+    """Whether exactly one is nonzero, as bool."""
     ...
 
 def logspace(start, end, steps, base=..., dtype=..., device=..., requires_grad=...):
     """``steps`` values base^x for x evenly spaced from ``start`` to ``end``."""
+    ...
+
+def logsumexp(input, dim, keepdim=..., *, out=...):
+    """log(sum(exp(input))) over ``dim``, without overflow."""
     ...
 
 long: Any
@@ -925,8 +1461,8 @@ def masked_select(input, mask):
     """The elements where ``mask`` is true, 1-D."""
     ...
 
-def matmul(input, other):
-    """Matrix product with torch's rules for 1-D, 2-D and batched (broadcast) operands."""
+def matmul(input, other, *, out=...):
+    """Matrix product with torch's rules for 1-D, 2-D and batched operands; ``out`` receives it without autograd."""
     ...
 
 def max(input, dim=..., keepdim=...):
@@ -939,6 +1475,10 @@ def maximum(input, other):
 
 def mean(input, dim=..., keepdim=..., dtype=...):
     """Mean of all elements, or over ``dim`` (floating-point inputs only)."""
+    ...
+
+def median(input, dim=..., keepdim=..., *, out=...):
+    """The lower median of all elements, or (values, indices) along ``dim``."""
     ...
 
 def min(input, dim=..., keepdim=...):
@@ -973,6 +1513,10 @@ def mv(input, vec):
     """Product of a matrix and a vector."""
     ...
 
+def nan_to_num(input, nan=..., posinf=..., neginf=..., *, out=...):
+    """NaN, +inf and -inf replaced by finite values."""
+    ...
+
 def narrow(input, dim, start, length):
     """A view of ``length`` elements of ``dim`` from ``start``."""
     ...
@@ -981,8 +1525,12 @@ def ne(input, other):
     """input != other as a bool tensor."""
     ...
 
-def neg(input):
+def neg(input, *, out=...):
     """Returns -x for each element."""
+    ...
+
+def negative(input):
+    """-input."""
     ...
 
 from . import nn as nn
@@ -1000,6 +1548,10 @@ class no_grad:
 
 def nonzero(input, *, as_tuple=...):
     """Positions of the nonzero elements."""
+    ...
+
+def norm(input, p=..., dim=..., keepdim=..., out=..., dtype=...):
+    """The vector p-norm over ``dim`` (all elements when None)."""
     ...
 
 def normal(mean, std=..., size=..., *, generator=..., out=..., dtype=..., device=..., requires_grad=...):
@@ -1032,6 +1584,10 @@ def pow(input, exponent):
     """x raised to ``exponent`` (a number or a tensor), elementwise."""
     ...
 
+def prod(input, dim=..., keepdim=..., *, dtype=..., out=...):
+    """Product of all elements, or along ``dim``."""
+    ...
+
 def rand(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...):
     """Uniform draws in [0, 1)."""
     ...
@@ -1060,12 +1616,16 @@ def randperm(n, dtype=..., device=..., generator=..., requires_grad=...):
     """A random permutation of 0..n-1."""
     ...
 
-def reciprocal(input):
-    """Returns 1 / x for each element."""
+def reciprocal(input, *, out=...):
+    """Returns 1 / x for each element (integers give float32)."""
     ...
 
-def relu(input):
+def relu(input, *, out=...):
     """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
+    ...
+
+def remainder(input, other, *, out=...):
+    """input - floor(input / other) * other."""
     ...
 
 def repeat_interleave(input, repeats=..., dim=..., *, output_size=...):
@@ -1080,8 +1640,16 @@ def roll(input, shifts, dims=...):
     """Elements shifted with wrap-around."""
     ...
 
-def save(obj, f):
-    """Saves a tensor (.npy) or a name -> tensor mapping such as a state_dict (.npz, .safetensors)."""
+def round(input, *, out=...):
+    """Returns each element rounded to the nearest integer, halves to even."""
+    ...
+
+def rsqrt(input, *, out=...):
+    """Returns 1 / sqrt(x) for each element."""
+    ...
+
+def save(obj, f, pickle_module=..., pickle_protocol=..., _use_new_zipfile_serialization=...):
+    """Saves ``obj`` as torch.save does: torch 1.13's zip checkpoint (loadable by torch) for any picklable object holding"""
     ...
 
 def scatter(input, dim, index, src=..., *, value=..., reduce=...):
@@ -1138,32 +1706,40 @@ def shared_path(name):
     """The file a shared-memory name maps to (/dev/shm/name for a bare name)."""
     ...
 
-def sigmoid(input):
+def sigmoid(input, *, out=...):
     """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
     ...
 
-def sign(input):
+def sign(input, *, out=...):
     """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
     ...
 
-def sin(input):
+def sin(input, *, out=...):
     """Returns the sine of each element (radians)."""
+    ...
+
+def sinh(input, *, out=...):
+    """Returns the hyperbolic sine of each element."""
     ...
 
 def softmax(input, dim):
     """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
     ...
 
+def sort(input, dim=..., descending=..., stable=..., *, out=...):
+    """(values, indices) of each line along ``dim`` in order."""
+    ...
+
 def split(tensor, split_size_or_sections, dim=...):
     """Views of ``split_size`` (or the listed sizes) along ``dim``."""
     ...
 
-def sqrt(input):
+def sqrt(input, *, out=...):
     """Returns the square root of each element."""
     ...
 
 def square(input):
-    """x * x for each element."""
+    """input * input for each element."""
     ...
 
 def squeeze(input, dim=...):
@@ -1172,6 +1748,14 @@ def squeeze(input, dim=...):
 
 def stack(tensors, dim=...):
     """Stacks tensors along a new dim ``dim``."""
+    ...
+
+def std(input, dim=..., unbiased=..., keepdim=..., *, correction=..., out=...):
+    """Standard deviation over ``dim`` (all dims when None)."""
+    ...
+
+def std_mean(input, dim=..., unbiased=..., keepdim=..., *, correction=...):
+    """(standard deviation, mean) over ``dim``."""
     ...
 
 def sub(input, other, alpha=..., out=...):
@@ -1190,7 +1774,11 @@ def take(input, index):
     """Elements at row-major positions of the flattened input."""
     ...
 
-def tanh(input):
+def tan(input, *, out=...):
+    """Returns the tangent of each element (radians)."""
+    ...
+
+def tanh(input, *, out=...):
     """Returns the hyperbolic tangent of each element."""
     ...
 
@@ -1200,6 +1788,10 @@ def tensor(data, dtype=..., device=..., requires_grad=...):
 
 def tensordot(a, b, dims=...):
     """Sums products over the last ``dims`` dims of a and the first of b, or over two lists of dims."""
+    ...
+
+def topk(input, k, dim=..., largest=..., sorted=..., *, out=...):
+    """(values, indices) of the k largest (or smallest) elements along ``dim``."""
     ...
 
 def transpose(input, dim0, dim1):
@@ -1222,8 +1814,16 @@ def triu_indices(row, col, offset=..., *, dtype=..., device=...):
     """The (row, col) positions of the upper triangle, row-major, as a [2, n] int64 tensor."""
     ...
 
+def trunc(input, *, out=...):
+    """Returns each element rounded toward zero."""
+    ...
+
 def unbind(input, dim=...):
     """Every slice along ``dim``."""
+    ...
+
+def unique(input, sorted=..., return_inverse=..., return_counts=..., dim=...):
+    """The distinct elements, sorted; optionally the inverse indices and the counts."""
     ...
 
 def unlink_shared(name):
@@ -1232,6 +1832,14 @@ def unlink_shared(name):
 
 def unsqueeze(input, dim):
     """Inserts a dim of size 1 at ``dim``."""
+    ...
+
+def var(input, dim=..., unbiased=..., keepdim=..., *, correction=..., out=...):
+    """Variance over ``dim`` (all dims when None), with Bessel's correction unless unbiased=False."""
+    ...
+
+def var_mean(input, dim=..., unbiased=..., keepdim=..., *, correction=...):
+    """(variance, mean) over ``dim``."""
     ...
 
 def where(condition, input=..., other=...):

@@ -2,12 +2,36 @@
 
 from typing import Any
 
+def adaptive_avg_pool2d(input, output_size):
+    """Averages adaptive windows down to output_size (an int, or (h, w) where None keeps the input's size)."""
+    ...
+
+def avg_pool2d(input, kernel_size, stride=..., padding=..., ceil_mode=..., count_include_pad=..., divisor_override=...):
+    """Mean over kH x kW windows; count_include_pad counts the zero padding in the divisor."""
+    ...
+
+def batch_norm(input, running_mean, running_var, weight=..., bias=..., training=..., momentum=..., eps=...):
+    """Normalises each channel of [N, C, *] by batch statistics (training, updating the running ones) or by"""
+    ...
+
 def binary_cross_entropy(input, target, weight=..., size_average=..., reduce=..., reduction=...):
     """-weight * (t * log(x) + (1 - t) * log(1 - x)), the logs clamped at -100."""
     ...
 
 def binary_cross_entropy_with_logits(input, target, weight=..., size_average=..., reduce=..., reduction=..., pos_weight=...):
     """BCE of sigmoid(input), computed stably from the logits; pos_weight weighs the positive class."""
+    ...
+
+def conv1d(input, weight, bias=..., stride=..., padding=..., dilation=..., groups=...):
+    """1-D convolution of [N, C, L] (or [C, L]) with weight [OC, C/groups, K]; padding may be "same"/"valid"."""
+    ...
+
+def conv2d(input, weight, bias=..., stride=..., padding=..., dilation=..., groups=...):
+    """2-D convolution of [N, C, H, W] (or [C, H, W]) with weight [OC, C/groups, KH, KW]; padding may be "same"/"valid"."""
+    ...
+
+def conv_transpose2d(input, weight, bias=..., stride=..., padding=..., output_padding=..., groups=..., dilation=...):
+    """Transposed 2-D convolution (the gradient of conv2d for its input), weight [C_in, C_out/groups, KH, KW]."""
     ...
 
 def cosine_embedding_loss(input1, input2, target, margin=..., size_average=..., reduce=..., reduction=...):
@@ -26,8 +50,28 @@ def dropout(input, p=..., training=..., inplace=...):
     """Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) while training."""
     ...
 
+def dropout2d(input, p=..., training=..., inplace=...):
+    """Zeroes whole channels with probability p (one draw per [n, c]) and scales the rest by 1/(1-p)."""
+    ...
+
 def elu(input, alpha=..., inplace=...):
     """x if x > 0 else alpha * (exp(x) - 1)."""
+    ...
+
+def embedding(input, weight, padding_idx=..., max_norm=..., norm_type=..., scale_grad_by_freq=..., sparse=...):
+    """Rows of ``weight`` at the integer ``input`` (shape input.shape + [embedding_dim]); dense gradient."""
+    ...
+
+def fold(input, output_size, kernel_size, dilation=..., padding=..., stride=...):
+    """Sums sliding windows back: [N, C*kH*kW, L] -> [N, C, H, W] (col2im)."""
+    ...
+
+def gelu(input, approximate=...):
+    """x * Phi(x) (``approximate="none"``) or its tanh approximation (``"tanh"``)."""
+    ...
+
+def group_norm(input, num_groups, weight=..., bias=..., eps=...):
+    """Normalises each sample over groups of channels, then applies the per-channel affine."""
     ...
 
 def hardtanh(input, min_val=..., max_val=..., inplace=...):
@@ -38,12 +82,20 @@ def huber_loss(input, target, reduction=..., delta=...):
     """0.5 * d^2 where |d| < delta, else delta * (|d| - 0.5 * delta)."""
     ...
 
+def interpolate(input, size=..., scale_factor=..., mode=..., align_corners=..., recompute_scale_factor=..., antialias=...):
+    """Resizes [N, C, L] or [N, C, H, W] to ``size`` or by ``scale_factor``: "nearest", "linear" or "bilinear"."""
+    ...
+
 def kl_div(input, target, size_average=..., reduce=..., reduction=..., log_target=...):
     """KL divergence of log-probabilities ``input`` from ``target``; reduction="batchmean" is the true KL."""
     ...
 
 def l1_loss(input, target, size_average=..., reduce=..., reduction=...):
     """|input - target|."""
+    ...
+
+def layer_norm(input, normalized_shape, weight=..., bias=..., eps=...):
+    """(x - mean) / sqrt(var + eps) * weight + bias over the trailing ``normalized_shape`` dims."""
     ...
 
 def leaky_relu(input, negative_slope=..., inplace=...):
@@ -66,12 +118,24 @@ def margin_ranking_loss(input1, input2, target, margin=..., size_average=..., re
     """max(0, -target * (input1 - input2) + margin)."""
     ...
 
+def max_pool1d(input, kernel_size, stride=..., padding=..., dilation=..., ceil_mode=..., return_indices=...):
+    """Max over windows of [N, C, L] (or [C, L]); with return_indices, also each maximum's position."""
+    ...
+
+def max_pool2d(input, kernel_size, stride=..., padding=..., dilation=..., ceil_mode=..., return_indices=...):
+    """Max over kH x kW windows of [N, C, H, W] (or [C, H, W]); with return_indices, also each maximum's flat"""
+    ...
+
 def mish(input, inplace=...):
     """x * tanh(softplus(x))."""
     ...
 
 def mse_loss(input, target, size_average=..., reduce=..., reduction=...):
     """(input - target)^2."""
+    ...
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=..., key_padding_mask=..., need_weights=..., attn_mask=..., use_separate_proj_weight=..., q_proj_weight=..., k_proj_weight=..., v_proj_weight=..., static_k=..., static_v=..., average_attn_weights=...):
+    """torch 1.13's F.multi_head_attention_forward for [L, N, E] (or unbatched [L, E]) inputs."""
     ...
 
 def nll_loss(input, target, weight=..., size_average=..., ignore_index=..., reduce=..., reduction=...):
@@ -84,6 +148,10 @@ def normalize(input, p=..., dim=..., eps=..., out=...):
 
 def one_hot(tensor, num_classes=...):
     """int64 tensor of shape (*, num_classes) with a 1 at each index's class."""
+    ...
+
+def pad(input, pad, mode=..., value=...):
+    """Pads the last len(pad)//2 dims, (left, right) pairs from the last dim backwards: constant, reflect,"""
     ...
 
 def pairwise_distance(x1, x2, p=..., eps=..., keepdim=...):
@@ -100,6 +168,10 @@ def relu(input, inplace=...):
 
 def relu6(input, inplace=...):
     """min(max(x, 0), 6)."""
+    ...
+
+def scaled_dot_product_attention(query, key, value, attn_mask=..., dropout_p=..., is_causal=..., scale=...):
+    """softmax(q @ k^T * scale + mask) @ v (torch 2's semantics: a bool mask is True where attention is allowed)."""
     ...
 
 def sigmoid(input):
@@ -132,4 +204,12 @@ def tanh(input):
 
 def tanhshrink(input):
     """x - tanh(x)."""
+    ...
+
+def unfold(input, kernel_size, dilation=..., padding=..., stride=...):
+    """Extracts sliding windows: [N, C, H, W] -> [N, C*kH*kW, L] (im2col)."""
+    ...
+
+def upsample(input, size=..., scale_factor=..., mode=..., align_corners=...):
+    """Deprecated alias of interpolate."""
     ...
