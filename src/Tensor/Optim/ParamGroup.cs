@@ -55,4 +55,4 @@ public sealed class ParamGroup
 /// An optimizer's state in torch's <c>state_dict()</c> layout: per-parameter state keyed by the parameter's
 /// position across all groups (0, 1, ...), and each group's options with "params" listing those positions.
 /// </summary>
-public sealed record OptimizerStateDict(Dictionary<long, Dictionary<string, object?>> State, List<Dictionary<string, object?>> ParamGroups);
+public sealed partial record OptimizerStateDict(Dictionary<long, Dictionary<string, object?>> State, List<Dictionary<string, object?>> ParamGroups);

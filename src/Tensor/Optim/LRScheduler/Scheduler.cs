@@ -88,10 +88,18 @@ public abstract class Scheduler
     public virtual void LoadStateDict(IReadOnlyDictionary<string, object?> state)
     {
         if (state.TryGetValue("last_epoch", out var e) && e is not null) LastEpoch = Convert.ToInt32(e);
-        if (state.TryGetValue("base_lrs", out var b) && b is IEnumerable<double> lrs) BaseLrs = lrs.ToArray();
+        if (state.TryGetValue("base_lrs", out var b) && Doubles(b) is double[] lrs) BaseLrs = lrs;
         if (state.TryGetValue("_step_count", out var s) && s is not null) StepCount = Convert.ToInt32(s);
-        if (state.TryGetValue("_last_lr", out var l) && l is IEnumerable<double> last) _lastLr = last.ToArray();
+        if (state.TryGetValue("_last_lr", out var l) && Doubles(l) is double[] last) _lastLr = last;
     }
+
+    /// <summary>A list of numbers as this runtime keeps it (double[]/List&lt;double&gt;) or as a checkpoint reads it (a list of objects).</summary>
+    static double[]? Doubles(object? value) => value switch
+    {
+        IEnumerable<double> d => d.ToArray(),
+        System.Collections.IEnumerable items and not string => items.Cast<object>().Select(v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+        _ => null,
+    };
 
     internal static double[] PerGroup(string name, Optimizer optimizer, double[] values)
     {
