@@ -55,3 +55,22 @@ internal static class TestSupport
     public static void SignificantDigits(double[] expected, Tensor actual, int digits, string? what = null) =>
         AreClose(expected, actual, atol: 0, rtol: 0.5 * Math.Pow(10, 1 - digits), what);
 }
+
+/// <summary>
+/// For test classes about host-side formats and printing (file layouts, spans, torch's CPU print format): their
+/// tensors live on the CPU even when BRIDGE_TEST_DEVICE runs the rest of the suite on a device.
+/// </summary>
+public abstract class OnTheCpu
+{
+    Device _suiteDevice = Device.Cpu;
+
+    [TestInitialize]
+    public void UseTheCpu()
+    {
+        _suiteDevice = Torch.DefaultDevice;
+        Torch.DefaultDevice = Device.Cpu;
+    }
+
+    [TestCleanup]
+    public void BackToTheSuiteDevice() => Torch.DefaultDevice = _suiteDevice;
+}

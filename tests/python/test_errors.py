@@ -71,7 +71,7 @@ def test_freed_and_foreign_handles_are_errors_not_crashes():
         assert _lib.call_t(op, bogus) == 0
     assert _lib.call_t(10 ** 6, bridge.ones(1)._h) == 0  # unknown op id
     generator = bridge.Generator()  # an engine object that is not a tensor
-    assert _lib.call_t(op, generator._engine._h) == 0  # a handle of the wrong kind
+    assert _lib.call_t(op, generator._obj._h) == 0  # a handle of the wrong kind
     assert "not a tensor" in _lib.last_error().decode()
 
 

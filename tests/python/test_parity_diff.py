@@ -141,7 +141,9 @@ def test_unusable_files_exit_2_naming_the_problem(tmp_path, content, message):
 
 def test_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text()
-    assert 'bridge-parity = "bridge.parity.cli:main"' in text and '"bridge.parity"' in text
+    assert 'bridge-parity = "bridge.parity.cli:main"' in text
+    assert 'include = ["bridge*"]' in text  # packages are found under python/, bridge.parity among them
+    assert (ROOT / "python" / "bridge" / "parity" / "__init__.py").is_file()
 
 
 def test_ulp_distance_matches_bit_patterns():

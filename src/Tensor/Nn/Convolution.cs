@@ -14,6 +14,8 @@ internal static unsafe class Convolution
     /// <summary>Conv over a batched [N, C, H, W] input with zero padding (ph, pw) on both sides.</summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups)
     {
+        if (OffHost("conv2d", input, weight, bias) is Device device)
+            return Conv2d(input.Cpu(), weight.Cpu(), bias?.Cpu(), stride, padding, dilation, groups).To(device);
         CheckCommon(input, weight, bias, "conv2d", stride, padding, dilation, groups);
         int n = input.Size(0), c = input.Size(1), h = input.Size(2), w = input.Size(3);
         int oc = weight.Size(0), kh = weight.Size(2), kw = weight.Size(3);
@@ -59,6 +61,8 @@ internal static unsafe class Convolution
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) outputPadding, (int H, int W) dilation, int groups)
     {
+        if (OffHost("conv_transpose2d", input, weight, bias) is Device device)
+            return ConvTranspose2d(input.Cpu(), weight.Cpu(), bias?.Cpu(), stride, padding, outputPadding, dilation, groups).To(device);
         CheckCommon(input, weight, bias, "conv_transpose2d", stride, padding, dilation, groups);
         if (outputPadding.H < 0 || outputPadding.W < 0) throw new ArgumentException("negative output_padding is not supported");
         if ((outputPadding.H >= stride.H && outputPadding.H >= dilation.H) || (outputPadding.W >= stride.W && outputPadding.W >= dilation.W))
@@ -113,7 +117,6 @@ internal static unsafe class Convolution
 
     static void CheckCommon(Tensor input, Tensor weight, Tensor? bias, string op, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups)
     {
-        RequireCpu(op, input, weight, bias);
         if (weight.Dim() != 4 || input.Dim() != 4)
             throw new ArgumentException($"Expected 4-dimensional input for 4-dimensional weight {ShapeMath.FormatList(weight.ShapeArray)}, but got {input.Dim()}-dimensional input of size {ShapeMath.FormatList(input.ShapeArray)} instead");
         if (input.DType is not (DType.Float32 or DType.Float64))
@@ -134,12 +137,17 @@ internal static unsafe class Convolution
             throw new ArgumentException($"Given weight of size {ShapeMath.FormatList(weight.ShapeArray)}, expected bias to be 1-dimensional with {outChannels} elements, but got bias of size {ShapeMath.FormatList(bias.ShapeArray)} instead");
     }
 
-    /// <summary>The CPU kernels only: a device tensor gets a clear error naming the op rather than a host read of device memory.</summary>
-    internal static void RequireCpu(string op, Tensor a, Tensor? b = null, Tensor? c = null)
+    /// <summary>
+    /// The device of the op's tensors when it is not the CPU (null on the CPU). These ops have CPU kernels only, so
+    /// device tensors run through the host: the inputs are copied over (recorded, so gradients flow back to the
+    /// device) and the result is copied back. Correct on every device; a CUDA kernel would make it fast.
+    /// </summary>
+    internal static Device? OffHost(string op, Tensor a, Tensor? b = null, Tensor? c = null)
     {
-        foreach (var t in new[] { a, b, c })
-            if (t is not null && t.Device != Device.Cpu)
-                throw new NotSupportedException($"{op} is not supported on {t.Device} tensors yet (bridge runs it on the CPU only)");
+        foreach (var t in new[] { b, c })
+            if (t is not null && t.Device != a.Device)
+                throw new InvalidOperationException($"Expected all tensors to be on the same device, but found at least two devices, {a.Device} and {t.Device}! ({op})");
+        return a.Device == Device.Cpu ? null : a.Device;
     }
 
     internal static string Pretty(DType d) => d switch

@@ -93,7 +93,7 @@ public static class Init
         double l = NormCdf((a - mean) / std), u = NormCdf((b - mean) / std);
         return Fill(tensor, t =>
         {
-            var draws = Torch.Zeros(t.ShapeArray, t.DType).Uniform_(2 * l - 1, 2 * u - 1, generator);
+            var draws = Torch.Zeros(t.ShapeArray, t.DType, Device.Cpu).Uniform_(2 * l - 1, 2 * u - 1, generator); // erfinv runs on the host
             if (t.DType == DType.Float64)
             {
                 var span = draws.ContiguousSpan<double>();
@@ -119,7 +119,7 @@ public static class Init
         if (tensor.Dim() < 2) throw new ArgumentException("Only tensors with 2 or more dimensions are supported");
         if (tensor.Numel() == 0) return tensor;
         int rows = tensor.ShapeArray[0], cols = tensor.Numel() / rows;
-        var flattened = Torch.Zeros([rows, cols], tensor.DType).Normal_(0, 1, generator);
+        var flattened = Torch.Zeros([rows, cols], tensor.DType, Device.Cpu).Normal_(0, 1, generator);
         bool wide = rows < cols;
         var m = (wide ? flattened.T() : flattened).Contiguous().ToDoubleArray();
         int r = wide ? cols : rows, c = wide ? rows : cols;

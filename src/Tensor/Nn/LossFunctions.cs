@@ -69,7 +69,7 @@ public static partial class Functional
             var grad = Torch.Zeros([m, classes], g.DType, g.Device);
             grad.ScatterAlong(1, Torch.Tensor(safe).To(g.Device).Unsqueeze(1), (-perRow * rw).Unsqueeze(1));
             return [FromClassesLast(grad, shape)];
-        }, rw);
+        }, rw, target); // the target is saved as torch saves it: editing it in place before backward is caught
     }
 
     /// <summary>

@@ -56,7 +56,11 @@ internal static unsafe class Pooling
 {
     public static (Tensor Output, Tensor Indices) Max(Tensor input, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, bool ceilMode)
     {
-        Convolution.RequireCpu("max_pool2d", input);
+        if (Convolution.OffHost("max_pool2d", input) is Device device)
+        {
+            var (hostOutput, hostIndices) = Max(input.Cpu(), kernel, stride, padding, dilation, ceilMode);
+            return (hostOutput.To(device), hostIndices.To(device));
+        }
         if (input.Dim() is not (3 or 4) || input.Numel() == 0 && input.Dim() == 3)
             throw new ArgumentException("non-empty 3D or 4D (batch mode) tensor expected for input");
         if (!input.DType.IsFloatingPoint() || input.DType is not (DType.Float32 or DType.Float64))
@@ -85,7 +89,8 @@ internal static unsafe class Pooling
 
     public static Tensor Avg(Tensor input, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding, bool ceilMode, bool countIncludePad, int divisorOverride)
     {
-        Convolution.RequireCpu("avg_pool2d", input);
+        if (Convolution.OffHost("avg_pool2d", input) is Device device)
+            return Avg(input.Cpu(), kernel, stride, padding, ceilMode, countIncludePad, divisorOverride).To(device);
         if (input.Dim() is not (3 or 4))
             throw new ArgumentException("non-empty 3D or 4D (batch mode) tensor expected for input");
         if (input.DType is not (DType.Float32 or DType.Float64))
@@ -112,7 +117,8 @@ internal static unsafe class Pooling
 
     public static Tensor AdaptiveAvg(Tensor input, int?[] outputSize)
     {
-        Convolution.RequireCpu("adaptive_avg_pool2d", input);
+        if (Convolution.OffHost("adaptive_avg_pool2d", input) is Device device)
+            return AdaptiveAvg(input.Cpu(), outputSize).To(device);
         if (input.Dim() is not (3 or 4))
             throw new ArgumentException($"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {ShapeMath.FormatList(input.ShapeArray)}");
         if (outputSize.Length != 2) throw new ArgumentException("adaptive_avg_pool2d: output_size must be 2");

@@ -179,7 +179,7 @@ internal static unsafe class Folding
 {
     public static Tensor Unfold(Tensor input, ConvGeometry g)
     {
-        Convolution.RequireCpu("unfold", input);
+        if (Convolution.OffHost("unfold", input) is Device device) return Unfold(input.Cpu(), g).To(device);
         CheckFloat(input, "im2col");
         int n = input.Size(0);
         Tensor x;
@@ -195,7 +195,7 @@ internal static unsafe class Folding
 
     public static Tensor Fold(Tensor input, ConvGeometry g)
     {
-        Convolution.RequireCpu("fold", input);
+        if (Convolution.OffHost("fold", input) is Device device) return Fold(input.Cpu(), g).To(device);
         CheckFloat(input, "col2im");
         int n = input.Size(0);
         Tensor x;

@@ -5,7 +5,7 @@ namespace Bridge.Tests.Core;
 /// .NET user expects: null checks on optional tensors, named arguments, a tensor's truth in a condition.
 /// </summary>
 [TestClass]
-public sealed class CSharpDataTests
+public sealed class CSharpDataTests : OnTheCpu
 {
     [TestMethod]
     public void FromArray_SharesTheArray_BothWays()

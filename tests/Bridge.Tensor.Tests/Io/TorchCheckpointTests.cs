@@ -12,7 +12,7 @@ namespace Bridge.Tests.Io;
 /// <see cref="TensorFileException"/>.
 /// </summary>
 [TestClass]
-public sealed class TorchCheckpointTests
+public sealed class TorchCheckpointTests : OnTheCpu
 {
     static Sequential Mlp() => new(new Linear(4, 8), new Tanh(), new Linear(8, 3));
 

@@ -4,7 +4,7 @@ namespace Bridge.Tests.Nn;
 
 /// <summary>The Module API, containers, nn.init and clip_grad_norm_ in C#; expected draws were printed by torch 1.13.</summary>
 [TestClass]
-public sealed class NnApiModuleTests
+public sealed class NnApiModuleTests : OnTheCpu
 {
     sealed class Block : Module
     {

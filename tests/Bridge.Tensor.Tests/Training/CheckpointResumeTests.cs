@@ -15,7 +15,7 @@ namespace Bridge.Tests.Training;
 /// tests/python/test_checkpoint_resume.py.
 /// </summary>
 [TestClass]
-public sealed class CheckpointResumeTests
+public sealed class CheckpointResumeTests : OnTheCpu
 {
     const int Epochs = 4, Batch = 8;
 
