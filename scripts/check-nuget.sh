@@ -19,7 +19,8 @@ for id in Bridge.Tensor Bridge.Distributed Bridge.Parity Bridge.Python; do
   for field in '<description>' '<license type="expression">MIT</license>' '<readme>README.md</readme>'; do
     grep -qF "$field" <<<"$nuspec" || { echo "$id.nuspec lacks $field"; exit 1; }
   done
-  unzip -l "$pkg" | grep -q "lib/net10.0/$id.xml" || { echo "$id has no XML documentation file"; exit 1; }
+  listing="$(unzip -l "$pkg")"  # listed once: `unzip | grep -q` would die of SIGPIPE under pipefail
+  grep -q "lib/net10.0/$id.xml" <<<"$listing" || { echo "$id has no XML documentation file"; exit 1; }
   # pack compiles each library ahead of time for linux-x64 (src/Directory.Build.props): the packed dll is that image
   echo -n "$id.dll: " && unzip -p "$pkg" "lib/net10.0/$id.dll" | python3 "$root/scripts/lib/readytorun.py" - \
     || { echo "$id.dll in the package is not ReadyToRun"; exit 1; }

@@ -11,8 +11,9 @@ case "$(basename "$wheel")" in
   *-py3-none-linux_x86_64.whl) ;;
   *) echo "wheel is not tagged for linux_x86_64: $(basename "$wheel")"; exit 1 ;;
 esac
+listing="$(unzip -l "$wheel")"  # listed once: `unzip | grep -q` would die of SIGPIPE under pipefail
 for lib in bridge/libbridge.so bridge/libbridge_avx512.so; do
-  unzip -l "$wheel" | grep -q " $lib\$" || { echo "the wheel lacks $lib"; exit 1; }
+  grep -q " $lib\$" <<<"$listing" || { echo "the wheel lacks $lib"; exit 1; }
 done
 venv="$(mktemp -d)"
 trap 'rm -rf "$venv"' EXIT

@@ -21,7 +21,10 @@ command -v chromium >/dev/null || missing+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0 ] || missing+=(libpython3.11)
 # The distributed suite: Open MPI's launcher and libmpi.so.40 (bound by name at run time).
 command -v mpirun >/dev/null || missing+=(openmpi-bin)
-ldconfig -p 2>/dev/null | grep -q 'libmpi\.so\.40' || missing+=(libopenmpi3)
+# (grep reads the whole listing: with -q it could exit early and kill ldconfig with SIGPIPE under pipefail)
+ldconfig -p 2>/dev/null | grep 'libmpi\.so\.40' >/dev/null || missing+=(libopenmpi3)
+# The package checks (scripts/check-nuget.sh, scripts/check-wheel.sh) read the .nupkg and .whl archives.
+command -v unzip >/dev/null || missing+=(unzip)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${missing[*]}"

@@ -36,6 +36,7 @@ public sealed class Recorder : IDisposable
     public static bool Echo { get; set; }
 
     readonly OrderedDictionary<(string Checkpoint, long Step, string Name), ParityRow[]> _records = new();
+    readonly object _gate = new(); // the hooks may fire from any thread
     readonly List<IDisposable> _hooks = [];
     bool _autoStep = true, _written;
 
@@ -112,9 +113,12 @@ public sealed class Recorder : IDisposable
     void Add(string checkpoint, string name, long step, ParityRow[] rows, bool replace)
     {
         var key = (checkpoint, step, name);
-        if (!replace && _records.ContainsKey(key))
-            throw new ArgumentException($"{checkpoint}/{name} is already recorded at step {step} in {Case} (each name once per step; pass a step or call Step() between iterations)");
-        _records[key] = rows;
+        lock (_gate)
+        {
+            if (!replace && _records.ContainsKey(key))
+                throw new ArgumentException($"{checkpoint}/{name} is already recorded at step {step} in {Case} (each name once per step; pass a step or call Step() between iterations)");
+            _records[key] = rows;
+        }
     }
 
     // ----- a model -----
@@ -130,7 +134,7 @@ public sealed class Recorder : IDisposable
             foreach (var (name, module) in model.NamedModules())
             {
                 string label = name.Length == 0 ? RootName : name;
-                _hooks.Add(module.RegisterForwardHook((_, _, output) => RecordOutput(label, output)));
+                _hooks.Add(module.RegisterForwardHook((_, _, output) => { lock (_gate) RecordOutput(label, output); }));
             }
         if (grads)
         {
@@ -139,7 +143,8 @@ public sealed class Recorder : IDisposable
                 _hooks.Add(PostBackward.Register(() =>
                 {
                     // runs after every backward in the process: only the model's own gradients count
-                    if (parameters.Any(p => p.Parameter.Grad is not null)) RecordGrads(parameters);
+                    // and backward passes may run on several threads at once: one recording at a time
+                    if (parameters.Any(p => p.Parameter.Grad is not null)) lock (_gate) RecordGrads(parameters);
                 }));
         }
         return this;

@@ -51,6 +51,8 @@ ATTACKS = {
     """,
     "overlapping_in_place_write_is_refused": """
         raises(RuntimeError, lambda: torch.zeros(3).expand(2, 3).add_(1), "more than one element")
+        for fill in ("normal_", "uniform_", "bernoulli_", "exponential_"):
+            raises(RuntimeError, lambda: getattr(torch.zeros(3).expand(2, 3), fill)(), "more than one element")
     """,
     "stale_saved_tensor_is_caught": """
         a = torch.ones(3, requires_grad=True); b = a * 2; c = b.sin(); b.add_(1)  # sin saves its input

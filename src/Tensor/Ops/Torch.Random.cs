@@ -59,6 +59,7 @@ public sealed partial class Tensor
         if (!DType.IsFloatingPoint()) throw new NotSupportedException($"random fill is implemented for floating dtypes, got {DType.TorchName()}");
         CheckWritable();
         CheckLeafWrite();
+        CheckInternalOverlap(); // an expanded tensor: one location would take several draws (torch refuses)
         // Draws go in row-major order into a contiguous buffer, then into this tensor's layout.
         // On a GPU the draws still come from the CPU generator (same values as on the CPU), then are copied over.
         var target = IsContiguous() && Backend.OnHost(this) ? this : Torch.Zeros(ShapeArray, DType, Device.Cpu);
