@@ -223,7 +223,15 @@ class _MultiProcessIter(_BaseIter):
                 if deadline is not None and time.monotonic() >= deadline:
                     self._shutdown_workers()
                     raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds") from None
-                dead = [w for w in self._workers if not w.is_alive()]
+                if not any(not w.is_alive() for w in self._workers):
+                    continue
+                try:  # a worker that has just exited may still have results in the pipe: take them first
+                    return self._result_queue.get(timeout=1.0)
+                except queue.Empty:
+                    pass
+                # A worker whose iterable ended (no longer active) may exit cleanly; any other exit is a failure.
+                dead = [w for i, w in enumerate(self._workers)
+                        if not w.is_alive() and (w.exitcode != 0 or i in self._active)]
                 if dead:
                     pids = ", ".join(str(w.pid) for w in dead)
                     codes = ", ".join(str(w.exitcode) for w in dead)
