@@ -42,6 +42,8 @@ internal static class Workloads
 
     public static IEnumerable<(string Name, Func<double> Run, string Unit)> All()
     {
+        yield return ("ceiling_fma_f32", () => Ceilings.FmaPeakFloat32(Torch.GetNumThreads()), "GFLOP/s");
+        yield return ("ceiling_triad", () => Ceilings.TriadBandwidth(Torch.GetNumThreads()), "GB/s");
         yield return ("xor_20000", XorTraining, "s");
         yield return ("add_1elem", AddOneElement, "ns");
         yield return ("scalar_fwd_bwd", ScalarForwardBackward, "us");
