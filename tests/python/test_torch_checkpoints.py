@@ -104,29 +104,8 @@ def test_bridge_written_files_load_in_torch(tmp_path, kind):
     path = tmp_path / f"{kind}.pth"
     bridge.save(obj, path)
     loaded = torch.load(path)
-    _compare_torch(loaded, obj)
+    _same_tree(obj, loaded)
     _same_tree(bridge.load(path), torch.load(path))  # and back again
-
-
-def _compare_torch(t, b):
-    if isinstance(t, torch.Tensor):
-        assert isinstance(b, bridge.Tensor)
-        assert isinstance(t, torch.nn.Parameter) == (type(b).__name__ == "Parameter")
-        assert str(t.dtype) == str(b.dtype) and tuple(t.shape) == tuple(b.shape)
-        assert tuple(t.stride()) == tuple(b.stride()) and t.requires_grad == b.requires_grad
-        np.testing.assert_array_equal(t.detach().numpy(), b.detach().numpy())
-    elif isinstance(t, dict):
-        assert list(t) == list(b)
-        for k in t:
-            _compare_torch(t[k], b[k])
-    elif isinstance(t, (list, tuple)):
-        assert type(t) is type(b) and len(t) == len(b)
-        for x, y in zip(t, b):
-            _compare_torch(x, y)
-    elif isinstance(t, np.ndarray):
-        np.testing.assert_array_equal(t, b)
-    else:
-        assert t == b
 
 
 def test_views_sharing_a_storage_stay_shared_both_ways(tmp_path):
