@@ -32,6 +32,9 @@ ISSUE_ROWS = [
     ("sigmoid(a), 16M float32, new result (GB/s)", "sigmoid_16m_new", [1, 2]),
     ("sigmoid(a), 16M float32, in place (GB/s)", "sigmoid_16m_inplace", [1, 2]),
     ("MLP 784-256-10, cross-entropy, SGD, batch 64, one step (ms)", "mlp_step", [1, 2]),
+    ("LeNet + BatchNorm, batch 64 of 28x28, SGD, one step (ms)", "lenet_step", [1, 2]),
+    ("char LSTM 64-256, 32 x 64 characters, Adam, one step (ms)", "char_lstm_step", [1, 2]),
+    ("tiny GPT 2 x 128 wide, 16 x 64 tokens, AdamW, one step (ms)", "tiny_gpt_step", [1, 2]),
 ]
 
 
@@ -119,21 +122,24 @@ def targets(t):
     abs_target("scalar forward+backward at most 2 µs", "scalar_fwd_bwd", 2)
     abs_target("XOR training at most 50 ms", "xor_20000", 0.05)
 
-    def vs_peer(label, workloads, factor, threads=(1, 2)):
+    def vs_peer(label, workloads, factor, threads=(1, 2), runtime="bridge-cs"):
         for w in workloads:
             for n in threads:
-                r = t.ratio(w, n)
+                r = t.ratio(w, n, runtime)
                 if r is None:
                     continue
                 best, who = t.best_peer(w, n)
-                out.append((f"{label}: {w}, {n} thread(s)", r >= factor,
-                            f"{r:.2f}x best peer ({who} {fmt(best)}, Bridge {fmt(t.get('bridge-cs', w, n))} {t.units[w]}); needs {factor}x"))
+                out.append((f"{label}: {w}, {n} thread(s)" + (" from Python" if runtime == "bridge-py" else ""), r >= factor,
+                            f"{r:.2f}x best peer ({who} {fmt(best)}, Bridge {fmt(t.get(runtime, w, n))} {t.units[w]}); needs {factor}x"))
 
     mm = [f"matmul_{d}_{n}" for d in ("f32", "f64") for n in MATMUL_SIZES] + [f"matmul_{d}_512_{v}" for d in ("f32", "f64") for v in ("tn", "nt")]
     vs_peer("matmul at least the best peer", mm, 1.0)
     vs_peer("new-result elementwise at least 3x", ["add_16m_new", "sigmoid_16m_new", "exp_16m_new", "tanh_16m_new"], 3.0)
     vs_peer("in-place / out= add, mul at least the best peer", ["add_16m_inplace", "add_16m_out", "mul_16m_out"], 1.0)
     vs_peer("transcendental at least 1.5x", ["sigmoid_16m_inplace", "exp_16m_new", "tanh_16m_new", "sigmoid_16m_new"], 1.5)
+    real_models = ["lenet_step", "char_lstm_step", "tiny_gpt_step"]
+    vs_peer("real-model training step at least 1.3x the best peer", real_models, 1.3)
+    vs_peer("real-model training step at least 1.3x the best peer", real_models, 1.3, runtime="bridge-py")
     for n in (1, 2):
         base = t.get("bridge-cs", "add_16m_new", n)
         for w in ("add_16m_bcast", "add_16m_strided"):

@@ -75,6 +75,8 @@ internal static class Workloads
         }
         yield return ("mlp_step", MlpStep, "ms");
         yield return ("mlp_peak_mb", MlpPeakMemory, "MB");
+        foreach (var model in new[] { "lenet", "char_lstm", "tiny_gpt" })
+            yield return ($"{model}_step", () => Models.StepMs(model), "ms");
         yield return ("loop_growth_mb", LoopMemoryGrowth, "MB");
     }
 

@@ -29,6 +29,8 @@ except ImportError as e:
     print(f"runtime {args.runtime} unavailable: {e}", file=sys.stderr)
     sys.exit(3)
 
+import models  # noqa: E402  (bench/peers/models.py, beside this script; needs `torch` chosen above)
+
 torch.set_num_threads(args.threads)
 label = args.label or args.runtime
 MATMUL_SIZES = [64, 128, 256, 512, 1024, 2048]
@@ -215,6 +217,8 @@ def workloads():
     yield "mlp_step", mlp_step, "ms"
     yield "mlp_peak_mb", mlp_peak_mb, "MB"
     yield "loop_growth_mb", loop_growth_mb, "MB"
+    for model in ("lenet", "char_lstm", "tiny_gpt"):
+        yield f"{model}_step", (lambda model=model: timeit(models.build(torch, model), 0.3) * 1e3), "ms"
 
 
 only = re.compile(args.only) if args.only else None
