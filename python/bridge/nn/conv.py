@@ -88,6 +88,7 @@ class _ConvNd(Module):
         return fn(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
     def forward(self, input):
+        """Convolves ``input`` with the weight and adds the bias (see the class for the shapes)."""
         return self._conv_forward(input, self.weight, self.bias)
 
 
@@ -113,6 +114,7 @@ class ConvTranspose2d(_ConvNd):
                          device, dtype, output_padding)
 
     def forward(self, input, output_size=None):
+        """Transposed convolution of ``input`` [N, C_in, H, W]; ``output_size`` picks the output_padding that reaches that size."""
         output_padding = self.output_padding
         if output_size is not None:
             output_padding = self._output_padding(input, output_size)
