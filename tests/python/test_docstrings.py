@@ -205,3 +205,35 @@ def test_clr_module_is_documented():
     offenders = [name for name in sorted(public) if not (ast.get_docstring(defs[name]) or "").strip()]
     assert ast.get_docstring(tree)
     assert not _report("bridge.clr functions without a docstring", offenders), offenders
+
+
+def test_the_checks_catch_what_they_look_for():
+    """The checks above flag an undocumented function, an inherited class docstring, an empty docstring and a
+    signature of only ``*args, **kwargs`` (so their passing means something)."""
+    def undocumented(x):
+        return x
+
+    def blank(x):
+        """   """
+        return x
+
+    def variadic(*args, **kwargs):
+        """Documented, but its parameters are hidden."""
+
+    def named(x, *rest, key=None, **kwargs):
+        """Named parameters besides the variadic ones."""
+
+    class Documented:
+        """A documented base."""
+
+    class Undocumented(Documented):
+        pass
+
+    assert not _documented("function", undocumented)
+    assert not _documented("function", blank)
+    assert not _documented("class", Undocumented)
+    assert _documented("class", Documented) and _documented("function", variadic)
+    assert not _documented("property", property(lambda self: 1))
+    assert _signature_problem("x.variadic", "function", variadic) == "only (*args, **kwargs)"
+    assert _signature_problem("x.named", "function", named) is None
+    assert _signature_problem("bridge.Tensor.to", "method", variadic) is None  # listed on purpose
