@@ -93,13 +93,35 @@ class _ConvNd(Module):
 
 
 class Conv2d(_ConvNd):
-    """Applies a 2-D convolution over [N, C, H, W] (or [C, H, W]) input."""
+    """Applies a 2-D convolution over [N, C, H, W] (or [C, H, W]) input.
+
+    Shapes: input [N, in_channels, H, W]; weight [out_channels, in_channels / groups, kH, kW]; bias [out_channels];
+    output [N, out_channels, H_out, W_out] with H_out = (H + 2 padding - dilation (kH - 1) - 1) // stride + 1.
+    ``padding`` may be an int, a pair, "same" or "valid"; ``padding_mode`` "zeros", "reflect", "replicate" or
+    "circular".
+    """
     _kind, _dims = "conv2d", 2
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        # torch's parameters (help() and IDEs show these; the shared base also takes ConvTranspose2d's output_padding)
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         device, dtype)
 
 
 class Conv1d(_ConvNd):
-    """Applies a 1-D convolution over [N, C, L] (or [C, L]) input."""
+    """Applies a 1-D convolution over [N, C, L] (or [C, L]) input.
+
+    Shapes: input [N, in_channels, L]; weight [out_channels, in_channels / groups, k]; bias [out_channels]; output
+    [N, out_channels, L_out] with L_out = (L + 2 padding - dilation (k - 1) - 1) // stride + 1.
+    """
     _kind, _dims = "conv1d", 1
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        # torch's parameters (help() and IDEs show these; the shared base also takes ConvTranspose2d's output_padding)
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         device, dtype)
 
 
 class ConvTranspose2d(_ConvNd):

@@ -9,7 +9,11 @@ from . import functional as F
 
 
 class Linear(Module):
-    """y = x Wᵀ + b, initialised with torch's draws (kaiming-uniform weight, uniform bias) from the engine."""
+    """y = x Wᵀ + b, initialised with torch's draws (kaiming-uniform weight, uniform bias) from the engine.
+
+    Shapes: input [*, in_features]; weight [out_features, in_features]; bias [out_features] (none with
+    ``bias=False``); output [*, out_features].
+    """
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
