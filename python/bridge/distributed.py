@@ -32,7 +32,10 @@ class ReduceOp(enum.IntEnum):
 
 
 class Backend(str):
-    """Names of the communication backends, as strings (``Backend.MPI == "mpi"``). Bridge runs MPI (NCCL where GPUs are); GLOO is named only for torch's scripts."""
+    """Names of the communication backends, as strings (``Backend.MPI == "mpi"``).
+
+    Bridge runs MPI (NCCL where GPUs are); ``init_process_group("gloo")`` raises, pointing to "mpi".
+    """
     MPI = "mpi"
     NCCL = "nccl"
     GLOO = "gloo"
@@ -58,7 +61,8 @@ class ProcessGroup:
 
 
 class GroupMember:
-    """``GroupMember.WORLD`` (the default group, None as a group argument) and ``NON_GROUP_MEMBER`` (what new_group gives ranks outside it)."""
+    """``GroupMember.WORLD`` (the default group, None as a group argument) and ``NON_GROUP_MEMBER`` (what new_group
+    gives ranks outside it)."""
     WORLD = None
     NON_GROUP_MEMBER = object()
 
@@ -71,7 +75,8 @@ class Work:
         self._obj = obj
 
     def wait(self, timeout=None):
-        """Blocks until the operation has finished (``timeout``: seconds or a timedelta; raises if it expires); returns True."""
+        """Blocks until the operation has finished (``timeout``: seconds or a timedelta; raises if it expires); returns
+        True."""
         seconds = None if timeout is None else _seconds(timeout)
         return call("work_wait", self._obj, seconds)
 
@@ -167,7 +172,8 @@ def _run(name, group, async_op, *args):
 
 
 def barrier(group=None, async_op=False, device_ids=None):
-    """Blocks until every rank of ``group`` has reached it (a Work to wait on with ``async_op=True``). ``device_ids`` is ignored."""
+    """Blocks until every rank of ``group`` has reached it (a Work to wait on with ``async_op=True``). ``device_ids`` is
+    ignored."""
     return _run("dist_barrier", group, async_op)
 
 

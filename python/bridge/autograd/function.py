@@ -89,7 +89,8 @@ class Function:
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        """Gradients of the inputs from those of the outputs (a staticmethod of the subclass): ``backward(ctx, *grad_outputs)``.
+        """Gradients of the inputs from those of the outputs (a staticmethod of the subclass): ``backward(ctx,
+        *grad_outputs)``.
 
         Returns one gradient per forward input (None for inputs that need none). ``vjp`` is another name for it.
         """

@@ -200,7 +200,8 @@ class ModuleDict(Module):
         return self._modules.values()
 
     def update(self, modules):
-        """Adds or replaces modules from a mapping or an iterable of ``(name, module)`` pairs (a mapping in its own order)."""
+        """Adds or replaces modules from a mapping or an iterable of ``(name, module)`` pairs (a mapping in its own
+        order)."""
         if not isinstance(modules, abc.Iterable):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got "
                             + type(modules).__name__)

@@ -136,7 +136,8 @@ class ConvTranspose2d(_ConvNd):
                          device, dtype, output_padding)
 
     def forward(self, input, output_size=None):
-        """Transposed convolution of ``input`` [N, C_in, H, W]; ``output_size`` picks the output_padding that reaches that size."""
+        """Transposed convolution of ``input`` [N, C_in, H, W]; ``output_size`` picks the output_padding that reaches
+        that size."""
         output_padding = self.output_padding
         if output_size is not None:
             output_padding = self._output_padding(input, output_size)

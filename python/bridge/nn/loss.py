@@ -28,6 +28,7 @@ class L1Loss(_Loss):
     ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
@@ -40,18 +41,21 @@ class MSELoss(_Loss):
     ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
-    """Squared error below ``beta``, absolute error (less beta/2) above: 0.5 d² / beta if |d| < beta else |d| - 0.5 beta.
+    """Squared error below ``beta``, absolute error (less beta/2) above: 0.5 d² / beta if |d| < beta else |d| - 0.5
+    beta.
 
     Shape: input and target of the same shape (any).
 
     ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
@@ -65,6 +69,7 @@ class HuberLoss(_Loss):
 
     Shape: input and target of the same shape (any). ``reduction`` as in MSELoss.
     """
+
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction=reduction)
         self.delta = delta
@@ -74,11 +79,14 @@ class HuberLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """Kullback-Leibler divergence ``target * (log(target) - input)``; ``input`` holds log-probabilities (and so does ``target`` with ``log_target=True``).
+    """Kullback-Leibler divergence ``target * (log(target) - input)``; ``input`` holds log-probabilities (and so does
+    ``target`` with ``log_target=True``).
 
-    ``reduction="batchmean"`` divides the sum by the batch size (the mathematically correct KL); ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduction="batchmean"`` divides the sum by the batch size (the mathematically correct KL); ``reduction``:
+    ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
         super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
@@ -95,6 +103,7 @@ class NLLLoss(_WeightedLoss):
     mean). ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
@@ -108,9 +117,11 @@ class CrossEntropyLoss(_WeightedLoss):
 
     Shape: input [N, C] or [N, C, d1, ...] (or [C]); target [N] or [N, d1, ...] of class indices (int64), or class
     probabilities of input's shape. ``weight`` [C] rescales each class; ``ignore_index`` targets contribute nothing;
-    ``label_smoothing`` in [0, 1] mixes the target with the uniform distribution. ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``label_smoothing`` in [0, 1] mixes the target with the uniform distribution. ``reduction``: ``"mean"`` (default),
+    ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                  label_smoothing=0.0):
         super().__init__(weight, size_average, reduce, reduction)
@@ -129,6 +140,7 @@ class BCELoss(_WeightedLoss):
     ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
@@ -136,11 +148,13 @@ class BCELoss(_WeightedLoss):
 class BCEWithLogitsLoss(_Loss):
     """Sigmoid followed by binary cross entropy, computed stably from logits ``input``.
 
-    Shape: input and target of the same shape; ``weight`` broadcasts to it; ``pos_weight`` (one per class, last dim) weights the positive term.
+    Shape: input and target of the same shape; ``weight`` broadcasts to it; ``pos_weight`` (one per class, last dim)
+    weights the positive term.
 
     ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
@@ -159,6 +173,7 @@ class CosineEmbeddingLoss(_Loss):
     ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
@@ -175,6 +190,7 @@ class MarginRankingLoss(_Loss):
     ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
     ``reduce`` are torch's deprecated spellings of it.
     """
+
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
         self.margin = margin

@@ -617,7 +617,8 @@ class Module:
         return self.to("cpu")
 
     def cuda(self, device=None):
-        """Moves parameters and buffers to a CUDA device (``device``: an index or a device; the current one if None); returns self."""
+        """Moves parameters and buffers to a CUDA device (``device``: an index or a device; the current one if None);
+        returns self."""
         return self.to("cuda" if device is None else (f"cuda:{device}" if isinstance(device, int) else device))
 
     def share_memory(self):

@@ -35,6 +35,7 @@ class Linear(Module):
 
 class ReLU(Module):
     """max(x, 0), elementwise (in place with ``inplace=True``). Any shape; the output has the input's."""
+
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -48,12 +49,14 @@ class ReLU(Module):
 
 class Sigmoid(Module):
     """1 / (1 + exp(-x)), elementwise. Any shape."""
+
     def forward(self, input):
         return input.sigmoid()
 
 
 class Tanh(Module):
     """Hyperbolic tangent, elementwise. Any shape."""
+
     def forward(self, input):
         return input.tanh()
 
@@ -64,6 +67,7 @@ class Dropout(Module):
 
     Bridge differs from torch: ``inplace=True`` is accepted but the result is a new tensor.
     """
+
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:

@@ -135,8 +135,8 @@ class LSTM(RNNBase):
     """LSTM (gates i, f, g, o): returns (output, (h_n, c_n)).
 
     Shapes: input [L, N, H_in] ([N, L, H_in] with ``batch_first``, [L, H_in] unbatched) or a PackedSequence;
-    hx = (h_0, c_0), h_n and c_n [D * num_layers, N, H_out], zeros if omitted (D = 2 when ``bidirectional``); output [L, N, D * H_out].
-    With ``proj_size`` > 0, H_out is proj_size for h (c keeps hidden_size).
+    hx = (h_0, c_0), h_n and c_n [D * num_layers, N, H_out], zeros if omitted (D = 2 when ``bidirectional``);
+    output [L, N, D * H_out]. With ``proj_size`` > 0, H_out is proj_size for h (c keeps hidden_size).
     """
 
     def __init__(self, *args, **kwargs):
@@ -200,7 +200,9 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
-    """One step of an Elman RNN: h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or ReLU). Input [N, I] (or [I]), hx [N, H] (zeros if None); returns h' [N, H]."""
+    """One step of an Elman RNN: h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or ReLU). Input [N, I] (or [I]), hx [N, H]
+    (zeros if None); returns h' [N, H]."""
+
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
         object.__setattr__(self, "nonlinearity", nonlinearity)
@@ -213,6 +215,7 @@ class RNNCell(RNNCellBase):
 
 class LSTMCell(RNNCellBase):
     """One LSTM step: input [N, I] (or [I]), hx a pair (h, c) of [N, H] (zeros if None); returns (h', c')."""
+
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 4, device, dtype)
 
@@ -223,6 +226,7 @@ class LSTMCell(RNNCellBase):
 
 class GRUCell(RNNCellBase):
     """One GRU step: input [N, I] (or [I]), hx [N, H] (zeros if None); returns h' [N, H]."""
+
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 3, device, dtype)
 

@@ -59,7 +59,8 @@ class Embedding(Module):
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
                         sparse=False):
-        """An Embedding whose weight is ``embeddings`` [num_embeddings, embedding_dim] (shared, not copied); frozen unless ``freeze=False``."""
+        """An Embedding whose weight is ``embeddings`` [num_embeddings, embedding_dim] (shared, not copied); frozen
+        unless ``freeze=False``."""
         assert embeddings.dim() == 2, "Embeddings parameter is expected to be 2-dimensional"
         rows, cols = embeddings.shape
         embedding = cls(rows, cols, padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,

@@ -179,7 +179,8 @@ class _WithLambdas(_LRScheduler):
         super().__init__(optimizer, last_epoch, verbose)
 
     def state_dict(self):
-        """The scheduler's attributes; for each lr_lambda, the attributes of a callable object (None for a plain function or lambda)."""
+        """The scheduler's attributes; for each lr_lambda, the attributes of a callable object (None for a plain
+        function or lambda)."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
                                for fn in self.lr_lambdas]
@@ -479,8 +480,10 @@ class ReduceLROnPlateau:
         self.num_bad_epochs = 0
 
     def step(self, metrics, epoch=None):
-        """Records ``metrics`` (a number or a 0-d tensor) for one epoch; after ``patience`` epochs without improvement the lr
-        of every group is multiplied by ``factor`` (not below ``min_lr``), then ``cooldown`` epochs pass before counting again.
+        """Records ``metrics`` (a number or a 0-d tensor) for one epoch; after ``patience`` epochs without improvement
+        the lr
+        of every group is multiplied by ``factor`` (not below ``min_lr``), then ``cooldown`` epochs pass before counting
+        again.
 
         ``epoch`` is deprecated in torch (warns).
         """
@@ -599,7 +602,8 @@ class CyclicLR(_LRScheduler):
         self.base_lrs = base_lrs
 
     def scale_fn(self, x):
-        """The amplitude scale at cycle (or iteration) ``x``: the custom ``scale_fn``, else the mode's (1, 1/2^(x-1) or gamma^x)."""
+        """The amplitude scale at cycle (or iteration) ``x``: the custom ``scale_fn``, else the mode's (1, 1/2^(x-1) or
+        gamma^x)."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         return self._scale_fn_ref()(x)
