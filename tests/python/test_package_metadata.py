@@ -5,6 +5,8 @@ import importlib.metadata
 import pathlib
 import tomllib
 
+import pytest
+
 import bridge
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -28,7 +30,10 @@ def test_pyproject_metadata_is_complete():
 
 
 def test_the_installed_distribution_carries_metadata_and_type_information():
-    dist = importlib.metadata.distribution("bridge")
+    try:
+        dist = importlib.metadata.distribution("bridge")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("bridge is imported from a source tree, not installed (scripts/python-package.sh installs it)")
     meta = dist.metadata
     assert meta["Version"] == bridge.__version__
     assert meta["License"] == "MIT"
