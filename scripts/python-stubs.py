@@ -65,7 +65,9 @@ def _doc(obj, indent):
 
 
 def _function(name, obj, indent="", returns_tensor=False):
-    return f"{indent}def {name}{_signature(obj, returns_tensor)}:\n{_doc(obj, indent + '    ')}{indent}    ...\n"
+    # x == y is elementwise (a Tensor), where object's == returns bool: torch's own stubs say the same
+    ignore = "  # type: ignore[override]" if returns_tensor and name in ("__eq__", "__ne__") else ""
+    return f"{indent}def {name}{_signature(obj, returns_tensor)}:{ignore}\n{_doc(obj, indent + '    ')}{indent}    ...\n"
 
 
 def _class(name, cls, defined):
