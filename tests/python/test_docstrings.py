@@ -41,6 +41,9 @@ def _public_module_names():
         parts = info.name.split(".")
         if any(p.startswith("_") for p in parts[1:]) or info.name in NOT_IMPORTED:
             continue
+        spec = info.module_finder.find_spec(info.name)
+        if spec is None or not (spec.origin or "").endswith(".py"):
+            continue  # libbridge.so beside the modules is the engine, not a Python extension module
         names.append(info.name)
     return sorted(names)
 
