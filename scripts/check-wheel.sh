@@ -15,6 +15,10 @@ listing="$(unzip -l "$wheel")"  # listed once: `unzip | grep -q` would die of SI
 for lib in bridge/libbridge.so bridge/libbridge_avx512.so; do
   grep -q " $lib\$" <<<"$listing" || { echo "the wheel lacks $lib"; exit 1; }
 done
+# PEP 561: the marker and the stubs, so that type checkers and IDEs use the package's own type information.
+for typing in bridge/py.typed bridge/__init__.pyi bridge/nn/functional.pyi; do
+  grep -q " $typing\$" <<<"$listing" || { echo "the wheel lacks $typing"; exit 1; }
+done
 venv="$(mktemp -d)"
 trap 'rm -rf "$venv"' EXIT
 /usr/bin/python3 -m venv --system-site-packages "$venv/env"

@@ -17,13 +17,12 @@ class FloatTensor:
 class Generator:
     """A random generator (torch.Generator): its own Mersenne Twister state, seeded like torch's CPU generator."""
     def __eq__(self, other):
-        """Return self==value."""
         ...
     def __init__(self, device=...):
-        """Initialize self.  See help(type(self)) for accurate signature."""
         ...
     @property
     def device(self):
+        """The generator's device: always the CPU (Bridge draws random numbers on the CPU, for every device)."""
         ...
     def get_state(self):
         """The state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
@@ -51,82 +50,76 @@ class Size:
         """Number of elements of a tensor of this shape."""
         ...
 
-class Tensor(MathMethods, ShapeMethods, CreationMethods):
+class Tensor:
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     @property
     def T(self):
         """The dims reversed."""
         ...
-    def __add__(self, other):
+    def __add__(self, other) -> Tensor:
         ...
-    def __eq__(self, other):
-        """Return self==value."""
+    def __eq__(self, other) -> Tensor:  # type: ignore[override]
         ...
-    def __ge__(self, other):
-        """Return self>=value."""
+    def __ge__(self, other) -> Tensor:
         ...
-    def __getitem__(self, key):
+    def __getitem__(self, key) -> Tensor:
         ...
-    def __gt__(self, other):
-        """Return self>value."""
+    def __gt__(self, other) -> Tensor:
         ...
     def __iter__(self):
         ...
-    def __le__(self, other):
-        """Return self<=value."""
+    def __le__(self, other) -> Tensor:
         ...
     def __len__(self):
         ...
-    def __lt__(self, other):
-        """Return self<value."""
+    def __lt__(self, other) -> Tensor:
         ...
-    def __matmul__(self, other):
+    def __matmul__(self, other) -> Tensor:
         ...
-    def __mul__(self, other):
+    def __mul__(self, other) -> Tensor:
         ...
-    def __ne__(self, other):
-        """Return self!=value."""
+    def __ne__(self, other) -> Tensor:  # type: ignore[override]
         ...
-    def __neg__(self):
+    def __neg__(self) -> Tensor:
         ...
-    def __pow__(self, other):
+    def __pow__(self, other) -> Tensor:
         ...
-    def __radd__(self, other):
+    def __radd__(self, other) -> Tensor:
         ...
-    def __rmul__(self, other):
+    def __rmul__(self, other) -> Tensor:
         ...
-    def __rsub__(self, other):
+    def __rsub__(self, other) -> Tensor:
         ...
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other) -> Tensor:
         ...
     def __setitem__(self, key, value):
         ...
-    def __sub__(self, other):
+    def __sub__(self, other) -> Tensor:
         ...
-    def __truediv__(self, other):
+    def __truediv__(self, other) -> Tensor:
         ...
-    def abs(self):
+    def abs(self) -> Tensor:
         """Returns the absolute value |x| of each element."""
         ...
     def absolute(self):
         """Alias of abs."""
         ...
-    def acos(self):
+    def acos(self) -> Tensor:
         """Returns the arccosine of each element (NaN outside [-1, 1])."""
         ...
-    def acos_(self):
+    def acos_(self) -> Tensor:
         """In place (acos_): Returns the arccosine of each element (NaN outside [-1, 1])."""
         ...
-    def acosh(self):
+    def acosh(self) -> Tensor:
         """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
         ...
-    def acosh_(self):
+    def acosh_(self) -> Tensor:
         """In place (acosh_): Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
         ...
-    def add(self, other, alpha=..., out=...):
+    def add(self, other, alpha=..., out=...) -> Tensor:
         """self + alpha * other, broadcast; ``out`` receives the result without autograd."""
         ...
-    def add_(self, other, alpha=...):
+    def add_(self, other, alpha=...) -> Tensor:
         """In place: self += alpha * other."""
         ...
     def addmm(self, mat1, mat2, *, beta=..., alpha=...):
@@ -165,10 +158,10 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def arctanh(self):
         """Alias of atanh."""
         ...
-    def argmax(self, dim=..., keepdim=...):
+    def argmax(self, dim=..., keepdim=...) -> Tensor:
         """Index of the first largest element (flat, or along ``dim``)."""
         ...
-    def argmin(self, dim=..., keepdim=...):
+    def argmin(self, dim=..., keepdim=...) -> Tensor:
         """Index of the first smallest element (flat, or along ``dim``)."""
         ...
     def argsort(self, dim=..., descending=..., stable=...):
@@ -177,19 +170,19 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def argwhere(self):
         """Same as ``nonzero()``."""
         ...
-    def asin(self):
+    def asin(self) -> Tensor:
         """Returns the arcsine of each element (NaN outside [-1, 1])."""
         ...
-    def asin_(self):
+    def asin_(self) -> Tensor:
         """In place (asin_): Returns the arcsine of each element (NaN outside [-1, 1])."""
         ...
-    def asinh(self):
+    def asinh(self) -> Tensor:
         """Returns the inverse hyperbolic sine of each element."""
         ...
-    def asinh_(self):
+    def asinh_(self) -> Tensor:
         """In place (asinh_): Returns the inverse hyperbolic sine of each element."""
         ...
-    def atan(self):
+    def atan(self) -> Tensor:
         """Returns the arctangent of each element."""
         ...
     def atan2(self, other):
@@ -198,13 +191,13 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def atan2_(self, other):
         """atan2 in place."""
         ...
-    def atan_(self):
+    def atan_(self) -> Tensor:
         """In place (atan_): Returns the arctangent of each element."""
         ...
-    def atanh(self):
+    def atanh(self) -> Tensor:
         """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
         ...
-    def atanh_(self):
+    def atanh_(self) -> Tensor:
         """In place (atanh_): Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
         ...
     def backward(self, gradient=..., retain_graph=..., create_graph=..., inputs=...):
@@ -213,7 +206,7 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def baddbmm(self, batch1, batch2, *, beta=..., alpha=...):
         """beta * self + alpha * (batch1 @ batch2)."""
         ...
-    def bernoulli(self, p=..., *, generator=...):
+    def bernoulli(self, p=..., *, generator=...) -> Tensor:
         """0/1 draws, 1 with probability self (per element) or ``p``."""
         ...
     def bernoulli_(self, p=..., *, generator=...):
@@ -243,25 +236,25 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def bitwise_xor_(self, other):
         """bitwise_xor in place."""
         ...
-    def bmm(self, other):
+    def bmm(self, other) -> Tensor:
         """Batched matrix product of two 3-D tensors."""
         ...
-    def bool(self):
+    def bool(self) -> Tensor:
         """A bool copy (self when already bool)."""
         ...
-    def ceil(self):
+    def ceil(self) -> Tensor:
         """Returns the smallest integer not below each element (integers unchanged)."""
         ...
-    def ceil_(self):
+    def ceil_(self) -> Tensor:
         """In place (ceil_): Returns the smallest integer not below each element (integers unchanged)."""
         ...
     def chunk(self, chunks, dim=...):
         """At most ``chunks`` views of equal size along ``dim`` (last one smaller)."""
         ...
-    def clamp(self, min=..., max=...):
+    def clamp(self, min=..., max=...) -> Tensor:
         """Limits each element to [min, max] (either bound may be None)."""
         ...
-    def clamp_(self, min=..., max=...):
+    def clamp_(self, min=..., max=...) -> Tensor:
         """clamp in place."""
         ...
     def clamp_max(self, max):
@@ -270,40 +263,40 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def clamp_min(self, min):
         """Limits each element to at least ``min``."""
         ...
-    def clip(self, min=..., max=...):
+    def clip(self, min=..., max=...) -> Tensor:
         """Limits each element to [min, max] (either bound may be None)."""
         ...
-    def clone(self):
+    def clone(self) -> Tensor:
         """A copy with its own memory (recorded by autograd)."""
         ...
-    def contiguous(self):
+    def contiguous(self) -> Tensor:
         """Self when row-major, else a row-major copy."""
         ...
-    def copy_(self, src):
+    def copy_(self, src) -> Tensor:
         """Copies ``src`` (broadcast, converted) into self."""
         ...
-    def cos(self):
+    def cos(self) -> Tensor:
         """Returns the cosine of each element (radians)."""
         ...
-    def cos_(self):
+    def cos_(self) -> Tensor:
         """In place (cos_): Returns the cosine of each element (radians)."""
         ...
-    def cosh(self):
+    def cosh(self) -> Tensor:
         """Returns the hyperbolic cosine of each element."""
         ...
-    def cosh_(self):
+    def cosh_(self) -> Tensor:
         """In place (cosh_): Returns the hyperbolic cosine of each element."""
         ...
-    def cpu(self):
+    def cpu(self) -> Tensor:
         """The tensor on the CPU (self when already there)."""
         ...
-    def cuda(self, device=...):
+    def cuda(self, device=...) -> Tensor:
         """The tensor on GPU ``device`` (default 0)."""
         ...
     def cumprod(self, dim, dtype=...):
         """Running product along ``dim``."""
         ...
-    def cumsum(self, dim, dtype=...):
+    def cumsum(self, dim, dtype=...) -> Tensor:
         """Running sum along ``dim``."""
         ...
     def cumsum_(self, dim, dtype=...):
@@ -316,10 +309,10 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def data_ptr(self):
         """Address of the first element."""
         ...
-    def detach(self):
+    def detach(self) -> Tensor:
         """A view sharing memory that autograd does not track."""
         ...
-    def detach_(self):
+    def detach_(self) -> Tensor:
         """Detaches this tensor from the graph in place: it becomes a leaf that does not require grad."""
         ...
     @property
@@ -335,16 +328,16 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def dim(self):
         """Number of dims."""
         ...
-    def div(self, other, out=...):
+    def div(self, other, out=...) -> Tensor:
         """self / other, broadcast (true division)."""
         ...
-    def div_(self, other):
+    def div_(self, other) -> Tensor:
         """In place: self /= other."""
         ...
-    def dot(self, other):
+    def dot(self, other) -> Tensor:
         """Inner product of two 1-D tensors."""
         ...
-    def double(self):
+    def double(self) -> Tensor:
         """A float64 copy (self when already float64)."""
         ...
     @property
@@ -354,58 +347,58 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def element_size(self):
         """Bytes per element."""
         ...
-    def eq(self, other):
+    def eq(self, other) -> Tensor:
         """self == other as a bool tensor."""
         ...
     def equal(self, other):
         """True when both tensors have the same shape and elements."""
         ...
-    def erf(self):
+    def erf(self) -> Tensor:
         """Returns the error function of each element."""
         ...
-    def erf_(self):
+    def erf_(self) -> Tensor:
         """In place (erf_): Returns the error function of each element."""
         ...
-    def erfinv(self):
+    def erfinv(self) -> Tensor:
         """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
         ...
-    def erfinv_(self):
+    def erfinv_(self) -> Tensor:
         """In place (erfinv_): Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
         ...
-    def exp(self):
+    def exp(self) -> Tensor:
         """Returns e raised to each element."""
         ...
-    def exp2(self):
+    def exp2(self) -> Tensor:
         """Returns 2 raised to each element."""
         ...
-    def exp2_(self):
+    def exp2_(self) -> Tensor:
         """In place (exp2_): Returns 2 raised to each element."""
         ...
-    def exp_(self):
+    def exp_(self) -> Tensor:
         """In place (exp_): Returns e raised to each element."""
         ...
-    def expand(self, *sizes):
+    def expand(self, *sizes) -> Tensor:
         """A broadcast view to a larger shape (no copy)."""
         ...
-    def expand_as(self, other):
+    def expand_as(self, other) -> Tensor:
         """A broadcast view to ``other``'s shape."""
         ...
-    def expm1(self):
+    def expm1(self) -> Tensor:
         """Returns e^x - 1 for each element, accurate near 0."""
         ...
-    def expm1_(self):
+    def expm1_(self) -> Tensor:
         """In place (expm1_): Returns e^x - 1 for each element, accurate near 0."""
         ...
     def exponential_(self, lambd=..., *, generator=...):
         """Fills with Exp(lambd) draws, in place."""
         ...
-    def fill_(self, value):
+    def fill_(self, value) -> Tensor:
         """Sets every element to ``value`` in place."""
         ...
     def fix(self):
         """Alias of trunc."""
         ...
-    def flatten(self, start_dim=..., end_dim=...):
+    def flatten(self, start_dim=..., end_dim=...) -> Tensor:
         """Dims ``start_dim`` to ``end_dim`` merged into one."""
         ...
     def flip(self, *dims):
@@ -417,13 +410,13 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def flipud(self):
         """Reversed along dim 0."""
         ...
-    def float(self):
+    def float(self) -> Tensor:
         """A float32 copy (self when already float32)."""
         ...
-    def floor(self):
+    def floor(self) -> Tensor:
         """Returns the largest integer not above each element (integers unchanged)."""
         ...
-    def floor_(self):
+    def floor_(self) -> Tensor:
         """In place (floor_): Returns the largest integer not above each element (integers unchanged)."""
         ...
     def fmod(self, other):
@@ -432,16 +425,16 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def fmod_(self, other):
         """fmod in place."""
         ...
-    def frac(self):
+    def frac(self) -> Tensor:
         """Returns the fractional part x - trunc(x) of each element."""
         ...
-    def frac_(self):
+    def frac_(self) -> Tensor:
         """In place (frac_): Returns the fractional part x - trunc(x) of each element."""
         ...
-    def gather(self, dim, index, *, sparse_grad=...):
+    def gather(self, dim, index, *, sparse_grad=...) -> Tensor:
         """out[i][j] = self[i][index[i][j]] along ``dim`` (and likewise in other dims)."""
         ...
-    def ge(self, other):
+    def ge(self, other) -> Tensor:
         """self >= other as a bool tensor."""
         ...
     def ger(self, vec2):
@@ -455,7 +448,7 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def grad_fn(self):
         """The backward node that produced this tensor, or None."""
         ...
-    def gt(self, other):
+    def gt(self, other) -> Tensor:
         """self > other as a bool tensor."""
         ...
     def hypot(self, other):
@@ -482,10 +475,10 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def index_put_(self, indices, values, accumulate=...):
         """``self[indices] = values`` in place (``+=`` with accumulate, repeats adding up)."""
         ...
-    def index_select(self, dim, index):
+    def index_select(self, dim, index) -> Tensor:
         """The slices at ``index`` (1-D int64) along ``dim``."""
         ...
-    def int(self):
+    def int(self) -> Tensor:
         """An int64 copy (bridge has no int32)."""
         ...
     def is_contiguous(self):
@@ -502,13 +495,13 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def is_leaf(self):
         """True for tensors not produced by a recorded operation."""
         ...
-    def isfinite(self):
+    def isfinite(self) -> Tensor:
         """Returns whether each element is finite (not NaN, not ±inf)."""
         ...
-    def isinf(self):
+    def isinf(self) -> Tensor:
         """Returns whether each element is +inf or -inf."""
         ...
-    def isnan(self):
+    def isnan(self) -> Tensor:
         """Returns whether each element is NaN."""
         ...
     def item(self):
@@ -517,7 +510,7 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def kthvalue(self, k, dim=..., keepdim=...):
         """(values, indices) of the k-th smallest element along ``dim``."""
         ...
-    def le(self, other):
+    def le(self, other) -> Tensor:
         """self <= other as a bool tensor."""
         ...
     def lerp(self, end, weight):
@@ -526,28 +519,28 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def lerp_(self, end, weight):
         """lerp in place."""
         ...
-    def log(self):
+    def log(self) -> Tensor:
         """Returns the natural logarithm of each element."""
         ...
-    def log10(self):
+    def log10(self) -> Tensor:
         """Returns the base-10 logarithm of each element."""
         ...
-    def log10_(self):
+    def log10_(self) -> Tensor:
         """In place (log10_): Returns the base-10 logarithm of each element."""
         ...
-    def log1p(self):
+    def log1p(self) -> Tensor:
         """Returns ln(1 + x) for each element, accurate near 0."""
         ...
-    def log1p_(self):
+    def log1p_(self) -> Tensor:
         """In place (log1p_): Returns ln(1 + x) for each element, accurate near 0."""
         ...
-    def log2(self):
+    def log2(self) -> Tensor:
         """Returns the base-2 logarithm of each element."""
         ...
-    def log2_(self):
+    def log2_(self) -> Tensor:
         """In place (log2_): Returns the base-2 logarithm of each element."""
         ...
-    def log_softmax(self, dim):
+    def log_softmax(self, dim) -> Tensor:
         """log(softmax(x)) along ``dim``."""
         ...
     def logaddexp(self, other):
@@ -580,31 +573,31 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def logsumexp(self, dim, keepdim=...):
         """log(sum(exp(x))) over ``dim``, without overflow."""
         ...
-    def long(self):
+    def long(self) -> Tensor:
         """An int64 copy (self when already int64)."""
         ...
-    def lt(self, other):
+    def lt(self, other) -> Tensor:
         """self < other as a bool tensor."""
         ...
-    def masked_fill(self, mask, value):
+    def masked_fill(self, mask, value) -> Tensor:
         """A copy with ``value`` where ``mask`` (bool, broadcast) is true."""
         ...
-    def masked_fill_(self, mask, value):
+    def masked_fill_(self, mask, value) -> Tensor:
         """In-place :meth:`masked_fill`."""
         ...
     def masked_select(self, mask):
         """The elements where ``mask`` is true, as a 1-D tensor."""
         ...
-    def matmul(self, other):
+    def matmul(self, other) -> Tensor:
         """Matrix product with torch's rules for 1-D, 2-D and batched operands."""
         ...
     def max(self, dim=..., keepdim=..., *, axis=..., keepdims=..., out=...):
         """Largest element; with ``dim`` a (values, indices) pair; with a tensor the elementwise maximum."""
         ...
-    def maximum(self, other):
+    def maximum(self, other) -> Tensor:
         """Elementwise maximum (NaN propagates)."""
         ...
-    def mean(self, dim=..., keepdim=..., dtype=..., *, axis=..., keepdims=..., out=...):
+    def mean(self, dim=..., keepdim=..., dtype=..., *, axis=..., keepdims=..., out=...) -> Tensor:
         """Mean of all elements, or over ``dim``."""
         ...
     def median(self, dim=..., keepdim=...):
@@ -613,10 +606,10 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def min(self, dim=..., keepdim=..., *, axis=..., keepdims=..., out=...):
         """Smallest element; with ``dim`` a (values, indices) pair; with a tensor the elementwise minimum."""
         ...
-    def minimum(self, other):
+    def minimum(self, other) -> Tensor:
         """Elementwise minimum (NaN propagates)."""
         ...
-    def mm(self, other):
+    def mm(self, other) -> Tensor:
         """Matrix product of two 2-D tensors."""
         ...
     def moveaxis(self, source, destination):
@@ -628,16 +621,16 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def msort(self):
         """Sorted along dim 0."""
         ...
-    def mul(self, other, out=...):
+    def mul(self, other, out=...) -> Tensor:
         """self * other, broadcast."""
         ...
-    def mul_(self, other):
+    def mul_(self, other) -> Tensor:
         """In place: self *= other."""
         ...
-    def multinomial(self, num_samples, replacement=..., *, generator=...):
+    def multinomial(self, num_samples, replacement=..., *, generator=...) -> Tensor:
         """Category indices drawn with this tensor's (row) weights."""
         ...
-    def mv(self, other):
+    def mv(self, other) -> Tensor:
         """Matrix-vector product."""
         ...
     def nan_to_num(self, nan=..., posinf=..., neginf=...):
@@ -646,17 +639,17 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def nan_to_num_(self, nan=..., posinf=..., neginf=...):
         """nan_to_num in place."""
         ...
-    def narrow(self, dim, start, length):
+    def narrow(self, dim, start, length) -> Tensor:
         """A view of ``length`` elements of ``dim`` from ``start``."""
         ...
     @property
     def ndim(self):
         """Number of dims."""
         ...
-    def ne(self, other):
+    def ne(self, other) -> Tensor:
         """self != other as a bool tensor."""
         ...
-    def neg(self):
+    def neg(self) -> Tensor:
         """Returns -x for each element."""
         ...
     def negative(self):
@@ -665,19 +658,19 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def nelement(self):
         """Number of elements."""
         ...
-    def new_empty(self, *size, dtype=..., device=..., requires_grad=...):
+    def new_empty(self, *size, dtype=..., device=..., requires_grad=...) -> Tensor:
         """An uninitialised tensor of ``size`` with this tensor's dtype and device (unless given)."""
         ...
-    def new_full(self, size, fill_value, *, dtype=..., device=..., requires_grad=...):
+    def new_full(self, size, fill_value, *, dtype=..., device=..., requires_grad=...) -> Tensor:
         """``fill_value`` everywhere, with this tensor's dtype and device (unless given)."""
         ...
-    def new_ones(self, *size, dtype=..., device=..., requires_grad=...):
+    def new_ones(self, *size, dtype=..., device=..., requires_grad=...) -> Tensor:
         """Ones of ``size`` with this tensor's dtype and device (unless given)."""
         ...
-    def new_tensor(self, data, dtype=..., device=..., requires_grad=...):
+    def new_tensor(self, data, dtype=..., device=..., requires_grad=...) -> Tensor:
         """A copy of ``data`` with this tensor's dtype and device (unless given)."""
         ...
-    def new_zeros(self, *size, dtype=..., device=..., requires_grad=...):
+    def new_zeros(self, *size, dtype=..., device=..., requires_grad=...) -> Tensor:
         """Zeros of ``size`` with this tensor's dtype and device (unless given)."""
         ...
     def nonzero(self, *, as_tuple=...):
@@ -686,7 +679,7 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def norm(self, p=..., dim=..., keepdim=..., dtype=...):
         """The vector p-norm over ``dim`` (all elements when None): 'fro' and 2, 1, inf, -inf, 0 or any p."""
         ...
-    def normal_(self, mean=..., std=..., *, generator=...):
+    def normal_(self, mean=..., std=..., *, generator=...) -> Tensor:
         """Fills with draws from N(mean, std^2), in place."""
         ...
     def numel(self):
@@ -695,31 +688,31 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def numpy(self):
         """A NumPy array sharing memory (CPU tensors without grad)."""
         ...
-    def outer(self, vec2):
+    def outer(self, vec2) -> Tensor:
         """Outer product with a 1-D tensor."""
         ...
-    def permute(self, *dims):
+    def permute(self, *dims) -> Tensor:
         """A view with the dims reordered."""
         ...
-    def pow(self, exponent):
+    def pow(self, exponent) -> Tensor:
         """self raised to ``exponent`` (a number or a tensor)."""
         ...
-    def pow_(self, exponent):
+    def pow_(self, exponent) -> Tensor:
         """In place: self = self ** exponent."""
         ...
-    def prod(self, dim=..., keepdim=..., dtype=...):
+    def prod(self, dim=..., keepdim=..., dtype=...) -> Tensor:
         """Product of all elements, or along ``dim``."""
         ...
-    def reciprocal(self):
+    def reciprocal(self) -> Tensor:
         """Returns 1 / x for each element (integers give float32)."""
         ...
-    def reciprocal_(self):
+    def reciprocal_(self) -> Tensor:
         """In place (reciprocal_): Returns 1 / x for each element (integers give float32)."""
         ...
     def register_hook(self, hook):
         """Runs ``hook(grad)`` whenever this tensor's gradient is computed; a returned tensor replaces the gradient."""
         ...
-    def relu(self):
+    def relu(self) -> Tensor:
         """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
         ...
     def remainder(self, other):
@@ -728,7 +721,7 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def remainder_(self, other):
         """remainder in place."""
         ...
-    def repeat(self, *sizes):
+    def repeat(self, *sizes) -> Tensor:
         """The tensor tiled ``sizes[d]`` times along each dim."""
         ...
     def repeat_interleave(self, repeats, dim=..., *, output_size=...):
@@ -738,13 +731,13 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def requires_grad(self):
         """Whether autograd records operations on this tensor."""
         ...
-    def requires_grad_(self, requires_grad=...):
+    def requires_grad_(self, requires_grad=...) -> Tensor:
         """Sets requires_grad in place and returns the tensor."""
         ...
-    def reshape(self, *shape):
+    def reshape(self, *shape) -> Tensor:
         """The elements in a new shape: a view when possible, else a copy."""
         ...
-    def reshape_as(self, other):
+    def reshape_as(self, other) -> Tensor:
         """Reshape to ``other``'s shape."""
         ...
     def resize_(self, *shape):
@@ -760,16 +753,16 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def roll(self, shifts, dims=...):
         """Elements shifted along ``dims`` (or the flattened tensor), wrapping around."""
         ...
-    def round(self):
+    def round(self) -> Tensor:
         """Returns each element rounded to the nearest integer, halves to even."""
         ...
-    def round_(self):
+    def round_(self) -> Tensor:
         """In place (round_): Returns each element rounded to the nearest integer, halves to even."""
         ...
-    def rsqrt(self):
+    def rsqrt(self) -> Tensor:
         """Returns 1 / sqrt(x) for each element."""
         ...
-    def rsqrt_(self):
+    def rsqrt_(self) -> Tensor:
         """In place (rsqrt_): Returns 1 / sqrt(x) for each element."""
         ...
     def scatter(self, dim, index, src=..., *, value=..., reduce=...):
@@ -784,38 +777,38 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def scatter_add_(self, dim, index, src):
         """In-place :meth:`scatter_add`."""
         ...
-    def select(self, dim, index):
+    def select(self, dim, index) -> Tensor:
         """A view of one index along ``dim`` (that dim removed)."""
         ...
     @property
     def shape(self):
         """The dims as a bridge.Size."""
         ...
-    def sigmoid(self):
+    def sigmoid(self) -> Tensor:
         """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
         ...
-    def sigmoid_(self):
+    def sigmoid_(self) -> Tensor:
         """In place (sigmoid_): Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
         ...
-    def sign(self):
+    def sign(self) -> Tensor:
         """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
         ...
-    def sin(self):
+    def sin(self) -> Tensor:
         """Returns the sine of each element (radians)."""
         ...
-    def sin_(self):
+    def sin_(self) -> Tensor:
         """In place (sin_): Returns the sine of each element (radians)."""
         ...
-    def sinh(self):
+    def sinh(self) -> Tensor:
         """Returns the hyperbolic sine of each element."""
         ...
-    def sinh_(self):
+    def sinh_(self) -> Tensor:
         """In place (sinh_): Returns the hyperbolic sine of each element."""
         ...
     def size(self, dim=...):
         """The dims as a bridge.Size, or the size of dim ``dim``."""
         ...
-    def softmax(self, dim):
+    def softmax(self, dim) -> Tensor:
         """exp(x) / sum(exp(x)) along ``dim``."""
         ...
     def sort(self, dim=..., descending=..., stable=...):
@@ -824,13 +817,13 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def split(self, split_size_or_sections, dim=...):
         """Views of ``split_size`` along ``dim`` (last one smaller), or of the listed sizes."""
         ...
-    def sqrt(self):
+    def sqrt(self) -> Tensor:
         """Returns the square root of each element."""
         ...
     def square(self):
         """x * x for each element."""
         ...
-    def squeeze(self, dim=...):
+    def squeeze(self, dim=...) -> Tensor:
         """Removes dims of size 1 (all, or just ``dim``)."""
         ...
     def std(self, dim=..., unbiased=..., keepdim=..., *, correction=...):
@@ -842,34 +835,34 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def stride(self, dim=...):
         """Element strides of every dim, or of dim ``dim``."""
         ...
-    def sub(self, other, alpha=..., out=...):
+    def sub(self, other, alpha=..., out=...) -> Tensor:
         """self - alpha * other, broadcast."""
         ...
-    def sub_(self, other, alpha=...):
+    def sub_(self, other, alpha=...) -> Tensor:
         """In place: self -= alpha * other."""
         ...
-    def sum(self, dim=..., keepdim=..., dtype=..., *, axis=..., keepdims=..., out=...):
+    def sum(self, dim=..., keepdim=..., dtype=..., *, axis=..., keepdims=..., out=...) -> Tensor:
         """Sum of all elements, or over ``dim`` (int or tuple)."""
         ...
-    def t(self):
+    def t(self) -> Tensor:
         """Transpose of a tensor of at most 2 dims."""
         ...
     def take(self, index):
         """Elements at row-major positions ``index`` of the flattened tensor."""
         ...
-    def tan(self):
+    def tan(self) -> Tensor:
         """Returns the tangent of each element (radians)."""
         ...
-    def tan_(self):
+    def tan_(self) -> Tensor:
         """In place (tan_): Returns the tangent of each element (radians)."""
         ...
-    def tanh(self):
+    def tanh(self) -> Tensor:
         """Returns the hyperbolic tangent of each element."""
         ...
-    def tanh_(self):
+    def tanh_(self) -> Tensor:
         """In place (tanh_): Returns the hyperbolic tangent of each element."""
         ...
-    def to(self, *args, **kwargs):
+    def to(self, *args, **kwargs) -> Tensor:
         """to(dtype), to(device), to(other), to(device, dtype): a copy only where something changes."""
         ...
     def tolist(self):
@@ -878,7 +871,7 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def topk(self, k, dim=..., largest=..., sorted=...):
         """(values, indices) of the k largest (or smallest) elements along ``dim``, in order."""
         ...
-    def transpose(self, dim0, dim1):
+    def transpose(self, dim0, dim1) -> Tensor:
         """A view with dims ``dim0`` and ``dim1`` swapped."""
         ...
     def tril(self, diagonal=...):
@@ -893,46 +886,46 @@ class Tensor(MathMethods, ShapeMethods, CreationMethods):
     def triu_(self, diagonal=...):
         """In-place :meth:`triu`."""
         ...
-    def trunc(self):
+    def trunc(self) -> Tensor:
         """Returns each element rounded toward zero."""
         ...
-    def trunc_(self):
+    def trunc_(self) -> Tensor:
         """In place (trunc_): Returns each element rounded toward zero."""
         ...
     def type(self, dtype=..., non_blocking=..., **kwargs):
         """The legacy type name ('torch.FloatTensor') without an argument; else a copy as that dtype or type name."""
         ...
-    def type_as(self, other):
+    def type_as(self, other) -> Tensor:
         """A copy with ``other``'s dtype."""
         ...
     def unbind(self, dim=...):
         """Every slice along ``dim``, that dim removed."""
         ...
-    def uniform_(self, a=..., b=..., *, generator=...):
+    def uniform_(self, a=..., b=..., *, generator=...) -> Tensor:
         """Fills with draws from U(from, to), in place."""
         ...
     def unique(self, sorted=..., return_inverse=..., return_counts=..., dim=...):
         """The distinct elements, sorted; optionally the inverse indices and the counts."""
         ...
-    def unsqueeze(self, dim):
+    def unsqueeze(self, dim) -> Tensor:
         """Inserts a dim of size 1 at ``dim``."""
         ...
     def var(self, dim=..., unbiased=..., keepdim=..., *, correction=...):
         """Variance over ``dim`` (all dims when None), with Bessel's correction unless unbiased=False."""
         ...
-    def view(self, *shape):
+    def view(self, *shape) -> Tensor:
         """A view with a new shape over the same memory (must be compatible with the strides)."""
         ...
-    def view_as(self, other):
+    def view_as(self, other) -> Tensor:
         """A view with ``other``'s shape."""
         ...
-    def zero_(self):
+    def zero_(self) -> Tensor:
         """Sets every element to 0 in place."""
         ...
 
 abi_version: Any
 
-def abs(input, *, out=...):
+def abs(input, *, out=...) -> Tensor:
     """Returns the absolute value |x| of each element."""
     ...
 
@@ -940,15 +933,15 @@ def absolute(input):
     """Alias of abs."""
     ...
 
-def acos(input, *, out=...):
+def acos(input, *, out=...) -> Tensor:
     """Returns the arccosine of each element (NaN outside [-1, 1])."""
     ...
 
-def acosh(input, *, out=...):
+def acosh(input, *, out=...) -> Tensor:
     """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
     ...
 
-def add(input, other, alpha=..., out=...):
+def add(input, other, alpha=..., out=...) -> Tensor:
     """input + alpha * other, broadcast; ``out`` receives the result without autograd."""
     ...
 
@@ -976,7 +969,7 @@ def any(input, dim=..., keepdim=..., *, out=...):
     """Whether any element (over ``dim``) is nonzero, as a bool tensor."""
     ...
 
-def arange(start, end=..., step=..., dtype=..., device=..., requires_grad=...):
+def arange(start, end=..., step=..., dtype=..., device=..., requires_grad=...) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) in steps of ``step``."""
     ...
 
@@ -1008,11 +1001,11 @@ def arctanh(input):
     """Alias of atanh."""
     ...
 
-def argmax(input, dim=..., keepdim=...):
+def argmax(input, dim=..., keepdim=...) -> Tensor:
     """Index of the first largest element (flat, or along ``dim``)."""
     ...
 
-def argmin(input, dim=..., keepdim=...):
+def argmin(input, dim=..., keepdim=...) -> Tensor:
     """Index of the first smallest element (flat, or along ``dim``)."""
     ...
 
@@ -1024,19 +1017,19 @@ def argwhere(input):
     """Positions of the nonzero elements, [n, dim]."""
     ...
 
-def as_tensor(data, dtype=..., device=...):
+def as_tensor(data, dtype=..., device=...) -> Tensor:
     """A tensor from data, sharing memory where possible."""
     ...
 
-def asin(input, *, out=...):
+def asin(input, *, out=...) -> Tensor:
     """Returns the arcsine of each element (NaN outside [-1, 1])."""
     ...
 
-def asinh(input, *, out=...):
+def asinh(input, *, out=...) -> Tensor:
     """Returns the inverse hyperbolic sine of each element."""
     ...
 
-def atan(input, *, out=...):
+def atan(input, *, out=...) -> Tensor:
     """Returns the arctangent of each element."""
     ...
 
@@ -1044,7 +1037,7 @@ def atan2(input, other, *, out=...):
     """atan(input / other) by quadrant."""
     ...
 
-def atanh(input, *, out=...):
+def atanh(input, *, out=...) -> Tensor:
     """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
     ...
 
@@ -1052,7 +1045,7 @@ def baddbmm(input, batch1, batch2, *, beta=..., alpha=...):
     """beta * input + alpha * (batch1 @ batch2)."""
     ...
 
-def bernoulli(input, p=..., *, generator=..., out=...):
+def bernoulli(input, p=..., *, generator=..., out=...) -> Tensor:
     """0/1 draws: 1 with probability ``input`` (per element) or ``p``."""
     ...
 
@@ -1072,17 +1065,17 @@ def bitwise_xor(input, other, *, out=...):
     """input ^ other bit by bit (logical xor for bool)."""
     ...
 
-def bmm(input, mat2):
+def bmm(input, mat2) -> Tensor:
     """Batched matrix product of two 3-D tensors."""
     ...
 
 bool: Any
 
-def cat(tensors, dim=...):
+def cat(tensors, dim=...) -> Tensor:
     """Concatenates tensors along ``dim``."""
     ...
 
-def ceil(input, *, out=...):
+def ceil(input, *, out=...) -> Tensor:
     """Returns the smallest integer not below each element (integers unchanged)."""
     ...
 
@@ -1090,7 +1083,7 @@ def chunk(input, chunks, dim=...):
     """At most ``chunks`` equal views along ``dim``."""
     ...
 
-def clamp(input, min=..., max=...):
+def clamp(input, min=..., max=...) -> Tensor:
     """Limits each element to [min, max] (either bound may be None)."""
     ...
 
@@ -1098,23 +1091,23 @@ def clamp_max(input, max):
     """Limits each element to at most ``max``."""
     ...
 
-def clip(input, min=..., max=...):
+def clip(input, min=..., max=...) -> Tensor:
     """Limits each element to [min, max] (either bound may be None)."""
     ...
 
-def clone(input):
+def clone(input) -> Tensor:
     """A copy with its own memory (recorded by autograd)."""
     ...
 
-def concat(tensors, dim=...):
+def concat(tensors, dim=...) -> Tensor:
     """Concatenates tensors along ``dim``."""
     ...
 
-def cos(input, *, out=...):
+def cos(input, *, out=...) -> Tensor:
     """Returns the cosine of each element (radians)."""
     ...
 
-def cosh(input, *, out=...):
+def cosh(input, *, out=...) -> Tensor:
     """Returns the hyperbolic cosine of each element."""
     ...
 
@@ -1124,23 +1117,21 @@ def cumprod(input, dim, *, dtype=..., out=...):
     """Running product along ``dim``."""
     ...
 
-def cumsum(input, dim, *, dtype=..., out=...):
+def cumsum(input, dim, *, dtype=..., out=...) -> Tensor:
     """Running sum along ``dim``."""
     ...
 
 default_generator: Any
 
-def detach(input):
+def detach(input) -> Tensor:
     """A view sharing memory that autograd does not track."""
     ...
 
 class device:
     """A device name: ``cpu`` or ``cuda:N``."""
     def __eq__(self, other):
-        """Return self==value."""
         ...
     def __init__(self, spec, index=...):
-        """Initialize self.  See help(type(self)) for accurate signature."""
         ...
     index: object
     type: object
@@ -1153,11 +1144,11 @@ def diagonal(input, offset=..., dim1=..., dim2=...):
     """A diagonal as a last dim; a view."""
     ...
 
-def div(input, other, out=...):
+def div(input, other, out=...) -> Tensor:
     """input / other, broadcast (true division)."""
     ...
 
-def dot(input, other):
+def dot(input, other) -> Tensor:
     """Inner product of two 1-D tensors."""
     ...
 
@@ -1166,7 +1157,6 @@ double: Any
 class dtype:
     """An element type; ``id`` is the C ABI's number for it."""
     def __init__(self, name, id_, is_floating_point, itemsize, numpy_typestr):
-        """Initialize self.  See help(type(self)) for accurate signature."""
         ...
     id: object
     is_floating_point: object
@@ -1174,22 +1164,21 @@ class dtype:
     name: object
     numpy_typestr: object
 
-def einsum(equation, *operands):
+def einsum(equation, *operands) -> Tensor:
     """Einstein summation: ``einsum("bij,bjk->bik", a, b)``; operands may also come as one list."""
     ...
 
-def empty(*size, dtype=..., device=..., requires_grad=...):
+def empty(*size, dtype=..., device=..., requires_grad=...) -> Tensor:
     """An uninitialised tensor."""
     ...
 
-def empty_like(t, dtype=..., device=..., requires_grad=...):
+def empty_like(t, dtype=..., device=..., requires_grad=...) -> Tensor:
     """Uninitialised, with ``input``'s shape, dtype and device."""
     ...
 
 class enable_grad:
     """Context manager that re-enables autograd recording."""
     def __call__(self, fn):
-        """Call self as a function."""
         ...
     def __enter__(self):
         ...
@@ -1197,7 +1186,7 @@ class enable_grad:
         ...
     enabled: object
 
-def eq(input, other):
+def eq(input, other) -> Tensor:
     """input == other as a bool tensor."""
     ...
 
@@ -1205,27 +1194,27 @@ def equal(input, other):
     """True when both tensors have the same shape and elements."""
     ...
 
-def erf(input, *, out=...):
+def erf(input, *, out=...) -> Tensor:
     """Returns the error function of each element."""
     ...
 
-def erfinv(input, *, out=...):
+def erfinv(input, *, out=...) -> Tensor:
     """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
     ...
 
-def exp(input, *, out=...):
+def exp(input, *, out=...) -> Tensor:
     """Returns e raised to each element."""
     ...
 
-def exp2(input, *, out=...):
+def exp2(input, *, out=...) -> Tensor:
     """Returns 2 raised to each element."""
     ...
 
-def expm1(input, *, out=...):
+def expm1(input, *, out=...) -> Tensor:
     """Returns e^x - 1 for each element, accurate near 0."""
     ...
 
-def eye(n, m=..., dtype=..., device=..., requires_grad=...):
+def eye(n, m=..., dtype=..., device=..., requires_grad=...) -> Tensor:
     """An identity matrix."""
     ...
 
@@ -1233,7 +1222,7 @@ def fix(input):
     """Alias of trunc."""
     ...
 
-def flatten(input, start_dim=..., end_dim=...):
+def flatten(input, start_dim=..., end_dim=...) -> Tensor:
     """Dims ``start_dim`` to ``end_dim`` merged into one."""
     ...
 
@@ -1255,7 +1244,7 @@ float32: Any
 
 float64: Any
 
-def floor(input, *, out=...):
+def floor(input, *, out=...) -> Tensor:
     """Returns the largest integer not above each element (integers unchanged)."""
     ...
 
@@ -1263,31 +1252,31 @@ def fmod(input, other, *, out=...):
     """input - trunc(input / other) * other."""
     ...
 
-def frac(input, *, out=...):
+def frac(input, *, out=...) -> Tensor:
     """Returns the fractional part x - trunc(x) of each element."""
     ...
 
-def from_dlpack(obj):
+def from_dlpack(obj) -> Tensor:
     """Takes a DLPack producer (an object with __dlpack__, or a "dltensor" capsule) without copying."""
     ...
 
-def from_numpy(a):
+def from_numpy(a) -> Tensor:
     """A tensor over ``a``'s memory (no copy); ``a`` stays alive while any tensor uses it."""
     ...
 
-def full(size, fill_value, dtype=..., device=..., requires_grad=...):
+def full(size, fill_value, dtype=..., device=..., requires_grad=...) -> Tensor:
     """A tensor filled with ``fill_value``."""
     ...
 
-def full_like(t, fill_value, dtype=..., device=..., requires_grad=...):
+def full_like(t, fill_value, dtype=..., device=..., requires_grad=...) -> Tensor:
     """``fill_value`` with ``input``'s shape, dtype and device."""
     ...
 
-def gather(input, dim, index, *, sparse_grad=...):
+def gather(input, dim, index, *, sparse_grad=...) -> Tensor:
     """out[i][j] = input[i][index[i][j]] along ``dim``."""
     ...
 
-def ge(input, other):
+def ge(input, other) -> Tensor:
     """input >= other as a bool tensor."""
     ...
 
@@ -1307,7 +1296,7 @@ def get_rng_state():
     """The default generator's state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
     ...
 
-def gt(input, other):
+def gt(input, other) -> Tensor:
     """input > other as a bool tensor."""
     ...
 
@@ -1327,21 +1316,19 @@ def index_put(input, indices, values, accumulate=...):
     """A copy with ``input[indices] = values`` (``+=`` with accumulate)."""
     ...
 
-def index_select(input, dim, index):
+def index_select(input, dim, index) -> Tensor:
     """The slices at ``index`` along ``dim``."""
     ...
 
 class inference_mode:
     """no_grad for inference (context manager and decorator); ``inference_mode(False)`` leaves grad mode as it is."""
     def __call__(self, fn=...):
-        """Call self as a function."""
         ...
     def __enter__(self):
         ...
     def __exit__(self, *exc):
         ...
     def __init__(self, mode=...):
-        """Initialize self.  See help(type(self)) for accurate signature."""
         ...
     enabled: object
 
@@ -1363,15 +1350,15 @@ def is_tensor(obj):
     """True for bridge tensors."""
     ...
 
-def isfinite(input):
+def isfinite(input) -> Tensor:
     """Returns whether each element is finite (not NaN, not ±inf)."""
     ...
 
-def isinf(input):
+def isinf(input) -> Tensor:
     """Returns whether each element is +inf or -inf."""
     ...
 
-def isnan(input):
+def isnan(input) -> Tensor:
     """Returns whether each element is NaN."""
     ...
 
@@ -1379,7 +1366,7 @@ def kthvalue(input, k, dim=..., keepdim=..., *, out=...):
     """(values, indices) of the k-th smallest element along ``dim``."""
     ...
 
-def le(input, other):
+def le(input, other) -> Tensor:
     """input <= other as a bool tensor."""
     ...
 
@@ -1387,7 +1374,7 @@ def lerp(input, end, weight, *, out=...):
     """input + weight * (end - input)."""
     ...
 
-def linspace(start, end, steps, dtype=..., device=..., requires_grad=...):
+def linspace(start, end, steps, dtype=..., device=..., requires_grad=...) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``."""
     ...
 
@@ -1395,23 +1382,23 @@ def load(f, map_location=..., pickle_module=..., *, weights_only=..., **pickle_l
     """Loads what ``save`` wrote, or a torch.save file (torch 1.6+ zip format), from a path or a readable file object."""
     ...
 
-def log(input, *, out=...):
+def log(input, *, out=...) -> Tensor:
     """Returns the natural logarithm of each element."""
     ...
 
-def log10(input, *, out=...):
+def log10(input, *, out=...) -> Tensor:
     """Returns the base-10 logarithm of each element."""
     ...
 
-def log1p(input, *, out=...):
+def log1p(input, *, out=...) -> Tensor:
     """Returns ln(1 + x) for each element, accurate near 0."""
     ...
 
-def log2(input, *, out=...):
+def log2(input, *, out=...) -> Tensor:
     """Returns the base-2 logarithm of each element."""
     ...
 
-def log_softmax(input, dim):
+def log_softmax(input, dim) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably."""
     ...
 
@@ -1435,7 +1422,7 @@ def logical_xor(input, other, *, out=...):
     """Whether exactly one is nonzero, as bool."""
     ...
 
-def logspace(start, end, steps, base=..., dtype=..., device=..., requires_grad=...):
+def logspace(start, end, steps, base=..., dtype=..., device=..., requires_grad=...) -> Tensor:
     """``steps`` values base^x for x evenly spaced from ``start`` to ``end``."""
     ...
 
@@ -1445,7 +1432,7 @@ def logsumexp(input, dim, keepdim=..., *, out=...):
 
 long: Any
 
-def lt(input, other):
+def lt(input, other) -> Tensor:
     """input < other as a bool tensor."""
     ...
 
@@ -1453,7 +1440,7 @@ def manual_seed(seed):
     """Seeds the default generator (torch's Mersenne Twister stream); returns it."""
     ...
 
-def masked_fill(input, mask, value):
+def masked_fill(input, mask, value) -> Tensor:
     """A copy with ``value`` where ``mask`` is true."""
     ...
 
@@ -1461,7 +1448,7 @@ def masked_select(input, mask):
     """The elements where ``mask`` is true, 1-D."""
     ...
 
-def matmul(input, other, *, out=...):
+def matmul(input, other, *, out=...) -> Tensor:
     """Matrix product with torch's rules for 1-D, 2-D and batched operands; ``out`` receives it without autograd."""
     ...
 
@@ -1469,11 +1456,11 @@ def max(input, dim=..., keepdim=...):
     """Largest element; with ``dim``, a (values, indices) pair; with a tensor, the elementwise maximum."""
     ...
 
-def maximum(input, other):
+def maximum(input, other) -> Tensor:
     """Elementwise maximum (NaN propagates)."""
     ...
 
-def mean(input, dim=..., keepdim=..., dtype=...):
+def mean(input, dim=..., keepdim=..., dtype=...) -> Tensor:
     """Mean of all elements, or over ``dim`` (floating-point inputs only)."""
     ...
 
@@ -1485,11 +1472,11 @@ def min(input, dim=..., keepdim=...):
     """Smallest element; with ``dim``, a (values, indices) pair; with a tensor, the elementwise minimum."""
     ...
 
-def minimum(input, other):
+def minimum(input, other) -> Tensor:
     """Elementwise minimum (NaN propagates)."""
     ...
 
-def mm(input, mat2):
+def mm(input, mat2) -> Tensor:
     """Matrix product of two 2-D tensors."""
     ...
 
@@ -1501,15 +1488,15 @@ def movedim(input, source, destination):
     """Dims moved; a view."""
     ...
 
-def mul(input, other, out=...):
+def mul(input, other, out=...) -> Tensor:
     """input * other, broadcast."""
     ...
 
-def multinomial(input, num_samples, replacement=..., *, generator=..., out=...):
+def multinomial(input, num_samples, replacement=..., *, generator=..., out=...) -> Tensor:
     """``num_samples`` category indices per row drawn with the row's weights (torch's exact draws)."""
     ...
 
-def mv(input, vec):
+def mv(input, vec) -> Tensor:
     """Product of a matrix and a vector."""
     ...
 
@@ -1517,15 +1504,15 @@ def nan_to_num(input, nan=..., posinf=..., neginf=..., *, out=...):
     """NaN, +inf and -inf replaced by finite values."""
     ...
 
-def narrow(input, dim, start, length):
+def narrow(input, dim, start, length) -> Tensor:
     """A view of ``length`` elements of ``dim`` from ``start``."""
     ...
 
-def ne(input, other):
+def ne(input, other) -> Tensor:
     """input != other as a bool tensor."""
     ...
 
-def neg(input, *, out=...):
+def neg(input, *, out=...) -> Tensor:
     """Returns -x for each element."""
     ...
 
@@ -1538,7 +1525,6 @@ from . import nn as nn
 class no_grad:
     """Context manager (and decorator) that disables autograd recording."""
     def __call__(self, fn):
-        """Call self as a function."""
         ...
     def __enter__(self):
         ...
@@ -1554,7 +1540,7 @@ def norm(input, p=..., dim=..., keepdim=..., out=..., dtype=...):
     """The vector p-norm over ``dim`` (all elements when None)."""
     ...
 
-def normal(mean, std=..., size=..., *, generator=..., out=..., dtype=..., device=..., requires_grad=...):
+def normal(mean, std=..., size=..., *, generator=..., out=..., dtype=..., device=..., requires_grad=...) -> Tensor:
     """N(mean, std^2) draws: tensors ``mean``/``std`` (broadcast) or numbers with ``size``."""
     ...
 
@@ -1562,65 +1548,65 @@ def numel(input):
     """Number of elements."""
     ...
 
-def ones(*size, dtype=..., device=..., requires_grad=...):
+def ones(*size, dtype=..., device=..., requires_grad=...) -> Tensor:
     """A tensor of ones."""
     ...
 
-def ones_like(t, dtype=..., device=..., requires_grad=...):
+def ones_like(t, dtype=..., device=..., requires_grad=...) -> Tensor:
     """Ones with ``input``'s shape, dtype and device."""
     ...
 
 from . import optim as optim
 
-def outer(input, vec2):
+def outer(input, vec2) -> Tensor:
     """Outer product of two 1-D tensors."""
     ...
 
-def permute(input, dims):
+def permute(input, dims) -> Tensor:
     """A view with the dims reordered."""
     ...
 
-def pow(input, exponent):
+def pow(input, exponent) -> Tensor:
     """x raised to ``exponent`` (a number or a tensor), elementwise."""
     ...
 
-def prod(input, dim=..., keepdim=..., *, dtype=..., out=...):
+def prod(input, dim=..., keepdim=..., *, dtype=..., out=...) -> Tensor:
     """Product of all elements, or along ``dim``."""
     ...
 
-def rand(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...):
+def rand(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...) -> Tensor:
     """Uniform draws in [0, 1)."""
     ...
 
-def rand_like(t, dtype=..., device=..., requires_grad=...):
+def rand_like(t, dtype=..., device=..., requires_grad=...) -> Tensor:
     """Uniform draws with ``input``'s shape (and dtype unless given)."""
     ...
 
-def randint(*args, size=..., dtype=..., device=..., generator=..., requires_grad=...):
+def randint(*args, size=..., dtype=..., device=..., generator=..., requires_grad=...) -> Tensor:
     """randint(high, size) or randint(low, high, size)."""
     ...
 
-def randint_like(input, low=..., high=..., *, dtype=..., generator=..., device=...):
+def randint_like(input, low=..., high=..., *, dtype=..., generator=..., device=...) -> Tensor:
     """Integers in [low, high) with ``input``'s shape and dtype."""
     ...
 
-def randn(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...):
+def randn(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...) -> Tensor:
     """Standard normal draws."""
     ...
 
-def randn_like(t, dtype=..., device=..., requires_grad=...):
+def randn_like(t, dtype=..., device=..., requires_grad=...) -> Tensor:
     """Normal draws with ``input``'s shape (and dtype unless given)."""
     ...
 
-def randperm(n, dtype=..., device=..., generator=..., requires_grad=...):
+def randperm(n, dtype=..., device=..., generator=..., requires_grad=...) -> Tensor:
     """A random permutation of 0..n-1."""
     ...
 
-def reciprocal(input, *, out=...):
+def reciprocal(input, *, out=...) -> Tensor:
     """Returns 1 / x for each element (integers give float32)."""
     ...
 
-def relu(input, *, out=...):
+def relu(input, *, out=...) -> Tensor:
     """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
     ...
 
@@ -1632,7 +1618,7 @@ def repeat_interleave(input, repeats=..., dim=..., *, output_size=...):
     """Elements repeated; ``repeat_interleave(repeats)`` alone gives each index i repeats[i] times."""
     ...
 
-def reshape(input, shape):
+def reshape(input, shape) -> Tensor:
     """The elements in a new shape: a view when the layout allows, else a copy."""
     ...
 
@@ -1640,11 +1626,11 @@ def roll(input, shifts, dims=...):
     """Elements shifted with wrap-around."""
     ...
 
-def round(input, *, out=...):
+def round(input, *, out=...) -> Tensor:
     """Returns each element rounded to the nearest integer, halves to even."""
     ...
 
-def rsqrt(input, *, out=...):
+def rsqrt(input, *, out=...) -> Tensor:
     """Returns 1 / sqrt(x) for each element."""
     ...
 
@@ -1664,7 +1650,7 @@ def seed():
     """Seeds the default generator nondeterministically; returns the seed."""
     ...
 
-def select(input, dim, index):
+def select(input, dim, index) -> Tensor:
     """A view of one index along ``dim`` (that dim removed)."""
     ...
 
@@ -1675,14 +1661,12 @@ def set_default_dtype(d):
 class set_grad_enabled:
     """Sets the mode at once (as a function call) and restores it when used as a context manager."""
     def __call__(self, fn):
-        """Call self as a function."""
         ...
     def __enter__(self):
         ...
     def __exit__(self, *exc):
         ...
     def __init__(self, mode):
-        """Initialize self.  See help(type(self)) for accurate signature."""
         ...
     enabled: object
 
@@ -1706,23 +1690,23 @@ def shared_path(name):
     """The file a shared-memory name maps to (/dev/shm/name for a bare name)."""
     ...
 
-def sigmoid(input, *, out=...):
+def sigmoid(input, *, out=...) -> Tensor:
     """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
     ...
 
-def sign(input, *, out=...):
+def sign(input, *, out=...) -> Tensor:
     """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
     ...
 
-def sin(input, *, out=...):
+def sin(input, *, out=...) -> Tensor:
     """Returns the sine of each element (radians)."""
     ...
 
-def sinh(input, *, out=...):
+def sinh(input, *, out=...) -> Tensor:
     """Returns the hyperbolic sine of each element."""
     ...
 
-def softmax(input, dim):
+def softmax(input, dim) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
     ...
 
@@ -1734,7 +1718,7 @@ def split(tensor, split_size_or_sections, dim=...):
     """Views of ``split_size`` (or the listed sizes) along ``dim``."""
     ...
 
-def sqrt(input, *, out=...):
+def sqrt(input, *, out=...) -> Tensor:
     """Returns the square root of each element."""
     ...
 
@@ -1742,11 +1726,11 @@ def square(input):
     """input * input for each element."""
     ...
 
-def squeeze(input, dim=...):
+def squeeze(input, dim=...) -> Tensor:
     """Removes dims of size 1 (all of them, or just ``dim``)."""
     ...
 
-def stack(tensors, dim=...):
+def stack(tensors, dim=...) -> Tensor:
     """Stacks tensors along a new dim ``dim``."""
     ...
 
@@ -1758,15 +1742,15 @@ def std_mean(input, dim=..., unbiased=..., keepdim=..., *, correction=...):
     """(standard deviation, mean) over ``dim``."""
     ...
 
-def sub(input, other, alpha=..., out=...):
+def sub(input, other, alpha=..., out=...) -> Tensor:
     """input - alpha * other, broadcast."""
     ...
 
-def sum(input, dim=..., keepdim=..., dtype=...):
+def sum(input, dim=..., keepdim=..., dtype=...) -> Tensor:
     """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
     ...
 
-def t(input):
+def t(input) -> Tensor:
     """Transpose of a tensor of at most 2 dims."""
     ...
 
@@ -1774,15 +1758,15 @@ def take(input, index):
     """Elements at row-major positions of the flattened input."""
     ...
 
-def tan(input, *, out=...):
+def tan(input, *, out=...) -> Tensor:
     """Returns the tangent of each element (radians)."""
     ...
 
-def tanh(input, *, out=...):
+def tanh(input, *, out=...) -> Tensor:
     """Returns the hyperbolic tangent of each element."""
     ...
 
-def tensor(data, dtype=..., device=..., requires_grad=...):
+def tensor(data, dtype=..., device=..., requires_grad=...) -> Tensor:
     """torch.tensor: always copies; infers bool, int64 or the default float type from the data."""
     ...
 
@@ -1794,7 +1778,7 @@ def topk(input, k, dim=..., largest=..., sorted=..., *, out=...):
     """(values, indices) of the k largest (or smallest) elements along ``dim``."""
     ...
 
-def transpose(input, dim0, dim1):
+def transpose(input, dim0, dim1) -> Tensor:
     """A view with dims ``dim0`` and ``dim1`` swapped."""
     ...
 
@@ -1814,7 +1798,7 @@ def triu_indices(row, col, offset=..., *, dtype=..., device=...):
     """The (row, col) positions of the upper triangle, row-major, as a [2, n] int64 tensor."""
     ...
 
-def trunc(input, *, out=...):
+def trunc(input, *, out=...) -> Tensor:
     """Returns each element rounded toward zero."""
     ...
 
@@ -1830,7 +1814,7 @@ def unlink_shared(name):
     """Removes the shared-memory file (mappings that exist stay valid until their tensors die)."""
     ...
 
-def unsqueeze(input, dim):
+def unsqueeze(input, dim) -> Tensor:
     """Inserts a dim of size 1 at ``dim``."""
     ...
 
@@ -1842,14 +1826,14 @@ def var_mean(input, dim=..., unbiased=..., keepdim=..., *, correction=...):
     """(variance, mean) over ``dim``."""
     ...
 
-def where(condition, input=..., other=...):
+def where(condition, input=..., other=...) -> Tensor:
     """condition ? input : other, elementwise, broadcast; ``where(condition)`` alone is ``nonzero(as_tuple=True)``."""
     ...
 
-def zeros(*size, dtype=..., device=..., requires_grad=...):
+def zeros(*size, dtype=..., device=..., requires_grad=...) -> Tensor:
     """A tensor of zeros."""
     ...
 
-def zeros_like(t, dtype=..., device=..., requires_grad=...):
+def zeros_like(t, dtype=..., device=..., requires_grad=...) -> Tensor:
     """Zeros with ``input``'s shape, dtype and device."""
     ...

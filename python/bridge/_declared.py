@@ -276,185 +276,367 @@ class DeclaredMethods(TensorMath):
 
 
 def abs(input, *, out=None):
-    """Returns the absolute value |x| of each element."""
+    """Returns the absolute value |x| of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("abs", input) if out is None else _out(_unary("abs", input), out)
 
 
 def acos(input, *, out=None):
-    """Returns the arccosine of each element (NaN outside [-1, 1])."""
+    """Returns the arccosine of each element (NaN outside [-1, 1]).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("acos", input) if out is None else _out(_unary("acos", input), out)
 
 
 def acosh(input, *, out=None):
-    """Returns the inverse hyperbolic cosine of each element (NaN below 1)."""
+    """Returns the inverse hyperbolic cosine of each element (NaN below 1).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("acosh", input) if out is None else _out(_unary("acosh", input), out)
 
 
 def asin(input, *, out=None):
-    """Returns the arcsine of each element (NaN outside [-1, 1])."""
+    """Returns the arcsine of each element (NaN outside [-1, 1]).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("asin", input) if out is None else _out(_unary("asin", input), out)
 
 
 def asinh(input, *, out=None):
-    """Returns the inverse hyperbolic sine of each element."""
+    """Returns the inverse hyperbolic sine of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("asinh", input) if out is None else _out(_unary("asinh", input), out)
 
 
 def atan(input, *, out=None):
-    """Returns the arctangent of each element."""
+    """Returns the arctangent of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("atan", input) if out is None else _out(_unary("atan", input), out)
 
 
 def atanh(input, *, out=None):
-    """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
+    """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("atanh", input) if out is None else _out(_unary("atanh", input), out)
 
 
 def ceil(input, *, out=None):
-    """Returns the smallest integer not below each element (integers unchanged)."""
+    """Returns the smallest integer not below each element (integers unchanged).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("ceil", input) if out is None else _out(_unary("ceil", input), out)
 
 
 def cos(input, *, out=None):
-    """Returns the cosine of each element (radians)."""
+    """Returns the cosine of each element (radians).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("cos", input) if out is None else _out(_unary("cos", input), out)
 
 
 def cosh(input, *, out=None):
-    """Returns the hyperbolic cosine of each element."""
+    """Returns the hyperbolic cosine of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("cosh", input) if out is None else _out(_unary("cosh", input), out)
 
 
 def erf(input, *, out=None):
-    """Returns the error function of each element."""
+    """Returns the error function of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("erf", input) if out is None else _out(_unary("erf", input), out)
 
 
 def erfinv(input, *, out=None):
-    """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
+    """Returns the inverse error function of each element (±inf at ±1, NaN outside).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("erfinv", input) if out is None else _out(_unary("erfinv", input), out)
 
 
 def exp(input, *, out=None):
-    """Returns e raised to each element."""
+    """Returns e raised to each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("exp", input) if out is None else _out(_unary("exp", input), out)
 
 
 def exp2(input, *, out=None):
-    """Returns 2 raised to each element."""
+    """Returns 2 raised to each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("exp2", input) if out is None else _out(_unary("exp2", input), out)
 
 
 def expm1(input, *, out=None):
-    """Returns e^x - 1 for each element, accurate near 0."""
+    """Returns e^x - 1 for each element, accurate near 0.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("expm1", input) if out is None else _out(_unary("expm1", input), out)
 
 
 def floor(input, *, out=None):
-    """Returns the largest integer not above each element (integers unchanged)."""
+    """Returns the largest integer not above each element (integers unchanged).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("floor", input) if out is None else _out(_unary("floor", input), out)
 
 
 def frac(input, *, out=None):
-    """Returns the fractional part x - trunc(x) of each element."""
+    """Returns the fractional part x - trunc(x) of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("frac", input) if out is None else _out(_unary("frac", input), out)
 
 
 def isfinite(input):
-    """Returns whether each element is finite (not NaN, not ±inf)."""
+    """Returns whether each element is finite (not NaN, not ±inf).
+
+    Args:
+        input (Tensor): the input tensor.
+    """
     return _unary("isfinite", input)
 
 
 def isinf(input):
-    """Returns whether each element is +inf or -inf."""
+    """Returns whether each element is +inf or -inf.
+
+    Args:
+        input (Tensor): the input tensor.
+    """
     return _unary("isinf", input)
 
 
 def isnan(input):
-    """Returns whether each element is NaN."""
+    """Returns whether each element is NaN.
+
+    Args:
+        input (Tensor): the input tensor.
+    """
     return _unary("isnan", input)
 
 
 def log(input, *, out=None):
-    """Returns the natural logarithm of each element."""
+    """Returns the natural logarithm of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("log", input) if out is None else _out(_unary("log", input), out)
 
 
 def log10(input, *, out=None):
-    """Returns the base-10 logarithm of each element."""
+    """Returns the base-10 logarithm of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("log10", input) if out is None else _out(_unary("log10", input), out)
 
 
 def log1p(input, *, out=None):
-    """Returns ln(1 + x) for each element, accurate near 0."""
+    """Returns ln(1 + x) for each element, accurate near 0.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("log1p", input) if out is None else _out(_unary("log1p", input), out)
 
 
 def log2(input, *, out=None):
-    """Returns the base-2 logarithm of each element."""
+    """Returns the base-2 logarithm of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("log2", input) if out is None else _out(_unary("log2", input), out)
 
 
 def neg(input, *, out=None):
-    """Returns -x for each element."""
+    """Returns -x for each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("neg", input) if out is None else _out(_unary("neg", input), out)
 
 
 def reciprocal(input, *, out=None):
-    """Returns 1 / x for each element (integers give float32)."""
+    """Returns 1 / x for each element (integers give float32).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("reciprocal", input) if out is None else _out(_unary("reciprocal", input), out)
 
 
 def relu(input, *, out=None):
-    """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
+    """Returns max(x, 0) for each element (NaN and -0.0 pass through).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("relu", input) if out is None else _out(_unary("relu", input), out)
 
 
 def round(input, *, out=None):
-    """Returns each element rounded to the nearest integer, halves to even."""
+    """Returns each element rounded to the nearest integer, halves to even.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("round", input) if out is None else _out(_unary("round", input), out)
 
 
 def rsqrt(input, *, out=None):
-    """Returns 1 / sqrt(x) for each element."""
+    """Returns 1 / sqrt(x) for each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("rsqrt", input) if out is None else _out(_unary("rsqrt", input), out)
 
 
 def sigmoid(input, *, out=None):
-    """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
+    """Returns the logistic sigmoid 1 / (1 + e^-x) of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("sigmoid", input) if out is None else _out(_unary("sigmoid", input), out)
 
 
 def sign(input, *, out=None):
-    """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
+    """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("sign", input) if out is None else _out(_unary("sign", input), out)
 
 
 def sin(input, *, out=None):
-    """Returns the sine of each element (radians)."""
+    """Returns the sine of each element (radians).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("sin", input) if out is None else _out(_unary("sin", input), out)
 
 
 def sinh(input, *, out=None):
-    """Returns the hyperbolic sine of each element."""
+    """Returns the hyperbolic sine of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("sinh", input) if out is None else _out(_unary("sinh", input), out)
 
 
 def sqrt(input, *, out=None):
-    """Returns the square root of each element."""
+    """Returns the square root of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("sqrt", input) if out is None else _out(_unary("sqrt", input), out)
 
 
 def tan(input, *, out=None):
-    """Returns the tangent of each element (radians)."""
+    """Returns the tangent of each element (radians).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("tan", input) if out is None else _out(_unary("tan", input), out)
 
 
 def tanh(input, *, out=None):
-    """Returns the hyperbolic tangent of each element."""
+    """Returns the hyperbolic tangent of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("tanh", input) if out is None else _out(_unary("tanh", input), out)
 
 
 def trunc(input, *, out=None):
-    """Returns each element rounded toward zero."""
+    """Returns each element rounded toward zero.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
     return _unary("trunc", input) if out is None else _out(_unary("trunc", input), out)

@@ -10,15 +10,27 @@ __all__ = ["relu", "sigmoid", "tanh"]
 
 
 def relu(input):
-    """Returns max(x, 0) for each element (NaN and -0.0 pass through)."""
+    """Returns max(x, 0) for each element (NaN and -0.0 pass through).
+
+    Args:
+        input (Tensor): the input tensor.
+    """
     return _unary("relu", input)
 
 
 def sigmoid(input):
-    """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
+    """Returns the logistic sigmoid 1 / (1 + e^-x) of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+    """
     return _unary("sigmoid", input)
 
 
 def tanh(input):
-    """Returns the hyperbolic tangent of each element."""
+    """Returns the hyperbolic tangent of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+    """
     return _unary("tanh", input)

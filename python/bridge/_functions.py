@@ -112,17 +112,29 @@ def _size(size):
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    """A tensor of zeros."""
+    """A tensor of zeros.
+
+    ``size``: ints, or one tuple, list or Size of them. ``dtype``: the default float type if None; ``device``: the
+    CPU if None. Bridge differs from torch: no ``out=``, ``layout=`` or ``pin_memory=``.
+    """
     return _finish(call("zeros", _size(size), dtype or _default_dtype, False), device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    """A tensor of ones."""
+    """A tensor of ones.
+
+    ``size``: ints, or one tuple, list or Size of them. ``dtype``: the default float type if None; ``device``: the
+    CPU if None. Bridge differs from torch: no ``out=``, ``layout=`` or ``pin_memory=``.
+    """
     return _finish(call("ones", _size(size), dtype or _default_dtype, False), device, requires_grad)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
-    """An uninitialised tensor."""
+    """An uninitialised tensor.
+
+    ``size``: ints, or one tuple, list or Size of them. ``dtype``: the default float type if None; ``device``: the
+    CPU if None. Bridge differs from torch: no ``out=``, ``layout=`` or ``pin_memory=``.
+    """
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 

@@ -21,6 +21,7 @@ class Generator:
 
     @property
     def device(self):
+        """The generator's device: always the CPU (Bridge draws random numbers on the CPU, for every device)."""
         from ._dtype import device
         return device("cpu")
 

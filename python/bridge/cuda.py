@@ -14,6 +14,7 @@ def is_available():
 
 
 def device_count():
+    """The number of CUDA devices (0 when CUDA is not available)."""
     return call("cuda_device_count")
 
 
@@ -35,6 +36,7 @@ def _index(device=None):
 
 
 def current_device():
+    """The index of the device that "cuda" without an index means on this thread."""
     return call("cuda_current_device")
 
 
@@ -44,6 +46,7 @@ def set_device(device):
 
 
 def get_device_name(device=None):
+    """The device's name as the driver reports it (``device``: an index, "cuda:N" or a device; the current one if None)."""
     return call("cuda_device_name", _index(device))
 
 
@@ -73,10 +76,12 @@ def memory_reserved(device=None):
 
 
 def max_memory_reserved(device=None):
+    """Peak of memory_reserved since the start or the last reset_peak_memory_stats."""
     return call("cuda_memory_stat", _index(device), "peak_reserved")
 
 
 def reset_peak_memory_stats(device=None):
+    """Starts the peaks of max_memory_allocated and max_memory_reserved again from the current values."""
     call("cuda_reset_peak_memory_stats", _index(device))
 
 

@@ -32,6 +32,10 @@ class ReduceOp(enum.IntEnum):
 
 
 class Backend(str):
+    """Names of the communication backends, as strings (``Backend.MPI == "mpi"``).
+
+    Bridge runs MPI (NCCL where GPUs are); ``init_process_group("gloo")`` raises, pointing to "mpi".
+    """
     MPI = "mpi"
     NCCL = "nccl"
     GLOO = "gloo"
@@ -45,9 +49,11 @@ class ProcessGroup:
         self._obj = obj
 
     def rank(self):
+        """This process's rank in the group."""
         return call("dist_rank", self._obj)
 
     def size(self):
+        """The number of ranks in the group."""
         return call("dist_size", self._obj)
 
     def __repr__(self):
@@ -55,6 +61,8 @@ class ProcessGroup:
 
 
 class GroupMember:
+    """``GroupMember.WORLD`` (the default group, None as a group argument) and ``NON_GROUP_MEMBER`` (what new_group
+    gives ranks outside it)."""
     WORLD = None
     NON_GROUP_MEMBER = object()
 
@@ -67,10 +75,13 @@ class Work:
         self._obj = obj
 
     def wait(self, timeout=None):
+        """Blocks until the operation has finished (``timeout``: seconds or a timedelta; raises if it expires); returns
+        True."""
         seconds = None if timeout is None else _seconds(timeout)
         return call("work_wait", self._obj, seconds)
 
     def is_completed(self):
+        """Whether the operation has finished (never blocks)."""
         return call("work_is_completed", self._obj)
 
     def _source_rank(self):
@@ -81,18 +92,22 @@ _world = None
 
 
 def is_available():
+    """True: the distributed package is always there (whether MPI can start is is_mpi_available())."""
     return True
 
 
 def is_mpi_available():
+    """Whether the engine found an MPI library it can use."""
     return call("dist_unavailable", "mpi") is None
 
 
 def is_nccl_available():
+    """Whether the engine found NCCL (and a CUDA device) it can use."""
     return call("dist_unavailable", "nccl") is None
 
 
 def is_initialized():
+    """Whether init_process_group has run (and destroy_process_group has not)."""
     return _world is not None
 
 
@@ -131,16 +146,19 @@ def _group(group):
 
 
 def get_rank(group=None):
+    """This process's rank in ``group`` (the default group if None); -1 outside the group."""
     g = _group(group)
     return -1 if g is None else call("dist_rank", g)
 
 
 def get_world_size(group=None):
+    """The number of ranks in ``group`` (the default group if None); -1 outside the group."""
     g = _group(group)
     return -1 if g is None else call("dist_size", g)
 
 
 def get_backend(group=None):
+    """The backend of ``group``: always ``"mpi"`` in Bridge."""
     _group(group)
     return Backend.MPI
 
@@ -154,34 +172,55 @@ def _run(name, group, async_op, *args):
 
 
 def barrier(group=None, async_op=False, device_ids=None):
+    """Blocks until every rank of ``group`` has reached it (a Work to wait on with ``async_op=True``). ``device_ids`` is
+    ignored."""
     return _run("dist_barrier", group, async_op)
 
 
 def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
+    """Combines ``tensor`` across the ranks of ``group`` with ``op`` (ReduceOp.SUM by default), in place on every rank.
+
+    Returns a Work with ``async_op=True``, else None.
+    """
     return _run("dist_all_reduce", group, async_op, tensor, int(op))
 
 
 def broadcast(tensor, src, group=None, async_op=False):
+    """Copies rank ``src``'s ``tensor`` into ``tensor`` on every rank of ``group``, in place.
+
+    Returns a Work with ``async_op=True``, else None.
+    """
     return _run("dist_broadcast", group, async_op, tensor, int(src))
 
 
 def all_gather(tensor_list, tensor, group=None, async_op=False):
+    """Fills ``tensor_list`` (one tensor per rank, each of ``tensor``'s shape) with every rank's ``tensor``.
+
+    Returns a Work with ``async_op=True``, else None.
+    """
     return _run("dist_all_gather", group, async_op, list(tensor_list), tensor)
 
 
 def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
+    """Reduces ``input_list`` (one tensor per rank) across ranks with ``op`` and leaves rank i's share in ``output``.
+
+    Returns a Work with ``async_op=True``, else None.
+    """
     return _run("dist_reduce_scatter", group, async_op, output, list(input_list), int(op))
 
 
 def isend(tensor, dst, group=None, tag=0):
+    """Starts sending ``tensor`` to rank ``dst`` (matched by ``tag``); returns a Work to wait on."""
     return _run("dist_send", group, True, tensor, int(dst), int(tag))
 
 
 def send(tensor, dst, group=None, tag=0):
+    """Sends ``tensor`` to rank ``dst`` (matched by ``tag``), blocking until it is sent."""
     _run("dist_send", group, False, tensor, int(dst), int(tag))
 
 
 def irecv(tensor, src=None, group=None, tag=0):
+    """Starts receiving into ``tensor`` from rank ``src`` (any rank if None); returns a Work to wait on."""
     g = _group(group)
     return None if g is None else Work(call("dist_recv", g, tensor, src, int(tag), True))
 

@@ -81,10 +81,19 @@ class Function:
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        """Computes the outputs from the inputs (a staticmethod of the subclass): ``forward(ctx, *args)``.
+
+        Runs without recording; save what backward needs with ``ctx.save_for_backward(...)`` or as ``ctx`` attributes.
+        """
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """Gradients of the inputs from those of the outputs (a staticmethod of the subclass): ``backward(ctx,
+        *grad_outputs)``.
+
+        Returns one gradient per forward input (None for inputs that need none). ``vjp`` is another name for it.
+        """
         raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function "
                                   "to use it with backward mode AD.")
 

@@ -155,7 +155,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """(input - target)^2."""
+    """Mean squared error (input - target)², reduced per ``reduction`` ("mean", "sum" or "none").
+
+    ``input`` and ``target`` broadcast (torch warns when their shapes differ; so does Bridge).
+    """
     _warn_size(input, target)
     return call("mse_loss", input, target, _reduction(size_average, reduce, reduction))
 

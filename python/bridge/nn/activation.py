@@ -13,6 +13,8 @@ def _inplace_repr(inplace, lead=""):
 
 
 class SiLU(Module):
+    """x * sigmoid(x), elementwise (also called swish). Any shape; the output has the input's."""
+
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -25,11 +27,15 @@ class SiLU(Module):
 
 
 class Mish(SiLU):
+    """x * tanh(softplus(x)), elementwise. Any shape; the output has the input's."""
+
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
 
 
 class LeakyReLU(Module):
+    """x if x >= 0 else ``negative_slope`` * x, elementwise. Any shape."""
+
     def __init__(self, negative_slope=1e-2, inplace=False):
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
@@ -42,6 +48,8 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
+    """x if x > 0 else ``alpha`` * (exp(x) - 1), elementwise. Any shape."""
+
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
@@ -54,6 +62,8 @@ class ELU(Module):
 
 
 class Softplus(Module):
+    """log(1 + exp(beta * x)) / beta, elementwise; linear where beta * x > ``threshold``. Any shape."""
+
     def __init__(self, beta=1, threshold=20):
         super().__init__()
         self.beta, self.threshold = beta, threshold
@@ -66,6 +76,8 @@ class Softplus(Module):
 
 
 class Hardtanh(Module):
+    """Clamps each element to [``min_val``, ``max_val``] (``min_value``/``max_value``: deprecated spellings). Any shape."""
+
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
         super().__init__()
         if min_value is not None or max_value is not None:
@@ -85,6 +97,8 @@ class Hardtanh(Module):
 
 
 class ReLU6(Hardtanh):
+    """min(max(x, 0), 6), elementwise (Hardtanh over [0, 6]). Any shape."""
+
     def __init__(self, inplace=False):
         super().__init__(0.0, 6.0, inplace)
 
@@ -93,21 +107,29 @@ class ReLU6(Hardtanh):
 
 
 class LogSigmoid(Module):
+    """log(sigmoid(x)), elementwise, computed stably. Any shape."""
+
     def forward(self, input):
         return F.logsigmoid(input)
 
 
 class Softsign(Module):
+    """x / (1 + |x|), elementwise. Any shape."""
+
     def forward(self, input):
         return F.softsign(input)
 
 
 class Tanhshrink(Module):
+    """x - tanh(x), elementwise. Any shape."""
+
     def forward(self, input):
         return F.tanhshrink(input)
 
 
 class Softmax(Module):
+    """exp(x) / sum(exp(x)) along ``dim`` (torch's implicit choice of dim, with its warning, when None). Any shape."""
+
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
@@ -120,6 +142,8 @@ class Softmax(Module):
 
 
 class LogSoftmax(Softmax):
+    """log(softmax(x)) along ``dim``, computed stably. Any shape."""
+
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
 

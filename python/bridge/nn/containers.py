@@ -68,6 +68,7 @@ class Sequential(Module):
         return result
 
     def append(self, module):
+        """Adds ``module`` at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
 
@@ -124,20 +125,24 @@ class ModuleList(Module):
         return [k for k in super().__dir__() if not k.isdigit()]
 
     def insert(self, index, module):
+        """Inserts ``module`` before position ``index``."""
         for i in range(len(self._modules), index, -1):
             self._modules[str(i)] = self._modules[str(i - 1)]
         self._modules[str(index)] = module
 
     def append(self, module):
+        """Adds ``module`` at the end; returns self."""
         self.add_module(str(len(self)), module)
         return self
 
     def pop(self, key):
+        """Removes and returns the module at ``key`` (an index)."""
         v = self[key]
         del self[key]
         return v
 
     def extend(self, modules):
+        """Adds the modules of an iterable at the end; returns self."""
         if not isinstance(modules, abc.Iterable):
             raise TypeError("ModuleList.extend should be called with an iterable, but got " + type(modules).__name__)
         offset = len(self)
@@ -173,23 +178,30 @@ class ModuleDict(Module):
         return key in self._modules
 
     def clear(self):
+        """Removes every module."""
         self._modules.clear()
 
     def pop(self, key):
+        """Removes and returns the module under ``key``."""
         v = self[key]
         del self[key]
         return v
 
     def keys(self):
+        """The names, in insertion order."""
         return self._modules.keys()
 
     def items(self):
+        """``(name, module)`` pairs, in insertion order."""
         return self._modules.items()
 
     def values(self):
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def update(self, modules):
+        """Adds or replaces modules from a mapping or an iterable of ``(name, module)`` pairs (a mapping in its own
+        order)."""
         if not isinstance(modules, abc.Iterable):
             raise TypeError("ModuleDict.update should be called with an iterable of key/value pairs, but got "
                             + type(modules).__name__)
@@ -253,12 +265,14 @@ class ParameterList(Module):
         return [k for k in super().__dir__() if not k.isdigit()]
 
     def append(self, value):
+        """Adds ``value`` at the end (a plain tensor becomes a Parameter); returns self."""
         new_idx = len(self)
         self._size += 1
         self[new_idx] = value
         return self
 
     def extend(self, values):
+        """Adds the values of an iterable at the end; returns self."""
         if not isinstance(values, abc.Iterable) or isinstance(values, Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got " + type(values).__name__)
         for value in values:
@@ -321,23 +335,28 @@ class ParameterDict(Module):
         return key in self._keys
 
     def copy(self):
+        """A new ParameterDict holding the same parameters (not copies of them)."""
         return ParameterDict(collections.OrderedDict((k, self[k]) for k in self._keys))
 
     def setdefault(self, key, default=None):
+        """The value under ``key``, first setting it to ``default`` if absent."""
         if key not in self:
             self[key] = default
         return self[key]
 
     def clear(self):
+        """Removes every entry."""
         for k in list(self._keys):
             del self[k]
 
     def pop(self, key):
+        """Removes and returns the value under ``key``."""
         v = self[key]
         del self[key]
         return v
 
     def popitem(self):
+        """Removes and returns the last ``(key, value)`` pair added."""
         k, _ = self._keys.popitem()
         self._keys[k] = None  # so that del self[k] below finds it
         val = self[k]
@@ -345,21 +364,27 @@ class ParameterDict(Module):
         return k, val
 
     def get(self, key, default=None):
+        """The value under ``key``, or ``default`` if absent."""
         return self[key] if key in self else default
 
     def fromkeys(self, keys, default=None):
+        """A new ParameterDict with each of ``keys`` set to ``default``."""
         return ParameterDict(((k, default) for k in keys))
 
     def keys(self):
+        """The keys, in order."""
         return self._keys.keys()
 
     def items(self):
+        """``(key, value)`` pairs, in order."""
         return ((k, self[k]) for k in self._keys)
 
     def values(self):
+        """The values, in order."""
         return (self[k] for k in self._keys)
 
     def update(self, parameters):
+        """Adds or replaces entries from a mapping (a plain dict in sorted key order) or from ``(key, value)`` pairs."""
         if not isinstance(parameters, abc.Iterable):
             raise TypeError("ParametersDict.update should be called with an iterable of key/value pairs, but got "
                             + type(parameters).__name__)

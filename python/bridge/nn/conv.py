@@ -88,17 +88,40 @@ class _ConvNd(Module):
         return fn(input, weight, bias, self.stride, self.padding, self.dilation, self.groups)
 
     def forward(self, input):
+        """Convolves ``input`` with the weight and adds the bias (see the class for the shapes)."""
         return self._conv_forward(input, self.weight, self.bias)
 
 
 class Conv2d(_ConvNd):
-    """Applies a 2-D convolution over [N, C, H, W] (or [C, H, W]) input."""
+    """Applies a 2-D convolution over [N, C, H, W] (or [C, H, W]) input.
+
+    Shapes: input [N, in_channels, H, W]; weight [out_channels, in_channels / groups, kH, kW]; bias [out_channels];
+    output [N, out_channels, H_out, W_out] with H_out = (H + 2 padding - dilation (kH - 1) - 1) // stride + 1.
+    ``padding`` may be an int, a pair, "same" or "valid"; ``padding_mode`` "zeros", "reflect", "replicate" or
+    "circular".
+    """
     _kind, _dims = "conv2d", 2
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        # torch's parameters (help() and IDEs show these; the shared base also takes ConvTranspose2d's output_padding)
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         device, dtype)
 
 
 class Conv1d(_ConvNd):
-    """Applies a 1-D convolution over [N, C, L] (or [C, L]) input."""
+    """Applies a 1-D convolution over [N, C, L] (or [C, L]) input.
+
+    Shapes: input [N, in_channels, L]; weight [out_channels, in_channels / groups, k]; bias [out_channels]; output
+    [N, out_channels, L_out] with L_out = (L + 2 padding - dilation (k - 1) - 1) // stride + 1.
+    """
     _kind, _dims = "conv1d", 1
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode="zeros", device=None, dtype=None):
+        # torch's parameters (help() and IDEs show these; the shared base also takes ConvTranspose2d's output_padding)
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         device, dtype)
 
 
 class ConvTranspose2d(_ConvNd):
@@ -113,6 +136,8 @@ class ConvTranspose2d(_ConvNd):
                          device, dtype, output_padding)
 
     def forward(self, input, output_size=None):
+        """Transposed convolution of ``input`` [N, C_in, H, W]; ``output_size`` picks the output_padding that reaches
+        that size."""
         output_padding = self.output_padding
         if output_size is not None:
             output_padding = self._output_padding(input, output_size)

@@ -40,7 +40,11 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def linear(input, weight, bias=None):
-    """x @ weight.T + bias (one fused addmm for 2-D input, as torch)."""
+    """x @ weight.T + bias (one fused addmm for 2-D input, as torch).
+
+    Shapes: input [*, in_features]; weight [out_features, in_features]; bias [out_features] or None; output
+    [*, out_features].
+    """
     return call("linear", input, weight, bias)
 
 

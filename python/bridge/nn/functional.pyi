@@ -2,35 +2,37 @@
 
 from typing import Any
 
-def adaptive_avg_pool2d(input, output_size):
+from bridge import Tensor
+
+def adaptive_avg_pool2d(input, output_size) -> Tensor:
     """Averages adaptive windows down to output_size (an int, or (h, w) where None keeps the input's size)."""
     ...
 
-def avg_pool2d(input, kernel_size, stride=..., padding=..., ceil_mode=..., count_include_pad=..., divisor_override=...):
+def avg_pool2d(input, kernel_size, stride=..., padding=..., ceil_mode=..., count_include_pad=..., divisor_override=...) -> Tensor:
     """Mean over kH x kW windows; count_include_pad counts the zero padding in the divisor."""
     ...
 
-def batch_norm(input, running_mean, running_var, weight=..., bias=..., training=..., momentum=..., eps=...):
+def batch_norm(input, running_mean, running_var, weight=..., bias=..., training=..., momentum=..., eps=...) -> Tensor:
     """Normalises each channel of [N, C, *] by batch statistics (training, updating the running ones) or by"""
     ...
 
-def binary_cross_entropy(input, target, weight=..., size_average=..., reduce=..., reduction=...):
+def binary_cross_entropy(input, target, weight=..., size_average=..., reduce=..., reduction=...) -> Tensor:
     """-weight * (t * log(x) + (1 - t) * log(1 - x)), the logs clamped at -100."""
     ...
 
-def binary_cross_entropy_with_logits(input, target, weight=..., size_average=..., reduce=..., reduction=..., pos_weight=...):
+def binary_cross_entropy_with_logits(input, target, weight=..., size_average=..., reduce=..., reduction=..., pos_weight=...) -> Tensor:
     """BCE of sigmoid(input), computed stably from the logits; pos_weight weighs the positive class."""
     ...
 
-def conv1d(input, weight, bias=..., stride=..., padding=..., dilation=..., groups=...):
+def conv1d(input, weight, bias=..., stride=..., padding=..., dilation=..., groups=...) -> Tensor:
     """1-D convolution of [N, C, L] (or [C, L]) with weight [OC, C/groups, K]; padding may be "same"/"valid"."""
     ...
 
-def conv2d(input, weight, bias=..., stride=..., padding=..., dilation=..., groups=...):
+def conv2d(input, weight, bias=..., stride=..., padding=..., dilation=..., groups=...) -> Tensor:
     """2-D convolution of [N, C, H, W] (or [C, H, W]) with weight [OC, C/groups, KH, KW]; padding may be "same"/"valid"."""
     ...
 
-def conv_transpose2d(input, weight, bias=..., stride=..., padding=..., output_padding=..., groups=..., dilation=...):
+def conv_transpose2d(input, weight, bias=..., stride=..., padding=..., output_padding=..., groups=..., dilation=...) -> Tensor:
     """Transposed 2-D convolution (the gradient of conv2d for its input), weight [C_in, C_out/groups, KH, KW]."""
     ...
 
@@ -42,75 +44,75 @@ def cosine_similarity(x1, x2, dim=..., eps=...):
     """sum(x1 * x2) / sqrt(max(sum(x1^2) * sum(x2^2), eps^2)) along ``dim``."""
     ...
 
-def cross_entropy(input, target, weight=..., size_average=..., ignore_index=..., reduce=..., reduction=..., label_smoothing=...):
+def cross_entropy(input, target, weight=..., size_average=..., ignore_index=..., reduce=..., reduction=..., label_smoothing=...) -> Tensor:
     """Cross-entropy of logits against class indices (with ignore_index, weight, label_smoothing) or against class"""
     ...
 
-def dropout(input, p=..., training=..., inplace=...):
+def dropout(input, p=..., training=..., inplace=...) -> Tensor:
     """Zeroes elements with probability ``p`` and scales the rest by 1/(1-p) while training."""
     ...
 
-def dropout2d(input, p=..., training=..., inplace=...):
+def dropout2d(input, p=..., training=..., inplace=...) -> Tensor:
     """Zeroes whole channels with probability p (one draw per [n, c]) and scales the rest by 1/(1-p)."""
     ...
 
-def elu(input, alpha=..., inplace=...):
+def elu(input, alpha=..., inplace=...) -> Tensor:
     """x if x > 0 else alpha * (exp(x) - 1)."""
     ...
 
-def embedding(input, weight, padding_idx=..., max_norm=..., norm_type=..., scale_grad_by_freq=..., sparse=...):
+def embedding(input, weight, padding_idx=..., max_norm=..., norm_type=..., scale_grad_by_freq=..., sparse=...) -> Tensor:
     """Rows of ``weight`` at the integer ``input`` (shape input.shape + [embedding_dim]); dense gradient."""
     ...
 
-def fold(input, output_size, kernel_size, dilation=..., padding=..., stride=...):
+def fold(input, output_size, kernel_size, dilation=..., padding=..., stride=...) -> Tensor:
     """Sums sliding windows back: [N, C*kH*kW, L] -> [N, C, H, W] (col2im)."""
     ...
 
-def gelu(input, approximate=...):
+def gelu(input, approximate=...) -> Tensor:
     """x * Phi(x) (``approximate="none"``) or its tanh approximation (``"tanh"``)."""
     ...
 
-def group_norm(input, num_groups, weight=..., bias=..., eps=...):
+def group_norm(input, num_groups, weight=..., bias=..., eps=...) -> Tensor:
     """Normalises each sample over groups of channels, then applies the per-channel affine."""
     ...
 
-def hardtanh(input, min_val=..., max_val=..., inplace=...):
+def hardtanh(input, min_val=..., max_val=..., inplace=...) -> Tensor:
     """clamp(x, min_val, max_val); the gradient is zero at and outside the bounds."""
     ...
 
-def huber_loss(input, target, reduction=..., delta=...):
+def huber_loss(input, target, reduction=..., delta=...) -> Tensor:
     """0.5 * d^2 where |d| < delta, else delta * (|d| - 0.5 * delta)."""
     ...
 
-def interpolate(input, size=..., scale_factor=..., mode=..., align_corners=..., recompute_scale_factor=..., antialias=...):
+def interpolate(input, size=..., scale_factor=..., mode=..., align_corners=..., recompute_scale_factor=..., antialias=...) -> Tensor:
     """Resizes [N, C, L] or [N, C, H, W] to ``size`` or by ``scale_factor``: "nearest", "linear" or "bilinear"."""
     ...
 
-def kl_div(input, target, size_average=..., reduce=..., reduction=..., log_target=...):
+def kl_div(input, target, size_average=..., reduce=..., reduction=..., log_target=...) -> Tensor:
     """KL divergence of log-probabilities ``input`` from ``target``; reduction="batchmean" is the true KL."""
     ...
 
-def l1_loss(input, target, size_average=..., reduce=..., reduction=...):
+def l1_loss(input, target, size_average=..., reduce=..., reduction=...) -> Tensor:
     """|input - target|."""
     ...
 
-def layer_norm(input, normalized_shape, weight=..., bias=..., eps=...):
+def layer_norm(input, normalized_shape, weight=..., bias=..., eps=...) -> Tensor:
     """(x - mean) / sqrt(var + eps) * weight + bias over the trailing ``normalized_shape`` dims."""
     ...
 
-def leaky_relu(input, negative_slope=..., inplace=...):
+def leaky_relu(input, negative_slope=..., inplace=...) -> Tensor:
     """x if x > 0 else negative_slope * x."""
     ...
 
-def linear(input, weight, bias=...):
+def linear(input, weight, bias=...) -> Tensor:
     """x @ weight.T + bias (one fused addmm for 2-D input, as torch)."""
     ...
 
-def log_softmax(input, dim=..., _stacklevel=..., dtype=...):
+def log_softmax(input, dim=..., _stacklevel=..., dtype=...) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably (torch's legacy implicit dim when None)."""
     ...
 
-def logsigmoid(input):
+def logsigmoid(input) -> Tensor:
     """log(sigmoid(x)), computed stably."""
     ...
 
@@ -126,31 +128,31 @@ def max_pool2d(input, kernel_size, stride=..., padding=..., dilation=..., ceil_m
     """Max over kH x kW windows of [N, C, H, W] (or [C, H, W]); with return_indices, also each maximum's flat"""
     ...
 
-def mish(input, inplace=...):
+def mish(input, inplace=...) -> Tensor:
     """x * tanh(softplus(x))."""
     ...
 
-def mse_loss(input, target, size_average=..., reduce=..., reduction=...):
-    """(input - target)^2."""
+def mse_loss(input, target, size_average=..., reduce=..., reduction=...) -> Tensor:
+    """Mean squared error (input - target)², reduced per ``reduction`` ("mean", "sum" or "none")."""
     ...
 
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=..., key_padding_mask=..., need_weights=..., attn_mask=..., use_separate_proj_weight=..., q_proj_weight=..., k_proj_weight=..., v_proj_weight=..., static_k=..., static_v=..., average_attn_weights=...):
     """torch 1.13's F.multi_head_attention_forward for [L, N, E] (or unbatched [L, E]) inputs."""
     ...
 
-def nll_loss(input, target, weight=..., size_average=..., ignore_index=..., reduce=..., reduction=...):
+def nll_loss(input, target, weight=..., size_average=..., ignore_index=..., reduce=..., reduction=...) -> Tensor:
     """-weight[t] * input[n, t] for each target t other than ignore_index; mean divides by the summed weights."""
     ...
 
-def normalize(input, p=..., dim=..., eps=..., out=...):
+def normalize(input, p=..., dim=..., eps=..., out=...) -> Tensor:
     """input / max(||input||_p, eps) along ``dim``."""
     ...
 
-def one_hot(tensor, num_classes=...):
+def one_hot(tensor, num_classes=...) -> Tensor:
     """int64 tensor of shape (*, num_classes) with a 1 at each index's class."""
     ...
 
-def pad(input, pad, mode=..., value=...):
+def pad(input, pad, mode=..., value=...) -> Tensor:
     """Pads the last len(pad)//2 dims, (left, right) pairs from the last dim backwards: constant, reflect,"""
     ...
 
@@ -162,35 +164,35 @@ def prelu(input, weight):
     """x if x > 0 else weight * x, with one weight or one per channel (dim 1)."""
     ...
 
-def relu(input, inplace=...):
+def relu(input, inplace=...) -> Tensor:
     """Returns max(x, 0) for each element (NaN and -0.0 pass through); ``inplace`` is accepted and ignored."""
     ...
 
-def relu6(input, inplace=...):
+def relu6(input, inplace=...) -> Tensor:
     """min(max(x, 0), 6)."""
     ...
 
-def scaled_dot_product_attention(query, key, value, attn_mask=..., dropout_p=..., is_causal=..., scale=...):
+def scaled_dot_product_attention(query, key, value, attn_mask=..., dropout_p=..., is_causal=..., scale=...) -> Tensor:
     """softmax(q @ k^T * scale + mask) @ v (torch 2's semantics: a bool mask is True where attention is allowed)."""
     ...
 
-def sigmoid(input):
+def sigmoid(input) -> Tensor:
     """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
     ...
 
-def silu(input, inplace=...):
+def silu(input, inplace=...) -> Tensor:
     """x * sigmoid(x)."""
     ...
 
-def smooth_l1_loss(input, target, size_average=..., reduce=..., reduction=..., beta=...):
+def smooth_l1_loss(input, target, size_average=..., reduce=..., reduction=..., beta=...) -> Tensor:
     """0.5 * d^2 / beta where |d| < beta, else |d| - 0.5 * beta."""
     ...
 
-def softmax(input, dim=..., _stacklevel=..., dtype=...):
+def softmax(input, dim=..., _stacklevel=..., dtype=...) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim`` (torch's legacy implicit dim, with its warning, when None)."""
     ...
 
-def softplus(input, beta=..., threshold=...):
+def softplus(input, beta=..., threshold=...) -> Tensor:
     """log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold."""
     ...
 
@@ -198,7 +200,7 @@ def softsign(input):
     """x / (1 + |x|)."""
     ...
 
-def tanh(input):
+def tanh(input) -> Tensor:
     """Returns the hyperbolic tangent of each element."""
     ...
 
@@ -206,7 +208,7 @@ def tanhshrink(input):
     """x - tanh(x)."""
     ...
 
-def unfold(input, kernel_size, dilation=..., padding=..., stride=...):
+def unfold(input, kernel_size, dilation=..., padding=..., stride=...) -> Tensor:
     """Extracts sliding windows: [N, C, H, W] -> [N, C*kH*kW, L] (im2col)."""
     ...
 

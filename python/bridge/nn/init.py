@@ -78,16 +78,19 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0):
 
 
 def constant_(tensor, val):
+    """Fills ``tensor`` with ``val`` in place (no autograd); returns it."""
     with no_grad():
         return tensor.fill_(val)
 
 
 def ones_(tensor):
+    """Fills ``tensor`` with ones in place (no autograd); returns it."""
     with no_grad():
         return tensor.fill_(1.0)
 
 
 def zeros_(tensor):
+    """Fills ``tensor`` with zeros in place (no autograd); returns it."""
     with no_grad():
         return tensor.zero_()
 
@@ -168,6 +171,8 @@ def _deprecated(new):
                       stacklevel=2)
         return new(*args, **kwargs)
     old.__name__ = new.__name__[:-1]
+    old.__doc__ = f"Deprecated alias of :func:`{new.__name__}` (warns)."
+    old.__wrapped__ = new  # inspect.signature (help(), IDEs) shows the new function's parameters
     return old
 
 

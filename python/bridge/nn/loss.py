@@ -21,16 +21,41 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
+    """Mean absolute error |input - target|.
+
+    Shape: input and target of the same shape (any).
+
+    ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class MSELoss(_Loss):
+    """Mean squared error (input - target)².
+
+    Shape: input and target of the same shape (any).
+
+    ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
+    """Squared error below ``beta``, absolute error (less beta/2) above: 0.5 d² / beta if |d| < beta else |d| - 0.5
+    beta.
+
+    Shape: input and target of the same shape (any).
+
+    ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
@@ -40,6 +65,11 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
+    """Squared error below ``delta``, linear above: 0.5 d² if |d| < delta else delta (|d| - 0.5 delta).
+
+    Shape: input and target of the same shape (any). ``reduction`` as in MSELoss.
+    """
+
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction=reduction)
         self.delta = delta
@@ -49,6 +79,14 @@ class HuberLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence ``target * (log(target) - input)``; ``input`` holds log-probabilities (and so does
+    ``target`` with ``log_target=True``).
+
+    ``reduction="batchmean"`` divides the sum by the batch size (the mathematically correct KL); ``reduction``:
+    ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
         super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
@@ -58,6 +96,14 @@ class KLDivLoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of the ``target`` classes under log-probabilities ``input`` (after log_softmax).
+
+    Shape: input [N, C] or [N, C, d1, ...] (or [C]); target [N] or [N, d1, ...] of class indices (int64).
+    ``weight`` [C] rescales each class; targets equal to ``ignore_index`` contribute nothing (and are left out of the
+    mean). ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
@@ -67,6 +113,15 @@ class NLLLoss(_WeightedLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
+    """log_softmax of ``input`` (unnormalised logits) followed by NLLLoss.
+
+    Shape: input [N, C] or [N, C, d1, ...] (or [C]); target [N] or [N, d1, ...] of class indices (int64), or class
+    probabilities of input's shape. ``weight`` [C] rescales each class; ``ignore_index`` targets contribute nothing;
+    ``label_smoothing`` in [0, 1] mixes the target with the uniform distribution. ``reduction``: ``"mean"`` (default),
+    ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
                  label_smoothing=0.0):
         super().__init__(weight, size_average, reduce, reduction)
@@ -78,11 +133,28 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
+    """Binary cross entropy -(t log(x) + (1 - t) log(1 - x)) between probabilities ``input`` (in [0, 1]) and ``target``.
+
+    Shape: input and target of the same shape; ``weight`` broadcasts to it; log terms are clamped at -100, as torch's.
+
+    ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
+    """Sigmoid followed by binary cross entropy, computed stably from logits ``input``.
+
+    Shape: input and target of the same shape; ``weight`` broadcasts to it; ``pos_weight`` (one per class, last dim)
+    weights the positive term.
+
+    ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean", pos_weight=None):
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
@@ -94,6 +166,14 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_Loss):
+    """1 - cos(x1, x2) where target is 1, max(0, cos(x1, x2) - margin) where it is -1.
+
+    Shape: input1, input2 [N, D] (or [D]); target [N] (or []) of 1 and -1.
+
+    ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
@@ -103,6 +183,14 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
+    """max(0, -target * (input1 - input2) + margin): target 1 wants input1 ranked higher, -1 input2.
+
+    Shape: input1, input2 and target of the same shape [N] (or []).
+
+    ``reduction``: ``"mean"`` (default), ``"sum"`` or ``"none"`` (one loss per element); ``size_average`` and
+    ``reduce`` are torch's deprecated spellings of it.
+    """
+
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
         self.margin = margin

@@ -133,6 +133,11 @@ class Module:
         object.__setattr__(self, "_modules", collections.OrderedDict())
 
     def forward(self, *input):
+        """The module's computation (the class docstring gives the inputs and their shapes).
+
+        Call the module itself (``module(x)``) rather than ``forward``, so that registered hooks run. Every
+        subclass defines it.
+        """
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     # ---- registration -------------------------------------------------------------------------------
@@ -213,6 +218,7 @@ class Module:
         return mod
 
     def get_parameter(self, target):
+        """The Parameter at a dotted path such as ``"net.0.weight"`` (AttributeError if there is none)."""
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, name):
@@ -223,6 +229,7 @@ class Module:
         return param
 
     def get_buffer(self, target):
+        """The buffer at a dotted path such as ``"bn.running_mean"`` (AttributeError if there is none)."""
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, name):
@@ -345,6 +352,10 @@ class Module:
         return RemovableHandle(self._backward_hooks, hook)
 
     def register_backward_hook(self, hook):
+        """Not supported (deprecated in torch): raises NotImplementedError.
+
+        Use :meth:`register_full_backward_hook`.
+        """
         raise NotImplementedError("register_backward_hook (deprecated in torch) is not supported by bridge; "
                                   "use register_full_backward_hook")
 
@@ -361,24 +372,33 @@ class Module:
                 yield module_prefix + ("." if module_prefix else "") + k, v
 
     def parameters(self, recurse=True):
+        """Iterator over the module's parameters, each once (with ``recurse``, those of every submodule too).
+
+        Pass it to an optimizer: ``SGD(model.parameters(), lr=0.1)``.
+        """
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
     def named_parameters(self, prefix="", recurse=True):
+        """Iterator over ``(dotted name, Parameter)`` pairs, each parameter once."""
         yield from self._named_members(lambda m: m._parameters.items(), prefix=prefix, recurse=recurse)
 
     def buffers(self, recurse=True):
+        """Iterator over the module's buffers (with ``recurse``, those of every submodule too)."""
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
     def named_buffers(self, prefix="", recurse=True):
+        """Iterator over ``(dotted name, buffer)`` pairs."""
         yield from self._named_members(lambda m: m._buffers.items(), prefix=prefix, recurse=recurse)
 
     def children(self):
+        """Iterator over the immediate child modules."""
         for _, module in self.named_children():
             yield module
 
     def named_children(self):
+        """Iterator over ``(name, module)`` pairs of the immediate child modules."""
         memo = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in memo:
@@ -386,10 +406,12 @@ class Module:
                 yield name, module
 
     def modules(self):
+        """Iterator over every module of the tree, this one first (each once)."""
         for _, module in self.named_modules():
             yield module
 
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """Iterator over ``(dotted name, module)`` for every module of the tree, this one first (named ``prefix``)."""
         if memo is None:
             memo = set()
         if id(self) in memo:
@@ -412,6 +434,10 @@ class Module:
     # ---- modes and gradients ------------------------------------------------------------------------
 
     def train(self, mode=True):
+        """Sets training mode (``mode=True``) or evaluation mode on this module and all its children; returns self.
+
+        Dropout and batch norm behave differently in the two modes.
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         self.training = mode
@@ -420,14 +446,20 @@ class Module:
         return self
 
     def eval(self):
+        """Sets evaluation mode (``train(False)``); returns self."""
         return self.train(False)
 
     def requires_grad_(self, requires_grad=True):
+        """Sets ``requires_grad`` on every parameter; returns self."""
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none=False):
+        """Clears the gradient of every parameter: zeroes it in place, or sets it to None with ``set_to_none=True``.
+
+        Bridge's default is ``set_to_none=False``, as torch 1.13's.
+        """
         for p in self.parameters():
             if p.grad is None:
                 continue
@@ -561,23 +593,36 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
+        """Moves and/or casts parameters and buffers; returns self.
+
+        Takes what :meth:`Tensor.to` takes: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``, ``to(tensor)``.
+        Differs from torch: a dtype applies to every parameter and buffer (torch casts floating-point ones only), and
+        a parameter that moves or changes dtype becomes a new Parameter object (torch keeps the object), so build
+        the optimizer after ``to()``.
+        """
         return self._apply(lambda t: t.to(*args, **kwargs))
 
     def float(self):
+        """Casts floating-point parameters and buffers to float32; returns self."""
         from .._dtype import float32
         return self._apply(lambda t: t.to(float32) if t.is_floating_point() else t)
 
     def double(self):
+        """Casts floating-point parameters and buffers to float64; returns self."""
         from .._dtype import float64
         return self._apply(lambda t: t.to(float64) if t.is_floating_point() else t)
 
     def cpu(self):
+        """Moves parameters and buffers to the CPU; returns self."""
         return self.to("cpu")
 
     def cuda(self, device=None):
+        """Moves parameters and buffers to a CUDA device (``device``: an index or a device; the current one if None);
+        returns self."""
         return self.to("cuda" if device is None else (f"cuda:{device}" if isinstance(device, int) else device))
 
     def share_memory(self):
+        """Returns self unchanged (a no-op): Bridge shares tensors between processes through ``bridge.shared``."""
         return self
 
     # ---- printing -----------------------------------------------------------------------------------

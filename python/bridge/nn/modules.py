@@ -9,7 +9,11 @@ from . import functional as F
 
 
 class Linear(Module):
-    """y = x Wᵀ + b, initialised with torch's draws (kaiming-uniform weight, uniform bias) from the engine."""
+    """y = x Wᵀ + b, initialised with torch's draws (kaiming-uniform weight, uniform bias) from the engine.
+
+    Shapes: input [*, in_features]; weight [out_features, in_features]; bias [out_features] (none with
+    ``bias=False``); output [*, out_features].
+    """
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
@@ -30,6 +34,8 @@ class Linear(Module):
 
 
 class ReLU(Module):
+    """max(x, 0), elementwise (in place with ``inplace=True``). Any shape; the output has the input's."""
+
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
@@ -42,16 +48,26 @@ class ReLU(Module):
 
 
 class Sigmoid(Module):
+    """1 / (1 + exp(-x)), elementwise. Any shape."""
+
     def forward(self, input):
         return input.sigmoid()
 
 
 class Tanh(Module):
+    """Hyperbolic tangent, elementwise. Any shape."""
+
     def forward(self, input):
         return input.tanh()
 
 
 class Dropout(Module):
+    """In training mode, zeroes each element with probability ``p`` and scales the rest by 1 / (1 - p); the identity
+    in eval mode. Any shape.
+
+    Bridge differs from torch: ``inplace=True`` is accepted but the result is a new tensor.
+    """
+
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:

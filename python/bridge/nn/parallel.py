@@ -48,6 +48,8 @@ class DistributedDataParallel(Module):
         weakref.finalize(self, _dispose, reducer)
 
     def forward(self, *inputs, **kwargs):
+        """Runs the wrapped module on the inputs (broadcasting rank 0's buffers first when ``broadcast_buffers`` and
+        training)."""
         call("ddp_prepare_forward", self._reducer)
         if self.broadcast_buffers and self._module_buffers and self.training:
             call("ddp_broadcast", self._reducer, self._module_buffers)

@@ -5,6 +5,10 @@ from .._tensor import Tensor
 
 
 class Parameter(Tensor):
+    """A tensor that a Module registers as a parameter when assigned to one of its attributes.
+
+    ``Parameter(data, requires_grad=True)`` shares ``data``'s storage, as torch's does; ``Parameter()`` is an empty one.
+    """
     __slots__ = ()
 
     def __new__(cls, data=None, requires_grad=True):

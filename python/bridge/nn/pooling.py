@@ -21,18 +21,27 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool2d(_MaxPoolNd):
+    """Maximum over ``kernel_size`` windows of [N, C, H, W] (or [C, H, W]) input; with ``return_indices`` also the flat
+    argmax indices."""
+
     def forward(self, input):
         return Fp.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                              ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
 class MaxPool1d(_MaxPoolNd):
+    """Maximum over ``kernel_size`` windows of [N, C, L] (or [C, L]) input; with ``return_indices`` also the argmax
+    indices."""
+
     def forward(self, input):
         return Fp.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                              ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
 class AvgPool2d(Module):
+    """Mean over ``kernel_size`` windows of [N, C, H, W] (or [C, H, W]) input (padding counted unless
+    ``count_include_pad=False``)."""
+
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                  divisor_override=None):
         super().__init__()
@@ -52,6 +61,9 @@ class AvgPool2d(Module):
 
 
 class AdaptiveAvgPool2d(Module):
+    """Mean pooling of [N, C, H, W] (or [C, H, W]) input to ``output_size`` (an int, or (H_out, W_out) with None keeping
+    a size)."""
+
     def __init__(self, output_size):
         super().__init__()
         self.output_size = output_size
@@ -91,6 +103,7 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", None)
 
     def reset_running_stats(self):
+        """Resets running_mean to 0, running_var to 1 and num_batches_tracked to 0."""
         if self.track_running_stats:
             from .._grad_mode import no_grad
             with no_grad():
@@ -123,18 +136,33 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
+    """Normalises each channel over the batch (and length): input [N, C] or [N, C, L].
+
+    In training mode uses the batch's statistics and updates running_mean/running_var with ``momentum`` (a cumulative
+    average when None); in eval mode uses the running statistics. ``affine`` adds a learnable weight and bias [C].
+    """
+
     def _check_input_dim(self, input):
         if input.dim() != 2 and input.dim() != 3:
             raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
 
 
 class BatchNorm2d(_BatchNorm):
+    """Normalises each channel over the batch and spatial dims: input [N, C, H, W].
+
+    In training mode uses the batch's statistics and updates running_mean/running_var with ``momentum`` (a cumulative
+    average when None); in eval mode uses the running statistics. ``affine`` adds a learnable weight and bias [C].
+    """
+
     def _check_input_dim(self, input):
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
 
 
 class GroupNorm(Module):
+    """Normalises over groups of ``num_channels // num_groups`` channels: input [N, C, *]; ``affine`` adds a weight and
+    bias [C]."""
+
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None):
         super().__init__()
         from .._functions import get_default_dtype, ones, zeros
@@ -157,6 +185,13 @@ class GroupNorm(Module):
 
 
 class Dropout2d(Module):
+    """In training mode, zeroes whole channels with probability ``p`` and scales the rest by 1 / (1 - p); the identity
+    in
+    eval mode. Input [N, C, H, W] or [C, H, W].
+
+    Bridge differs from torch: ``inplace=True`` is accepted but the result is a new tensor.
+    """
+
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:
@@ -175,6 +210,9 @@ __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNor
 
 
 class Upsample(Module):
+    """Resizes [N, C, L], [N, C, H, W] input to ``size`` or by ``scale_factor`` (see nn.functional.interpolate for the
+    modes)."""
+
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
         super().__init__()
         self.size = size
@@ -197,6 +235,8 @@ class Upsample(Module):
 
 
 class Unfold(Module):
+    """Extracts sliding ``kernel_size`` blocks: [N, C, H, W] -> [N, C * prod(kernel_size), L] (L blocks)."""
+
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()
         self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride
@@ -209,6 +249,9 @@ class Unfold(Module):
 
 
 class Fold(Module):
+    """Sums sliding blocks back into an image (the adjoint of Unfold):
+    [N, C * prod(kernel_size), L] -> [N, C, *output_size]."""
+
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()
         self.output_size, self.kernel_size = output_size, kernel_size

@@ -1,5 +1,6 @@
 """RNN, LSTM, GRU and their cells: torch's parameter names and order; the recurrence and the init draws run in the engine."""
 
+import inspect
 import math
 import numbers
 import warnings
@@ -62,6 +63,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self):
+        """The parameters per layer and direction: ``[[weight_ih, weight_hh, bias_ih, bias_hh], ...]``."""
         per = (4 if self.bias else 2) + (1 if self.proj_size > 0 else 0)
         flat = self._flat_weights
         return [flat[i:i + per] for i in range(0, len(flat), per)]
@@ -98,7 +100,11 @@ class RNNBase(Module):
 
 
 class RNN(RNNBase):
-    """Elman RNN with tanh or ReLU: returns (output, h_n)."""
+    """Elman RNN with tanh or ReLU: h_t = tanh(x_t W_ihᵀ + b_ih + h_(t-1) W_hhᵀ + b_hh); returns (output, h_n).
+
+    Shapes: input [L, N, H_in] ([N, L, H_in] with ``batch_first``, [L, H_in] unbatched) or a PackedSequence;
+    hx and h_n [D * num_layers, N, H_out], zeros if omitted (D = 2 when ``bidirectional``); output [L, N, D * H_out].
+    """
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
@@ -126,7 +132,12 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
-    """LSTM (gates i, f, g, o): returns (output, (h_n, c_n))."""
+    """LSTM (gates i, f, g, o): returns (output, (h_n, c_n)).
+
+    Shapes: input [L, N, H_in] ([N, L, H_in] with ``batch_first``, [L, H_in] unbatched) or a PackedSequence;
+    hx = (h_0, c_0), h_n and c_n [D * num_layers, N, H_out], zeros if omitted (D = 2 when ``bidirectional``);
+    output [L, N, D * H_out]. With ``proj_size`` > 0, H_out is proj_size for h (c keeps hidden_size).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__("LSTM", *args, **kwargs)
@@ -138,7 +149,11 @@ class LSTM(RNNBase):
 
 
 class GRU(RNNBase):
-    """GRU (gates r, z, n): returns (output, h_n)."""
+    """GRU (gates r, z, n): returns (output, h_n).
+
+    Shapes: input [L, N, H_in] ([N, L, H_in] with ``batch_first``, [L, H_in] unbatched) or a PackedSequence;
+    hx and h_n [D * num_layers, N, H_out], zeros if omitted (D = 2 when ``bidirectional``); output [L, N, D * H_out].
+    """
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
@@ -185,6 +200,9 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
+    """One step of an Elman RNN: h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or ReLU). Input [N, I] (or [I]), hx [N, H]
+    (zeros if None); returns h' [N, H]."""
+
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 1, device, dtype)
         object.__setattr__(self, "nonlinearity", nonlinearity)
@@ -196,6 +214,8 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
+    """One LSTM step: input [N, I] (or [I]), hx a pair (h, c) of [N, H] (zeros if None); returns (h', c')."""
+
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 4, device, dtype)
 
@@ -205,11 +225,35 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
+    """One GRU step: input [N, I] (or [I]), hx [N, H] (zeros if None); returns h' [N, H]."""
+
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, 3, device, dtype)
 
     def forward(self, input, hx=None):
         return call("gru_cell", input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+
+
+# torch documents these parameters; RNN, LSTM and GRU take (*args, **kwargs) as torch's do (RNN's fourth positional
+# argument is nonlinearity), so help() and IDEs are shown the documented signature instead.
+def _rnn_parameters(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
+                    dropout=0.0, bidirectional=False, device=None, dtype=None):
+    """RNN's parameters."""
+
+
+def _lstm_parameters(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                     bidirectional=False, proj_size=0, device=None, dtype=None):
+    """LSTM's parameters."""
+
+
+def _gru_parameters(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                    bidirectional=False, device=None, dtype=None):
+    """GRU's parameters."""
+
+
+RNN.__init__.__signature__ = inspect.signature(_rnn_parameters)
+LSTM.__init__.__signature__ = inspect.signature(_lstm_parameters)
+GRU.__init__.__signature__ = inspect.signature(_gru_parameters)
 
 
 del math

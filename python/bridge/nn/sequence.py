@@ -12,7 +12,11 @@ def _default_dtype(dtype):
 
 
 class Embedding(Module):
-    """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``, drawn N(0, 1) as torch draws them."""
+    """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim``, drawn N(0, 1) as torch draws them.
+
+    Shapes: input [*] of int64 indices; weight [num_embeddings, embedding_dim]; output [*, embedding_dim]. The row
+    at ``padding_idx`` starts at zero and gets no gradient; ``max_norm`` renormalises looked-up rows in place.
+    """
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
                  sparse=False, _weight=None, device=None, dtype=None):
@@ -55,6 +59,8 @@ class Embedding(Module):
     @classmethod
     def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
                         sparse=False):
+        """An Embedding whose weight is ``embeddings`` [num_embeddings, embedding_dim] (shared, not copied); frozen
+        unless ``freeze=False``."""
         assert embeddings.dim() == 2, "Embeddings parameter is expected to be 2-dimensional"
         rows, cols = embeddings.shape
         embedding = cls(rows, cols, padding_idx=padding_idx, max_norm=max_norm, norm_type=norm_type,
@@ -64,7 +70,10 @@ class Embedding(Module):
 
 
 class LayerNorm(Module):
-    """Normalises over the trailing ``normalized_shape`` dims; weight ones and bias zeros when ``elementwise_affine``."""
+    """Normalises over the trailing ``normalized_shape`` dims; weight ones and bias zeros when ``elementwise_affine``.
+
+    Shapes: input [*, *normalized_shape]; weight and bias [*normalized_shape]; output as the input.
+    """
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, device=None, dtype=None):
         super().__init__()

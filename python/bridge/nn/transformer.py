@@ -21,7 +21,13 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class MultiheadAttention(Module):
-    """Attention over ``num_heads`` heads of size embed_dim / num_heads; returns (output, weights or None)."""
+    """Attention over ``num_heads`` heads of size embed_dim / num_heads; returns (output, weights or None).
+
+    Shapes (E = embed_dim; [N, L, E] with ``batch_first``): query [L, N, E], key and value [S, N, kdim/vdim];
+    ``key_padding_mask`` [N, S] (bool: True ignores that key; float: added to the scores); ``attn_mask`` [L, S] or
+    [N * num_heads, L, S]; output [L, N, E]; weights [N, L, S] averaged over heads ([N, num_heads, L, S] with
+    ``average_attn_weights=False``).
+    """
 
     def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False, kdim=None, vdim=None,
                  batch_first=False, device=None, dtype=None):

@@ -102,6 +102,7 @@ class _LRScheduler:
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict):
+        """Restores the attributes a state_dict() saved (also one read from a torch checkpoint)."""
         self.__dict__.update(state_dict)
 
     def get_last_lr(self):
@@ -109,9 +110,14 @@ class _LRScheduler:
         return self._last_lr
 
     def get_lr(self):
+        """The learning rates of the current epoch, one per group, computed from the last ones (each scheduler's rule).
+
+        Called by step(); calling it directly warns, as torch's does; read get_last_lr() instead.
+        """
         raise NotImplementedError
 
     def print_lr(self, is_verbose, group, lr, epoch=None):
+        """Prints the new learning rate of ``group`` when ``is_verbose`` (``verbose=True`` at construction)."""
         if is_verbose:
             if epoch is None:
                 print(f"Adjusting learning rate of group {group} to {lr:.4e}.")
@@ -120,6 +126,10 @@ class _LRScheduler:
                 print(f"Epoch {epoch_str}: adjusting learning rate of group {group} to {lr:.4e}.")
 
     def step(self, epoch=None):
+        """Advances one epoch and sets each group's ``lr``; call it after ``optimizer.step()``.
+
+        ``epoch`` (deprecated in torch, warns) jumps to that epoch, through the closed form where the scheduler has one.
+        """
         if self._step_count == 1:
             if not hasattr(self.optimizer.step, "_with_counter"):
                 warnings.warn("Seems like `optimizer.step()` has been overridden after learning rate scheduler "
@@ -169,12 +179,15 @@ class _WithLambdas(_LRScheduler):
         super().__init__(optimizer, last_epoch, verbose)
 
     def state_dict(self):
+        """The scheduler's attributes; for each lr_lambda, the attributes of a callable object (None for a plain
+        function or lambda)."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
         state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
                                for fn in self.lr_lambdas]
         return state
 
     def load_state_dict(self, state_dict):
+        """Restores what state_dict() saved, lr_lambda objects' attributes included (the functions themselves are kept)."""
         lr_lambdas = state_dict.pop("lr_lambdas")
         self.__dict__.update(state_dict)
         state_dict["lr_lambdas"] = lr_lambdas
@@ -359,11 +372,13 @@ class _Composite:
     """state_dict of a scheduler made of schedulers: its own attributes and each child's state_dict."""
 
     def state_dict(self):
+        """The scheduler's attributes and each child scheduler's state_dict."""
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
     def load_state_dict(self, state_dict):
+        """Restores the attributes and each child scheduler's state from what state_dict() saved."""
         schedulers = state_dict.pop("_schedulers")
         self.__dict__.update(state_dict)
         state_dict["_schedulers"] = schedulers
@@ -398,6 +413,7 @@ class SequentialLR(_Composite, _LRScheduler):
         self._last_lr = schedulers[0].get_last_lr()
 
     def step(self):
+        """Advances one epoch, stepping the scheduler whose milestone range holds it (a new one starts at its epoch 0)."""
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]
@@ -421,6 +437,7 @@ class ChainedScheduler(_Composite, _LRScheduler):
         self._last_lr = [group["lr"] for group in self._schedulers[-1].optimizer.param_groups]
 
     def step(self):
+        """Steps every scheduler in order, so their factors compose."""
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = [group["lr"] for group in self._schedulers[-1].optimizer.param_groups]
@@ -463,6 +480,13 @@ class ReduceLROnPlateau:
         self.num_bad_epochs = 0
 
     def step(self, metrics, epoch=None):
+        """Records ``metrics`` (a number or a 0-d tensor) for one epoch; after ``patience`` epochs without improvement
+        the lr
+        of every group is multiplied by ``factor`` (not below ``min_lr``), then ``cooldown`` epochs pass before counting
+        again.
+
+        ``epoch`` is deprecated in torch (warns).
+        """
         current = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
@@ -484,6 +508,7 @@ class ReduceLROnPlateau:
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def get_last_lr(self):
+        """The learning rates after the last step(), one per group."""
         return self._last_lr
 
     def _reduce_lr(self, epoch):
@@ -498,9 +523,11 @@ class ReduceLROnPlateau:
 
     @property
     def in_cooldown(self):
+        """Whether the cooldown after a reduction is still running."""
         return self.cooldown_counter > 0
 
     def is_better(self, a, best):
+        """Whether metric ``a`` improves on ``best`` by more than the threshold (per ``mode`` and ``threshold_mode``)."""
         if self.mode == "min" and self.threshold_mode == "rel":
             return a < best * (1.0 - self.threshold)
         if self.mode == "min" and self.threshold_mode == "abs":
@@ -520,9 +547,11 @@ class ReduceLROnPlateau:
         self.threshold_mode = threshold_mode
 
     def state_dict(self):
+        """Every attribute but the optimizer."""
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict):
+        """Restores what state_dict() saved."""
         self.__dict__.update(state_dict)
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
 
@@ -573,6 +602,8 @@ class CyclicLR(_LRScheduler):
         self.base_lrs = base_lrs
 
     def scale_fn(self, x):
+        """The amplitude scale at cycle (or iteration) ``x``: the custom ``scale_fn``, else the mode's (1, 1/2^(x-1) or
+        gamma^x)."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         return self._scale_fn_ref()(x)
@@ -626,6 +657,9 @@ class CosineAnnealingWarmRestarts(_LRScheduler):
                 for base_lr in self.base_lrs]
 
     def step(self, epoch=None):
+        """Advances one epoch (a fraction of one with a float ``epoch``, e.g. ``epoch + i / iters`` inside an epoch) and
+        sets each group's ``lr``, restarting at the end of each period.
+        """
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:

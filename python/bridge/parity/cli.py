@@ -19,6 +19,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser():
+    """The argument parser of ``bridge-parity`` (its one command, ``diff``, and the options)."""
     ap = _Parser(prog="bridge-parity", description="Compare parity recordings (CSV) of two runs of a model.")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
     d = sub.add_parser("diff", help="compare CAND against REF; exit 0 agree, 1 differ, 2 unusable input")
@@ -38,6 +39,8 @@ def build_parser():
 
 
 def run_diff(args):
+    """Runs ``bridge-parity diff`` for parsed ``args``: compares, writes the requested reports, prints the summary;
+    returns the exit code."""
     if args.rtol < 0 or args.atol < 0 or args.rtol != args.rtol or args.atol != args.atol:
         raise UnusableInput(f"--rtol and --atol must be numbers >= 0 (got {args.rtol}, {args.atol})")
     default = Tolerance(exact=True, rtol=0, atol=0) if args.exact else Tolerance(rtol=args.rtol, atol=args.atol)
@@ -57,6 +60,8 @@ def run_diff(args):
 
 
 def main(argv=None):
+    """The ``bridge-parity`` command line (``argv``: the arguments, sys.argv's if None); returns 0 agree, 1 differ, 2
+    unusable input."""
     args = build_parser().parse_args(argv)
     if args.command != "diff":
         build_parser().print_help(sys.stderr)

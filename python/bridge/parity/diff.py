@@ -28,6 +28,7 @@ class Tolerance:
 
     @classmethod
     def parse(cls, text):
+        """A Tolerance from its text, ``"exact"`` or ``"rtol=R atol=A"`` (ValueError naming what is wrong otherwise)."""
         words = text.split()
         if words == ["exact"]:
             return cls(exact=True, rtol=0.0, atol=0.0)
@@ -58,6 +59,7 @@ class Tolerances:
         self.default, self.rules = default, list(rules)
 
     def for_record(self, checkpoint, name):
+        """The tolerance for record ``name`` at ``checkpoint``: the first rule whose pattern matches, else the default."""
         label = f"{checkpoint}/{name}"
         for pattern, tol in self.rules:
             if fnmatch.fnmatchcase(label, pattern) or fnmatch.fnmatchcase(name, pattern):
@@ -102,10 +104,12 @@ class RecordDiff:
 
     @property
     def label(self):
+        """``checkpoint/name``: what a JUnit test case and a report row are called."""
         return f"{self.checkpoint}/{self.name}"
 
     @property
     def passed(self):
+        """Whether the record agrees (no problem and no element outside the tolerance)."""
         return self.problem is None and self.index < 0
 
     def describe(self):
@@ -129,6 +133,7 @@ class DiffResult:
 
     @property
     def agree(self):
+        """Whether every record agrees."""
         return not self.failures
 
     def labels(self):
@@ -139,6 +144,7 @@ class DiffResult:
         return {label: sorted(rs, key=lambda r: r.step) for label, rs in groups.items()}
 
     def steps(self, recording):
+        """The sorted step numbers present in ``recording``."""
         return sorted({rec.step for rec in recording.records})
 
     def headline(self):

@@ -44,6 +44,7 @@ class Recorder:
 
     @property
     def current_step(self):
+        """The step that new records are filed under."""
         return self._step
 
     def step(self):
@@ -137,6 +138,7 @@ class Recorder:
     # ---- output --------------------------------------------------------------------------------------
 
     def rows(self):
+        """The recorded rows in HEADER order (runtime and version appended), as write() saves them."""
         runtime = self.runtime or "unknown"
         version = self.version or "unknown"
         for rows in self._records.values():
@@ -147,6 +149,7 @@ class Recorder:
         return sum(len(rows) for rows in self._records.values())
 
     def write(self, path=None):
+        """Writes the recording as CSV to ``path`` (the Recorder's own path if None)."""
         path = path or self.path
         if path is None:
             raise ValueError("no path: give Recorder(path) or write(path)")

@@ -174,6 +174,7 @@ def _summary_lines(result):
 
 
 def markdown(result, svg_name):
+    """The Markdown report of ``result`` (a DiffResult), its plot referenced as the file ``svg_name``."""
     md = [f"# Parity: {result.headline()}", ""]
     md += [f"- {line}" for line in _summary_lines(result)] + [""]
     if result.first:
@@ -214,6 +215,7 @@ tr.fail td{background:#fdecea}tr.hot td{background:#f8c9c4;font-weight:bold}code
 
 
 def html_page(result):
+    """The HTML report of ``result`` (a DiffResult) as one self-contained page (the plot inline)."""
     e = html.escape
     cls = "agree" if result.agree else "differ"
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -243,6 +245,7 @@ def html_page(result):
 
 
 def write_html(result, path):
+    """Writes html_page(result) to ``path``."""
     with open(path, "w") as f:
         f.write(html_page(result))
 

@@ -103,6 +103,7 @@ class Record:
 
     @property
     def key(self):
+        """``(checkpoint, step, name)``: what identifies a record within a recording."""
         return (self.checkpoint, self.step, self.name)
 
     @property

@@ -57,10 +57,16 @@ internal static class Codegen
         // Ops with a kernel take torch's out= (written without autograd, as torch does); the predicates take none, as in torch.
         foreach (var d in ops)
             s.Append(d.Kernel is null
-                ? $"\n\ndef {d.TorchName}(input):\n    \"\"\"{d.Doc}\"\"\"\n    return _unary(\"{d.TorchName}\", input)\n"
-                : $"\n\ndef {d.TorchName}(input, *, out=None):\n    \"\"\"{d.Doc}\"\"\"\n    return _unary(\"{d.TorchName}\", input) if out is None else _out(_unary(\"{d.TorchName}\", input), out)\n");
+                ? $"\n\ndef {d.TorchName}(input):\n{PythonFunctionDoc(d.Doc, withOut: false)}    return _unary(\"{d.TorchName}\", input)\n"
+                : $"\n\ndef {d.TorchName}(input, *, out=None):\n{PythonFunctionDoc(d.Doc, withOut: true)}    return _unary(\"{d.TorchName}\", input) if out is None else _out(_unary(\"{d.TorchName}\", input), out)\n");
         return s.ToString();
     }
+
+    /// <summary>A torch-style docstring for a generated function: the declaration's doc, then its arguments.</summary>
+    static string PythonFunctionDoc(string doc, bool withOut) =>
+        $"    \"\"\"{doc}\n\n    Args:\n        input (Tensor): the input tensor.\n"
+        + (withOut ? "        out (Tensor, optional): the output tensor, written without autograd (as torch does).\n" : "")
+        + "    \"\"\"\n";
 
     static string PythonFunctional()
     {
@@ -70,7 +76,7 @@ internal static class Codegen
         s.Append("from ._tensor_math import _unary\n\n");
         s.Append("__all__ = [").Append(string.Join(", ", ops.Select(d => $"\"{d.TorchName}\""))).Append("]\n");
         foreach (var d in ops)
-            s.Append($"\n\ndef {d.TorchName}(input):\n    \"\"\"{d.Doc}\"\"\"\n    return _unary(\"{d.TorchName}\", input)\n");
+            s.Append($"\n\ndef {d.TorchName}(input):\n{PythonFunctionDoc(d.Doc, withOut: false)}    return _unary(\"{d.TorchName}\", input)\n");
         return s.ToString();
     }
 

@@ -14,11 +14,13 @@ class PackedSequence(collections.namedtuple("PackedSequence_", ["data", "batch_s
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     def to(self, *args, **kwargs):
+        """The same packed sequence with ``data`` moved or cast as :meth:`Tensor.to` does (self if nothing changes)."""
         data = self.data.to(*args, **kwargs)
         return self if data is self.data else type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
 
     @property
     def is_cuda(self):
+        """Whether ``data`` is on a CUDA device."""
         return self.data.is_cuda
 
 

@@ -48,6 +48,7 @@ class ConcatDataset(Dataset):
 
     @staticmethod
     def cumsum(sequence):
+        """Running totals of the datasets' lengths (``[3, 5]`` for lengths 3 and 2): where each dataset ends."""
         r, s = [], 0
         for e in sequence:
             s += len(e)

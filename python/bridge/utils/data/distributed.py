@@ -44,4 +44,5 @@ class DistributedSampler:
         return self.num_samples
 
     def set_epoch(self, epoch):
+        """Sets the epoch that seeds the next shuffle (``seed + epoch``); call it before each epoch."""
         self.epoch = epoch

@@ -43,6 +43,7 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self):
+        """How many indices an iteration yields: ``num_samples`` if given, else len(data_source)."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
