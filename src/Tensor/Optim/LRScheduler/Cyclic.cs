@@ -278,6 +278,10 @@ public sealed class CosineAnnealingWarmRestarts : Scheduler
     /// the initial lr to <paramref name="etaMin"/> over T_i epochs, restarting with T_i = <paramref name="t0"/>, then
     /// T_i · <paramref name="tMult"/> after each restart.
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="t0">Epochs until the first restart.</param>
+    /// <param name="tMult">Factor by which the period grows after each restart (≥ 1).</param>
+    /// <param name="etaMin">The learning rate at the bottom of the cosine.</param>
     /// <param name="lastEpoch">-1 to start fresh; otherwise the step to resume after (the groups need
     /// initial_lr).</param>
     /// <exception cref="ArgumentException">t0 &lt; 1 or tMult &lt; 1.</exception>

@@ -149,6 +149,8 @@ public sealed class LambdaLR : Scheduler
     /// torch's <c>LambdaLR(optimizer, lr_lambda, last_epoch)</c> with one function for every group: lr = initial_lr ·
     /// <paramref name="lrLambda"/>(epoch).
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="lrLambda">The factor on initial_lr as a function of the epoch, for every group.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
@@ -156,6 +158,8 @@ public sealed class LambdaLR : Scheduler
         : this(optimizer, Enumerable.Repeat(lrLambda, optimizer.ParamGroups.Count).ToArray(), lastEpoch) { }
 
     /// <summary>torch's <c>LambdaLR</c> with one function per group.</summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="lrLambdas">One factor function per group.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="ArgumentException">The number of functions differs from the number of groups.</exception>
@@ -181,6 +185,8 @@ public sealed class MultiplicativeLR : Scheduler
     /// torch's <c>MultiplicativeLR(optimizer, lr_lambda, last_epoch)</c> with one function for every group: lr ·=
     /// <paramref name="lrLambda"/>(epoch) after the first epoch.
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="lrLambda">The factor applied at each epoch, as a function of the epoch, for every group.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
@@ -188,6 +194,8 @@ public sealed class MultiplicativeLR : Scheduler
         : this(optimizer, Enumerable.Repeat(lrLambda, optimizer.ParamGroups.Count).ToArray(), lastEpoch) { }
 
     /// <summary>torch's <c>MultiplicativeLR</c> with one function per group.</summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="lrLambdas">One factor function per group.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="ArgumentException">The number of functions differs from the number of groups.</exception>
@@ -215,6 +223,9 @@ public sealed class StepLR : Scheduler
     /// <summary>
     /// torch's <c>StepLR(optimizer, step_size, gamma, last_epoch)</c>: lr = initial_lr · gamma^⌊epoch / stepSize⌋.
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="stepSize">Epochs between decays.</param>
+    /// <param name="gamma">The decay factor.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
@@ -241,6 +252,9 @@ public sealed class MultiStepLR : Scheduler
     /// torch's <c>MultiStepLR(optimizer, milestones, gamma, last_epoch)</c>: lr ·= <paramref name="gamma"/> when the
     /// epoch reaches each milestone.
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="milestones">Epochs at which to decay.</param>
+    /// <param name="gamma">The decay factor.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
@@ -265,6 +279,9 @@ public sealed class ConstantLR : Scheduler
     /// torch's <c>ConstantLR(optimizer, factor, total_iters, last_epoch)</c>: lr · factor until epoch <paramref
     /// name="totalIters"/>, then the initial lr.
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="factor">The factor in [0, 1] applied until totalIters.</param>
+    /// <param name="totalIters">Epochs the factor applies for.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="ArgumentException"><paramref name="factor"/> is outside [0, 1].</exception>
@@ -296,6 +313,10 @@ public sealed class LinearLR : Scheduler
     /// lr moves linearly from <paramref name="startFactor"/> to <paramref name="endFactor"/> over <paramref
     /// name="totalIters"/> epochs.
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="startFactor">Factor at epoch 0, in [0, 1].</param>
+    /// <param name="endFactor">Factor from totalIters on, in [0, 1].</param>
+    /// <param name="totalIters">Epochs the factor takes to move.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="ArgumentException">A factor outside [0, 1].</exception>
@@ -324,6 +345,8 @@ public sealed class ExponentialLR : Scheduler
     readonly double _gamma;
 
     /// <summary>torch's <c>ExponentialLR(optimizer, gamma, last_epoch)</c>: lr = initial_lr · gamma^epoch.</summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="gamma">The decay factor per epoch.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
@@ -350,6 +373,9 @@ public sealed class PolynomialLR : Scheduler
     /// torch's <c>PolynomialLR(optimizer, total_iters, power, last_epoch)</c>: lr = initial_lr · (1 - epoch /
     /// totalIters)^power until <paramref name="totalIters"/>, then 0.
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="totalIters">Epochs until the learning rate reaches 0.</param>
+    /// <param name="power">The polynomial's power.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
@@ -378,6 +404,9 @@ public sealed class CosineAnnealingLR : Scheduler
     /// torch's <c>CosineAnnealingLR(optimizer, T_max, eta_min, last_epoch)</c>: lr = etaMin + (initial_lr - etaMin)·(1
     /// + cos(π·epoch / tMax)) / 2, computed recursively as torch does.
     /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="tMax">Epochs of half a cosine period.</param>
+    /// <param name="etaMin">The learning rate at the bottom of the cosine.</param>
     /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
     /// resume after, which needs initial_lr in every group.</param>
     /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
