@@ -16,6 +16,17 @@ public sealed class DistributedDataParallel : Module, IDisposable
     /// <summary>The reducer doing the averaging.</summary>
     public GradientReducer Reducer { get; }
 
+    /// <summary>
+    /// Wraps <paramref name="module"/> (torch's <c>DistributedDataParallel(module)</c>): broadcasts rank 0's parameters
+    /// to every rank and hooks the parameters' gradients for averaging. Every rank of the group must construct it, with
+    /// the same module structure.
+    /// </summary>
+    /// <param name="module">The model; each rank holds its own replica.</param>
+    /// <param name="processGroup">The group to average over; default <see cref="ProcessGroup.World"/>.</param>
+    /// <param name="bucketCapMb">Gradient bucket size in MiB (torch's <c>bucket_cap_mb</c>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="module"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">No group is given and the default group has not been
+    /// initialised.</exception>
     public DistributedDataParallel(Module module, ProcessGroup? processGroup = null, double bucketCapMb = 25)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -25,6 +36,9 @@ public sealed class DistributedDataParallel : Module, IDisposable
         Reducer = new GradientReducer(group, module.Parameters(), null, (long)(bucketCapMb * 1024 * 1024));
     }
 
+    /// <summary>
+    /// Runs the wrapped module on this rank's share of the batch and arms the reducer for the coming backward.
+    /// </summary>
     public override Tensor Forward(Tensor input)
     {
         Reducer.PrepareForForward();

@@ -12,11 +12,21 @@ public sealed class DistributedSampler
 {
     readonly int _length;
 
+    /// <summary>How many ranks share the dataset (torch's <c>num_replicas</c>).</summary>
     public int NumReplicas { get; }
+    /// <summary>This process's rank, 0 ≤ rank &lt; <see cref="NumReplicas"/>.</summary>
     public int Rank { get; }
+    /// <summary>
+    /// Whether each epoch draws a fresh permutation (seeded with <see cref="Seed"/> + <see cref="Epoch"/>).
+    /// </summary>
     public bool Shuffle { get; }
+    /// <summary>The seed every rank must share so that the shards do not overlap.</summary>
     public long Seed { get; }
+    /// <summary>
+    /// True to cut the tail so that ranks get equal shares without repeats; false to pad with the first indices.
+    /// </summary>
     public bool DropLast { get; }
+    /// <summary>The epoch set by <see cref="SetEpoch"/>; part of the shuffle's seed.</summary>
     public int Epoch { get; private set; }
 
     /// <summary>Indices per rank (torch's <c>num_samples</c>).</summary>
@@ -25,6 +35,12 @@ public sealed class DistributedSampler
     /// <summary>Indices over all ranks, after padding or cutting (torch's <c>total_size</c>).</summary>
     public int TotalSize => NumSamples * NumReplicas;
 
+    /// <summary>
+    /// A sampler over <paramref name="datasetLength"/> indices for rank <paramref name="rank"/> of <paramref
+    /// name="numReplicas"/> (torch's <c>DistributedSampler(dataset, num_replicas, rank, shuffle, seed, drop_last)</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative length, fewer than one replica, or a rank outside [0,
+    /// numReplicas).</exception>
     public DistributedSampler(int datasetLength, int numReplicas, int rank, bool shuffle = true, long seed = 0, bool dropLast = false)
     {
         if (datasetLength < 0) throw new ArgumentOutOfRangeException(nameof(datasetLength), datasetLength, "dataset length must be non-negative");

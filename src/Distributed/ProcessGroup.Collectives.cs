@@ -15,6 +15,12 @@ public sealed unsafe partial class ProcessGroup
             (comm, request) => Mpi.MPI_Iallreduce(MpiLibrary.InPlace, (void*)data, count, type, mpiOp, comm, (nint*)request));
     }
 
+    /// <summary>
+    /// Sums (or reduces with <paramref name="op"/>) <paramref name="tensor"/> over every rank, in place, and waits
+    /// (torch's <c>all_reduce</c>). The tensor must be a contiguous CPU tensor of float32, float64, int64 or bool.
+    /// </summary>
+    /// <exception cref="DistributedException">A CUDA or non-contiguous tensor, or the operation failed.</exception>
+    /// <exception cref="DistributedTimeoutException">A peer did not take part within the group's timeout.</exception>
     public void AllReduce(Tensor tensor, ReduceOp op = ReduceOp.Sum) => AllReduceAsync(tensor, op).Wait();
 
     /// <summary>tensor ← tensor of global rank <paramref name="src"/>, on every rank (torch's <c>broadcast</c>).</summary>
@@ -26,6 +32,10 @@ public sealed unsafe partial class ProcessGroup
             (comm, request) => Mpi.MPI_Ibcast((void*)data, count, type, root, comm, (nint*)request));
     }
 
+    /// <summary>
+    /// Copies <paramref name="tensor"/> of global rank <paramref name="src"/> into <paramref name="tensor"/> on every
+    /// rank, and waits (torch's <c>broadcast</c>).
+    /// </summary>
     public void Broadcast(Tensor tensor, int src = 0) => BroadcastAsync(tensor, src).Wait();
 
     /// <summary>outputs[r] ← tensor of group rank r, on every rank (torch's <c>all_gather</c>).</summary>
@@ -43,6 +53,12 @@ public sealed unsafe partial class ProcessGroup
             (comm, request) => Mpi.MPI_Iallgather((void*)data, count, type, (void*)into, count, type, comm, (nint*)request));
     }
 
+    /// <summary>
+    /// Gathers <paramref name="tensor"/> of every group rank r into <c>outputs[r]</c>, on every rank, and waits
+    /// (torch's <c>all_gather</c>). <paramref name="outputs"/> needs one tensor per rank of the same dtype and element
+    /// count.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="outputs"/> has the wrong length, dtype or size.</exception>
     public void AllGather(IReadOnlyList<Tensor> outputs, Tensor tensor) => AllGatherAsync(outputs, tensor).Wait();
 
     /// <summary>output ← op over ranks of inputs[group rank of this process] (torch's <c>reduce_scatter</c>).</summary>
@@ -59,6 +75,12 @@ public sealed unsafe partial class ProcessGroup
             (comm, request) => Mpi.MPI_Ireduce_scatter_block((void*)from, (void*)data, count, type, mpiOp, comm, (nint*)request));
     }
 
+    /// <summary>
+    /// Reduces <c>inputs[r]</c> over the ranks into <paramref name="output"/> of group rank r, and waits (torch's
+    /// <c>reduce_scatter</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="inputs"/> has the wrong length, dtype or size, or Avg on a
+    /// non-float dtype.</exception>
     public void ReduceScatter(Tensor output, IReadOnlyList<Tensor> inputs, ReduceOp op = ReduceOp.Sum) => ReduceScatterAsync(output, inputs, op).Wait();
 
     /// <summary>Sends tensor to global rank <paramref name="dst"/> (torch's <c>isend</c>).</summary>
@@ -70,6 +92,11 @@ public sealed unsafe partial class ProcessGroup
         return Post("send", [tensor], null, (comm, request) => Mpi.MPI_Isend((void*)data, count, type, peer, tag, comm, (nint*)request));
     }
 
+    /// <summary>
+    /// Sends <paramref name="tensor"/> to global rank <paramref name="dst"/> with <paramref name="tag"/> (0..32767) and
+    /// waits until it is sent (torch's <c>send</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The tag is outside 0..32767.</exception>
     public void Send(Tensor tensor, int dst, int tag = 0) => SendAsync(tensor, dst, tag).Wait();
 
     /// <summary>Receives into tensor from global rank <paramref name="src"/>, or from any rank when null (torch's <c>irecv</c>).</summary>
@@ -92,6 +119,7 @@ public sealed unsafe partial class ProcessGroup
     /// <summary>Returns once every rank of the group has entered it (torch's <c>barrier</c>).</summary>
     public Work BarrierAsync() => Post("barrier", [], null, (comm, request) => Mpi.MPI_Ibarrier(comm, (nint*)request));
 
+    /// <summary>Waits until every rank of the group has entered the barrier (torch's <c>barrier</c>).</summary>
     public void Barrier() => BarrierAsync().Wait();
 
     /// <summary>Address, element count and MPI datatype of a tensor's memory, after torch's checks.</summary>

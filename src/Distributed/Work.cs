@@ -97,5 +97,6 @@ public sealed unsafe class Work
         return _failure;
     }
 
+    /// <summary><c>Work(operation, completed|pending)</c>.</summary>
     public override string ToString() => $"Work({_operation}, {(_completed ? "completed" : "pending")})";
 }

@@ -10,12 +10,28 @@ namespace Bridge.Parity;
 public sealed record TensorDiff(string Checkpoint, long Step, string Name, string Dtype, string Shape, int Count,
     double MaxAbs, double MaxRel, double MaxUlp, long FirstMismatch, string? Expected, string? Actual, string? Problem)
 {
+    /// <summary>
+    /// Where the record first appears in the reference (execution order); records only in the candidate come after all
+    /// of the reference's.
+    /// </summary>
     public int Position { get; init; }
+    /// <summary>
+    /// The tolerance this record was held to (from <see cref="Tolerances.For"/>); null for records only in the
+    /// candidate.
+    /// </summary>
     public Tolerance? Tolerance { get; init; }
+    /// <summary>How many elements fall outside <see cref="Tolerance"/>.</summary>
     public int FailedElements { get; init; }
+    /// <summary>
+    /// ULP distance between reference and candidate at <see cref="TensorDiff.FirstMismatch"/> (0 when nothing fails).
+    /// </summary>
     public double UlpAtMismatch { get; init; }
+    /// <summary>|candidate - reference| at <see cref="TensorDiff.FirstMismatch"/> (0 when nothing fails).</summary>
     public double AbsAtMismatch { get; init; }
 
+    /// <summary>
+    /// True when the record exists on both sides with the same dtype and shape and every element is within tolerance.
+    /// </summary>
     public bool Pass => Problem is null && FirstMismatch < 0;
 
     /// <summary>The suite report's name: <c>checkpoint/name</c>, with <c>@step</c> for steps other than 0.</summary>
@@ -53,10 +69,19 @@ public sealed record TensorDiff(string Checkpoint, long Step, string Name, strin
 /// <summary>A candidate recording against a reference: every record compared, the verdict and where they first part.</summary>
 public sealed record Comparison(string Runtime, List<TensorDiff> Tensors, string? Error = null)
 {
+    /// <summary>True when nothing failed: no <see cref="Error"/> and every record passes.</summary>
     public bool Pass => Error is null && Tensors.All(t => t.Pass);
+    /// <summary>
+    /// Largest |candidate - reference| over every record (infinite when a record is unusable); 0 with no records.
+    /// </summary>
     public double WorstAbs => Tensors.Count == 0 ? 0 : Tensors.Max(t => t.MaxAbs);
+    /// <summary>
+    /// Largest relative error |candidate - reference| / |reference| over every record; 0 with no records.
+    /// </summary>
     public double WorstRel => Tensors.Count == 0 ? 0 : Tensors.Max(t => t.MaxRel);
+    /// <summary>Largest ULP distance over every record; 0 with no records.</summary>
     public double WorstUlp => Tensors.Count == 0 ? 0 : Tensors.Max(t => t.MaxUlp);
+    /// <summary>How many records fail (out of tolerance, or missing, extra, of another dtype or shape).</summary>
     public int Failed => Tensors.Count(t => !t.Pass);
 
     /// <summary>The failing record with the earliest step and, within it, the earliest place in the reference (forward order for outputs, backward order for gradients).</summary>
@@ -73,9 +98,27 @@ public sealed record Comparison(string Runtime, List<TensorDiff> Tensors, string
 /// </summary>
 public static class Diff
 {
+    /// <summary>
+    /// Compares every record of <paramref name="actual"/> against <paramref name="reference"/> with one tolerance for
+    /// all.
+    /// </summary>
+    /// <param name="runtime">The candidate's runtime name, carried into the result.</param>
+    /// <param name="reference">Rows of the reference run (e.g. from <see cref="ParityCsv.Read"/>).</param>
+    /// <param name="actual">Rows of the candidate run.</param>
+    /// <param name="tol">The tolerance every element is held to.</param>
     public static Comparison Compare(string runtime, IReadOnlyList<ParityRow> reference, IReadOnlyList<ParityRow> actual, Tolerance tol) =>
         Compare(runtime, reference, actual, new Tolerances(tol));
 
+    /// <summary>
+    /// Compares every record of <paramref name="actual"/> against <paramref name="reference"/>, element by element, in
+    /// the reference's order; records missing from either side, or with another dtype or shape, fail without comparing
+    /// values.
+    /// </summary>
+    /// <param name="runtime">The candidate's runtime name, carried into the result.</param>
+    /// <param name="reference">Rows of the reference run (e.g. from <see cref="ParityCsv.Read"/>).</param>
+    /// <param name="actual">Rows of the candidate run.</param>
+    /// <param name="tolerances">The default tolerance and per-name rules.</param>
+    /// <exception cref="InvalidDataException">A row's dtype is not one of <see cref="ParityRow.Dtypes"/>.</exception>
     public static Comparison Compare(string runtime, IReadOnlyList<ParityRow> reference, IReadOnlyList<ParityRow> actual, Tolerances tolerances)
     {
         var refGroups = Group(reference);

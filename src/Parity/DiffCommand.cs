@@ -9,10 +9,20 @@ namespace Bridge.Parity;
 /// </summary>
 public static class DiffCommand
 {
+    /// <summary>The exit codes: 0 the runs agree, 1 they differ, 2 the input cannot be compared.</summary>
     public const int Agree = 0, Differ = 1, Unusable = 2;
 
+    /// <summary>The one-line usage text printed for bad options.</summary>
     public const string Usage = "usage: diff REF.csv CAND.csv [--rtol R] [--atol A] [--exact] [--tolerances FILE] [--junit FILE] [--html FILE] [--markdown FILE] [--quiet]";
 
+    /// <summary>
+    /// Runs the diff command with <paramref name="args"/> (without the program name) and returns its exit code (<see
+    /// cref="Agree"/>, <see cref="Differ"/> or <see cref="Unusable"/>); errors are written to <paramref name="stderr"/>
+    /// as one message, never thrown.
+    /// </summary>
+    /// <param name="args">The command line after the program name.</param>
+    /// <param name="stdout">Where the verdict goes; default <see cref="Console.Out"/>.</param>
+    /// <param name="stderr">Where error messages go; default <see cref="Console.Error"/>.</param>
     public static int Run(IReadOnlyList<string> args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;

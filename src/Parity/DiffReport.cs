@@ -13,8 +13,12 @@ namespace Bridge.Parity;
 public sealed class DiffReport(Comparison comparison, string referencePath, string candidatePath, Tolerances tolerances)
 {
     const int MaxListedSteps = 20;
+    /// <summary>The comparison this report describes.</summary>
     public Comparison Comparison { get; } = comparison;
 
+    /// <summary>
+    /// The verdict line: <c>AGREE: …</c> with counts and tolerance, or <c>DIFFER: …</c> naming the first divergence.
+    /// </summary>
     public string Verdict()
     {
         var labels = Comparison.ByLabel();
@@ -44,6 +48,10 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         static string Span(List<long> steps) => steps.Count == 0 ? "none" : steps.Count == 1 ? $"{steps[0]}" : $"{steps[0]}..{steps[^1]} ({steps.Count})";
     }
 
+    /// <summary>
+    /// The verdict, a note when the runs cover different steps, and one line per failing name (at most <paramref
+    /// name="limit"/>).
+    /// </summary>
     public string TextSummary(int limit = 10)
     {
         var sb = new StringBuilder(Verdict());
@@ -56,6 +64,10 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Writes a JUnit XML file to <paramref name="path"/>: one test case per record name, a failure naming step, index,
+    /// both values and the ULP distance.
+    /// </summary>
     public void WriteJUnit(string path)
     {
         var labels = Comparison.ByLabel();
@@ -111,6 +123,10 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
 
     static string Short(double x) => double.IsPositiveInfinity(x) ? "inf" : x == 0 ? "0" : TensorDiff.Three(x);
 
+    /// <summary>
+    /// Writes a Markdown report to <paramref name="path"/> (verdict, first divergence, per-name table) and the error
+    /// plot beside it as <c>NAME.svg</c>.
+    /// </summary>
     public void WriteMarkdown(string path)
     {
         string svgName = System.IO.Path.GetFileNameWithoutExtension(path) + ".svg";
@@ -136,6 +152,10 @@ public sealed class DiffReport(Comparison comparison, string referencePath, stri
         File.WriteAllText(path, md.ToString());
     }
 
+    /// <summary>
+    /// Writes a self-contained HTML report to <paramref name="path"/>: verdict, first divergence, the error plot inline
+    /// and the per-name table.
+    /// </summary>
     public void WriteHtml(string path)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);

@@ -12,6 +12,9 @@ public sealed record ParityRow(string Case, string Checkpoint, long Step, string
     /// <summary>The dtypes the schema holds.</summary>
     public static readonly string[] Dtypes = ["float32", "float64", "int64", "bool"];
 
+    /// <summary>
+    /// The row's ten fields in <see cref="Header"/> order, as written to the CSV (numbers in invariant culture).
+    /// </summary>
     public string[] Fields() =>
         [Case, Checkpoint, Step.ToString(CultureInfo.InvariantCulture), Name, Dtype, Shape, Index.ToString(CultureInfo.InvariantCulture), Value, Runtime, Version];
 }
@@ -50,6 +53,10 @@ public static class CsvFiles
 /// <summary>Reading and writing parity CSVs, with every check the diff relies on.</summary>
 public static class ParityCsv
 {
+    /// <summary>
+    /// Writes <paramref name="rows"/> to <paramref name="path"/> under <see cref="ParityRow.Header"/>, with "\n" line
+    /// ends and no BOM.
+    /// </summary>
     public static void Write(string path, IEnumerable<ParityRow> rows) => CsvFiles.Write(path, ParityRow.Header, rows.Select(r => r.Fields()));
 
     /// <summary>

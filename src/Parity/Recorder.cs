@@ -25,8 +25,14 @@ namespace Bridge.Parity;
 /// </summary>
 public sealed class Recorder : IDisposable
 {
+    /// <summary>The <c>runtime</c> column's default.</summary>
     public const string DefaultRuntime = "csharp";
+    /// <summary>The name of the watched model's own output (<c>forward/(root)</c>).</summary>
     public const string RootName = "(root)";
+    /// <summary>
+    /// The checkpoint column of module outputs, parameter gradients and values given to <see cref="Record(string,
+    /// Tensor, long?)"/>.
+    /// </summary>
     public const string ForwardCheckpoint = "forward", GradCheckpoint = "grad", RecordCheckpoint = "record";
 
     /// <summary>Bridge's assembly version, the runtime's version string.</summary>
@@ -50,13 +56,23 @@ public sealed class Recorder : IDisposable
         Runtime = runtime;
     }
 
+    /// <summary>
+    /// Where <see cref="Dispose"/> writes the CSV; null when the caller writes it with <see cref="Write"/>.
+    /// </summary>
     public string? Path { get; }
+    /// <summary>The <c>case</c> column of every row.</summary>
     public string Case { get; }
+    /// <summary>The <c>runtime</c> column of every row.</summary>
     public string Runtime { get; }
+    /// <summary>
+    /// The step new rows are recorded at: moved by backward passes and repeated outputs, or by <see cref="Step"/> once
+    /// that is called.
+    /// </summary>
     public long CurrentStep { get; private set; }
 
     /// <summary>Rows recorded so far.</summary>
     public int Count => _records.Values.Sum(r => r.Length);
+    /// <summary>Every row recorded so far, records in first-recorded order.</summary>
     public IEnumerable<ParityRow> Rows => _records.Values.SelectMany(r => r);
 
     /// <summary>Moves to the next step and returns it; from the first call on, steps move only here.</summary>
@@ -68,21 +84,43 @@ public sealed class Recorder : IDisposable
 
     // ----- values (user form: checkpoint "record", the current step unless given) -----
 
+    /// <summary>
+    /// Records <paramref name="value"/> (any shape; float32, float64, int64 or bool) as <c>record/NAME</c> at <paramref
+    /// name="step"/>, default <see cref="CurrentStep"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The dtype is not one the parity schema holds.</exception>
     public void Record(string name, Tensor value, long? step = null) => Record(RecordCheckpoint, name, value, step ?? CurrentStep);
+    /// <summary>
+    /// Records a float64 scalar as <c>record/NAME</c> at <paramref name="step"/>, default <see cref="CurrentStep"/>.
+    /// </summary>
     public void Record(string name, double value, long? step = null) => Record(RecordCheckpoint, name, value, step ?? CurrentStep);
+    /// <summary>
+    /// Records an int64 scalar as <c>record/NAME</c> at <paramref name="step"/>, default <see cref="CurrentStep"/>.
+    /// </summary>
     public void Record(string name, long value, long? step = null) => Record(RecordCheckpoint, name, value, step ?? CurrentStep);
+    /// <summary>
+    /// Records a bool scalar as <c>record/NAME</c> at <paramref name="step"/>, default <see cref="CurrentStep"/>.
+    /// </summary>
     public void Record(string name, bool value, long? step = null) => Record(RecordCheckpoint, name, value, step ?? CurrentStep);
 
     // ----- values (suite form) -----
 
+    /// <summary>
+    /// Records <paramref name="value"/> under an explicit checkpoint and step (the parity suite's form).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
+    /// <exception cref="ArgumentException">The dtype is not one the parity schema holds.</exception>
     public void Record(string checkpoint, string name, Tensor value, long step = 0)
     {
         ArgumentNullException.ThrowIfNull(value);
         Add(checkpoint, name, step, MakeRows(checkpoint, name, step, value), replace: false);
     }
 
+    /// <summary>Records a float64 scalar under an explicit checkpoint and step (the parity suite's form).</summary>
     public void Record(string checkpoint, string name, double value, long step = 0) => Record(checkpoint, name, Torch.Tensor(value, DType.Float64), step);
+    /// <summary>Records an int64 scalar under an explicit checkpoint and step (the parity suite's form).</summary>
     public void Record(string checkpoint, string name, long value, long step = 0) => Add(checkpoint, name, step, MakeRows(checkpoint, name, step, "int64", [], [value.ToString(CultureInfo.InvariantCulture)]), replace: false);
+    /// <summary>Records a bool scalar under an explicit checkpoint and step (the parity suite's form).</summary>
     public void Record(string checkpoint, string name, bool value, long step = 0) => Add(checkpoint, name, step, MakeRows(checkpoint, name, step, "bool", [], [value ? "1" : "0"]), replace: false);
 
     ParityRow[] MakeRows(string checkpoint, string name, long step, Tensor value)
@@ -170,6 +208,7 @@ public sealed class Recorder : IDisposable
 
     // ----- output -----
 
+    /// <summary>Writes every row recorded so far to <paramref name="path"/> as a parity CSV.</summary>
     public void Write(string path) => ParityCsv.Write(path, Rows);
 
     /// <summary>Removes the hooks and writes the file (once) when the recorder has a path.</summary>

@@ -9,6 +9,8 @@ public sealed record Tolerance(bool Exact, double Rtol, double Atol, string Text
     /// <summary>numpy's allclose defaults, the diff's when no tolerance is given.</summary>
     public static readonly Tolerance Default = new(false, 1e-5, 1e-8);
 
+    /// <summary>Parses <c>exact</c> or <c>rtol=R atol=A</c> (both needed, each a number ≥ 0).</summary>
+    /// <exception cref="FormatException">The text is neither form.</exception>
     public static Tolerance Parse(string text)
     {
         var t = text.Trim();
@@ -49,9 +51,15 @@ public sealed record Tolerance(bool Exact, double Rtol, double Atol, string Text
 /// <summary>A default tolerance and per-name rules: the first pattern matching <c>checkpoint/name</c> or <c>name</c> decides.</summary>
 public sealed class Tolerances(Tolerance @default, IReadOnlyList<(string Pattern, Tolerance Tolerance)>? rules = null)
 {
+    /// <summary>The tolerance for names no rule matches.</summary>
     public Tolerance Default { get; } = @default;
+    /// <summary>(fnmatch pattern, tolerance) pairs, tried in order.</summary>
     public IReadOnlyList<(string Pattern, Tolerance Tolerance)> Rules { get; } = rules ?? [];
 
+    /// <summary>
+    /// The tolerance for one record: the first rule whose pattern matches <c>checkpoint/name</c> or <c>name</c>, else
+    /// <see cref="Default"/>.
+    /// </summary>
     public Tolerance For(string checkpoint, string name)
     {
         string label = checkpoint + "/" + name;

@@ -15,6 +15,10 @@ public static class ValueText
         double.IsNaN(v) ? "nan" : double.IsInfinity(v) ? (v > 0 ? "inf" : "-inf")
         : PythonSpelling(v.ToString("R", CultureInfo.InvariantCulture), double.IsNegative(v));
 
+    /// <summary>
+    /// Parses a float32 value as the CSV spells it (<c>nan</c>, <c>inf</c>, <c>-inf</c> or a number).
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a number.</exception>
     public static float ParseFloat32(string s) => s switch
     {
         "nan" => float.NaN,
@@ -23,6 +27,10 @@ public static class ValueText
         _ => float.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture),
     };
 
+    /// <summary>
+    /// Parses a float64 value as the CSV spells it (<c>nan</c>, <c>inf</c>, <c>-inf</c> or a number).
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a number.</exception>
     public static double ParseFloat64(string s) => s switch
     {
         "nan" => double.NaN,

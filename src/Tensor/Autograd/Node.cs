@@ -140,6 +140,7 @@ public class Node
         onRelease?.Invoke();
     }
 
+    /// <summary><c>&lt;Name&gt;</c>, e.g. <c>&lt;AddBackward0&gt;</c>.</summary>
     public override string ToString() => $"<{Name}>";
 }
 

@@ -3,9 +3,13 @@ namespace Bridge;
 /// <summary>Element types a tensor can hold; values match DLPack-neutral ids used across the C ABI.</summary>
 public enum DType
 {
+    /// <summary>32-bit IEEE float (torch.float32, the default dtype).</summary>
     Float32 = 0,
+    /// <summary>64-bit IEEE float (torch.float64).</summary>
     Float64 = 1,
+    /// <summary>64-bit signed integer (torch.int64); indices are int64.</summary>
     Int64 = 2,
+    /// <summary>Boolean, one byte per element (torch.bool); comparisons return it.</summary>
     Bool = 3,
 }
 
@@ -22,6 +26,7 @@ public static class DTypes
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 
+    /// <summary>True for float32 and float64.</summary>
     public static bool IsFloatingPoint(this DType dtype) => dtype is DType.Float32 or DType.Float64;
 
     /// <summary>torch's spelling, e.g. <c>torch.float32</c>.</summary>
@@ -37,6 +42,11 @@ public static class DTypes
     /// <summary>Short name used in records and the C ABI: <c>float32</c>, <c>int64</c>...</summary>
     public static string ShortName(this DType dtype) => TorchName(dtype)["torch.".Length..];
 
+    /// <summary>
+    /// Parses torch's spelling, with or without <c>torch.</c>: <c>float32</c>/<c>float</c>,
+    /// <c>float64</c>/<c>double</c>, <c>int64</c>/<c>long</c>, <c>bool</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown name.</exception>
     public static DType Parse(string name) => name.Replace("torch.", "") switch
     {
         "float32" or "float" => DType.Float32,

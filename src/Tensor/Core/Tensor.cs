@@ -13,7 +13,11 @@ public sealed partial class Tensor
     int[] _shape;
     int[] _strides;
 
+    /// <summary>
+    /// The memory this tensor views (shared with every view of it); its <c>Device</c> is the tensor's.
+    /// </summary>
     public Storage Storage { get; private set; }
+    /// <summary>The element type.</summary>
     public DType DType { get; }
 
     /// <summary>Offset of element [0,...,0] in the storage, in elements.</summary>
@@ -56,14 +60,32 @@ public sealed partial class Tensor
         return copy ? new Tensor(storage, dtype, (int[])shape.Clone(), (int[])denseStrides.Clone(), 0) : new Tensor(storage, dtype, shape, denseStrides, 0);
     }
 
+    /// <summary>The sizes of every dim (torch's <c>x.shape</c>); 0-d tensors have an empty shape.</summary>
     public Size Shape => new(_shape);
+    /// <summary>The sizes of every dim (torch's <c>x.size()</c>); the same as <see cref="Shape"/>.</summary>
     public Size Size() => new(_shape);
+    /// <summary>
+    /// The size of dim <paramref name="dim"/>; negative counts from the end (torch's <c>x.size(dim)</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dim"/> is outside [-Dim(), Dim()).</exception>
     public int Size(int dim) => _shape[ShapeMath.WrapDim(dim, _shape.Length)];
+    /// <summary>
+    /// A copy of the strides: how many elements to step in storage per index of each dim (torch's <c>x.stride()</c>).
+    /// </summary>
     public int[] Stride() => (int[])_strides.Clone();
+    /// <summary>The stride of dim <paramref name="dim"/>, in elements; negative counts from the end.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dim"/> is outside [-Dim(), Dim()).</exception>
     public int Stride(int dim) => _strides[ShapeMath.WrapDim(dim, _shape.Length)];
+    /// <summary>The number of dims (rank); 0 for a scalar tensor.</summary>
     public int Dim() => _shape.Length;
+    /// <summary>The number of elements: the product of the sizes (1 for a 0-d tensor).</summary>
     public int Numel() => ShapeMath.Numel(_shape);
+    /// <summary>Where the tensor's memory lives (<see cref="Bridge.Device.Cpu"/> or a CUDA device).</summary>
     public Device Device => Storage.Device;
+    /// <summary>
+    /// True when the elements are laid out row-major with no gaps (strides are the dense strides of the shape); many
+    /// views are not.
+    /// </summary>
     public bool IsContiguous() => ShapeMath.IsContiguous(_shape, _strides);
 
     internal int[] ShapeArray => _shape;
@@ -96,6 +118,10 @@ public sealed partial class Tensor
     }
     Tensor? _grad;
 
+    /// <summary>
+    /// True when no autograd node produced this tensor: user-created tensors and parameters (torch's <c>is_leaf</c>).
+    /// Only leaves that require grad get <c>Grad</c> filled by backward.
+    /// </summary>
     public bool IsLeaf => GradFn is null;
 
     /// <summary>True when operations on this tensor are recorded for backward.</summary>

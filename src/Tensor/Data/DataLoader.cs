@@ -18,6 +18,21 @@ public class DataLoader<T, TBatch> : IEnumerable<TBatch>
     readonly Generator? _generator;
     readonly int _prefetch;
 
+    /// <summary>
+    /// torch's <c>DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, drop_last, collate_fn,
+    /// generator)</c>; batches are made by <paramref name="collate"/> on a background thread.
+    /// </summary>
+    /// <param name="dataset">The samples.</param>
+    /// <param name="collate">Turns the samples of one batch into a batch (e.g. stacks tensors).</param>
+    /// <param name="batchSize">Samples per batch.</param>
+    /// <param name="shuffle">Draw a new permutation every pass (a <see cref="RandomSampler"/>).</param>
+    /// <param name="sampler">The index order; exclusive with shuffle.</param>
+    /// <param name="batchSampler">Yields whole batches of indices; exclusive with batchSize, shuffle, sampler and
+    /// dropLast.</param>
+    /// <param name="dropLast">Drop the last batch when it is short.</param>
+    /// <param name="generator">The generator for shuffling and the per-pass seed draw; default the global one.</param>
+    /// <param name="prefetch">Batches prepared ahead of the consumer.</param>
+    /// <exception cref="ArgumentException">Options that exclude each other, or prefetch &lt; 1.</exception>
     public DataLoader(IDataset<T> dataset, Func<IReadOnlyList<T>, TBatch> collate, int batchSize = 1, bool shuffle = false,
         Sampler? sampler = null, BatchSampler? batchSampler = null, bool dropLast = false, Generator? generator = null, int prefetch = 2)
     {
@@ -33,6 +48,10 @@ public class DataLoader<T, TBatch> : IEnumerable<TBatch>
     /// <summary>Batches per pass.</summary>
     public int Count => _batches.Count;
 
+    /// <summary>
+    /// Starts a pass: draws the pass's indices, then yields the collated batches in order. An exception in a dataset or
+    /// in collate is rethrown here.
+    /// </summary>
     public IEnumerator<TBatch> GetEnumerator()
     {
         // torch draws the workers' base seed from the loader's generator for every pass, workers or not

@@ -3,14 +3,18 @@ namespace Bridge.Data;
 /// <summary>A map-style dataset (torch.utils.data.Dataset): <see cref="Count"/> samples, read by index.</summary>
 public interface IDataset<out T>
 {
+    /// <summary>Number of samples; valid indices are 0..Count-1.</summary>
     int Count { get; }
+    /// <summary>The sample at <paramref name="index"/>.</summary>
     T this[int index] { get; }
 }
 
 /// <summary>Base class for map-style datasets.</summary>
 public abstract class Dataset<T> : IDataset<T>
 {
+    /// <summary>Number of samples; valid indices are 0..Count-1.</summary>
     public abstract int Count { get; }
+    /// <summary>The sample at <paramref name="index"/>.</summary>
     public abstract T this[int index] { get; }
 }
 
@@ -19,6 +23,10 @@ public sealed class TensorDataset : Dataset<Tensor[]>
 {
     readonly Tensor[] _tensors;
 
+    /// <summary>
+    /// A dataset over the rows of <paramref name="tensors"/> (torch's <c>TensorDataset(*tensors)</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">No tensors, a 0-d tensor, or first dims that differ.</exception>
     public TensorDataset(params Tensor[] tensors)
     {
         if (tensors.Length == 0) throw new ArgumentException("TensorDataset needs at least one tensor");
@@ -29,18 +37,24 @@ public sealed class TensorDataset : Dataset<Tensor[]>
         _tensors = tensors;
     }
 
+    /// <summary>The tensors, as given (not copied).</summary>
     public IReadOnlyList<Tensor> Tensors => _tensors;
 
+    /// <summary>The size of the tensors' first dim.</summary>
     public override int Count => _tensors[0].Size(0);
 
+    /// <summary>Row <paramref name="index"/> of every tensor, in order (views).</summary>
     public override Tensor[] this[int index] => _tensors.Select(t => t[index]).ToArray();
 }
 
 /// <summary>torch.utils.data.Subset: the samples of a dataset at the given indices.</summary>
 public sealed class Subset<T>(IDataset<T> dataset, IReadOnlyList<long> indices) : Dataset<T>
 {
+    /// <summary>The indices into the underlying dataset, in subset order.</summary>
     public IReadOnlyList<long> Indices => indices;
+    /// <summary>How many indices the subset holds.</summary>
     public override int Count => indices.Count;
+    /// <summary>The underlying dataset's sample at <c>Indices[index]</c>.</summary>
     public override T this[int index] => dataset[checked((int)indices[index])];
 }
 
@@ -50,6 +64,8 @@ public sealed class ConcatDataset<T> : Dataset<T>
     readonly IDataset<T>[] _datasets;
     readonly int[] _cumulative;
 
+    /// <summary>The datasets one after another (torch's <c>ConcatDataset(datasets)</c>).</summary>
+    /// <exception cref="ArgumentException">No datasets.</exception>
     public ConcatDataset(params IDataset<T>[] datasets)
     {
         if (datasets.Length == 0) throw new ArgumentException("datasets should not be an empty iterable");
@@ -59,8 +75,11 @@ public sealed class ConcatDataset<T> : Dataset<T>
         for (int i = 0; i < datasets.Length; i++) _cumulative[i] = sum += datasets[i].Count;
     }
 
+    /// <summary>The sum of the datasets' counts.</summary>
     public override int Count => _cumulative[^1];
 
+    /// <summary>The sample at <paramref name="index"/> of the concatenation (negative counts from the end).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside [-Count, Count).</exception>
     public override T this[int index]
     {
         get

@@ -6,7 +6,9 @@ namespace Bridge.Data;
 /// <summary>A source of dataset indices (torch.utils.data.Sampler).</summary>
 public abstract class Sampler : IEnumerable<long>
 {
+    /// <summary>How many indices one pass yields.</summary>
     public abstract int Count { get; }
+    /// <summary>The indices of one pass; random samplers draw anew for every pass.</summary>
     public abstract IEnumerator<long> GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
@@ -14,8 +16,10 @@ public abstract class Sampler : IEnumerable<long>
 /// <summary>0, 1, ..., n - 1.</summary>
 public sealed class SequentialSampler(int count) : Sampler
 {
+    /// <summary>n, the dataset length.</summary>
     public override int Count => count;
 
+    /// <summary>0, 1, ..., n - 1 in order.</summary>
     public override IEnumerator<long> GetEnumerator()
     {
         for (long i = 0; i < count; i++) yield return i;
@@ -34,6 +38,16 @@ public sealed class RandomSampler : Sampler
     readonly int? _numSamples;
     readonly Generator? _generator;
 
+    /// <summary>
+    /// torch's <c>RandomSampler(data_source, replacement, num_samples, generator)</c> over <paramref name="count"/>
+    /// indices.
+    /// </summary>
+    /// <param name="count">Dataset length n.</param>
+    /// <param name="replacement">Draw with replacement (then numSamples may exceed n).</param>
+    /// <param name="numSamples">Indices per pass; default n.</param>
+    /// <param name="generator">The generator to draw from; default a fresh one seeded from the global generator on
+    /// every pass.</param>
+    /// <exception cref="ArgumentException">numSamples (or the count) is not positive.</exception>
     public RandomSampler(int count, bool replacement = false, int? numSamples = null, Generator? generator = null)
     {
         if (numSamples is <= 0) throw new ArgumentException($"num_samples should be a positive integer value, but got num_samples={numSamples}");
@@ -41,8 +55,13 @@ public sealed class RandomSampler : Sampler
         if (Count <= 0) throw new ArgumentException($"num_samples should be a positive integer value, but got num_samples={Count}");
     }
 
+    /// <summary>numSamples when given, else the dataset length.</summary>
     public override int Count => _numSamples ?? _n;
 
+    /// <summary>
+    /// One pass: a permutation of 0..n-1 (repeated as needed to reach numSamples), or numSamples draws with
+    /// replacement.
+    /// </summary>
     public override IEnumerator<long> GetEnumerator()
     {
         var gen = _generator;
@@ -75,8 +94,10 @@ public sealed class RandomSampler : Sampler
 /// <summary>The given indices in a random order (torch.randperm(len(indices), generator)).</summary>
 public sealed class SubsetRandomSampler(IReadOnlyList<long> indices, Generator? generator = null) : Sampler
 {
+    /// <summary>How many indices the subset holds.</summary>
     public override int Count => indices.Count;
 
+    /// <summary>The subset's indices in a fresh random order.</summary>
     public override IEnumerator<long> GetEnumerator()
     {
         foreach (long i in (generator ?? Generator.Default).Randperm(indices.Count)) yield return indices[(int)i];
@@ -86,8 +107,10 @@ public sealed class SubsetRandomSampler(IReadOnlyList<long> indices, Generator? 
 /// <summary>num_samples indices drawn with probabilities proportional to the weights (torch.multinomial).</summary>
 public sealed class WeightedRandomSampler(double[] weights, int numSamples, bool replacement = true, Generator? generator = null) : Sampler
 {
+    /// <summary>numSamples, the indices per pass.</summary>
     public override int Count => numSamples;
 
+    /// <summary>numSamples indices drawn with probability proportional to their weights.</summary>
     public override IEnumerator<long> GetEnumerator()
     {
         var drawn = Torch.Multinomial(Torch.Tensor(weights, DType.Float64), numSamples, replacement, generator);
@@ -102,16 +125,27 @@ public sealed class BatchSampler : IEnumerable<long[]>
     readonly int _count, _batchSize;
     readonly bool _dropLast;
 
+    /// <summary>
+    /// Batches of <paramref name="batchSize"/> indices from <paramref name="sampler"/>; the last batch is dropped when
+    /// short and <paramref name="dropLast"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="batchSize"/> is not positive.</exception>
     public BatchSampler(Sampler sampler, int batchSize, bool dropLast) : this(sampler, sampler.Count, batchSize, dropLast) { }
 
+    /// <summary>
+    /// Batches of <paramref name="batchSize"/> from any sequence of indices whose length is <paramref name="count"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="batchSize"/> is not positive.</exception>
     public BatchSampler(IEnumerable<long> sampler, int count, int batchSize, bool dropLast)
     {
         if (batchSize <= 0) throw new ArgumentException($"batch_size should be a positive integer value, but got batch_size={batchSize}");
         (_sampler, _count, _batchSize, _dropLast) = (sampler, count, batchSize, dropLast);
     }
 
+    /// <summary>Batches per pass: ⌊count / batchSize⌋ with dropLast, else ⌈count / batchSize⌉.</summary>
     public int Count => _dropLast ? _count / _batchSize : (_count + _batchSize - 1) / _batchSize;
 
+    /// <summary>Enumerates the batches of one pass, each an array of indices.</summary>
     public IEnumerator<long[]> GetEnumerator()
     {
         var batch = new List<long>(_batchSize);

@@ -9,19 +9,42 @@ namespace Bridge.Nn;
 /// </summary>
 public sealed class MultiheadAttention : Module
 {
+    /// <summary>Model width E (query feature size and output size).</summary>
     public int EmbedDim { get; }
+    /// <summary>Number of heads; divides <see cref="EmbedDim"/>, each head <c>EmbedDim / NumHeads</c> wide.</summary>
     public int NumHeads { get; }
+    /// <summary>Dropout probability on the attention weights (training only).</summary>
     public double DropoutP { get; }
+    /// <summary>True when inputs are [N, L, E] rather than [L, N, E].</summary>
     public bool BatchFirst { get; }
+    /// <summary>Key feature size (torch's <c>kdim</c>); <see cref="EmbedDim"/> unless given.</summary>
     public int KDim { get; }
+    /// <summary>Value feature size (torch's <c>vdim</c>); <see cref="EmbedDim"/> unless given.</summary>
     public int VDim { get; }
+    /// <summary>
+    /// Packed q/k/v projection [3E, E] when key and value are E wide; null otherwise (then the separate projections are
+    /// set).
+    /// </summary>
     public Tensor? InProjWeight { get; set; }
+    /// <summary>Query projection [E, E] when kdim or vdim differ from E; null with packed weights.</summary>
     public Tensor? QProjWeight { get; set; }
+    /// <summary>Key projection [E, kdim] when kdim or vdim differ from E; null with packed weights.</summary>
     public Tensor? KProjWeight { get; set; }
+    /// <summary>Value projection [E, vdim] when kdim or vdim differ from E; null with packed weights.</summary>
     public Tensor? VProjWeight { get; set; }
+    /// <summary>Bias of the q/k/v projections [3E], zero-initialised; null with <c>bias: false</c>.</summary>
     public Tensor? InProjBias { get; set; }
+    /// <summary>Output projection E → E (torch's <c>out_proj</c>).</summary>
     public Linear OutProj { get; }
 
+    /// <summary>
+    /// torch's <c>nn.MultiheadAttention(embed_dim, num_heads, dropout, bias, add_bias_kv, add_zero_attn, kdim, vdim,
+    /// batch_first)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">embedDim or numHeads not positive, or numHeads does not divide
+    /// embedDim.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="addBiasKv"/> or <paramref name="addZeroAttn"/> is
+    /// true.</exception>
     public MultiheadAttention(int embedDim, int numHeads, double dropout = 0, bool bias = true, bool addBiasKv = false, bool addZeroAttn = false,
         int? kdim = null, int? vdim = null, bool batchFirst = false, DType dtype = DType.Float32, Generator? generator = null)
     {
@@ -76,6 +99,7 @@ public sealed class MultiheadAttention : Module
         return (BatchFirst && batched ? output.Transpose(1, 0) : output, weights);
     }
 
+    /// <summary>Self-attention of <paramref name="input"/> with itself, no masks; returns only the output.</summary>
     public override Tensor Forward(Tensor input) => Forward(input, input, input, needWeights: false).Output;
 }
 

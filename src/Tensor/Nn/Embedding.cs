@@ -10,14 +10,36 @@ namespace Bridge.Nn;
 /// </summary>
 public sealed class Embedding : Module
 {
+    /// <summary>Rows in the table: valid indices are 0..NumEmbeddings-1.</summary>
     public int NumEmbeddings { get; }
+    /// <summary>Size of each embedding vector.</summary>
     public int EmbeddingDim { get; }
+    /// <summary>The index whose row stays zero and gets no gradient (made non-negative), or null.</summary>
     public int? PaddingIdx { get; }
+    /// <summary>When set, looked-up rows whose norm exceeds it are renormalised in place to this norm.</summary>
     public double? MaxNorm { get; }
+    /// <summary>The p of the p-norm for <see cref="MaxNorm"/> (default 2).</summary>
     public double NormType { get; }
+    /// <summary>Scale gradients by the inverse frequency of each index in the batch.</summary>
     public bool ScaleGradByFreq { get; }
+    /// <summary>The learnable table [NumEmbeddings, EmbeddingDim].</summary>
     public Tensor Weight { get; set; }
 
+    /// <summary>
+    /// torch's <c>Embedding(num_embeddings, embedding_dim, padding_idx, max_norm, norm_type, scale_grad_by_freq,
+    /// _weight)</c>.
+    /// </summary>
+    /// <param name="numEmbeddings">Rows in the table.</param>
+    /// <param name="embeddingDim">Size of each row.</param>
+    /// <param name="paddingIdx">A row kept at zero with no gradient; negative counts from the end.</param>
+    /// <param name="maxNorm">Renormalise looked-up rows to at most this norm.</param>
+    /// <param name="normType">The p of that norm.</param>
+    /// <param name="scaleGradByFreq">Scale gradients by inverse index frequency.</param>
+    /// <param name="weight">An existing table to use instead of drawing one (not copied).</param>
+    /// <param name="dtype">Table dtype when drawn.</param>
+    /// <param name="generator">Where the N(0, 1) draws come from; default the global generator.</param>
+    /// <exception cref="ArgumentException"><paramref name="weight"/> is not [numEmbeddings, embeddingDim], or
+    /// paddingIdx is out of range.</exception>
     public Embedding(int numEmbeddings, int embeddingDim, int? paddingIdx = null, double? maxNorm = null, double normType = 2.0,
         bool scaleGradByFreq = false, Tensor? weight = null, DType dtype = DType.Float32, Generator? generator = null)
     {
@@ -50,8 +72,14 @@ public sealed class Embedding : Module
         return e;
     }
 
+    /// <summary>
+    /// The rows of <see cref="Weight"/> at the int64 indices <paramref name="input"/> (any shape): output
+    /// [*input.shape, EmbeddingDim].
+    /// </summary>
+    /// <exception cref="ArgumentException">Indices that are not integers or are out of range.</exception>
     public override Tensor Forward(Tensor input) => Functional.Embedding(input, Weight, PaddingIdx, MaxNorm, NormType, ScaleGradByFreq);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr()
     {
         var s = $"{NumEmbeddings}, {EmbeddingDim}";

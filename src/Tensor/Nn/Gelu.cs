@@ -6,16 +6,21 @@ namespace Bridge.Nn;
 /// <summary>torch.nn.GELU: x·Φ(x) (<c>approximate="none"</c>) or its tanh approximation (<c>"tanh"</c>).</summary>
 public sealed class GELU : Module
 {
+    /// <summary><c>"none"</c> for the exact x·Φ(x), <c>"tanh"</c> for the tanh approximation.</summary>
     public string Approximate { get; }
 
+    /// <summary>torch's <c>GELU(approximate)</c>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="approximate"/> is neither "none" nor "tanh".</exception>
     public GELU(string approximate = "none")
     {
         Functional.CheckGeluApproximate(approximate);
         Approximate = approximate;
     }
 
+    /// <summary>Applies GELU to each element of <paramref name="input"/> (any shape).</summary>
     public override Tensor Forward(Tensor input) => Functional.Gelu(input, Approximate);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"approximate='{Approximate}'";
 }
 

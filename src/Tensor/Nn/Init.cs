@@ -15,8 +15,14 @@ public static class Init
     /// <summary>Draws from N(mean, std²).</summary>
     public static Tensor Normal_(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null) => Fill(tensor, t => t.Normal_(mean, std, generator));
 
+    /// <summary>
+    /// Fills <paramref name="tensor"/> with <paramref name="value"/> in place, without recording a gradient; returns it
+    /// (torch.nn.init.constant_).
+    /// </summary>
     public static Tensor Constant_(Tensor tensor, double value) => Fill(tensor, t => t.Fill_(value));
+    /// <summary>Fills <paramref name="tensor"/> with 1 in place; returns it (torch.nn.init.ones_).</summary>
     public static Tensor Ones_(Tensor tensor) => Constant_(tensor, 1);
+    /// <summary>Fills <paramref name="tensor"/> with 0 in place; returns it (torch.nn.init.zeros_).</summary>
     public static Tensor Zeros_(Tensor tensor) => Fill(tensor, t => t.Zero_());
 
     /// <summary>The identity matrix, for a 2-D tensor.</summary>

@@ -5,12 +5,23 @@ namespace Bridge.Nn;
 /// <summary>torch.nn.LayerNorm: normalises over the trailing <c>normalized_shape</c> dims, then (optionally) scales by weight (ones) and shifts by bias (zeros).</summary>
 public sealed class LayerNorm : Module
 {
+    /// <summary>The trailing dims normalised over (their sizes must match the input's last dims).</summary>
     public int[] NormalizedShape { get; }
+    /// <summary>Added to the variance before the square root.</summary>
     public double Eps { get; }
+    /// <summary>Whether the layer has learnable weight and bias of <see cref="NormalizedShape"/>.</summary>
     public bool ElementwiseAffine { get; }
+    /// <summary>Learnable scale, shaped <see cref="NormalizedShape"/>, starting at ones; null without affine.</summary>
     public Tensor? Weight { get; set; }
+    /// <summary>
+    /// Learnable shift, shaped <see cref="NormalizedShape"/>, starting at zeros; null without affine.
+    /// </summary>
     public Tensor? Bias { get; set; }
 
+    /// <summary>
+    /// torch's <c>LayerNorm(normalized_shape, eps, elementwise_affine)</c> over the trailing dims <paramref
+    /// name="normalizedShape"/>.
+    /// </summary>
     public LayerNorm(int[] normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, DType dtype = DType.Float32)
     {
         NormalizedShape = (int[])normalizedShape.Clone();
@@ -25,11 +36,20 @@ public sealed class LayerNorm : Module
         RegisterParameter("bias", () => Bias);
     }
 
+    /// <summary>
+    /// torch's <c>LayerNorm(n)</c>: normalises over the last dim of size <paramref name="normalizedShape"/>.
+    /// </summary>
     public LayerNorm(int normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, DType dtype = DType.Float32)
         : this([normalizedShape], eps, elementwiseAffine, dtype) { }
 
+    /// <summary>
+    /// (x - mean) / √(var + eps) over the trailing <see cref="NormalizedShape"/> dims of <paramref name="input"/>
+    /// (biased variance), then weight·x + bias.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input's trailing dims differ from NormalizedShape.</exception>
     public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, NormalizedShape, Weight, Bias, Eps);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() =>
         $"({string.Join(", ", NormalizedShape)}{(NormalizedShape.Length == 1 ? "," : "")}), eps={Eps.ToString(System.Globalization.CultureInfo.InvariantCulture)}, elementwise_affine={(ElementwiseAffine ? "True" : "False")}";
 }

@@ -3,7 +3,9 @@ namespace Bridge.Nn;
 /// <summary>torch.nn.functional in .NET casing.</summary>
 public static partial class Functional
 {
+    /// <summary>Softmax along <paramref name="dim"/>: exp(x) / Σ exp(x), computed stably (F.softmax).</summary>
     public static Tensor Softmax(Tensor x, int dim) => x.Softmax(dim);
+    /// <summary>log(softmax(x)) along <paramref name="dim"/>, computed stably (F.log_softmax).</summary>
     public static Tensor LogSoftmax(Tensor x, int dim) => x.LogSoftmax(dim);
 
     /// <summary>

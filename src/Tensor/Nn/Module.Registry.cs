@@ -79,6 +79,10 @@ public abstract partial class Module
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "", bool recurse = true) =>
         NamedMembers(prefix, recurse, m => m.DirectBuffers());
 
+    /// <summary>
+    /// Every buffer (running statistics and other non-learnable state) of this module and, with <paramref
+    /// name="recurse"/>, of its submodules; null buffers skipped.
+    /// </summary>
     public IEnumerable<Tensor> Buffers(bool recurse = true) => NamedBuffers(recurse: recurse).Select(b => b.Buffer);
 
     IEnumerable<(string, Tensor)> NamedMembers(string prefix, bool recurse, Func<Module, IEnumerable<(string, Tensor)>> members)
@@ -105,8 +109,10 @@ public abstract partial class Module
             foreach (var entry in child.NamedModules(prefix.Length == 0 ? name : prefix + "." + name, seen)) yield return entry;
     }
 
+    /// <summary>This module and every submodule, depth first, each once (torch's <c>modules()</c>).</summary>
     public IEnumerable<Module> Modules() => NamedModules().Select(m => m.Module);
 
+    /// <summary>The direct submodules, in registration order (torch's <c>children()</c>).</summary>
     public IEnumerable<Module> Children() => NamedChildren().Select(c => c.Module);
 
     /// <summary>torch's <c>apply(fn)</c>: <paramref name="fn"/> on every submodule (children first, depth-first), then on this one.</summary>

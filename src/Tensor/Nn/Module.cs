@@ -61,6 +61,10 @@ public abstract partial class Module
     public IEnumerable<(string Name, Tensor Parameter)> NamedParameters(string prefix = "", bool recurse = true) =>
         NamedMembers(prefix, recurse, m => m.DirectParameters());
 
+    /// <summary>
+    /// Every learnable parameter of this module and, with <paramref name="recurse"/>, of its submodules, each once, in
+    /// registration order (what an optimizer takes).
+    /// </summary>
     public IEnumerable<Tensor> Parameters(bool recurse = true) => NamedParameters(recurse: recurse).Select(p => p.Parameter);
 
     /// <summary>Zeroes every parameter's gradient in place (torch 1.13's default, set_to_none=False).</summary>
@@ -82,6 +86,10 @@ public abstract partial class Module
         return this;
     }
 
+    /// <summary>
+    /// Sets evaluation mode on this module and every submodule (dropout off, batch norm uses running statistics);
+    /// returns this. Same as <c>Train(false)</c>.
+    /// </summary>
     public Module Eval() => Train(false);
 
     /// <summary>The text inside the parentheses of a leaf module's printout (torch's extra_repr).</summary>

@@ -22,7 +22,16 @@ public static class ModuleDevice
         return module;
     }
 
+    /// <summary>
+    /// Moves every parameter to CUDA device <paramref name="index"/> in place and returns the module (torch's
+    /// <c>module.cuda(index)</c>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">A parameter is a strided view of another tensor.</exception>
     public static T Cuda<T>(this T module, int index = 0) where T : Module => module.To(Device.Cuda(index));
 
+    /// <summary>
+    /// Moves every parameter to the CPU in place and returns the module (torch's <c>module.cpu()</c>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">A parameter is a strided view of another tensor.</exception>
     public static T Cpu<T>(this T module) where T : Module => module.To(Device.Cpu);
 }

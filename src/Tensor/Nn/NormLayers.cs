@@ -8,15 +8,32 @@ namespace Bridge.Nn;
 /// </summary>
 public abstract class BatchNormBase : Module
 {
+    /// <summary>C, the number of channels (dim 1 of the input).</summary>
     public int NumFeatures { get; }
+    /// <summary>Added to the variance before the square root.</summary>
     public double Eps { get; }
+    /// <summary>
+    /// Weight of the new batch in the running averages (0.1 by default); null for a cumulative average.
+    /// </summary>
     public double? Momentum { get; }
+    /// <summary>Whether the layer has a learnable per-channel weight and bias.</summary>
     public bool Affine { get; }
+    /// <summary>
+    /// Whether running mean and variance are kept (and used in eval mode); without them eval mode uses batch
+    /// statistics.
+    /// </summary>
     public bool TrackRunningStats { get; }
+    /// <summary>Per-channel scale γ [C], starting at ones; null without affine.</summary>
     public Tensor? Weight { get; set; }
+    /// <summary>Per-channel shift β [C], starting at zeros; null without affine.</summary>
     public Tensor? Bias { get; set; }
+    /// <summary>Running mean [C] (buffer <c>running_mean</c>); null without tracking.</summary>
     public Tensor? RunningMean { get; set; }
+    /// <summary>Running unbiased variance [C] (buffer <c>running_var</c>); null without tracking.</summary>
     public Tensor? RunningVar { get; set; }
+    /// <summary>
+    /// Training batches seen, a 0-d int64 buffer (<c>num_batches_tracked</c>); null without tracking.
+    /// </summary>
     public Tensor? NumBatchesTracked { get; set; }
 
     private protected BatchNormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, DType dtype)
@@ -44,6 +61,11 @@ public abstract class BatchNormBase : Module
     /// <summary>Throws torch's ValueError text when the input's rank is wrong for this layer.</summary>
     private protected abstract void CheckInputDim(Tensor input);
 
+    /// <summary>
+    /// Normalises each channel of <paramref name="input"/>: with batch statistics in training (updating the running
+    /// ones), with the running statistics in eval mode.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input's rank does not fit the layer (torch's message).</exception>
     public override Tensor Forward(Tensor input)
     {
         CheckInputDim(input);
@@ -69,6 +91,7 @@ public abstract class BatchNormBase : Module
         }
     }
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() =>
         string.Create(CultureInfo.InvariantCulture, $"{NumFeatures}, eps={Python(Eps)}, momentum={(Momentum is double m ? Python(m) : "None")}, affine={(Affine ? "True" : "False")}, track_running_stats={(TrackRunningStats ? "True" : "False")}");
 
@@ -109,13 +132,22 @@ public sealed class BatchNorm2d(int numFeatures, double eps = 1e-5, double? mome
 /// <summary>torch.nn.GroupNorm: per-sample statistics over groups of channels; affine weight ones, bias zeros.</summary>
 public sealed class GroupNorm : Module
 {
+    /// <summary>How many groups the channels are split into.</summary>
     public int NumGroups { get; }
+    /// <summary>C, the number of channels (dim 1 of the input); divisible by <see cref="NumGroups"/>.</summary>
     public int NumChannels { get; }
+    /// <summary>Added to the variance before the square root.</summary>
     public double Eps { get; }
+    /// <summary>Whether the layer has a learnable per-channel weight and bias.</summary>
     public bool Affine { get; }
+    /// <summary>Per-channel scale [C], starting at ones; null without affine.</summary>
     public Tensor? Weight { get; set; }
+    /// <summary>Per-channel shift [C], starting at zeros; null without affine.</summary>
     public Tensor? Bias { get; set; }
 
+    /// <summary>torch's <c>GroupNorm(num_groups, num_channels, eps, affine)</c>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="numChannels"/> is not divisible by a positive <paramref
+    /// name="numGroups"/>.</exception>
     public GroupNorm(int numGroups, int numChannels, double eps = 1e-5, bool affine = true, DType dtype = DType.Float32)
     {
         if (numGroups <= 0 || numChannels % numGroups != 0) throw new ArgumentException("num_channels must be divisible by num_groups");
@@ -132,14 +164,24 @@ public sealed class GroupNorm : Module
         RegisterParameter("bias", () => Bias);
     }
 
+    /// <summary>
+    /// Normalises <paramref name="input"/> [N, C, *] per sample over each group of C / NumGroups channels (and all
+    /// positions), then applies the affine transform.
+    /// </summary>
     public override Tensor Forward(Tensor input) => Functional.GroupNorm(input, NumGroups, Weight, Bias, Eps);
 
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"{NumGroups}, {NumChannels}, eps={BatchNormBase.Python(Eps)}, affine={(Affine ? "True" : "False")}";
 }
 
 /// <summary>torch.nn.Dropout2d: zeroes whole channels in training (see <see cref="Functional.Dropout2d"/>).</summary>
 public sealed class Dropout2d(double p = 0.5) : Module
 {
+    /// <summary>
+    /// In training, zeroes each channel of <paramref name="input"/> ([N, C, H, W] or [C, H, W]) with probability p and
+    /// scales the rest by 1/(1-p); in eval mode returns it unchanged.
+    /// </summary>
     public override Tensor Forward(Tensor input) => Functional.Dropout2d(input, p, Training);
+    /// <inheritdoc/>
     protected override string ExtraRepr() => $"p={BatchNormBase.Python(p)}, inplace=False";
 }

@@ -7,9 +7,22 @@ namespace Bridge.Nn;
 /// </summary>
 public sealed class PackedSequence(Tensor data, int[] batchSizes, Tensor? sortedIndices = null, Tensor? unsortedIndices = null)
 {
+    /// <summary>
+    /// The steps of every sequence, back to back in time order, longest sequences first: [Σ lengths, *].
+    /// </summary>
     public Tensor Data { get; } = data;
+    /// <summary>
+    /// Rows per time step, non-increasing; <c>BatchSizes[t]</c> sequences are still running at step t.
+    /// </summary>
     public int[] BatchSizes { get; } = batchSizes;
+    /// <summary>
+    /// Maps the packed (length-sorted) order to the caller's batch order; null when the input was already sorted.
+    /// </summary>
     public Tensor? SortedIndices { get; } = sortedIndices;
+    /// <summary>
+    /// The inverse of <see cref="SortedIndices"/>: puts packed rows back in the caller's order; null when the input was
+    /// already sorted.
+    /// </summary>
     public Tensor? UnsortedIndices { get; } = unsortedIndices;
 
     /// <summary>Rows of <paramref name="t"/> along <paramref name="dim"/> at <paramref name="index"/> (index_select), differentiable.</summary>

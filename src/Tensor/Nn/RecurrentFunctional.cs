@@ -3,9 +3,13 @@ namespace Bridge.Nn;
 /// <summary>The recurrence of torch's RNN modules: tanh or ReLU (RNN), LSTM, GRU.</summary>
 public enum RnnMode
 {
+    /// <summary>Elman RNN with tanh (one gate).</summary>
     RnnTanh,
+    /// <summary>Elman RNN with ReLU (one gate).</summary>
     RnnRelu,
+    /// <summary>LSTM: input, forget, cell and output gates.</summary>
     Lstm,
+    /// <summary>GRU: reset, update and new gates.</summary>
     Gru,
 }
 

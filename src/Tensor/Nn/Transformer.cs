@@ -11,17 +11,47 @@ public sealed class TransformerEncoderLayer : Module
 {
     readonly (int DModel, int NHead, int DimFeedforward, double Dropout, string Activation, double LayerNormEps, bool BatchFirst, DType DType) _config;
 
+    /// <summary>Self-attention over the source (torch's <c>self_attn</c>).</summary>
     public MultiheadAttention SelfAttn { get; }
+    /// <summary>Feed-forward input projection, d_model → dim_feedforward.</summary>
     public Linear Linear1 { get; }
+    /// <summary>Dropout between the two feed-forward projections.</summary>
     public Dropout Dropout { get; }
+    /// <summary>Feed-forward output projection, dim_feedforward → d_model.</summary>
     public Linear Linear2 { get; }
+    /// <summary>LayerNorm of the self-attention block.</summary>
     public LayerNorm Norm1 { get; }
+    /// <summary>LayerNorm of the feed-forward block.</summary>
     public LayerNorm Norm2 { get; }
+    /// <summary>Dropout on the self-attention block's output.</summary>
     public Dropout Dropout1 { get; }
+    /// <summary>Dropout on the feed-forward block's output.</summary>
     public Dropout Dropout2 { get; }
+    /// <summary>
+    /// True when each block normalises its input (pre-norm, torch's <c>norm_first</c>); false to normalise after the
+    /// residual.
+    /// </summary>
     public bool NormFirst { get; }
+    /// <summary>The feed-forward activation: <c>"relu"</c> or <c>"gelu"</c>.</summary>
     public string Activation { get; }
 
+    /// <summary>
+    /// A layer for <paramref name="dModel"/>-wide features with <paramref name="nhead"/> heads (torch's
+    /// <c>TransformerEncoderLayer</c>, same argument order). Inputs are [S, N, E], or [N, S, E] with <paramref
+    /// name="batchFirst"/>, or unbatched [S, E].
+    /// </summary>
+    /// <param name="dModel">Feature size E.</param>
+    /// <param name="nhead">Attention heads; must divide <paramref name="dModel"/>.</param>
+    /// <param name="dimFeedforward">Hidden size of the feed-forward block.</param>
+    /// <param name="dropout">Dropout probability everywhere in the layer.</param>
+    /// <param name="activation"><c>"relu"</c> or <c>"gelu"</c>.</param>
+    /// <param name="layerNormEps">LayerNorm's epsilon.</param>
+    /// <param name="batchFirst">Inputs are [N, S, E].</param>
+    /// <param name="normFirst">Pre-norm instead of post-norm.</param>
+    /// <param name="dtype">Parameter dtype.</param>
+    /// <param name="generator">Where the initial weights are drawn from; default the global generator.</param>
+    /// <exception cref="ArgumentException">An activation other than relu/gelu, or heads that do not divide
+    /// dModel.</exception>
     public TransformerEncoderLayer(int dModel, int nhead, int dimFeedforward = 2048, double dropout = 0.1, string activation = "relu",
         double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType dtype = DType.Float32, Generator? generator = null)
     {
@@ -38,6 +68,10 @@ public sealed class TransformerEncoderLayer : Module
         Activation = Transformers.CheckActivation(activation);
     }
 
+    /// <summary>
+    /// Runs the layer on <paramref name="src"/>. <paramref name="srcMask"/> is [S, S] (bool: true = not attended;
+    /// float: added to the scores); <paramref name="srcKeyPaddingMask"/> is [N, S] (true = padding, ignored).
+    /// </summary>
     public Tensor Forward(Tensor src, Tensor? srcMask, Tensor? srcKeyPaddingMask = null)
     {
         var x = src;
@@ -54,6 +88,7 @@ public sealed class TransformerEncoderLayer : Module
         return x;
     }
 
+    /// <summary>Runs the layer without masks.</summary>
     public override Tensor Forward(Tensor input) => Forward(input, null);
 
     Tensor SelfAttentionBlock(Tensor x, Tensor? mask, Tensor? keyPaddingMask) =>
@@ -76,20 +111,42 @@ public sealed class TransformerDecoderLayer : Module
 {
     readonly (int DModel, int NHead, int DimFeedforward, double Dropout, string Activation, double LayerNormEps, bool BatchFirst, DType DType) _config;
 
+    /// <summary>Self-attention over the target (torch's <c>self_attn</c>).</summary>
     public MultiheadAttention SelfAttn { get; }
+    /// <summary>Cross-attention from the target to the encoder's memory (torch's <c>multihead_attn</c>).</summary>
     public MultiheadAttention MultiheadAttn { get; }
+    /// <summary>Feed-forward input projection, d_model → dim_feedforward.</summary>
     public Linear Linear1 { get; }
+    /// <summary>Dropout between the two feed-forward projections.</summary>
     public Dropout Dropout { get; }
+    /// <summary>Feed-forward output projection, dim_feedforward → d_model.</summary>
     public Linear Linear2 { get; }
+    /// <summary>LayerNorm of the self-attention block.</summary>
     public LayerNorm Norm1 { get; }
+    /// <summary>LayerNorm of the cross-attention block.</summary>
     public LayerNorm Norm2 { get; }
+    /// <summary>LayerNorm of the feed-forward block.</summary>
     public LayerNorm Norm3 { get; }
+    /// <summary>Dropout on the self-attention block's output.</summary>
     public Dropout Dropout1 { get; }
+    /// <summary>Dropout on the cross-attention block's output.</summary>
     public Dropout Dropout2 { get; }
+    /// <summary>Dropout on the feed-forward block's output.</summary>
     public Dropout Dropout3 { get; }
+    /// <summary>
+    /// True when each block normalises its input (pre-norm, torch's <c>norm_first</c>); false to normalise after the
+    /// residual.
+    /// </summary>
     public bool NormFirst { get; }
+    /// <summary>The feed-forward activation: <c>"relu"</c> or <c>"gelu"</c>.</summary>
     public string Activation { get; }
 
+    /// <summary>
+    /// A decoder layer for <paramref name="dModel"/>-wide features with <paramref name="nhead"/> heads (torch's
+    /// <c>TransformerDecoderLayer</c>, same argument order and meaning as <see cref="TransformerEncoderLayer"/>'s).
+    /// </summary>
+    /// <exception cref="ArgumentException">An activation other than relu/gelu, or heads that do not divide
+    /// dModel.</exception>
     public TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward = 2048, double dropout = 0.1, string activation = "relu",
         double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType dtype = DType.Float32, Generator? generator = null)
     {
@@ -109,6 +166,11 @@ public sealed class TransformerDecoderLayer : Module
         Activation = Transformers.CheckActivation(activation);
     }
 
+    /// <summary>
+    /// Runs the layer on <paramref name="tgt"/> [T, N, E] attending to <paramref name="memory"/> [S, N, E] (batch first
+    /// with batchFirst). Attention masks are [T, T] / [T, S] (bool: true = not attended; float: added); key padding
+    /// masks [N, T] / [N, S] (true = padding).
+    /// </summary>
     public Tensor Forward(Tensor tgt, Tensor memory, Tensor? tgtMask = null, Tensor? memoryMask = null, Tensor? tgtKeyPaddingMask = null, Tensor? memoryKeyPaddingMask = null)
     {
         var x = tgt;
@@ -148,10 +210,17 @@ public sealed class TransformerDecoderLayer : Module
 /// <summary>torch.nn.TransformerEncoder: <c>numLayers</c> copies of a layer (same initial weights, as torch's deepcopy), then an optional norm.</summary>
 public sealed class TransformerEncoder : Module
 {
+    /// <summary>The <see cref="NumLayers"/> layers, named 0, 1, ... as torch's <c>layers</c>.</summary>
     public ModuleStack<TransformerEncoderLayer> Layers { get; }
+    /// <summary>How many layers the stack holds.</summary>
     public int NumLayers { get; }
+    /// <summary>The norm applied after the last layer, or null.</summary>
     public LayerNorm? Norm { get; }
 
+    /// <summary>
+    /// A stack of <paramref name="numLayers"/> copies of <paramref name="encoderLayer"/> (each its own parameters, all
+    /// starting from the layer's weights), then <paramref name="norm"/> if given.
+    /// </summary>
     public TransformerEncoder(TransformerEncoderLayer encoderLayer, int numLayers, LayerNorm? norm = null)
     {
         Layers = new ModuleStack<TransformerEncoderLayer>(Enumerable.Range(0, numLayers).Select(_ => encoderLayer.Clone()));
@@ -159,6 +228,10 @@ public sealed class TransformerEncoder : Module
         Norm = norm;
     }
 
+    /// <summary>
+    /// Runs <paramref name="src"/> through every layer with the same masks (see <see
+    /// cref="TransformerEncoderLayer.Forward(Tensor, Tensor?, Tensor?)"/>), then the norm.
+    /// </summary>
     public Tensor Forward(Tensor src, Tensor? mask, Tensor? srcKeyPaddingMask = null)
     {
         var output = src;
@@ -166,16 +239,24 @@ public sealed class TransformerEncoder : Module
         return Norm is null ? output : Norm.Forward(output);
     }
 
+    /// <summary>Runs the stack without masks.</summary>
     public override Tensor Forward(Tensor input) => Forward(input, null);
 }
 
 /// <summary>torch.nn.TransformerDecoder: <c>numLayers</c> copies of a decoder layer, then an optional norm.</summary>
 public sealed class TransformerDecoder : Module
 {
+    /// <summary>The <see cref="NumLayers"/> layers, named 0, 1, ... as torch's <c>layers</c>.</summary>
     public ModuleStack<TransformerDecoderLayer> Layers { get; }
+    /// <summary>How many layers the stack holds.</summary>
     public int NumLayers { get; }
+    /// <summary>The norm applied after the last layer, or null.</summary>
     public LayerNorm? Norm { get; }
 
+    /// <summary>
+    /// A stack of <paramref name="numLayers"/> copies of <paramref name="decoderLayer"/> (each its own parameters, all
+    /// starting from the layer's weights), then <paramref name="norm"/> if given.
+    /// </summary>
     public TransformerDecoder(TransformerDecoderLayer decoderLayer, int numLayers, LayerNorm? norm = null)
     {
         Layers = new ModuleStack<TransformerDecoderLayer>(Enumerable.Range(0, numLayers).Select(_ => decoderLayer.Clone()));
@@ -183,6 +264,10 @@ public sealed class TransformerDecoder : Module
         Norm = norm;
     }
 
+    /// <summary>
+    /// Runs <paramref name="tgt"/> through every layer against <paramref name="memory"/> with the same masks (see <see
+    /// cref="TransformerDecoderLayer.Forward"/>), then the norm.
+    /// </summary>
     public Tensor Forward(Tensor tgt, Tensor memory, Tensor? tgtMask = null, Tensor? memoryMask = null, Tensor? tgtKeyPaddingMask = null, Tensor? memoryKeyPaddingMask = null)
     {
         var output = tgt;
@@ -194,12 +279,23 @@ public sealed class TransformerDecoder : Module
 /// <summary>torch.nn.Transformer: encoder and decoder stacks with final norms; every parameter of rank &gt; 1 re-drawn xavier_uniform_, as torch's _reset_parameters.</summary>
 public sealed class Transformer : Module
 {
+    /// <summary>The encoder stack, ending in a LayerNorm.</summary>
     public TransformerEncoder Encoder { get; }
+    /// <summary>The decoder stack, ending in a LayerNorm.</summary>
     public TransformerDecoder Decoder { get; }
+    /// <summary>Feature size E of inputs and outputs.</summary>
     public int DModel { get; }
+    /// <summary>Number of attention heads.</summary>
     public int NHead { get; }
+    /// <summary>True when inputs are [N, S, E] rather than [S, N, E].</summary>
     public bool BatchFirst { get; }
 
+    /// <summary>
+    /// torch's <c>nn.Transformer</c> with the same arguments and defaults (d_model 512, 8 heads, 6 + 6 layers,
+    /// feed-forward 2048).
+    /// </summary>
+    /// <exception cref="ArgumentException">An activation other than relu/gelu, or heads that do not divide
+    /// dModel.</exception>
     public Transformer(int dModel = 512, int nhead = 8, int numEncoderLayers = 6, int numDecoderLayers = 6, int dimFeedforward = 2048, double dropout = 0.1,
         string activation = "relu", double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, DType dtype = DType.Float32, Generator? generator = null)
     {
@@ -214,6 +310,13 @@ public sealed class Transformer : Module
             if (p.Dim() > 1) Init.XavierUniform_(p, generator: generator);
     }
 
+    /// <summary>
+    /// Encodes <paramref name="src"/> [S, N, E] and decodes <paramref name="tgt"/> [T, N, E] against it (batch first
+    /// with <see cref="BatchFirst"/>); returns [T, N, E]. Masks as in <see cref="TransformerDecoderLayer.Forward"/>;
+    /// use <see cref="GenerateSquareSubsequentMask"/> for a causal <paramref name="tgtMask"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Batch sizes of src and tgt differ, or a feature size is not <see
+    /// cref="DModel"/>.</exception>
     public Tensor Forward(Tensor src, Tensor tgt, Tensor? srcMask = null, Tensor? tgtMask = null, Tensor? memoryMask = null,
         Tensor? srcKeyPaddingMask = null, Tensor? tgtKeyPaddingMask = null, Tensor? memoryKeyPaddingMask = null)
     {
@@ -234,17 +337,23 @@ public sealed class ModuleStack<T> : Module, IEnumerable<T> where T : Module
 {
     readonly List<T> _items;
 
+    /// <summary>Registers <paramref name="items"/> as submodules named 0, 1, ... in order.</summary>
     public ModuleStack(IEnumerable<T> items)
     {
         _items = items.ToList();
         for (int i = 0; i < _items.Count; i++) RegisterModule(i.ToString(System.Globalization.CultureInfo.InvariantCulture), _items[i]);
     }
 
+    /// <summary>The submodule at <paramref name="index"/>.</summary>
     public T this[int index] => _items[index];
+    /// <summary>How many submodules the stack holds.</summary>
     public int Count => _items.Count;
+    /// <summary>Enumerates the submodules in order.</summary>
     public IEnumerator<T> GetEnumerator() => _items.GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    /// <inheritdoc/>
     protected override string ExtraRepr() => "";
+    /// <inheritdoc/>
     public override string ToString() => base.ToString().Replace("ModuleStack`1(", "ModuleList(", StringComparison.Ordinal);
 }
 

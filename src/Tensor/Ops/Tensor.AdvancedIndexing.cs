@@ -152,8 +152,20 @@ public sealed partial class Tensor
     /// <summary>A copy with self[i][index[i][j][k]][k] += src[i][j][k] for dim 1 (repeats add up).</summary>
     public Tensor ScatterAdd(int dim, Tensor index, Tensor src) => ScatterCore(dim, index, src, accumulate: true, "scatter_add");
 
+    /// <summary>
+    /// In place: this[i][index[i][j][k]][k] = src[i][j][k] for dim 1 (int64 <paramref name="index"/>, same rank);
+    /// returns this (torch's <c>scatter_</c>).
+    /// </summary>
     public Tensor Scatter_(int dim, Tensor index, Tensor src) => ScatterInPlace(dim, index, src, accumulate: false, "scatter_");
+    /// <summary>
+    /// In place: writes <paramref name="value"/> at the positions <paramref name="index"/> names along <paramref
+    /// name="dim"/>; returns this.
+    /// </summary>
     public Tensor Scatter_(int dim, Tensor index, double value) => ScatterInPlace(dim, index, Scalar(value, this), accumulate: false, "scatter_");
+    /// <summary>
+    /// In place: this[i][index[i][j][k]][k] += src[i][j][k] for dim 1, repeated indices adding up; returns this
+    /// (torch's <c>scatter_add_</c>).
+    /// </summary>
     public Tensor ScatterAdd_(int dim, Tensor index, Tensor src) => ScatterInPlace(dim, index, src, accumulate: true, "scatter_add_");
 
     Tensor ScatterCore(int dim, Tensor index, Tensor src, bool accumulate, string op)

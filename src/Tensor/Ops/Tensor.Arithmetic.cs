@@ -150,25 +150,63 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>a + b elementwise, broadcast and type-promoted (int64 + float32 gives float32).</summary>
     public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
+    /// <summary>
+    /// a + b for each element of a. The scalar is typed as torch types a Python number beside the tensor: the tensor's
+    /// dtype, or float32 when a fractional scalar meets an integer tensor.
+    /// </summary>
     public static Tensor operator +(Tensor a, double b) => Add(a, Scalar(b, a));
+    /// <summary>
+    /// a + b for each element of b. The scalar is typed as torch types a Python number beside the tensor: the tensor's
+    /// dtype, or float32 when a fractional scalar meets an integer tensor.
+    /// </summary>
     public static Tensor operator +(double a, Tensor b) => Add(b, Scalar(a, b));
+    /// <summary>a - b elementwise, broadcast and type-promoted.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => Sub(a, b);
+    /// <summary>
+    /// a - b for each element of a. The scalar is typed as torch types a Python number beside the tensor: the tensor's
+    /// dtype, or float32 when a fractional scalar meets an integer tensor.
+    /// </summary>
     public static Tensor operator -(Tensor a, double b) => Sub(a, Scalar(b, a));
+    /// <summary>
+    /// a - b for each element of b. The scalar is typed as torch types a Python number beside the tensor: the tensor's
+    /// dtype, or float32 when a fractional scalar meets an integer tensor.
+    /// </summary>
     public static Tensor operator -(double a, Tensor b) => Sub(Scalar(a, b), b);
+    /// <summary>a * b elementwise, broadcast and type-promoted.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => Mul(a, b);
+    /// <summary>
+    /// a * b for each element of a. The scalar is typed as torch types a Python number beside the tensor: the tensor's
+    /// dtype, or float32 when a fractional scalar meets an integer tensor.
+    /// </summary>
     public static Tensor operator *(Tensor a, double b) => Mul(a, Scalar(b, a));
+    /// <summary>
+    /// a * b for each element of b. The scalar is typed as torch types a Python number beside the tensor: the tensor's
+    /// dtype, or float32 when a fractional scalar meets an integer tensor.
+    /// </summary>
     public static Tensor operator *(double a, Tensor b) => Mul(b, Scalar(a, b));
+    /// <summary>a / b elementwise, broadcast; true division (integer operands give float32).</summary>
     public static Tensor operator /(Tensor a, Tensor b) => Div(a, b);
+    /// <summary>a / b for each element of a; true division.</summary>
     public static Tensor operator /(Tensor a, double b) => Div(a, Scalar(b, a));
+    /// <summary>a / b for each element of b; true division.</summary>
     public static Tensor operator /(double a, Tensor b) => Div(Scalar(a, b), b);
+    /// <summary>-x for each element.</summary>
     public static Tensor operator -(Tensor x) => x.Neg();
 
+    /// <summary>this + alpha·other, broadcast (torch's <c>add(other, alpha=alpha)</c>).</summary>
     public Tensor Add(Tensor other, double alpha = 1) => alpha == 1 ? Add(this, other) : Add(this, other * alpha);
+    /// <summary>this + a scalar for each element.</summary>
     public Tensor Add(double other) => this + other;
+    /// <summary>this - other, broadcast.</summary>
     public Tensor Sub(Tensor other) => Sub(this, other);
+    /// <summary>this · other elementwise, broadcast.</summary>
     public Tensor Mul(Tensor other) => Mul(this, other);
+    /// <summary>this · a scalar for each element.</summary>
     public Tensor Mul(double other) => this * other;
+    /// <summary>this / other elementwise, broadcast; true division.</summary>
     public Tensor Div(Tensor other) => Div(this, other);
+    /// <summary>this / a scalar for each element; true division.</summary>
     public Tensor Div(double other) => this / other;
 }

@@ -10,7 +10,12 @@ namespace Bridge;
 public sealed partial class Tensor
 {
     // == builds a tensor, as in torch; object identity stays reference equality.
+    /// <summary>
+    /// Reference equality: two Tensor objects are equal only when they are the same object (<c>==</c> compares values
+    /// elementwise).
+    /// </summary>
     public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+    /// <summary>A hash of the object's identity, consistent with <see cref="Equals(object?)"/>.</summary>
     public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
 
     static Tensor Compare<TOp>(Tensor a, Tensor b) where TOp : ICompareOperator
@@ -25,24 +30,48 @@ public sealed partial class Tensor
     }
 
     // A null operand (an absent Grad, an optional tensor) compares by reference, so `if (x.Grad == null)` reads as in C#.
+    /// <summary>
+    /// Elementwise a == b as a bool tensor, broadcast (torch's <c>==</c>). With a null operand, a 0-d bool that is true
+    /// when both are null, so <c>x.Grad == null</c> works in an <c>if</c>.
+    /// </summary>
     public static Tensor operator ==(Tensor? a, Tensor? b) => a is null || b is null ? Truth(ReferenceEquals(a, b)) : Compare<EqualOperator>(a, b);
+    /// <summary>
+    /// Elementwise a != b as a bool tensor, broadcast. With a null operand, a 0-d bool that is true unless both are
+    /// null, so <c>x.Grad != null</c> works in an <c>if</c>.
+    /// </summary>
     public static Tensor operator !=(Tensor? a, Tensor? b) => a is null || b is null ? Truth(!ReferenceEquals(a, b)) : Compare<NotEqualOperator>(a, b);
+    /// <summary>Elementwise a &lt; b as a bool tensor, broadcast and type-promoted.</summary>
     public static Tensor operator <(Tensor a, Tensor b) => Compare<LessOperator>(a, b);
+    /// <summary>Elementwise a &lt;= b as a bool tensor, broadcast and type-promoted.</summary>
     public static Tensor operator <=(Tensor a, Tensor b) => Compare<LessEqualOperator>(a, b);
+    /// <summary>Elementwise a &gt; b as a bool tensor, broadcast and type-promoted.</summary>
     public static Tensor operator >(Tensor a, Tensor b) => Compare<GreaterOperator>(a, b);
+    /// <summary>Elementwise a &gt;= b as a bool tensor, broadcast and type-promoted.</summary>
     public static Tensor operator >=(Tensor a, Tensor b) => Compare<GreaterEqualOperator>(a, b);
+    /// <summary>Elementwise a == b against a scalar, as a bool tensor of a's shape.</summary>
     public static Tensor operator ==(Tensor a, double b) => a == Scalar(b, a);
+    /// <summary>Elementwise a != b against a scalar, as a bool tensor of a's shape.</summary>
     public static Tensor operator !=(Tensor a, double b) => a != Scalar(b, a);
+    /// <summary>Elementwise a &lt; b against a scalar, as a bool tensor of a's shape.</summary>
     public static Tensor operator <(Tensor a, double b) => a < Scalar(b, a);
+    /// <summary>Elementwise a &lt;= b against a scalar, as a bool tensor of a's shape.</summary>
     public static Tensor operator <=(Tensor a, double b) => a <= Scalar(b, a);
+    /// <summary>Elementwise a &gt; b against a scalar, as a bool tensor of a's shape.</summary>
     public static Tensor operator >(Tensor a, double b) => a > Scalar(b, a);
+    /// <summary>Elementwise a &gt;= b against a scalar, as a bool tensor of a's shape.</summary>
     public static Tensor operator >=(Tensor a, double b) => a >= Scalar(b, a);
 
+    /// <summary>this == other elementwise as a bool tensor, broadcast (torch.eq).</summary>
     public Tensor Eq(Tensor other) => this == other;
+    /// <summary>this != other elementwise as a bool tensor, broadcast (torch.ne).</summary>
     public Tensor Ne(Tensor other) => this != other;
+    /// <summary>this &lt; other elementwise as a bool tensor, broadcast (torch.lt).</summary>
     public Tensor Lt(Tensor other) => this < other;
+    /// <summary>this &lt;= other elementwise as a bool tensor, broadcast (torch.le).</summary>
     public Tensor Le(Tensor other) => this <= other;
+    /// <summary>this &gt; other elementwise as a bool tensor, broadcast (torch.gt).</summary>
     public Tensor Gt(Tensor other) => this > other;
+    /// <summary>this &gt;= other elementwise as a bool tensor, broadcast (torch.ge).</summary>
     public Tensor Ge(Tensor other) => this >= other;
 
     /// <summary>a &amp; b: bitwise and (logical and of bool tensors), as torch's operator.</summary>
@@ -83,6 +112,14 @@ public sealed partial class Tensor
         }, condition);
     }
 
+    /// <summary>
+    /// Elements of <paramref name="a"/> where <paramref name="condition"/> is true, the scalar <paramref name="b"/>
+    /// elsewhere (torch.where).
+    /// </summary>
     public static Tensor Where(Tensor condition, Tensor a, double b) => Where(condition, a, Scalar(b, a));
+    /// <summary>
+    /// The scalar <paramref name="a"/> where <paramref name="condition"/> is true, elements of <paramref name="b"/>
+    /// elsewhere (torch.where).
+    /// </summary>
     public static Tensor Where(Tensor condition, double a, Tensor b) => Where(condition, Scalar(a, b), b);
 }

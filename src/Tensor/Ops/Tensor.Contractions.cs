@@ -57,8 +57,20 @@ public sealed partial class Tensor
 
 public static partial class Torch
 {
+    /// <summary>
+    /// beta·input + alpha·(batch1 @ batch2) for batches [B, n, m] and [B, m, p], input broadcast to [B, n, p]
+    /// (torch.baddbmm).
+    /// </summary>
     public static Tensor Baddbmm(Tensor input, Tensor batch1, Tensor batch2, double beta = 1, double alpha = 1) => Bridge.Tensor.Baddbmm(input, batch1, batch2, beta, alpha);
+    /// <summary>
+    /// Contracts the last <paramref name="dims"/> dims of <paramref name="a"/> with the first <paramref name="dims"/>
+    /// of <paramref name="b"/> (torch.tensordot(a, b, dims)).
+    /// </summary>
     public static Tensor Tensordot(Tensor a, Tensor b, int dims = 2) => a.Tensordot(b, dims);
+    /// <summary>
+    /// Sums products over dims <paramref name="dimsA"/> of <paramref name="a"/> and <paramref name="dimsB"/> of
+    /// <paramref name="b"/>, paired in order (torch.tensordot(a, b, (dimsA, dimsB))).
+    /// </summary>
     public static Tensor Tensordot(Tensor a, Tensor b, int[] dimsA, int[] dimsB) => a.Tensordot(b, dimsA, dimsB);
 
     /// <summary>

@@ -27,5 +27,6 @@ public sealed partial class Tensor
     /// <summary>This tensor in host memory.</summary>
     public Tensor Cpu() => To(Device.Cpu);
 
+    /// <summary>True when the tensor's memory is on a CUDA device (torch's <c>is_cuda</c>).</summary>
     public bool IsCuda => Device.IsCuda;
 }

@@ -11,6 +11,13 @@ namespace Bridge;
 // its result written back, and this tensor takes over the new node (torch's history rebase).
 public sealed partial class Tensor
 {
+    /// <summary>
+    /// this += alpha·other in place (torch's <c>add_(other, alpha=alpha)</c>); <paramref name="other"/> broadcasts to
+    /// this tensor's shape; returns this.
+    /// </summary>
+    /// <exception cref="ArgumentException">The broadcast result does not have this tensor's shape.</exception>
+    /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
+    /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
     public Tensor Add_(Tensor other, double alpha = 1)
     {
         if (alpha == 1) return Arithmetic_<AddOperator>(other, (a, b) => a + b);
@@ -26,14 +33,43 @@ public sealed partial class Tensor
         }
         return Add_(other * alpha);
     }
+    /// <summary>this += a scalar in place; returns this.</summary>
+    /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
+    /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
     public Tensor Add_(double other) => Add_(Scalar(other, this));
+    /// <summary>this -= other in place (broadcast to this tensor's shape); returns this.</summary>
+    /// <exception cref="ArgumentException">The broadcast result does not have this tensor's shape.</exception>
+    /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
+    /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
     public Tensor Sub_(Tensor other) => Arithmetic_<SubtractOperator>(other, (a, b) => a - b);
+    /// <summary>this -= a scalar in place; returns this.</summary>
+    /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
+    /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
     public Tensor Sub_(double other) => Sub_(Scalar(other, this));
+    /// <summary>this ·= other in place (broadcast to this tensor's shape); returns this.</summary>
+    /// <exception cref="ArgumentException">The broadcast result does not have this tensor's shape.</exception>
+    /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
+    /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
     public Tensor Mul_(Tensor other) => Arithmetic_<MultiplyOperator>(other, (a, b) => a * b);
+    /// <summary>this ·= a scalar in place; returns this.</summary>
+    /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
+    /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
     public Tensor Mul_(double other) => Mul_(Scalar(other, this));
+    /// <summary>this /= other in place (broadcast to this tensor's shape); returns this.</summary>
+    /// <exception cref="ArgumentException">The broadcast result does not have this tensor's shape.</exception>
+    /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
+    /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
     public Tensor Div_(Tensor other) => Arithmetic_<DivideOperator>(other, (a, b) => a / b);
+    /// <summary>this /= a scalar in place; returns this.</summary>
+    /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
+    /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
     public Tensor Div_(double other) => Div_(Scalar(other, this));
+    /// <summary>
+    /// Clamps every element to [<paramref name="min"/>, <paramref name="max"/>] in place (null: no bound); returns
+    /// this.
+    /// </summary>
     public Tensor Clamp_(double? min = null, double? max = null) => InPlace(this, (a, _) => a.Clamp(min, max));
+    /// <summary>Raises every element to <paramref name="exponent"/> in place; returns this.</summary>
     public Tensor Pow_(double exponent) => InPlace(this, (a, _) => a.Pow(exponent));
 
     /// <summary>Sets every element to zero.</summary>
@@ -78,13 +114,23 @@ public sealed partial class Tensor
     }
 
     // C# 14 compound assignment operators: `w -= lr * w.Grad` updates w in place, as in Python.
+    /// <summary>
+    /// <c>x += other</c> updates x in place (<see cref="Add_(Tensor, double)"/>), as in Python; x keeps its identity.
+    /// </summary>
     public void operator +=(Tensor other) => Add_(other);
+    /// <summary><c>x -= other</c> updates x in place (<see cref="Sub_(Tensor)"/>).</summary>
     public void operator -=(Tensor other) => Sub_(other);
+    /// <summary><c>x *= other</c> updates x in place (<see cref="Mul_(Tensor)"/>).</summary>
     public void operator *=(Tensor other) => Mul_(other);
+    /// <summary><c>x /= other</c> updates x in place (<see cref="Div_(Tensor)"/>).</summary>
     public void operator /=(Tensor other) => Div_(other);
+    /// <summary><c>x += scalar</c> updates x in place.</summary>
     public void operator +=(double other) => Add_(other);
+    /// <summary><c>x -= scalar</c> updates x in place.</summary>
     public void operator -=(double other) => Sub_(other);
+    /// <summary><c>x *= scalar</c> updates x in place.</summary>
     public void operator *=(double other) => Mul_(other);
+    /// <summary><c>x /= scalar</c> updates x in place.</summary>
     public void operator /=(double other) => Div_(other);
 
     /// <summary>

@@ -37,6 +37,7 @@ public readonly struct TensorIndex
     /// <summary><c>...</c> in Python: as many full slices as needed.</summary>
     public static readonly TensorIndex Ellipsis = new(Kind.Ellipsis);
 
+    /// <summary>An integer index: selects one position and removes the dim (negative counts from the end).</summary>
     public static implicit operator TensorIndex(int index) => new(Kind.Integer, index);
 
     /// <summary>Advanced indexing: an int64 tensor picks positions along one dim, a bool mask selects along as many dims as it has.</summary>
@@ -46,7 +47,9 @@ public readonly struct TensorIndex
     public static implicit operator TensorIndex(long[] indices) => new(Kind.Tensor, indices: Torch.Tensor((Array)indices, DType.Int64));
 
     internal bool IsAdvanced => Type == Kind.Tensor;
+    /// <summary>An <see cref="System.Index"/> (<c>^1</c> is the last position) as an integer index.</summary>
     public static implicit operator TensorIndex(Index index) => new(Kind.Integer, index.IsFromEnd ? -index.Value : index.Value);
+    /// <summary>A <see cref="System.Range"/> (<c>1..^1</c>) as a slice with step 1.</summary>
     public static implicit operator TensorIndex(Range range) => new(Kind.Slice, start: Bound(range.Start), end: Bound(range.End));
 
     static int? Bound(Index i) => i.IsFromEnd ? (i.Value == 0 ? null : -i.Value) : i.Value;
@@ -118,5 +121,9 @@ public sealed partial class Tensor
         return result;
     }
 
+    /// <summary>
+    /// torch's printout: <c>tensor([...])</c> with the same precision, summarisation and suffixes (dtype, device,
+    /// grad_fn) as torch prints.
+    /// </summary>
     public override string ToString() => TensorFormatter.Format(this);
 }

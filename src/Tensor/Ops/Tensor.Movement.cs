@@ -144,6 +144,9 @@ public sealed partial class Tensor
         return MakeView(target, strides, StorageOffset, "ExpandBackward0", g => Engine.SumToShape(g, input));
     }
 
+    /// <summary>
+    /// A view broadcast to <paramref name="other"/>'s shape (torch's <c>expand_as</c>); see <see cref="Expand"/>.
+    /// </summary>
     public Tensor ExpandAs(Tensor other) => Expand(other.ShapeArray);
 
     /// <summary>This tensor if already contiguous, else a contiguous copy.</summary>
@@ -169,9 +172,13 @@ public sealed partial class Tensor
         return Recording.Record(copy, "ToCopyBackward0", [this], g => [g.To(from)]);
     }
 
+    /// <summary>A float32 copy (this tensor itself when already float32).</summary>
     public Tensor Float() => To(DType.Float32);
+    /// <summary>A float64 copy (this tensor itself when already float64).</summary>
     public Tensor Double() => To(DType.Float64);
+    /// <summary>An int64 copy, truncating toward zero (this tensor itself when already int64).</summary>
     public Tensor Long() => To(DType.Int64);
+    /// <summary>A bool copy, true where nonzero (this tensor itself when already bool).</summary>
     public Tensor Bool() => To(DType.Bool);
 
     /// <summary>x[index] along <paramref name="dim"/>, removing that dim (negative index counts from the end).</summary>

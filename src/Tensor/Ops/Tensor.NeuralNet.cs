@@ -112,8 +112,14 @@ public sealed partial class Tensor
 /// <summary>How a loss reduces its per-element values (torch's <c>reduction=</c>).</summary>
 public enum Reduction
 {
+    /// <summary>The per-element losses, unreduced, in the input's shape (torch's <c>'none'</c>).</summary>
     None,
+    /// <summary>
+    /// The mean over the elements (NLL and cross-entropy with class weights divide by the summed weights of the targets instead) (torch's <c>'mean'</c>, the
+    /// default).
+    /// </summary>
     Mean,
+    /// <summary>The sum over the elements (torch's <c>'sum'</c>).</summary>
     Sum,
 
     /// <summary>The sum divided by the batch size (kl_div's "batchmean").</summary>

@@ -25,6 +25,10 @@ public sealed partial class Tensor
     /// <summary>Σx / n along <paramref name="dim"/>.</summary>
     public Tensor Mean(int dim, bool keepDim = false) => MeanOver([dim], keepDim, "MeanBackward1");
 
+    /// <summary>
+    /// Mean over <paramref name="dims"/> (each removed, or kept as size 1 with <paramref name="keepDim"/>);
+    /// floating-point dtypes only (torch.mean(x, dims)).
+    /// </summary>
     public Tensor Mean(int[] dims, bool keepDim = false) => MeanOver(dims, keepDim, "MeanBackward1");
 
     /// <summary>Largest element; ∂ shared evenly among the elements equal to it</summary>
@@ -45,6 +49,10 @@ public sealed partial class Tensor
     /// <summary>Index of the first largest element along <paramref name="dim"/>.</summary>
     public Tensor Argmax(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, true, NotRecorded).Indices;
 
+    /// <summary>
+    /// Index of the first smallest element along <paramref name="dim"/>, int64 (removed, or kept as size 1 with
+    /// <paramref name="keepDim"/>).
+    /// </summary>
     public Tensor Argmin(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, false, NotRecorded).Indices;
 
     /// <summary>Node name meaning "record nothing": the op is not differentiable (argmax) or its caller records the whole op (mean).</summary>

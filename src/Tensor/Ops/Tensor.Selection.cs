@@ -73,6 +73,12 @@ public sealed partial class Tensor
     /// <summary>In-place <see cref="MaskedFill(Tensor, double)"/>.</summary>
     public Tensor MaskedFill_(Tensor mask, double value) => MaskedFill_(mask, Scalar(value, this).To(DType));
 
+    /// <summary>
+    /// In place: the 0-d <paramref name="value"/> where <paramref name="mask"/> (bool, broadcast to this shape) is
+    /// true; returns this.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is not 0-d, or the mask does not broadcast to this
+    /// tensor's shape.</exception>
     public Tensor MaskedFill_(Tensor mask, Tensor value) => InPlace(value, (self, v) => self.MaskedFill(mask, v));
 
     /// <summary>The elements where <paramref name="mask"/> is true (both broadcast), as a 1-D tensor.</summary>
@@ -120,9 +126,26 @@ public static partial class Torch
     /// <summary>torch.where(condition): the positions where condition is nonzero, one int64 tensor per dim.</summary>
     public static Tensor[] Where(Tensor condition) => condition.NonzeroTuple();
 
+    /// <summary>
+    /// Values of <paramref name="input"/> at <paramref name="index"/> (int64, same rank) along <paramref name="dim"/>:
+    /// out[i][j] = input[index[i][j]][j] for dim 0 (torch.gather).
+    /// </summary>
     public static Tensor Gather(Tensor input, int dim, Tensor index) => input.Gather(dim, index);
+    /// <summary>
+    /// The slices of <paramref name="input"/> at the int64 positions <paramref name="index"/> (1-d) along <paramref
+    /// name="dim"/>, as a copy (torch.index_select).
+    /// </summary>
     public static Tensor IndexSelect(Tensor input, int dim, Tensor index) => input.IndexSelect(dim, index);
+    /// <summary>
+    /// The elements of <paramref name="input"/> where the bool <paramref name="mask"/> is true (both broadcast), as a
+    /// 1-d tensor (torch.masked_select).
+    /// </summary>
     public static Tensor MaskedSelect(Tensor input, Tensor mask) => input.MaskedSelect(mask);
+    /// <summary>The indices of the nonzero elements as an int64 tensor [count, Dim()] (torch.nonzero).</summary>
     public static Tensor Nonzero(Tensor input) => input.Nonzero();
+    /// <summary>
+    /// Elements of <paramref name="input"/> treated as 1-d, at the int64 <paramref name="index"/>; the result has the
+    /// index's shape (torch.take).
+    /// </summary>
     public static Tensor Take(Tensor input, Tensor index) => input.Take(index);
 }

@@ -56,7 +56,15 @@ public sealed partial class Tensor
     /// <summary>The upper triangle of the last two dims (j - i ≥ diagonal), zeros elsewhere; ∂ = triu(g).</summary>
     public Tensor Triu(int diagonal = 0) => Triangle("triu", diagonal, lower: false);
 
+    /// <summary>
+    /// Zeroes, in place, the elements above the <paramref name="diagonal"/>-th diagonal of the last two dims; returns
+    /// this.
+    /// </summary>
     public Tensor Tril_(int diagonal = 0) => InPlace(this, (a, _) => a.Tril(diagonal));
+    /// <summary>
+    /// Zeroes, in place, the elements below the <paramref name="diagonal"/>-th diagonal of the last two dims; returns
+    /// this.
+    /// </summary>
     public Tensor Triu_(int diagonal = 0) => InPlace(this, (a, _) => a.Triu(diagonal));
 
     Tensor Triangle(string op, int diagonal, bool lower)
@@ -144,6 +152,9 @@ public sealed partial class Tensor
         return ReferenceEquals(result, this) ? Clone() : result;
     }
 
+    /// <summary>
+    /// Elements shifted by <paramref name="shift"/> along <paramref name="dim"/>, wrapping around (torch.roll); a copy.
+    /// </summary>
     public Tensor Roll(int shift, int dim) => Roll([shift], [dim]);
 
     /// <summary>The order of elements reversed along each of <paramref name="dims"/>.</summary>
@@ -164,6 +175,8 @@ public sealed partial class Tensor
 
     /// <summary>Left-right flip (dim 1) and up-down flip (dim 0).</summary>
     public Tensor Fliplr() => Dim() >= 2 ? Flip(1) : throw new ArgumentException("Input must be >= 2-d.");
+    /// <summary>The rows in reverse order: <c>Flip(0)</c> (torch.flipud).</summary>
+    /// <exception cref="ArgumentException">A 0-d tensor.</exception>
     public Tensor Flipud() => Dim() >= 1 ? Flip(0) : throw new ArgumentException("Input must be >= 1-d.");
 
     /// <summary>Dims <paramref name="source"/> moved to positions <paramref name="destination"/>, the others keeping their order; a view.</summary>
@@ -189,6 +202,10 @@ public sealed partial class Tensor
         return Permute(order);
     }
 
+    /// <summary>
+    /// A view with dim <paramref name="source"/> moved to position <paramref name="destination"/>, the others keeping
+    /// their order (torch.movedim).
+    /// </summary>
     public Tensor Movedim(int source, int destination) => Movedim([source], [destination]);
 
     /// <summary>The diagonal at <paramref name="offset"/> of the (dim1, dim2) planes, as a last dim; a view. ∂ = g written into zeros' diagonal.</summary>
@@ -242,15 +259,52 @@ public static partial class Torch
         return Bridge.Tensor.LongTensor(index.ToArray());
     }
 
+    /// <summary>
+    /// Pieces of <paramref name="splitSize"/> along <paramref name="dim"/>, the last possibly smaller; views
+    /// (torch.split).
+    /// </summary>
     public static Tensor[] Split(Tensor input, int splitSize, int dim = 0) => input.Split(splitSize, dim);
+    /// <summary>
+    /// At most <paramref name="chunks"/> pieces of ⌈size / chunks⌉ along <paramref name="dim"/>; views (torch.chunk).
+    /// </summary>
     public static Tensor[] Chunk(Tensor input, int chunks, int dim = 0) => input.Chunk(chunks, dim);
+    /// <summary>The slices along <paramref name="dim"/>, each without that dim; views (torch.unbind).</summary>
     public static Tensor[] Unbind(Tensor input, int dim = 0) => input.Unbind(dim);
+    /// <summary>
+    /// A copy with the elements above the <paramref name="diagonal"/>-th diagonal of the last two dims zeroed
+    /// (torch.tril).
+    /// </summary>
     public static Tensor Tril(Tensor input, int diagonal = 0) => input.Tril(diagonal);
+    /// <summary>
+    /// A copy with the elements below the <paramref name="diagonal"/>-th diagonal of the last two dims zeroed
+    /// (torch.triu).
+    /// </summary>
     public static Tensor Triu(Tensor input, int diagonal = 0) => input.Triu(diagonal);
+    /// <summary>
+    /// A copy with the order of elements reversed along each of <paramref name="dims"/> (torch.flip).
+    /// </summary>
     public static Tensor Flip(Tensor input, params int[] dims) => input.Flip(dims);
+    /// <summary>
+    /// Elements shifted by shifts[i] along dims[i], wrapping around; with no dims over the flattened tensor
+    /// (torch.roll).
+    /// </summary>
     public static Tensor Roll(Tensor input, int[] shifts, int[]? dims = null) => input.Roll(shifts, dims);
+    /// <summary>
+    /// A 1-d input as the <paramref name="diagonal"/>-th diagonal of a square matrix, or a 2-d input's diagonal as a
+    /// 1-d copy (torch.diag).
+    /// </summary>
     public static Tensor Diag(Tensor input, int diagonal = 0) => input.Diag(diagonal);
+    /// <summary>
+    /// A view of the diagonal with <paramref name="offset"/> in the plane of <paramref name="dim1"/> and <paramref
+    /// name="dim2"/>, moved to the last dim (torch.diagonal).
+    /// </summary>
     public static Tensor Diagonal(Tensor input, int offset = 0, int dim1 = 0, int dim2 = 1) => input.Diagonal(offset, dim1, dim2);
+    /// <summary>
+    /// Outer product of 1-d <paramref name="a"/> [n] and <paramref name="b"/> [m]: [n, m] (torch.outer).
+    /// </summary>
     public static Tensor Outer(Tensor a, Tensor b) => a.Outer(b);
+    /// <summary>
+    /// A view with dim <paramref name="source"/> moved to position <paramref name="destination"/> (torch.movedim).
+    /// </summary>
     public static Tensor Movedim(Tensor input, int source, int destination) => input.Movedim(source, destination);
 }

@@ -41,9 +41,25 @@ public static partial class Torch
     /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
     public static Tensor Tensor(double value, DType? dtype = null, bool requiresGrad = false, Device? device = null) => Full([], value, dtype, requiresGrad, device);
 
+    /// <summary>
+    /// A tensor of <paramref name="shape"/> filled with 0. The default dtype is <see cref="Torch.DefaultDType"/>
+    /// (float32 unless set); the device <see cref="Torch.DefaultDevice"/>.
+    /// </summary>
     public static Tensor Zeros(params int[] shape) => Full(shape, 0);
+    /// <summary>
+    /// A tensor of <paramref name="shape"/> filled with 0, of <paramref name="dtype"/>, on <paramref name="device"/>
+    /// (default <see cref="DefaultDevice"/>).
+    /// </summary>
     public static Tensor Zeros(int[] shape, DType dtype, Device? device = null) => Full(shape, 0, dtype, device: device);
+    /// <summary>
+    /// A tensor of <paramref name="shape"/> filled with 1. The default dtype is <see cref="Torch.DefaultDType"/>
+    /// (float32 unless set); the device <see cref="Torch.DefaultDevice"/>.
+    /// </summary>
     public static Tensor Ones(params int[] shape) => Full(shape, 1);
+    /// <summary>
+    /// A tensor of <paramref name="shape"/> filled with 1, of <paramref name="dtype"/>, on <paramref name="device"/>
+    /// (default <see cref="DefaultDevice"/>).
+    /// </summary>
     public static Tensor Ones(int[] shape, DType dtype, Device? device = null) => Full(shape, 1, dtype, device: device);
 
     /// <summary>Uninitialised in torch; zero-filled here, which costs nothing extra with zeroing allocation.</summary>
@@ -57,9 +73,22 @@ public static partial class Torch
         return t.RequiresGrad_(requiresGrad);
     }
 
+    /// <summary>
+    /// Zeros with <paramref name="t"/>'s shape and device, and its dtype unless <paramref name="dtype"/> is given
+    /// (torch.zeros_like).
+    /// </summary>
     public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 0, dtype ?? t.DType, device: t.Device);
+    /// <summary>
+    /// Ones with <paramref name="t"/>'s shape and device, and its dtype unless <paramref name="dtype"/> is given
+    /// (torch.ones_like).
+    /// </summary>
     public static Tensor OnesLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 1, dtype ?? t.DType, device: t.Device);
+    /// <summary>
+    /// <paramref name="value"/> everywhere, with <paramref name="t"/>'s shape and device, and its dtype unless
+    /// <paramref name="dtype"/> is given (torch.full_like).
+    /// </summary>
     public static Tensor FullLike(Tensor t, double value, DType? dtype = null) => Full(t.ShapeArray, value, dtype ?? t.DType, device: t.Device);
+    /// <summary>A tensor with <paramref name="t"/>'s shape and device (torch.empty_like); zero-filled here.</summary>
     public static Tensor EmptyLike(Tensor t, DType? dtype = null) => ZerosLike(t, dtype);
 
     /// <summary>0, 1, ..., end-1 as int64.</summary>

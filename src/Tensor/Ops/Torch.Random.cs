@@ -17,13 +17,23 @@ public static partial class Torch
 
     /// <summary>Uniform [0, 1) draws.</summary>
     public static Tensor Rand(params int[] shape) => Rand(shape, null);
+    /// <summary>
+    /// Uniform [0, 1) draws of <paramref name="shape"/> from <paramref name="generator"/> (default the global one,
+    /// seeded by <see cref="ManualSeed"/>); the same numbers as torch.rand for the same seed.
+    /// </summary>
     public static Tensor Rand(int[] shape, DType? dtype, Generator? generator = null, Device? device = null) => Zeros(shape, dtype ?? DefaultDType, device).Uniform_(0, 1, generator);
 
     /// <summary>Standard normal draws.</summary>
     public static Tensor Randn(params int[] shape) => Randn(shape, null);
+    /// <summary>
+    /// Standard normal draws of <paramref name="shape"/> from <paramref name="generator"/> (default the global one);
+    /// the same numbers as torch.randn for the same seed.
+    /// </summary>
     public static Tensor Randn(int[] shape, DType? dtype, Generator? generator = null, Device? device = null) => Zeros(shape, dtype ?? DefaultDType, device).Normal_(0, 1, generator);
 
+    /// <summary>Uniform [0, 1) draws with <paramref name="t"/>'s shape, dtype and device (torch.rand_like).</summary>
     public static Tensor RandLike(Tensor t) => Rand(t.ShapeArray, t.DType, device: t.Device);
+    /// <summary>Standard normal draws with <paramref name="t"/>'s shape, dtype and device (torch.randn_like).</summary>
     public static Tensor RandnLike(Tensor t) => Randn(t.ShapeArray, t.DType, device: t.Device);
 
     /// <summary>Integers uniform in [low, high).</summary>
@@ -34,6 +44,9 @@ public static partial class Torch
         return t.To(DefaultDevice); // drawn by the CPU generator on every device
     }
 
+    /// <summary>
+    /// int64 integers uniform in [0, <paramref name="high"/>) of <paramref name="shape"/> (torch.randint(high, size)).
+    /// </summary>
     public static Tensor Randint(long high, int[] shape) => Randint(0, high, shape);
 
     /// <summary>A random permutation of 0..n-1.</summary>

@@ -11,6 +11,20 @@ public sealed class LBFGS : Optimizer
 {
     readonly List<Tensor> _params;
 
+    /// <summary>
+    /// torch's <c>LBFGS(params, lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size,
+    /// line_search_fn)</c>; every <c>Step</c> needs a closure that zeroes the gradients, recomputes the loss and calls
+    /// backward.
+    /// </summary>
+    /// <param name="parameters">The tensors to update (one group).</param>
+    /// <param name="lr">Step length scale.</param>
+    /// <param name="maxIter">Iterations per <c>Step</c>.</param>
+    /// <param name="maxEval">Closure evaluations per <c>Step</c>; default maxIter·5/4.</param>
+    /// <param name="toleranceGrad">Stop when the largest gradient magnitude is at most this.</param>
+    /// <param name="toleranceChange">Stop when the loss or parameters change by at most this.</param>
+    /// <param name="historySize">How many past updates approximate the Hessian.</param>
+    /// <param name="lineSearchFn">null (fixed step) or <c>"strong_wolfe"</c>.</param>
+    /// <exception cref="ArgumentException">Another line search, or no parameters.</exception>
     public LBFGS(IEnumerable<Tensor> parameters, double lr = 1, int maxIter = 20, int? maxEval = null, double toleranceGrad = 1e-7,
         double toleranceChange = 1e-9, int historySize = 100, string? lineSearchFn = null)
         : base(parameters, new()
@@ -28,6 +42,8 @@ public sealed class LBFGS : Optimizer
         _params = ParamGroups[0].Params;
     }
 
+    /// <summary>Not used: LBFGS updates all parameters at once in <c>Step(closure)</c>.</summary>
+    /// <exception cref="InvalidOperationException">Always: call <c>Step(closure)</c>.</exception>
     protected override void Update(ParamGroup group, Tensor param, Tensor grad, Dictionary<string, object?> state) =>
         throw new InvalidOperationException("LBFGS needs a closure: call Step(closure)");
 

@@ -11,9 +11,19 @@ public abstract class Optimizer
 {
     readonly Dictionary<string, object?> _defaults;
 
+    /// <summary>
+    /// One group of <paramref name="parameters"/> with the optimizer's <paramref name="defaults"/> (torch's option
+    /// names).
+    /// </summary>
     protected Optimizer(IEnumerable<Tensor> parameters, Dictionary<string, object?> defaults)
         : this([new ParamGroup(parameters)], defaults) { }
 
+    /// <summary>
+    /// Adds each group (see <see cref="AddParamGroup"/>); <paramref name="defaults"/> fill the options a group does not
+    /// set.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters at all, a parameter in two groups, or an option <see
+    /// cref="Validate"/> rejects.</exception>
     protected Optimizer(IEnumerable<ParamGroup> groups, Dictionary<string, object?> defaults)
     {
         _defaults = defaults;
@@ -25,6 +35,9 @@ public abstract class Optimizer
     /// <summary>The options a group takes when it does not set them (torch's <c>defaults</c>).</summary>
     public IReadOnlyDictionary<string, object?> Defaults => _defaults;
 
+    /// <summary>
+    /// The parameter groups (torch's <c>param_groups</c>); change a group's options here, e.g. its learning rate.
+    /// </summary>
     public List<ParamGroup> ParamGroups { get; } = [];
 
     /// <summary>Per-parameter state (torch's <c>optimizer.state</c>), keyed by the parameter itself.</summary>
@@ -92,6 +105,7 @@ public abstract class Optimizer
     /// <summary>torch's <c>torch.tensor(0.)</c> step counter: a float32 scalar on the CPU.</summary>
     protected static Tensor NewStep() => Keep(Torch.Tensor(0.0, DType.Float32, device: Device.Cpu)); // torch keeps steps on the CPU
 
+    /// <summary>A zero tensor like <paramref name="p"/>, kept across steps (a state buffer's usual start).</summary>
     protected static Tensor ZerosLike(Tensor p) => Keep(Torch.ZerosLike(p));
 
     /// <summary>State and groups in torch's layout; tensors are the optimizer's own (torch's state_dict does not copy either).</summary>

@@ -6,10 +6,26 @@ namespace Bridge.Optim;
 /// <summary>torch.optim.SGD: weight decay, momentum (with dampening), Nesterov, maximize.</summary>
 public sealed class SGD : Optimizer
 {
+    /// <summary>
+    /// torch's <c>SGD(params, lr, momentum, dampening, weight_decay, nesterov, maximize)</c> over one group.
+    /// </summary>
+    /// <param name="parameters">The tensors to update (usually <c>module.Parameters()</c>).</param>
+    /// <param name="lr">Learning rate (required, as in torch).</param>
+    /// <param name="momentum">Momentum factor; 0 for plain SGD.</param>
+    /// <param name="dampening">Dampening of the momentum.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <param name="nesterov">Nesterov momentum (needs momentum &gt; 0 and zero dampening).</param>
+    /// <param name="maximize">Ascend instead of descend.</param>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public SGD(IEnumerable<Tensor> parameters, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0,
         bool nesterov = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, momentum, dampening, weightDecay, nesterov, maximize) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public SGD(IEnumerable<ParamGroup> groups, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0,
         bool nesterov = false, bool maximize = false)
         : base(groups, new()
@@ -25,6 +41,7 @@ public sealed class SGD : Optimizer
         })
     { }
 
+    /// <inheritdoc/>
     protected override void Validate(ParamGroup g)
     {
         Checks.NonNegative(g, "lr", "learning rate");
@@ -34,6 +51,7 @@ public sealed class SGD : Optimizer
             throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
         var buffer = state.GetValueOrDefault("momentum_buffer") as Tensor;
@@ -47,10 +65,24 @@ public sealed class SGD : Optimizer
 /// <summary>torch.optim.Adam (amsgrad, maximize).</summary>
 public class Adam : Optimizer
 {
+    /// <summary>torch's <c>Adam(params, lr, betas, eps, weight_decay, amsgrad, maximize)</c> over one group.</summary>
+    /// <param name="parameters">The tensors to update.</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="betas">Decay rates of the first and second moment averages; default (0.9, 0.999).</param>
+    /// <param name="eps">Added to the denominator for stability.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <param name="amsgrad">Use the maximum of past second moments.</param>
+    /// <param name="maximize">Ascend instead of descend.</param>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool amsgrad = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, amsgrad, maximize) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public Adam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool amsgrad = false, bool maximize = false)
         : base(groups, new()
@@ -72,8 +104,10 @@ public class Adam : Optimizer
 
     private protected virtual bool Decoupled => false;
 
+    /// <inheritdoc/>
     protected override void Validate(ParamGroup g) => Checks.AdamFamily(g);
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
         bool amsgrad = g.Bool("amsgrad");
@@ -90,16 +124,27 @@ public class Adam : Optimizer
             g.Bool("maximize"), Decoupled);
     }
 
+    /// <inheritdoc/>
     protected override void AfterLoad() => StepsAsTensors();
 }
 
 /// <summary>torch.optim.AdamW: Adam with decoupled weight decay (param·(1 - lr·weight_decay)), default weight decay 0.01.</summary>
 public sealed class AdamW : Adam
 {
+    /// <summary>
+    /// torch's <c>AdamW(params, lr, betas, eps, weight_decay, amsgrad, maximize)</c> over one group; as <see
+    /// cref="Adam"/> but the weight decay (default 0.01) shrinks the parameter directly.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, amsgrad, maximize) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public AdamW(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 1e-2, bool amsgrad = false, bool maximize = false)
         : base(groups, new Dictionary<string, object?>
@@ -121,10 +166,27 @@ public sealed class AdamW : Adam
 /// <summary>torch.optim.RMSprop (centered, momentum, maximize).</summary>
 public sealed class RMSprop : Optimizer
 {
+    /// <summary>
+    /// torch's <c>RMSprop(params, lr, alpha, eps, weight_decay, momentum, centered, maximize)</c> over one group.
+    /// </summary>
+    /// <param name="parameters">The tensors to update.</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="alpha">Smoothing constant of the squared-gradient average.</param>
+    /// <param name="eps">Added to the denominator for stability.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <param name="momentum">Momentum factor.</param>
+    /// <param name="centered">Normalise by the estimated variance instead of the raw second moment.</param>
+    /// <param name="maximize">Ascend instead of descend.</param>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
         double momentum = 0, bool centered = false, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, alpha, eps, weightDecay, momentum, centered, maximize) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public RMSprop(IEnumerable<ParamGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
         double momentum = 0, bool centered = false, bool maximize = false)
         : base(groups, new()
@@ -141,6 +203,7 @@ public sealed class RMSprop : Optimizer
         })
     { }
 
+    /// <inheritdoc/>
     protected override void Validate(ParamGroup g)
     {
         Checks.NonNegative(g, "lr", "learning rate");
@@ -150,6 +213,7 @@ public sealed class RMSprop : Optimizer
         Checks.NonNegative(g, "alpha", "alpha value");
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
         double momentum = g.Double("momentum");
@@ -171,10 +235,27 @@ public sealed class RMSprop : Optimizer
 /// <summary>torch.optim.Adagrad (dense gradients); its state exists from construction, as torch's does.</summary>
 public sealed class Adagrad : Optimizer
 {
+    /// <summary>
+    /// torch's <c>Adagrad(params, lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize)</c> over one
+    /// group.
+    /// </summary>
+    /// <param name="parameters">The tensors to update.</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="lrDecay">Learning-rate decay per step: lr / (1 + (step - 1)·lrDecay).</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <param name="initialAccumulatorValue">Starting value of the squared-gradient sums.</param>
+    /// <param name="eps">Added to the denominator for stability.</param>
+    /// <param name="maximize">Ascend instead of descend.</param>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
         double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public Adagrad(IEnumerable<ParamGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0,
         double initialAccumulatorValue = 0, double eps = 1e-10, bool maximize = false)
         : base(groups, new()
@@ -198,6 +279,7 @@ public sealed class Adagrad : Optimizer
         ["sum"] = Keep(Torch.FullLike(p, g.Double("initial_accumulator_value"))),
     };
 
+    /// <inheritdoc/>
     protected override void Validate(ParamGroup g)
     {
         Checks.NonNegative(g, "lr", "learning rate");
@@ -207,6 +289,7 @@ public sealed class Adagrad : Optimizer
         Checks.NonNegative(g, "eps", "epsilon value");
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
         if (!state.ContainsKey("sum")) foreach (var (k, v) in NewState(g, p)) state[k] = v;
@@ -214,16 +297,30 @@ public sealed class Adagrad : Optimizer
             g.Double("lr_decay"), g.Double("eps"), g.Bool("maximize"));
     }
 
+    /// <inheritdoc/>
     protected override void AfterLoad() => StepsAsTensors();
 }
 
 /// <summary>torch.optim.Adadelta.</summary>
 public sealed class Adadelta : Optimizer
 {
+    /// <summary>torch's <c>Adadelta(params, lr, rho, eps, weight_decay, maximize)</c> over one group.</summary>
+    /// <param name="parameters">The tensors to update.</param>
+    /// <param name="lr">Scale of the computed update.</param>
+    /// <param name="rho">Decay of the running averages.</param>
+    /// <param name="eps">Added inside the square roots for stability.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <param name="maximize">Ascend instead of descend.</param>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public Adadelta(IEnumerable<Tensor> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weightDecay = 0,
         bool maximize = false)
         : this([new ParamGroup(parameters)], lr, rho, eps, weightDecay, maximize) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public Adadelta(IEnumerable<ParamGroup> groups, double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weightDecay = 0,
         bool maximize = false)
         : base(groups, new()
@@ -237,6 +334,7 @@ public sealed class Adadelta : Optimizer
         })
     { }
 
+    /// <inheritdoc/>
     protected override void Validate(ParamGroup g)
     {
         Checks.NonNegative(g, "lr", "learning rate");
@@ -246,6 +344,7 @@ public sealed class Adadelta : Optimizer
         Checks.NonNegative(g, "weight_decay", "weight_decay value");
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
         if (!state.ContainsKey("step"))
@@ -263,10 +362,26 @@ public sealed class Adadelta : Optimizer
 /// <summary>torch.optim.Adamax.</summary>
 public sealed class Adamax : Optimizer
 {
+    /// <summary>
+    /// torch's <c>Adamax(params, lr, betas, eps, weight_decay, maximize)</c> over one group: Adam with an infinity-norm
+    /// second moment.
+    /// </summary>
+    /// <param name="parameters">The tensors to update.</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="betas">Decay rates of the moment estimates; default (0.9, 0.999).</param>
+    /// <param name="eps">Added to the denominator for stability.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <param name="maximize">Ascend instead of descend.</param>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public Adamax(IEnumerable<Tensor> parameters, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool maximize = false)
         : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, maximize) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public Adamax(IEnumerable<ParamGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, bool maximize = false)
         : base(groups, new()
@@ -280,8 +395,10 @@ public sealed class Adamax : Optimizer
         })
     { }
 
+    /// <inheritdoc/>
     protected override void Validate(ParamGroup g) => Checks.AdamFamily(g);
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
         if (!state.ContainsKey("step"))
@@ -295,16 +412,33 @@ public sealed class Adamax : Optimizer
             beta1, beta2, g.Double("eps"), g.Double("weight_decay"), g.Bool("maximize"));
     }
 
+    /// <inheritdoc/>
     protected override void AfterLoad() => StepsAsTensors();
 }
 
 /// <summary>torch.optim.NAdam.</summary>
 public sealed class NAdam : Optimizer
 {
+    /// <summary>
+    /// torch's <c>NAdam(params, lr, betas, eps, weight_decay, momentum_decay)</c> over one group: Adam with Nesterov
+    /// momentum.
+    /// </summary>
+    /// <param name="parameters">The tensors to update.</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="betas">Decay rates of the moment estimates; default (0.9, 0.999).</param>
+    /// <param name="eps">Added to the denominator for stability.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <param name="momentumDecay">Momentum decay ψ of the momentum schedule.</param>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public NAdam(IEnumerable<Tensor> parameters, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, double momentumDecay = 4e-3)
         : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay, momentumDecay) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public NAdam(IEnumerable<ParamGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
         double weightDecay = 0, double momentumDecay = 4e-3)
         : base(groups, new()
@@ -318,12 +452,14 @@ public sealed class NAdam : Optimizer
         })
     { }
 
+    /// <inheritdoc/>
     protected override void Validate(ParamGroup g)
     {
         Checks.AdamFamily(g);
         Checks.NonNegative(g, "momentum_decay", "momentum_decay value");
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
         if (!state.ContainsKey("step"))
@@ -338,15 +474,31 @@ public sealed class NAdam : Optimizer
             (Tensor)state["step"]!, g.Double("lr"), beta1, beta2, g.Double("eps"), g.Double("weight_decay"), g.Double("momentum_decay"));
     }
 
+    /// <inheritdoc/>
     protected override void AfterLoad() => StepsAsTensors();
 }
 
 /// <summary>torch.optim.RAdam.</summary>
 public sealed class RAdam : Optimizer
 {
+    /// <summary>
+    /// torch's <c>RAdam(params, lr, betas, eps, weight_decay)</c> over one group: Adam with the variance of the
+    /// adaptive rate rectified.
+    /// </summary>
+    /// <param name="parameters">The tensors to update.</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="betas">Decay rates of the moment estimates; default (0.9, 0.999).</param>
+    /// <param name="eps">Added to the denominator for stability.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient.</param>
+    /// <exception cref="ArgumentException">No parameters, or an option out of range (torch's message).</exception>
     public RAdam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0)
         : this([new ParamGroup(parameters)], lr, betas, eps, weightDecay) { }
 
+    /// <summary>
+    /// The same optimizer over several parameter groups; options a group does not set take the values given here.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parameters, a parameter in two groups, or an option out of range (torch's
+    /// message).</exception>
     public RAdam(IEnumerable<ParamGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0)
         : base(groups, new()
         {
@@ -358,8 +510,10 @@ public sealed class RAdam : Optimizer
         })
     { }
 
+    /// <inheritdoc/>
     protected override void Validate(ParamGroup g) => Checks.AdamFamily(g);
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup g, Tensor p, Tensor grad, Dictionary<string, object?> state)
     {
         if (!state.ContainsKey("step"))
@@ -373,6 +527,7 @@ public sealed class RAdam : Optimizer
             beta1, beta2, g.Double("eps"), g.Double("weight_decay"));
     }
 
+    /// <inheritdoc/>
     protected override void AfterLoad() => StepsAsTensors();
 }
 

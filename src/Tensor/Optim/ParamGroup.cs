@@ -7,6 +7,10 @@ namespace Bridge.Optim;
 /// </summary>
 public sealed class ParamGroup
 {
+    /// <summary>
+    /// A group of <paramref name="parameters"/> with its own <paramref name="options"/> (torch's <c>{"params": [...],
+    /// "lr": ...}</c>); options left out take the optimizer's defaults.
+    /// </summary>
     public ParamGroup(IEnumerable<Tensor> parameters, IReadOnlyDictionary<string, object>? options = null)
     {
         Params = parameters.ToList();
@@ -14,11 +18,16 @@ public sealed class ParamGroup
             foreach (var (key, value) in options) Options[key] = value;
     }
 
+    /// <summary>The group's parameters, in order.</summary>
     public List<Tensor> Params { get; }
 
     /// <summary>Options by torch's name: doubles, bools, ints, <c>(double, double)</c> for betas, strings or null.</summary>
     public Dictionary<string, object?> Options { get; } = [];
 
+    /// <summary>
+    /// The option named <paramref name="key"/> (torch's spelling, e.g. <c>"lr"</c>); setting adds or replaces it.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">Getting an option the group does not have.</exception>
     public object? this[string key]
     {
         get => Options.TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"parameter group has no option '{key}'");
@@ -32,6 +41,9 @@ public sealed class ParamGroup
         set => Options["lr"] = value;
     }
 
+    /// <summary>The option <paramref name="key"/> as a double (stored as double, float, int or long).</summary>
+    /// <exception cref="KeyNotFoundException">No such option.</exception>
+    /// <exception cref="InvalidCastException">The option is not a number.</exception>
     public double Double(string key) => this[key] switch
     {
         double d => d,
@@ -41,8 +53,16 @@ public sealed class ParamGroup
         var other => throw new InvalidCastException($"option '{key}' is {other ?? "null"}, not a number"),
     };
 
+    /// <summary>The option <paramref name="key"/> as a bool.</summary>
+    /// <exception cref="KeyNotFoundException">No such option.</exception>
+    /// <exception cref="InvalidCastException">The option is not a bool.</exception>
     public bool Bool(string key) => this[key] is bool b ? b : throw new InvalidCastException($"option '{key}' is {this[key] ?? "null"}, not a bool");
 
+    /// <summary>
+    /// The option <paramref name="key"/> as a pair, e.g. <c>"betas"</c> (stored as a tuple or a two-element array).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No such option.</exception>
+    /// <exception cref="InvalidCastException">The option is not a pair of numbers.</exception>
     public (double, double) Pair(string key) => this[key] switch
     {
         ValueTuple<double, double> p => p,

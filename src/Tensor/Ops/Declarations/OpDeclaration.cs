@@ -19,8 +19,11 @@ public enum OpFamily
 /// <summary>Which tensors a backward formula reads; they are saved with the node and version-checked before it runs.</summary>
 public enum Saves
 {
+    /// <summary>The backward reads nothing saved (e.g. neg: <c>-grad</c>).</summary>
     Nothing,
+    /// <summary>The backward reads the input <c>x</c> (self).</summary>
     Input,
+    /// <summary>The backward reads the result <c>y</c>.</summary>
     Result,
 }
 
@@ -43,6 +46,7 @@ public sealed class Gradient
     /// <summary>The formula in derivatives.yaml's notation (<c>grad * (1 - result^2)</c>), or why there is none.</summary>
     public string Formula { get; }
 
+    /// <summary>False for ops declared <see cref="NotDifferentiable"/>: autograd records no node for them.</summary>
     public bool IsDifferentiable => Node is not null;
 
     /// <summary>True when the rule is written beside the op's forward (multi-input ops) rather than in the declaration.</summary>
@@ -57,6 +61,7 @@ public sealed class Gradient
     /// <summary>The op has no gradient (integer or boolean results); autograd records nothing.</summary>
     public static Gradient NotDifferentiable(string why) => new(null, why, inForward: false);
 
+    /// <summary><c>Node: formula</c>, or <c>not differentiable: why</c>.</summary>
     public override string ToString() => Node is null ? $"not differentiable: {Formula}" : $"{Node}: {Formula}";
 }
 
@@ -86,6 +91,7 @@ public abstract class OpDeclaration
     /// <summary>The .NET name (<c>Tanh</c>): <c>Tensor.Tanh()</c>, <c>Torch.Tanh(x)</c>.</summary>
     public string DotNetName { get; }
 
+    /// <summary>How the op is called (unary, binary, comparison, reduction).</summary>
     public OpFamily Family { get; }
 
     /// <summary>torch's schema (<c>tanh(Tensor self) -&gt; Tensor</c>).</summary>
@@ -97,6 +103,7 @@ public abstract class OpDeclaration
     /// <summary>The operator's declared kernel name (<c>tanh</c>: CPU struct <c>Name</c>, CUDA <c>un_tanh_f32</c>), or null for composite ops.</summary>
     public string? Kernel { get; }
 
+    /// <summary>The op's derivative, or the reason it has none.</summary>
     public Gradient Gradient { get; }
 
     /// <summary>One line for docs, IntelliSense and Python's help().</summary>
@@ -105,6 +112,7 @@ public abstract class OpDeclaration
     /// <summary>Where the op appears besides the C ABI.</summary>
     public Surface Surface { get; }
 
+    /// <summary>torch's schema, e.g. <c>tanh(Tensor self) -&gt; Tensor</c>.</summary>
     public override string ToString() => Signature;
 }
 
@@ -154,6 +162,9 @@ public sealed class BinaryOp : OpDeclaration
     internal BinaryOp(string torchName, string dotNetName, OpFamily family, DType[] dtypes, string? kernel, Gradient gradient, string doc, Func<Tensor, Tensor, Tensor> forward)
         : base(torchName, dotNetName, family, $"{torchName}(Tensor self, Tensor other) -> Tensor", dtypes, kernel, gradient, doc, Surface.Abi) => _forward = forward;
 
+    /// <summary>
+    /// Runs the op on <paramref name="a"/> and <paramref name="b"/> (broadcast, promoted; with autograd recording).
+    /// </summary>
     public Tensor Apply(Tensor a, Tensor b) => _forward(a, b);
 }
 
@@ -165,5 +176,8 @@ public sealed class ReductionOp : OpDeclaration
     internal ReductionOp(string torchName, string dotNetName, DType[] dtypes, string? kernel, Gradient gradient, string doc, Func<Tensor, Tensor> forward)
         : base(torchName, dotNetName, OpFamily.Reduction, $"{torchName}(Tensor self) -> Tensor", dtypes, kernel, gradient, doc, Surface.Abi) => _forward = forward;
 
+    /// <summary>
+    /// Runs the reduction over every element of <paramref name="x"/> to a 0-d tensor (with autograd recording).
+    /// </summary>
     public Tensor Apply(Tensor x) => _forward(x);
 }

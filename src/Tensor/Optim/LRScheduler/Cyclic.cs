@@ -1,7 +1,14 @@
 namespace Bridge.Optim.LRScheduler;
 
 /// <summary>How OneCycleLR anneals within a phase.</summary>
-public enum AnnealStrategy { Cos, Linear }
+public enum AnnealStrategy
+{
+    /// <summary>Half a cosine from the phase's start value to its end value.</summary>
+    Cos,
+
+    /// <summary>A straight line from the phase's start value to its end value.</summary>
+    Linear,
+}
 
 /// <summary>
 /// The 1cycle policy (torch.optim.lr_scheduler.OneCycleLR): lr rises from max_lr/div_factor to max_lr over
@@ -15,8 +22,33 @@ public sealed class OneCycleLR : Scheduler
     readonly AnnealStrategy _anneal;
     readonly bool _cycleMomentum, _useBeta1;
 
+    /// <summary>
+    /// Steps in the whole cycle: totalSteps, or epochs · stepsPerEpoch. Stepping past it throws, as in torch.
+    /// </summary>
     public int TotalSteps { get; }
 
+    /// <summary>
+    /// torch's <c>OneCycleLR</c> with one max_lr and momentum range for every group; call <c>Step()</c> after each
+    /// batch.
+    /// </summary>
+    /// <param name="optimizer">The optimizer to schedule.</param>
+    /// <param name="maxLr">Peak learning rate.</param>
+    /// <param name="totalSteps">Steps in the cycle; or give <paramref name="epochs"/> and <paramref
+    /// name="stepsPerEpoch"/>.</param>
+    /// <param name="epochs">Epochs, with <paramref name="stepsPerEpoch"/>, when totalSteps is null.</param>
+    /// <param name="stepsPerEpoch">Steps per epoch.</param>
+    /// <param name="pctStart">Fraction of the cycle spent rising.</param>
+    /// <param name="annealStrategy">Cosine or linear annealing.</param>
+    /// <param name="cycleMomentum">Move momentum (or Adam's beta1) inversely to the learning rate.</param>
+    /// <param name="baseMomentum">Momentum at the peak learning rate.</param>
+    /// <param name="maxMomentum">Momentum at the start and end.</param>
+    /// <param name="divFactor">initial_lr = maxLr / divFactor.</param>
+    /// <param name="finalDivFactor">min_lr = initial_lr / finalDivFactor.</param>
+    /// <param name="threePhase">Rise, fall back to initial_lr, then anneal to min_lr (fast.ai's variant).</param>
+    /// <param name="lastEpoch">-1 to start fresh; otherwise the step to resume after (the groups need
+    /// initial_lr).</param>
+    /// <exception cref="ArgumentException">Neither totalSteps nor epochs and stepsPerEpoch, a non-positive count,
+    /// pctStart outside [0, 1], or momentum cycling on an optimizer without momentum or betas.</exception>
     public OneCycleLR(Optimizer optimizer, double maxLr, int? totalSteps = null, int? epochs = null, int? stepsPerEpoch = null,
         double pctStart = 0.3, AnnealStrategy annealStrategy = AnnealStrategy.Cos, bool cycleMomentum = true,
         double baseMomentum = 0.85, double maxMomentum = 0.95, double divFactor = 25.0, double finalDivFactor = 1e4,
@@ -25,6 +57,12 @@ public sealed class OneCycleLR : Scheduler
             [baseMomentum], [maxMomentum], divFactor, finalDivFactor, threePhase, lastEpoch)
     { }
 
+    /// <summary>
+    /// torch's <c>OneCycleLR</c> with max_lr and momentum ranges per group (one value applies to all); see the other
+    /// constructor for the parameters.
+    /// </summary>
+    /// <exception cref="ArgumentException">As the other constructor, or a list whose length is neither 1 nor the number
+    /// of groups.</exception>
     public OneCycleLR(Optimizer optimizer, double[] maxLr, int? totalSteps = null, int? epochs = null, int? stepsPerEpoch = null,
         double pctStart = 0.3, AnnealStrategy annealStrategy = AnnealStrategy.Cos, bool cycleMomentum = true,
         double[]? baseMomentum = null, double[]? maxMomentum = null, double divFactor = 25.0, double finalDivFactor = 1e4,
@@ -100,6 +138,7 @@ public sealed class OneCycleLR : Scheduler
         ? end + (start - end) / 2.0 * (Math.Cos(Math.PI * pct) + 1)
         : (end - start) * pct + start;
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         int stepNum = LastEpoch;
@@ -128,7 +167,17 @@ public sealed class OneCycleLR : Scheduler
 }
 
 /// <summary>How CyclicLR scales each cycle's amplitude.</summary>
-public enum CyclicMode { Triangular, Triangular2, ExpRange }
+public enum CyclicMode
+{
+    /// <summary>Every cycle has the full amplitude.</summary>
+    Triangular,
+
+    /// <summary>The amplitude halves after each cycle.</summary>
+    Triangular2,
+
+    /// <summary>The amplitude is scaled by gamma^step.</summary>
+    ExpRange,
+}
 
 /// <summary>torch.optim.lr_scheduler.CyclicLR: lr cycles between base_lr and max_lr, momentum inversely.</summary>
 public sealed class CyclicLR : Scheduler
@@ -138,6 +187,27 @@ public sealed class CyclicLR : Scheduler
     readonly Func<double, double> _scaleFn;
     readonly bool _scaleByCycle, _cycleMomentum;
 
+    /// <summary>
+    /// torch's <c>CyclicLR</c> with learning-rate bounds per group (one value applies to all); call <c>Step()</c> after
+    /// each batch.
+    /// </summary>
+    /// <param name="optimizer">The optimizer to schedule; its groups start at baseLr.</param>
+    /// <param name="baseLr">Lower bound of the cycle.</param>
+    /// <param name="maxLr">Upper bound of the cycle (reached only with scale 1).</param>
+    /// <param name="stepSizeUp">Steps from the lower to the upper bound.</param>
+    /// <param name="stepSizeDown">Steps back down; default stepSizeUp.</param>
+    /// <param name="mode">How the amplitude shrinks per cycle; ignored with <paramref name="scaleFn"/>.</param>
+    /// <param name="gamma">ExpRange's factor per step: amplitude · gamma^iterations.</param>
+    /// <param name="scaleFn">A custom amplitude scale of the cycle number (or of the step, when scaleByCycle is
+    /// false).</param>
+    /// <param name="scaleByCycle">Whether <paramref name="scaleFn"/> takes the cycle number or the step.</param>
+    /// <param name="cycleMomentum">Move momentum inversely between maxMomentum and baseMomentum.</param>
+    /// <param name="baseMomentum">Momentum at the upper learning-rate bound.</param>
+    /// <param name="maxMomentum">Momentum at the lower learning-rate bound.</param>
+    /// <param name="lastEpoch">-1 to start fresh; otherwise the step to resume after (the groups need
+    /// initial_lr).</param>
+    /// <exception cref="ArgumentException">A list whose length is neither 1 nor the number of groups, or momentum
+    /// cycling on an optimizer without momentum.</exception>
     public CyclicLR(Optimizer optimizer, double[] baseLr, double[] maxLr, int stepSizeUp = 2000, int? stepSizeDown = null,
         CyclicMode mode = CyclicMode.Triangular, double gamma = 1.0, Func<double, double>? scaleFn = null, bool scaleByCycle = true,
         bool cycleMomentum = true, double baseMomentum = 0.8, double maxMomentum = 0.9, int lastEpoch = -1) : base(optimizer)
@@ -169,11 +239,15 @@ public sealed class CyclicLR : Scheduler
         BaseLrs = baseLrs;
     }
 
+    /// <summary>
+    /// torch's <c>CyclicLR</c> with one pair of bounds for every group; see the other constructor for the parameters.
+    /// </summary>
     public CyclicLR(Optimizer optimizer, double baseLr, double maxLr, int stepSizeUp = 2000, int? stepSizeDown = null,
         CyclicMode mode = CyclicMode.Triangular, double gamma = 1.0, bool cycleMomentum = true, double baseMomentum = 0.8,
         double maxMomentum = 0.9, int lastEpoch = -1)
         : this(optimizer, [baseLr], [maxLr], stepSizeUp, stepSizeDown, mode, gamma, null, true, cycleMomentum, baseMomentum, maxMomentum, lastEpoch) { }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         double cycle = Math.Floor(1 + LastEpoch / _totalSize);
@@ -199,6 +273,18 @@ public sealed class CosineAnnealingWarmRestarts : Scheduler
     double _tCur;
     int _tI;
 
+    /// <summary>
+    /// torch's <c>CosineAnnealingWarmRestarts(optimizer, T_0, T_mult, eta_min, last_epoch)</c>: cosine annealing from
+    /// the initial lr to <paramref name="etaMin"/> over T_i epochs, restarting with T_i = <paramref name="t0"/>, then
+    /// T_i · <paramref name="tMult"/> after each restart.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="t0">Epochs until the first restart.</param>
+    /// <param name="tMult">Factor by which the period grows after each restart (≥ 1).</param>
+    /// <param name="etaMin">The learning rate at the bottom of the cosine.</param>
+    /// <param name="lastEpoch">-1 to start fresh; otherwise the step to resume after (the groups need
+    /// initial_lr).</param>
+    /// <exception cref="ArgumentException">t0 &lt; 1 or tMult &lt; 1.</exception>
     public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = 1, double etaMin = 0, int lastEpoch = -1) : base(optimizer)
     {
         if (t0 <= 0) throw new ArgumentException($"Expected positive integer T_0, but got {t0}");
@@ -207,9 +293,11 @@ public sealed class CosineAnnealingWarmRestarts : Scheduler
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr() =>
         BaseLrs.Select(b => _etaMin + (b - _etaMin) * (1 + Math.Cos(Math.PI * _tCur / _tI)) / 2).ToArray();
 
+    /// <summary>Advances one epoch, restarting the cosine when T_cur reaches T_i.</summary>
     public override void Step()
     {
         if (LastEpoch < 0)
@@ -227,6 +315,11 @@ public sealed class CosineAnnealingWarmRestarts : Scheduler
         Apply(GetLr());
     }
 
+    /// <summary>
+    /// Jumps to <paramref name="epoch"/> (fractional epochs are torch's; here whole ones), computing T_cur and T_i for
+    /// it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="epoch"/> is negative.</exception>
     public override void Step(int epoch)
     {
         if (epoch < 0) throw new ArgumentException($"Expected non-negative epoch, but got {epoch}");
@@ -249,6 +342,7 @@ public sealed class CosineAnnealingWarmRestarts : Scheduler
         Apply(GetLr());
     }
 
+    /// <summary>The base counters plus <c>T_cur</c> and <c>T_i</c>.</summary>
     public override Dictionary<string, object?> StateDict()
     {
         var s = base.StateDict();
@@ -257,6 +351,7 @@ public sealed class CosineAnnealingWarmRestarts : Scheduler
         return s;
     }
 
+    /// <summary>Restores the base counters and <c>T_cur</c>, <c>T_i</c> when present.</summary>
     public override void LoadStateDict(IReadOnlyDictionary<string, object?> state)
     {
         base.LoadStateDict(state);
@@ -271,6 +366,12 @@ public sealed class SequentialLR : Scheduler
     readonly Scheduler[] _schedulers;
     readonly int[] _milestones;
 
+    /// <summary>
+    /// torch's <c>SequentialLR(optimizer, schedulers, milestones)</c>: schedulers[i] runs from milestones[i-1]
+    /// (restarted at its epoch 0) until milestones[i].
+    /// </summary>
+    /// <exception cref="ArgumentException">A scheduler of another optimizer, or milestones not one fewer than
+    /// schedulers.</exception>
     public SequentialLR(Optimizer optimizer, Scheduler[] schedulers, int[] milestones, int lastEpoch = -1) : base(optimizer)
     {
         for (int i = 0; i < schedulers.Length; i++)
@@ -286,8 +387,11 @@ public sealed class SequentialLR : Scheduler
         SetLastLr();
     }
 
+    /// <summary>Not used: the active scheduler computes the rates.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
     protected override double[] GetLr() => throw new NotSupportedException("SequentialLR delegates to its schedulers");
 
+    /// <summary>Steps the scheduler active at the new epoch (restarting it at a milestone).</summary>
     public override void Step()
     {
         LastEpoch++;
@@ -311,6 +415,11 @@ public sealed class ChainedScheduler : Scheduler
 {
     readonly Scheduler[] _schedulers;
 
+    /// <summary>
+    /// torch's <c>ChainedScheduler(schedulers)</c>: every step steps each scheduler in order, so their factors
+    /// multiply.
+    /// </summary>
+    /// <exception cref="ArgumentException">The schedulers belong to different optimizers.</exception>
     public ChainedScheduler(params Scheduler[] schedulers) : base(schedulers[0].Optimizer)
     {
         for (int i = 1; i < schedulers.Length; i++)
@@ -320,8 +429,11 @@ public sealed class ChainedScheduler : Scheduler
         SetLastLr();
     }
 
+    /// <summary>Not used: the chained schedulers compute the rates.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
     protected override double[] GetLr() => throw new NotSupportedException("ChainedScheduler delegates to its schedulers");
 
+    /// <summary>Steps every chained scheduler once, in order.</summary>
     public override void Step()
     {
         foreach (var s in _schedulers) s.Step();
@@ -337,6 +449,20 @@ public sealed class ReduceLROnPlateau
     readonly int _patience, _cooldown;
     readonly bool _max, _relative;
 
+    /// <summary>
+    /// torch's <c>ReduceLROnPlateau</c>; call <see cref="Step"/> with the monitored metric after each epoch.
+    /// </summary>
+    /// <param name="optimizer">The optimizer to adjust.</param>
+    /// <param name="mode"><c>"min"</c> when lower is better, <c>"max"</c> when higher is.</param>
+    /// <param name="factor">lr ·= factor on a plateau (&lt; 1).</param>
+    /// <param name="patience">Epochs without improvement tolerated before reducing.</param>
+    /// <param name="threshold">How much better counts as an improvement.</param>
+    /// <param name="thresholdMode"><c>"rel"</c>: relative to the best; <c>"abs"</c>: absolute.</param>
+    /// <param name="cooldown">Epochs to wait after a reduction before counting again.</param>
+    /// <param name="minLr">Lower bound per group (one value applies to all); default 0.</param>
+    /// <param name="eps">Reductions smaller than this are skipped.</param>
+    /// <exception cref="ArgumentException">factor ≥ 1, an unknown mode or threshold mode, or a minLr list of the wrong
+    /// length.</exception>
     public ReduceLROnPlateau(Optimizer optimizer, string mode = "min", double factor = 0.1, int patience = 10, double threshold = 1e-4,
         string thresholdMode = "rel", int cooldown = 0, double[]? minLr = null, double eps = 1e-8)
     {
@@ -350,13 +476,19 @@ public sealed class ReduceLROnPlateau
         Best = _max ? double.NegativeInfinity : double.PositiveInfinity;
     }
 
+    /// <summary>The optimizer whose groups' learning rates this scheduler reduces.</summary>
     public Optimizer Optimizer { get; }
+    /// <summary>The best metric seen so far (±infinity before the first step).</summary>
     public double Best { get; private set; }
+    /// <summary>Consecutive epochs without improvement.</summary>
     public int NumBadEpochs { get; private set; }
+    /// <summary>Epochs of cooldown left after the last reduction.</summary>
     public int CooldownCounter { get; private set; }
+    /// <summary>How many times <see cref="Step"/> has run.</summary>
     public int LastEpoch { get; private set; }
     double[] _lastLr = [];
 
+    /// <summary>The learning rates after the last step, one per group.</summary>
     public IReadOnlyList<double> GetLastLr() => _lastLr;
 
     bool IsBetter(double a, double best) => (_max, _relative) switch

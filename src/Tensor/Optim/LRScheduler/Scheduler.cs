@@ -8,11 +8,23 @@ namespace Bridge.Optim.LRScheduler;
 public abstract class Scheduler
 {
     // For schedulers that set their fields before the first step (torch's subclasses call super().__init__ last).
+    /// <summary>
+    /// Binds the scheduler to <paramref name="optimizer"/>; the subclass sets its fields and then calls <see
+    /// cref="Initialize"/>.
+    /// </summary>
     protected Scheduler(Optimizer optimizer) => Optimizer = optimizer;
 
+    /// <summary>The optimizer whose groups' learning rates this scheduler writes.</summary>
     public Optimizer Optimizer { get; }
+    /// <summary>Each group's initial learning rate (torch's <c>base_lrs</c>).</summary>
     public double[] BaseLrs { get; protected set; } = [];
+    /// <summary>
+    /// The epoch (or batch) count of the last step; 0 after construction from scratch (torch's <c>last_epoch</c>).
+    /// </summary>
     public int LastEpoch { get; set; }
+    /// <summary>
+    /// How many times Step has run, the constructor's first step included (torch's <c>_step_count</c>).
+    /// </summary>
     protected int StepCount { get; set; }
     double[] _lastLr = [];
 
@@ -43,6 +55,10 @@ public abstract class Scheduler
     /// <summary>The learning rates the last step set, one per group.</summary>
     public IReadOnlyList<double> GetLastLr() => _lastLr;
 
+    /// <summary>
+    /// The learning rates for <see cref="LastEpoch"/>, one per group, in torch's recursive (chainable) form: usually
+    /// from the groups' current rates.
+    /// </summary>
     protected abstract double[] GetLr();
 
     /// <summary>Advances one epoch (or batch) and writes each group's new learning rate.</summary>
@@ -61,8 +77,15 @@ public abstract class Scheduler
         Apply(ClosedForm() ?? GetLr());
     }
 
+    /// <summary>
+    /// The learning rates for <see cref="LastEpoch"/> computed from <see cref="BaseLrs"/> directly (torch's
+    /// <c>_get_closed_form_lr</c>); null when the scheduler has no closed form.
+    /// </summary>
     protected virtual double[]? ClosedForm() => null;
 
+    /// <summary>
+    /// Writes <paramref name="lrs"/> into the groups, in order, and records them as the last learning rates.
+    /// </summary>
     protected void Apply(double[] lrs)
     {
         var groups = Optimizer.ParamGroups;
@@ -70,10 +93,13 @@ public abstract class Scheduler
         SetLastLr();
     }
 
+    /// <summary>Records the groups' current learning rates as the last learning rates.</summary>
     protected void SetLastLr() => _lastLr = Optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
 
+    /// <summary>The groups' current learning rates.</summary>
     protected double[] GroupLrs() => Optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
 
+    /// <summary>The groups' current learning rates times <paramref name="factor"/>.</summary>
     protected double[] GroupLrs(double factor) => Optimizer.ParamGroups.Select(g => g.LearningRate * factor).ToArray();
 
     /// <summary>The scheduler's counters in torch's key names (last_epoch, base_lrs, _step_count, _last_lr, ...).</summary>
@@ -85,6 +111,10 @@ public abstract class Scheduler
         ["_last_lr"] = _lastLr.ToList(),
     };
 
+    /// <summary>
+    /// Restores the counters from <paramref name="state"/> (a <see cref="StateDict"/>, or the same keys read from a
+    /// torch checkpoint); missing keys keep their values.
+    /// </summary>
     public virtual void LoadStateDict(IReadOnlyDictionary<string, object?> state)
     {
         if (state.TryGetValue("last_epoch", out var e) && e is not null) LastEpoch = Convert.ToInt32(e);
@@ -115,9 +145,25 @@ public sealed class LambdaLR : Scheduler
 {
     readonly Func<int, double>[] _lambdas;
 
+    /// <summary>
+    /// torch's <c>LambdaLR(optimizer, lr_lambda, last_epoch)</c> with one function for every group: lr = initial_lr ·
+    /// <paramref name="lrLambda"/>(epoch).
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="lrLambda">The factor on initial_lr as a function of the epoch, for every group.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public LambdaLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = -1)
         : this(optimizer, Enumerable.Repeat(lrLambda, optimizer.ParamGroups.Count).ToArray(), lastEpoch) { }
 
+    /// <summary>torch's <c>LambdaLR</c> with one function per group.</summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="lrLambdas">One factor function per group.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="ArgumentException">The number of functions differs from the number of groups.</exception>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public LambdaLR(Optimizer optimizer, Func<int, double>[] lrLambdas, int lastEpoch = -1) : base(optimizer)
     {
         if (lrLambdas.Length != optimizer.ParamGroups.Count)
@@ -126,6 +172,7 @@ public sealed class LambdaLR : Scheduler
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr() => _lambdas.Zip(BaseLrs, (f, b) => b * f(LastEpoch)).ToArray();
 }
 
@@ -134,9 +181,25 @@ public sealed class MultiplicativeLR : Scheduler
 {
     readonly Func<int, double>[] _lambdas;
 
+    /// <summary>
+    /// torch's <c>MultiplicativeLR(optimizer, lr_lambda, last_epoch)</c> with one function for every group: lr ·=
+    /// <paramref name="lrLambda"/>(epoch) after the first epoch.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="lrLambda">The factor applied at each epoch, as a function of the epoch, for every group.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public MultiplicativeLR(Optimizer optimizer, Func<int, double> lrLambda, int lastEpoch = -1)
         : this(optimizer, Enumerable.Repeat(lrLambda, optimizer.ParamGroups.Count).ToArray(), lastEpoch) { }
 
+    /// <summary>torch's <c>MultiplicativeLR</c> with one function per group.</summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="lrLambdas">One factor function per group.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="ArgumentException">The number of functions differs from the number of groups.</exception>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public MultiplicativeLR(Optimizer optimizer, Func<int, double>[] lrLambdas, int lastEpoch = -1) : base(optimizer)
     {
         if (lrLambdas.Length != optimizer.ParamGroups.Count)
@@ -145,6 +208,7 @@ public sealed class MultiplicativeLR : Scheduler
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr() => LastEpoch > 0
         ? Optimizer.ParamGroups.Select((g, i) => g.LearningRate * _lambdas[i](LastEpoch)).ToArray()
         : GroupLrs();
@@ -156,14 +220,25 @@ public sealed class StepLR : Scheduler
     readonly int _stepSize;
     readonly double _gamma;
 
+    /// <summary>
+    /// torch's <c>StepLR(optimizer, step_size, gamma, last_epoch)</c>: lr = initial_lr · gamma^⌊epoch / stepSize⌋.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="stepSize">Epochs between decays.</param>
+    /// <param name="gamma">The decay factor.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1, int lastEpoch = -1) : base(optimizer)
     {
         (_stepSize, _gamma) = (stepSize, gamma);
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr() => LastEpoch == 0 || LastEpoch % _stepSize != 0 ? GroupLrs() : GroupLrs(_gamma);
 
+    /// <inheritdoc/>
     protected override double[] ClosedForm() => BaseLrs.Select(b => b * Math.Pow(_gamma, Math.Floor((double)LastEpoch / _stepSize))).ToArray();
 }
 
@@ -173,6 +248,16 @@ public sealed class MultiStepLR : Scheduler
     readonly Dictionary<int, int> _milestones;
     readonly double _gamma;
 
+    /// <summary>
+    /// torch's <c>MultiStepLR(optimizer, milestones, gamma, last_epoch)</c>: lr ·= <paramref name="gamma"/> when the
+    /// epoch reaches each milestone.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="milestones">Epochs at which to decay.</param>
+    /// <param name="gamma">The decay factor.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1, int lastEpoch = -1) : base(optimizer)
     {
         _milestones = milestones.GroupBy(m => m).ToDictionary(g => g.Key, g => g.Count());
@@ -180,6 +265,7 @@ public sealed class MultiStepLR : Scheduler
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr() => _milestones.TryGetValue(LastEpoch, out int times) ? GroupLrs(Math.Pow(_gamma, times)) : GroupLrs();
 }
 
@@ -189,6 +275,17 @@ public sealed class ConstantLR : Scheduler
     readonly double _factor;
     readonly int _totalIters;
 
+    /// <summary>
+    /// torch's <c>ConstantLR(optimizer, factor, total_iters, last_epoch)</c>: lr · factor until epoch <paramref
+    /// name="totalIters"/>, then the initial lr.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="factor">The factor in [0, 1] applied until totalIters.</param>
+    /// <param name="totalIters">Epochs the factor applies for.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="ArgumentException"><paramref name="factor"/> is outside [0, 1].</exception>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIters = 5, int lastEpoch = -1) : base(optimizer)
     {
         if (factor > 1.0 || factor < 0) throw new ArgumentException("Constant multiplicative factor expected to be between 0 and 1.");
@@ -196,6 +293,7 @@ public sealed class ConstantLR : Scheduler
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         if (LastEpoch == 0) return GroupLrs(_factor);
@@ -210,6 +308,19 @@ public sealed class LinearLR : Scheduler
     readonly double _start, _end;
     readonly int _totalIters;
 
+    /// <summary>
+    /// torch's <c>LinearLR(optimizer, start_factor, end_factor, total_iters, last_epoch)</c>: the factor on the initial
+    /// lr moves linearly from <paramref name="startFactor"/> to <paramref name="endFactor"/> over <paramref
+    /// name="totalIters"/> epochs.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="startFactor">Factor at epoch 0, in [0, 1].</param>
+    /// <param name="endFactor">Factor from totalIters on, in [0, 1].</param>
+    /// <param name="totalIters">Epochs the factor takes to move.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="ArgumentException">A factor outside [0, 1].</exception>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5, int lastEpoch = -1) : base(optimizer)
     {
         if (startFactor > 1.0 || startFactor < 0) throw new ArgumentException("Starting multiplicative factor expected to be between 0 and 1.");
@@ -218,6 +329,7 @@ public sealed class LinearLR : Scheduler
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         if (LastEpoch == 0) return GroupLrs(_start);
@@ -232,14 +344,22 @@ public sealed class ExponentialLR : Scheduler
 {
     readonly double _gamma;
 
+    /// <summary>torch's <c>ExponentialLR(optimizer, gamma, last_epoch)</c>: lr = initial_lr · gamma^epoch.</summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="gamma">The decay factor per epoch.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public ExponentialLR(Optimizer optimizer, double gamma, int lastEpoch = -1) : base(optimizer)
     {
         _gamma = gamma;
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr() => LastEpoch == 0 ? GroupLrs() : GroupLrs(_gamma);
 
+    /// <inheritdoc/>
     protected override double[] ClosedForm() => BaseLrs.Select(b => b * Math.Pow(_gamma, LastEpoch)).ToArray();
 }
 
@@ -249,12 +369,23 @@ public sealed class PolynomialLR : Scheduler
     readonly int _totalIters;
     readonly double _power;
 
+    /// <summary>
+    /// torch's <c>PolynomialLR(optimizer, total_iters, power, last_epoch)</c>: lr = initial_lr · (1 - epoch /
+    /// totalIters)^power until <paramref name="totalIters"/>, then 0.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="totalIters">Epochs until the learning rate reaches 0.</param>
+    /// <param name="power">The polynomial's power.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public PolynomialLR(Optimizer optimizer, int totalIters = 5, double power = 1.0, int lastEpoch = -1) : base(optimizer)
     {
         (_totalIters, _power) = (totalIters, power);
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         if (LastEpoch == 0 || LastEpoch > _totalIters) return GroupLrs();
@@ -269,12 +400,23 @@ public sealed class CosineAnnealingLR : Scheduler
     readonly int _tMax;
     readonly double _etaMin;
 
+    /// <summary>
+    /// torch's <c>CosineAnnealingLR(optimizer, T_max, eta_min, last_epoch)</c>: lr = etaMin + (initial_lr - etaMin)·(1
+    /// + cos(π·epoch / tMax)) / 2, computed recursively as torch does.
+    /// </summary>
+    /// <param name="optimizer">The optimizer whose learning rates are scheduled.</param>
+    /// <param name="tMax">Epochs of half a cosine period.</param>
+    /// <param name="etaMin">The learning rate at the bottom of the cosine.</param>
+    /// <param name="lastEpoch">-1 to start fresh (taking each group's lr as its initial_lr); otherwise the epoch to
+    /// resume after, which needs initial_lr in every group.</param>
+    /// <exception cref="KeyNotFoundException">Resuming (lastEpoch ≥ 0) when a group lacks initial_lr.</exception>
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0, int lastEpoch = -1) : base(optimizer)
     {
         (_tMax, _etaMin) = (tMax, etaMin);
         Initialize(lastEpoch);
     }
 
+    /// <inheritdoc/>
     protected override double[] GetLr()
     {
         var groups = Optimizer.ParamGroups;
@@ -287,6 +429,7 @@ public sealed class CosineAnnealingLR : Scheduler
             * (g.LearningRate - _etaMin) + _etaMin).ToArray();
     }
 
+    /// <inheritdoc/>
     protected override double[] ClosedForm() =>
         BaseLrs.Select(b => _etaMin + (b - _etaMin) * (1 + Math.Cos(Math.PI * LastEpoch / _tMax)) / 2).ToArray();
 }
