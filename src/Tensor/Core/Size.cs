@@ -13,8 +13,17 @@ public readonly struct Size : IReadOnlyList<int>, IEquatable<Size>
     internal int[] Dims => _dims ?? [];
 
     /// <summary>The size of dim <paramref name="index"/>; negative counts from the end.</summary>
-    /// <exception cref="IndexOutOfRangeException">The index is outside [-Count, Count).</exception>
-    public int this[int index] => Dims[index < 0 ? index + Dims.Length : index];
+    /// <exception cref="ArgumentOutOfRangeException">The index is outside [-Count, Count).</exception>
+    public int this[int index]
+    {
+        get
+        {
+            int i = index < 0 ? index + Dims.Length : index;
+            if ((uint)i >= (uint)Dims.Length)
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"dim index {index} is out of range for a shape of {Dims.Length} dims");
+            return Dims[i];
+        }
+    }
     /// <summary>The number of dims.</summary>
     public int Count => Dims.Length;
     /// <summary>The number of dims (the same as <see cref="Count"/>).</summary>

@@ -419,8 +419,8 @@ public sealed class ChainedScheduler : Scheduler
     /// torch's <c>ChainedScheduler(schedulers)</c>: every step steps each scheduler in order, so their factors
     /// multiply.
     /// </summary>
-    /// <exception cref="ArgumentException">The schedulers belong to different optimizers.</exception>
-    public ChainedScheduler(params Scheduler[] schedulers) : base(schedulers[0].Optimizer)
+    /// <exception cref="ArgumentException">No schedulers, or they belong to different optimizers.</exception>
+    public ChainedScheduler(params Scheduler[] schedulers) : base(FirstOptimizer(schedulers))
     {
         for (int i = 1; i < schedulers.Length; i++)
             if (!ReferenceEquals(schedulers[i].Optimizer, schedulers[0].Optimizer))
@@ -428,6 +428,10 @@ public sealed class ChainedScheduler : Scheduler
         _schedulers = schedulers;
         SetLastLr();
     }
+
+    static Optimizer FirstOptimizer(Scheduler[] schedulers) => schedulers.Length > 0
+        ? schedulers[0].Optimizer
+        : throw new ArgumentException("ChainedScheduler needs at least one scheduler", nameof(schedulers));
 
     /// <summary>Not used: the chained schedulers compute the rates.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
