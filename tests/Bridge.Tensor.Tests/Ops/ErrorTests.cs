@@ -84,4 +84,14 @@ public sealed class ErrorTests
             .ToList();
         Assert.AreEqual(0, offenders.Count, "thrown in: " + string.Join(", ", offenders));
     }
+
+    [TestMethod]
+    public void BadIndicesIntoASizeOrAnEmptyChain_ThrowTheArgumentFamily()
+    {
+        var size = new Size(2, 3);
+        Assert.AreEqual(3, size[-1]);
+        StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _ = size[2]).Message, "dim index 2 is out of range for a shape of 2 dims");
+        StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => _ = size[-3]).Message, "dim index -3 is out of range");
+        StringAssert.StartsWith(Assert.ThrowsExactly<ArgumentException>(() => _ = new Bridge.Optim.LRScheduler.ChainedScheduler()).Message, "ChainedScheduler needs at least one scheduler");
+    }
 }
