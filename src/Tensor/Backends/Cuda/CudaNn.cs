@@ -33,8 +33,8 @@ internal static class CudaNn
 {
     const uint Threads = 256;
 
-    /// <summary>Column bytes per block of samples: several small images per GEMM, bounded scratch for large ones.</summary>
-    const long BlockBytes = 64L << 20;
+    /// <summary>Column bytes per block of samples: several small images per GEMM, bounded scratch for large ones (a field so tests can force blocks of one).</summary>
+    static long BlockBytes = 64L << 20;
 
     static (uint, uint) GridFor(long n) => ((uint)Math.Clamp((n + Threads - 1) / Threads, 1, 65535), 1);
 
