@@ -10,7 +10,7 @@ namespace Bridge.Backends;
 /// learns that another one exists. CUDA kernels are found by the operator's declared <c>Name</c>
 /// (<c>un_tanh_f32</c>), never by CLR type names.
 /// </summary>
-internal static class Backend
+internal static partial class Backend
 {
     /// <summary>result = TOp(a, b) with a and b broadcast to result's shape.</summary>
     public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator

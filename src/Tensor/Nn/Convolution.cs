@@ -1,5 +1,5 @@
-using System.Numerics;
 using Bridge.Autograd;
+using Bridge.Backends;
 using Bridge.Backends.Cpu;
 
 namespace Bridge.Nn;
@@ -7,15 +7,14 @@ namespace Bridge.Nn;
 /// <summary>
 /// The convolution primitives behind conv1d/conv2d/conv_transpose2d: validation with torch's messages, then one
 /// node each (<c>ConvolutionBackward0</c>) whose backward computes the input, weight and bias gradients with the
-/// packed-GEMM kernels in <see cref="ConvKernels{T}"/>. 1-D convolutions run as 2-D ones over a height of 1.
+/// packed-GEMM kernels of the tensors' backend (<see cref="ConvKernels{T}"/> on the CPU, CudaNn on a GPU). 1-D convolutions run as 2-D ones over a height of 1.
 /// </summary>
-internal static unsafe class Convolution
+internal static class Convolution
 {
     /// <summary>Conv over a batched [N, C, H, W] input with zero padding (ph, pw) on both sides.</summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups)
     {
-        if (OffHost("conv2d", input, weight, bias) is Device device)
-            return Conv2d(input.Cpu(), weight.Cpu(), bias?.Cpu(), stride, padding, dilation, groups).To(device);
+        CheckDevices("conv2d", input, weight, bias);
         CheckCommon(input, weight, bias, "conv2d", stride, padding, dilation, groups);
         int n = input.Size(0), c = input.Size(1), h = input.Size(2), w = input.Size(3);
         int oc = weight.Size(0), kh = weight.Size(2), kw = weight.Size(3);
@@ -36,22 +35,22 @@ internal static unsafe class Convolution
         {
             x = input.Contiguous();
             wt = weight.Contiguous();
-            output = Tensor.Allocate([n, oc, geometry.OutH, geometry.OutW], input.DType, zero: false);
+            output = Tensor.Allocate([n, oc, geometry.OutH, geometry.OutW], input.DType, input.Device, zero: false);
             var b = bias?.Contiguous();
-            Dispatch(input.DType, new ForwardCall(x, wt, b, output, n, groups, oc, geometry));
+            Backend.ConvForward(x, wt, b, output, n, groups, oc, geometry);
         }
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Recording.Record(output, "ConvolutionBackward0", inputs, g =>
         {
             var gy = g.Contiguous();
             Tensor? gx = null, gw = null, gb = null;
-            if (input.RequiresGrad) gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
-            if (weight.RequiresGrad) gw = Tensor.Allocate(weight.ShapeArray, weight.DType, zero: false);
-            if (gx is not null || gw is not null) Dispatch(input.DType, new BackwardCall(x, wt, gy, gx, gw, n, groups, oc, geometry));
+            if (input.RequiresGrad) gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
+            if (weight.RequiresGrad) gw = Tensor.Allocate(weight.ShapeArray, weight.DType, weight.Device, zero: false);
+            if (gx is not null || gw is not null) Backend.ConvBackward(x, wt, gy, gx, gw, n, groups, oc, geometry);
             if (bias is { RequiresGrad: true })
             {
-                gb = Tensor.Allocate([oc], bias.DType, zero: false);
-                Dispatch(input.DType, new BackwardBiasCall(gy, gb, n, oc, geometry.Cols));
+                gb = Tensor.Allocate([oc], bias.DType, bias.Device, zero: false);
+                Backend.ConvBackwardBias(gy, gb, n, oc, geometry.Cols);
             }
             return bias is null ? [gx, gw] : [gx, gw, gb];
         }, x, wt);
@@ -61,8 +60,7 @@ internal static unsafe class Convolution
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding,
         (int H, int W) outputPadding, (int H, int W) dilation, int groups)
     {
-        if (OffHost("conv_transpose2d", input, weight, bias) is Device device)
-            return ConvTranspose2d(input.Cpu(), weight.Cpu(), bias?.Cpu(), stride, padding, outputPadding, dilation, groups).To(device);
+        CheckDevices("conv_transpose2d", input, weight, bias);
         CheckCommon(input, weight, bias, "conv_transpose2d", stride, padding, dilation, groups);
         if (outputPadding.H < 0 || outputPadding.W < 0) throw new ArgumentException("negative output_padding is not supported");
         if ((outputPadding.H >= stride.H && outputPadding.H >= dilation.H) || (outputPadding.W >= stride.W && outputPadding.W >= dilation.W))
@@ -87,8 +85,8 @@ internal static unsafe class Convolution
         {
             x = input.Contiguous();
             wt = weight.Contiguous();
-            output = Tensor.Allocate([n, oc, oh, ow], input.DType, zero: false);
-            Dispatch(input.DType, new BackwardCall(null, wt, x, output, null, n, groups, cin, geometry));
+            output = Tensor.Allocate([n, oc, oh, ow], input.DType, input.Device, zero: false);
+            Backend.ConvBackward(null, wt, x, output, null, n, groups, cin, geometry);
             if (bias is not null) output.Add_(bias.Reshape(oc, 1, 1));
         }
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
@@ -98,18 +96,18 @@ internal static unsafe class Convolution
             Tensor? gx = null, gw = null, gb = null;
             if (input.RequiresGrad)
             {
-                gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
-                Dispatch(input.DType, new ForwardCall(gy, wt, null, gx, n, groups, cin, geometry));
+                gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
+                Backend.ConvForward(gy, wt, null, gx, n, groups, cin, geometry);
             }
             if (weight.RequiresGrad)
             {
-                gw = Tensor.Allocate(weight.ShapeArray, weight.DType, zero: false);
-                Dispatch(input.DType, new BackwardCall(gy, wt, x, null, gw, n, groups, cin, geometry));
+                gw = Tensor.Allocate(weight.ShapeArray, weight.DType, weight.Device, zero: false);
+                Backend.ConvBackward(gy, wt, x, null, gw, n, groups, cin, geometry);
             }
             if (bias is { RequiresGrad: true })
             {
-                gb = Tensor.Allocate([oc], bias.DType, zero: false);
-                Dispatch(input.DType, new BackwardBiasCall(gy, gb, n, oc, oh * ow));
+                gb = Tensor.Allocate([oc], bias.DType, bias.Device, zero: false);
+                Backend.ConvBackwardBias(gy, gb, n, oc, oh * ow);
             }
             return bias is null ? [gx, gw] : [gx, gw, gb];
         }, x, wt);
@@ -137,17 +135,12 @@ internal static unsafe class Convolution
             throw new ArgumentException($"Given weight of size {ShapeMath.FormatList(weight.ShapeArray)}, expected bias to be 1-dimensional with {outChannels} elements, but got bias of size {ShapeMath.FormatList(bias.ShapeArray)} instead");
     }
 
-    /// <summary>
-    /// The device of the op's tensors when it is not the CPU (null on the CPU). These ops have CPU kernels only, so
-    /// device tensors run through the host: the inputs are copied over (recorded, so gradients flow back to the
-    /// device) and the result is copied back. Correct on every device; a CUDA kernel would make it fast.
-    /// </summary>
-    internal static Device? OffHost(string op, Tensor a, Tensor? b = null, Tensor? c = null)
+    /// <summary>Every tensor of the op on one device (torch's message otherwise); each backend then runs the op where its tensors are.</summary>
+    internal static void CheckDevices(string op, Tensor a, Tensor? b = null, Tensor? c = null)
     {
         foreach (var t in new[] { b, c })
             if (t is not null && t.Device != a.Device)
                 throw new InvalidOperationException($"Expected all tensors to be on the same device, but found at least two devices, {a.Device} and {t.Device}! ({op})");
-        return a.Device == Device.Cpu ? null : a.Device;
     }
 
     internal static string Pretty(DType d) => d switch
@@ -158,34 +151,4 @@ internal static unsafe class Convolution
         DType.Bool => "Bool",
         _ => d.ShortName(),
     };
-
-    interface IKernelCall
-    {
-        void Run<T>() where T : unmanaged, INumber<T>;
-    }
-
-    static void Dispatch<TCall>(DType dtype, TCall call) where TCall : IKernelCall
-    {
-        if (dtype == DType.Float64) call.Run<double>();
-        else call.Run<float>();
-    }
-
-    static T* P<T>(Tensor t) where T : unmanaged => (T*)t.Storage.Raw + t.StorageOffset;
-
-    readonly struct ForwardCall(Tensor x, Tensor w, Tensor? b, Tensor y, int n, int groups, int oc, ConvGeometry g) : IKernelCall
-    {
-        public void Run<T>() where T : unmanaged, INumber<T> =>
-            ConvKernels<T>.Forward(P<T>(x), P<T>(w), b is null ? null : P<T>(b), P<T>(y), n, groups, oc, g);
-    }
-
-    readonly struct BackwardCall(Tensor? x, Tensor w, Tensor gy, Tensor? gx, Tensor? gw, int n, int groups, int oc, ConvGeometry g) : IKernelCall
-    {
-        public void Run<T>() where T : unmanaged, INumber<T> => ConvKernels<T>.Backward(x is null ? null : P<T>(x), P<T>(w), P<T>(gy),
-            gx is null ? null : P<T>(gx), gw is null ? null : P<T>(gw), n, groups, oc, g);
-    }
-
-    readonly struct BackwardBiasCall(Tensor gy, Tensor gb, int n, int oc, int positions) : IKernelCall
-    {
-        public void Run<T>() where T : unmanaged, INumber<T> => ConvKernels<T>.BackwardBias(P<T>(gy), P<T>(gb), n, oc, positions);
-    }
 }

@@ -1,5 +1,5 @@
-using System.Numerics;
 using Bridge.Autograd;
+using Bridge.Backends;
 
 namespace Bridge.Nn;
 
@@ -26,11 +26,6 @@ public sealed class GELU : Module
 
 public static partial class Functional
 {
-    const double Sqrt1Over2 = 0.70710678118654752440;
-    const double Sqrt2OverPi = 0.79788456080286535588;
-    const double InvSqrt2Pi = 0.39894228040143267794;
-    const double TanhCoefficient = 0.044715;
-
     internal static void CheckGeluApproximate(string approximate)
     {
         if (approximate is not ("none" or "tanh")) throw new ArgumentException($"approximate argument must be either none or tanh.");
@@ -38,91 +33,28 @@ public static partial class Functional
 
     /// <summary>
     /// x·½(1 + erf(x/√2)), or ½x(1 + tanh(√(2/π)(x + 0.044715x³))) for <c>approximate="tanh"</c>; one node
-    /// (<c>GeluBackward0</c>) whose gradient is torch's closed form. CPU kernels; on CUDA only the tanh form,
-    /// composed from the device's own tanh (the device has no erf).
+    /// (<c>GeluBackward0</c>) whose gradient is torch's closed form, on the tensor's backend (CPU or CUDA kernels).
     /// </summary>
     public static Tensor Gelu(Tensor input, string approximate = "none")
     {
         CheckGeluApproximate(approximate);
         if (!input.DType.IsFloatingPoint()) throw new ArgumentException($"\"GeluKernelImpl\" not implemented for '{input.DType.ShortName()}'");
         bool tanh = approximate == "tanh";
-        if (input.Device.IsCuda)
-        {
-            if (!tanh) throw new NotSupportedException("gelu(approximate='none') is not supported on cuda tensors yet (the device has no erf kernel); use approximate='tanh' or move the tensor to the cpu");
-            return GeluTanhComposed(input);
-        }
-        var x = input.Contiguous();
-        Tensor y;
+        Tensor x, y;
         using (GradMode.Set(false))
         {
-            y = Torch.EmptyLike(x);
-            if (x.DType == DType.Float64) GeluKernel(x.ContiguousSpan<double>(), y.ContiguousSpan<double>(), tanh);
-            else GeluKernel(x.ContiguousSpan<float>(), y.ContiguousSpan<float>(), tanh);
+            x = input.Contiguous();
+            y = Tensor.Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
+            Backend.Gelu(x, y, tanh);
         }
         if (!Recording.Needed(input)) return y;
         return Recording.Record(y, "GeluBackward0", [input], g =>
         {
             var gc = g.Contiguous();
-            var dx = Torch.EmptyLike(x);
-            if (x.DType == DType.Float64) GeluBackwardKernel(gc.ContiguousSpan<double>(), x.ContiguousSpan<double>(), dx.ContiguousSpan<double>(), tanh);
-            else GeluBackwardKernel(gc.ContiguousSpan<float>(), x.ContiguousSpan<float>(), dx.ContiguousSpan<float>(), tanh);
+            var dx = Tensor.Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
+            Backend.GeluBackward(gc, x, dx, tanh);
             return [dx];
         }, x);
-    }
-
-    // ½x(1 + tanh(k(x + c·x³))) from differentiable ops, for devices without the fused kernel.
-    static Tensor GeluTanhComposed(Tensor x)
-    {
-        var inner = (x + x * x * x * TanhCoefficient) * Sqrt2OverPi;
-        return x * 0.5 * (inner.Tanh() + 1.0);
-    }
-
-    // In the element type, as ATen's CPU kernel computes it; only erf/tanh/exp go through double (rounded back to T).
-    static void GeluKernel<T>(ReadOnlySpan<T> x, Span<T> y, bool tanh) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T half = T.CreateTruncating(0.5), beta = T.CreateTruncating(Sqrt2OverPi), kappa = T.CreateTruncating(TanhCoefficient), root = T.CreateTruncating(Sqrt1Over2);
-        for (int i = 0; i < x.Length; i++)
-        {
-            T v = x[i];
-            if (tanh)
-            {
-                T inner = beta * (v + kappa * v * v * v);
-                y[i] = half * v * (T.One + Round<T>(Math.Tanh(double.CreateTruncating(inner))));
-            }
-            else
-            {
-                y[i] = v * half * (T.One + Round<T>(ErfMath.Erf(double.CreateTruncating(v * root))));
-            }
-        }
-    }
-
-    static T Round<T>(double v) where T : IFloatingPointIeee754<T> => T.CreateTruncating(v);
-
-    // ATen's GeluBackward formulas: Φ(x) + x·φ(x), and the tanh form's product rule.
-    static void GeluBackwardKernel<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> dx, bool tanh) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T half = T.CreateTruncating(0.5), beta = T.CreateTruncating(Sqrt2OverPi), kappa = T.CreateTruncating(TanhCoefficient), root = T.CreateTruncating(Sqrt1Over2);
-        T alpha = T.CreateTruncating(InvSqrt2Pi), three = T.CreateTruncating(3.0), minusHalf = T.CreateTruncating(-0.5);
-        for (int i = 0; i < x.Length; i++)
-        {
-            T v = x[i];
-            if (tanh)
-            {
-                T xSq = v * v;
-                T inner = beta * (v + kappa * xSq * v);
-                T t = Round<T>(Math.Tanh(double.CreateTruncating(inner)));
-                T left = half * v, right = T.One + t;
-                T leftDerivative = half * right;
-                T rightDerivative = left * (T.One - t * t) * beta * (T.One + three * kappa * xSq);
-                dx[i] = g[i] * (leftDerivative + rightDerivative);
-            }
-            else
-            {
-                T cdf = half * (T.One + Round<T>(ErfMath.Erf(double.CreateTruncating(v * root))));
-                T pdf = alpha * Round<T>(Math.Exp(double.CreateTruncating(v * v * minusHalf)));
-                dx[i] = g[i] * (cdf + v * pdf);
-            }
-        }
     }
 }
 

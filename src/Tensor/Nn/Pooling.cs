@@ -1,4 +1,5 @@
 using Bridge.Autograd;
+using Bridge.Backends;
 using Bridge.Backends.Cpu;
 
 namespace Bridge.Nn;
@@ -52,15 +53,10 @@ public static partial class Functional
         Pooling.AdaptiveAvg(input, outputSize.Length == 1 ? [outputSize[0], outputSize[0]] : outputSize.Select(v => (int?)v).ToArray());
 }
 
-internal static unsafe class Pooling
+internal static class Pooling
 {
     public static (Tensor Output, Tensor Indices) Max(Tensor input, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, bool ceilMode)
     {
-        if (Convolution.OffHost("max_pool2d", input) is Device device)
-        {
-            var (hostOutput, hostIndices) = Max(input.Cpu(), kernel, stride, padding, dilation, ceilMode);
-            return (hostOutput.To(device), hostIndices.To(device));
-        }
         if (input.Dim() is not (3 or 4) || input.Numel() == 0 && input.Dim() == 3)
             throw new ArgumentException("non-empty 3D or 4D (batch mode) tensor expected for input");
         if (!input.DType.IsFloatingPoint() || input.DType is not (DType.Float32 or DType.Float64))
@@ -73,15 +69,13 @@ internal static unsafe class Pooling
         CheckPad(padding, kernel);
         var g = Geometry(input, kernel, stride, padding, dilation, ceilMode);
         var (x, planes, outShape) = Planes(input, g);
-        Tensor output = Tensor.Allocate(outShape, input.DType, zero: false), indices = Tensor.Allocate(outShape, DType.Int64, zero: false);
-        if (input.DType == DType.Float64) PoolKernels<double>.MaxForward(P<double>(x), P<double>(output), P<long>(indices), planes, g);
-        else PoolKernels<float>.MaxForward(P<float>(x), P<float>(output), P<long>(indices), planes, g);
+        Tensor output = Tensor.Allocate(outShape, input.DType, input.Device, zero: false), indices = Tensor.Allocate(outShape, DType.Int64, input.Device, zero: false);
+        Backend.MaxPool(x, output, indices, planes, g);
         var result = Recording.Record(output, "MaxPool2DWithIndicesBackward0", [input], gy =>
         {
             var gyc = gy.Contiguous();
-            var gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
-            if (input.DType == DType.Float64) PoolKernels<double>.MaxBackward(P<double>(gyc), P<long>(indices), P<double>(gx), planes, g);
-            else PoolKernels<float>.MaxBackward(P<float>(gyc), P<long>(indices), P<float>(gx), planes, g);
+            var gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
+            Backend.MaxPoolBackward(gyc, indices, gx, planes, g);
             return [gx];
         }, indices);
         return (result, indices);
@@ -89,8 +83,6 @@ internal static unsafe class Pooling
 
     public static Tensor Avg(Tensor input, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding, bool ceilMode, bool countIncludePad, int divisorOverride)
     {
-        if (Convolution.OffHost("avg_pool2d", input) is Device device)
-            return Avg(input.Cpu(), kernel, stride, padding, ceilMode, countIncludePad, divisorOverride).To(device);
         if (input.Dim() is not (3 or 4))
             throw new ArgumentException("non-empty 3D or 4D (batch mode) tensor expected for input");
         if (input.DType is not (DType.Float32 or DType.Float64))
@@ -102,23 +94,19 @@ internal static unsafe class Pooling
         CheckPad(padding, kernel);
         var g = Geometry(input, kernel, stride, padding, (1, 1), ceilMode);
         var (x, planes, outShape) = Planes(input, g);
-        var output = Tensor.Allocate(outShape, input.DType, zero: false);
-        if (input.DType == DType.Float64) PoolKernels<double>.AvgForward(P<double>(x), P<double>(output), planes, g, countIncludePad, divisorOverride);
-        else PoolKernels<float>.AvgForward(P<float>(x), P<float>(output), planes, g, countIncludePad, divisorOverride);
+        var output = Tensor.Allocate(outShape, input.DType, input.Device, zero: false);
+        Backend.AvgPool(x, output, planes, g, countIncludePad, divisorOverride);
         return Recording.Record(output, "AvgPool2DBackward0", [input], gy =>
         {
             var gyc = gy.Contiguous();
-            var gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
-            if (input.DType == DType.Float64) PoolKernels<double>.AvgBackward(P<double>(gyc), P<double>(gx), planes, g, countIncludePad, divisorOverride);
-            else PoolKernels<float>.AvgBackward(P<float>(gyc), P<float>(gx), planes, g, countIncludePad, divisorOverride);
+            var gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
+            Backend.AvgPoolBackward(gyc, gx, planes, g, countIncludePad, divisorOverride);
             return [gx];
         });
     }
 
     public static Tensor AdaptiveAvg(Tensor input, int?[] outputSize)
     {
-        if (Convolution.OffHost("adaptive_avg_pool2d", input) is Device device)
-            return AdaptiveAvg(input.Cpu(), outputSize).To(device);
         if (input.Dim() is not (3 or 4))
             throw new ArgumentException($"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {ShapeMath.FormatList(input.ShapeArray)}");
         if (outputSize.Length != 2) throw new ArgumentException("adaptive_avg_pool2d: output_size must be 2");
@@ -134,15 +122,13 @@ internal static unsafe class Pooling
         using (GradMode.Set(false)) x = input.Contiguous();
         int planes = ShapeMath.Numel(input.ShapeArray.AsSpan(0, input.Dim() - 2));
         int[] outShape = [.. input.ShapeArray[..^2], oh, ow];
-        var output = Tensor.Allocate(outShape, input.DType, zero: false);
-        if (input.DType == DType.Float64) PoolKernels<double>.AdaptiveAvgForward(P<double>(x), P<double>(output), planes, h, w, oh, ow);
-        else PoolKernels<float>.AdaptiveAvgForward(P<float>(x), P<float>(output), planes, h, w, oh, ow);
+        var output = Tensor.Allocate(outShape, input.DType, input.Device, zero: false);
+        Backend.AdaptiveAvgPool(x, output, planes, h, w, oh, ow);
         return Recording.Record(output, "AdaptiveAvgPool2DBackward0", [input], gy =>
         {
             var gyc = gy.Contiguous();
-            var gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
-            if (input.DType == DType.Float64) PoolKernels<double>.AdaptiveAvgBackward(P<double>(gyc), P<double>(gx), planes, h, w, oh, ow);
-            else PoolKernels<float>.AdaptiveAvgBackward(P<float>(gyc), P<float>(gx), planes, h, w, oh, ow);
+            var gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
+            Backend.AdaptiveAvgPoolBackward(gyc, gx, planes, h, w, oh, ow);
             return [gx];
         });
     }
@@ -174,6 +160,4 @@ internal static unsafe class Pooling
         int planes = ShapeMath.Numel(input.ShapeArray.AsSpan(0, input.Dim() - 2));
         return (x, planes, [.. input.ShapeArray[..^2], g.OutH, g.OutW]);
     }
-
-    static T* P<T>(Tensor t) where T : unmanaged => (T*)t.Storage.Raw + t.StorageOffset;
 }

@@ -1,4 +1,5 @@
 using Bridge.Autograd;
+using Bridge.Backends;
 using Bridge.Backends.Cpu;
 
 namespace Bridge.Nn;
@@ -175,37 +176,27 @@ public static partial class Functional
 }
 
 /// <summary>im2col / col2im over a batch as autograd primitives; each is the other's backward.</summary>
-internal static unsafe class Folding
+internal static class Folding
 {
     public static Tensor Unfold(Tensor input, ConvGeometry g)
     {
-        if (Convolution.OffHost("unfold", input) is Device device) return Unfold(input.Cpu(), g).To(device);
         CheckFloat(input, "im2col");
         int n = input.Size(0);
         Tensor x;
         using (GradMode.Set(false)) x = input.Contiguous();
-        var output = Tensor.Allocate([n, g.Rows, g.Cols], input.DType, zero: false);
-        for (int s = 0; s < n; s++)
-        {
-            if (input.DType == DType.Float64) Im2Col<double>.Gather(P<double>(x) + (long)s * g.Channels * g.PlaneSize, g, P<double>(output) + (long)s * g.Rows * g.Cols);
-            else Im2Col<float>.Gather(P<float>(x) + (long)s * g.Channels * g.PlaneSize, g, P<float>(output) + (long)s * g.Rows * g.Cols);
-        }
+        var output = Tensor.Allocate([n, g.Rows, g.Cols], input.DType, input.Device, zero: false);
+        Backend.Unfold(x, output, g);
         return Recording.Record(output, "Im2ColBackward0", [input], gy => [Fold(gy, g)]);
     }
 
     public static Tensor Fold(Tensor input, ConvGeometry g)
     {
-        if (Convolution.OffHost("fold", input) is Device device) return Fold(input.Cpu(), g).To(device);
         CheckFloat(input, "col2im");
         int n = input.Size(0);
         Tensor x;
         using (GradMode.Set(false)) x = input.Contiguous();
-        var output = Tensor.Allocate([n, g.Channels, g.Height, g.Width], input.DType, zero: true);
-        for (int s = 0; s < n; s++)
-        {
-            if (input.DType == DType.Float64) Im2Col<double>.Scatter(P<double>(x) + (long)s * g.Rows * g.Cols, g, P<double>(output) + (long)s * g.Channels * g.PlaneSize);
-            else Im2Col<float>.Scatter(P<float>(x) + (long)s * g.Rows * g.Cols, g, P<float>(output) + (long)s * g.Channels * g.PlaneSize);
-        }
+        var output = Tensor.Allocate([n, g.Channels, g.Height, g.Width], input.DType, input.Device, zero: false);
+        Backend.Fold(x, output, g);
         return Recording.Record(output, "Col2ImBackward0", [input], gy => [Unfold(gy, g)]);
     }
 
@@ -214,6 +205,4 @@ internal static unsafe class Folding
         if (t.DType is not (DType.Float32 or DType.Float64))
             throw new NotSupportedException($"\"{op}_out_cpu\" not implemented for '{Convolution.Pretty(t.DType)}'");
     }
-
-    static T* P<T>(Tensor t) where T : unmanaged => (T*)t.Storage.Raw + t.StorageOffset;
 }

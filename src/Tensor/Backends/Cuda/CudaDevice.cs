@@ -159,9 +159,14 @@ internal sealed unsafe class CudaDevice
         Driver.Check(Driver.cuMemcpyHtoD_v2(destination, source, (nuint)bytes));
     }
 
+    /// <summary>Device-to-host copies the calling thread has made so far (tests check that device kernels never read back).</summary>
+    internal static long HostReads => t_hostReads;
+    [ThreadStatic] static long t_hostReads;
+
     public void CopyToHost(void* destination, ulong source, long bytes)
     {
         if (bytes == 0) return;
+        t_hostReads++;
         MakeCurrent();
         Driver.Check(Driver.cuMemcpyDtoH_v2(destination, source, (nuint)bytes));
     }

@@ -112,13 +112,16 @@ internal static unsafe class CudaReduce
     }
 
     /// <summary>C = A·B (or C += A·B), contiguous row-major: cuBLAS when loaded, else the tiled kernel, bit-identical to Gemm.Multiply.</summary>
-    public static void Gemm(Tensor a, Tensor b, Tensor c, int m, int k, int n, bool accumulate)
+    public static void Gemm(Tensor a, Tensor b, Tensor c, int m, int k, int n, bool accumulate) =>
+        Gemm(CudaDevice.Get(c.Device.Index), c.DType, CudaKernels.Address(a), CudaKernels.Address(b), CudaKernels.Address(c), m, k, n, accumulate);
+
+    /// <summary><see cref="Gemm(Tensor, Tensor, Tensor, int, int, int, bool)"/> on device addresses of contiguous row-major blocks (slices of scratch buffers).</summary>
+    public static void Gemm(CudaDevice device, DType dtype, ulong a, ulong b, ulong c, int m, int k, int n, bool accumulate)
     {
-        var device = CudaDevice.Get(c.Device.Index);
         if (m == 0 || n == 0) return;
-        if ((long)m * n * k >= CublasMinimumWork && device.Blas is { } blas && blas.Supports(c.DType))
+        if ((long)m * n * k >= CublasMinimumWork && device.Blas is { } blas && blas.Supports(dtype))
         {
-            blas.Gemm(c.DType, m, n, k, CudaKernels.Address(a), CudaKernels.Address(b), CudaKernels.Address(c), accumulate);
+            blas.Gemm(dtype, m, n, k, a, b, c, accumulate);
             return;
         }
         const uint Tile = 64;   // 16x16 threads, 4x4 outputs each (Kernels/Gemm.cu)
@@ -127,10 +130,10 @@ internal static unsafe class CudaReduce
         args.Add(m);
         args.Add(n);
         args.Add(k);
-        args.Add(CudaKernels.Address(a));
-        args.Add(CudaKernels.Address(b));
-        args.Add(CudaKernels.Address(c));
+        args.Add(a);
+        args.Add(b);
+        args.Add(c);
         args.Add(accumulate ? 1 : 0);
-        device.Launch($"gemm_{CudaKernels.Suffix(c.DType)}", (((uint)n + Tile - 1) / Tile, ((uint)m + Tile - 1) / Tile), (16, 16), ref args);
+        device.Launch($"gemm_{CudaKernels.Suffix(dtype)}", (((uint)n + Tile - 1) / Tile, ((uint)m + Tile - 1) / Tile), (16, 16), ref args);
     }
 }

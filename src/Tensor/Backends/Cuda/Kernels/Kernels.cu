@@ -4,3 +4,4 @@
 #include "Copy.cu"
 #include "Reduce.cu"
 #include "Gemm.cu"
+#include "Nn.cu"
