@@ -38,6 +38,13 @@ class GradFn:
             result.append((None, 0) if node is None else (GradFn(node), slot))
         return tuple(result)
 
+    @property
+    def variable(self):
+        """For a leaf's ``AccumulateGrad`` node: the leaf tensor its gradient accumulates into."""
+        if type(self).__name__ != "AccumulateGrad":
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'variable'")
+        return _core.call("node_variable", self._node)
+
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 

@@ -216,3 +216,39 @@ def test_whole_transformer_saved_by_torch_loads_in_bridge():
     assert type(loaded.layers[0].self_attn.out_proj).__name__ == "NonDynamicallyQuantizableLinear"
     np.testing.assert_allclose(loaded.eval()(bridge.tensor(src)).detach().numpy(),
                                model(torch.tensor(src)).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+# ---- addmm with a bias rounds as torch's (pytorch/examples regression: Linear(4, 1) trained to 1e-3) ------------
+
+@pytest.mark.parametrize("m,k,n", [(5, 4, 3), (7, 6, 1), (3, 9, 8), (1, 5, 4), (32, 4, 1), (2000, 3, 1), (16, 16, 16)])
+def test_linear_and_addmm_are_bit_identical_to_torch(m, k, n):
+    rng = np.random.default_rng(m * 100 + k * 10 + n)
+    x = (rng.standard_normal((m, k)) * 3).astype(np.float32)
+    w = rng.standard_normal((n, k)).astype(np.float32)
+    b = (rng.standard_normal(n) * 2).astype(np.float32)
+    got = bridge.nn.functional.linear(bridge.tensor(x), bridge.tensor(w), bridge.tensor(b)).numpy()
+    want = torch.nn.functional.linear(torch.tensor(x), torch.tensor(w), torch.tensor(b)).numpy()
+    np.testing.assert_array_equal(got, want)  # nn.Linear: torch adds the bias after each dot product
+    got = bridge.addmm(bridge.tensor(b), bridge.tensor(x), bridge.tensor(w.T.copy())).numpy()
+    want = torch.addmm(torch.tensor(b), torch.tensor(x), torch.tensor(w.T.copy())).numpy()
+    np.testing.assert_array_equal(got, want)  # two row-major matrices: torch starts from the bias (unless n == 1)
+
+
+def test_linear_next_functions_list_the_bias_first_as_torch():
+    def names(lib):
+        lib.manual_seed(0)
+        layer = lib.nn.Linear(3, 2)
+        out = layer(lib.ones(4, 3, requires_grad=True))
+        return [(type(fn).__name__ if fn is not None else None, slot) for fn, slot in out.grad_fn.next_functions]
+    assert names(bridge) == names(torch) == [("AccumulateGrad", 0), ("AccumulateGrad", 0), ("TBackward0", 0)]
+
+
+def test_accumulate_grad_variable_is_the_leaf():
+    x = bridge.tensor([1.0, 2.0], requires_grad=True)
+    acc = (x * 3).grad_fn.next_functions[0][0]
+    assert type(acc).__name__ == "AccumulateGrad"
+    np.testing.assert_array_equal(acc.variable.detach().numpy(), x.detach().numpy())
+    acc.variable.data.mul_(2)  # the same tensor, not a copy
+    np.testing.assert_array_equal(x.detach().numpy(), [2.0, 4.0])
+    with pytest.raises(AttributeError):
+        (x * 3).grad_fn.variable

@@ -23,6 +23,7 @@ static partial class OpTable
         Add("grad_fn_node", a => a.Tensor(0).GradFn is Node n ? Value.Object(n) : Value.None);
         Add("node_name", a => Results.String(a.Object<Node>(0).Name));
         Add("node_next_function", a => a.Object<Node>(0).NextFunctions[a.Int(1)].Function is Node n ? Value.Object(n) : Value.None);
+        Add("node_variable", a => a.Object<Node>(0) is AccumulateGrad acc ? Value.Of(acc.Leaf) : Value.None);
         Add("node_next_input_nrs", a => Results.Ints([.. a.Object<Node>(0).NextFunctions.Select(e => e.InputNr)]));
         Add("format", a => Results.String(a.Tensor(0).ToString()));
         // autograd_grad(outputs, inputs, grad_outputs, retain_graph (None: = create_graph), create_graph, allow_unused)
