@@ -142,7 +142,6 @@ def seed_all():
     """Accepted and ignored; see ``manual_seed``."""
 
 
-# torch.cuda.amp (GradScaler) as an attribute and as an importable name (`import torch.cuda.amp`)
-import sys as _sys  # noqa: E402
+# torch.cuda.amp.GradScaler, reached as an attribute (bridge.cuda is a module, so `import bridge.cuda.amp` is not
+# a name of its own)
 from . import _cuda_amp as amp  # noqa: E402
-_sys.modules[__name__ + ".amp"] = amp

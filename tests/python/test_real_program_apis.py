@@ -157,11 +157,6 @@ def test_grad_scaler_scales_skips_and_adapts_when_enabled(monkeypatch):
                                    "_growth_tracker": 0}
 
 
-def test_cuda_amp_is_importable_by_name():
-    import importlib
-    assert importlib.import_module("bridge.cuda.amp").GradScaler is bridge.cuda.amp.GradScaler
-
-
 # ---- torch.backends.cuda / cudnn (nanoGPT: allow_tf32) ----------------------------------------------------------
 
 def test_backend_switches_read_and_set_as_in_torch():
