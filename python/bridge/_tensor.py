@@ -6,6 +6,7 @@ from . import _core, _lib
 from ._declared import DeclaredMethods
 from ._math import MathMethods
 from ._hooks import RemovableHandle
+from ._grad_fn import GradFn, grad_fn_of
 from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
 from ._tensor_copy import CopyProtocols
 from ._tensor_shape import ShapeMethods
@@ -36,21 +37,6 @@ def _shape_args(args):
     if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
         return tuple(args[0])
     return args
-
-
-class GradFn:
-    """The name of the op that made a tensor (torch's grad_fn, without graph traversal)."""
-    __slots__ = ("_name",)
-
-    def __init__(self, name):
-        self._name = name
-
-    def name(self):
-        """torch's name of the backward node (``MulBackward0``)."""
-        return self._name
-
-    def __repr__(self):
-        return f"<{self._name} object>"
 
 
 class Tensor(_AutogradMethods, CopyProtocols, MathMethods, DeclaredMethods, ShapeMethods, CreationMethods,
@@ -262,8 +248,7 @@ class Tensor(_AutogradMethods, CopyProtocols, MathMethods, DeclaredMethods, Shap
     @property
     def grad_fn(self):
         """The backward node that produced this tensor, or None."""
-        name = _core.call("grad_fn", self)
-        return None if name is None else GradFn(name)
+        return grad_fn_of(self)
 
     @property
     def data(self):

@@ -209,7 +209,7 @@ def _torch_name_of_layer(cls):
     if module.startswith("bridge.nn.") and getattr(importlib.import_module(module), cls.__qualname__, None) is cls:
         from .nn.modules import Module
         if issubclass(cls, Module):
-            return ("torch.nn.modules", cls.__qualname__)
+            return (cls.__dict__.get("_torch_module", "torch.nn.modules"), cls.__qualname__)
     return None
 
 

@@ -123,3 +123,30 @@ def _import_stream(producer):
     except Exception:
         return {}
     return {"stream": _LEGACY_DEFAULT} if kind == 2 else {}
+
+
+# ---- seeding: device draws come from the CPU's default generator -------------------------------------------------
+
+def manual_seed(seed):
+    """Accepted and ignored, as torch ignores it without CUDA: Bridge draws random numbers for CUDA tensors from the
+    CPU's default generator (``bridge.manual_seed`` seeds it), so a CUDA seed has nothing of its own to set, and
+    resetting the CPU stream here would change a program's CPU draws."""
+    int(seed)
+
+
+def manual_seed_all(seed):
+    """Accepted and ignored; see ``manual_seed``."""
+    int(seed)
+
+
+def seed():
+    """Accepted and ignored; see ``manual_seed``."""
+
+
+def seed_all():
+    """Accepted and ignored; see ``manual_seed``."""
+
+
+# torch.cuda.amp.GradScaler, reached as an attribute (bridge.cuda is a module, so `import bridge.cuda.amp` is not
+# a name of its own)
+from . import _cuda_amp as amp  # noqa: E402

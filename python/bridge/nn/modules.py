@@ -33,6 +33,12 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """torch's name for MultiheadAttention's out_proj (a plain Linear). It lives in torch.nn.modules.linear and is
+    not exported from torch.nn.modules, so pickles name it there (``_torch_module``)."""
+    _torch_module = "torch.nn.modules.linear"
+
+
 class ReLU(Module):
     """max(x, 0), elementwise (in place with ``inplace=True``). Any shape; the output has the input's."""
 

@@ -5,7 +5,7 @@ import collections
 import copy
 
 from .._core import call
-from .modules import Dropout, Linear, Module, ModuleList
+from .modules import Dropout, Linear, Module, ModuleList, NonDynamicallyQuantizableLinear
 from .parameter import Parameter
 from .sequence import LayerNorm
 from . import functional as F
@@ -14,10 +14,6 @@ from . import functional as F
 def _default_dtype(dtype):
     from .._functions import get_default_dtype
     return dtype or get_default_dtype()
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """torch's name for MultiheadAttention's out_proj (a plain Linear)."""
 
 
 class MultiheadAttention(Module):

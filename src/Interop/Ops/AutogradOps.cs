@@ -18,6 +18,13 @@ static partial class OpTable
         Add("set_grad", a => { a.Tensor(0).Grad = a.OptionalTensor(1); return Value.None; });
         InPlace("requires_grad_", a => a.Tensor(0).RequiresGrad_(a.Bool(1, true)));
         Add("grad_fn", a => a.Tensor(0).GradFn is Node n ? Results.String(n.Name) : Value.None);
+        // The node itself (grad_fn objects that walk the graph), its name, and its next_functions as the nodes (None
+        // where an input needs no gradient) and their input slots.
+        Add("grad_fn_node", a => a.Tensor(0).GradFn is Node n ? Value.Object(n) : Value.None);
+        Add("node_name", a => Results.String(a.Object<Node>(0).Name));
+        Add("node_next_function", a => a.Object<Node>(0).NextFunctions[a.Int(1)].Function is Node n ? Value.Object(n) : Value.None);
+        Add("node_variable", a => a.Object<Node>(0) is AccumulateGrad acc ? Value.Of(acc.Leaf) : Value.None);
+        Add("node_next_input_nrs", a => Results.Ints([.. a.Object<Node>(0).NextFunctions.Select(e => e.InputNr)]));
         Add("format", a => Results.String(a.Tensor(0).ToString()));
         // autograd_grad(outputs, inputs, grad_outputs, retain_graph (None: = create_graph), create_graph, allow_unused)
         Add("autograd_grad", a =>

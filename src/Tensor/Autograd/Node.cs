@@ -40,6 +40,13 @@ public class Node
     /// <summary>torch's name for this node, e.g. <c>MulBackward0</c>.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// torch's <c>next_functions</c>: for each input of the op, the node its gradient goes to (a leaf's
+    /// <c>AccumulateGrad</c>) and which of that node's outputs it is, or (null, 0) for an input that needs no gradient.
+    /// </summary>
+    public IReadOnlyList<(Node? Function, int InputNr)> NextFunctions =>
+        Array.ConvertAll(Edges, e => (e.Function, e.Function is null ? 0 : e.InputNr));
+
     internal Node(string name, Edge[] edges, Func<Tensor, Tensor?[]> backward, Tensor[] saved)
         : this(name, edges, 1, saved)
     {

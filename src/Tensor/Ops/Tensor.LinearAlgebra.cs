@@ -41,12 +41,21 @@ public sealed partial class Tensor
     {
         int m = a.ShapeArray[0], k = a.ShapeArray[1], n = b.ShapeArray[1];
         var result = Allocate([m, n], a.DType, a.Device, zero: false);
-        // The bias is the starting value of each accumulation, as in BLAS gemm with beta = 1.
-        if (bias is not null) Backend.Copy(bias.To(a.DType), result);
         // Transposed operands (every backward matmul) are read through their strides, never copied.
-        Backend.Gemm(a, b, result, accumulate: bias is not null);
+        if (bias is not null && BiasAddedLast(a, b, n))
+        {
+            Backend.Gemm(a, b, result, accumulate: false);
+            using (GradMode.Set(false)) result.Add_(bias.To(a.DType));
+        }
+        else
+        {
+            // The bias is the starting value of each accumulation, as in BLAS gemm with beta = 1.
+            if (bias is not null) Backend.Copy(bias.To(a.DType), result);
+            Backend.Gemm(a, b, result, accumulate: bias is not null);
+        }
         if (!Recording.Needed(a, b) && !(bias is not null && Recording.Needed(bias))) return result;
-        var inputs = bias is null ? new[] { a, b } : [a, b, bias];
+        // torch's input order (addmm(self, mat1, mat2): the bias first), so next_functions read as torch's.
+        var inputs = bias is null ? new[] { a, b } : [bias, a, b];
         return Recording.Record(result, name, inputs, g =>
         {
             // A transposed operand (nn.Linear's weight.T()) gets its gradient computed transposed, (gᵀ·a)ᵀ, as
@@ -54,8 +63,27 @@ public sealed partial class Tensor
             // instead of needing a strided copy. Likewise for a.
             var ga = !a.RequiresGrad ? null : IsTransposed(a) ? b.Mm(g.T()).T() : g.Mm(b.T());
             var gb = !b.RequiresGrad ? null : IsTransposed(b) ? g.T().Mm(a).T() : a.T().Mm(g);
-            return bias is null ? [ga, gb] : [ga, gb, g];
+            return bias is null ? [ga, gb] : [g, ga, gb];
         }, Saved(b.RequiresGrad ? a : null, a.RequiresGrad ? b : null));
+    }
+
+    /// <summary>
+    /// Whether torch 1.13's CPU addmm adds the bias after the dot products instead of starting from it. Its
+    /// addmm_impl_cpu_ picks the BLAS call from the strides (the fresh result is column-major only when it has one
+    /// column; otherwise the operands swap and it computes the transpose), and reference BLAS gemm with op(A) = Aᵀ
+    /// sums each dot product from zero and adds beta·C last, while op(A) = A adds the products onto C in order.
+    /// nn.Linear (weight.T()) takes the first path, addmm of two contiguous matrices the second; the roundings differ.
+    /// </summary>
+    static bool BiasAddedLast(Tensor a, Tensor b, int n)
+    {
+        bool swapped = n != 1;
+        var first = swapped ? b : a;                                  // torch's m1 after the swap
+        int rows = swapped ? n : a.ShapeArray[0], k = a.ShapeArray[1]; // its m and k
+        // torch's m1_strides[transpose_c ? 1 : 0] and m1_strides[transpose_c ? 0 : 1]
+        long rowStride = first.StridesArray[swapped ? 1 : 0], colStride = first.StridesArray[swapped ? 0 : 1];
+        if (rowStride == 1 && colStride >= Math.Max(1, rows)) return false;
+        if (colStride == 1 && rowStride >= Math.Max(1, k)) return true;
+        return !swapped; // torch copies an operand it cannot read in place contiguous, then transposes it this way
     }
 
     /// <summary>A column-major matrix (the transpose of a contiguous one).</summary>

@@ -122,17 +122,45 @@ public static partial class Torch
         if (steps < 0) throw new ArgumentException("number of steps must be non-negative");
         var t = Bridge.Tensor.Allocate([steps], dtype ?? DefaultDType);
         if (steps == 1) Backend.Write(t, 0, start); // ATen fills start; the two-ended formula below would give end
-        else if (t.DType == DType.Float32)
-        {
-            float s = (float)start, e = (float)end, step = steps > 1 ? (e - s) / (steps - 1) : 0;
-            for (int i = 0; i < steps; i++) t.Ref<float>(i) = i < steps / 2 ? s + step * i : e - step * (steps - i - 1);
-        }
+        else if (t.DType == DType.Float32) LinspaceFloat32(t, (float)start, (float)end, steps);
+        else if (t.DType == DType.Float64) LinspaceFloat64(t, start, end, steps);
         else
         {
             double step = steps > 1 ? (end - start) / (steps - 1) : 0;
             for (int i = 0; i < steps; i++) Backend.Write(t, i, i < steps / 2 ? start + step * i : end - step * (steps - i - 1));
         }
         return t.To(DefaultDevice);
+    }
+
+    // Linspace rounds as ATen's CPU kernel does in torch's AVX2 build, so values are bit-identical to torch's: vectors of
+    // 8 floats (4 doubles), two per loop step, then a scalar tail. A vector's first element and every tail element are
+    // one fused multiply-add from the nearer end (start + step*i, or end - step*(steps-1-i) past the middle); the other
+    // lanes add k*step, rounded, to the first. (Above ATen's grain of 32768 elements torch splits the range by thread,
+    // so longer ranges match torch run on one thread.)
+    static void LinspaceFloat32(Tensor t, float start, float end, int steps)
+    {
+        float step = (end - start) / (steps - 1);
+        int half = steps / 2, vectorEnd = steps / 16 * 16;
+        float First(int i) => i < half ? MathF.FusedMultiplyAdd(step, i, start) : MathF.FusedMultiplyAdd(-step, steps - i - 1, end);
+        for (int i = 0; i < vectorEnd; i += 8)
+        {
+            float first = First(i);
+            for (int k = 0; k < 8; k++) t.Ref<float>(i + k) = first + k * step;
+        }
+        for (int i = vectorEnd; i < steps; i++) t.Ref<float>(i) = First(i);
+    }
+
+    static void LinspaceFloat64(Tensor t, double start, double end, int steps)
+    {
+        double step = (end - start) / (steps - 1);
+        int half = steps / 2, vectorEnd = steps / 8 * 8;
+        double First(int i) => i < half ? Math.FusedMultiplyAdd(step, i, start) : Math.FusedMultiplyAdd(-step, steps - i - 1, end);
+        for (int i = 0; i < vectorEnd; i += 4)
+        {
+            double first = First(i);
+            for (int k = 0; k < 4; k++) t.Ref<double>(i + k) = first + k * step;
+        }
+        for (int i = vectorEnd; i < steps; i++) t.Ref<double>(i) = First(i);
     }
 
     /// <summary>
