@@ -78,6 +78,9 @@ internal static unsafe class Pooling
         else PoolKernels<float>.MaxForward(P<float>(x), P<float>(output), P<long>(indices), planes, g);
         var result = Recording.Record(output, "MaxPool2DWithIndicesBackward0", [input], gy =>
         {
+            if (GradMode.IsEnabled) // create_graph: the same scatter, recorded (linear in gy; zero in the input)
+                return [Torch.Zeros([planes, g.Height * g.Width], gy.DType, gy.Device)
+                    .ScatterAdd(1, indices.Reshape(planes, -1), gy.Reshape(planes, -1)).Reshape(input.ShapeArray)];
             var gyc = gy.Contiguous();
             var gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
             if (input.DType == DType.Float64) PoolKernels<double>.MaxBackward(P<double>(gyc), P<long>(indices), P<double>(gx), planes, g);
@@ -111,7 +114,7 @@ internal static unsafe class Pooling
             var gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
             if (input.DType == DType.Float64) PoolKernels<double>.AvgBackward(P<double>(gyc), P<double>(gx), planes, g, countIncludePad, divisorOverride);
             else PoolKernels<float>.AvgBackward(P<float>(gyc), P<float>(gx), planes, g, countIncludePad, divisorOverride);
-            return [gx];
+            return DoubleBackward.FirstOrderOnly("avg_pool2d", [gx], gy);
         });
     }
 
@@ -143,7 +146,7 @@ internal static unsafe class Pooling
             var gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
             if (input.DType == DType.Float64) PoolKernels<double>.AdaptiveAvgBackward(P<double>(gyc), P<double>(gx), planes, h, w, oh, ow);
             else PoolKernels<float>.AdaptiveAvgBackward(P<float>(gyc), P<float>(gx), planes, h, w, oh, ow);
-            return [gx];
+            return DoubleBackward.FirstOrderOnly("adaptive_avg_pool2d", [gx], gy);
         });
     }
 
