@@ -15,14 +15,14 @@ public sealed class DoubleBackwardNnTests : OnTheCpu
 
     static double[] SecondDerivative(Func<Tensor, Tensor> f)
     {
-        var x = Torch.Tensor(X, requiresGrad: true);
-        var g = Torch.Autograd.Grad((f(x) * Torch.Tensor(V)).Sum(), x, createGraph: true);
+        var x = Torch.Tensor(X, DType.Float64, requiresGrad: true);
+        var g = Torch.Autograd.Grad((f(x) * Torch.Tensor(V, DType.Float64)).Sum(), x, createGraph: true);
         return Torch.Autograd.Grad((g * g).Sum(), x).ToDoubleArray();
     }
 
     static void AssertClose(double[] expected, double[] actual)
     {
-        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-10 + 1e-9 * Math.Abs(expected[i]), $"element {i}");
+        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-10 + 1e-9 * Math.Abs(expected[i]), $"element {i}: expected [{string.Join(", ", expected)}] got [{string.Join(", ", actual)}]");
     }
 
     [TestMethod]
@@ -49,7 +49,7 @@ public sealed class DoubleBackwardNnTests : OnTheCpu
     {
         var x = Torch.Ones([1, 1, 2, 2], DType.Float64).RequiresGrad_();
         var g = Torch.Autograd.Grad(Functional.AvgPool2d(x, [2, 2]).Pow(2).Sum(), x, createGraph: true);
-        var error = Assert.ThrowsException<InvalidOperationException>(() => Torch.Autograd.Grad(g.Sum(), x));
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => Torch.Autograd.Grad(g.Sum(), x));
         StringAssert.Contains(error.Message, "avg_pool2d");
     }
 }

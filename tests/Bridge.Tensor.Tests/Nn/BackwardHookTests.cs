@@ -57,7 +57,7 @@ public sealed class BackwardHookTests : OnTheCpu
         Assert.IsNull(seen[0]);
         handle.Dispose();
         using var bad = lin.RegisterFullBackwardHook((m, gi, go) => [Torch.Ones(1)]);
-        var error = Assert.ThrowsException<InvalidOperationException>(() => lin.Call(Torch.Ones(1, 3)).Sum().Backward());
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => lin.Call(Torch.Ones(1, 3)).Sum().Backward());
         StringAssert.Contains(error.Message, "Backward hook for Modules where no input requires gradient should always return None or None for all gradients.");
     }
 
@@ -80,7 +80,7 @@ public sealed class BackwardHookTests : OnTheCpu
     {
         var lin = FixedLinear();
         using var _ = lin.RegisterFullBackwardHook((m, gi, go) => [gi[0], gi[0]]);
-        var error = Assert.ThrowsException<InvalidOperationException>(() => lin.Call(Torch.Ones([1, 3], DType.Float32).RequiresGrad_()).Sum().Backward());
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => lin.Call(Torch.Ones([1, 3], DType.Float32).RequiresGrad_()).Sum().Backward());
         Assert.AreEqual("Backward hook returned an invalid number of grad_input, got 2, but expected 1", error.Message);
     }
 
@@ -91,7 +91,7 @@ public sealed class BackwardHookTests : OnTheCpu
         using var _ = lin.RegisterFullBackwardHook((m, gi, go) => null);
         var y = lin.Call(Torch.Ones(1, 3));
         Assert.AreEqual("BackwardHookFunctionBackward", y.GradFn!.Name);
-        var error = Assert.ThrowsException<InvalidOperationException>(() => y.Add_(1.0));
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => y.Add_(1.0));
         StringAssert.StartsWith(error.Message, "Output 0 of BackwardHookFunctionBackward is a view and is being modified inplace. This view was created inside a custom Function");
         lin.Call(Torch.Ones(1, 3)).Clone().Add_(1.0);
     }
@@ -123,7 +123,7 @@ public sealed class BackwardHookTests : OnTheCpu
     {
         var lin = new Linear(2, 1);
         using var _ = lin.RegisterFullBackwardPreHook((m, go) => [go[0], go[0]]);
-        var error = Assert.ThrowsException<InvalidOperationException>(() => lin.Call(Torch.Ones(1, 2)).Sum().Backward());
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => lin.Call(Torch.Ones(1, 2)).Sum().Backward());
         Assert.AreEqual("Backward pre hook returned an invalid number of grad_output, got 2, but expected 1", error.Message);
     }
 }
