@@ -95,6 +95,7 @@ internal static unsafe class Convolution
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Recording.Record(output, "ConvolutionBackward0", inputs, g =>
         {
+            if (GradMode.IsEnabled) return ConvTranspose2dBackwardRecorded(input, weight, bias, g, geometry, groups); // create_graph
             var gy = g.Contiguous();
             Tensor? gx = null, gw = null, gb = null;
             if (input.RequiresGrad)
@@ -112,8 +113,8 @@ internal static unsafe class Convolution
                 gb = Tensor.Allocate([oc], bias.DType, zero: false);
                 Dispatch(input.DType, new BackwardBiasCall(gy, gb, n, oc, oh * ow));
             }
-            return DoubleBackward.FirstOrderOnly("conv_transpose2d", bias is null ? [gx, gw] : [gx, gw, gb], g, input, weight);
-        }, x, wt);
+            return bias is null ? [gx, gw] : [gx, gw, gb];
+        }, x, wt, input, weight); // input and weight (the same objects when contiguous) for create_graph, as torch saves them
     }
 
     /// <summary>
@@ -139,6 +140,33 @@ internal static unsafe class Convolution
         }
         Tensor? Join(List<Tensor> parts) => parts.Count == 0 ? null : parts.Count == 1 ? parts[0] : Tensor.Cat([.. parts], 1);
         var gradInput = Join(gx);
+        var gradWeight = gw.Count == 0 ? null : gw.Count == 1 ? gw[0] : Tensor.Cat([.. gw], 0);
+        if (bias is null) return [gradInput, gradWeight];
+        return [gradInput, gradWeight, bias.RequiresGrad ? g.Sum([0, 2, 3]) : null];
+    }
+
+    /// <summary>
+    /// conv_transpose2d's gradients from recorded ops (create_graph), per group, with the forward it is the adjoint
+    /// of: output = col2im(Wᵀ·x), so the input gradient is W·im2col(gy), the weight gradient x·im2col(gy)ᵀ summed over
+    /// the batch, the bias gradient gy summed over batch and positions.
+    /// </summary>
+    static Tensor?[] ConvTranspose2dBackwardRecorded(Tensor input, Tensor weight, Tensor? bias, Tensor g, ConvGeometry geometry, int groups)
+    {
+        int n = input.Size(0), cin = input.Size(1), cg = cin / groups, ocg = geometry.Channels, positions = input.Size(2) * input.Size(3);
+        var gx = new List<Tensor>();
+        var gw = new List<Tensor>();
+        for (int group = 0; group < groups; group++)
+        {
+            var cols = Folding.Unfold(g.Narrow(1, group * ocg, ocg), geometry); // [N, ocg·kh·kw, H·W]
+            var w = weight.Narrow(0, group * cg, cg).Reshape(cg, geometry.Rows);
+            if (input.RequiresGrad) gx.Add(w.MatMul(cols).Reshape(n, cg, input.Size(2), input.Size(3)));
+            if (weight.RequiresGrad)
+            {
+                var x = input.Narrow(1, group * cg, cg).Reshape(n, cg, positions);
+                gw.Add(x.MatMul(cols.Transpose(1, 2)).Sum(0).Reshape(cg, ocg, geometry.KernelH, geometry.KernelW));
+            }
+        }
+        var gradInput = gx.Count == 0 ? null : gx.Count == 1 ? gx[0] : Tensor.Cat([.. gx], 1);
         var gradWeight = gw.Count == 0 ? null : gw.Count == 1 ? gw[0] : Tensor.Cat([.. gw], 0);
         if (bias is null) return [gradInput, gradWeight];
         return [gradInput, gradWeight, bias.RequiresGrad ? g.Sum([0, 2, 3]) : null];

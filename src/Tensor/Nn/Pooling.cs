@@ -114,7 +114,9 @@ internal static unsafe class Pooling
             var gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
             if (input.DType == DType.Float64) PoolKernels<double>.AvgBackward(P<double>(gyc), P<double>(gx), planes, g, countIncludePad, divisorOverride);
             else PoolKernels<float>.AvgBackward(P<float>(gyc), P<float>(gx), planes, g, countIncludePad, divisorOverride);
-            return DoubleBackward.FirstOrderOnly("avg_pool2d", [gx], gy);
+            if (!GradMode.IsEnabled) return [gx];
+            // create_graph: the gradient is linear in gy, and the adjoint of this backward is the pooling itself.
+            return [Recording.Record(gx, "AvgPool2DBackwardBackward0", [gy], gg => [Avg(gg, kernel, stride, padding, ceilMode, countIncludePad, divisorOverride)])];
         });
     }
 
@@ -146,7 +148,9 @@ internal static unsafe class Pooling
             var gx = Tensor.Allocate(input.ShapeArray, input.DType, zero: false);
             if (input.DType == DType.Float64) PoolKernels<double>.AdaptiveAvgBackward(P<double>(gyc), P<double>(gx), planes, h, w, oh, ow);
             else PoolKernels<float>.AdaptiveAvgBackward(P<float>(gyc), P<float>(gx), planes, h, w, oh, ow);
-            return DoubleBackward.FirstOrderOnly("adaptive_avg_pool2d", [gx], gy);
+            if (!GradMode.IsEnabled) return [gx];
+            // create_graph: the gradient is linear in gy, and the adjoint of this backward is the pooling itself.
+            return [Recording.Record(gx, "AdaptiveAvgPool2DBackwardBackward0", [gy], gg => [AdaptiveAvg(gg, outputSize)])];
         });
     }
 
