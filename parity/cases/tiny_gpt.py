@@ -1,7 +1,9 @@
 """A tiny GPT (token and position Embedding, two pre-norm blocks of causal MultiheadAttention + LayerNorm + GELU MLP,
-final LayerNorm, untied head), default torch initialisation from seed 0, trained 6 SGD+momentum steps on next-character
-prediction, then greedy generation of 10 characters. SGD, not Adam: the key projection's bias has a zero gradient
-(softmax ignores a per-query constant), so its gradient is rounding noise that Adam would normalise into lr-sized steps."""
+final LayerNorm, untied head), default torch initialisation from seed 0, trained 6 AdamW steps on next-character
+prediction with nanoGPT's configure_optimizers (weight decay on the 2-D weights only: two parameter groups), then greedy
+generation of 10 characters. The attention has no biases (nanoGPT's bias=False): a key-projection bias has a zero
+gradient in exact arithmetic (softmax ignores a per-query constant), so its computed gradient is rounding noise, which
+Adam would normalise into lr-sized steps that differ from runtime to runtime without changing any output."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -16,7 +18,7 @@ class Block(nn.Module):
     def __init__(self, d, heads):
         super().__init__()
         self.ln1 = nn.LayerNorm(d)
-        self.attn = nn.MultiheadAttention(d, heads, batch_first=True)
+        self.attn = nn.MultiheadAttention(d, heads, bias=False, batch_first=True)
         self.ln2 = nn.LayerNorm(d)
         self.fc = nn.Linear(d, 4 * d)
         self.gelu = nn.GELU()
@@ -47,6 +49,15 @@ class TinyGPT(nn.Module):
         return self.head(self.ln_f(x))
 
 
+def configure_optimizers(model, weight_decay, learning_rate, betas):
+    """nanoGPT's: every 2-D parameter (matmul weights, embeddings) decays, biases and LayerNorm weights do not."""
+    params = [p for _, p in model.named_parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    return optim.AdamW(groups, lr=learning_rate, betas=betas)
+
+
 def run(rec):
     torch.manual_seed(0)
     chars = sorted(set(TEXT))
@@ -57,7 +68,7 @@ def run(rec):
     model = TinyGPT(vocab)
     for name, p in model.named_parameters():
         rec.record("init", name, p)
-    opt = optim.SGD(model.parameters(), lr=0.3, momentum=0.9)
+    opt = configure_optimizers(model, weight_decay=0.1, learning_rate=1e-2, betas=(0.9, 0.95))
     for step in range(STEPS):
         opt.zero_grad()
         logits = model(x)

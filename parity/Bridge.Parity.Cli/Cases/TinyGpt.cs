@@ -13,7 +13,7 @@ public static class TinyGpt
     sealed class GptBlock(int d, int heads) : Module
     {
         public LayerNorm Ln1 { get; } = new(d);
-        public MultiheadAttention Attn { get; } = new(d, heads, batchFirst: true);
+        public MultiheadAttention Attn { get; } = new(d, heads, bias: false, batchFirst: true);
         public LayerNorm Ln2 { get; } = new(d);
         public Linear Fc { get; } = new(d, 4 * d);
         public GELU Gelu { get; } = new();
@@ -46,6 +46,21 @@ public static class TinyGpt
         }
     }
 
+    /// <summary>nanoGPT's: every 2-D parameter (matmul weights, embeddings) decays, biases and LayerNorm weights do not.</summary>
+    static AdamW ConfigureOptimizers(Module model, double weightDecay, double learningRate, (double, double) betas)
+    {
+        var parameters = model.Parameters().Where(p => p.RequiresGrad).ToList();
+        var decay = parameters.Where(p => p.Dim() >= 2).ToList();
+        var noDecay = parameters.Where(p => p.Dim() < 2).ToList();
+        ParamGroup[] groups =
+        [
+            new(decay, new Dictionary<string, object> { ["weight_decay"] = weightDecay }),
+            new(noDecay, new Dictionary<string, object> { ["weight_decay"] = 0.0 }),
+        ];
+        return new AdamW(groups, lr: learningRate, betas: betas);
+    }
+
+    /// <summary>Trains the tiny GPT as the Python case does and records the same values.</summary>
     public static void Run(Recorder rec)
     {
         Torch.ManualSeed(0);
@@ -56,7 +71,7 @@ public static class TinyGpt
         var y = Torch.Stack(Enumerable.Range(0, Batch).Select(i => ids[(i * 9 + 1)..(i * 9 + Block + 1)]).ToArray());
         var model = new TinyGPT(vocab);
         foreach (var (name, p) in model.NamedParameters()) rec.Record("init", name, p);
-        var opt = new SGD(model.Parameters(), lr: 0.3, momentum: 0.9);
+        var opt = ConfigureOptimizers(model, weightDecay: 0.1, learningRate: 1e-2, betas: (0.9, 0.95));
         for (int step = 0; step < Steps; step++)
         {
             opt.ZeroGrad();

@@ -4,6 +4,7 @@ import collections
 import itertools
 
 from .._hooks import RemovableHandle
+from ._backward_hooks import BackwardHook
 from .._tensor import Tensor
 from .parameter import Parameter
 
@@ -47,70 +48,6 @@ class _IncompatibleKeys(collections.namedtuple("IncompatibleKeys", ["missing_key
     __str__ = __repr__
 
 
-class _BackwardHook:
-    """One forward's bookkeeping for full backward hooks (torch's BackwardHook): identity views of the input and
-    output whose gradient hooks see grad_output, then grad_input, and run the module's hooks in between."""
-
-    def __init__(self, module, hooks):
-        self.module, self.hooks = module, hooks
-        self.grad_output = None
-        self.n_inputs = 0
-        self.input_grads = None
-        self.pending = 0
-
-    def setup_input(self, args):
-        tensors = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
-        self.n_inputs = len(args)
-        if not tensors:
-            return args
-        self.input_grads = [None] * len(args)
-        self.pending = len(tensors)
-        args = list(args)
-        for i in tensors:
-            args[i] = args[i].view_as(args[i])
-            args[i].register_hook(self._input_hook(i))
-        return tuple(args)
-
-    def _input_hook(self, index):
-        def hook(grad):
-            self.input_grads[index] = grad
-            self.pending -= 1
-            if self.pending:
-                return None
-            replaced = self._run(tuple(self.input_grads))
-            return None if replaced is None else replaced[index]
-        return hook
-
-    def setup_output(self, result):
-        outputs = result if isinstance(result, tuple) else (result,)
-        wrapped = []
-        for o in outputs:
-            if isinstance(o, Tensor) and o.requires_grad:
-                o = o.view_as(o)
-                o.register_hook(self._output_hook)
-            wrapped.append(o)
-        return tuple(wrapped) if isinstance(result, tuple) else wrapped[0]
-
-    def _output_hook(self, grad):
-        self.grad_output = (grad,)
-        if self.input_grads is None:  # nothing before the module needs a gradient: torch reports grad_input as None
-            self._run((None,) * max(self.n_inputs, 1))
-        return None
-
-    def _run(self, grad_input):
-        for hook in list(self.hooks.values()):
-            result = hook(self.module, grad_input, self.grad_output)
-            if result is None:
-                continue
-            if not isinstance(result, tuple):
-                result = (result,)
-            if len(result) != len(grad_input):
-                raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got {len(result)}, "
-                                   f"but expected {len(grad_input)}")
-            grad_input = result
-        return grad_input
-
-
 class Module:
     """Base class of every layer: assigning a Parameter, a Module or (for registered names) a buffer to an attribute
     registers it, in assignment order, exactly as torch.nn.Module does."""
@@ -126,6 +63,7 @@ class Module:
         object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_backward_hooks", collections.OrderedDict())
         object.__setattr__(self, "_is_full_backward_hook", None)
+        object.__setattr__(self, "_backward_pre_hooks", collections.OrderedDict())
         object.__setattr__(self, "_forward_hooks", collections.OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", collections.OrderedDict())
         object.__setattr__(self, "_state_dict_hooks", collections.OrderedDict())
@@ -315,18 +253,19 @@ class Module:
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
         bw = None
-        if self._backward_hooks and self._is_full_backward_hook:
+        pre_hooks = self.__dict__.get("_backward_pre_hooks")  # absent in modules pickled before it existed
+        if (self._backward_hooks and self._is_full_backward_hook) or pre_hooks:
             from .._grad_mode import is_grad_enabled
             if is_grad_enabled():
-                bw = _BackwardHook(self, self._backward_hooks)
-                args = bw.setup_input(args)
+                bw = BackwardHook(self, self._backward_hooks, pre_hooks or {})
+                args = bw.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks.values()):
             replaced = hook(self, args, result)
             if replaced is not None:
                 result = replaced
         if bw is not None:
-            result = bw.setup_output(result)
+            result = bw.setup_output_hook(result)
         return result
 
     __call__ = _call_impl
@@ -340,16 +279,25 @@ class Module:
         return RemovableHandle(self._forward_hooks, hook)
 
     def register_full_backward_hook(self, hook):
-        """``hook(module, grad_input, grad_output)`` once the gradients of the module's inputs are computed;
-        a non-None result replaces grad_input."""
+        """``hook(module, grad_input, grad_output)`` once the gradients with respect to the module's inputs are
+        computed (torch 1.13 semantics): tuples with one entry per forward argument (None for non-tensors, and all None
+        when no input requires grad, the hook then running as soon as grad_output is known); a non-None result of the
+        same length replaces grad_input. Returns a RemovableHandle."""
         if self._is_full_backward_hook is False:
             raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single Module. "
                                "Please use only one of them.")
-        if not hasattr(Tensor, "register_hook"):
-            raise NotImplementedError("register_full_backward_hook needs Tensor.register_hook, which this build of "
-                                      "bridge does not have")
         object.__setattr__(self, "_is_full_backward_hook", True)
         return RemovableHandle(self._backward_hooks, hook)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """``hook(module, grad_output)`` as soon as the gradients with respect to the module's outputs are known,
+        before the module's own backward (torch 2.0's API; torch 1.13 has no such method): a non-None result of the
+        same length replaces grad_output for the module's backward and its full backward hooks. ``prepend`` runs it
+        before the pre-hooks already registered. Returns a RemovableHandle."""
+        handle = RemovableHandle(self._backward_pre_hooks, hook)
+        if prepend:
+            self._backward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
 
     def register_backward_hook(self, hook):
         """Not supported (deprecated in torch): raises NotImplementedError.

@@ -108,7 +108,7 @@ internal static class CustomFunction
         var edges = inputs.Select(t => t is null ? new Edge(null, 0, []) : t.GradientEdge()).ToArray();
         var needs = inputs.Select(t => t is { RequiresGrad: true }).ToArray();
         var meta = result.Select(o => (Shape: o.ShapeArray, o.DType, o.Device)).ToArray();
-        var nonDiff = result.Select(o => nonDifferentiable.Any(n => ReferenceEquals(n, o)) || !o.DType.IsFloatingPoint()).ToArray();
+        var nonDiff = outputs.Select(o => nonDifferentiable.Any(n => ReferenceEquals(n, o)) || !o.DType.IsFloatingPoint()).ToArray(); // an input returned as-is is matched as forward returned it
         // Saved outputs are the outputs as returned (their history is this node's, as in torch's unpacked saved outputs).
         var toSave = saved.Select(s => s is null ? null : Array.FindIndex(outputs, o => ReferenceEquals(o, s)) is int k and >= 0 ? result[k] : s).ToArray();
         var kept = toSave.OfType<Tensor>().ToArray();
@@ -127,6 +127,8 @@ internal static class CustomFunction
             if (nonDiff[k]) continue;
             result[k].GradFn = node;
             result[k].OutputNr = k;
+            if (inputs.Any(i => ReferenceEquals(i, outputs[k])) && !dirty.Any(d => ReferenceEquals(d, outputs[k])))
+                result[k].MarkCustomFunctionAlias(name, k);
             node.MarkOutput(result[k]);
         }
         return result;

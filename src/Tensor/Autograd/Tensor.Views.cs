@@ -96,6 +96,7 @@ public sealed partial class Tensor
             throw new InvalidOperationException("a leaf Variable that requires grad is being used in an in-place operation.");
         if (ViewBase is { RequiresGrad: true } b && b.IsLeaf)
             throw new InvalidOperationException("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+        CheckCustomFunctionAliasWrite();
     }
 
     /// <summary>torch refuses writes where one memory location is several elements (an expanded tensor): the result would depend on order.</summary>

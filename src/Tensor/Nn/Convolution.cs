@@ -42,6 +42,7 @@ internal static class Convolution
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Recording.Record(output, "ConvolutionBackward0", inputs, g =>
         {
+            if (GradMode.IsEnabled) return Conv2dBackwardRecorded(input, weight, bias, g, geometry, groups); // create_graph
             var gy = g.Contiguous();
             Tensor? gx = null, gw = null, gb = null;
             if (input.RequiresGrad) gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
@@ -53,7 +54,7 @@ internal static class Convolution
                 Backend.ConvBackwardBias(gy, gb, n, oc, geometry.Cols);
             }
             return bias is null ? [gx, gw] : [gx, gw, gb];
-        }, x, wt);
+        }, x, wt, input, weight); // input and weight (the same objects when contiguous) for create_graph, as torch saves them
     }
 
     /// <summary>The adjoint of <see cref="Conv2d"/> (its input gradient) as a layer: weight [C_in, C_out/groups, KH, KW].</summary>
@@ -92,6 +93,7 @@ internal static class Convolution
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Recording.Record(output, "ConvolutionBackward0", inputs, g =>
         {
+            if (GradMode.IsEnabled) return ConvTranspose2dBackwardRecorded(input, weight, bias, g, geometry, groups); // create_graph
             var gy = g.Contiguous();
             Tensor? gx = null, gw = null, gb = null;
             if (input.RequiresGrad)
@@ -110,7 +112,62 @@ internal static class Convolution
                 Backend.ConvBackwardBias(gy, gb, n, oc, oh * ow);
             }
             return bias is null ? [gx, gw] : [gx, gw, gb];
-        }, x, wt);
+        }, x, wt, input, weight); // input and weight (the same objects when contiguous) for create_graph, as torch saves them
+    }
+
+    /// <summary>
+    /// conv2d's gradients from recorded ops (create_graph), per group: the weight gradient is gy·im2col(x)ᵀ summed over
+    /// the batch, the input gradient col2im(Wᵀ·gy), the bias gradient gy summed over batch and positions. im2col and
+    /// col2im are each other's recorded backward, so every order of derivative follows.
+    /// </summary>
+    static Tensor?[] Conv2dBackwardRecorded(Tensor input, Tensor weight, Tensor? bias, Tensor g, ConvGeometry geometry, int groups)
+    {
+        int n = input.Size(0), cg = geometry.Channels, ocg = weight.Size(0) / groups;
+        var gx = new List<Tensor>();
+        var gw = new List<Tensor>();
+        for (int group = 0; group < groups; group++)
+        {
+            var gy = g.Narrow(1, group * ocg, ocg).Reshape(n, ocg, geometry.Cols);
+            var w = weight.Narrow(0, group * ocg, ocg).Reshape(ocg, geometry.Rows);
+            if (weight.RequiresGrad)
+            {
+                var cols = Folding.Unfold(input.Narrow(1, group * cg, cg), geometry);
+                gw.Add(gy.MatMul(cols.Transpose(1, 2)).Sum(0).Reshape(ocg, cg, geometry.KernelH, geometry.KernelW));
+            }
+            if (input.RequiresGrad) gx.Add(Folding.Fold(w.T().MatMul(gy), geometry));
+        }
+        Tensor? Join(List<Tensor> parts) => parts.Count == 0 ? null : parts.Count == 1 ? parts[0] : Tensor.Cat([.. parts], 1);
+        var gradInput = Join(gx);
+        var gradWeight = gw.Count == 0 ? null : gw.Count == 1 ? gw[0] : Tensor.Cat([.. gw], 0);
+        if (bias is null) return [gradInput, gradWeight];
+        return [gradInput, gradWeight, bias.RequiresGrad ? g.Sum([0, 2, 3]) : null];
+    }
+
+    /// <summary>
+    /// conv_transpose2d's gradients from recorded ops (create_graph), per group, with the forward it is the adjoint
+    /// of: output = col2im(Wᵀ·x), so the input gradient is W·im2col(gy), the weight gradient x·im2col(gy)ᵀ summed over
+    /// the batch, the bias gradient gy summed over batch and positions.
+    /// </summary>
+    static Tensor?[] ConvTranspose2dBackwardRecorded(Tensor input, Tensor weight, Tensor? bias, Tensor g, ConvGeometry geometry, int groups)
+    {
+        int n = input.Size(0), cin = input.Size(1), cg = cin / groups, ocg = geometry.Channels, positions = input.Size(2) * input.Size(3);
+        var gx = new List<Tensor>();
+        var gw = new List<Tensor>();
+        for (int group = 0; group < groups; group++)
+        {
+            var cols = Folding.Unfold(g.Narrow(1, group * ocg, ocg), geometry); // [N, ocg·kh·kw, H·W]
+            var w = weight.Narrow(0, group * cg, cg).Reshape(cg, geometry.Rows);
+            if (input.RequiresGrad) gx.Add(w.MatMul(cols).Reshape(n, cg, input.Size(2), input.Size(3)));
+            if (weight.RequiresGrad)
+            {
+                var x = input.Narrow(1, group * cg, cg).Reshape(n, cg, positions);
+                gw.Add(x.MatMul(cols.Transpose(1, 2)).Sum(0).Reshape(cg, ocg, geometry.KernelH, geometry.KernelW));
+            }
+        }
+        var gradInput = gx.Count == 0 ? null : gx.Count == 1 ? gx[0] : Tensor.Cat([.. gx], 1);
+        var gradWeight = gw.Count == 0 ? null : gw.Count == 1 ? gw[0] : Tensor.Cat([.. gw], 0);
+        if (bias is null) return [gradInput, gradWeight];
+        return [gradInput, gradWeight, bias.RequiresGrad ? g.Sum([0, 2, 3]) : null];
     }
 
     static void CheckCommon(Tensor input, Tensor weight, Tensor? bias, string op, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups)

@@ -125,7 +125,9 @@ public static partial class Functional
         Tensor output;
         using (GradMode.Set(false)) output = Gather(weight, index, shape);
         if (!Recording.Needed(weight)) return output;
-        return Recording.Record(output, "EmbeddingBackward0", [weight], g => [ScatterAddRows(g, index, rows, dim, pad, scaleGradByFreq)]);
+        return Recording.Record(output, "EmbeddingBackward0", [weight], g => [GradMode.IsEnabled
+            ? ScatterAddRowsRecorded(g, index, rows, dim, pad, scaleGradByFreq)
+            : ScatterAddRows(g, index, rows, dim, pad, scaleGradByFreq)]);
     }
 
     // Rows weight[index[k]] into a new [index.Length, dim] tensor (viewed as shape); CUDA by a one-hot GEMM.
@@ -144,6 +146,30 @@ public static partial class Functional
     static void GatherRows<T>(ReadOnlySpan<T> table, long[] index, int dim, Span<T> output) where T : unmanaged
     {
         for (int k = 0; k < index.Length; k++) table.Slice((int)index[k] * dim, dim).CopyTo(output.Slice(k * dim, dim));
+    }
+
+    // embedding's gradient from recorded ops (create_graph): the same scaled rows added with index_add (linear in g).
+    static Tensor ScatterAddRowsRecorded(Tensor g, long[] index, int rows, int dim, int? pad, bool scaleByFreq)
+    {
+        var scale = RowScales(index, pad, scaleByFreq);
+        var weighted = g.Reshape(index.Length, dim) * Torch.Tensor(scale).To(g.DType).To(g.Device).Unsqueeze(1);
+        return Torch.Zeros([rows, dim], g.DType, g.Device).IndexAdd(0, Torch.Tensor(index).To(g.Device), weighted);
+    }
+
+    // 1/count of each row's index (scale_grad_by_freq), 0 at padding_idx, else 1.
+    static double[] RowScales(long[] index, int? pad, bool scaleByFreq)
+    {
+        var scale = new double[index.Length];
+        Array.Fill(scale, 1.0);
+        if (scaleByFreq)
+        {
+            var counts = new Dictionary<long, int>();
+            foreach (long i in index) counts[i] = counts.GetValueOrDefault(i) + 1;
+            for (int k = 0; k < index.Length; k++) scale[k] = 1.0 / counts[index[k]];
+        }
+        if (pad is int p)
+            for (int k = 0; k < index.Length; k++) if (index[k] == p) scale[k] = 0;
+        return scale;
     }
 
     static Tensor ScatterAddRows(Tensor g, long[] index, int rows, int dim, int? pad, bool scaleByFreq)

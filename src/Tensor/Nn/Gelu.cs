@@ -50,11 +50,26 @@ public static partial class Functional
         if (!Recording.Needed(input)) return y;
         return Recording.Record(y, "GeluBackward0", [input], g =>
         {
+            if (GradMode.IsEnabled) return [g * GeluDerivativeRecorded(input, tanh)]; // create_graph
             var gc = g.Contiguous();
             var dx = Tensor.Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
             Backend.GeluBackward(gc, x, dx, tanh);
             return [dx];
-        }, x);
+        }, x, input); // input (x itself when contiguous) for create_graph
+    }
+
+    // gelu'(x) from recorded ops (double backward): Φ(x) + x·φ(x), or for the tanh form
+    // ½(1 + t) + ½x(1 − t²)·β(1 + 3κx²) with t = tanh(β(x + κx³)).
+    static Tensor GeluDerivativeRecorded(Tensor x, bool tanh)
+    {
+        if (tanh)
+        {
+            var t = ((x + x * x * x * TanhCoefficient) * Sqrt2OverPi).Tanh();
+            return (t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * Sqrt2OverPi * (x * x * (3 * TanhCoefficient) + 1.0);
+        }
+        var cdf = ((x * Sqrt1Over2).Erf() + 1.0) * 0.5;
+        var pdf = (x * x * -0.5).Exp() * 0.39894228040143267794; // 1/√(2π)
+        return cdf + x * pdf;
     }
 }
 

@@ -94,25 +94,35 @@ public static partial class Functional
         if (bias is not null) inputs.Add(bias);
         if (!GradMode.IsEnabled || !inputs.Any(t => t.RequiresGrad)) return y;
         int n = normalizedShape.Aggregate(1, (a, b) => a * b);
-        var saved = weight is null ? new[] { xhat, rstd } : [xhat, rstd, weight];
+        var (savedXhat, savedRstd) = (xhat, rstd);
+        var saved = weight is null ? new[] { xhat, rstd, input } : [xhat, rstd, weight, input]; // input for create_graph, as torch saves it
         return Recording.Record(y, "NativeLayerNormBackward0", [.. inputs], g =>
         {
             var grads = new Tensor?[inputs.Count];
+            var (normalised, invStd) = GradMode.IsEnabled ? Normalise(input, reduce, eps) : (savedXhat, savedRstd); // create_graph: recorded
             if (input.RequiresGrad)
             {
                 var gw = weight is null ? g : g * weight;
                 var sumG = gw.Sum(reduce, keepDim: true);
-                var sumGx = (gw * xhat).Sum(reduce, keepDim: true);
-                grads[0] = rstd / (double)n * (gw * (double)n - sumG - xhat * sumGx);
+                var sumGx = (gw * normalised).Sum(reduce, keepDim: true);
+                grads[0] = invStd / (double)n * (gw * (double)n - sumG - normalised * sumGx);
             }
             int next = 1;
             if (weight is not null)
             {
-                if (weight.RequiresGrad) grads[next] = lead.Length == 0 ? g * xhat : (g * xhat).Sum(lead);
+                if (weight.RequiresGrad) grads[next] = lead.Length == 0 ? g * normalised : (g * normalised).Sum(lead);
                 next++;
             }
             if (bias is not null && bias.RequiresGrad) grads[next] = lead.Length == 0 ? g.Clone() : g.Sum(lead);
             return grads;
         }, saved);
+    }
+
+    /// <summary>x̂ = (x − mean)·rstd and rstd = 1/√(var + eps) over <paramref name="reduce"/>, from recorded ops.</summary>
+    static (Tensor Xhat, Tensor Rstd) Normalise(Tensor input, int[] reduce, double eps)
+    {
+        var centered = input - input.Mean(reduce, keepDim: true);
+        var rstd = ((centered * centered).Mean(reduce, keepDim: true) + eps).Sqrt().Reciprocal();
+        return (centered * rstd, rstd);
     }
 }

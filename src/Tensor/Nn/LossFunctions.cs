@@ -67,7 +67,9 @@ public static partial class Functional
         {
             var perRow = reduction switch { Reduction.None => g.Reshape(m), Reduction.Sum => g.Reshape(1).Expand(m), _ => (g / total).Reshape(1).Expand(m) };
             var grad = Torch.Zeros([m, classes], g.DType, g.Device);
-            grad.ScatterAlong(1, Torch.Tensor(safe).To(g.Device).Unsqueeze(1), (-perRow * rw).Unsqueeze(1));
+            var at = Torch.Tensor(safe).To(g.Device).Unsqueeze(1);
+            if (GradMode.IsEnabled) grad = grad.ScatterAdd(1, at, (-perRow * rw).Unsqueeze(1)); // create_graph: recorded
+            else grad.ScatterAlong(1, at, (-perRow * rw).Unsqueeze(1));
             return [FromClassesLast(grad, shape)];
         }, rw, target); // the target is saved as torch saves it: editing it in place before backward is caught
     }

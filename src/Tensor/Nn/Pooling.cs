@@ -73,6 +73,9 @@ internal static class Pooling
         Backend.MaxPool(x, output, indices, planes, g);
         var result = Recording.Record(output, "MaxPool2DWithIndicesBackward0", [input], gy =>
         {
+            if (GradMode.IsEnabled) // create_graph: the same scatter, recorded (linear in gy; zero in the input)
+                return [Torch.Zeros([planes, g.Height * g.Width], gy.DType, gy.Device)
+                    .ScatterAdd(1, indices.Reshape(planes, -1), gy.Reshape(planes, -1)).Reshape(input.ShapeArray)];
             var gyc = gy.Contiguous();
             var gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
             Backend.MaxPoolBackward(gyc, indices, gx, planes, g);
@@ -101,7 +104,9 @@ internal static class Pooling
             var gyc = gy.Contiguous();
             var gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
             Backend.AvgPoolBackward(gyc, gx, planes, g, countIncludePad, divisorOverride);
-            return [gx];
+            if (!GradMode.IsEnabled) return [gx];
+            // create_graph: the gradient is linear in gy, and the adjoint of this backward is the pooling itself.
+            return [Recording.Record(gx, "AvgPool2DBackwardBackward0", [gy], gg => [Avg(gg, kernel, stride, padding, ceilMode, countIncludePad, divisorOverride)])];
         });
     }
 
@@ -129,7 +134,9 @@ internal static class Pooling
             var gyc = gy.Contiguous();
             var gx = Tensor.Allocate(input.ShapeArray, input.DType, input.Device, zero: false);
             Backend.AdaptiveAvgPoolBackward(gyc, gx, planes, h, w, oh, ow);
-            return [gx];
+            if (!GradMode.IsEnabled) return [gx];
+            // create_graph: the gradient is linear in gy, and the adjoint of this backward is the pooling itself.
+            return [Recording.Record(gx, "AdaptiveAvgPool2DBackwardBackward0", [gy], gg => [AdaptiveAvg(gg, outputSize)])];
         });
     }
 

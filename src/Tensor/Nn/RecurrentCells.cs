@@ -32,13 +32,14 @@ internal static class RecurrentCells
         if (!GradMode.IsEnabled || !(xg.RequiresGrad || hg.RequiresGrad || c.RequiresGrad)) return hc;
         return Recording.Record(hc, "LstmCellBackward0", [xg, hg, c], g =>
         {
+            if (GradMode.IsEnabled) return LstmBackwardRecorded(xg, hg, c, g); // create_graph
             var gc = g.Contiguous();
             var dGates = Tensor.Allocate([b, 4 * h], c.DType, Device.Cpu, zero: false);
             var dC = Tensor.Allocate([b, h], c.DType, Device.Cpu, zero: false);
             if (c.DType == DType.Float64) LstmBackward(gc.ContiguousSpan<double>(), act.ContiguousSpan<double>(), cs.ContiguousSpan<double>(), dGates.ContiguousSpan<double>(), dC.ContiguousSpan<double>(), b, h);
             else LstmBackward(gc.ContiguousSpan<float>(), act.ContiguousSpan<float>(), cs.ContiguousSpan<float>(), dGates.ContiguousSpan<float>(), dC.ContiguousSpan<float>(), b, h);
             return [xg.RequiresGrad ? dGates : null, hg.RequiresGrad ? dGates : null, c.RequiresGrad ? dC : null];
-        }, act, cs);
+        }, act, cs, xg, hg, c); // the gates too, as torch's fused cell saves them: create_graph recomputes from them
     }
 
     static T Sigmoid<T>(T x) where T : IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
@@ -89,6 +90,36 @@ internal static class RecurrentCells
         }
     }
 
+    // The fused kernels' gradients from recorded ops, for create_graph: the same formulas, differentiable again.
+    static Tensor?[] LstmBackwardRecorded(Tensor xg, Tensor hg, Tensor c, Tensor grad)
+    {
+        int h = c.Size(1);
+        var gates = xg + hg;
+        var i = gates.Narrow(1, 0, h).Sigmoid();
+        var f = gates.Narrow(1, h, h).Sigmoid();
+        var g = gates.Narrow(1, 2 * h, h).Tanh();
+        var o = gates.Narrow(1, 3 * h, h).Sigmoid();
+        var tc = (f * c + i * g).Tanh();
+        var gh = grad.Narrow(1, 0, h);
+        var dc = grad.Narrow(1, h, h) + gh * o * (1.0 - tc * tc);
+        var dGates = Tensor.Cat([dc * g * i * (1.0 - i), dc * c * f * (1.0 - f), dc * i * (1.0 - g * g), gh * tc * o * (1.0 - o)], 1);
+        return [xg.RequiresGrad ? dGates : null, hg.RequiresGrad ? dGates : null, c.RequiresGrad ? dc * f : null];
+    }
+
+    static Tensor?[] GruBackwardRecorded(Tensor xg, Tensor hg, Tensor hPrev, Tensor grad)
+    {
+        int h = hPrev.Size(1);
+        var r = (xg.Narrow(1, 0, h) + hg.Narrow(1, 0, h)).Sigmoid();
+        var z = (xg.Narrow(1, h, h) + hg.Narrow(1, h, h)).Sigmoid();
+        var hn = hg.Narrow(1, 2 * h, h);
+        var n = (xg.Narrow(1, 2 * h, h) + r * hn).Tanh();
+        var dn = grad * (1.0 - z) * (1.0 - n * n);
+        var dr = dn * hn * r * (1.0 - r);
+        var dz = grad * (hPrev - n) * z * (1.0 - z);
+        return [xg.RequiresGrad ? Tensor.Cat([dr, dz, dn], 1) : null, hg.RequiresGrad ? Tensor.Cat([dr, dz, dn * r], 1) : null,
+            hPrev.RequiresGrad ? grad * z : null];
+    }
+
     static Tensor LstmComposed(Tensor xg, Tensor hg, Tensor c)
     {
         int h = c.Size(1);
@@ -123,6 +154,7 @@ internal static class RecurrentCells
         if (!GradMode.IsEnabled || !(xg.RequiresGrad || hg.RequiresGrad || hPrev.RequiresGrad)) return hNew;
         return Recording.Record(hNew, "GruCellBackward0", [xg, hg, hPrev], g =>
         {
+            if (GradMode.IsEnabled) return GruBackwardRecorded(xg, hg, hPrev, g); // create_graph
             var gc = g.Contiguous();
             var dx = Tensor.Allocate([b, 3 * h], hPrev.DType, Device.Cpu, zero: false);
             var dh = Tensor.Allocate([b, 3 * h], hPrev.DType, Device.Cpu, zero: false);
@@ -130,7 +162,7 @@ internal static class RecurrentCells
             if (hPrev.DType == DType.Float64) GruBackward(gc.ContiguousSpan<double>(), act.ContiguousSpan<double>(), hp.ContiguousSpan<double>(), dx.ContiguousSpan<double>(), dh.ContiguousSpan<double>(), dPrev.ContiguousSpan<double>(), b, h);
             else GruBackward(gc.ContiguousSpan<float>(), act.ContiguousSpan<float>(), hp.ContiguousSpan<float>(), dx.ContiguousSpan<float>(), dh.ContiguousSpan<float>(), dPrev.ContiguousSpan<float>(), b, h);
             return [xg.RequiresGrad ? dx : null, hg.RequiresGrad ? dh : null, hPrev.RequiresGrad ? dPrev : null];
-        }, act, hp);
+        }, act, hp, xg, hg, hPrev); // the gates too, as torch's fused cell saves them: create_graph recomputes from them
     }
 
     static void GruForward<T>(ReadOnlySpan<T> xg, ReadOnlySpan<T> hg, ReadOnlySpan<T> hPrev, Span<T> hNew, Span<T> act, int b, int h)

@@ -33,7 +33,9 @@ public sealed partial class Tensor
         {
             var z = Zeros(viewShape, g.DType, g.Device);
             PutIntoView(z, plan, g, accumulate: true);
-            return [z];
+            if (!GradMode.IsEnabled) return [z];
+            // create_graph: the scatter is linear in g and its adjoint is this gather, so it differentiates again.
+            return [Recording.Record(z, "IndexBackwardBackward0", [g], gg => [GatherLayout(gg, plan)])];
         });
     }
 
@@ -77,14 +79,19 @@ public sealed partial class Tensor
             if (selfGrad)
             {
                 self = g;
-                if (!accumulate)
-                {
-                    self = g.Detach().Clone();
-                    PutLayout(self, plan, Zeros([], g.DType, g.Device), accumulate: false);
-                }
+                if (!accumulate) self = ZeroSelection(g, plan);
             }
             return [self, valueGrad ? GatherLayout(g.Index(plan.Basic), plan) : null];
         });
+    }
+
+    /// <summary>A copy of <paramref name="g"/> with the plan's selection zeroed; recorded under create_graph (it is its own adjoint).</summary>
+    static Tensor ZeroSelection(Tensor g, IndexPlan plan)
+    {
+        var zeroed = g.Detach().Clone();
+        PutLayout(zeroed, plan, Zeros([], g.DType, g.Device), accumulate: false);
+        if (!GradMode.IsEnabled) return zeroed;
+        return Recording.Record(zeroed, "IndexPutBackwardBackward0", [g], gg => [ZeroSelection(gg, plan)]);
     }
 
     /// <summary>Values in the shape x[plan] has (broadcast), rearranged to the plan's [B, rest] layout.</summary>

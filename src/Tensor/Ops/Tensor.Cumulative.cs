@@ -15,7 +15,7 @@ public sealed partial class Tensor
         var x = dtype is DType t ? To(t) : DType == DType.Bool ? To(DType.Int64) : this;
         var result = x.Running(dim, product: false, reverse: false);
         if (!Recording.Needed(x)) return result;
-        return Recording.Record(result, "CumsumBackward0", [x], g => [g.ReverseCumsum(dim)]);
+        return Recording.Record(result, "CumsumBackward0", [x], g => [GradMode.IsEnabled ? g.Flip([dim]).Cumsum(dim).Flip([dim]) : g.ReverseCumsum(dim)]);
     }
 
     /// <summary>Running product along <paramref name="dim"/>; ∂x_k = Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i (exact with zeros)</summary>
@@ -24,7 +24,7 @@ public sealed partial class Tensor
         var x = dtype is DType t ? To(t) : DType == DType.Bool ? To(DType.Int64) : this;
         var result = x.Running(dim, product: true, reverse: false);
         if (!Recording.Needed(x)) return result;
-        return Recording.Record(result, "CumprodBackward0", [x], g => [CumprodGradient(x, g, dim)], x);
+        return Recording.Record(result, "CumprodBackward0", [x], g => [GradMode.IsEnabled ? CumprodGradientRecorded(x, g, dim) : CumprodGradient(x, g, dim)], x);
     }
 
     /// <summary>Product of all elements; ∂x_k = g·Π_{i≠k} x_i</summary>
@@ -35,7 +35,9 @@ public sealed partial class Tensor
         using (GradMode.Set(false)) result = flat.Prod(0, false, dtype);
         if (!Recording.Needed(this)) return result;
         var input = this;
-        return Recording.Record(result, "ProdBackward0", [input], g => [ProdGradient(flat.Detach(), g.Reshape(1), 0).Reshape(input.ShapeArray)], input);
+        return Recording.Record(result, "ProdBackward0", [input], g => [GradMode.IsEnabled
+            ? (ProductOfOthersRecorded(input.Reshape(-1), 0) * g).Reshape(input.ShapeArray)
+            : ProdGradient(flat.Detach(), g.Reshape(1), 0).Reshape(input.ShapeArray)], input);
     }
 
     /// <summary>Product along <paramref name="dim"/>.</summary>
@@ -54,10 +56,15 @@ public sealed partial class Tensor
         if (!keepDim && x.Dim() > 0) result = result.Squeeze(d);
         if (x.Dim() == 0) result = result.Reshape();
         if (!Recording.Needed(x)) return result;
-        return Recording.Record(result, "ProdBackward1", [x], g => [ProdGradient(x.Detach(), keepDim || x.Dim() == 0 ? g.Reshape(result.ShapeArray.Length == 0 ? [1] : result.ShapeArray) : g.Unsqueeze(d), d).Reshape(x.ShapeArray)], x);
+        return Recording.Record(result, "ProdBackward1", [x], g =>
+        {
+            var line = keepDim || x.Dim() == 0 ? g.Reshape(result.ShapeArray.Length == 0 ? [1] : result.ShapeArray) : g.Unsqueeze(d);
+            if (GradMode.IsEnabled) return [(ProductOfOthersRecorded(x.Dim() == 0 ? x.Reshape(1) : x, d) * line).Reshape(x.ShapeArray)];
+            return [ProdGradient(x.Detach(), line, d).Reshape(x.ShapeArray)];
+        }, x);
     }
 
-    /// <summary>Running sum from the end (cumsum's gradient; not recorded, so no double backward through it).</summary>
+    /// <summary>Running sum from the end (cumsum's first-order gradient; not recorded: create_graph uses flip/cumsum/flip).</summary>
     Tensor ReverseCumsum(int dim) => Running(dim, product: false, reverse: true);
 
     /// <summary>Running sum or product of each line, forward or from the end.</summary>
@@ -136,5 +143,52 @@ public sealed partial class Tensor
             }
         }
         return xs.Result(grad, n, g.DType);
+    }
+
+    /// <summary>
+    /// Π_{i≠k} x_i along <paramref name="dim"/> from recorded ops (create_graph): the exclusive running products from
+    /// the front and from the back, multiplied; no division, so zeros need no special case.
+    /// </summary>
+    static Tensor ProductOfOthersRecorded(Tensor x, int dim)
+    {
+        int n = x.Size(dim);
+        var onesShape = (int[])x.ShapeArray.Clone();
+        onesShape[dim] = 1;
+        var one = Ones(onesShape, x.DType, device: x.Device);
+        var before = Cat([one, x.Narrow(dim, 0, n - 1).Cumprod(dim)], dim);
+        var after = Cat([one, x.Flip([dim]).Narrow(dim, 0, n - 1).Cumprod(dim)], dim).Flip([dim]);
+        return before * after;
+    }
+
+    /// <summary>
+    /// ∂ of cumprod from recorded ops (create_graph): Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i. Without zeros it is
+    /// reversed-cumsum(g·y)/x; with zeros, one running product per k with x_k replaced by 1 (O(n²), as torch's
+    /// double-backward path is).
+    /// </summary>
+    static Tensor CumprodGradientRecorded(Tensor x, Tensor g, int dim)
+    {
+        dim = ShapeMath.WrapDim(dim, Math.Max(x.Dim(), 1));
+        if (x.Dim() == 0) return g.Clone();
+        bool zeros;
+        using (GradMode.Set(false)) zeros = (x == 0.0).Any();
+        if (!zeros)
+        {
+            var gy = g * x.Cumprod(dim);
+            return gy.Flip([dim]).Cumsum(dim).Flip([dim]) / x;
+        }
+        int n = x.Size(dim);
+        var positions = Arange(n).To(x.Device);
+        var lineShape = Enumerable.Repeat(1, x.Dim()).ToArray();
+        lineShape[dim] = n;
+        positions = positions.Reshape(lineShape);
+        var columns = new Tensor[n];
+        for (int k = 0; k < n; k++)
+        {
+            var atK = (positions == (double)k).To(x.DType);
+            var replaced = x * (1.0 - atK) + atK;              // x with x_k := 1, differentiable in the others
+            var fromK = (positions >= (double)k).To(x.DType);  // only j ≥ k contribute
+            columns[k] = (g * replaced.Cumprod(dim) * fromK).Sum(dim, keepDim: true);
+        }
+        return Cat(columns, dim);
     }
 }

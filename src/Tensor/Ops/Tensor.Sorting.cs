@@ -77,6 +77,8 @@ public sealed partial class Tensor
         var input = this;
         return Recording.Record(values, "MedianBackward0", [input], g =>
         {
+            if (GradMode.IsEnabled) // create_graph: the same scatter, recorded
+                return [Zeros([input.Numel()], g.DType, g.Device).ScatterAdd(0, indices.Reshape(1), g.Reshape(1)).Reshape(input.ShapeArray)];
             var grad = Zeros([input.Numel()], g.DType, g.Device);
             grad.ScatterAlong(0, indices.Reshape(1), g.Reshape(1));
             return [grad.Reshape(input.ShapeArray)];
@@ -122,6 +124,8 @@ public sealed partial class Tensor
         var kept = Dim() == 0 ? indices.Reshape(1) : indices;
         Recording.Record(values, node, [input], g =>
         {
+            if (GradMode.IsEnabled) // create_graph: the same scatter (the indices of a line are distinct), recorded
+                return [Zeros(x.ShapeArray, g.DType, g.Device).ScatterAdd(d, kept, g.Reshape(kept.ShapeArray)).Reshape(input.ShapeArray)];
             var grad = Zeros(x.ShapeArray, g.DType, g.Device);
             grad.ScatterAlong(d, kept, g.Reshape(kept.ShapeArray));
             return [grad.Reshape(input.ShapeArray)];
