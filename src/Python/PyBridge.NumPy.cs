@@ -133,6 +133,12 @@ public static partial class PyBridge
         DType.Float32 => "<f4",
         DType.Float64 => "<f8",
         DType.Int64 => "<i8",
+        DType.Int32 => "<i4",
+        DType.Int16 => "<i2",
+        DType.Int8 => "|i1",
+        DType.UInt8 => "|u1",
+        DType.Float16 => "<f2",
+        DType.BFloat16 => throw new NotSupportedException("Got unsupported ScalarType BFloat16"),
         _ => "|b1",
     };
 

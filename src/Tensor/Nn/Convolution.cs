@@ -150,14 +150,7 @@ internal static unsafe class Convolution
         return a.Device == Device.Cpu ? null : a.Device;
     }
 
-    internal static string Pretty(DType d) => d switch
-    {
-        DType.Float32 => "Float",
-        DType.Float64 => "Double",
-        DType.Int64 => "Long",
-        DType.Bool => "Bool",
-        _ => d.ShortName(),
-    };
+    internal static string Pretty(DType d) => d.ScalarTypeName();
 
     interface IKernelCall
     {
