@@ -25,6 +25,17 @@ public enum DType
     BFloat16 = 9,
 }
 
+/// <summary>How an operand takes part in torch.result_type: dimensioned tensors outrank 0-d tensors, which outrank scalars.</summary>
+public enum OperandKind
+{
+    /// <summary>A tensor with at least one dimension.</summary>
+    Tensor,
+    /// <summary>A 0-d tensor.</summary>
+    ZeroDimTensor,
+    /// <summary>A number (Python's int, float or bool; its dtype is int64, the default float dtype or bool).</summary>
+    Scalar,
+}
+
 /// <summary>Size, naming and promotion rules of <see cref="DType"/>, following torch.</summary>
 public static class DTypes
 {
@@ -136,6 +147,26 @@ public static class DTypes
         if (aIsZeroDim == bIsZeroDim) return PromoteTypes(a, b);
         return CombineCategories(aIsZeroDim ? b : a, aIsZeroDim ? a : b);
     }
+
+    /// <summary>
+    /// torch.result_type over any operands: dimensioned tensors, 0-d tensors and Python-style scalars each promote
+    /// among themselves, then the classes combine in that order of priority by category (a float scalar, typed as
+    /// the default float dtype, turns an integer tensor into float32 but never widens a float16 one).
+    /// </summary>
+    public static DType ResultType(params ReadOnlySpan<(DType DType, OperandKind Kind)> operands)
+    {
+        DType? dim = null, zero = null, wrapped = null;
+        foreach (var (dtype, kind) in operands)
+        {
+            ref DType? slot = ref kind == OperandKind.Tensor ? ref dim : ref kind == OperandKind.ZeroDimTensor ? ref zero : ref wrapped;
+            slot = slot is DType s ? PromoteTypes(s, dtype) : dtype;
+        }
+        var lower = Combine(zero, wrapped);
+        return Combine(dim, lower) ?? throw new ArgumentException("result_type needs at least one operand");
+    }
+
+    static DType? Combine(DType? higher, DType? lower) =>
+        higher is not DType h ? lower : lower is not DType l ? h : CombineCategories(h, l);
 
     /// <summary>c10's combine_categories: the higher-priority class's dtype, unless the lower one's category is higher.</summary>
     static DType CombineCategories(DType higher, DType lower)

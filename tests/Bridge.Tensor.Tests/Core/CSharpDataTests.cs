@@ -38,8 +38,9 @@ public sealed class CSharpDataTests : OnTheCpu
         Assert.AreEqual(DType.Int64, Torch.From(new long[] { 1, 2 }).DType);
         Assert.AreEqual(DType.Bool, Torch.From(new[] { true, false }).DType);
         Assert.AreEqual(DType.Float64, Torch.From(new double[] { 1, 2 }).DType);
-        var e = Assert.Throws<ArgumentException>(() => Torch.From(new short[] { 1 }));
-        StringAssert.Contains(e.Message, "Int16");
+        Assert.AreEqual(DType.Int16, Torch.From(new short[] { 1 }).DType);
+        var e = Assert.Throws<ArgumentException>(() => Torch.From(new ushort[] { 1 }));
+        StringAssert.Contains(e.Message, "UInt16");
     }
 
     [TestMethod]

@@ -9,6 +9,7 @@ static __device__ __forceinline__ void copy(T* o, const T* a, const Strided& s, 
   }
 }
 extern "C" __global__ void copy_b1(u8* o, const u8* a, Strided s, int n) { copy<u8>(o, a, s, n); }
+extern "C" __global__ void copy_b2(unsigned short* o, const unsigned short* a, Strided s, int n) { copy<unsigned short>(o, a, s, n); }
 extern "C" __global__ void copy_b4(unsigned* o, const unsigned* a, Strided s, int n) { copy<unsigned>(o, a, s, n); }
 extern "C" __global__ void copy_b8(i64* o, const i64* a, Strided s, int n) { copy<i64>(o, a, s, n); }
 
@@ -55,5 +56,6 @@ static __device__ __forceinline__ void fill(T* o, const Strided& s, int n, T v) 
   for (i64 i = grid_start(); i < n; i += grid_step()) o[offset_of(s, 0, i)] = v;
 }
 extern "C" __global__ void fill_b1(u8* o, Strided s, int n, unsigned long long bits) { fill<u8>(o, s, n, (u8)bits); }
+extern "C" __global__ void fill_b2(unsigned short* o, Strided s, int n, unsigned long long bits) { fill<unsigned short>(o, s, n, (unsigned short)bits); }
 extern "C" __global__ void fill_b4(unsigned* o, Strided s, int n, unsigned long long bits) { fill<unsigned>(o, s, n, (unsigned)bits); }
 extern "C" __global__ void fill_b8(i64* o, Strided s, int n, unsigned long long bits) { fill<i64>(o, s, n, (i64)bits); }
