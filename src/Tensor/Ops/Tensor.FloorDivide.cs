@@ -1,3 +1,4 @@
+using Bridge.Autograd;
 using Bridge.Backends.Cpu;
 
 namespace Bridge;
