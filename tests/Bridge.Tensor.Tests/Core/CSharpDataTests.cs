@@ -69,7 +69,8 @@ public sealed class CSharpDataTests : OnTheCpu
         CollectionAssert.AreEqual(new float[] { 0, 0, 0, 0, 0, 7 }, t.AsReadOnlySpan<float>().ToArray());
         StringAssert.Contains(Assert.Throws<InvalidOperationException>(() => t.T().AsSpan<float>()).Message, "not contiguous");
         StringAssert.Contains(Assert.Throws<InvalidOperationException>(() => t.AsSpan<double>()).Message, "torch.float32");
-        StringAssert.Contains(Assert.Throws<ArgumentException>(() => t.AsSpan<int>()).Message, "Int32");
+        StringAssert.Contains(Assert.Throws<InvalidOperationException>(() => t.AsSpan<int>()).Message, "torch.int32");
+        StringAssert.Contains(Assert.Throws<ArgumentException>(() => t.AsSpan<uint>()).Message, "UInt32");
     }
 
     [TestMethod]
