@@ -353,3 +353,18 @@ def test_numpy_arrays_keep_their_dtype_in_tensor():
         a = np.array([1, 2, 3], dtype=np_dtype)
         assert_same(bridge.tensor(a), torch.tensor(a))
         assert_same(bridge.as_tensor(a), torch.as_tensor(a))
+
+
+@pytest.mark.parametrize("method", ["bfloat16", "half"])
+def test_module_casts_parameters_like_torch(method):
+    torch.manual_seed(0)
+    t = torch.nn.Linear(3, 2)
+    b = bridge.nn.Linear(3, 2)
+    b.load_state_dict({k: bridge.from_numpy(v.detach().numpy().copy()) for k, v in t.state_dict().items()})
+    getattr(t, method)()
+    getattr(b, method)()
+    for (name, p), (_, q) in zip(b.named_parameters(), t.named_parameters()):
+        assert_same(p.detach(), q.detach())
+    if method == "bfloat16":
+        x = torch.ones(4, 3, dtype=torch.bfloat16)
+        assert_same(b(bridge.ones(4, 3, dtype=bridge.bfloat16)).detach(), t(x).detach())

@@ -11,7 +11,7 @@ public sealed partial class Tensor
     public static Tensor FloorDivide(Tensor a, Tensor b)
     {
         if (a.Device.IsCuda || b.Device.IsCuda)
-            throw new NotSupportedException("floor_divide has no CUDA kernel yet: compute it on the CPU (.cpu())");
+            throw new NotSupportedException("floor_divide has no CUDA kernel yet (bin_floor_divide_f32: torch's div_floor needs an exact device fmod): compute it on the CPU (.cpu())");
         var dtype = DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0);
         if (!dtype.IsFloatingPoint())
         {
