@@ -138,4 +138,65 @@ public sealed class DTypeTests : OnTheCpu
         Assert.AreEqual(DType.BFloat16, f.DType);
         Assert.AreEqual(0.5, f.Item());
     }
+
+    [TestMethod]
+    public void FloorDivide_MatchesTorch()
+    {
+        // torch.tensor([7, -7, 7, -7], dtype=torch.int32) // torch.tensor([2, 2, -2, -2], dtype=torch.int32) -> [3, -4, -4, 3]
+        var a = Torch.Tensor(new long[] { 7, -7, 7, -7 }, DType.Int32);
+        var b = Torch.Tensor(new long[] { 2, 2, -2, -2 }, DType.Int32);
+        var q = a.FloorDivide(b);
+        Assert.AreEqual(DType.Int32, q.DType);
+        CollectionAssert.AreEqual(new[] { 3, -4, -4, 3 }, q.ToArray<int>());
+        // torch.tensor([7.3, -7.3, 5.0, -0.5]) // torch.tensor([0.1, 0.1, 0.0, 1.0]) -> [73.0, -74.0, inf, -1.0]
+        var f = Torch.Tensor(new[] { 7.3f, -7.3f, 5f, -0.5f }).FloorDivide(Torch.Tensor(new[] { 0.1f, 0.1f, 0f, 1f }));
+        CollectionAssert.AreEqual(new[] { 73.0, -74.0, double.PositiveInfinity, -1.0 }, f.ToDoubleArray());
+        Assert.ThrowsExactly<DivideByZeroException>(() => a.FloorDivide(0));
+    }
+
+    [TestMethod]
+    public void Files_KeepNarrowDTypes_Natively()
+    {
+        var dir = Directory.CreateTempSubdirectory("bridge-dtypes-");
+        try
+        {
+            var tensors = new Dictionary<string, Tensor>
+            {
+                ["h"] = Torch.Tensor(new[] { 0.5, -2.0, 65504.0 }).Half(),
+                ["bf"] = Torch.Tensor(new[] { 1.5, 3e9 }).BFloat16(),
+                ["i"] = Torch.Tensor(new long[] { -3, 7 }, DType.Int32),
+                ["s"] = Torch.Tensor(new long[] { -300 }, DType.Int16),
+                ["c"] = Torch.Tensor(new long[] { -5 }, DType.Int8),
+                ["u"] = Torch.Tensor(new long[] { 200, 1 }, DType.UInt8),
+            };
+            foreach (var ext in new[] { "safetensors", "pt" })
+            {
+                var path = Path.Combine(dir.FullName, "t." + ext);
+                Bridge.Io.TensorFile.Save(path, tensors);
+                var back = Bridge.Io.TensorFile.Load(path);
+                foreach (var (name, t) in tensors)
+                {
+                    Assert.AreEqual(t.DType, back[name].DType, $"{ext} {name}");
+                    CollectionAssert.AreEqual(t.ToDoubleArray(), back[name].ToDoubleArray(), $"{ext} {name}");
+                }
+            }
+            // torch reads the C#-written checkpoint's HalfStorage, BFloat16Storage, IntStorage... in their own dtypes.
+            Bridge.Tests.Io.PythonProcess.RequireTorch();
+            string output = Bridge.Tests.Io.PythonProcess.Check("""
+                import sys, torch
+                sd = torch.load(sys.argv[1])
+                print(" ".join(f"{k}:{str(v.dtype)[6:]}:{v.tolist()}" for k, v in sd.items()))
+                """, Path.Combine(dir.FullName, "t.pt"));
+            Assert.AreEqual("h:float16:[0.5, -2.0, 65504.0] bf:bfloat16:[1.5, 3003121664.0] i:int32:[-3, 7] s:int16:[-300] c:int8:[-5] u:uint8:[200, 1]", output.Trim());
+            tensors.Remove("bf");
+            var npz = Path.Combine(dir.FullName, "t.npz");
+            Bridge.Io.TensorFile.Save(npz, tensors);
+            foreach (var (name, t) in Bridge.Io.TensorFile.Load(npz)) Assert.AreEqual(tensors[name].DType, t.DType, $"npz {name}");
+            Assert.ThrowsExactly<NotSupportedException>(() => Bridge.Io.TensorFile.Save(Path.Combine(dir.FullName, "b.npy"), Torch.Ones([2], DType.BFloat16)));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
