@@ -368,3 +368,13 @@ def test_module_casts_parameters_like_torch(method):
     if method == "bfloat16":
         x = torch.ones(4, 3, dtype=torch.bfloat16)
         assert_same(b(bridge.ones(4, 3, dtype=bridge.bfloat16)).detach(), t(x).detach())
+
+
+@pytest.mark.filterwarnings("ignore:indexing with dtype torch.uint8 is now deprecated")
+def test_uint8_index_is_a_mask_as_in_torch():
+    b, t = both([1.0, 2.0, 3.0], "float32")
+    assert_same(b[bridge.tensor([1, 0, 1], dtype=bridge.uint8)], t[torch.tensor([1, 0, 1], dtype=torch.uint8)])
+    with pytest.raises(IndexError, match="tensors used as indices must be long, byte or bool tensors"):
+        b[bridge.tensor([0, 1], dtype=bridge.int32)]
+    with pytest.raises(IndexError, match="tensors used as indices must be long, byte or bool tensors"):
+        t[torch.tensor([0, 1], dtype=torch.int32)]
