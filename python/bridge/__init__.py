@@ -8,6 +8,8 @@ from . import _core, _lib
 from . import _fork  # noqa: F401 (a forked child refuses the engine instead of hanging)
 from ._core import collect as _collect, flush as _flush
 from ._dtype import Size, bool_ as bool, device, dtype, float32, float64, int64
+from ._dtype import bfloat16, float16, int8, int16, int32, uint8
+from ._dtype_info import can_cast, finfo, iinfo, promote_types, result_type
 from ._tensor import Tensor
 from ._functions import *  # noqa: F401,F403 (torch-level functions)
 from ._methods import *  # noqa: F401,F403 (functional forms of methods)
@@ -17,6 +19,7 @@ from ._math import *  # noqa: F401,F403 (binary math, reductions along dims, sor
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
 from ._random import bernoulli, default_generator, multinomial, normal, randint_like
 from ._tensor_creation import BoolTensor, DoubleTensor, FloatTensor, LongTensor
+from ._tensor_creation import BFloat16Tensor, ByteTensor, CharTensor, HalfTensor, IntTensor, ShortTensor
 from ._grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                          set_grad_enabled)
 from ._numpy import from_dlpack, from_numpy
@@ -27,5 +30,8 @@ from . import autograd  # noqa: E402
 float = float32
 double = float64
 long = int64
+half = float16
+int = int32
+short = int16
 __version__ = _core.call("version")  # the engine's, so the package and libbridge.so cannot disagree
 abi_version = _lib.abi_version()

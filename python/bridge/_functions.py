@@ -74,9 +74,10 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         import numpy as np
         a = np.array(data, order="C")  # a copy, as torch.tensor makes (ascontiguousarray would turn 0-d into 1-d)
         from ._numpy import from_numpy
-        if a.dtype.kind == "f" and a.dtype != np.float32:
+        # NumPy's own dtype where Bridge has it (float16, int32, uint8...), as torch.tensor keeps it; the rest widen.
+        if a.dtype.kind == "f" and a.dtype.name not in ("float16", "float32", "float64"):
             a = a.astype(np.float64)
-        elif a.dtype.kind in "iu":
+        elif a.dtype.kind in "iu" and a.dtype.name not in ("int8", "int16", "int32", "int64", "uint8"):
             a = a.astype(np.int64)
         t = from_numpy(a).clone()
         return _finish(t.to(dtype or t.dtype), device, requires_grad)

@@ -12,7 +12,7 @@ from . import _core, _dtype
 from ._core import TensorBase
 from ._tensor_math import TensorMath, _tt
 
-__all__ = ["atan2", "arctan2", "hypot", "fmod", "remainder", "logaddexp", "lerp", "bitwise_and", "bitwise_or",
+__all__ = ["atan2", "arctan2", "hypot", "fmod", "remainder", "floor_divide", "logaddexp", "lerp", "bitwise_and", "bitwise_or",
            "bitwise_xor", "bitwise_not", "logical_and", "logical_or", "logical_xor", "logical_not", "var", "std",
            "var_mean", "std_mean", "logsumexp", "amax", "amin", "any", "all", "norm", "prod", "cumsum", "cumprod",
            "sort", "argsort", "topk", "kthvalue", "median", "unique", "nan_to_num", "matmul", "arcsin", "arccos",
@@ -24,7 +24,7 @@ kthvalue_result = collections.namedtuple("kthvalue", ["values", "indices"])
 median_result = collections.namedtuple("median", ["values", "indices"])
 
 
-_TYPE_NAMES = {"torch.float32": "Float", "torch.float64": "Double", "torch.int64": "Long", "torch.bool": "Bool"}
+_TYPE_NAMES = {str(d): d.scalar_name for d in _dtype.BY_ID}
 
 
 def _scalar(value, like):
@@ -117,6 +117,22 @@ class MathMethods(TensorMath):
 
     def __mod__(self, other):
         return _binary("remainder", self, other)
+
+    def floor_divide(self, other):
+        """floor(self / other) in the promoted dtype (integers stay integers), as torch 1.13's // ."""
+        return _binary("floor_divide", self, other)
+
+    def __floordiv__(self, other):
+        return _binary("floor_divide", self, other)
+
+    def __rfloordiv__(self, other):
+        return _binary("floor_divide", other, self)
+
+    def floor_divide_(self, other):
+        """floor_divide in place."""
+        return self._assign(self.floor_divide(other))
+
+    __ifloordiv__ = floor_divide_
 
     def __rmod__(self, other):
         return _binary("remainder", other, self)
@@ -410,6 +426,11 @@ def hypot(input, other, *, out=None):
 def fmod(input, other, *, out=None):
     """input - trunc(input / other) * other."""
     return _out(_binary("fmod", input, other), out)
+
+
+def floor_divide(input, other, *, out=None):
+    """floor(input / other) elementwise; integer operands stay integer (Python's //)."""
+    return _out(_binary("floor_divide", input, other), out)
 
 
 def remainder(input, other, *, out=None):

@@ -9,7 +9,7 @@ from ._lib import lib
 from ._dtype import from_numpy_dtype
 from ._tensor import Tensor
 
-_SUPPORTED = "float32, float64, int64 and bool"
+_SUPPORTED = "float64, float32, float16, int64, int32, int16, int8, uint8, and bool"
 
 
 def array_interface(t, owner):
@@ -17,6 +17,8 @@ def array_interface(t, owner):
     dtype, shape, strides, device_type, _ = t._info()
     if device_type != 1:
         raise TypeError("can't convert a CUDA tensor to numpy: copy it to the host first (.cpu())")
+    if dtype.numpy_typestr is None:
+        raise TypeError(f"Got unsupported ScalarType {dtype.scalar_name}")
     _core.call("share_address", t)  # NumPy keeps the address: the engine must never move this memory
     meta = t._live_meta()
     item = dtype.itemsize
@@ -54,9 +56,8 @@ def to_numpy(t):
 
 
 # What a NumPy result becomes when wrapped back into a tensor: torch's __array_wrap__ turns bool into uint8 and keeps
-# the other types; Bridge computes in float32, float64, int64 and bool, so integers (bool included, as torch's uint8)
-# widen to int64 and half floats to float32.
-_WRAP_AS = {"b": np.dtype("int64"), "i": np.dtype("int64"), "u": np.dtype("int64"), "f": np.dtype("float32")}
+# the other types it has; the types torch lacks (uint16, uint32, uint64, float128) widen to int64 or narrow to float64.
+_WRAP_AS = {"b": np.dtype("uint8"), "i": np.dtype("int64"), "u": np.dtype("int64"), "f": np.dtype("float64")}
 
 
 def wrap_result(array):
@@ -73,7 +74,8 @@ def wrap_result(array):
     return from_numpy(array)
 
 
-_BY_NUMPY = {np.dtype(name): from_numpy_dtype(np.dtype(name)) for name in ("float32", "float64", "int64", "bool")}
+_BY_NUMPY = {np.dtype(name): from_numpy_dtype(np.dtype(name))
+             for name in ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")}
 _INT64_ARRAYS = [ctypes.c_int64 * max(n, 1) for n in range(65)]
 
 
@@ -86,8 +88,7 @@ def from_numpy(a):
         if not a.dtype.isnative:
             raise ValueError(f"array is byte-swapped ({a.dtype.str}): convert it with "
                              f"a.astype(a.dtype.newbyteorder('=')) first")
-        raise TypeError(f"can't convert np.ndarray of type {a.dtype}. The only supported types are: {_SUPPORTED}; "
-                        f"convert with a.astype(np.float32) (or another of those) first")
+        raise TypeError(f"can't convert np.ndarray of type numpy.{a.dtype}. The only supported types are: {_SUPPORTED}.")
     if not a.flags.aligned:
         raise ValueError("array is not aligned to its element size: copy it with np.ascontiguousarray(a) first")
     item = dtype.itemsize
@@ -114,10 +115,11 @@ def from_numpy(a):
     return Tensor._wrap(out.value)
 
 
-def over_buffer(array, shape, strides):
+def over_buffer(array, shape, strides, dtype=None):
     """A tensor of ``shape`` and element ``strides`` over the memory of the 1-D array ``array`` from its first element
-    (the caller has checked that every element it reaches lies inside ``array``); ``array`` stays alive with it."""
-    dtype = _BY_NUMPY[array.dtype]
+    (the caller has checked that every element it reaches lies inside ``array``); ``array`` stays alive with it.
+    ``dtype`` reads the elements as another bridge dtype of the same size (bfloat16 over uint16 memory)."""
+    dtype = dtype or _BY_NUMPY[array.dtype]
     n = len(shape)
     array_type = _INT64_ARRAYS[n]
     token = _core.keep_alive(array)

@@ -206,7 +206,10 @@ class Tensor(_AutogradMethods, CopyProtocols, MathMethods, DeclaredMethods, Shap
         """The elements as (nested) Python lists."""
         if self.dim() == 0:
             return self.item()
-        return self.detach().numpy().tolist()
+        t = self.detach()
+        if t.dtype.numpy_typestr is None:
+            t = t.float()  # bfloat16: NumPy has no such type, and float32 holds every value exactly
+        return t.numpy().tolist()
 
     # ---- autograd -----------------------------------------------------------------------------------
 
@@ -301,8 +304,34 @@ class Tensor(_AutogradMethods, CopyProtocols, MathMethods, DeclaredMethods, Shap
         return self.to(bool_)
 
     def int(self):
-        """An int64 copy (bridge has no int32)."""
-        raise TypeError("bridge has no int32 dtype: use .long() (int64)")
+        """An int32 copy, floats truncated toward zero (self when already int32)."""
+        from ._dtype import int32
+        return self.to(int32)
+
+    def short(self):
+        """An int16 copy (self when already int16)."""
+        from ._dtype import int16
+        return self.to(int16)
+
+    def char(self):
+        """An int8 copy (self when already int8)."""
+        from ._dtype import int8
+        return self.to(int8)
+
+    def byte(self):
+        """A uint8 copy (self when already uint8)."""
+        from ._dtype import uint8
+        return self.to(uint8)
+
+    def half(self):
+        """A float16 copy, rounded to nearest even (self when already float16)."""
+        from ._dtype import float16
+        return self.to(float16)
+
+    def bfloat16(self):
+        """A bfloat16 copy, rounded to nearest even (self when already bfloat16)."""
+        from ._dtype import bfloat16
+        return self.to(bfloat16)
 
     def type_as(self, other):
         """A copy with ``other``'s dtype."""

@@ -3,11 +3,10 @@
 
 from . import _core
 from ._core import TensorBase
-from ._dtype import Size, bool_, dtype as _dtype_cls, float32, float64, int64
+from ._dtype import BY_ID, Size, bool_, dtype as _dtype_cls, float32, float64, int64
 
-# torch's legacy type names and the dtypes they stand for
-TYPE_NAMES = {"torch.FloatTensor": float32, "torch.DoubleTensor": float64, "torch.LongTensor": int64,
-              "torch.BoolTensor": bool_}
+# torch's legacy type names and the dtypes they stand for (torch.HalfTensor is float16...)
+TYPE_NAMES = {f"torch.{d.scalar_name}Tensor": d for d in BY_ID}
 _NAME_OF = {v.name: k for k, v in TYPE_NAMES.items()}
 
 
@@ -51,6 +50,12 @@ FloatTensor = _legacy_class("FloatTensor", float32)
 DoubleTensor = _legacy_class("DoubleTensor", float64)
 LongTensor = _legacy_class("LongTensor", int64)
 BoolTensor = _legacy_class("BoolTensor", bool_)
+HalfTensor = _legacy_class("HalfTensor", TYPE_NAMES["torch.HalfTensor"])
+BFloat16Tensor = _legacy_class("BFloat16Tensor", TYPE_NAMES["torch.BFloat16Tensor"])
+ByteTensor = _legacy_class("ByteTensor", TYPE_NAMES["torch.ByteTensor"])
+CharTensor = _legacy_class("CharTensor", TYPE_NAMES["torch.CharTensor"])
+ShortTensor = _legacy_class("ShortTensor", TYPE_NAMES["torch.ShortTensor"])
+IntTensor = _legacy_class("IntTensor", TYPE_NAMES["torch.IntTensor"])
 
 
 class CreationMethods(TensorBase):

@@ -29,10 +29,10 @@ STORAGE_TYPES = {
     "IntStorage": (np.dtype("<i4"), 4), "ShortStorage": (np.dtype("<i2"), 2), "CharStorage": (np.dtype("|i1"), 1),
     "ByteStorage": (np.dtype("|u1"), 1), "UntypedStorage": (np.dtype("|u1"), 1),
 }
-_STORAGE_OF_DTYPE = {"float32": "FloatStorage", "float64": "DoubleStorage", "int64": "LongStorage",
-                     "bool": "BoolStorage"}
-# What the engine computes in for each stored type: other integer types widen to int64, halves to float32.
-_ENGINE_TYPE = {"f": np.dtype("float32"), "i": np.dtype("int64"), "u": np.dtype("int64"), "b": np.dtype("bool")}
+_STORAGE_OF_DTYPE = {d.name: d.scalar_name + "Storage" for d in _dtype.BY_ID}
+# The stored types the engine holds natively (tensors share the storage's memory); only UntypedStorage's bytes
+# read as uint8 either way.
+_NATIVE = ("float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool")
 
 UNSAFE_MESSAGE = ("Weights only load failed. Re-running `torch.load` with `weights_only` set to `False` will likely "
                   "succeed, but it can result in arbitrary code execution.Do it only if you get the file from a "
@@ -237,25 +237,27 @@ class LoadedStorage:
             if last >= numel:
                 raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)} and storage offset "
                                    f"{offset} need {last + 1} elements, but the storage ({self.type_name}) has {numel}")
-        if 0 in size or len(size) > 63:
+        if (0 in size or len(size) > 63) and self.type_name == "BFloat16Storage":
+            view = np.lib.stride_tricks.as_strided(self.array[offset:], shape=size,
+                                                   strides=tuple(s * self.array.itemsize for s in stride))
+            t = from_numpy((view.astype(np.uint32) << 16).view(np.float32)).bfloat16()  # exact: the same values
+        elif 0 in size or len(size) > 63:
             t = from_numpy(np.lib.stride_tricks.as_strided(self.array[offset:], shape=size,
                                                            strides=tuple(s * self.array.itemsize for s in stride)))
-        elif self.array.dtype.name in ("float32", "float64", "int64", "bool"):
+        elif self.array.dtype.name in _NATIVE or self.type_name == "BFloat16Storage":
             # A view of the storage's memory with torch's offset and strides: tensors of one storage share it. The
             # buffer interface has no offset, so an offset view is element 1 of a [2, *size] view whose first stride
             # is the offset.
+            # bfloat16 bytes are read as uint16 (NumPy has no bfloat16) and viewed as bfloat16 by the engine.
+            as_dtype = _dtype.bfloat16 if self.type_name == "BFloat16Storage" else None
             if offset == 0:
-                t = over_buffer(self.array, size, stride)
+                t = over_buffer(self.array, size, stride, as_dtype)
             else:
-                t = over_buffer(self.array, (2,) + size, (offset,) + stride).select(0, 1)
+                t = over_buffer(self.array, (2,) + size, (offset,) + stride, as_dtype).select(0, 1)
         else:
             view = np.lib.stride_tricks.as_strided(self.array[offset:], shape=size,
                                                    strides=tuple(s * self.array.itemsize for s in stride))
-            if self.type_name == "BFloat16Storage":
-                view = (view.astype(np.uint32) << 16).view(np.float32)
-            else:
-                view = view.astype(_ENGINE_TYPE[view.dtype.kind])  # widened: a copy, as the engine has no such type
-            t = from_numpy(view)
+            t = from_numpy(np.ascontiguousarray(view))
         if self.device != "cpu":
             t = t.to(self.device)
         if requires_grad:

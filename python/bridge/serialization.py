@@ -152,7 +152,8 @@ def _location_restorer(map_location):
     if callable(map_location):
         def call_it(array, location, storage_type):
             from ._numpy import from_numpy
-            storage = from_numpy(array) if array.dtype.name in ("float32", "float64", "int64", "bool") else None
+            from ._torch_pickle import _NATIVE
+            storage = from_numpy(array) if array.dtype.name in _NATIVE else None
             result = map_location(storage, location)
             if result is None:
                 return check(location)

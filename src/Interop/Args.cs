@@ -99,7 +99,11 @@ readonly unsafe ref struct Args(string op, ReadOnlySpan<Value> values)
         return new ReadOnlySpan<byte>((void*)v.P, checked((int)v.Count));
     }
 
-    public DType DType(int i) => (DType)Int(i);
+    public DType DType(int i)
+    {
+        int id = Int(i);
+        return DTypes.IsDefined(id) ? (DType)id : throw new ArgumentException($"{op}(): unknown dtype id {id}");
+    }
 
     public DType? OptionalDType(int i) => IsNone(i) ? null : DType(i);
 

@@ -92,7 +92,7 @@ static unsafe class MemoryExports
             Exports.NotNull(result, "bridge_tensor_from_buffer", "result");
             if (ndim > 0) Exports.NotNull(shape, "bridge_tensor_from_buffer", "shape");
             using var call = new DisposeScope(callScope: true); // the new tensor belongs to its handle alone
-            if ((uint)dtype > (uint)DType.Bool) throw new ArgumentException($"unknown dtype id {dtype}");
+            if (!DTypes.IsDefined(dtype)) throw new ArgumentException($"unknown dtype id {dtype}");
             if (ndim < 0 || ndim > 64) throw new ArgumentException($"ndim {ndim} is out of range 0..64");
             var sizes = ToInts(shape, ndim, "size");
             var steps = strides is null ? null : ToInts(strides, ndim, "stride");

@@ -29,6 +29,7 @@ static partial class OpTable
         RegisterSequence();
         RegisterOptim();
         RegisterData();
+        RegisterDTypes();
         RegisterIo();
         RegisterDistributed();
         RegisterCuda();

@@ -112,7 +112,12 @@ public static partial class PyBridge
             ("d", 8) => DType.Float64,
             ("l" or "q", 8) => DType.Int64,
             ("?", 1) => DType.Bool,
-            _ => throw new ArgumentException($"can't convert np.ndarray of type {DTypeName(array, format)}. The only supported types are: float32, float64, int64 and bool; convert with a.astype(np.float32) (or another of those) first", nameof(array)),
+            ("e", 2) => DType.Float16,
+            ("i" or "l", 4) => DType.Int32,
+            ("h", 2) => DType.Int16,
+            ("b", 1) => DType.Int8,
+            ("B", 1) => DType.UInt8,
+            _ => throw new ArgumentException($"can't convert np.ndarray of type {DTypeName(array, format)}. The only supported types are: float64, float32, float16, int64, int32, int16, int8, uint8, and bool; convert with a.astype(np.float32) (or another of those) first", nameof(array)),
         };
     }
 
@@ -133,6 +138,12 @@ public static partial class PyBridge
         DType.Float32 => "<f4",
         DType.Float64 => "<f8",
         DType.Int64 => "<i8",
+        DType.Int32 => "<i4",
+        DType.Int16 => "<i2",
+        DType.Int8 => "|i1",
+        DType.UInt8 => "|u1",
+        DType.Float16 => "<f2",
+        DType.BFloat16 => throw new NotSupportedException("Got unsupported ScalarType BFloat16"),
         _ => "|b1",
     };
 

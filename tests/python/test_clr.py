@@ -99,7 +99,7 @@ def test_read_only_stays_read_only():
 
 @pytest.mark.parametrize("array, fix", [
     (np.arange(5.0)[::-1], "np.ascontiguousarray"),
-    (np.zeros(3, dtype=np.float16), "astype"),
+    (np.zeros(3, dtype=np.uint16), "astype"),
     (np.zeros(3, dtype=">f4"), "newbyteorder"),
     ([1.0, 2.0], "numpy.asarray"),
 ])

@@ -34,8 +34,6 @@ def test_type_errors():
         bridge.ones(2)[bridge.tensor([0.0, 1.0])]  # as torch: an IndexError (int64 and bool tensors index)
     with pytest.raises(TypeError):
         bridge.tensor([object()])
-    with pytest.raises(TypeError):
-        bridge.ones(2).int()
 
 
 def test_value_errors():

@@ -37,9 +37,8 @@ def test_mixing_matches_torch(expression, requires_grad):
     assert not isinstance(got, Exception), f"{expression}: bridge raised {got!r}, torch gave {want!r}"
     if isinstance(want, torch.Tensor):
         assert isinstance(got, bridge.Tensor), f"{expression}: {type(got).__name__}"
-        # torch wraps NumPy's bool results as uint8; bridge, without uint8, as int64 (same values)
-        want_dtype = "int64" if want.dtype == torch.uint8 else str(want.dtype).split(".")[1]
-        assert got.dtype.name == want_dtype
+        # torch wraps NumPy's bool results as uint8, and so does bridge
+        assert got.dtype.name == str(want.dtype).split(".")[1]
         np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-6)
     else:
         assert type(got) is type(want)

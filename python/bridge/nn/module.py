@@ -560,6 +560,16 @@ class Module:
         from .._dtype import float64
         return self._apply(lambda t: t.to(float64) if t.is_floating_point() else t)
 
+    def half(self):
+        """Casts every floating-point parameter and buffer to float16, in place (as torch's Module.half)."""
+        from .._dtype import float16
+        return self._apply(lambda t: t.to(float16) if t.is_floating_point() else t)
+
+    def bfloat16(self):
+        """Casts every floating-point parameter and buffer to bfloat16, in place (as torch's Module.bfloat16)."""
+        from .._dtype import bfloat16
+        return self._apply(lambda t: t.to(bfloat16) if t.is_floating_point() else t)
+
     def cpu(self):
         """Moves parameters and buffers to the CPU; returns self."""
         return self.to("cpu")

@@ -67,9 +67,18 @@ static partial class OpTable
             case DType.Float32: t.ContiguousSpan<float>()[i] = (float)v; break;
             case DType.Float64: t.ContiguousSpan<double>()[i] = v; break;
             case DType.Int64: t.ContiguousSpan<long>()[i] = (long)v; break;
-            default: t.ContiguousSpan<bool>()[i] = v != 0; break;
+            default: Bridge.Backends.Cpu.CopyKernels.Write(t, t.StorageOffset + i, v); break;
         }
     }
+
+    static long WrapTo(DType dtype, long v) => dtype switch
+    {
+        DType.Int32 => (int)v,
+        DType.Int16 => (short)v,
+        DType.Int8 => (sbyte)v,
+        DType.UInt8 => (byte)v,
+        _ => v,
+    };
 
     static void Store(Tensor t, int i, long v)
     {
@@ -78,7 +87,8 @@ static partial class OpTable
             case DType.Float32: t.ContiguousSpan<float>()[i] = v; break;
             case DType.Float64: t.ContiguousSpan<double>()[i] = v; break;
             case DType.Int64: t.ContiguousSpan<long>()[i] = v; break;
-            default: t.ContiguousSpan<bool>()[i] = v != 0; break;
+            // Python ints wrap into the narrower integer types as torch.tensor([300], dtype=torch.int8) does.
+            default: Bridge.Backends.Cpu.CopyKernels.Write(t, t.StorageOffset + i, t.DType.IsInteger() ? (double)WrapTo(t.DType, v) : v); break;
         }
     }
 }

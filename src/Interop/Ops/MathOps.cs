@@ -108,6 +108,7 @@ static partial class OpTable
     static Value Item(Tensor t) => t.DType switch
     {
         DType.Int64 => Value.Int(t.Item<long>()),
+        DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8 => Value.Int((long)t.Item()),
         DType.Bool => Value.Bool(t.Item() != 0),
         _ => Value.Float(t.Item()),
     };

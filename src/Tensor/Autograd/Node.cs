@@ -116,7 +116,7 @@ public class Node
         foreach (var (tensor, version, producer) in _saved)
         {
             if (tensor.Version == version) continue;
-            string type = tensor.DType switch { DType.Float64 => "torch.DoubleTensor", DType.Int64 => "torch.LongTensor", DType.Bool => "torch.BoolTensor", _ => "torch.FloatTensor" };
+            string type = tensor.DType.LegacyTypeName();
             string origin = producer is null ? "" : $", which is output 0 of {producer.Name},";
             throw new InvalidOperationException($"one of the variables needed for gradient computation has been modified by an inplace operation: [{type} {ShapeMath.FormatList(tensor.ShapeArray)}]{origin} is at version {tensor.Version}; expected version {version} instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).");
         }

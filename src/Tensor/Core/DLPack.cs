@@ -7,7 +7,7 @@ namespace Bridge;
 
 enum DLDeviceType { Cpu = 1, Cuda = 2 }
 
-enum DLDataTypeCode : byte { Int = 0, UInt = 1, Float = 2, Bool = 6 }
+enum DLDataTypeCode : byte { Int = 0, UInt = 1, Float = 2, BFloat = 4, Bool = 6 }
 
 [StructLayout(LayoutKind.Sequential)]
 struct DLDataType
@@ -169,18 +169,24 @@ public static unsafe class DLPack
 
     static DLDataType ToDL(DType dtype) => dtype switch
     {
-        DType.Float32 => new() { Code = DLDataTypeCode.Float, Bits = 32, Lanes = 1 },
-        DType.Float64 => new() { Code = DLDataTypeCode.Float, Bits = 64, Lanes = 1 },
-        DType.Int64 => new() { Code = DLDataTypeCode.Int, Bits = 64, Lanes = 1 },
-        _ => new() { Code = DLDataTypeCode.Bool, Bits = 8, Lanes = 1 },
+        DType.Bool => new() { Code = DLDataTypeCode.Bool, Bits = 8, Lanes = 1 },
+        DType.BFloat16 => new() { Code = DLDataTypeCode.BFloat, Bits = 16, Lanes = 1 },
+        DType.UInt8 => new() { Code = DLDataTypeCode.UInt, Bits = 8, Lanes = 1 },
+        _ => new() { Code = dtype.IsFloatingPoint() ? DLDataTypeCode.Float : DLDataTypeCode.Int, Bits = (byte)(8 * dtype.ElementSize()), Lanes = 1 },
     };
 
     static DType FromDL(DLDataType t) => (t.Code, t.Bits, t.Lanes) switch
     {
+        (DLDataTypeCode.Float, 16, 1) => DType.Float16,
         (DLDataTypeCode.Float, 32, 1) => DType.Float32,
         (DLDataTypeCode.Float, 64, 1) => DType.Float64,
+        (DLDataTypeCode.BFloat, 16, 1) => DType.BFloat16,
+        (DLDataTypeCode.Int, 8, 1) => DType.Int8,
+        (DLDataTypeCode.Int, 16, 1) => DType.Int16,
+        (DLDataTypeCode.Int, 32, 1) => DType.Int32,
         (DLDataTypeCode.Int, 64, 1) => DType.Int64,
+        (DLDataTypeCode.UInt, 8, 1) => DType.UInt8,
         (DLDataTypeCode.Bool, 8, 1) => DType.Bool,
-        _ => throw new ArgumentException($"DLPack dtype (code {(int)t.Code}, {t.Bits} bits, {t.Lanes} lanes) is not supported: Bridge holds float32, float64, int64 and bool"),
+        _ => throw new ArgumentException($"DLPack dtype (code {(int)t.Code}, {t.Bits} bits, {t.Lanes} lanes) is not supported: Bridge holds float16, bfloat16, float32, float64, uint8, int8, int16, int32, int64 and bool"),
     };
 }

@@ -230,7 +230,13 @@ public sealed partial class Tensor
         DType.Float64 => Ref<double>(elementOffset),
         DType.Int64 => Ref<long>(elementOffset),
         DType.Bool => Ref<byte>(elementOffset) != 0 ? 1 : 0,
-        _ => throw new InvalidOperationException(),
+        DType.UInt8 => Ref<byte>(elementOffset),
+        DType.Int8 => Ref<sbyte>(elementOffset),
+        DType.Int16 => Ref<short>(elementOffset),
+        DType.Int32 => Ref<int>(elementOffset),
+        DType.Float16 => (double)Ref<System.Half>(elementOffset),
+        DType.BFloat16 => Ref<Bridge.BFloat16>(elementOffset),
+        _ => throw new InvalidOperationException($"unknown dtype {DType}"),
     };
 
     /// <summary>Element offsets of every element in row-major order (small tensors: printing, tests).</summary>

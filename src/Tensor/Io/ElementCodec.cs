@@ -87,8 +87,7 @@ internal static class ElementCodec
             int count = Math.Min(perChunk, numel - start);
             var bytes = buffer.AsSpan(0, count * type.Size());
             source.ReadExactly(bytes, what);
-            if (dtype == DType.Int64) DecodeIntegers(bytes, type, bigEndian, new Span<long>((long*)storage.Pointer + start, count), start, source);
-            else DecodeHalfFloats(bytes, type, bigEndian, new Span<float>((float*)storage.Pointer + start, count));
+            DecodeIntegers(bytes, type, bigEndian, new Span<long>((long*)storage.Pointer + start, count), start, source);
         }
         return tensor;
     }
@@ -105,8 +104,9 @@ internal static class ElementCodec
             {
                 foreach (ref byte b in span) b = b != 0 ? (byte)1 : (byte)0;
             }
-            else if (bigEndian && type == FileDType.Float32) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(span), MemoryMarshal.Cast<byte, uint>(span));
-            else if (bigEndian) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(span), MemoryMarshal.Cast<byte, ulong>(span));
+            else if (bigEndian && type.Size() == 2) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(span), MemoryMarshal.Cast<byte, ushort>(span));
+            else if (bigEndian && type.Size() == 4) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(span), MemoryMarshal.Cast<byte, uint>(span));
+            else if (bigEndian && type.Size() == 8) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(span), MemoryMarshal.Cast<byte, ulong>(span));
         }
     }
 
@@ -131,15 +131,6 @@ internal static class ElementCodec
 
     static long Unsigned64(ulong v, int index, ByteSource source) =>
         v <= long.MaxValue ? (long)v : throw source.Fail($"uint64 value {v} at flat index {index} does not fit int64, the widest integer Bridge holds");
-
-    static void DecodeHalfFloats(ReadOnlySpan<byte> b, FileDType type, bool be, Span<float> dst)
-    {
-        for (int i = 0; i < dst.Length; i++)
-        {
-            ushort bits = be ? BinaryPrimitives.ReadUInt16BigEndian(b[(2 * i)..]) : BinaryPrimitives.ReadUInt16LittleEndian(b[(2 * i)..]);
-            dst[i] = type == FileDType.Float16 ? (float)BitConverter.UInt16BitsToHalf(bits) : BitConverter.UInt32BitsToSingle((uint)bits << 16);
-        }
-    }
 
     /// <summary>
     /// Writes the <see cref="Tensor.Numel"/> elements that start at <paramref name="tensor"/>'s offset, in memory order
@@ -172,6 +163,11 @@ internal static class ElementCodec
                     case DType.Float32: EncodeFloat(((float*)start)[k], dst, target, k, name); break;
                     case DType.Float64: EncodeFloat(((double*)start)[k], dst, target, k, name); break;
                     case DType.Int64: EncodeInteger(((long*)start)[k], dst, target, k, name); break;
+                    case DType.Int32: EncodeInteger(((int*)start)[k], dst, target, k, name); break;
+                    case DType.Int16: EncodeInteger(((short*)start)[k], dst, target, k, name); break;
+                    case DType.Int8: EncodeInteger(((sbyte*)start)[k], dst, target, k, name); break;
+                    case DType.Float16: EncodeFloat((double)((Half*)start)[k], dst, target, k, name); break;
+                    case DType.BFloat16: EncodeFloat(((BFloat16*)start)[k], dst, target, k, name); break;
                     default: EncodeInteger(start[k], dst, target, k, name); break;
                 }
             }

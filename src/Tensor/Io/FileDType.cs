@@ -1,24 +1,24 @@
 namespace Bridge.Io;
 
 /// <summary>
-/// Element types as stored in a file (NumPy's and safetensors' types). Bridge computes in four dtypes only, so reading
-/// widens losslessly: every integer type becomes <see cref="DType.Int64"/> (uint64 only when each value fits),
-/// float16/bfloat16 become <see cref="DType.Float32"/>. Writing may narrow, but only when every value fits (see
-/// <see cref="ElementCodec"/>).
+/// Element types as stored in a file (NumPy's and safetensors' types). Types Bridge has are read natively (float16 and
+/// bfloat16 stay two bytes); the unsigned types it lacks (uint16, uint32, uint64) widen losslessly to
+/// <see cref="DType.Int64"/> (uint64 only when each value fits). Writing may narrow, but only when every value fits
+/// (see <see cref="ElementCodec"/>).
 /// </summary>
 public enum FileDType
 {
     /// <summary>1-byte bool (NumPy <c>|b1</c>, safetensors <c>BOOL</c>); read as bool.</summary>
     Bool,
-    /// <summary>uint8 (<c>|u1</c>, <c>U8</c>); read as int64.</summary>
+    /// <summary>uint8 (<c>|u1</c>, <c>U8</c>); read as uint8.</summary>
     UInt8,
-    /// <summary>int8 (<c>|i1</c>, <c>I8</c>); read as int64.</summary>
+    /// <summary>int8 (<c>|i1</c>, <c>I8</c>); read as int8.</summary>
     Int8,
-    /// <summary>int16 (<c>&lt;i2</c>, <c>I16</c>); read as int64.</summary>
+    /// <summary>int16 (<c>&lt;i2</c>, <c>I16</c>); read as int16.</summary>
     Int16,
     /// <summary>uint16 (<c>&lt;u2</c>, <c>U16</c>); read as int64.</summary>
     UInt16,
-    /// <summary>int32 (<c>&lt;i4</c>, <c>I32</c>); read as int64.</summary>
+    /// <summary>int32 (<c>&lt;i4</c>, <c>I32</c>); read as int32.</summary>
     Int32,
     /// <summary>uint32 (<c>&lt;u4</c>, <c>U32</c>); read as int64.</summary>
     UInt32,
@@ -26,9 +26,9 @@ public enum FileDType
     Int64,
     /// <summary>uint64 (<c>&lt;u8</c>, <c>U64</c>); read as int64 when every value is below 2^63, else an error.</summary>
     UInt64,
-    /// <summary>IEEE half (<c>&lt;f2</c>, <c>F16</c>); read as float32 (exact).</summary>
+    /// <summary>IEEE half (<c>&lt;f2</c>, <c>F16</c>); read as float16.</summary>
     Float16,
-    /// <summary>bfloat16 (safetensors <c>BF16</c>; NumPy has none); read as float32 (exact).</summary>
+    /// <summary>bfloat16 (safetensors <c>BF16</c>; NumPy has none); read as bfloat16.</summary>
     BFloat16,
     /// <summary>float32 (<c>&lt;f4</c>, <c>F32</c>).</summary>
     Float32,
@@ -53,7 +53,13 @@ public static class FileDTypes
     public static DType EngineDType(this FileDType t) => t switch
     {
         FileDType.Bool => DType.Bool,
-        FileDType.Float16 or FileDType.BFloat16 or FileDType.Float32 => DType.Float32,
+        FileDType.UInt8 => DType.UInt8,
+        FileDType.Int8 => DType.Int8,
+        FileDType.Int16 => DType.Int16,
+        FileDType.Int32 => DType.Int32,
+        FileDType.Float16 => DType.Float16,
+        FileDType.BFloat16 => DType.BFloat16,
+        FileDType.Float32 => DType.Float32,
         FileDType.Float64 => DType.Float64,
         _ => DType.Int64,
     };
@@ -65,11 +71,17 @@ public static class FileDTypes
         DType.Float64 => FileDType.Float64,
         DType.Int64 => FileDType.Int64,
         DType.Bool => FileDType.Bool,
+        DType.UInt8 => FileDType.UInt8,
+        DType.Int8 => FileDType.Int8,
+        DType.Int16 => FileDType.Int16,
+        DType.Int32 => FileDType.Int32,
+        DType.Float16 => FileDType.Float16,
+        DType.BFloat16 => FileDType.BFloat16,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 
     /// <summary>True when the file bytes are the engine's own bytes (no conversion on read or write).</summary>
-    internal static bool IsNative(this FileDType t) => t is FileDType.Bool or FileDType.Float32 or FileDType.Float64 or FileDType.Int64;
+    internal static bool IsNative(this FileDType t) => t is not (FileDType.UInt16 or FileDType.UInt32 or FileDType.UInt64);
 
     /// <summary>NumPy's little-endian type string: <c>&lt;f4</c>, <c>|b1</c>, <c>|u1</c>...</summary>
     public static string NumpyDescr(this FileDType t) => t switch
@@ -86,7 +98,7 @@ public static class FileDTypes
         FileDType.Float16 => "<f2",
         FileDType.Float32 => "<f4",
         FileDType.Float64 => "<f8",
-        FileDType.BFloat16 => throw new NotSupportedException("NumPy has no bfloat16 type; store it as Float32 in .npy/.npz files"),
+        FileDType.BFloat16 => throw new NotSupportedException("Got unsupported ScalarType BFloat16: NumPy has no bfloat16 type; convert the tensor to float32 for .npy/.npz files, or use safetensors"),
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 

@@ -285,12 +285,6 @@ public static class TorchCheckpoint
         }
     }
 
-    internal static string StorageTypeName(DType dtype) => dtype switch
-    {
-        DType.Float32 => "FloatStorage",
-        DType.Float64 => "DoubleStorage",
-        DType.Int64 => "LongStorage",
-        DType.Bool => "BoolStorage",
-        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "no torch storage type"),
-    };
+    /// <summary>torch's storage class for a dtype: FloatStorage, HalfStorage, BFloat16Storage, ByteStorage...</summary>
+    internal static string StorageTypeName(DType dtype) => dtype.ScalarTypeName() + "Storage";
 }

@@ -381,14 +381,7 @@ static class Containers
     /// <summary>torch.typename of a tensor, as ParameterDict prints it: <c>torch.FloatTensor</c>, <c>torch.cuda.LongTensor</c>.</summary>
     public static string TypeName(Tensor p)
     {
-        var name = p.DType switch
-        {
-            DType.Float32 => "FloatTensor",
-            DType.Float64 => "DoubleTensor",
-            DType.Int64 => "LongTensor",
-            DType.Bool => "BoolTensor",
-            _ => "Tensor",
-        };
-        return (p.Device.IsCuda ? "torch.cuda." : "torch.") + name;
+        var name = p.DType.LegacyTypeName();
+        return p.Device.IsCuda ? name.Replace("torch.", "torch.cuda.") : name;
     }
 }

@@ -200,12 +200,5 @@ internal static class Convolution
                 throw new InvalidOperationException($"Expected all tensors to be on the same device, but found at least two devices, {a.Device} and {t.Device}! ({op})");
     }
 
-    internal static string Pretty(DType d) => d switch
-    {
-        DType.Float32 => "Float",
-        DType.Float64 => "Double",
-        DType.Int64 => "Long",
-        DType.Bool => "Bool",
-        _ => d.ShortName(),
-    };
+    internal static string Pretty(DType d) => d.ScalarTypeName();
 }

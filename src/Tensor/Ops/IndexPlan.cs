@@ -35,6 +35,8 @@ internal sealed class IndexPlan
             if (k.Type == TensorIndex.Kind.Tensor)
             {
                 var t = k.Indices!;
+                // A uint8 index is a mask, as in torch (which warns that this use is deprecated).
+                if (t.DType == DType.UInt8) t = t.To(DType.Bool);
                 if (t.DType != DType.Int64 && t.DType != DType.Bool)
                     throw new ArgumentOutOfRangeException(null, "tensors used as indices must be long, byte or bool tensors");
                 if (t.DType == DType.Bool && t.Dim() == 0)

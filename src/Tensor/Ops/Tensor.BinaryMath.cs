@@ -137,14 +137,7 @@ public sealed partial class Tensor
     public Tensor LogicalNot() => this == 0.0;
 
     /// <summary>ATen's name of a dtype in "not implemented for" messages.</summary>
-    internal static string ScalarTypeName(DType dtype) => dtype switch
-    {
-        DType.Float32 => "Float",
-        DType.Float64 => "Double",
-        DType.Int64 => "Long",
-        DType.Bool => "Bool",
-        _ => dtype.ToString(),
-    };
+    internal static string ScalarTypeName(DType dtype) => dtype.ScalarTypeName();
 
     static void FloatOperands(ref Tensor a, ref Tensor b)
     {

@@ -12,7 +12,7 @@ public sealed partial class Tensor
     /// <summary>Running sum along <paramref name="dim"/>; ∂ = reversed running sum of g</summary>
     public Tensor Cumsum(int dim, DType? dtype = null)
     {
-        var x = dtype is DType t ? To(t) : DType == DType.Bool ? To(DType.Int64) : this;
+        var x = dtype is DType t ? To(t) : DType.IsFloatingPoint() ? this : To(DType.Int64);
         var result = x.Running(dim, product: false, reverse: false);
         if (!Recording.Needed(x)) return result;
         return Recording.Record(result, "CumsumBackward0", [x], g => [GradMode.IsEnabled ? g.Flip([dim]).Cumsum(dim).Flip([dim]) : g.ReverseCumsum(dim)]);
@@ -21,7 +21,7 @@ public sealed partial class Tensor
     /// <summary>Running product along <paramref name="dim"/>; ∂x_k = Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i (exact with zeros)</summary>
     public Tensor Cumprod(int dim, DType? dtype = null)
     {
-        var x = dtype is DType t ? To(t) : DType == DType.Bool ? To(DType.Int64) : this;
+        var x = dtype is DType t ? To(t) : DType.IsFloatingPoint() ? this : To(DType.Int64);
         var result = x.Running(dim, product: true, reverse: false);
         if (!Recording.Needed(x)) return result;
         return Recording.Record(result, "CumprodBackward0", [x], g => [GradMode.IsEnabled ? CumprodGradientRecorded(x, g, dim) : CumprodGradient(x, g, dim)], x);
@@ -43,7 +43,7 @@ public sealed partial class Tensor
     /// <summary>Product along <paramref name="dim"/>.</summary>
     public Tensor Prod(int dim, bool keepDim = false, DType? dtype = null)
     {
-        var x = dtype is DType t ? To(t) : DType == DType.Bool ? To(DType.Int64) : this;
+        var x = dtype is DType t ? To(t) : DType.IsFloatingPoint() ? this : To(DType.Int64);
         int d = ShapeMath.WrapDim(dim, Math.Max(x.Dim(), 1));
         var lines = new HostLines(x, d);
         Array data = lines.IsReal ? new double[lines.Count] : new long[lines.Count];

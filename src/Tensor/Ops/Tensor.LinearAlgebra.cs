@@ -35,7 +35,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"expected scalar type {Pretty(a.DType)} but found {Pretty(b.DType)}");
     }
 
-    static string Pretty(DType d) => d switch { DType.Float32 => "Float", DType.Float64 => "Double", DType.Int64 => "Long", _ => "Bool" };
+    static string Pretty(DType d) => d.ScalarTypeName();
 
     static Tensor MatrixProduct(Tensor a, Tensor b, Tensor? bias, string name)
     {

@@ -181,6 +181,24 @@ public sealed partial class Tensor
     /// <summary>A bool copy, true where nonzero (this tensor itself when already bool).</summary>
     public Tensor Bool() => To(DType.Bool);
 
+    /// <summary>torch's <c>.half()</c>: a float16 copy (this tensor when already float16).</summary>
+    public Tensor Half() => To(DType.Float16);
+
+    /// <summary>torch's <c>.bfloat16()</c>: a bfloat16 copy (this tensor when already bfloat16).</summary>
+    public Tensor BFloat16() => To(DType.BFloat16);
+
+    /// <summary>torch's <c>.int()</c>: an int32 copy, floats truncated toward zero.</summary>
+    public Tensor Int() => To(DType.Int32);
+
+    /// <summary>torch's <c>.short()</c>: an int16 copy.</summary>
+    public Tensor Short() => To(DType.Int16);
+
+    /// <summary>torch's <c>.char()</c>: an int8 copy.</summary>
+    public Tensor Char() => To(DType.Int8);
+
+    /// <summary>torch's <c>.byte()</c>: a uint8 copy.</summary>
+    public Tensor Byte() => To(DType.UInt8);
+
     /// <summary>x[index] along <paramref name="dim"/>, removing that dim (negative index counts from the end).</summary>
     public Tensor Select(int dim, int index)
     {

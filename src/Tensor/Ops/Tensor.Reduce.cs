@@ -62,7 +62,8 @@ public sealed partial class Tensor
 
     Tensor SumOver(int[] dims, bool keepDim, string? name)
     {
-        var x = DType == DType.Bool ? To(DType.Int64) : this;
+        // torch sums bool and every integer type into int64.
+        var x = DType.IsFloatingPoint() ? this : To(DType.Int64);
         var (view, outShape, keptShape) = x.ReductionView(dims);
         var result = Allocate(outShape, x.DType, x.Device);
         Backend.Sum(view, result);

@@ -18,13 +18,21 @@ public static partial class Torch
     /// </summary>
     public static Device DefaultDevice { get; set; } = Device.Cpu;
 
-    /// <summary>A tensor copied from a C# array of any rank (float, double, long, int or bool elements).</summary>
+    /// <summary>
+    /// A tensor copied from a C# array of any rank: float and double elements give the default dtype, long and int
+    /// int64, bool bool; byte, sbyte, short, Half and BFloat16 elements their own dtype.
+    /// </summary>
     public static Tensor Tensor(Array data, DType? dtype = null, bool requiresGrad = false, Device? device = null)
     {
         var element = data.GetType().GetElementType()!;
         var inferred = element == typeof(double) || element == typeof(float) ? DefaultDType
             : element == typeof(long) || element == typeof(int) ? DType.Int64
             : element == typeof(bool) ? DType.Bool
+            : element == typeof(byte) ? DType.UInt8
+            : element == typeof(sbyte) ? DType.Int8
+            : element == typeof(short) ? DType.Int16
+            : element == typeof(Half) ? DType.Float16
+            : element == typeof(BFloat16) ? DType.BFloat16
             : throw new ArgumentException($"could not infer dtype of {element.Name}");
         var shape = Enumerable.Range(0, data.Rank).Select(data.GetLength).ToArray();
         var t = Bridge.Tensor.Allocate(shape, dtype ?? inferred);
@@ -33,7 +41,13 @@ public static partial class Torch
         foreach (var value in data)
         {
             if (value is long exact && t.DType == DType.Int64) t.ContiguousSpan<long>()[k++] = exact; // a double would round above 2^53
-            else Backend.Write(t, k++, value is bool b ? (b ? 1 : 0) : Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+            else Backend.Write(t, k++, value switch
+            {
+                bool b => b ? 1 : 0,
+                Half h => (double)h,        // neither half type is IConvertible
+                BFloat16 bf => bf,
+                _ => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+            });
         }
         return t.To(device ?? DefaultDevice).RequiresGrad_(requiresGrad);
     }

@@ -75,7 +75,10 @@ public sealed partial class Tensor
         CheckInternalOverlap(); // an expanded tensor: one location would take several draws (torch refuses)
         // Draws go in row-major order into a contiguous buffer, then into this tensor's layout.
         // On a GPU the draws still come from the CPU generator (same values as on the CPU), then are copied over.
-        var target = IsContiguous() && Backend.OnHost(this) ? this : Torch.Zeros(ShapeArray, DType, Device.Cpu);
+        // float16 and bfloat16 draw float32 values and round them: the distribution is right, but the draws are not
+        // torch's bit for bit (its half kernels mask fewer random bits).
+        var target = DType.IsHalf() ? Torch.Zeros(ShapeArray, DType.Float32, Device.Cpu)
+            : IsContiguous() && Backend.OnHost(this) ? this : Torch.Zeros(ShapeArray, DType, Device.Cpu);
         fill(generator ?? Generator.Default, target);
         if (!ReferenceEquals(target, this)) Backend.Copy(target, this);
         BumpVersion();

@@ -100,12 +100,17 @@ public sealed class NumpyInteropTests
         StringAssert.Contains(e.Message, "18446744073709551615");
     }
 
-    /// <summary>The documented widening: floats of 4 bytes or fewer → float32, f8 → float64, every integer → int64, b1 → bool.</summary>
+    /// <summary>Types Bridge has load natively; the unsigned types it lacks (u2, u4, u8) widen to int64.</summary>
     static DType ExpectedDType(string descr) => descr[1..] switch
     {
-        "f2" or "f4" => DType.Float32,
+        "f2" => DType.Float16,
+        "f4" => DType.Float32,
         "f8" => DType.Float64,
         "b1" => DType.Bool,
+        "u1" => DType.UInt8,
+        "i1" => DType.Int8,
+        "i2" => DType.Int16,
+        "i4" => DType.Int32,
         _ => DType.Int64,
     };
 
@@ -119,9 +124,10 @@ public sealed class NumpyInteropTests
         var expected = values.Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         long[] actual = t.DType switch
         {
-            DType.Float32 or DType.Float64 => t.ToDoubleArray().Select(BitConverter.DoubleToInt64Bits).ToArray(),
+            DType.Float16 or DType.Float32 or DType.Float64 => t.ToDoubleArray().Select(BitConverter.DoubleToInt64Bits).ToArray(),
             DType.Int64 => t.ToArray<long>(),
-            _ => t.ToArray<byte>().Select(b => (long)b).ToArray(),
+            DType.Bool => t.ToArray<byte>().Select(b => (long)b).ToArray(),
+            _ => t.ToDoubleArray().Select(v => (long)v).ToArray(),
         };
         CollectionAssert.AreEqual(expected, actual, $"{key} values (as int64 / float64 bits)");
     }

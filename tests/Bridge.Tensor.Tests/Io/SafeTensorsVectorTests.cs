@@ -123,7 +123,7 @@ public sealed class SafeTensorsVectorTests
     }
 
     [TestMethod]
-    public void SafeTensors_OtherDTypes_WidenOnRead()
+    public void SafeTensors_NarrowDTypes_ReadNatively()
     {
         // Header order differs from data order on purpose: readers must go by data_offsets.
         var bytes = File("""{"h":{"dtype":"F16","shape":[2],"data_offsets":[12,16]},"i":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},"u":{"dtype":"U8","shape":[2],"data_offsets":[8,10]},"bf":{"dtype":"BF16","shape":[1],"data_offsets":[10,12]}}""",
@@ -133,9 +133,10 @@ public sealed class SafeTensorsVectorTests
             [0x00, 0x3C, 0x00, 0xC5]);                        // float16 1.0, -5.0
         var t = Read(bytes);
         CollectionAssert.AreEqual(new[] { "i", "u", "bf", "h" }, t.Keys.ToArray());
-        CollectionAssert.AreEqual(new long[] { -2, int.MaxValue }, t["i"].ToArray<long>());
-        CollectionAssert.AreEqual(new long[] { 0, 255 }, t["u"].ToArray<long>());
-        Assert.AreEqual(DType.Float32, t["bf"].DType);
+        CollectionAssert.AreEqual(new[] { -2, int.MaxValue }, t["i"].ToArray<int>());
+        CollectionAssert.AreEqual(new byte[] { 0, 255 }, t["u"].ToArray<byte>());
+        Assert.AreEqual(DType.BFloat16, t["bf"].DType);
+        Assert.AreEqual(DType.Float16, t["h"].DType);
         CollectionAssert.AreEqual(new[] { 1.5 }, t["bf"].ToDoubleArray());
         CollectionAssert.AreEqual(new[] { 1.0, -5.0 }, t["h"].ToDoubleArray());
     }

@@ -113,8 +113,8 @@ public sealed class SharedTensorTests
         e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.OpenFile(dir["text.npy"]));
         StringAssert.Contains(e.Message, "not a .npy file");
 
-        TensorFile.Save(dir["i4.npy"], Torch.Tensor(new long[] { 1, 2 }), FileDType.Int32);
-        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.OpenFile(dir["i4.npy"]));
+        TensorFile.Save(dir["u4.npy"], Torch.Tensor(new long[] { 1, 2 }), FileDType.UInt32);
+        e = Assert.ThrowsExactly<TensorFileException>(() => SharedTensor.OpenFile(dir["u4.npy"]));
         StringAssert.Contains(e.Message, "cannot map without converting");
 
         Assert.ThrowsExactly<IOException>(() => SharedTensor.CreateFile(dir["f4.npy"], [1], DType.Float32), "an existing file is not overwritten");

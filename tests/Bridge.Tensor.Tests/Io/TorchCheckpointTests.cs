@@ -79,9 +79,11 @@ public sealed class TorchCheckpointTests : OnTheCpu
         CollectionAssert.AreEqual(new[] { "model.w", "model.row", "model.col", "model.t", "extra.0", "extra.1", "extra.2", "extra.3",
             "narrow.h", "narrow.i", "narrow.u", "narrow.bf" }, flat.Keys.ToArray());
         CollectionAssert.AreEqual(new[] { 0.5, -2.0 }, flat["narrow.h"].ToDoubleArray());
-        Assert.AreEqual(DType.Float32, flat["narrow.h"].DType);
+        Assert.AreEqual(DType.Float16, flat["narrow.h"].DType);
+        Assert.AreEqual(DType.Int32, flat["narrow.i"].DType);
+        Assert.AreEqual(DType.BFloat16, flat["narrow.bf"].DType);
         CollectionAssert.AreEqual(new[] { -3.0, 7.0 }, flat["narrow.i"].ToDoubleArray());
-        Assert.AreEqual(DType.Int64, flat["narrow.u"].DType);
+        Assert.AreEqual(DType.UInt8, flat["narrow.u"].DType);
         CollectionAssert.AreEqual(new[] { 200.0, 1.0 }, flat["narrow.u"].ToDoubleArray());
         CollectionAssert.AreEqual(new[] { 1.5 }, flat["narrow.bf"].ToDoubleArray());
     }

@@ -79,6 +79,7 @@ public static class OpSamples
     {
         ["fmod"] = "an exact device fmod (long division of the significands) is not written yet",
         ["remainder"] = "built on fmod, which has no device kernel yet",
+        ["floor_divide"] = "torch's div_floor is built on fmod, which has no device kernel yet (not a declared op: Tensor.FloorDivide)",
     };
 
     /// <summary>Every op this registry knows, by torch name (checked against the declarations by a test).</summary>

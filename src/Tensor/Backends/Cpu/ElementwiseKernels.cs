@@ -20,7 +20,16 @@ internal static class ElementwiseKernels
             case DType.Float32: Binary<float, TOp>(a, b, result); break;
             case DType.Float64: Binary<double, TOp>(a, b, result); break;
             case DType.Int64: Binary<long, TOp>(a, b, result); break;
-            default: throw new NotSupportedException($"{typeof(TOp).Name} is not implemented for {result.DType.TorchName()}");
+            case DType.Int32: Binary<int, TOp>(a, b, result); break;
+            case DType.Int16: Binary<short, TOp>(a, b, result); break;
+            case DType.Int8: Binary<sbyte, TOp>(a, b, result); break;
+            case DType.UInt8: Binary<byte, TOp>(a, b, result); break;
+            case DType.Float16 or DType.BFloat16:
+                var wide = HalfWidening.WideResult(result);
+                Binary<float, TOp>(HalfWidening.Widen(a), HalfWidening.Widen(b), wide);
+                HalfWidening.Narrow(wide, result);
+                break;
+            default: throw HalfWidening.NotImplemented(TOp.Name, result.DType);
         }
     }
 
@@ -189,7 +198,12 @@ internal static class ElementwiseKernels
             case DType.Float64: Compare<double, TOp>(a, b, result); break;
             case DType.Int64: Compare<long, TOp>(a, b, result); break;
             case DType.Bool: Compare<byte, TOp>(a, b, result); break;
-            default: throw new NotSupportedException(a.DType.TorchName());
+            case DType.Int32: Compare<int, TOp>(a, b, result); break;
+            case DType.Int16: Compare<short, TOp>(a, b, result); break;
+            case DType.Int8: Compare<sbyte, TOp>(a, b, result); break;
+            case DType.UInt8: Compare<byte, TOp>(a, b, result); break;
+            case DType.Float16 or DType.BFloat16: Compare<float, TOp>(HalfWidening.Widen(a), HalfWidening.Widen(b), result); break;
+            default: throw HalfWidening.NotImplemented(TOp.Name, a.DType);
         }
     }
 
@@ -217,7 +231,16 @@ internal static class ElementwiseKernels
             case DType.Float32: Map<float, NumberFunction<float, TOp>>(x, result); break;
             case DType.Float64: Map<double, NumberFunction<double, TOp>>(x, result); break;
             case DType.Int64: Map<long, NumberFunction<long, TOp>>(x, result); break;
-            default: throw new NotSupportedException($"{typeof(TOp).Name} is not implemented for {x.DType.TorchName()}");
+            case DType.Int32: Map<int, NumberFunction<int, TOp>>(x, result); break;
+            case DType.Int16: Map<short, NumberFunction<short, TOp>>(x, result); break;
+            case DType.Int8: Map<sbyte, NumberFunction<sbyte, TOp>>(x, result); break;
+            case DType.UInt8: Map<byte, NumberFunction<byte, TOp>>(x, result); break;
+            case DType.Float16 or DType.BFloat16:
+                var wide = HalfWidening.WideResult(result);
+                Map<float, NumberFunction<float, TOp>>(HalfWidening.Widen(x), wide);
+                HalfWidening.Narrow(wide, result);
+                break;
+            default: throw HalfWidening.NotImplemented(TOp.Name, x.DType);
         }
     }
 
@@ -228,7 +251,12 @@ internal static class ElementwiseKernels
         {
             case DType.Float32: Map<float, FloatFunction<float, TOp>>(x, result); break;
             case DType.Float64: Map<double, FloatFunction<double, TOp>>(x, result); break;
-            default: throw new NotSupportedException($"{typeof(TOp).Name} is not implemented for {x.DType.TorchName()}");
+            case DType.Float16 or DType.BFloat16:
+                var wide = HalfWidening.WideResult(result);
+                Map<float, FloatFunction<float, TOp>>(HalfWidening.Widen(x), wide);
+                HalfWidening.Narrow(wide, result);
+                break;
+            default: throw HalfWidening.NotImplemented(TOp.Name, x.DType);
         }
     }
 

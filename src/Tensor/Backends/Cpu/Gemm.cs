@@ -25,7 +25,19 @@ internal static unsafe class Gemm
             case DType.Float32: Multiply<float>(a, b, c, accumulate); break;
             case DType.Float64: Multiply<double>(a, b, c, accumulate); break;
             case DType.Int64: Multiply<long>(a, b, c, accumulate); break;
-            default: throw new NotSupportedException($"matmul is not implemented for {c.DType.TorchName()}");
+            case DType.Int32: Multiply<int>(a, b, c, accumulate); break;
+            case DType.Int16: Multiply<short>(a, b, c, accumulate); break;
+            case DType.Int8: Multiply<sbyte>(a, b, c, accumulate); break;
+            case DType.UInt8: Multiply<byte>(a, b, c, accumulate); break;
+            case DType.BFloat16:
+                // torch 1.13's CPU multiplies bfloat16 with float32 accumulation and rounds each result once.
+                var wide = HalfWidening.WideResult(c);
+                if (accumulate) CopyKernels.Copy(c, wide);
+                Multiply<float>(HalfWidening.Widen(a), HalfWidening.Widen(b), wide, accumulate);
+                HalfWidening.Narrow(wide, c);
+                break;
+            // torch 1.13's CPU has no float16 matmul; its message, not a wrong answer.
+            default: throw HalfWidening.NotImplemented("addmm_impl_cpu_", c.DType);
         }
     }
 

@@ -16,6 +16,7 @@ internal static class IndexKernels
         switch (src.DType.ElementSize())
         {
             case 1: Gather<byte>(src, advDims, idx, count, result); break;
+            case 2: Gather<short>(src, advDims, idx, count, result); break;
             case 4: Gather<int>(src, advDims, idx, count, result); break;
             default: Gather<long>(src, advDims, idx, count, result); break;
         }
@@ -29,6 +30,7 @@ internal static class IndexKernels
             switch (dst.DType.ElementSize())
             {
                 case 1: Put<byte, Assign<byte>>(dst, advDims, idx, count, values); break;
+                case 2: Put<short, Assign<short>>(dst, advDims, idx, count, values); break;
                 case 4: Put<int, Assign<int>>(dst, advDims, idx, count, values); break;
                 default: Put<long, Assign<long>>(dst, advDims, idx, count, values); break;
             }
@@ -39,6 +41,13 @@ internal static class IndexKernels
             case DType.Float32: Put<float, Add<float>>(dst, advDims, idx, count, values); break;
             case DType.Float64: Put<double, Add<double>>(dst, advDims, idx, count, values); break;
             case DType.Int64: Put<long, Add<long>>(dst, advDims, idx, count, values); break;
+            case DType.Int32: Put<int, Add<int>>(dst, advDims, idx, count, values); break;
+            case DType.Int16: Put<short, Add<short>>(dst, advDims, idx, count, values); break;
+            case DType.Int8: Put<sbyte, Add<sbyte>>(dst, advDims, idx, count, values); break;
+            case DType.UInt8: Put<byte, Add<byte>>(dst, advDims, idx, count, values); break;
+            // Each half add rounds, as torch's c10::Half += does.
+            case DType.Float16: Put<Half, Add<Half>>(dst, advDims, idx, count, values); break;
+            case DType.BFloat16: Put<BFloat16, AddBFloat16>(dst, advDims, idx, count, values); break;
             default: Put<byte, Or>(dst, advDims, idx, count, values); break;
         }
     }
@@ -51,6 +60,11 @@ internal static class IndexKernels
     readonly struct Assign<T> : IStore<T> where T : unmanaged
     {
         public static void Store(ref T target, T value) => target = value;
+    }
+
+    readonly struct AddBFloat16 : IStore<BFloat16>
+    {
+        public static void Store(ref BFloat16 target, BFloat16 value) => target = (BFloat16)((float)target + value);
     }
 
     readonly struct Add<T> : IStore<T> where T : unmanaged, System.Numerics.IAdditionOperators<T, T, T>

@@ -246,23 +246,30 @@ internal readonly struct LogAddExpOperator : IBinaryOperator
     }
 }
 
-/// <summary>a &amp; b, bit by bit (int64; bool runs as int64)</summary>
+/// <summary>Which element types the bitwise operators take.</summary>
+internal static class Bits
+{
+    /// <summary>True for the integer element types; widening to int64 and truncating back keeps every bit of them.</summary>
+    public static bool Integer<T>() => typeof(T) == typeof(long) || typeof(T) == typeof(int) || typeof(T) == typeof(short) || typeof(T) == typeof(sbyte) || typeof(T) == typeof(byte);
+}
+
+/// <summary>a &amp; b, bit by bit (the integer types; bool runs as int64)</summary>
 internal readonly struct BitwiseAndOperator : IBinaryOperator
 {
     public static string Name => "bitwise_and";
-    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => typeof(T) == typeof(long) ? (T)(object)((long)(object)a & (long)(object)b) : throw new NotSupportedException("bitwise ops take integer operands");
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => Bits.Integer<T>() ? T.CreateTruncating(long.CreateTruncating(a) & long.CreateTruncating(b)) : throw new NotSupportedException("bitwise ops take integer operands");
 }
 
 /// <summary>a | b, bit by bit</summary>
 internal readonly struct BitwiseOrOperator : IBinaryOperator
 {
     public static string Name => "bitwise_or";
-    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => typeof(T) == typeof(long) ? (T)(object)((long)(object)a | (long)(object)b) : throw new NotSupportedException("bitwise ops take integer operands");
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => Bits.Integer<T>() ? T.CreateTruncating(long.CreateTruncating(a) | long.CreateTruncating(b)) : throw new NotSupportedException("bitwise ops take integer operands");
 }
 
 /// <summary>a ^ b, bit by bit</summary>
 internal readonly struct BitwiseXorOperator : IBinaryOperator
 {
     public static string Name => "bitwise_xor";
-    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => typeof(T) == typeof(long) ? (T)(object)((long)(object)a ^ (long)(object)b) : throw new NotSupportedException("bitwise ops take integer operands");
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T> => Bits.Integer<T>() ? T.CreateTruncating(long.CreateTruncating(a) ^ long.CreateTruncating(b)) : throw new NotSupportedException("bitwise ops take integer operands");
 }

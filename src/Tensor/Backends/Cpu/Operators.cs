@@ -166,7 +166,7 @@ internal readonly struct GreaterEqualOperator : ICompareOperator { public static
 internal readonly struct NegateOperator : IUnaryOperator { public static string Name => "neg"; public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => -x; }
 
 /// <summary>|x|</summary>
-internal readonly struct AbsOperator : IUnaryOperator { public static string Name => "abs"; public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.Abs(x); }
+internal readonly struct AbsOperator : IUnaryOperator { public static string Name => "abs"; public static T Invoke<T>(T x) where T : unmanaged, INumber<T> => T.IsNegative(x) ? -x : x; }
 
 /// <summary>x &lt; 0 ? 0 : x (torch's clamp_min: NaN and -0.0 are kept)</summary>
 internal readonly struct ReluOperator : IUnaryOperator

@@ -17,7 +17,16 @@ internal static class ReduceKernels
             case DType.Float32: Sum<float>(view, result); break;
             case DType.Float64: Sum<double>(view, result); break;
             case DType.Int64: Sum<long>(view, result); break;
-            default: throw new NotSupportedException($"sum is not implemented for {view.DType.TorchName()}");
+            case DType.Int32: Sum<int>(view, result); break;
+            case DType.Int16: Sum<short>(view, result); break;
+            case DType.Int8: Sum<sbyte>(view, result); break;
+            case DType.UInt8: Sum<byte>(view, result); break;
+            case DType.Float16 or DType.BFloat16:
+                var wide = HalfWidening.WideResult(result);
+                Sum<float>(HalfWidening.Widen(view), wide);
+                HalfWidening.Narrow(wide, result);
+                break;
+            default: throw HalfWidening.NotImplemented("sum_cpu", view.DType);
         }
     }
 
@@ -54,7 +63,16 @@ internal static class ReduceKernels
             case DType.Float32: Extreme<float>(view, values, indices, max); break;
             case DType.Float64: Extreme<double>(view, values, indices, max); break;
             case DType.Int64: Extreme<long>(view, values, indices, max); break;
-            default: throw new NotSupportedException($"max/min is not implemented for {view.DType.TorchName()}");
+            case DType.Int32: Extreme<int>(view, values, indices, max); break;
+            case DType.Int16: Extreme<short>(view, values, indices, max); break;
+            case DType.Int8: Extreme<sbyte>(view, values, indices, max); break;
+            case DType.UInt8: Extreme<byte>(view, values, indices, max); break;
+            case DType.Float16 or DType.BFloat16:
+                var wide = HalfWidening.WideResult(values);
+                Extreme<float>(HalfWidening.Widen(view), wide, indices, max);
+                HalfWidening.Narrow(wide, values);
+                break;
+            default: throw HalfWidening.NotImplemented(max ? "max_cpu" : "min_cpu", view.DType);
         }
     }
 

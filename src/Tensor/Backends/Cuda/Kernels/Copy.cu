@@ -9,11 +9,16 @@ static __device__ __forceinline__ void copy(T* o, const T* a, const Strided& s, 
   }
 }
 extern "C" __global__ void copy_b1(u8* o, const u8* a, Strided s, int n) { copy<u8>(o, a, s, n); }
+extern "C" __global__ void copy_b2(unsigned short* o, const unsigned short* a, Strided s, int n) { copy<unsigned short>(o, a, s, n); }
 extern "C" __global__ void copy_b4(unsigned* o, const unsigned* a, Strided s, int n) { copy<unsigned>(o, a, s, n); }
 extern "C" __global__ void copy_b8(i64* o, const i64* a, Strided s, int n) { copy<i64>(o, a, s, n); }
 
 // Conversions follow CopyKernels.Convert: int64 -> float directly (one rounding), everything else
-// through double (exact for float32/float64/bool), double -> int64 saturating, nonzero -> true.
+// through double (exact for float32/float64/bool), double -> int64 truncating with x86's cvttsd2si result
+// (INT64_MIN) for NaN and out-of-range values, as torch's CPU casts; nonzero -> true.
+static __device__ __forceinline__ i64 cast_i64(double v) {
+  return v != v || v >= 9223372036854775808.0 || v < -9223372036854775808.0 ? (i64)0x8000000000000000ULL : (i64)v;
+}
 static __device__ __forceinline__ double as_double(float v) { return v; }
 static __device__ __forceinline__ double as_double(double v) { return v; }
 static __device__ __forceinline__ double as_double(u8 v) { return v != 0 ? 1.0 : 0.0; }
@@ -28,7 +33,7 @@ template <> struct Conv<double> {
   static __device__ __forceinline__ double f(i64 v) { return (double)v; }
 };
 template <> struct Conv<i64> {
-  template <class S> static __device__ __forceinline__ i64 f(S v) { return to_i64(as_double(v)); }
+  template <class S> static __device__ __forceinline__ i64 f(S v) { return cast_i64(as_double(v)); }
 };
 template <> struct Conv<u8> {
   template <class S> static __device__ __forceinline__ u8 f(S v) { return v != (S)0 ? 1 : 0; }
@@ -55,5 +60,6 @@ static __device__ __forceinline__ void fill(T* o, const Strided& s, int n, T v) 
   for (i64 i = grid_start(); i < n; i += grid_step()) o[offset_of(s, 0, i)] = v;
 }
 extern "C" __global__ void fill_b1(u8* o, Strided s, int n, unsigned long long bits) { fill<u8>(o, s, n, (u8)bits); }
+extern "C" __global__ void fill_b2(unsigned short* o, Strided s, int n, unsigned long long bits) { fill<unsigned short>(o, s, n, (unsigned short)bits); }
 extern "C" __global__ void fill_b4(unsigned* o, Strided s, int n, unsigned long long bits) { fill<unsigned>(o, s, n, (unsigned)bits); }
 extern "C" __global__ void fill_b8(i64* o, Strided s, int n, unsigned long long bits) { fill<i64>(o, s, n, (i64)bits); }
