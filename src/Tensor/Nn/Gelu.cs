@@ -64,13 +64,22 @@ public static partial class Functional
     {
         if (tanh)
         {
-            var t = ((x + x * x * x * TanhCoefficient) * Sqrt2OverPi).Tanh();
-            return (t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * Sqrt2OverPi * (x * x * (3 * TanhCoefficient) + 1.0);
+            var t = ((x + x * x * x * GeluMath.TanhCoefficient) * GeluMath.Sqrt2OverPi).Tanh();
+            return (t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * GeluMath.Sqrt2OverPi * (x * x * (3 * GeluMath.TanhCoefficient) + 1.0);
         }
-        var cdf = ((x * Sqrt1Over2).Erf() + 1.0) * 0.5;
-        var pdf = (x * x * -0.5).Exp() * 0.39894228040143267794; // 1/√(2π)
+        var cdf = ((x * GeluMath.Sqrt1Over2).Erf() + 1.0) * 0.5;
+        var pdf = (x * x * -0.5).Exp() * GeluMath.InvSqrt2Pi;
         return cdf + x * pdf;
     }
+}
+
+/// <summary>GELU's constants, shared by the CPU kernels, the recorded derivative (double backward) and nothing else.</summary>
+internal static class GeluMath
+{
+    internal const double Sqrt1Over2 = 0.70710678118654752440;
+    internal const double Sqrt2OverPi = 0.79788456080286535588;
+    internal const double InvSqrt2Pi = 0.39894228040143267794;
+    internal const double TanhCoefficient = 0.044715;
 }
 
 /// <summary>The error function in double precision (.NET has none): Taylor series near 0, Lentz's continued fraction for erfc beyond.</summary>

@@ -9,10 +9,10 @@ namespace Bridge.Backends.Cpu;
 /// </summary>
 internal static class GeluKernels
 {
-    const double Sqrt1Over2 = 0.70710678118654752440;
-    const double Sqrt2OverPi = 0.79788456080286535588;
-    const double InvSqrt2Pi = 0.39894228040143267794;
-    const double TanhCoefficient = 0.044715;
+    const double Sqrt1Over2 = Nn.GeluMath.Sqrt1Over2;
+    const double Sqrt2OverPi = Nn.GeluMath.Sqrt2OverPi;
+    const double InvSqrt2Pi = Nn.GeluMath.InvSqrt2Pi;
+    const double TanhCoefficient = Nn.GeluMath.TanhCoefficient;
 
     /// <summary>y = x·½(1 + erf(x/√2)), or ½x(1 + tanh(√(2/π)(x + 0.044715x³))) when <paramref name="tanh"/>.</summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, bool tanh) where T : unmanaged, IFloatingPointIeee754<T>
