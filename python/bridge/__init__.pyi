@@ -2,8 +2,20 @@
 
 from typing import Any
 
+class BFloat16Tensor:
+    """torch.BFloat16Tensor: a bfloat16 tensor from sizes or data."""
+    ...
+
 class BoolTensor:
     """torch.BoolTensor: a bool tensor from sizes or data."""
+    ...
+
+class ByteTensor:
+    """torch.ByteTensor: a uint8 tensor from sizes or data."""
+    ...
+
+class CharTensor:
+    """torch.CharTensor: a int8 tensor from sizes or data."""
     ...
 
 class DoubleTensor:
@@ -40,8 +52,20 @@ class Generator:
         """Restores a state from get_state() (or torch's)."""
         ...
 
+class HalfTensor:
+    """torch.HalfTensor: a float16 tensor from sizes or data."""
+    ...
+
+class IntTensor:
+    """torch.IntTensor: a int32 tensor from sizes or data."""
+    ...
+
 class LongTensor:
     """torch.LongTensor: a int64 tensor from sizes or data."""
+    ...
+
+class ShortTensor:
+    """torch.ShortTensor: a int16 tensor from sizes or data."""
     ...
 
 class Size:
@@ -212,6 +236,9 @@ class Tensor:
     def bernoulli_(self, p=..., *, generator=...):
         """Fills with 1 (probability p) or 0, in place."""
         ...
+    def bfloat16(self):
+        """A bfloat16 copy, rounded to nearest even (self when already bfloat16)."""
+        ...
     def bitwise_and(self, other):
         """self & other bit by bit (logical and for bool)."""
         ...
@@ -242,11 +269,17 @@ class Tensor:
     def bool(self) -> Tensor:
         """A bool copy (self when already bool)."""
         ...
+    def byte(self):
+        """A uint8 copy (self when already uint8)."""
+        ...
     def ceil(self) -> Tensor:
         """Returns the smallest integer not below each element (integers unchanged)."""
         ...
     def ceil_(self) -> Tensor:
         """In place (ceil_): Returns the smallest integer not below each element (integers unchanged)."""
+        ...
+    def char(self):
+        """An int8 copy (self when already int8)."""
         ...
     def chunk(self, chunks, dim=...):
         """At most ``chunks`` views of equal size along ``dim`` (last one smaller)."""
@@ -419,6 +452,12 @@ class Tensor:
     def floor_(self) -> Tensor:
         """In place (floor_): Returns the largest integer not above each element (integers unchanged)."""
         ...
+    def floor_divide(self, other):
+        """floor(self / other) in the promoted dtype (integers stay integers), as torch 1.13's // ."""
+        ...
+    def floor_divide_(self, other):
+        """floor_divide in place."""
+        ...
     def fmod(self, other):
         """self - trunc(self / other) * other (C's fmod)."""
         ...
@@ -451,6 +490,9 @@ class Tensor:
     def gt(self, other) -> Tensor:
         """self > other as a bool tensor."""
         ...
+    def half(self) -> Tensor:
+        """A float16 copy, rounded to nearest even (self when already float16)."""
+        ...
     def hypot(self, other):
         """sqrt(self^2 + other^2)."""
         ...
@@ -479,7 +521,7 @@ class Tensor:
         """The slices at ``index`` (1-D int64) along ``dim``."""
         ...
     def int(self) -> Tensor:
-        """An int64 copy (bridge has no int32)."""
+        """An int32 copy, floats truncated toward zero (self when already int32)."""
         ...
     def is_contiguous(self):
         """True when the elements are laid out row-major without gaps."""
@@ -784,6 +826,9 @@ class Tensor:
     def shape(self):
         """The dims as a bridge.Size."""
         ...
+    def short(self):
+        """An int16 copy (self when already int16)."""
+        ...
     def sigmoid(self) -> Tensor:
         """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
         ...
@@ -1049,6 +1094,8 @@ def bernoulli(input, p=..., *, generator=..., out=...) -> Tensor:
     """0/1 draws: 1 with probability ``input`` (per element) or ``p``."""
     ...
 
+bfloat16: Any
+
 def bitwise_and(input, other, *, out=...):
     """input & other bit by bit (logical and for bool)."""
     ...
@@ -1070,6 +1117,10 @@ def bmm(input, mat2) -> Tensor:
     ...
 
 bool: Any
+
+def can_cast(from_, to):
+    """Whether torch's type promotion allows casting ``from_`` to ``to`` (no float to integer, nothing to bool)."""
+    ...
 
 def cat(tensors, dim=...) -> Tensor:
     """Concatenates tensors along ``dim``."""
@@ -1155,14 +1206,20 @@ def dot(input, other) -> Tensor:
 double: Any
 
 class dtype:
-    """An element type; ``id`` is the C ABI's number for it."""
-    def __init__(self, name, id_, is_floating_point, itemsize, numpy_typestr):
+    """An element type; ``id`` is the C ABI's number for it (the engine's ``DType``)."""
+    def __init__(self, name, id_, is_floating_point, itemsize, numpy_typestr, is_signed, scalar_name):
         ...
     id: object
+    @property
+    def is_complex(self):
+        """False: Bridge has no complex dtypes."""
+        ...
     is_floating_point: object
+    is_signed: object
     itemsize: object
     name: object
     numpy_typestr: object
+    scalar_name: object
 
 def einsum(equation, *operands) -> Tensor:
     """Einstein summation: ``einsum("bij,bjk->bik", a, b)``; operands may also come as one list."""
@@ -1218,6 +1275,11 @@ def eye(n, m=..., dtype=..., device=..., requires_grad=...) -> Tensor:
     """An identity matrix."""
     ...
 
+class finfo:
+    """Machine limits of a floating dtype, as torch.finfo: ``bits``, ``eps``, ``max``, ``min``, ``tiny``, ``resolution``."""
+    def __init__(self, type=...):
+        ...
+
 def fix(input):
     """Alias of trunc."""
     ...
@@ -1240,12 +1302,18 @@ def flipud(input):
 
 float: Any
 
+float16: Any
+
 float32: Any
 
 float64: Any
 
 def floor(input, *, out=...) -> Tensor:
     """Returns the largest integer not above each element (integers unchanged)."""
+    ...
+
+def floor_divide(input, other, *, out=...):
+    """floor(input / other) elementwise; integer operands stay integer (Python's //)."""
     ...
 
 def fmod(input, other, *, out=...):
@@ -1300,9 +1368,16 @@ def gt(input, other) -> Tensor:
     """input > other as a bool tensor."""
     ...
 
+half: Any
+
 def hypot(input, other, *, out=...):
     """sqrt(input^2 + other^2)."""
     ...
+
+class iinfo:
+    """Machine limits of an integer dtype, as torch.iinfo: ``bits``, ``min``, ``max``, ``dtype``."""
+    def __init__(self, type):
+        ...
 
 def index_add(input, dim, index, source, *, alpha=...):
     """A copy with ``alpha * source`` added at ``index`` along ``dim``."""
@@ -1336,7 +1411,15 @@ def initial_seed():
     """The default generator's seed."""
     ...
 
+int: Any
+
+int16: Any
+
+int32: Any
+
 int64: Any
+
+int8: Any
 
 def is_grad_enabled():
     """True while autograd records operations."""
@@ -1574,6 +1657,10 @@ def prod(input, dim=..., keepdim=..., *, dtype=..., out=...) -> Tensor:
     """Product of all elements, or along ``dim``."""
     ...
 
+def promote_types(type1, type2):
+    """The smallest dtype both ``type1`` and ``type2`` convert to without losing their category (torch.promote_types)."""
+    ...
+
 def rand(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...) -> Tensor:
     """Uniform draws in [0, 1)."""
     ...
@@ -1620,6 +1707,10 @@ def repeat_interleave(input, repeats=..., dim=..., *, output_size=...):
 
 def reshape(input, shape) -> Tensor:
     """The elements in a new shape: a view when the layout allows, else a copy."""
+    ...
+
+def result_type(tensor1, tensor2):
+    """The dtype an arithmetic op on ``tensor1`` and ``tensor2`` (tensors or numbers) computes in (torch.result_type)."""
     ...
 
 def roll(input, shifts, dims=...):
@@ -1689,6 +1780,8 @@ def shared_file(path, shape=..., dtype=..., overwrite=..., writable=...):
 def shared_path(name):
     """The file a shared-memory name maps to (/dev/shm/name for a bare name)."""
     ...
+
+short: Any
 
 def sigmoid(input, *, out=...) -> Tensor:
     """Returns the logistic sigmoid 1 / (1 + e^-x) of each element."""
@@ -1801,6 +1894,8 @@ def triu_indices(row, col, offset=..., *, dtype=..., device=...):
 def trunc(input, *, out=...) -> Tensor:
     """Returns each element rounded toward zero."""
     ...
+
+uint8: Any
 
 def unbind(input, dim=...):
     """Every slice along ``dim``."""
