@@ -178,12 +178,18 @@ public sealed class Recorder : IDisposable
         {
             var parameters = model.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToArray();
             if (parameters.Length > 0)
+            {
+                // Post-backward callbacks run after every backward in the process: record only after a pass that
+                // gave this model's parameters gradients (their accumulate hooks say so), never for another model's.
+                int touched = 0;
+                foreach (var (_, p) in parameters)
+                    if (p.IsLeaf) _hooks.Add(p.RegisterPostAccumulateGradHook(_ => Interlocked.Exchange(ref touched, 1)));
                 _hooks.Add(PostBackward.Register(() =>
                 {
-                    // runs after every backward in the process: only the model's own gradients count
-                    // and backward passes may run on several threads at once: one recording at a time
-                    if (parameters.Any(p => p.Parameter.Grad is not null)) lock (_gate) RecordGrads(parameters);
+                    // backward passes may run on several threads at once: one recording at a time
+                    if (Interlocked.Exchange(ref touched, 0) == 1) lock (_gate) RecordGrads(parameters);
                 }));
+            }
         }
         return this;
     }

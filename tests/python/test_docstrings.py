@@ -27,6 +27,8 @@ NOT_IMPORTED = {"bridge.clr"}
 VARIADIC_ON_PURPOSE = {
     "bridge.Tensor",  # torch.Tensor(*args): the legacy constructor (sizes, data, or another tensor)
     "bridge.BoolTensor", "bridge.DoubleTensor", "bridge.FloatTensor", "bridge.LongTensor",  # the same, typed
+    "bridge.BFloat16Tensor", "bridge.ByteTensor", "bridge.CharTensor", "bridge.HalfTensor", "bridge.IntTensor",
+    "bridge.ShortTensor",
     "bridge.Tensor.to",  # to(dtype), to(device, dtype), to(tensor): overloads torch documents as to(*args, **kwargs)
     "bridge.nn.Module.to",  # the same overloads
     "bridge.nn.rnn.PackedSequence.to",  # the same overloads

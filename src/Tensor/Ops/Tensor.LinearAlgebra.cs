@@ -42,7 +42,8 @@ public sealed partial class Tensor
         int m = a.ShapeArray[0], k = a.ShapeArray[1], n = b.ShapeArray[1];
         var result = Allocate([m, n], a.DType, a.Device, zero: false);
         // Transposed operands (every backward matmul) are read through their strides, never copied.
-        if (bias is not null && BiasAddedLast(a, b, n))
+        // Half types: torch's own CPU gemm adds beta·C and the float32 dot product before rounding once, whichever path.
+        if (bias is not null && !a.DType.IsHalf() && BiasAddedLast(a, b, n))
         {
             Backend.Gemm(a, b, result, accumulate: false);
             using (GradMode.Set(false)) result.Add_(bias.To(a.DType));
