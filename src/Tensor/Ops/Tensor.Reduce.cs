@@ -64,9 +64,7 @@ public sealed partial class Tensor
     {
         // torch sums bool and every integer type into int64.
         var x = DType.IsFloatingPoint() ? this : To(DType.Int64);
-        var (view, outShape, keptShape) = x.ReductionView(dims);
-        var result = Allocate(outShape, x.DType, x.Device);
-        Backend.Sum(view, result);
+        var result = x.SumInTorchOrder(dims, out var keptShape);
         result = keepDim ? result.Reshape(keptShape) : result;
         if (name is null || !Recording.Needed(x)) return result;
         return Recording.Record(result, name, [x], g => [g.Reshape(keptShape).Expand(x.ShapeArray)]);
