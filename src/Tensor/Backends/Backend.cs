@@ -55,11 +55,14 @@ internal static partial class Backend
         return true;
     }
 
-    /// <summary>result[...] = Σ view[..., i]</summary>
-    public static void Sum(Tensor view, Tensor result)
+    /// <summary>
+    /// result[...] = Σ view[..., i], floats in torch's CPU order; <paramref name="rowsOnly"/> when the reduction goes on
+    /// over an outer dim (torch then never sums rows as columns).
+    /// </summary>
+    public static void Sum(Tensor view, Tensor result, bool rowsOnly = false)
     {
-        if (result.Device.IsCuda) CudaReduce.Sum(view, result);
-        else ReduceKernels.Sum(view, result);
+        if (result.Device.IsCuda) CudaReduce.Sum(view, result, rowsOnly);
+        else ReduceKernels.Sum(view, result, rowsOnly);
     }
 
     /// <summary>result = max (or min) over the last dim of view, indices = position of the first extreme (NaN wins).</summary>

@@ -64,9 +64,16 @@ public sealed partial class Tensor
     {
         // torch sums bool and every integer type into int64.
         var x = DType.IsFloatingPoint() ? this : To(DType.Int64);
-        var (view, outShape, keptShape) = x.ReductionView(dims);
-        var result = Allocate(outShape, x.DType, x.Device);
-        Backend.Sum(view, result);
+        Tensor result;
+        int[] keptShape;
+        if (x.DType is DType.Float32 or DType.Float64) result = x.SumInTorchOrder(dims, out keptShape);
+        else
+        {
+            // Integers are exact in any order; half types accumulate in float over one flattened row.
+            (var view, var outShape, keptShape) = x.ReductionView(dims);
+            result = Allocate(outShape, x.DType, x.Device);
+            Backend.Sum(view, result);
+        }
         result = keepDim ? result.Reshape(keptShape) : result;
         if (name is null || !Recording.Needed(x)) return result;
         return Recording.Record(result, name, [x], g => [g.Reshape(keptShape).Expand(x.ShapeArray)]);

@@ -9,13 +9,13 @@ namespace Bridge.Backends.Cpu;
 /// </summary>
 internal static class ReduceKernels
 {
-    /// <summary>result[...] = Σ view[..., i]</summary>
-    public static void Sum(Tensor view, Tensor result)
+    /// <summary>result[...] = Σ view[..., i]; floats in torch's order (<see cref="CascadeSum"/>).</summary>
+    public static void Sum(Tensor view, Tensor result, bool rowsOnly = false)
     {
         switch (view.DType)
         {
-            case DType.Float32: Sum<float>(view, result); break;
-            case DType.Float64: Sum<double>(view, result); break;
+            case DType.Float32: CascadeSum.Sum<float>(view, result, ResultStrides(result), rowsOnly); break;
+            case DType.Float64: CascadeSum.Sum<double>(view, result, ResultStrides(result), rowsOnly); break;
             case DType.Int64: Sum<long>(view, result); break;
             case DType.Int32: Sum<int>(view, result); break;
             case DType.Int16: Sum<short>(view, result); break;

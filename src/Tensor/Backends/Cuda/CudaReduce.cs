@@ -20,13 +20,18 @@ internal static unsafe class CudaReduce
         if (!result.IsContiguous()) throw new InvalidOperationException("CUDA reductions write a contiguous result");
     }
 
-    /// <summary>result[...] = Σ view[..., i], bit-identical to ReduceKernels.Sum (same pairwise tree).</summary>
-    public static void Sum(Tensor view, Tensor result)
+    /// <summary>result[...] = Σ view[..., i], bit-identical to ReduceKernels.Sum (floats in CascadeSum's order, integers in the pairwise tree).</summary>
+    public static void Sum(Tensor view, Tensor result, bool rowsOnly = false)
     {
         CheckResult(result);
         var device = CudaDevice.Get(result.Device.Index);
         int rows = result.Numel(), cols = view.ShapeArray[^1];
         if (rows == 0) return;
+        if (view.DType is DType.Float32 or DType.Float64)
+        {
+            SumInCpuOrder(device, view, result, rows, cols, rowsOnly);
+            return;
+        }
         if (rows == 1 && cols >= SplitRowColumns)
         {
             SumOneRow(device, view, result, cols);
@@ -41,6 +46,25 @@ internal static unsafe class CudaReduce
         string sfx = CudaKernels.Suffix(view.DType);
         if (cols >= BlockPerRowColumns && rows <= 65535) device.Launch($"sum_rows_block_{sfx}", ((uint)rows, 1), (Threads, 1), ref args);
         else device.Launch($"sum_rows_{sfx}", GridFor(rows), (Threads, 1), ref args);
+    }
+
+    // Float sums: one thread per row replays CascadeSum's order (correctness over speed: a whole-tensor sum is one
+    // thread's loop), so CPU and CUDA results stay bit-identical.
+    static void SumInCpuOrder(CudaDevice device, Tensor view, Tensor result, int rows, int cols, bool rowsOnly)
+    {
+        var plan = SumPlan.For(view, view.DType.ElementSize(), rowsOnly);
+        var args = new KernelArgs();
+        args.Add(CudaKernels.Address(result));
+        args.Add(CudaKernels.Address(view));
+        args.Add(CudaStrided.Exact(view.ShapeArray, view.StridesArray));
+        args.Add(rows);
+        args.Add(cols);
+        args.Add(plan.Inner ? 1 : 0);
+        args.Add(plan.Lanes);
+        args.Add(plan.Divisor);
+        args.Add(plan.Columns);
+        args.Add(plan.CascadeColumns);
+        device.Launch($"sum_rows_cascade_{CudaKernels.Suffix(view.DType)}", GridFor(rows), (Threads, 1), ref args);
     }
 
     // Whole-tensor sums of a million elements and more split the tree over 2^16 threads, then combine in order.

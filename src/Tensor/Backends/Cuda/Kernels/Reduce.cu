@@ -1,6 +1,7 @@
 // Reduce.cu - sums and max/min (with index) over the last dim of a strided view, the contract of
-// Backends/Cpu/ReduceKernels. Results are contiguous, one per row. Sums follow the CPU's blocked
-// pairwise tree exactly, so float sums are bit-identical to the CPU backend.
+// Backends/Cpu/ReduceKernels. Results are contiguous, one per row. Float sums replay the CPU's order
+// (Backends/Cpu/CascadeSum: torch's cascade_sum) one row per thread, so they are bit-identical to the CPU
+// backend; integer sums (exact in any order) keep the blocked pairwise tree.
 #include "Common.cuh"
 
 #define LEAF 32
@@ -126,6 +127,65 @@ template <class T> static __device__ __forceinline__ void sum_tree_combine(T* ou
 SUM(f32, float)
 SUM(f64, double)
 SUM(i64, i64)
+
+// Backends/Cpu/CascadeSum.Cascade: torch's multi_row_sum for one column, 4 accumulator levels.
+template <class T> static __device__ T cascade_sum(const T* p, i64 n, i64 stride) {
+  int log2n = 0;
+  while (((i64)1 << log2n) < n) log2n++;
+  int lp = log2n / 4 < 4 ? 4 : log2n / 4;
+  i64 step = (i64)1 << lp, mask = step - 1;
+  T a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  i64 i = 0;
+  while (i + step <= n) {
+    for (i64 k = 0; k < step; k++, i++) a0 += p[i * stride];
+    a1 += a0; a0 = 0;
+    if ((i & (mask << lp)) != 0) continue;
+    a2 += a1; a1 = 0;
+    if ((i & (mask << (2 * lp))) != 0) continue;
+    a3 += a2; a2 = 0;
+  }
+  for (; i < n; i++) a0 += p[i * stride];
+  return ((a0 + a1) + a2) + a3;
+}
+
+// CascadeSum.RowSum: 4 interleaved cascades, the tail into the first, then the four in order.
+template <class T> static __device__ T cascade_row_sum(const T* p, i64 n, i64 stride) {
+  i64 q = n / 4;
+  T p0 = cascade_sum(p, q, 4 * stride), p1 = cascade_sum(p + stride, q, 4 * stride);
+  T p2 = cascade_sum(p + 2 * stride, q, 4 * stride), p3 = cascade_sum(p + 3 * stride, q, 4 * stride);
+  for (i64 i = q * 4; i < n; i++) p0 += p[i * stride];
+  return ((p0 + p1) + p2) + p3;
+}
+
+// CascadeSum.InnerSum (contiguous rows): each of `lanes` lanes a row_sum, the tail first, then the lanes.
+template <class T> static __device__ T cascade_inner_sum(const T* p, i64 n, int lanes) {
+  i64 vectors = n / lanes;
+  T total = 0;
+  for (i64 k = vectors * lanes; k < n; k++) total += p[k];
+  for (int l = 0; l < lanes; l++) total += cascade_row_sum(p + l, vectors, lanes);
+  return total;
+}
+
+// One thread per output row, the mode chosen as CascadeSum's SumPlan does: inner, else the plain cascade for
+// the row's column (row / divisor) % columns below cascade_columns, else row_sum.
+template <class T> static __device__ __forceinline__ void sum_rows_cascade(T* out, const T* in, const Strided& s, int rows, int cols,
+    int inner, int lanes, i64 divisor, i64 columns, i64 cascade_columns) {
+  int step = s.stride[0][s.ndim - 1];
+  for (i64 r = grid_start(); r < rows; r += grid_step()) {
+    const T* p = in + row_base(s, r);
+    T v = inner ? cascade_inner_sum(p, cols, lanes)
+        : (r / divisor) % columns < cascade_columns ? cascade_sum(p, (i64)cols, (i64)step)
+        : cascade_row_sum(p, (i64)cols, (i64)step);
+    out[r] = (T)0 + v;
+  }
+}
+
+#define SUM_CASCADE(sfx, T) \
+  extern "C" __global__ void sum_rows_cascade_##sfx(T* out, const T* in, Strided s, int rows, int cols, int inner, int lanes, \
+      i64 divisor, i64 columns, i64 cascade_columns) { \
+    sum_rows_cascade<T>(out, in, s, rows, cols, inner, lanes, divisor, columns, cascade_columns); }
+SUM_CASCADE(f32, float)
+SUM_CASCADE(f64, double)
 
 // max/min with index: the first NaN wins, else the first extreme (ReduceKernels.Extreme).
 template <class T> static __device__ __forceinline__ bool better(T v, i64 i, T bv, i64 bi, int is_max) {
