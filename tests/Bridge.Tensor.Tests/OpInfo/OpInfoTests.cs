@@ -103,8 +103,10 @@ public sealed class OpInfoTests
             try
             {
                 var result = Run(c, inputs);
-                if (expected["error"] is not null) failures.Add($"{c}: torch's CPU raised {expected["error"]}, the device computed");
-                else if (Compare(Numbers(expected["values"]), result.ToDoubleArray(), result.DType, c.Op.TorchName) is string d && !OpSamples.KnownDifferences.ContainsKey((c.Op.TorchName, c.Sample.Name)))
+                // torch's CPU refusals ("exp_vml_cpu" not implemented for 'Half') are not its CUDA's, which computes these.
+                if (expected["error"] is JsonNode error && !error.GetValue<string>().Contains("_cpu\" not implemented for", StringComparison.Ordinal))
+                    failures.Add($"{c}: torch's CPU raised {error}, the device computed");
+                else if (expected["error"] is null && (Compare(Numbers(expected["values"]), result.ToDoubleArray(), result.DType, c.Op.TorchName) is string d && !OpSamples.KnownDifferences.ContainsKey((c.Op.TorchName, c.Sample.Name))))
                     failures.Add($"{c}: {d}");
             }
             catch (NotSupportedException e) when (e.Message.Contains("no CUDA kernels for torch."))
@@ -158,6 +160,9 @@ public sealed class OpInfoTests
         string type = torchError[..colon], message = torchError[(colon + 2)..].Split('\n')[0];
         if (PythonType(e) != type) return $"torch raised {type}, bridge {e.GetType().Name} ({PythonType(e)}): {e.Message}";
         if (OpSamples.KnownMessageDifferences.ContainsKey(message)) return null;
+        // The reference is torch's CPU; torch's CUDA names its kernel argmax_cuda where the CPU's is argmax_cpu
+        // (some of Bridge's older messages name the CPU's kernel on every device: either is accepted there).
+        if (TestDevice.Current.IsCuda && e.Message.Contains(message.Replace("_cpu\"", "_cuda\"", StringComparison.Ordinal), StringComparison.Ordinal)) return null;
         return e.Message.Contains(message, StringComparison.Ordinal) ? null : $"torch's message \"{message}\", bridge's \"{e.Message}\"";
     }
 
@@ -239,7 +244,7 @@ public sealed class OpInfoTests
         int count = 0;
         foreach (var op in Declarations.All.OfType<UnaryOp>().Where(d => d.Surface.HasFlag(Surface.InPlace) && !OnDeviceGap(d)))
         {
-            foreach (var dtype in op.DTypes)
+            foreach (var dtype in op.DTypes.Where(d => !OnDeviceDTypeGap(d)))
             {
                 foreach (var sample in OpSamples.For(op, dtype).Where(s => s.Inputs[0].Layout != "expanded"))
                 {

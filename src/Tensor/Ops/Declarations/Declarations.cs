@@ -27,12 +27,14 @@ public static partial class Declarations
     static DType[] Promoting(bool float16) => [.. Floating, DType.Int64, DType.Bool, .. NewIntegers, .. float16 ? Halves : [DType.BFloat16]];
 
     /// <summary>
-    /// torch's CPU refusal of the <paramref name="refused"/> dtypes (<c>"exp_vml_cpu" not implemented for 'Half'</c>),
-    /// checked before the op runs. torch's CUDA has these kernels, so only the CPU refuses.
+    /// torch's refusal of the <paramref name="refused"/> dtypes (<c>"exp_vml_cpu" not implemented for 'Half'</c>),
+    /// checked before the op runs. torch's CUDA has the half-type kernels its CPU lacks, so those are refused on the
+    /// CPU only; other refusals (frac of an integer) hold on both, named <c>frac_cuda</c> there as in torch.
     /// </summary>
     static void RefuseOnCpu(string? kernel, DType[] refused, Tensor x)
     {
-        if (kernel is not null && !x.Device.IsCuda && refused.Contains(x.DType)) throw Backends.Cpu.HalfWidening.NotImplemented(kernel, x.DType);
+        if (kernel is null || !refused.Contains(x.DType) || (x.Device.IsCuda && x.DType.IsHalf())) return;
+        throw Backends.Cpu.HalfWidening.NotImplemented(x.Device.IsCuda ? kernel.Replace("_cpu", "_cuda") : kernel, x.DType);
     }
 
     /// <summary>Refuses a bool input with torch's <paramref name="message"/> (null: bool is computed).</summary>
