@@ -44,16 +44,20 @@ public sealed partial class Tensor
     public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, max: false, "MinBackward0");
 
     /// <summary>Flat index of the first largest element.</summary>
-    public Tensor Argmax() => Reshape(-1).ExtremeAlong(0, false, true, NotRecorded).Indices;
+    public Tensor Argmax() => RefuseBoolArg("argmax").Reshape(-1).ExtremeAlong(0, false, true, NotRecorded).Indices;
+
+    // torch's argmax/argmin kernels do not dispatch for bool, though max/min do.
+    Tensor RefuseBoolArg(string op) =>
+        DType == DType.Bool ? throw Backends.Cpu.HalfWidening.NotImplemented($"{op}_{(Device.IsCuda ? "cuda" : "cpu")}", DType) : this;
 
     /// <summary>Index of the first largest element along <paramref name="dim"/>.</summary>
-    public Tensor Argmax(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, true, NotRecorded).Indices;
+    public Tensor Argmax(int dim, bool keepDim = false) => RefuseBoolArg("argmax").ExtremeAlong(dim, keepDim, true, NotRecorded).Indices;
 
     /// <summary>
     /// Index of the first smallest element along <paramref name="dim"/>, int64 (removed, or kept as size 1 with
     /// <paramref name="keepDim"/>).
     /// </summary>
-    public Tensor Argmin(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, false, NotRecorded).Indices;
+    public Tensor Argmin(int dim, bool keepDim = false) => RefuseBoolArg("argmin").ExtremeAlong(dim, keepDim, false, NotRecorded).Indices;
 
     /// <summary>Node name meaning "record nothing": the op is not differentiable (argmax) or its caller records the whole op (mean).</summary>
     const string? NotRecorded = null;
@@ -82,7 +86,7 @@ public sealed partial class Tensor
     Tensor MeanOver(int[] dims, bool keepDim, string name)
     {
         if (!DType.IsFloatingPoint())
-            throw new InvalidOperationException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ShortName()[..1].ToUpperInvariant()}{DType.ShortName()[1..]}");
+            throw new InvalidOperationException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
         int count = 1;
         foreach (int d in dims.Length == 0 && Dim() == 0 ? [] : NormalizeDims(dims)) count *= ShapeArray[d];
         Tensor result;

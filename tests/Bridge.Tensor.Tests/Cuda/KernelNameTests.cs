@@ -39,18 +39,21 @@ public sealed partial class KernelNameTests
         var missing = new List<string>();
         foreach (var op in Declarations.All.Where(d => d.Kernel is not null && !OpInfo.OpSamples.DeviceGaps.ContainsKey(d.TorchName)))
         {
-            foreach (var dtype in op.DTypes)
+            // Dtypes without device kernels yet (OpSamples.DeviceDTypeGaps) raise NotSupportedException there instead.
+            foreach (var dtype in op.DTypes.Where(d => !OpInfo.OpSamples.DeviceDTypeGaps.ContainsKey(d)))
             {
                 // The kernel runs on the promoted dtype (int64 / int64 -> float32): ask the op on the CPU which one.
                 var x = Torch.Ones([2], dtype, Device.Cpu);
-                string name = op switch
+                var kernelDType = op switch
                 {
-                    UnaryOp u => $"un_{op.Kernel}_{Suffix(u.Apply(x).DType)}",
-                    BinaryOp { Family: OpFamily.Comparison } => $"cmp_{op.Kernel}_{Suffix(dtype)}",
+                    UnaryOp u => u.Apply(x).DType,
+                    BinaryOp { Family: OpFamily.Comparison } => dtype,
                     // Bool operands run on the int64 kernel (Tensor.Binary promotes bool to int64).
-                    BinaryOp b => $"bin_{op.Kernel}_{Suffix(dtype == DType.Bool ? DType.Int64 : b.Apply(x, x).DType)}",
+                    BinaryOp b => b.Apply(x, x).DType is var r && r == DType.Bool ? DType.Int64 : r,
                     _ => throw new NotSupportedException(op.GetType().Name),
                 };
+                if (OpInfo.OpSamples.DeviceDTypeGaps.ContainsKey(kernelDType)) continue;
+                string name = $"{(op is UnaryOp ? "un" : op.Family == OpFamily.Comparison ? "cmp" : "bin")}_{op.Kernel}_{Suffix(kernelDType)}";
                 if (!entries.Contains(name)) missing.Add($"{op.TorchName}[{dtype.TorchName()}] -> {name}");
             }
         }

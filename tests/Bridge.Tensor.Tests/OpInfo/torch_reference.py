@@ -6,7 +6,8 @@ import sys
 import torch
 
 torch.set_num_threads(1)
-DTYPES = {"float32": torch.float32, "float64": torch.float64, "int64": torch.int64, "bool": torch.bool}
+DTYPES = {name: getattr(torch, name) for name in
+          ["float32", "float64", "int64", "bool", "uint8", "int8", "int16", "int32", "float16", "bfloat16"]}
 FAMILY_ARITY = {"Unary": 1, "Reduction": 1, "Binary": 2, "Comparison": 2}
 
 

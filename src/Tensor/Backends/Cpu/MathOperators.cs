@@ -132,6 +132,17 @@ internal readonly struct RsqrtOperator : IFloatUnaryOperator
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / T.Sqrt(x);
 }
 
+/// <summary>
+/// rsqrt of a bfloat16 element widened to float32, as torch 1.13's CPU computes it: its vectorised bfloat16 kernel
+/// is <c>1 / x.sqrt()</c>, which rounds the square root to bfloat16 before dividing (the result rounds again).
+/// </summary>
+internal readonly struct BFloat16RsqrtOperator : IFloatUnaryOperator
+{
+    public static string Name => "rsqrt";
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        T.One / T.CreateTruncating((float)(BFloat16)float.CreateTruncating(T.Sqrt(x)));
+}
+
 /// <summary>1 / x</summary>
 internal readonly struct ReciprocalOperator : IFloatUnaryOperator
 {

@@ -119,7 +119,26 @@ internal readonly struct PowOperator : IBinaryOperator
         if (b == T.One) return a;
         if (typeof(T) == typeof(float)) return (T)(object)MathF.Pow((float)(object)a, (float)(object)b);
         if (typeof(T) == typeof(double)) return (T)(object)Math.Pow((double)(object)a, (double)(object)b);
-        return T.CreateTruncating(Math.Pow(double.CreateTruncating(a), double.CreateTruncating(b)));
+        return IntegerPow(a, b);
+    }
+
+    // torch's integer pow: repeated squaring in the type itself, so results wrap as its multiplications do (uint8
+    // 4^5 = 0); a negative exponent gives 1 for base 1, ±1 for base -1 and 0 otherwise (the truncated 1 / a^-b).
+    static T IntegerPow<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        if (T.IsNegative(b))
+        {
+            if (a == T.One) return T.One;
+            if (T.IsNegative(a) && a + T.One == T.Zero) return T.IsEvenInteger(b) ? T.One : a;
+            return T.Zero;
+        }
+        T result = T.One, power = a;
+        for (var e = b; e != T.Zero; e /= T.One + T.One)
+        {
+            if (T.IsOddInteger(e)) result = unchecked(result * power);
+            power = unchecked(power * power);
+        }
+        return result;
     }
 }
 

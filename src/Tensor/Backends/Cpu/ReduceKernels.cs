@@ -66,7 +66,8 @@ internal static class ReduceKernels
             case DType.Int32: Extreme<int>(view, values, indices, max); break;
             case DType.Int16: Extreme<short>(view, values, indices, max); break;
             case DType.Int8: Extreme<sbyte>(view, values, indices, max); break;
-            case DType.UInt8: Extreme<byte>(view, values, indices, max); break;
+            // bool is one byte, 0 or 1: its max and min are uint8's (torch computes them; argmax refuses bool earlier).
+            case DType.UInt8 or DType.Bool: Extreme<byte>(view, values, indices, max); break;
             case DType.Float16 or DType.BFloat16:
                 var wide = HalfWidening.WideResult(values);
                 Extreme<float>(HalfWidening.Widen(view), wide, indices, max);

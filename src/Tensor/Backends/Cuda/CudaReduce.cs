@@ -96,6 +96,14 @@ internal static unsafe class CudaReduce
         CheckResult(indices);
         if (view.ShapeArray.Length > 0 && view.ShapeArray[^1] == 0)
             throw new ArgumentException("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+        if (view.DType == DType.Bool)
+        {
+            // bool is 0 or 1, so its extremes are int64's: there is no byte-wide extreme kernel, and this is rare.
+            var wide = Tensor.Allocate(values.ShapeArray, DType.Int64, values.Device, zero: false);
+            Extreme(view.To(DType.Int64), wide, indices, max);
+            CudaCopy.Copy(wide, values);
+            return;
+        }
         var device = CudaDevice.Get(values.Device.Index);
         int rows = values.Numel(), cols = view.ShapeArray[^1];
         if (rows == 0) return;
