@@ -54,7 +54,7 @@ public sealed partial class Tensor
     {
         var x = DType.IsFloatingPoint() || exponent == Math.Floor(exponent) && exponent >= 0 ? this : To(DType.Float32);
         var e = Scalar(exponent, x);
-        var r = Binary<PowOperator>(ref x, ref e);
+        var r = Binary<PowScalarOperator>(ref x, ref e);
         if (!Recording.Needed(x)) return r;
         return Recording.Record(r, "PowBackward0", [x],
             // x^1 is x itself (PowOperator's shortcut), so squaring skips that op.
@@ -97,6 +97,9 @@ public sealed partial class Tensor
     {
         CheckSameDevice(a, b);
         var dtype = DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0);
+        // Two bools stay bool in torch for the ops that are closed over {0, 1} read as truth values (add is or,
+        // mul is and, maximum/minimum are or/and); the rest compute on int64 as before (torch refuses most).
+        if (dtype == DType.Bool && BoolResult<TOp>()) return BoolBinary<TOp>(a, b);
         if (dtype == DType.Bool) dtype = DType.Int64;
         a = a.To(dtype);
         b = b.To(dtype);
@@ -120,6 +123,18 @@ public sealed partial class Tensor
         }
         Backend.Binary<TOp>(a, b, result);
         return result;
+    }
+
+    static bool BoolResult<TOp>() where TOp : IBinaryOperator =>
+        typeof(TOp) == typeof(AddOperator) || typeof(TOp) == typeof(MultiplyOperator)
+        || typeof(TOp) == typeof(MaximumOperator) || typeof(TOp) == typeof(MinimumOperator);
+
+    static Tensor BoolBinary<TOp>(Tensor a, Tensor b) where TOp : IBinaryOperator
+    {
+        // int64, not uint8: every backend has int64 kernels, and the result is read back as nonzero-is-true.
+        var x = a.To(DType.Int64);
+        var y = b.To(DType.Int64);
+        return Binary<TOp>(ref x, ref y).To(DType.Bool);
     }
 
     static Tensor[] Saved(params Tensor?[] tensors)

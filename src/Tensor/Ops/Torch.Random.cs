@@ -57,15 +57,25 @@ public sealed partial class Tensor
 {
     /// <summary>Fills with draws from N(mean, std²) in place.</summary>
     public Tensor Normal_(double mean = 0, double std = 1, Generator? generator = null) =>
-        FillRandom(generator, (g, t) => { if (t.DType == DType.Float64) g.FillNormal(t.ContiguousSpan<double>(), mean, std); else g.FillNormal(t.ContiguousSpan<float>(), mean, std); });
+        FillRandom(generator, (g, t) =>
+        {
+            if (DType.IsHalf()) g.FillNormalHalf(t.ContiguousSpan<float>(), mean, std, DType);
+            else if (t.DType == DType.Float64) g.FillNormal(t.ContiguousSpan<double>(), mean, std);
+            else g.FillNormal(t.ContiguousSpan<float>(), mean, std);
+        });
 
     /// <summary>Fills with draws from U[from, to) in place.</summary>
     public Tensor Uniform_(double from = 0, double to = 1, Generator? generator = null) =>
-        FillRandom(generator, (g, t) => { if (t.DType == DType.Float64) g.FillUniform(t.ContiguousSpan<double>(), from, to); else g.FillUniform(t.ContiguousSpan<float>(), from, to); });
+        FillRandom(generator, (g, t) =>
+        {
+            if (DType.IsHalf()) g.FillUniformHalf(t.ContiguousSpan<float>(), from, to, DType);
+            else if (t.DType == DType.Float64) g.FillUniform(t.ContiguousSpan<double>(), from, to);
+            else g.FillUniform(t.ContiguousSpan<float>(), from, to);
+        });
 
     /// <summary>Fills with 1 with probability p, else 0, in place.</summary>
     public Tensor Bernoulli_(double p = 0.5, Generator? generator = null) =>
-        FillRandom(generator, (g, t) => { if (t.DType == DType.Float64) g.FillBernoulli(t.ContiguousSpan<double>(), p); else g.FillBernoulli(t.ContiguousSpan<float>(), p); });
+        DType == DType.Float16 ? throw Backends.Cpu.HalfWidening.NotImplemented("bernoulli_scalar_cpu_", DType) : FillRandom(generator, (g, t) => { if (t.DType == DType.Float64) g.FillBernoulli(t.ContiguousSpan<double>(), p); else g.FillBernoulli(t.ContiguousSpan<float>(), p); });
 
     Tensor FillRandom(Generator? generator, Action<Generator, Tensor> fill)
     {
@@ -75,8 +85,7 @@ public sealed partial class Tensor
         CheckInternalOverlap(); // an expanded tensor: one location would take several draws (torch refuses)
         // Draws go in row-major order into a contiguous buffer, then into this tensor's layout.
         // On a GPU the draws still come from the CPU generator (same values as on the CPU), then are copied over.
-        // float16 and bfloat16 draw float32 values and round them: the distribution is right, but the draws are not
-        // torch's bit for bit (its half kernels mask fewer random bits).
+        // float16 and bfloat16 are drawn into float32 values the half type holds exactly (Generator.Half.cs).
         var target = DType.IsHalf() ? Torch.Zeros(ShapeArray, DType.Float32, Device.Cpu)
             : IsContiguous() && Backend.OnHost(this) ? this : Torch.Zeros(ShapeArray, DType, Device.Cpu);
         fill(generator ?? Generator.Default, target);

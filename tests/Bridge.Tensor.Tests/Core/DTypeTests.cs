@@ -22,6 +22,21 @@ public sealed class DTypeTests : OnTheCpu
     }
 
     [TestMethod]
+    public void TwoBools_AddMulMaxMin_StayBool_AsTorch()
+    {
+        // torch: [T,F,T,F] + [T,T,F,F] -> [T,T,T,F] (bool); * -> [T,F,F,F]; floor_divide refuses bool.
+        var a = Torch.Tensor(new[] { true, false, true, false });
+        var b = Torch.Tensor(new[] { true, true, false, false });
+        var sum = a + b;
+        Assert.AreEqual(DType.Bool, sum.DType);
+        CollectionAssert.AreEqual(new[] { true, true, true, false }, sum.ToArray<bool>());
+        CollectionAssert.AreEqual(new[] { true, false, false, false }, (a * b).ToArray<bool>());
+        Assert.AreEqual(DType.Bool, Tensor.Maximum(a, b).DType);
+        var refused = Assert.ThrowsExactly<NotSupportedException>(() => Tensor.FloorDivide(a, b));
+        Assert.AreEqual("\"div_floor_cpu\" not implemented for 'Bool'", refused.Message);
+    }
+
+    [TestMethod]
     public void Zeros_WithEachDType_HasItsSizeAndName()
     {
         var t = Torch.Zeros([3], DType.Float16);

@@ -103,15 +103,8 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<(string Op, DType DType), string> UndeclaredOnPurpose = new()
     {
-        [("add", DType.Bool)] = BoolArithmetic,
-        [("mul", DType.Bool)] = BoolArithmetic,
-        [("maximum", DType.Bool)] = BoolArithmetic,
-        [("minimum", DType.Bool)] = BoolArithmetic,
         [("sign", DType.Bool)] = "torch returns bool; Bridge's numeric unary ops promote bool to int64 (Tensor.NumberUnary), as before issue 16",
     };
-
-    const string BoolArithmetic = "torch gives bool (or, and); Bridge promotes bool operands of every binary op to int64 " +
-        "(Tensor.Binary), a rule older than issue 16 that every binary op shares: changing it is a change of its own";
 
     /// <summary>
     /// torch messages Bridge words differently on purpose (the exception type must still be torch's), with why.

@@ -142,6 +142,33 @@ internal readonly struct PowOperator : IBinaryOperator
     }
 }
 
+/// <summary>a ^ b for a scalar exponent b: torch's pow_tensor_scalar picks exact shortcuts by exponent (x*x*x
+/// for 3, 1/x for -1, 1/(x*x) for -2, sqrt for 0.5, 1/sqrt for -0.5), which round differently from pow itself.</summary>
+internal readonly struct PowScalarOperator : IBinaryOperator
+{
+    public static string Name => "pow";
+    public static T Invoke<T>(T a, T b) where T : unmanaged, INumber<T>
+    {
+        if (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+        {
+            if (b == T.CreateTruncating(3)) return a * a * a;
+            if (b == -T.One) return T.One / a;
+            if (b == T.CreateTruncating(-2)) return T.One / (a * a);
+            if (typeof(T) == typeof(float) && (float)(object)b is 0.5f or -0.5f)
+            {
+                float root = MathF.Sqrt((float)(object)a);
+                return (T)(object)((float)(object)b > 0 ? root : 1f / root);
+            }
+            if (typeof(T) == typeof(double) && (double)(object)b is 0.5 or -0.5)
+            {
+                double root = Math.Sqrt((double)(object)a);
+                return (T)(object)((double)(object)b > 0 ? root : 1 / root);
+            }
+        }
+        return PowOperator.Invoke(a, b);
+    }
+}
+
 /// <summary>∂relu: b ≤ 0 ? 0 : a, for a = g and b = result (torch's threshold_backward; NaN results pass g)</summary>
 internal readonly struct ReluBackwardOperator : IBinaryOperator
 {

@@ -11,7 +11,7 @@ public static partial class Declarations
     /// torch's <c>add</c> (.NET <c>Add</c>), a broadcasting binary op: its dtypes, kernel, gradient and doc;
     /// <c>Apply</c> runs it.
     /// </summary>
-    public static readonly BinaryOp Add = Binary<AddOperator>("add", nameof(Add), AllNumeric, "Returns a + b, broadcast.",
+    public static readonly BinaryOp Add = Binary<AddOperator>("add", nameof(Add), [.. AllNumeric, DType.Bool], "Returns a + b, broadcast.",
         Gradient.InForward("AddBackward0", "self: grad; other: grad"), Tensor.Add);
 
     /// <summary>
@@ -27,7 +27,7 @@ public static partial class Declarations
     /// torch's <c>mul</c> (.NET <c>Mul</c>), a broadcasting binary op: its dtypes, kernel, gradient and doc;
     /// <c>Apply</c> runs it.
     /// </summary>
-    public static readonly BinaryOp Mul = Binary<MultiplyOperator>("mul", nameof(Mul), AllNumeric, "Returns a * b, broadcast.",
+    public static readonly BinaryOp Mul = Binary<MultiplyOperator>("mul", nameof(Mul), [.. AllNumeric, DType.Bool], "Returns a * b, broadcast.",
         Gradient.InForward("MulBackward0", "self: grad * other; other: grad * self"), Tensor.Mul);
 
     /// <summary>
@@ -49,14 +49,14 @@ public static partial class Declarations
     /// torch's <c>maximum</c> (.NET <c>Maximum</c>), a broadcasting binary op: its dtypes, kernel, gradient and doc;
     /// <c>Apply</c> runs it.
     /// </summary>
-    public static readonly BinaryOp Maximum = Binary<MaximumOperator>("maximum", nameof(Maximum), AllNumeric, "Returns the larger of a and b for each element (NaN propagates).",
+    public static readonly BinaryOp Maximum = Binary<MaximumOperator>("maximum", nameof(Maximum), [.. AllNumeric, DType.Bool], "Returns the larger of a and b for each element (NaN propagates).",
         Gradient.InForward("MaximumBackward0", "self: grad * (self > other + (self == other) / 2); other: the rest"), Tensor.Maximum);
 
     /// <summary>
     /// torch's <c>minimum</c> (.NET <c>Minimum</c>), a broadcasting binary op: its dtypes, kernel, gradient and doc;
     /// <c>Apply</c> runs it.
     /// </summary>
-    public static readonly BinaryOp Minimum = Binary<MinimumOperator>("minimum", nameof(Minimum), AllNumeric, "Returns the smaller of a and b for each element (NaN propagates).",
+    public static readonly BinaryOp Minimum = Binary<MinimumOperator>("minimum", nameof(Minimum), [.. AllNumeric, DType.Bool], "Returns the smaller of a and b for each element (NaN propagates).",
         Gradient.InForward("MinimumBackward0", "self: grad * (self < other + (self == other) / 2); other: the rest"), Tensor.Minimum);
 
     /// <summary>
