@@ -477,6 +477,21 @@ class Tensor(_AutogradMethods, CopyProtocols, MathMethods, DeclaredMethods, Shap
         _core.call("uniform_", self, float(a), float(b), _random.gen(generator))
         return self
 
+    def random_(self, *args, generator=None, **bounds):
+        """Fills in place with integers: ``random_()`` over the dtype's range, ``random_(to)`` in [0, to),
+        ``random_(from, to)`` in [from, to) (``to=None``: up to the dtype's largest value); torch's draws."""
+        if len(args) > 2 or set(bounds) - {"from", "to"}:
+            raise TypeError(f"random_() takes at most 2 bounds (from, to), got {args} {sorted(bounds)}")
+        if len(args) == 1 and "to" not in bounds and "from" not in bounds:
+            args = (0, args[0])
+        low, high = (list(args) + [None, None])[:2]
+        low, high = bounds.get("from", low), bounds.get("to", high)
+        if low is None and high is None and not args and not bounds:
+            _core.call("random_", self, None, None, _random.gen(generator))
+        else:
+            _core.call("random_", self, int(low or 0), None if high is None else int(high), _random.gen(generator))
+        return self
+
     def bernoulli_(self, p=0.5, *, generator=None):
         """Fills with 1 (probability p) or 0, in place."""
         _core.call("bernoulli_", self, float(p), _random.gen(generator))

@@ -23,6 +23,13 @@ static partial class OpTable
         Add("normal_size", a => T(Torch.Normal(a.Double(0), a.Double(1), a.Ints(2), a.OptionalDType(3), Gen(a, 4))));
         Add("exponential_", a => { a.Tensor(0).Exponential_(a.Double(1), Gen(a, 2)); return Value.None; });
         Add("bernoulli", a => T(Torch.Bernoulli(a.Tensor(0), Gen(a, 1))));
+        Add("random_", a =>
+        {
+            var t = a.Tensor(0);
+            if (a.IsNone(1) && a.IsNone(2)) t.Random_(Gen(a, 3));
+            else t.Random_(a.IsNone(1) ? 0 : a.Long(1), a.IsNone(2) ? null : a.Long(2), Gen(a, 3));
+            return Value.None;
+        });
         Add("randint_like", a => T(Torch.RandintLike(a.Tensor(0), a.Long(1), a.Long(2), a.OptionalDType(3), Gen(a, 4))));
         Add("logspace", a => T(Torch.Logspace(a.Double(0), a.Double(1), a.Int(2), a.Double(3), a.OptionalDType(4))));
     }
