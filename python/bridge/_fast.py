@@ -81,6 +81,22 @@ def speed_up_core(ns):
     ns["call"] = ext.call
 
 
+_MISSING = object()
+_replaced = {}  # (class, attribute) -> what the class's own __dict__ held before (or _MISSING)
+
+
+def python_version(cls, attr, default=None):
+    """The Python method or property that a C-level descriptor stands for on ``cls`` (for introspection such as
+    scripts/python-stubs.py), else ``default``."""
+    mro = cls.__mro__
+    for i, klass in enumerate(mro):
+        if (klass, attr) in _replaced:
+            if _replaced[klass, attr] is not _MISSING:
+                return _replaced[klass, attr]
+            return next(base.__dict__[attr] for base in mro[i + 1:] if attr in base.__dict__)
+    return default
+
+
 def speed_up_tensor(tensor_type):
     """Installs the C-level operators, ``grad`` and ``__del__`` on bridge.Tensor."""
     if ext is None:
@@ -94,7 +110,30 @@ def speed_up_tensor(tensor_type):
                                       tensor_type.__dict__["grad"])
     finally:
         probe._h = 0  # nothing for its __del__ to free
-    for name, descriptor in zip(TENSOR_OPERATORS, descriptors):
+    names = TENSOR_OPERATORS + ("__del__", "grad")
+    for name, descriptor in zip(names, descriptors):
+        _replaced[tensor_type, name] = tensor_type.__dict__.get(name, _MISSING)
         setattr(tensor_type, name, descriptor)
-    tensor_type.__del__ = descriptors[-2]
-    tensor_type.grad = descriptors[-1]
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_python_paths_after_fork)
+
+
+def _python_paths_after_fork():
+    """In a forked child the engine must not run (bridge/_fork.py): put the Python versions back, which reach the
+    engine only through bridge._lib's entry points, and those _fork replaces with a clear error."""
+    for (cls, name), value in _replaced.items():
+        if value is _MISSING:
+            delattr(cls, name)
+        else:
+            setattr(cls, name, value)
+    core = sys.modules.get(__name__.rpartition(".")[0] + "._core")
+    python_call = getattr(core, "_python_call", None)
+    if python_call is None:
+        return
+    package = core.__name__.rpartition(".")[0]
+    for module_name, module in list(sys.modules.items()):
+        if module is not None and (module_name == package or module_name.startswith(package + ".")):
+            namespace = getattr(module, "__dict__", {})
+            for key, value in list(namespace.items()):
+                if value is ext.call:
+                    namespace[key] = python_call

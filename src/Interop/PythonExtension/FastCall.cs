@@ -205,20 +205,23 @@ static unsafe class FastCall
             case ValueKind.Bytes: return CPython.PyBytes_FromStringAndSize((byte*)r.P, (nint)r.I);
             case ValueKind.IntList:
             case ValueKind.TensorList: return List(r);
-            case ValueKind.Object:
-            {
-                nint h = CPython.PyLong_FromLongLong(r.I);
-                if (h == 0)
-                {
-                    Engine.ReleaseQuietly(r.I);
-                    return 0;
-                }
-                nint o = CPython.PyObject_Vectorcall(_engineObjectType, &h, 1, 0);
-                CPython.Py_DecRef(h);
-                return o;
-            }
+            case ValueKind.Object: return EngineObject(r.I);
             default: return FastModule.Fail(CPython.RuntimeError, $"unexpected result kind {(int)r.Kind}");
         }
+    }
+
+    /// <summary>bridge._core.EngineObject(handle); on failure the handle is freed.</summary>
+    static nint EngineObject(long handle)
+    {
+        nint h = CPython.PyLong_FromLongLong(handle);
+        if (h == 0)
+        {
+            Engine.ReleaseQuietly(handle);
+            return 0;
+        }
+        nint o = CPython.PyObject_Vectorcall(_engineObjectType, &h, 1, 0);
+        CPython.Py_DecRef(h);
+        return o;
     }
 
     static nint List(Value r)
