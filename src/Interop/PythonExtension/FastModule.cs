@@ -31,7 +31,7 @@ static unsafe class FastModule
             var methods = new (string Name, nint Fn, int Flags, string Doc)[]
             {
                 ("init", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&Init, CPython.MethFastCall,
-                    "init($module, exceptions, /)\n--\n\nthe exception class for each engine status, indexed by status."),
+                    "init($module, exceptions, /)\n--\n\nThe exception class for each engine status, indexed by status."),
                 ("call_t", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&CallT, CPython.MethFastCall,
                     "call_t($module, op, h, /)\n--\n\nA handle, -1 (None) or 0 (failed): bridge_call_t without ctypes."),
                 ("call_tt", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&CallTT, CPython.MethFastCall,
@@ -216,9 +216,17 @@ static unsafe class Engine
     /// The GIL is released while the engine works, as ctypes does, so other Python threads run and an engine
     /// callback into Python from another thread cannot deadlock.
     /// </summary>
-    public static bool Run(int op, ReadOnlySpan<Value> args, out Value result, out int status)
+    public static bool Run(int op, ReadOnlySpan<Value> args, out Value result, out int status) =>
+        Run(op, args, out result, out status, keepGil: false);
+
+    /// <summary>
+    /// As <see cref="Run(int, ReadOnlySpan{Value}, out Value, out int)"/>; with <paramref name="keepGil"/> the GIL
+    /// stays held (saving its release and re-acquisition), for elementwise ops on small tensors that never call
+    /// back into Python and finish in well under a microsecond (see <see cref="IsSmall"/>).
+    /// </summary>
+    public static bool Run(int op, ReadOnlySpan<Value> args, out Value result, out int status, bool keepGil)
     {
-        nint thread = CPython.PyEval_SaveThread();
+        nint thread = keepGil ? 0 : CPython.PyEval_SaveThread();
         try
         {
             using var temporaries = new DisposeScope(callScope: true);
@@ -234,9 +242,15 @@ static unsafe class Engine
         }
         finally
         {
-            CPython.PyEval_RestoreThread(thread);
+            if (!keepGil) CPython.PyEval_RestoreThread(thread);
         }
     }
+
+    /// <summary>
+    /// True for a handle of a tensor under 64 KiB that ends no autograd graph and lives on the CPU: the handle
+    /// table marks every other tensor with bit 62 (<see cref="HandleTable.LargeBit"/>).
+    /// </summary>
+    public static bool IsSmall(long handle) => (handle & HandleTable.LargeBit) == 0;
 
     /// <summary>Frees a handle nobody will see (a result that could not be wrapped); errors are dropped.</summary>
     public static void ReleaseQuietly(long handle)

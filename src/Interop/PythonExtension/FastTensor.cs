@@ -119,7 +119,8 @@ static unsafe class FastTensor
                 b.TsF = OpTable.Id(b.FloatOp);
                 b.Fallback = CPython.NewRef(CPython.PyTuple_GetItem(fallbacks, i)); // kept for good
                 nint def = FastModule.Alloc(FastModule.MethodDefSize);
-                FastModule.WriteMethodDef(def, name, entries[k], CPython.MethFastCall, $"Tensor.{name}, in the engine's extension.");
+                FastModule.WriteMethodDef(def, name, entries[k], CPython.MethFastCall,
+                    $"{name}($self, other, /)\n--\n\nTensor.{name} in the engine's extension (Python version: bridge._fast.python_version).");
                 nint descr = CPython.PyDescr_NewMethod(type, def);
                 if (descr == 0) return Drop(result);
                 CPython.PyTuple_SetItem(result, i, descr);
@@ -127,7 +128,7 @@ static unsafe class FastTensor
 
             nint delDef = FastModule.Alloc(FastModule.MethodDefSize);
             FastModule.WriteMethodDef(delDef, "__del__", (nint)(delegate* unmanaged<nint, nint, nint>)&Del, CPython.MethNoArgs,
-                "Queues the engine handle for release (bridge._core batches the frees).");
+                "__del__($self, /)\n--\n\nQueues the engine handle for release (bridge._core batches the frees).");
             nint delDescr = CPython.PyDescr_NewMethod(type, delDef);
             if (delDescr == 0) return Drop(result);
             CPython.PyTuple_SetItem(result, (nint)count, delDescr);
@@ -233,7 +234,9 @@ static unsafe class FastTensor
             }
             else return Fallback(b, self, args, nargs);
 
-            if (!Engine.Run(op, new ReadOnlySpan<Value>(v, 2), out Value r, out int status)) return FastModule.RaiseStatus(status);
+            bool small = Engine.IsSmall(a) && (v[1].Kind != ValueKind.Tensor || Engine.IsSmall(v[1].I));
+            if (!Engine.Run(op, new ReadOnlySpan<Value>(v, 2), out Value r, out int status, keepGil: small))
+                return FastModule.RaiseStatus(status);
             if (b.InPlace) return CPython.NewRef(self);
             if (r.Kind == ValueKind.Tensor) return Wrap(r.I);
             return FastModule.Fail(CPython.RuntimeError, $"bridge: {b.Name} returned a {r.Kind.ToString().ToLowerInvariant()}");
@@ -284,7 +287,8 @@ static unsafe class FastTensor
         {
             if (!TryHandle(self, out long a)) return CPython.PyObject_Vectorcall(_gradGet, &self, 1, 0);
             Value v = new() { Kind = ValueKind.Tensor, I = a };
-            if (!Engine.Run(_gradOp, new ReadOnlySpan<Value>(&v, 1), out Value r, out int status)) return FastModule.RaiseStatus(status);
+            if (!Engine.Run(_gradOp, new ReadOnlySpan<Value>(&v, 1), out Value r, out int status, keepGil: true)) // a field read
+                return FastModule.RaiseStatus(status);
             return r.Kind == ValueKind.Tensor ? Wrap(r.I) : CPython.ReturnNone();
         }
         catch (Exception e) { return FastModule.Fail(e); }
