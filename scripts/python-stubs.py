@@ -75,6 +75,7 @@ def _class(name, cls, defined):
     # class, and a base the stub does not define would make type checkers give up on the class.
     bases = [b.__name__ for b in cls.__bases__ if b.__name__ in defined and b.__module__.startswith("bridge")]
     out = f"class {name}{'(' + ', '.join(bases) + ')' if bases else ''}:\n{_doc(cls, '    ')}"
+    from bridge._fast import python_version
     members = []
     for attr in sorted(dir(cls)):
         if attr.startswith("_") and attr not in ("__init__", "__call__", "__getitem__", "__setitem__", "__len__",
@@ -84,6 +85,7 @@ def _class(name, cls, defined):
                                                  "__rmul__", "__rtruediv__"):
             continue
         value = inspect.getattr_static(cls, attr)
+        value = python_version(cls, attr, value)  # what a C-level descriptor (bridge/_fast.py) stands for
         if isinstance(value, property):
             members.append(f"    @property\n    def {attr}(self):\n{_doc(value, '        ')}        ...\n")
         elif isinstance(value, (staticmethod, classmethod)):

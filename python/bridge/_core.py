@@ -221,3 +221,8 @@ def _unpack(r):
     if kind == _lib.OBJECT:
         return EngineObject(r.i)
     raise RuntimeError(f"unexpected result kind {kind}")
+
+
+# call() through the library's CPython extension when it loaded; the Python version above is its fallback.
+from ._fast import speed_up_core as _speed_up_core  # noqa: E402
+_speed_up_core(globals())

@@ -140,3 +140,7 @@ def op(name):
     return i
 
 dlpack_exported_live = _declare("bridge_dlpack_exported_live", c_int64)
+
+# The same library's CPython extension entry point replaces the fast calls above when it loads (bridge/_fast.py).
+from ._fast import speed_up_lib as _speed_up_lib  # noqa: E402
+_speed_up_lib(globals())

@@ -11,7 +11,7 @@ from ._dtype import BY_ID, Size, device as _device, float32, int64, bool_
 from ._tensor_copy import CopyProtocols
 from ._tensor_shape import ShapeMethods
 from ._tensor_creation import CreationMethods
-from . import _random
+from . import _fast, _random
 from . import _indexing
 from ._tensor_autograd import _AutogradMethods
 from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
@@ -499,3 +499,6 @@ class Tensor(_AutogradMethods, CopyProtocols, MathMethods, DeclaredMethods, Shap
 
 
 _wrap = Tensor._wrap
+
+# Operators, grad and __del__ as C-level descriptors when the library's CPython extension loaded (bridge/_fast.py).
+_fast.speed_up_tensor(Tensor)
