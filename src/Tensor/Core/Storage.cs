@@ -68,12 +68,12 @@ public sealed unsafe class Storage : IDisposable
     }
 
     /// <summary>Start address of the memory.</summary>
-    public IntPtr Pointer => _pointer == null && ByteLength > 0 ? throw Disposed() : (IntPtr)_pointer;
+    public IntPtr Pointer => Compile.StepTrace.HostAccessed() || (_pointer == null && ByteLength > 0) ? throw Disposed() : (IntPtr)_pointer;
 
     // CPU kernels reach memory only through Raw. Device memory must never get there: the host emulator's device
     // memory is host-addressable, so without this check a missing CUDA dispatch would silently "work" in CI.
     // Freed memory throws rather than being read: every tensor over it was disposed.
-    internal void* Raw => Device.Type == DeviceType.Cpu && (_pointer != null || ByteLength == 0) ? _pointer
+    internal void* Raw => !Compile.StepTrace.HostAccessed() && Device.Type == DeviceType.Cpu && (_pointer != null || ByteLength == 0) ? _pointer
         : Device.Type == DeviceType.Cpu ? throw Disposed()
         : throw new NotSupportedException($"CPU code reached memory on {Device}: the calling op has no {Device} implementation (see the stack trace)");
 
