@@ -16,7 +16,7 @@ internal static partial class Backend
     /// <summary>result = TOp(a, b) with a and b broadcast to result's shape.</summary>
     public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator
     {
-        if (StepTrace.Recording && StepTrace.Record(() => Binary<TOp>(a, b, result), a, b, result)) return;
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Binary<TOp>(a, b, result) ?? (() => Binary<TOp>(a, b, result)), a, b, result)) return;
         if (result.Device.IsCuda) CudaKernels.Binary(TOp.Name, a, b, result);
         else ElementwiseKernels.Binary<TOp>(a, b, result);
     }
@@ -32,7 +32,7 @@ internal static partial class Backend
     /// <summary>result = TOp(x) for any numeric dtype.</summary>
     public static void Unary<TOp>(Tensor x, Tensor result) where TOp : IUnaryOperator
     {
-        if (StepTrace.Recording && StepTrace.Record(() => Unary<TOp>(x, result), x, result)) return;
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Unary<TOp>(x, result) ?? (() => Unary<TOp>(x, result)), x, result)) return;
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
         else ElementwiseKernels.Unary<TOp>(x, result);
     }
@@ -40,7 +40,7 @@ internal static partial class Backend
     /// <summary>result = TOp(x) for a floating-point dtype.</summary>
     public static void FloatUnary<TOp>(Tensor x, Tensor result) where TOp : IFloatUnaryOperator
     {
-        if (StepTrace.Recording && StepTrace.Record(() => FloatUnary<TOp>(x, result), x, result)) return;
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.FloatUnary<TOp>(x, result) ?? (() => FloatUnary<TOp>(x, result)), x, result)) return;
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
         else ElementwiseKernels.FloatUnary<TOp>(x, result);
     }
@@ -101,7 +101,7 @@ internal static partial class Backend
     /// <summary>dst[...] = src[...] with src broadcast to dst's shape; converts when dtypes differ; either may be on a device.</summary>
     public static void Copy(Tensor src, Tensor dst)
     {
-        if (StepTrace.Recording && StepTrace.Record(() => Copy(src, dst), src, dst)) return;
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Copy(src, dst) ?? (() => Copy(src, dst)), src, dst)) return;
         if (src.Device.IsCuda || dst.Device.IsCuda) CudaCopy.Copy(src, dst);
         else CopyKernels.Copy(src, dst);
     }
@@ -144,7 +144,7 @@ internal static partial class Backend
 
     /// <summary>Fresh memory of <paramref name="bytes"/> on <paramref name="device"/> (host: from the pool, zeroed on request; devices: always zeroed).</summary>
     public static Storage Allocate(long bytes, Device? device, bool zero) =>
-        device is { IsCuda: true } gpu ? CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero);
+        StepTrace.Allocated(device is { IsCuda: true } gpu ? CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero));
 
     /// <summary>Grows <paramref name="storage"/> to <paramref name="byteLength"/>, keeping its contents; new bytes are zero.</summary>
     public static void Grow(Storage storage, long byteLength)

@@ -96,9 +96,13 @@ public sealed class CompiledStep : IDisposable
                 Replays++;
                 return program.Replay(inputs);
             }
+            // The trace no longer describes the step: this call warms up again (eagerly, recreating whatever state
+            // was replaced, such as a .grad set to None) and the next one is traced, so the new trace sees steady state.
             Warn($"Torch.Compile: retracing the step: {why}");
             _program = null;
             program.Dispose();
+            State = CompiledStepState.WarmingUp;
+            return _step(inputs);
         }
         return Trace(inputs);
     }

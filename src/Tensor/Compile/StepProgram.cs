@@ -25,7 +25,11 @@ internal sealed class StepProgram : IDisposable
         _inputs = inputs;
         _outputs = outputs;
         _gradMode = gradMode;
-        _buffers = [.. trace.Retained.Select(t => (t, t.Storage, (int[])t.ShapeArray.Clone()))];
+        // Only memory from before the trace can be swapped from outside (parameters, .grad tensors, optimizer state);
+        // the step's own temporaries are reachable through nothing but the trace.
+        var own = new HashSet<Storage>(trace.AllocatedStorages, ReferenceEqualityComparer.Instance);
+        foreach (var t in inputs) own.Add(t.Storage);
+        _buffers = [.. trace.Retained.Where(t => !own.Contains(t.Storage)).Select(t => (t, t.Storage, (int[])t.ShapeArray.Clone()))];
         _grads = [.. trace.Retained.Where(t => t.RequiresGrad && t.IsLeaf).Select(t => (t, t.Grad))];
     }
 
@@ -128,7 +132,8 @@ internal sealed class StepProgram : IDisposable
     /// <summary>Copies <paramref name="inputs"/> in, reruns every recorded kernel and returns copies of the outputs.</summary>
     internal Tensor[] Replay(Tensor[] inputs)
     {
-        for (int i = 0; i < inputs.Length; i++) Backend.Copy(inputs[i], _inputs[i]);
+        for (int i = 0; i < inputs.Length; i++)
+            if (!ReplayKernels.TryCopyBytes(inputs[i], _inputs[i])) Backend.Copy(inputs[i], _inputs[i]);
         foreach (var kernel in _kernels) kernel();
         return CopyOut(_outputs);
     }

@@ -19,6 +19,18 @@ internal sealed class StepTrace
     readonly List<Action> _kernels = [];
     readonly HashSet<Tensor> _retained = new(ReferenceEqualityComparer.Instance);
 
+    readonly HashSet<Storage> _allocated = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Memory allocated while the trace ran: the step's own temporaries, which nothing outside can replace.</summary>
+    internal IReadOnlySet<Storage> AllocatedStorages => _allocated;
+
+    /// <summary>The hook in <c>Backend.Allocate</c>: notes memory made during the trace; returns <paramref name="storage"/>.</summary>
+    internal static Storage Allocated(Storage storage)
+    {
+        if (_active is { } trace) trace._allocated.Add(storage);
+        return storage;
+    }
+
     /// <summary>The replayable calls in the order they ran.</summary>
     internal List<Action> Kernels => _kernels;
 
@@ -80,6 +92,14 @@ internal sealed class StepTrace
         finally { _inKernel--; }
     }
 
+    /// <summary>The host address of <paramref name="storage"/>, read by the recorder itself (not a host access of the step).</summary>
+    internal static unsafe void* Address(Storage storage)
+    {
+        _inKernel++;
+        try { return storage.Raw; }
+        finally { _inKernel--; }
+    }
+
     /// <summary>Marks the active trace unsafe: <paramref name="why"/> names the guard that failed.</summary>
     internal static void MarkUnsafe(string why)
     {
@@ -113,6 +133,7 @@ internal sealed class StepTrace
         foreach (var t in _retained) t.Unref();
         _retained.Clear();
         _kernels.Clear();
+        _allocated.Clear();
     }
 
     // The first frame outside the engine's memory plumbing: what the user's step called.

@@ -68,7 +68,7 @@ public sealed unsafe class Storage : IDisposable
     }
 
     /// <summary>Start address of the memory.</summary>
-    public IntPtr Pointer => Compile.StepTrace.HostAccessed() || (_pointer == null && ByteLength > 0) ? throw Disposed() : (IntPtr)_pointer;
+    public IntPtr Pointer => _pointer == null && ByteLength > 0 ? throw Disposed() : (IntPtr)_pointer;
 
     // CPU kernels reach memory only through Raw. Device memory must never get there: the host emulator's device
     // memory is host-addressable, so without this check a missing CUDA dispatch would silently "work" in CI.
@@ -102,7 +102,7 @@ public sealed unsafe class Storage : IDisposable
     volatile bool _addressShared;
 
     /// <summary>Marks the address as handed out (see <see cref="IsAddressShared"/>); it stays marked.</summary>
-    internal void ShareAddress() => _addressShared = true;
+    internal void ShareAddress() => _addressShared = !Compile.StepTrace.HostAccessed();
 
     /// <summary>Grows the memory (used by <c>resize_</c>); the old contents are kept, new bytes are zero.</summary>
     internal void Grow(long byteLength)
