@@ -109,7 +109,7 @@ internal static partial class Backend
     /// <summary>Stores a double into one element with torch's casting rules (truncation to int, nonzero to true).</summary>
     public static void Write(Tensor t, int offset, double value)
     {
-        if (StepTrace.Recording && StepTrace.Record(() => Write(t, offset, value), t)) return;
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Write(t, offset, value) ?? (() => Write(t, offset, value)), t)) return;
         if (t.Device.IsCuda) CudaCopy.Write(t, offset, value);
         else CopyKernels.Write(t, offset, value);
     }
@@ -124,7 +124,7 @@ internal static partial class Backend
     /// <summary>Sets every element of <paramref name="t"/> (any layout) to <paramref name="value"/>.</summary>
     public static void Fill(Tensor t, double value)
     {
-        if (StepTrace.Recording && StepTrace.Record(() => Fill(t, value), t)) return;
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Fill(t, value) ?? (() => Fill(t, value)), t)) return;
         if (t.Device.IsCuda) CudaCopy.Fill(t, value);
         else CopyKernels.Fill(t, value);
     }

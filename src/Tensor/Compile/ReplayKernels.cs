@@ -112,6 +112,43 @@ internal static unsafe class ReplayKernels
         return () => Buffer.MemoryCopy(ps, pd, bytes, bytes);
     }
 
+    /// <summary>A replay of CopyKernels.Write for float32/float64 (the same conversion: (float)value), or null.</summary>
+    public static Action? Write(Tensor t, int offset, double value)
+    {
+        if (!Backends.Backend.OnHost(t)) return null;
+        if (t.DType == DType.Float32)
+        {
+            float* p = (float*)StepTrace.Address(t.Storage) + offset;
+            float v = (float)value;
+            return () => *p = v;
+        }
+        if (t.DType == DType.Float64)
+        {
+            double* p = (double*)StepTrace.Address(t.Storage) + offset;
+            return () => *p = value;
+        }
+        return null;
+    }
+
+    /// <summary>A replay of CopyKernels.Fill's contiguous float32/float64 path (span fill with (float)value), or null.</summary>
+    public static Action? Fill(Tensor t, double value)
+    {
+        if (!Backends.Backend.OnHost(t) || !t.IsContiguous()) return null;
+        int n = t.Numel();
+        if (t.DType == DType.Float32)
+        {
+            float* p = (float*)StepTrace.Address(t.Storage) + t.StorageOffset;
+            float v = (float)value;
+            return n == 1 ? () => *p = v : () => new Span<float>(p, n).Fill(v);
+        }
+        if (t.DType == DType.Float64)
+        {
+            double* p = (double*)StepTrace.Address(t.Storage) + t.StorageOffset;
+            return n == 1 ? () => *p = value : () => new Span<double>(p, n).Fill(value);
+        }
+        return null;
+    }
+
     // The element offset, in t's storage, of each element of `like`'s shape (t broadcast to it), in row-major order.
     static int[] Offsets(Tensor t, Tensor like)
     {
