@@ -27,6 +27,8 @@ static partial class OpTable
             try { outputs = holder.Step.InvokeAll(a.Tensors(1)); }
             finally { CompiledStep.Warning -= listen; }
             if (warnings.Count == 0) return Results.Tensors(outputs);
+            // Handed out by the next call (compiled_step_outputs): out of this call's scope, which would dispose them.
+            foreach (var o in outputs) o.DetachFromDisposeScope();
             holder.Pending = outputs;
             return Results.String(string.Join("\n", warnings));
         });
