@@ -136,17 +136,18 @@ class _Opaque:
         return []
 
 
-def _run_opaque(update):
-    # Asks the engine whether a trace is recording; if so it runs update once now and reruns it at each replay.
+def run_opaque(update):
+    """Inside a compiled step's traced call: runs ``update`` once now and makes every replay rerun it; True then.
+
+    False when nothing is being traced (the caller then runs its update itself). Optimizers call it from ``step``,
+    so their Python-side state (Adam's step count) advances at every replay.
+    """
     token = _core.keep_alive(_Opaque(update))
     if _core.call("compile_opaque", token):
         _compile_state.opaque_tokens.append(token)
         return True
     _core._keep.pop(token, None)
     return False
-
-
-_compile_state.run_opaque = _run_opaque
 
 
 def compile(fn=None, **options):
