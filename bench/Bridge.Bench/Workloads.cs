@@ -47,6 +47,7 @@ internal static class Workloads
         yield return ("xor_20000", XorTraining, "s");
         yield return ("add_1elem", AddOneElement, "ns");
         yield return ("scalar_fwd_bwd", ScalarForwardBackward, "us");
+        foreach (var w in CompiledWorkloads.All()) yield return w;
         foreach (var dtype in new[] { DType.Float32, DType.Float64 })
             foreach (int n in MatmulSizes)
             {

@@ -26,6 +26,7 @@ from ._numpy import from_dlpack, from_numpy
 from .serialization import load, save, shared, shared_file, shared_path, unlink_shared
 from . import nn, optim, cuda, distributed, utils, backends, linalg  # noqa: E402
 from . import autograd  # noqa: E402
+from ._compile import compile  # noqa: E402,A001 (torch.compile's name)
 
 float = float32
 double = float64

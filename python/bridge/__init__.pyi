@@ -1150,6 +1150,10 @@ def clone(input) -> Tensor:
     """A copy with its own memory (recorded by autograd)."""
     ...
 
+def compile(fn=..., **options):
+    """Compiles a step (torch.compile's role, Bridge's mechanism): ``step = bridge.compile(fn)``; ``step(x, y)``."""
+    ...
+
 def concat(tensors, dim=...) -> Tensor:
     """Concatenates tensors along ``dim``."""
     ...

@@ -33,6 +33,7 @@ static partial class OpTable
         RegisterIo();
         RegisterDistributed();
         RegisterCuda();
+        RegisterCompile();
     }
 
     static void Add(string name, Op fn)

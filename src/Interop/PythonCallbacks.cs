@@ -14,6 +14,7 @@ static unsafe class PythonCallbacks
 {
     const int FunctionBackward = 0;
     const int TensorHook = 1;
+    const int CompiledStepBody = 2;
 
     static delegate* unmanaged<int, long, long*, int, long*, int, int> _callback;
 
@@ -57,6 +58,14 @@ static unsafe class PythonCallbacks
             return Invoke(TensorHook, token, [g], 1)[0];
         });
         return new HookHandle(removal, owner);
+    }
+
+    /// <summary>Runs the Python body of a compiled step (bridge.compile) kept under <paramref name="token"/>: its outputs, up to the first None.</summary>
+    public static Tensor[] RunCompiledStep(long token, Tensor[] inputs, int maxOutputs)
+    {
+        var results = Invoke(CompiledStepBody, token, inputs, maxOutputs);
+        int n = Array.IndexOf(results, null);
+        return [.. results.Take(n < 0 ? results.Length : n).Select(t => t!)];
     }
 
     /// <summary>Records a custom function whose backward is the caller's, under <paramref name="token"/>.</summary>

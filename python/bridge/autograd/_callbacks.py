@@ -14,7 +14,7 @@ from .. import _core, _lib
 _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_int64),
                              ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32)
 
-_FUNCTION_BACKWARD, _TENSOR_HOOK = 0, 1
+_FUNCTION_BACKWARD, _TENSOR_HOOK, _COMPILED_STEP = 0, 1, 2
 _state = threading.local()
 
 
@@ -35,6 +35,8 @@ def _dispatch(kind, token, args, nargs, results, nresults):
             out = target.run_backward(tensors, nresults)
         elif kind == _TENSOR_HOOK:
             out = [target.fn(tensors[0])]
+        elif kind == _COMPILED_STEP:
+            out = target.run_body(tensors, nresults)
         else:
             raise RuntimeError(f"bridge: unknown callback kind {kind}")
         parked = _parked()

@@ -8,7 +8,7 @@ import copy
 from collections import defaultdict
 from itertools import chain
 
-from .. import _grad_mode
+from .. import _compile_state, _grad_mode
 from .._core import TensorBase
 
 
@@ -105,6 +105,10 @@ class Optimizer:
 
     def step(self, closure=None):
         """One update of every parameter with a gradient; ``closure`` recomputes and returns the loss first."""
+        if _compile_state.depth and closure is None:
+            from .._compile import run_opaque  # only inside a compiled step's body
+            if run_opaque(self.step):
+                return None  # traced by bridge.compile as one call, rerun at every replay (Python-side state changes)
         loss = None
         if closure is not None:
             with _grad_mode.enable_grad():

@@ -1,5 +1,6 @@
 using Bridge.Backends.Cpu;
 using Bridge.Backends.Cuda;
+using Bridge.Compile;
 
 namespace Bridge.Backends;
 
@@ -15,6 +16,7 @@ internal static partial class Backend
     /// <summary>result = TOp(a, b) with a and b broadcast to result's shape.</summary>
     public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator
     {
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Binary<TOp>(a, b, result) ?? (() => Binary<TOp>(a, b, result)), a, b, result)) return;
         if (result.Device.IsCuda) CudaKernels.Binary(TOp.Name, a, b, result);
         else ElementwiseKernels.Binary<TOp>(a, b, result);
     }
@@ -22,6 +24,7 @@ internal static partial class Backend
     /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>
     public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator
     {
+        if (StepTrace.Recording && StepTrace.Record(() => Compare<TOp>(a, b, result), a, b, result)) return;
         if (result.Device.IsCuda) CudaKernels.Compare(TOp.Name, a, b, result);
         else ElementwiseKernels.Compare<TOp>(a, b, result);
     }
@@ -29,6 +32,7 @@ internal static partial class Backend
     /// <summary>result = TOp(x) for any numeric dtype.</summary>
     public static void Unary<TOp>(Tensor x, Tensor result) where TOp : IUnaryOperator
     {
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Unary<TOp>(x, result) ?? (() => Unary<TOp>(x, result)), x, result)) return;
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
         else ElementwiseKernels.Unary<TOp>(x, result);
     }
@@ -36,6 +40,7 @@ internal static partial class Backend
     /// <summary>result = TOp(x) for a floating-point dtype.</summary>
     public static void FloatUnary<TOp>(Tensor x, Tensor result) where TOp : IFloatUnaryOperator
     {
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.FloatUnary<TOp>(x, result) ?? (() => FloatUnary<TOp>(x, result)), x, result)) return;
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
         else ElementwiseKernels.FloatUnary<TOp>(x, result);
     }
@@ -43,6 +48,7 @@ internal static partial class Backend
     /// <summary>result = cond ? a : b, all three broadcast to result's shape; result has a's dtype.</summary>
     public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
     {
+        if (StepTrace.Recording && StepTrace.Record(() => Where(condition, a, b, result), condition, a, b, result)) return;
         if (result.Device.IsCuda) CudaKernels.Where(condition, a, b, result);
         else ElementwiseKernels.Where(condition, a, b, result);
     }
@@ -51,6 +57,7 @@ internal static partial class Backend
     public static bool TryAddScaled(Tensor x, Tensor y, double alpha)
     {
         if (x.Device.IsCuda) return false;
+        if (StepTrace.Recording) return StepTrace.Record(() => TryAddScaled(x, y, alpha), x, y);
         ElementwiseKernels.AddScaled(x, y, alpha);
         return true;
     }
@@ -61,6 +68,7 @@ internal static partial class Backend
     /// </summary>
     public static void Sum(Tensor view, Tensor result, bool rowsOnly = false)
     {
+        if (StepTrace.Recording && StepTrace.Record(() => Sum(view, result, rowsOnly), view, result)) return;
         if (result.Device.IsCuda) CudaReduce.Sum(view, result, rowsOnly);
         else ReduceKernels.Sum(view, result, rowsOnly);
     }
@@ -68,6 +76,7 @@ internal static partial class Backend
     /// <summary>result = max (or min) over the last dim of view, indices = position of the first extreme (NaN wins).</summary>
     public static void Extreme(Tensor view, Tensor values, Tensor indices, bool max)
     {
+        if (StepTrace.Recording && StepTrace.Record(() => Extreme(view, values, indices, max), view, values, indices)) return;
         if (values.Device.IsCuda) CudaReduce.Extreme(view, values, indices, max);
         else ReduceKernels.Extreme(view, values, indices, max);
     }
@@ -75,6 +84,7 @@ internal static partial class Backend
     /// <summary>target[..., index[...], ...] = src along <paramref name="dim"/>.</summary>
     public static void Scatter(Tensor target, int dim, Tensor index, Tensor src)
     {
+        if (StepTrace.Recording && StepTrace.Record(() => Scatter(target, dim, index, src), target, index, src)) return;
         if (target.Device.IsCuda) CudaReduce.Scatter(target, dim, index, src);
         else ReduceKernels.Scatter(target, dim, index, src);
     }
@@ -82,6 +92,7 @@ internal static partial class Backend
     /// <summary>C = A·B (or C += A·B) for a contiguous row-major C and 2-D operands of any strides.</summary>
     public static void Gemm(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
+        if (StepTrace.Recording && StepTrace.Record(() => Gemm(a, b, c, accumulate), a, b, c)) return;
         // The device kernels read row-major operands, so transposed views are copied on the device.
         if (c.Device.IsCuda) CudaReduce.Gemm(a.Contiguous(), b.Contiguous(), c, c.ShapeArray[0], a.ShapeArray[1], c.ShapeArray[1], accumulate);
         else Cpu.Gemm.Multiply(a, b, c, accumulate);
@@ -90,6 +101,7 @@ internal static partial class Backend
     /// <summary>dst[...] = src[...] with src broadcast to dst's shape; converts when dtypes differ; either may be on a device.</summary>
     public static void Copy(Tensor src, Tensor dst)
     {
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Copy(src, dst) ?? (() => Copy(src, dst)), src, dst)) return;
         if (src.Device.IsCuda || dst.Device.IsCuda) CudaCopy.Copy(src, dst);
         else CopyKernels.Copy(src, dst);
     }
@@ -97,16 +109,22 @@ internal static partial class Backend
     /// <summary>Stores a double into one element with torch's casting rules (truncation to int, nonzero to true).</summary>
     public static void Write(Tensor t, int offset, double value)
     {
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Write(t, offset, value) ?? (() => Write(t, offset, value)), t)) return;
         if (t.Device.IsCuda) CudaCopy.Write(t, offset, value);
         else CopyKernels.Write(t, offset, value);
     }
 
     /// <summary>One element, converted to double.</summary>
-    public static double Read(Tensor t, int offset) => t.Device.IsCuda ? CudaCopy.ReadElement(t, offset) : t.ReadAsDouble(offset);
+    public static double Read(Tensor t, int offset)
+    {
+        StepTrace.OnHostAccess();
+        return t.Device.IsCuda ? CudaCopy.ReadElement(t, offset) : t.ReadAsDouble(offset);
+    }
 
     /// <summary>Sets every element of <paramref name="t"/> (any layout) to <paramref name="value"/>.</summary>
     public static void Fill(Tensor t, double value)
     {
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Fill(t, value) ?? (() => Fill(t, value)), t)) return;
         if (t.Device.IsCuda) CudaCopy.Fill(t, value);
         else CopyKernels.Fill(t, value);
     }
@@ -114,6 +132,7 @@ internal static partial class Backend
     /// <summary>picked[i] = input[i, classes[i]] for a 2-D input (nll_loss's gather).</summary>
     public static void GatherRows(Tensor input, long[] classes, Tensor picked)
     {
+        StepTrace.MarkUnsafe("nll_loss's targets were read on the host (GatherRows): the picked classes would not follow new targets");
         if (input.Device.IsCuda)
         {
             // Device copies per sample: the host gather would read device memory.
@@ -125,11 +144,12 @@ internal static partial class Backend
 
     /// <summary>Fresh memory of <paramref name="bytes"/> on <paramref name="device"/> (host: from the pool, zeroed on request; devices: always zeroed).</summary>
     public static Storage Allocate(long bytes, Device? device, bool zero) =>
-        device is { IsCuda: true } gpu ? CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero);
+        StepTrace.Allocated(device is { IsCuda: true } gpu ? CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero));
 
     /// <summary>Grows <paramref name="storage"/> to <paramref name="byteLength"/>, keeping its contents; new bytes are zero.</summary>
     public static void Grow(Storage storage, long byteLength)
     {
+        StepTrace.MarkUnsafe("a tensor's storage was resized during tracing");
         if (storage.Device.IsCuda) CudaCopy.Grow(storage, byteLength);
         else storage.GrowOnHost(byteLength);
     }

@@ -73,7 +73,7 @@ public sealed unsafe class Storage : IDisposable
     // CPU kernels reach memory only through Raw. Device memory must never get there: the host emulator's device
     // memory is host-addressable, so without this check a missing CUDA dispatch would silently "work" in CI.
     // Freed memory throws rather than being read: every tensor over it was disposed.
-    internal void* Raw => Device.Type == DeviceType.Cpu && (_pointer != null || ByteLength == 0) ? _pointer
+    internal void* Raw => !Compile.StepTrace.HostAccessed() && Device.Type == DeviceType.Cpu && (_pointer != null || ByteLength == 0) ? _pointer
         : Device.Type == DeviceType.Cpu ? throw Disposed()
         : throw new NotSupportedException($"CPU code reached memory on {Device}: the calling op has no {Device} implementation (see the stack trace)");
 
@@ -102,7 +102,7 @@ public sealed unsafe class Storage : IDisposable
     volatile bool _addressShared;
 
     /// <summary>Marks the address as handed out (see <see cref="IsAddressShared"/>); it stays marked.</summary>
-    internal void ShareAddress() => _addressShared = true;
+    internal void ShareAddress() => _addressShared = !Compile.StepTrace.HostAccessed();
 
     /// <summary>Grows the memory (used by <c>resize_</c>); the old contents are kept, new bytes are zero.</summary>
     internal void Grow(long byteLength)

@@ -81,6 +81,7 @@ public abstract class Optimizer
     /// <summary>One update of every parameter that has a gradient; <paramref name="closure"/> recomputes the loss (with autograd on) first.</summary>
     public virtual Tensor? Step(Func<Tensor>? closure = null)
     {
+        if (Compile.StepTrace.Recording) return Compile.StepTrace.Opaque(() => Step(closure), () => Step(closure)); // Torch.Compile reruns the update
         Tensor? loss = closure?.Invoke();
         using var noGrad = GradMode.Set(false);
         using var temporaries = new DisposeScope(); // state kept across steps leaves the scope (Keep)
