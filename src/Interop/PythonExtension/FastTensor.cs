@@ -216,7 +216,7 @@ static unsafe class FastTensor
                 op = b.TsF;
                 v[1] = Value.Float(CPython.PyFloat_AsDouble(other));
             }
-            else if (type == CPython.LongType || type == CPython.BoolType)
+            else if (type == CPython.LongType)
             {
                 double d = CPython.PyLong_AsDouble(other);
                 if (d == -1.0 && CPython.PyErr_Occurred() != 0)
@@ -232,7 +232,7 @@ static unsafe class FastTensor
                 op = b.Tt;
                 v[1] = new Value { Kind = ValueKind.Tensor, I = h };
             }
-            else return Fallback(b, self, args, nargs);
+            else return Fallback(b, self, args, nargs); // bool scalars too: bool op bool stays bool (the Python version)
 
             bool small = Engine.IsSmall(a) && (v[1].Kind != ValueKind.Tensor || Engine.IsSmall(v[1].I));
             if (!Engine.Run(op, new ReadOnlySpan<Value>(v, 2), out Value r, out int status, keepGil: small))
