@@ -261,7 +261,7 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>An operator closed over one element type, so a single loop serves both operator kinds.</summary>
-    interface IFunction<T>
+    internal interface IFunction<T>
     {
         static abstract T Invoke(T x);
         static abstract void Invoke(ReadOnlySpan<T> x, Span<T> result);
@@ -319,9 +319,11 @@ internal static class ElementwiseKernels
         }
         var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, x.StridesArray, x.StorageOffset);
         ref T px = ref x.Ref<T>(0), po = ref result.Ref<T>(0);
-        if (TFunction.MapsStridedRows)
+        if (TFunction.OwnsThreading)
         {
-            MapStridedRows<T, TFunction>(ref cursor, ref px, ref po);
+            // torch's loops: a dense input in another dim order runs in its memory order, other rows one at a time.
+            if (TorchMath.TorchLayout.TryMapInMemoryOrder<T, TFunction>(x, result)) return;
+            MapStridedRows<T, TFunction>(ref cursor, ref px, ref po, TFunction.MapsStridedRows);
             return;
         }
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
@@ -332,8 +334,12 @@ internal static class ElementwiseKernels
         }
     }
 
-    /// <summary>Each strided row gathered into a buffer in pieces of 2048 elements, mapped as a span and scattered back (ATen's IMPLEMENT_ITERATOR_LAMBDA).</summary>
-    static void MapStridedRows<T, TFunction>(ref RowCursor cursor, ref T px, ref T po) where T : unmanaged where TFunction : IFunction<T>
+    /// <summary>
+    /// Rows as torch's loops run them: a row with unit steps maps as a span; a strided row of a vml op is gathered into
+    /// a buffer in pieces of 2048 elements, mapped and scattered back (ATen's IMPLEMENT_ITERATOR_LAMBDA); other ops'
+    /// strided rows go element by element (basic_loop).
+    /// </summary>
+    static void MapStridedRows<T, TFunction>(ref RowCursor cursor, ref T px, ref T po, bool gather) where T : unmanaged where TFunction : IFunction<T>
     {
         const int Width = 2048;
         var input = new T[Math.Min(Width, cursor.RowLength)];
@@ -341,6 +347,17 @@ internal static class ElementwiseKernels
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
         {
             int oo = cursor.Offset0, ox = cursor.Offset1;
+            if (cursor.Step0 == 1 && cursor.Step1 == 1)
+            {
+                TFunction.Invoke(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref px, ox), cursor.RowLength), MemoryMarshal.CreateSpan(ref Unsafe.Add(ref po, oo), cursor.RowLength));
+                continue;
+            }
+            if (!gather)
+            {
+                for (int i = 0; i < cursor.RowLength; i++, oo += cursor.Step0, ox += cursor.Step1)
+                    Unsafe.Add(ref po, oo) = TFunction.Invoke(Unsafe.Add(ref px, ox));
+                continue;
+            }
             for (int start = 0; start < cursor.RowLength; start += Width)
             {
                 int width = Math.Min(Width, cursor.RowLength - start);

@@ -485,4 +485,71 @@ internal static class SleefFloat
         r = Sel(Eq(d, C(-1)), C(float.NegativeInfinity), r);
         return Sel(IsNegZero(d), C(-0.0f), r);
     }
+
+    // ---- power ----
+
+    /// <summary>vldexp_vf_vf_vi2: x·2^q for any q, in steps that cannot overflow the exponent field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static V Ldexp(V x, VI q)
+    {
+        var m = q >> 31;
+        m = (((m + q) >> 6) - m) << 4;
+        q -= m << 2;
+        m += CI(0x7f);
+        m = Vector256.GreaterThan(m, VI.Zero) & m;
+        var n = Vector256.GreaterThan(m, CI(0xff));
+        m = Vector256.AndNot(m, n) | (n & CI(0xff));
+        var u = (m << 23).AsSingle();
+        x = x * u * u * u * u;
+        u = ((q + CI(0x7f)) << 23).AsSingle();
+        return x * u;
+    }
+
+    /// <summary>logkf: ln d as a float pair.</summary>
+    static FloatPair LogPair(V d)
+    {
+        (_, var m, var e) = SplitExponent(d);
+        var x = FloatPair.Div(FloatPair.Add2(C(-1), m), FloatPair.Add2(C(1), m));
+        var x2 = x.Square();
+        var t = C((float)0.240320354700088500976562);
+        t = Mla(t, x2.X, C((float)0.285112679004669189453125));
+        t = Mla(t, x2.X, C((float)0.400007992982864379882812));
+        var c = FloatPair.Of(0.66666662693023681640625f, 3.69183861259614332084311e-09f);
+        var s = FloatPair.Mul(FloatPair.Of(0.69314718246459960938f, -1.904654323148236017e-09f), ToFloat(e));
+        s = FloatPair.Add(s, x.Scale(C(2)));
+        return FloatPair.Add(s, FloatPair.Mul(FloatPair.Mul(x2, x), FloatPair.Add2(FloatPair.Mul(x2, t), c)));
+    }
+
+    /// <summary>expkf: e^d for a float-pair argument, rounded to float.</summary>
+    static V ExpOfPair(FloatPair d)
+    {
+        var q = RintToInt((d.X + d.Y) * C(RLn2));
+        var s = FloatPair.Add2(d, ToFloat(q) * C(-L2U));
+        s = FloatPair.Add2(s, ToFloat(q) * C(-L2L)).Normalize();
+        var u = C(0.00136324646882712841033936f);
+        u = Mla(u, s.X, C(0.00836596917361021041870117f));
+        u = Mla(u, s.X, C(0.0416710823774337768554688f));
+        u = Mla(u, s.X, C(0.166665524244308471679688f));
+        u = Mla(u, s.X, C(0.499999850988388061523438f));
+        var t = FloatPair.Add(s, FloatPair.Mul(s.Square(), u));
+        t = FloatPair.Add(C(1), t);
+        return Vector256.AndNot(Ldexp(t.Sum, q), Lt(d.X, C(-104)));
+    }
+
+    /// <summary>Sleef_powf8_u10.</summary>
+    public static V Pow(V x, V y)
+    {
+        var yIsInt = Eq(Avx.RoundToZero(y), y) | Gt(Abs(y), C(1 << 24));
+        var yIsOdd = Vector256.Equals(Avx.ConvertToVector256Int32WithTruncation(y) & CI(1), CI(1)).AsSingle() & yIsInt & Lt(Abs(y), C(1 << 24));
+        var result = ExpOfPair(FloatPair.Mul(LogPair(Abs(x)), y));
+        result = Sel(IsNaN(result), C(float.PositiveInfinity), result);
+        result *= Sel(Gt(x, V.Zero), C(1), Sel(yIsInt, Sel(yIsOdd, C(-1.0f), C(1)), C(QuietNaN)));
+        var efx = MulSign(Abs(x) - C(1), y);
+        result = Sel(IsInf(y), Vector256.AndNot(Sel(Eq(efx, V.Zero), C(1.0f), C(float.PositiveInfinity)), Lt(efx, C(0.0f))), result);
+        var sign = C(1.0f) | (x & C(-0f));
+        result = Sel(IsInf(x) | Eq(x, V.Zero),
+            Sel(yIsOdd, sign, C(1)) * Vector256.AndNot(C(float.PositiveInfinity), Lt(Sel(Eq(x, V.Zero), -y, y), V.Zero)), result);
+        result |= IsNaN(x) | IsNaN(y);
+        return Sel(Eq(y, V.Zero) | Eq(x, C(1)), C(1), result);
+    }
 }
