@@ -177,3 +177,18 @@ def test_vectorized_ops_equal_libsleef_on_their_vector_body(name):
     body = len(x) // 16 * 16
     assert_bitwise(got[:body], sleef_oracle.apply(name, x[:body]), x[:body], name)
     assert_bitwise(got[body:], getattr(torch, name)(torch.from_numpy(x[body:])).numpy(), x[body:], name + " tail")
+
+
+@pytest.mark.parametrize("exponent", [2.0, 3.0, -1.0, -2.0, 0.5, -0.5, 2.7, -1.3, 0.3333, 1.5])
+def test_pow_with_scalar_exponent_matches_torch_bitwise(exponent, threads):
+    """torch's PowKernel: x*x*x for 3, sqrt/rsqrt/reciprocal for 0.5/-0.5/-1, Sleef powf on 16-element steps
+    and double pow in the tails for the rest."""
+    rng = np.random.default_rng(int(exponent * 1000) % 997)
+    for n in [1, 15, 17, 2007, 70001]:
+        x = rng.uniform(0.01, 5, n).astype(np.float32)
+        x[: min(n, 3)] = [0.0, 1.0, 4.0][: min(n, 3)]
+        want = torch.pow(torch.from_numpy(x), exponent).numpy()
+        got = bridge.pow(bridge.from_numpy(x.copy()), exponent).numpy()
+        assert_bitwise(got, want, x, f"pow(x, {exponent}) n={n}")
+        got_op = (bridge.from_numpy(x.copy()) ** exponent).numpy()
+        assert_bitwise(got_op, want, x, f"x ** {exponent} n={n}")
