@@ -21,10 +21,22 @@ public sealed class TorchExactMathTests
 
     static readonly Dictionary<string, Func<Tensor, Tensor>> Ops = new()
     {
-        ["sin"] = t => t.Sin(), ["cos"] = t => t.Cos(), ["tan"] = t => t.Tan(), ["asin"] = t => t.Asin(),
-        ["acos"] = t => t.Acos(), ["atan"] = t => t.Atan(), ["exp"] = t => t.Exp(), ["expm1"] = t => t.Expm1(),
-        ["log"] = t => t.Log(), ["log2"] = t => t.Log2(), ["log10"] = t => t.Log10(), ["log1p"] = t => t.Log1p(),
-        ["tanh"] = t => t.Tanh(), ["sinh"] = t => t.Sinh(), ["cosh"] = t => t.Cosh(), ["sigmoid"] = t => t.Sigmoid(),
+        ["sin"] = t => t.Sin(),
+        ["cos"] = t => t.Cos(),
+        ["tan"] = t => t.Tan(),
+        ["asin"] = t => t.Asin(),
+        ["acos"] = t => t.Acos(),
+        ["atan"] = t => t.Atan(),
+        ["exp"] = t => t.Exp(),
+        ["expm1"] = t => t.Expm1(),
+        ["log"] = t => t.Log(),
+        ["log2"] = t => t.Log2(),
+        ["log10"] = t => t.Log10(),
+        ["log1p"] = t => t.Log1p(),
+        ["tanh"] = t => t.Tanh(),
+        ["sinh"] = t => t.Sinh(),
+        ["cosh"] = t => t.Cosh(),
+        ["sigmoid"] = t => t.Sigmoid(),
     };
 
     [TestMethod]
