@@ -54,7 +54,8 @@ public sealed partial class Tensor
     {
         var x = DType.IsFloatingPoint() || exponent == Math.Floor(exponent) && exponent >= 0 ? this : To(DType.Float32);
         var e = Scalar(exponent, x);
-        var r = Binary<PowScalarOperator>(ref x, ref e);
+        // Float tensors take torch's own kernels (x·x·x for 3, Sleef's powf...), so results match it to the bit.
+        var r = Backends.Cpu.TorchMath.TorchPow.TryScalarExponent(x, exponent) ?? Binary<PowScalarOperator>(ref x, ref e);
         if (!Recording.Needed(x)) return r;
         return Recording.Record(r, "PowBackward0", [x],
             // x^1 is x itself (PowOperator's shortcut), so squaring skips that op.

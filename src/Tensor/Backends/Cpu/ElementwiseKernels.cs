@@ -261,11 +261,15 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>An operator closed over one element type, so a single loop serves both operator kinds.</summary>
-    interface IFunction<T>
+    internal interface IFunction<T>
     {
         static abstract T Invoke(T x);
         static abstract void Invoke(ReadOnlySpan<T> x, Span<T> result);
         static abstract bool Transcendental { get; }
+        /// <summary>The span kernel splits threads itself, where torch's chunking decides its results (TorchMath).</summary>
+        static virtual bool OwnsThreading => false;
+        /// <summary>Strided rows go through the span kernel too, as torch's vml ops copy them into a buffer.</summary>
+        static virtual bool MapsStridedRows => false;
     }
 
     readonly struct NumberFunction<T, TOp> : IFunction<T> where T : unmanaged, INumber<T> where TOp : IUnaryOperator
@@ -284,6 +288,8 @@ internal static class ElementwiseKernels
     {
         public static T Invoke(T x) => TOp.Invoke(x);
         public static bool Transcendental => TOp.Transcendental;
+        public static bool OwnsThreading => TOp.TorchLoop != TorchMath.TorchLoop.None && TorchMath.TorchMathOps.Applies<T>(TOp.TorchDouble);
+        public static bool MapsStridedRows => TOp.TorchLoop == TorchMath.TorchLoop.Vml && TorchMath.TorchMathOps.Applies<T>(TOp.TorchDouble);
         public static void Invoke(ReadOnlySpan<T> x, Span<T> result)
         {
             if (TOp.TryInvoke(x, result)) return;
@@ -297,7 +303,7 @@ internal static class ElementwiseKernels
         {
             int n = result.Numel();
             nint px0 = (nint)Unsafe.AsPointer(ref x.Ref<T>(x.StorageOffset)), po0 = (nint)Unsafe.AsPointer(ref result.Ref<T>(result.StorageOffset));
-            int threads = n < (TFunction.Transcendental ? ParallelTranscendental : ParallelElements) ? 1 : CpuThreads.Count;
+            int threads = TFunction.OwnsThreading || n < (TFunction.Transcendental ? ParallelTranscendental : ParallelElements) ? 1 : CpuThreads.Count;
             if (threads == 1)
             {
                 TFunction.Invoke(new ReadOnlySpan<T>((T*)px0, n), new Span<T>((T*)po0, n));
@@ -313,11 +319,52 @@ internal static class ElementwiseKernels
         }
         var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, x.StridesArray, x.StorageOffset);
         ref T px = ref x.Ref<T>(0), po = ref result.Ref<T>(0);
+        if (TFunction.OwnsThreading)
+        {
+            // torch's loops: a dense input in another dim order runs in its memory order, other rows one at a time.
+            if (TorchMath.TorchLayout.TryMapInMemoryOrder<T, TFunction>(x, result)) return;
+            MapStridedRows<T, TFunction>(ref cursor, ref px, ref po, TFunction.MapsStridedRows);
+            return;
+        }
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
         {
             int oo = cursor.Offset0, ox = cursor.Offset1;
             for (int i = 0; i < cursor.RowLength; i++, oo += cursor.Step0, ox += cursor.Step1)
                 Unsafe.Add(ref po, oo) = TFunction.Invoke(Unsafe.Add(ref px, ox));
+        }
+    }
+
+    /// <summary>
+    /// Rows as torch's loops run them: a row with unit steps maps as a span; a strided row of a vml op is gathered into
+    /// a buffer in pieces of 2048 elements, mapped and scattered back (ATen's IMPLEMENT_ITERATOR_LAMBDA); other ops'
+    /// strided rows go element by element (basic_loop).
+    /// </summary>
+    static void MapStridedRows<T, TFunction>(ref RowCursor cursor, ref T px, ref T po, bool gather) where T : unmanaged where TFunction : IFunction<T>
+    {
+        const int Width = 2048;
+        var input = new T[Math.Min(Width, cursor.RowLength)];
+        var output = new T[input.Length];
+        for (int r = 0; r < cursor.Rows; r++, cursor.Next())
+        {
+            int oo = cursor.Offset0, ox = cursor.Offset1;
+            if (cursor.Step0 == 1 && cursor.Step1 == 1)
+            {
+                TFunction.Invoke(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref px, ox), cursor.RowLength), MemoryMarshal.CreateSpan(ref Unsafe.Add(ref po, oo), cursor.RowLength));
+                continue;
+            }
+            if (!gather)
+            {
+                for (int i = 0; i < cursor.RowLength; i++, oo += cursor.Step0, ox += cursor.Step1)
+                    Unsafe.Add(ref po, oo) = TFunction.Invoke(Unsafe.Add(ref px, ox));
+                continue;
+            }
+            for (int start = 0; start < cursor.RowLength; start += Width)
+            {
+                int width = Math.Min(Width, cursor.RowLength - start);
+                for (int i = 0; i < width; i++, ox += cursor.Step1) input[i] = Unsafe.Add(ref px, ox);
+                TFunction.Invoke(input.AsSpan(0, width), output.AsSpan(0, width));
+                for (int i = 0; i < width; i++, oo += cursor.Step0) Unsafe.Add(ref po, oo) = output[i];
+            }
         }
     }
 

@@ -13,46 +13,69 @@ internal readonly struct TanOperator : IFloatUnaryOperator
     public static string Name => "tan";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tan(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.TanKernel>(TorchLoop, x, result);
 }
 
 /// <summary>sin⁻¹ x (NaN outside [-1, 1])</summary>
 internal readonly struct AsinOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "asin";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Asin(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.AsinKernel>(TorchLoop, x, result);
 }
 
 /// <summary>cos⁻¹ x (NaN outside [-1, 1])</summary>
 internal readonly struct AcosOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "acos";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Acos(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.AcosKernel>(TorchLoop, x, result);
 }
 
 /// <summary>tan⁻¹ x</summary>
 internal readonly struct AtanOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "atan";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Atan(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.AtanKernel>(TorchLoop, x, result);
 }
 
 /// <summary>sinh x; ±inf once e^|x| overflows, as torch's vectorised kernel (Sleef) gives, though sinh itself is finite a little beyond</summary>
 internal readonly struct SinhOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "sinh";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x) > ExpOverflow.Of<T>() ? T.CopySign(T.PositiveInfinity, x) : T.Sinh(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vectorized;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.SinhKernel>(TorchLoop, x, result);
 }
 
 /// <summary>cosh x; inf once e^|x| overflows, as torch's vectorised kernel gives</summary>
 internal readonly struct CoshOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "cosh";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Abs(x) > ExpOverflow.Of<T>() ? T.PositiveInfinity : T.Cosh(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vectorized;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.CoshKernel>(TorchLoop, x, result);
 }
 
 /// <summary>The largest x with e^x finite: ln(float.MaxValue) and ln(double.MaxValue).</summary>
@@ -96,33 +119,49 @@ internal readonly struct Exp2Operator : IFloatUnaryOperator
 /// <summary>e^x - 1, exact near 0 (libm's expm1)</summary>
 internal readonly struct Expm1Operator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "expm1";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(LibM.Expm1(double.CreateTruncating(x)));
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.Expm1Kernel>(TorchLoop, x, result);
 }
 
 /// <summary>log₂ x</summary>
 internal readonly struct Log2Operator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "log2";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log2(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.Log2Kernel>(TorchLoop, x, result);
 }
 
 /// <summary>log₁₀ x</summary>
 internal readonly struct Log10Operator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "log10";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log10(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.Log10Kernel>(TorchLoop, x, result);
 }
 
 /// <summary>ln(1 + x), exact near 0 (libm's log1p)</summary>
 internal readonly struct Log1pOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "log1p";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(LibM.Log1p(double.CreateTruncating(x)));
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.Log1pKernel>(TorchLoop, x, result);
 }
 
 /// <summary>1 / √x, rounded twice as torch's CPU kernel (a division of the rounded square root)</summary>

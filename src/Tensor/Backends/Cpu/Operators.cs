@@ -31,6 +31,12 @@ internal interface IFloatUnaryOperator
 
     /// <summary>Maps a span with a vectorised kernel where one exists; false leaves it to the scalar loop.</summary>
     static virtual bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> => false;
+
+    /// <summary>torch's loop for the op where TryInvoke reproduces it on float32 (TorchMath): it then splits threads itself.</summary>
+    static virtual TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.None;
+
+    /// <summary>Whether float64 runs through TorchMath too (its SLEEF float64 function is ported).</summary>
+    static virtual bool TorchDouble => false;
 }
 
 
@@ -241,12 +247,15 @@ internal readonly struct SignOperator : IUnaryOperator { public static string Na
 /// <summary>e^x</summary>
 internal readonly struct ExpOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "exp";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Exp(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
 
     public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TorchMath.TorchMathOps.TryRun<T, TorchMath.ExpKernel>(TorchLoop, x, result)) return true;
         if (x.Length < VectorMath.MinLength) return false;
         if (typeof(T) == typeof(float) && VectorMath.IsSupported)
             VectorMath.Exp(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(result));
@@ -259,12 +268,15 @@ internal readonly struct ExpOperator : IFloatUnaryOperator
 /// <summary>ln x</summary>
 internal readonly struct LogOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "log";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Log(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
 
     public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TorchMath.TorchMathOps.TryRun<T, TorchMath.LogKernel>(TorchLoop, x, result)) return true;
         if (x.Length < VectorMath.MinLength) return false;
         TensorPrimitives.Log(x, result);
         return true;
@@ -289,12 +301,15 @@ internal readonly struct SqrtOperator : IFloatUnaryOperator
 /// <summary>tanh x</summary>
 internal readonly struct TanhOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "tanh";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Tanh(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
 
     public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TorchMath.TorchMathOps.TryRun<T, TorchMath.TanhKernel>(TorchLoop, x, result)) return true;
         if (x.Length < VectorMath.MinLength) return false;
         // TensorPrimitives.Tanh loses digits near 0 (tanh(1e-8) off by 1.6e-9 relative in double): scalar libm instead.
         if (typeof(T) != typeof(float) || !VectorMath.IsSupported) return false;
@@ -306,12 +321,15 @@ internal readonly struct TanhOperator : IFloatUnaryOperator
 /// <summary>1 / (1 + e^-x), evaluated in that order as ATen's scalar sigmoid does</summary>
 internal readonly struct SigmoidOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "sigmoid";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.One / (T.One + T.Exp(-x));
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vectorized;
 
     public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TorchMath.TorchMathOps.TryRun<T, TorchMath.SigmoidKernel>(TorchLoop, x, result)) return true;
         if (x.Length < VectorMath.MinLength) return false;
         // Double stays on the scalar 1 / (1 + libm exp): TensorPrimitives.Sigmoid differs from it by a few ulp,
         // and device kernels evaluate exactly that form, so every backend agrees.
@@ -330,6 +348,9 @@ internal readonly struct SinOperator : IFloatUnaryOperator
     public static string Name => "sin";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Sin(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.SinKernel>(TorchLoop, x, result);
 }
 
 /// <summary>cos x (libm's, element by element)</summary>
@@ -338,4 +359,7 @@ internal readonly struct CosOperator : IFloatUnaryOperator
     public static string Name => "cos";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.Cos(x);
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.CosKernel>(TorchLoop, x, result);
 }
