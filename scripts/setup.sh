@@ -25,6 +25,10 @@ command -v mpirun >/dev/null || missing+=(openmpi-bin)
 ldconfig -p 2>/dev/null | grep 'libmpi\.so\.40' >/dev/null || missing+=(libopenmpi3)
 # The package checks (scripts/check-nuget.sh, scripts/check-wheel.sh) read the .nupkg and .whl archives.
 command -v unzip >/dev/null || missing+=(unzip)
+# The SLEEF port is checked lane for lane against the libsleef torch links, through a small C shim built with gcc
+# (tests/python/sleef_oracle.py).
+ldconfig -p 2>/dev/null | grep 'libsleef\.so\.3' >/dev/null || missing+=(libsleef3)
+command -v gcc >/dev/null || missing+=(gcc)
 # The type stubs are checked the way an IDE reads them (tests/python/test_type_stubs.py).
 "$PY" -c "import mypy" 2>/dev/null || missing+=(python3-mypy)
 if ((${#missing[@]})); then
