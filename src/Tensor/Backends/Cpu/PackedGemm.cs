@@ -11,6 +11,8 @@ namespace Bridge.Backends.Cpu;
 /// panels (both zero-padded, so the micro-kernel never handles tails), and an MR×NR register tile of C is
 /// built with FMAs. Loops: jc (NC columns of C; all of B's k packed first, in L3) → rows split across threads → pc
 /// (KC of the k dim) → ic (MC rows, A block in L2) → jr (one B micro-panel, kept in L1) → ir (one A micro-panel).
+/// KC, MC and NC follow the cache sizes of the CPU it runs on (<see cref="CpuCaches"/>), never one machine's; the
+/// register tile follows its vector width (AVX-512: 6×32 float / 6×16 double, AVX2: 6×16 / 6×8).
 /// </summary>
 internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
 {
@@ -48,12 +50,10 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         {
             var caches = CpuCaches.Current;
             int size = sizeof(T), nr = NR;
-            Kc = Env("BRIDGE_GEMM_KC") ?? Math.Clamp((int)(caches.L1Data / 2 / (nr * size)) / 16 * 16, 64, 512);
-            Mc = Env("BRIDGE_GEMM_MC") ?? Math.Clamp((int)(caches.L2 / 2 / ((long)Kc * size)) / MR * MR, 4 * MR, 1024 / MR * MR);
-            Nc = Env("BRIDGE_GEMM_NC") ?? Math.Clamp((int)(caches.L3 / 4 / ((long)Kc * size)) / nr * nr, 16 * nr, 16384);
+            Kc = Math.Clamp((int)(caches.L1Data / 2 / (nr * size)) / 16 * 16, 64, 512);
+            Mc = Math.Clamp((int)(caches.L2 / 2 / ((long)Kc * size)) / MR * MR, 4 * MR, 1024 / MR * MR);
+            Nc = Math.Clamp((int)(caches.L3 / 4 / ((long)Kc * size)) / nr * nr, 16 * nr, 16384);
         }
-
-        static int? Env(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out int v) && v > 0 ? v : null;
     }
 
     /// <summary>Below this many multiply-adds a second thread costs more to start than it saves.</summary>
@@ -313,6 +313,11 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                         for (int p = 0; p < kc; p++) panel[p * MR + i] = s[p];
                     }
                 }
+                else if (ars == 1 && rows == MR)
+                {
+                    // Transposed A (Aᵀ·B, nn.Linear's weight gradient): each k step's six rows are contiguous.
+                    for (int p = 0; p < kc; p++) CopySix(src + p * acs, panel + p * MR);
+                }
                 else
                 {
                     for (int p = 0; p < kc; p++)
@@ -321,6 +326,22 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                         for (int i = 0; i < rows; i++) panel[p * MR + i] = s[i * ars];
                     }
                 }
+            }
+        }
+
+        /// <summary>d[0..6) = s[0..6) in two vector moves (4 + 2 floats, or 4 + 2 doubles), never past either end.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void CopySix(T* s, T* d)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Vector128.Load((float*)s).Store((float*)d);
+                *(long*)((float*)d + 4) = *(long*)((float*)s + 4);
+            }
+            else
+            {
+                Vector256.Load((double*)s).Store((double*)d);
+                Vector128.Load((double*)s + 4).Store((double*)d + 4);
             }
         }
     }
