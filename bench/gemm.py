@@ -2,7 +2,7 @@
 """GEMM only, beside the peers and the FMA peak of the same run (issue #22): a short run for before/after figures.
 
     /usr/bin/python3 bench/gemm.py --label before [--rounds 2] [--threads 1,2] [--only REGEX] [--no-build]
-        [--runtimes bridge-cs,torch-openblas,torchsharp]
+        [--runtimes bridge-cs,torch-openblas,torchsharp] [--bridge-dll OTHER/Bridge.Bench.dll]
     /usr/bin/python3 bench/gemm.py --table [--labels before,after]
 
 Each run appends its rows, tagged with the label and the load average, to bench/out/gemm.jsonl; --table prints a
@@ -30,6 +30,8 @@ def measure(args):
     wanted = args.runtimes.split(",")
     notes = []
     rts = {k: v for k, v in run.runtimes(argparse.Namespace(no_build=args.no_build), notes).items() if k in wanted}
+    if args.bridge_dll:
+        rts["bridge-cs"] = (["dotnet", args.bridge_dll], None)
     for n in notes:
         run.log(n)
     os.makedirs(run.OUT, exist_ok=True)
@@ -107,6 +109,7 @@ def main():
     ap.add_argument("--only", default=DEFAULT_ONLY, help="regex over workload names (anchored)")
     ap.add_argument("--runtimes", default="bridge-cs,torch-openblas,torchsharp")
     ap.add_argument("--no-build", action="store_true")
+    ap.add_argument("--bridge-dll", default=None, help="another build of Bridge.Bench.dll (e.g. the commit before a change)")
     ap.add_argument("--table", action="store_true", help="print the markdown table of bench/out/gemm.jsonl")
     ap.add_argument("--labels", default=None, help="comma-separated labels for --table, in column order")
     args = ap.parse_args()
