@@ -76,7 +76,8 @@ def table(args):
         return "-" if v is None else (f"{v:.0f}" if v >= 100 else f"{v:.1f}")
 
     head = ["matmul", "threads"] + [f"FMA peak ({labels[-1]})"] + [f"{TITLES[p]} (all labels)" for p in peers]
-    head += [f"Bridge {lb}" for lb in labels] + [f"share of peak {lb}" for lb in labels] + [f"vs best peer {lb}" for lb in labels]
+    head += [f"Bridge {lb}" for lb in labels] + [f"share of peak {lb}" for lb in labels]
+    head += [f"vs best peer {lb}" for lb in labels]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for w in works:
@@ -109,7 +110,8 @@ def main():
     ap.add_argument("--only", default=DEFAULT_ONLY, help="regex over workload names (anchored)")
     ap.add_argument("--runtimes", default="bridge-cs,torch-openblas,torchsharp")
     ap.add_argument("--no-build", action="store_true")
-    ap.add_argument("--bridge-dll", default=None, help="another build of Bridge.Bench.dll (e.g. the commit before a change)")
+    ap.add_argument("--bridge-dll", default=None,
+                    help="another build of Bridge.Bench.dll (e.g. the commit before a change)")
     ap.add_argument("--table", action="store_true", help="print the markdown table of bench/out/gemm.jsonl")
     ap.add_argument("--labels", default=None, help="comma-separated labels for --table, in column order")
     args = ap.parse_args()
