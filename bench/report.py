@@ -67,6 +67,8 @@ class Table:
 
     def fma_peak(self, workload, threads):
         """This run's measured FMA ceiling for the workload's dtype (float64: half the float32 lanes, same units)."""
+        if "_f64_" in workload and self.get("bridge-cs", "ceiling_fma_f64", threads):
+            return self.get("bridge-cs", "ceiling_fma_f64", threads)
         peak = self.get("bridge-cs", "ceiling_fma_f32", threads)
         if peak is None:
             return None
@@ -180,6 +182,7 @@ def ceiling_lines(t, present, threads):
              "Stream: triad a = b + s*c over 3 x 64 MiB.", "",
              "| ceiling | " + " / ".join(f"{n} thread(s)" for n in threads) + " |", "|---|---|",
              "| FMA peak float32 (GFLOP/s) | " + cell(t, "bridge-cs", "ceiling_fma_f32", threads) + " |",
+             "| FMA peak float64 (GFLOP/s) | " + cell(t, "bridge-cs", "ceiling_fma_f64", threads) + " |",
              "| stream triad (GB/s) | " + cell(t, "bridge-cs", "ceiling_triad", threads) + " |", ""]
     header = ["matmul"] + [TITLES[r] for r in present if r != "bridge-py"]
     lines.append("| " + " | ".join(header) + " |")

@@ -33,7 +33,7 @@ OPENBLAS_DIR = os.path.join(OPENBLAS_CACHE, "x", "usr", "lib", "x86_64-linux-gnu
 # Workloads that run alone in a fresh process (peak memory must not include the others).
 ALONE = ["mlp_peak_mb"]
 # Slow with reference BLAS (about 3 s per 2048 product): measured in the first round only.
-SLOW_REF = re.compile(r"matmul_f(32|64)_(1024|2048)$")
+SLOW_REF = re.compile(r"matmul_f(32|64)_(1024|2048)(_tn|_nt)?$")
 
 
 def log(msg):

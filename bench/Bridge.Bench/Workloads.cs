@@ -43,6 +43,7 @@ internal static class Workloads
     public static IEnumerable<(string Name, Func<double> Run, string Unit)> All()
     {
         yield return ("ceiling_fma_f32", () => Ceilings.FmaPeakFloat32(Torch.GetNumThreads()), "GFLOP/s");
+        yield return ("ceiling_fma_f64", () => Ceilings.FmaPeakFloat64(Torch.GetNumThreads()), "GFLOP/s");
         yield return ("ceiling_triad", () => Ceilings.TriadBandwidth(Torch.GetNumThreads()), "GB/s");
         yield return ("xor_20000", XorTraining, "s");
         yield return ("add_1elem", AddOneElement, "ns");
@@ -53,7 +54,7 @@ internal static class Workloads
             {
                 string t = dtype == DType.Float32 ? "f32" : "f64";
                 yield return ($"matmul_{t}_{n}", () => Matmul(n, dtype, false, false), "GFLOP/s");
-                if (n == 512)
+                if (n is 128 or 512 or 2048)
                 {
                     yield return ($"matmul_{t}_{n}_tn", () => Matmul(n, dtype, true, false), "GFLOP/s");
                     yield return ($"matmul_{t}_{n}_nt", () => Matmul(n, dtype, false, true), "GFLOP/s");

@@ -34,6 +34,8 @@ import models  # noqa: E402  (bench/peers/models.py, beside this script; needs `
 torch.set_num_threads(args.threads)
 label = args.label or args.runtime
 MATMUL_SIZES = [64, 128, 256, 512, 1024, 2048]
+# Square sizes also timed with a transposed operand (A^T B and A B^T, as in nn.Linear's backward).
+TRANSPOSED_SIZES = (128, 512, 2048)
 BIG = 1 << 24
 SWEEP_SIZES = [1 << 10, 1 << 14, 1 << 18, 1 << 22, 1 << 24]
 
@@ -204,7 +206,7 @@ def workloads():
     for dtype, name in [(torch.float32, "f32"), (torch.float64, "f64")]:
         for n in MATMUL_SIZES:
             yield f"matmul_{name}_{n}", (lambda n=n, d=dtype: matmul(n, d, False, False)), "GFLOP/s"
-            if n == 512:
+            if n in TRANSPOSED_SIZES:
                 yield f"matmul_{name}_{n}_tn", (lambda n=n, d=dtype: matmul(n, d, True, False)), "GFLOP/s"
                 yield f"matmul_{name}_{n}_nt", (lambda n=n, d=dtype: matmul(n, d, False, True)), "GFLOP/s"
     for op in ["add_new", "add_inplace", "add_out", "mul_out", "add_bcast", "add_strided",

@@ -151,7 +151,7 @@ foreach (var (dt, name) in new[] { (ScalarType.Float32, "f32"), (ScalarType.Floa
     foreach (int n in new[] { 64, 128, 256, 512, 1024, 2048 })
     {
         work.Add(($"matmul_{name}_{n}", () => Matmul(n, dt, false, false), "GFLOP/s"));
-        if (n == 512)
+        if (n is 128 or 512 or 2048)
         {
             work.Add(($"matmul_{name}_{n}_tn", () => Matmul(n, dt, true, false), "GFLOP/s"));
             work.Add(($"matmul_{name}_{n}_nt", () => Matmul(n, dt, false, true), "GFLOP/s"));

@@ -11,6 +11,8 @@ namespace Bridge.Backends.Cpu;
 /// panels (both zero-padded, so the micro-kernel never handles tails), and an MR×NR register tile of C is
 /// built with FMAs. Loops: jc (NC columns of C; all of B's k packed first, in L3) → rows split across threads → pc
 /// (KC of the k dim) → ic (MC rows, A block in L2) → jr (one B micro-panel, kept in L1) → ir (one A micro-panel).
+/// KC, MC and NC follow the cache sizes of the CPU it runs on (<see cref="CpuCaches"/>), never one machine's; the
+/// register tile follows its vector width (AVX-512: 6×32 float / 6×16 double, AVX2: 6×16 / 6×8).
 /// </summary>
 internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
 {
@@ -29,14 +31,30 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
 
     static readonly int NR = 2 * W;
 
-    /// <summary>k depth of a packed block: a B micro-panel (KC×NR: 16 KiB for either type) stays in the 32 KiB L1.</summary>
-    const int KC = 128;
+    /// <summary>k depth of a packed block, from the L1 data cache: one B micro-panel (KC×NR) fills about half of it, the
+    /// rest holds the A micro-panel streaming past and the C tile (BLIS's analytical model).</summary>
+    static readonly int KC = Blocking.Kc;
 
-    /// <summary>Rows of A packed at once (MC×KC in L2: 96 KiB float, 192 KiB double).</summary>
-    const int MC = 16 * MR * 2;
+    /// <summary>Rows of A per block, from the L2 cache: an MC×KC block of A fills about half of it.</summary>
+    static readonly int MC = Blocking.Mc;
 
-    /// <summary>Columns of B packed at once (KC×NC in L3).</summary>
-    const int NC = 4096;
+    /// <summary>Columns of B per block (KC×NC of packed B in a quarter of the L3).</summary>
+    static readonly int NC = Blocking.Nc;
+
+    /// <summary>The cache blocking for this CPU and element type.</summary>
+    static class Blocking
+    {
+        public static readonly int Kc, Mc, Nc;
+
+        static Blocking()
+        {
+            var caches = CpuCaches.Current;
+            int size = sizeof(T), nr = NR;
+            Kc = Math.Clamp((int)(caches.L1Data / 2 / (nr * size)) / 16 * 16, 64, 512);
+            Mc = Math.Clamp((int)(caches.L2 / 2 / ((long)Kc * size)) / MR * MR, 4 * MR, 1024 / MR * MR);
+            Nc = Math.Clamp((int)(caches.L3 / 4 / ((long)Kc * size)) / nr * nr, 16 * nr, 16384);
+        }
+    }
 
     /// <summary>Below this many multiply-adds a second thread costs more to start than it saves.</summary>
     const long ParallelWork = 160L * 160 * 160;
@@ -47,16 +65,21 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         // Each thread owns a band of whole micro-panels of rows, so threads never write the same C element.
         int band = ((m + threads - 1) / threads + MR - 1) / MR * MR;
         threads = (m + band - 1) / band;
-        int panelsMax = (Math.Min(NC, n) + NR - 1) / NR;
+        // Equal k blocks (k = 512 with KC = 192 runs as 3 × 171, not 192 + 192 + 128): no short block at the end.
         int blocks = (k + KC - 1) / KC;
-        // All of B's k extent is packed before any compute, so threads meet twice per NC columns (after
-        // packing, after computing) rather than twice per KC block.
-        var packedB = Scratch.Rent(ref _scratchB, (long)blocks * KC * panelsMax * NR * sizeof(T));
+        int kcb = (k + blocks - 1) / blocks;
+        // All of B's k extent is packed before any compute, so threads meet twice per nc columns (after packing,
+        // after computing) rather than twice per k block. nc is capped so that buffer stays within the scratch each
+        // thread keeps: a bigger one is mapped afresh per call and its page faults cost more than the extra meetings.
+        long bytesPerColumn = (long)blocks * kcb * sizeof(T);
+        int nc = Math.Min(Math.Min(NC, n), Math.Max(NR, (int)Math.Min(int.MaxValue, Scratch.KeepLimit / bytesPerColumn) / NR * NR));
+        int panelsMax = (nc + NR - 1) / NR;
+        var packedB = Scratch.Rent(ref _scratchB, bytesPerColumn * panelsMax * NR);
         try
         {
-            for (int jc = 0; jc < n; jc += NC)
+            for (int jc = 0; jc < n; jc += nc)
             {
-                var product = new Product(a, ars, acs, b, brs, bcs, c, m, n, k, jc, Math.Min(NC, n - jc), packedB, band, accumulate);
+                var product = new Product(a, ars, acs, b, brs, bcs, c, m, n, k, kcb, jc, Math.Min(nc, n - jc), packedB, band, accumulate);
                 if (threads == 1)
                 {
                     product.PackB(0, 1);
@@ -82,7 +105,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     /// <summary>A 64-byte aligned buffer reused by one thread; requests above <see cref="KeepLimit"/> bytes are allocated and freed per call.</summary>
     struct Scratch
     {
-        const long KeepLimit = 4L << 20;
+        public const long KeepLimit = 4L << 20;
         nint _pointer;
         long _bytes;
 
@@ -105,20 +128,20 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     }
 
     /// <summary>The product for NC columns of C starting at jc; a class so worker threads can share it.</summary>
-    sealed class Product(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int n, int k, int jc, int nc, T* packedB, int band, bool accumulate)
+    sealed class Product(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int n, int k, int kcb, int jc, int nc, T* packedB, int band, bool accumulate)
     {
         readonly int _panels = (nc + NR - 1) / NR;
 
         /// <summary>Packed panel q of k block pc: kc rows of NR, B[pc.., jc + q·NR ..], zero past n.</summary>
-        T* PanelB(int pc, int q) => packedB + (long)(pc / KC) * KC * _panels * NR + (long)q * Math.Min(KC, k - pc) * NR;
+        T* PanelB(int pc, int q) => packedB + (long)(pc / kcb) * kcb * _panels * NR + (long)q * Math.Min(kcb, k - pc) * NR;
 
         /// <summary>Packs every k block of the panels q ≡ <paramref name="part"/> (mod <paramref name="parts"/>).</summary>
         public void PackB(int part, int parts)
         {
             int nr = NR;
-            for (int pc = 0; pc < k; pc += KC)
+            for (int pc = 0; pc < k; pc += kcb)
             {
-                int kc = Math.Min(KC, k - pc);
+                int kc = Math.Min(kcb, k - pc);
                 for (int q = part; q < _panels; q += parts)
                 {
                     T* dst = PanelB(pc, q);
@@ -188,22 +211,30 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         {
             int r0 = t * band, r1 = Math.Min(m, r0 + band);
             if (r0 >= r1) return;
-            int mcMax = Math.Min(MC, r1 - r0);
-            T* packedA = Scratch.Rent(ref _scratchA, (long)((mcMax + MR - 1) / MR) * MR * KC * sizeof(T));
+            // Row-major A is read in place by the AVX-512 kernel (six row streams, each sequential), so only a partial
+            // last panel needs packing: that saves a transposing pass over A, most of the overhead of small products.
+            // In place, its rows sit at a stride that maps them onto few L2 sets when it is a multiple of a large power
+            // of two (4 KiB for 1024 floats): the block is cut to the rows those sets hold, or A is packed after all.
+            int mcBlock = MC;
+            bool direct = Use512 && acs == 1;
+            if (direct)
+            {
+                int rowsHeld = DirectRows(ars * sizeof(T));
+                direct = rowsHeld >= 4 * MR;
+                if (direct) mcBlock = rowsHeld;
+            }
+            int mcMax = Math.Min(mcBlock, r1 - r0);
+            T* packedA = Scratch.Rent(ref _scratchA, (long)((mcMax + MR - 1) / MR) * MR * kcb * sizeof(T));
             T* edge = stackalloc T[MR * 2 * 64 / sizeof(T)];
             try
             {
-                for (int pc = 0; pc < k; pc += KC)
+                for (int pc = 0; pc < k; pc += kcb)
                 {
-                    int kc = Math.Min(KC, k - pc);
+                    int kc = Math.Min(kcb, k - pc);
                     bool overwrite = pc == 0 && !accumulate;
-                    for (int ic = r0; ic < r1; ic += MC)
+                    for (int ic = r0; ic < r1; ic += mcBlock)
                     {
-                        int mc = Math.Min(MC, r1 - ic);
-                        // Row-major A is read in place by the AVX-512 kernel (six row streams, each sequential), so
-                        // only a partial last panel needs packing: that saves a transposing pass over A, which is
-                        // most of the overhead of small products.
-                        bool direct = Use512 && acs == 1;
+                        int mc = Math.Min(mcBlock, r1 - ic);
                         if (!direct) PackA(packedA, ic, mc, pc, kc);
                         else if (mc % MR != 0) PackA(packedA, ic + mc / MR * MR, mc % MR, pc, kc, panelOffset: mc / MR * MR);
                         for (int q = 0; q < _panels; q++)
@@ -246,6 +277,17 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             }
         }
 
+        /// <summary>How many rows of A, read in place at <paramref name="rowBytes"/> apart, stay in L2 together: rows whose
+        /// addresses differ by a multiple of the L2's set period (size / ways, taken as size / 8) share sets, so at most
+        /// L2 / (2 · gcd(stride, period)) rows fit in half of it. A multiple of <see cref="MR"/>.</summary>
+        static int DirectRows(long rowBytes)
+        {
+            long period = Math.Max(4096, CpuCaches.Current.L2 / 8);
+            long g = period, r = Math.Abs(rowBytes);
+            while (r != 0) (g, r) = (r, g % r);
+            return (int)Math.Min(MC, CpuCaches.Current.L2 / (2 * Math.Max(g, 64))) / MR * MR;
+        }
+
         /// <summary>Adds (or stores) the valid rows × cols of a scratch tile into C.</summary>
         void CopyEdge(T* edge, T* cp, int rows, int cols, bool overwrite)
         {
@@ -271,6 +313,11 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                         for (int p = 0; p < kc; p++) panel[p * MR + i] = s[p];
                     }
                 }
+                else if (ars == 1 && rows == MR)
+                {
+                    // Transposed A (Aᵀ·B, nn.Linear's weight gradient): each k step's six rows are contiguous.
+                    for (int p = 0; p < kc; p++) CopySix(src + p * acs, panel + p * MR);
+                }
                 else
                 {
                     for (int p = 0; p < kc; p++)
@@ -279,6 +326,22 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                         for (int i = 0; i < rows; i++) panel[p * MR + i] = s[i * ars];
                     }
                 }
+            }
+        }
+
+        /// <summary>d[0..6) = s[0..6) in two vector moves (4 + 2 floats, or 4 + 2 doubles), never past either end.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void CopySix(T* s, T* d)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                Vector128.Load((float*)s).Store((float*)d);
+                *(long*)((float*)d + 4) = *(long*)((float*)s + 4);
+            }
+            else
+            {
+                Vector256.Load((double*)s).Store((double*)d);
+                Vector128.Load((double*)s + 4).Store((double*)d + 4);
             }
         }
     }
@@ -295,6 +358,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel512(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
     {
+        PrefetchTile(c, ldc);
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         int w = Vector512<T>.Count;
@@ -329,6 +393,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void KernelDirect512(int kc, T* a, nint lda, T* b, T* c, nint ldc, bool overwrite)
     {
+        PrefetchTile(c, ldc);
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         int w = Vector512<T>.Count;
@@ -363,6 +428,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Kernel256(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
     {
+        PrefetchTile(c, ldc);
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         int w = Vector256<T>.Count;
@@ -391,6 +457,20 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         Store(c, c30, c31, overwrite); c += ldc;
         Store(c, c40, c41, overwrite); c += ldc;
         Store(c, c50, c51, overwrite);
+    }
+
+    /// <summary>Asks for the C tile's lines (MR rows of NR elements) before the k loop, so that adding the finished tile
+    /// into C at the end does not wait on a cache miss per row: C is read once per KC block, too rarely to stay in L1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void PrefetchTile(T* c, nint ldc)
+    {
+        if (!Sse.IsSupported) return;
+        int last = NR * sizeof(T) - 1;
+        for (int i = 0; i < MR; i++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0((byte*)c + last);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
