@@ -77,7 +77,7 @@ public static partial class Functional
         if (weight is not null) inputs.Add(weight);
         if (bias is not null) inputs.Add(bias);
         if (!GradMode.IsEnabled || !inputs.Any(t => t.RequiresGrad)) return y;
-        Tensor[] saved = weight is null ? [x] : [x, weight];
+        Tensor[] saved = weight is null ? [x, mean, invstd] : [x, mean, invstd, weight]; // every tensor the closure reads, kept alive with the node
         return Recording.Record(y, "NativeBatchNormBackward0", [.. inputs], g =>
         {
             if (GradMode.IsEnabled) return BatchNormGradientsRecorded(g, input, runningMean, runningVar, weight, bias, training, eps);
