@@ -142,7 +142,7 @@ internal static unsafe class BatchNormKernels
     }
 
     /// <summary>Sums of T values accumulated in double lanes (float widened), as torch accumulates them in double.</summary>
-    static class Wide
+    internal static class Wide
     {
         /// <summary>Σ p[i].</summary>
         public static double Sum<T>(T* p, long n) where T : unmanaged, IFloatingPointIeee754<T>

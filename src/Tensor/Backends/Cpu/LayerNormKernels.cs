@@ -29,15 +29,9 @@ internal static unsafe class LayerNormKernels
             for (long r = t * per, end = Math.Min(rows, (t + 1) * per); r < end; r++)
             {
                 T* row = (T*)px + r * n, output = (T*)py + r * n;
-                double sum = 0;
-                for (long i = 0; i < n; i++) sum += double.CreateTruncating(row[i]);
-                double mu = sum / n, squares = 0;
-                for (long i = 0; i < n; i++)
-                {
-                    double d = double.CreateTruncating(row[i]) - mu;
-                    squares += d * d;
-                }
+                double mu = BatchNormKernels.Wide.Sum(row, n) / n;
                 T m = T.CreateTruncating(mu);
+                double squares = BatchNormKernels.Wide.SquaredDeviations(row, n, m);
                 T s = T.CreateTruncating(1 / Math.Sqrt(squares / n + eps));
                 ((T*)pm)[r] = m;
                 ((T*)ps)[r] = s;
@@ -76,25 +70,17 @@ internal static unsafe class LayerNormKernels
         bool columns = dgamma != null || dbeta != null;
         int chunks = Chunks(rows * n, rows);
         long per = (rows + chunks - 1) / chunks;
-        var partials = columns ? new double[chunks][] : null;
+        var partials = columns ? new T[chunks][] : null;
         CpuThreads.For(chunks, t =>
         {
-            var acc = columns ? new double[2 * n] : null;
+            var acc = columns ? new T[2 * n] : null;
             for (long r = t * per, end = Math.Min(rows, (t + 1) * per); r < end; r++)
             {
                 T* g = (T*)pdy + r * n, row = (T*)px + r * n;
                 T m = ((T*)pm)[r], s = ((T*)ps)[r];
                 if (pdx != 0) RowGradient(g, row, (T*)pdx + r * n, n, m, s, (T*)pg);
                 if (acc is not null)
-                {
-                    double dm = double.CreateTruncating(m), ds = double.CreateTruncating(s);
-                    for (long i = 0; i < n; i++)
-                    {
-                        double gi = double.CreateTruncating(g[i]);
-                        acc[i] += gi * (double.CreateTruncating(row[i]) - dm) * ds;
-                        acc[n + i] += gi;
-                    }
-                }
+                    fixed (T* a = acc) AccumulateColumns(g, row, a, a + n, n, m, s);
             }
             if (partials is not null) partials[t] = acc!;
         });
@@ -104,22 +90,56 @@ internal static unsafe class LayerNormKernels
             double gw = 0, gb = 0;
             foreach (var p in partials)
             {
-                gw += p[i];
-                gb += p[n + i];
+                gw += double.CreateTruncating(p[i]);
+                gb += double.CreateTruncating(p[n + i]);
             }
             if (dgamma != null) dgamma[i] = T.CreateTruncating(gw);
             if (dbeta != null) dbeta[i] = T.CreateTruncating(gb);
         }
     }
 
+    /// <summary>dγ partial += dy·(x − mean)·rstd and dβ partial += dy for one row (accumulated in T per thread, as torch).</summary>
+    static void AccumulateColumns<T>(T* dy, T* x, T* gw, T* gb, long n, T mean, T rstd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<T> vm = Vector256.Create(mean), vs = Vector256.Create(rstd);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var g = Vector256.Load(dy + i);
+                (Vector256.Load(gw + i) + g * (Vector256.Load(x + i) - vm) * vs).Store(gw + i);
+                (Vector256.Load(gb + i) + g).Store(gb + i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            gw[i] += dy[i] * (x[i] - mean) * rstd;
+            gb[i] += dy[i];
+        }
+    }
+
     static void RowGradient<T>(T* dy, T* x, T* dx, long n, T mean, T rstd, T* gamma) where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sumG = 0, sumGx = 0;
-        for (long i = 0; i < n; i++)
+        long j = 0;
+        if (Vector256.IsHardwareAccelerated && gamma != null)
         {
-            double gi = double.CreateTruncating(gamma == null ? dy[i] : dy[i] * gamma[i]);
+            Vector256<T> ag = Vector256<T>.Zero, agx = Vector256<T>.Zero;
+            for (; j <= n - Vector256<T>.Count; j += Vector256<T>.Count)
+            {
+                var gi = Vector256.Load(dy + j) * Vector256.Load(gamma + j);
+                ag += gi;
+                agx += gi * Vector256.Load(x + j);
+            }
+            sumG = double.CreateTruncating(Vector256.Sum(ag));
+            sumGx = double.CreateTruncating(Vector256.Sum(agx));
+        }
+        for (; j < n; j++)
+        {
+            double gi = double.CreateTruncating(gamma == null ? dy[j] : dy[j] * gamma[j]);
             sumG += gi;
-            sumGx += gi * double.CreateTruncating(x[i]);
+            sumGx += gi * double.CreateTruncating(x[j]);
         }
         double s = double.CreateTruncating(rstd), m = double.CreateTruncating(mean);
         double bd = (sumG * m - sumGx) * s * s * s / n;
