@@ -77,6 +77,7 @@ public static partial class Functional
                 throw new ArgumentException($"Expected {name} to be of same shape as normalized_shape, but got {name} of shape [{string.Join(", ", p.ShapeArray)}] and normalized_shape = [{string.Join(", ", normalizedShape)}]");
         }
         if (!input.DType.IsFloatingPoint()) throw new ArgumentException($"\"LayerNormKernelImpl\" not implemented for '{input.DType.ShortName()}'");
+        if (FusedLayerNormApplies(input, weight, bias)) return FusedLayerNorm(input, normalizedShape, weight, bias, eps);
         var reduce = Enumerable.Range(dims - k, k).ToArray();
         var lead = Enumerable.Range(0, dims - k).ToArray();
         Tensor y, xhat, rstd;

@@ -30,6 +30,8 @@ public static partial class Functional
             int perChannel = input.Numel() / Math.Max(1, channels);
             if (perChannel <= 1)
                 throw new ArgumentException($"Expected more than 1 value per channel when training, got input size {ShapeMath.FormatList(input.ShapeArray)}");
+            if (FusedBatchNormApplies(input, runningMean, runningVar, weight, bias))
+                return FusedBatchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
             mean = input.Mean(dims, keepDim: true);
             var centred = input - mean;
             variance = (centred * centred).Mean(dims, keepDim: true);
@@ -45,6 +47,8 @@ public static partial class Functional
         }
         if (runningMean is null) throw new ArgumentException("running_mean must be defined in evaluation mode");
         if (runningVar is null) throw new ArgumentException("running_var must be defined in evaluation mode");
+        if (FusedBatchNormApplies(input, runningMean, runningVar, weight, bias))
+            return FusedBatchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
         mean = runningMean.Reshape(shape);
         variance = runningVar.Reshape(shape);
         return Affine((input - mean) / (variance + eps).Sqrt(), weight, bias, shape);

@@ -19,8 +19,14 @@ internal static class CascadeSum
         var plan = SumPlan.For(view, Unsafe.SizeOf<T>(), rowsOnly);
         var cursor = new RowCursor(view.ShapeArray, view.StridesArray, view.StorageOffset, outStrides, result.StorageOffset);
         ref T pv = ref view.Ref<T>(0), po = ref result.Ref<T>(0);
+        // Adjacent columns (the last kept dim of stride 1) in cascade mode go SIMD lane per column, a block at a time.
+        int last = view.Dim() - 1, block = plan.Inner || last < 1 || view.StridesArray[last - 1] != 1 ? 0 : view.ShapeArray[last - 1];
+        int width = CascadeColumnSum.Group<T>(), vectorUntil = 0;
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
         {
+            if (block >= width && r % block == 0)
+                vectorUntil = r + SumColumnGroups(ref pv, ref po, cursor, plan, r, block, width, outStrides[last - 1]);
+            if (r < vectorUntil) continue;
             ref T row = ref Unsafe.Add(ref pv, cursor.Offset0);
             T sum = plan.ModeOf(r) switch
             {
@@ -31,6 +37,21 @@ internal static class CascadeSum
             // torch zero-fills the output and accumulates into it (0 + -0 is +0).
             Unsafe.Add(ref po, cursor.Offset1) = T.Zero + sum;
         }
+    }
+
+    /// <summary>Sums the leading whole groups of cascade-mode columns of the block starting at row <paramref name="r"/>; returns how many rows it did.</summary>
+    static unsafe int SumColumnGroups<T>(ref T pv, ref T po, RowCursor cursor, SumPlan plan, int r, int block, int width, int outStep)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int groups = 0;
+        while ((groups + 1) * width <= block && plan.ModeOf(r + (long)(groups + 1) * width - 1) == SumMode.Cascade) groups++;
+        if (groups > 0 && plan.ModeOf(r) == SumMode.Cascade)
+        {
+            CascadeColumnSum.Sum((T*)Unsafe.AsPointer(ref Unsafe.Add(ref pv, cursor.Offset0)), cursor.RowLength, cursor.Step0, groups,
+                (T*)Unsafe.AsPointer(ref Unsafe.Add(ref po, cursor.Offset1)), outStep);
+            return groups * width;
+        }
+        return 0;
     }
 
     static int CeilLog2(long x) => x <= 1 ? 0 : 64 - BitOperations.LeadingZeroCount((ulong)(x - 1));
