@@ -95,14 +95,14 @@ internal static partial class Backend
     }
 
     /// <summary>Stores a double into one element with torch's casting rules (truncation to int, nonzero to true).</summary>
-    public static void Write(Tensor t, int offset, double value)
+    public static void Write(Tensor t, long offset, double value)
     {
         if (t.Device.IsCuda) CudaCopy.Write(t, offset, value);
         else CopyKernels.Write(t, offset, value);
     }
 
     /// <summary>One element, converted to double.</summary>
-    public static double Read(Tensor t, int offset) => t.Device.IsCuda ? CudaCopy.ReadElement(t, offset) : t.ReadAsDouble(offset);
+    public static double Read(Tensor t, long offset) => t.Device.IsCuda ? CudaCopy.ReadElement(t, offset) : t.ReadAsDouble(offset);
 
     /// <summary>Sets every element of <paramref name="t"/> (any layout) to <paramref name="value"/>.</summary>
     public static void Fill(Tensor t, double value)

@@ -101,7 +101,7 @@ public sealed class HigherOrderTests
             Tensor Inner(Tensor x, bool create)
             {
                 var y = f(x);
-                return Torch.Autograd.Grad([(y * w[..y.Numel()].Reshape(y.Shape.ToArray())).Sum()], [x], createGraph: create)[0]!;
+                return Torch.Autograd.Grad([(y * w[..(int)y.Numel()].Reshape(y.Shape.ToArray())).Sum()], [x], createGraph: create)[0]!;
             }
             var v = Torch.Tensor(new[] { 0.7, -1.3, 0.2, 0.9 }, DType.Float64);
             var leaf = x0.Clone().RequiresGrad_();

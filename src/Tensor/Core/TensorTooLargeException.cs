@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Bridge;
+
+/// <summary>
+/// An operation whose kernel still indexes with 32-bit ints met a tensor of more than <see cref="int.MaxValue"/>
+/// elements (or a view reaching storage offsets past it). The operation refuses instead of truncating; the message
+/// names the operation, the tensor's size and the limit.
+/// </summary>
+public sealed class TensorTooLargeException : NotSupportedException
+{
+    /// <summary>The limit, in elements, of the kernels that refuse: <see cref="int.MaxValue"/>.</summary>
+    public const long Limit = int.MaxValue;
+
+    /// <summary>Creates the exception with a ready message.</summary>
+    public TensorTooLargeException(string message) : base(message) { }
+
+    internal static TensorTooLargeException For(Tensor t) =>
+        new($"{CallingOp()} does not support tensors of more than {Limit} elements yet: got a tensor of shape " +
+            $"{ShapeMath.FormatList(t.Shape64)} ({t.Numel()} elements, storage offset {t.StorageOffset}); " +
+            "ops that support them: creation, fill, copy/contiguous/clone, elementwise math, sum/mean/max/min/argmax/any/all, views, item, NumPy/DLPack");
+
+    /// <summary>An explicit refusal naming <paramref name="op"/>, the offending <paramref name="size"/> and the limit.</summary>
+    internal static TensorTooLargeException For(string op, string what, long size, long limit = Limit) =>
+        new($"{op}: {what} {size} exceeds the limit of {limit} that this kernel supports");
+
+    // The first public Bridge method on the stack is the op the user called (the error path only pays for the walk).
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only the method's name is read; without metadata the message falls back to 'this operation'.")]
+    static string CallingOp()
+    {
+        try
+        {
+            foreach (var frame in new StackTrace(2).GetFrames())
+            {
+                var method = frame.GetMethod();
+                if (method is not { IsPublic: true, DeclaringType: { } type } || type.Namespace?.StartsWith("Bridge", StringComparison.Ordinal) != true)
+                    continue;
+                if (!type.IsPublic && !type.IsNestedPublic) continue;
+                return method is ConstructorInfo ? type.Name : $"{type.Name}.{method.Name}";
+            }
+        }
+        catch (NotSupportedException) { } // no stack trace metadata (trimmed builds)
+        return "this operation";
+    }
+}
