@@ -16,6 +16,7 @@ internal static partial class Backend
     public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator
     {
         if (result.Device.IsCuda) CudaKernels.Binary(TOp.Name, a, b, result);
+        else if (LargeTensors.Needed(a, b, result)) LargeTensors.Elementwise(result, [a, b], (r, x) => ElementwiseKernels.Binary<TOp>(x[0], x[1], r));
         else ElementwiseKernels.Binary<TOp>(a, b, result);
     }
 
@@ -23,6 +24,7 @@ internal static partial class Backend
     public static void Compare<TOp>(Tensor a, Tensor b, Tensor result) where TOp : ICompareOperator
     {
         if (result.Device.IsCuda) CudaKernels.Compare(TOp.Name, a, b, result);
+        else if (LargeTensors.Needed(a, b, result)) LargeTensors.Elementwise(result, [a, b], (r, x) => ElementwiseKernels.Compare<TOp>(x[0], x[1], r));
         else ElementwiseKernels.Compare<TOp>(a, b, result);
     }
 
@@ -30,6 +32,7 @@ internal static partial class Backend
     public static void Unary<TOp>(Tensor x, Tensor result) where TOp : IUnaryOperator
     {
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
+        else if (LargeTensors.Needed(x, result)) LargeTensors.Elementwise(result, [x], (r, p) => ElementwiseKernels.Unary<TOp>(p[0], r));
         else ElementwiseKernels.Unary<TOp>(x, result);
     }
 
@@ -37,6 +40,7 @@ internal static partial class Backend
     public static void FloatUnary<TOp>(Tensor x, Tensor result) where TOp : IFloatUnaryOperator
     {
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
+        else if (LargeTensors.Needed(x, result)) LargeTensors.Elementwise(result, [x], (r, p) => ElementwiseKernels.FloatUnary<TOp>(p[0], r));
         else ElementwiseKernels.FloatUnary<TOp>(x, result);
     }
 
@@ -44,6 +48,7 @@ internal static partial class Backend
     public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
     {
         if (result.Device.IsCuda) CudaKernels.Where(condition, a, b, result);
+        else if (LargeTensors.Needed(condition, a, b, result)) LargeTensors.Elementwise(result, [condition, a, b], (r, x) => ElementwiseKernels.Where(x[0], x[1], x[2], r));
         else ElementwiseKernels.Where(condition, a, b, result);
     }
 
@@ -62,6 +67,7 @@ internal static partial class Backend
     public static void Sum(Tensor view, Tensor result, bool rowsOnly = false)
     {
         if (result.Device.IsCuda) CudaReduce.Sum(view, result, rowsOnly);
+        else if (LargeTensors.Needed(view, result)) LargeTensors.Reduce(view, [result], (v, r) => ReduceKernels.Sum(v, r[0], rowsOnly), LargeReductions.Sum);
         else ReduceKernels.Sum(view, result, rowsOnly);
     }
 
@@ -69,6 +75,7 @@ internal static partial class Backend
     public static void Extreme(Tensor view, Tensor values, Tensor indices, bool max)
     {
         if (values.Device.IsCuda) CudaReduce.Extreme(view, values, indices, max);
+        else if (LargeTensors.Needed(view, values, indices)) LargeTensors.Reduce(view, [values, indices], (v, r) => ReduceKernels.Extreme(v, r[0], r[1], max), (r, p) => LargeReductions.Extreme(r, p, max));
         else ReduceKernels.Extreme(view, values, indices, max);
     }
 
@@ -91,6 +98,7 @@ internal static partial class Backend
     public static void Copy(Tensor src, Tensor dst)
     {
         if (src.Device.IsCuda || dst.Device.IsCuda) CudaCopy.Copy(src, dst);
+        else if (LargeTensors.Needed(src, dst)) LargeTensors.Elementwise(dst, [src], (d, s) => CopyKernels.Copy(s[0], d));
         else CopyKernels.Copy(src, dst);
     }
 
@@ -108,6 +116,7 @@ internal static partial class Backend
     public static void Fill(Tensor t, double value)
     {
         if (t.Device.IsCuda) CudaCopy.Fill(t, value);
+        else if (LargeTensors.Needed(t)) LargeTensors.Elementwise(t, [], (piece, _) => CopyKernels.Fill(piece, value));
         else CopyKernels.Fill(t, value);
     }
 

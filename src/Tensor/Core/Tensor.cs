@@ -253,10 +253,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>The elements of a contiguous tensor of at most <see cref="int.MaxValue"/> elements (larger ones refuse).</summary>
-    internal Span<T> ContiguousSpan<T>() where T : unmanaged
+    internal unsafe Span<T> ContiguousSpan<T>() where T : unmanaged
     {
         CheckElementType<T>();
-        return StorageSpan<T>()[..Numel32];
+        long n = Numel();
+        if (n > int.MaxValue) throw TensorTooLargeException.For(this);
+        return new Span<T>((T*)Storage.Raw + StorageOffset, (int)n);
     }
 
     /// <summary>

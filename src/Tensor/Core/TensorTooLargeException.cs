@@ -25,22 +25,28 @@ public sealed class TensorTooLargeException : NotSupportedException
     internal static TensorTooLargeException For(string op, string what, long size, long limit = Limit) =>
         new($"{op}: {what} {size} exceeds the limit of {limit} that this kernel supports");
 
-    // The first public Bridge method on the stack is the op the user called (the error path only pays for the walk).
+    // The outermost public method of this assembly on the stack is the op the user called (only the error path walks it).
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only the method's name is read; without metadata the message falls back to 'this operation'.")]
     static string CallingOp()
     {
+        string? op = null;
         try
         {
             foreach (var frame in new StackTrace(2).GetFrames())
             {
                 var method = frame.GetMethod();
-                if (method is not { IsPublic: true, DeclaringType: { } type } || type.Namespace?.StartsWith("Bridge", StringComparison.Ordinal) != true)
+                if (method?.DeclaringType is not { } type) continue;
+                if (type.Assembly != typeof(Tensor).Assembly)
+                {
+                    if (op is not null) break;
                     continue;
-                if (!type.IsPublic && !type.IsNestedPublic) continue;
-                return method is ConstructorInfo ? type.Name : $"{type.Name}.{method.Name}";
+                }
+                if (method.IsPublic && (type.IsPublic || type.IsNestedPublic))
+                    op = method is ConstructorInfo ? type.Name : $"{type.Name}.{method.Name}";
             }
         }
         catch (NotSupportedException) { } // no stack trace metadata (trimmed builds)
+        if (op is not null) return op;
         return "this operation";
     }
 }

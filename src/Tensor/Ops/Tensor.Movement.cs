@@ -162,7 +162,7 @@ public sealed partial class Tensor
     /// <summary>A copy in new contiguous memory; ∂ = g</summary>
     public Tensor Clone()
     {
-        var copy = Allocate(ShapeArray, DType, Device, zero: false);
+        var copy = AllocateShaped(this, DType);
         Backend.Copy(this, copy);
         if (!Recording.Needed(this)) return copy;
         return Recording.Record(copy, "CloneBackward0", [this], g => [g]);
@@ -172,7 +172,7 @@ public sealed partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var copy = Allocate(ShapeArray, dtype, Device, zero: false);
+        var copy = AllocateShaped(this, dtype);
         Backend.Copy(this, copy);
         if (!Recording.Needed(this) || !dtype.IsFloatingPoint()) return copy;
         var from = DType;

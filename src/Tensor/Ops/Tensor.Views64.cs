@@ -114,6 +114,15 @@ public sealed partial class Tensor
         return Reshape([.. _shape[..s], merged, .. _shape[(e + 1)..]]);
     }
 
+    /// <summary>An uninitialised contiguous tensor of <paramref name="x"/>'s shape, of any size.</summary>
+    static Tensor AllocateShaped(Tensor x, DType dtype) =>
+        x.Fits32 ? Allocate(x.ShapeArray, dtype, x.Device, zero: false) : Allocate64(x.Shape64, dtype, x.Device, zero: false);
+
+    /// <summary>A zeroed tensor of the broadcast shape of <paramref name="a"/> and <paramref name="b"/>, of any size.</summary>
+    static Tensor AllocateBroadcast(Tensor a, Tensor b, DType dtype) =>
+        a.Fits32 && b.Fits32 ? Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), dtype, a.Device)
+            : Allocate64(ShapeMath.Broadcast(a.Shape64, b.Shape64), dtype, a.Device);
+
     static long[] Without64(long[] values, int index) => [.. values[..index], .. values[(index + 1)..]];
 
     static Tensor ScatterIntoZeros64(long[] shape, Tensor g, Func<Tensor, Tensor> select)
