@@ -21,10 +21,6 @@ public sealed class TensorTooLargeException : NotSupportedException
             $"{ShapeMath.FormatList(t.Shape64)} ({t.Numel()} elements, storage offset {t.StorageOffset}); " +
             "ops that support them: creation, fill, copy/contiguous/clone, elementwise math, sum/mean/max/min/argmax/any/all, views, item, NumPy/DLPack");
 
-    /// <summary>An explicit refusal naming <paramref name="op"/>, the offending <paramref name="size"/> and the limit.</summary>
-    internal static TensorTooLargeException For(string op, string what, long size, long limit = Limit) =>
-        new($"{op}: {what} {size} exceeds the limit of {limit} that this kernel supports");
-
     // The outermost public method of this assembly on the stack is the op the user called (only the error path walks it).
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only the method's name is read; without metadata the message falls back to 'this operation'.")]
     static string CallingOp()
