@@ -36,8 +36,8 @@ public sealed unsafe class NdArray
     public static NdArray Numpy(Tensor t)
     {
         if (t.RequiresGrad) throw new InvalidOperationException("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
-        var pointer = t.Storage.Pointer + t.StorageOffset * t.DType.ElementSize();
-        return new NdArray(t, pointer, t.Shape.ToArray(), t.Stride(), t.DType);
+        var pointer = t.Storage.Pointer + (nint)(t.StorageOffset * t.DType.ElementSize());
+        return new NdArray(t, pointer, [.. t.Shape.Select(d => checked((int)d))], [.. t.Stride().Select(s => checked((int)s))], t.DType);
     }
 
     /// <summary>A tensor over the same memory, for recording.</summary>

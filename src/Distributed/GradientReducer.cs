@@ -109,7 +109,7 @@ public sealed class GradientReducer : IDisposable
                 {
                     offsets[k] = total;
                     slotOf[members[k]] = (buckets.Count, k);
-                    total += parameters[members[k]].Numel();
+                    total += checked((int)parameters[members[k]].Numel());
                 }
                 buckets.Add(new Bucket(Torch.Zeros([total], group.Key).DetachFromDisposeScope(), [.. members], offsets)); // lives with the reducer
                 members.Clear();
@@ -144,7 +144,7 @@ public sealed class GradientReducer : IDisposable
         LaunchReadyBuckets(finishing: false);
     }
 
-    Tensor Slot(Bucket bucket, int slot) => bucket.Buffer.Narrow(0, bucket.Offsets[slot], _parameters[bucket.Members[slot]].Numel());
+    Tensor Slot(Bucket bucket, int slot) => bucket.Buffer.Narrow(0, bucket.Offsets[slot], checked((int)_parameters[bucket.Members[slot]].Numel()));
 
     /// <summary>Starts buckets in index order (every rank must post collectives in the same order), as far as they are full.</summary>
     void LaunchReadyBuckets(bool finishing)

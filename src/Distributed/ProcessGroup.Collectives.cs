@@ -139,7 +139,7 @@ public sealed unsafe partial class ProcessGroup
             _ => throw new NotSupportedException($"{operation}: dtype {tensor.DType} is not supported"),
         };
         nint data = tensor.Storage.Pointer + (nint)tensor.StorageOffset * tensor.DType.ElementSize();
-        return (data, tensor.Numel(), type);
+        return (data, checked((int)tensor.Numel()), type);
     }
 
     /// <summary>MPI's operation for <paramref name="op"/>; bool reduces logically, as torch's NCCL backend does.</summary>

@@ -94,8 +94,8 @@ static unsafe class MemoryExports
             using var call = new DisposeScope(callScope: true); // the new tensor belongs to its handle alone
             if (!DTypes.IsDefined(dtype)) throw new ArgumentException($"unknown dtype id {dtype}");
             if (ndim < 0 || ndim > 64) throw new ArgumentException($"ndim {ndim} is out of range 0..64");
-            var sizes = ToInts(shape, ndim, "size");
-            var steps = strides is null ? null : ToInts(strides, ndim, "stride");
+            var sizes = new ReadOnlySpan<long>(shape, ndim).ToArray();
+            var steps = strides is null ? null : new ReadOnlySpan<long>(strides, ndim).ToArray();
             Action onRelease = release is null ? () => Released.Enqueue(context) : () => release(context);
             var tensor = Wrap(data, (DType)dtype, sizes, steps, writable != 0, onRelease);
             *result = HandleTable.Add(tensor);
@@ -122,15 +122,6 @@ static unsafe class MemoryExports
 
     internal static void QueueRelease(long token) => Released.Enqueue(token);
 
-    internal static Tensor Wrap(nint data, DType dtype, int[] shape, int[]? strides, bool writable, Action release) =>
+    internal static Tensor Wrap(nint data, DType dtype, long[] shape, long[]? strides, bool writable, Action release) =>
         Torch.FromBlob(data, shape, dtype, strides, release, writable);
-
-    static int[] ToInts(long* values, int n, string what)
-    {
-        var result = new int[n];
-        for (int i = 0; i < n; i++)
-            result[i] = values[i] is >= int.MinValue and <= int.MaxValue ? (int)values[i]
-                : throw new ArgumentException($"{what} {values[i]} at dim {i} exceeds Bridge's 32-bit dimension limit");
-        return result;
-    }
 }

@@ -136,7 +136,7 @@ public sealed class Recorder : IDisposable
             DType.Bool => t.ToArray<byte>().Select(v => v != 0 ? "1" : "0").ToArray(),
             _ => throw new ArgumentException($"unsupported dtype for recording: {t.DType} (the parity schema holds float32, float64, int64 and bool)"),
         };
-        return MakeRows(checkpoint, name, step, t.DType.ShortName(), t.Shape.ToArray(), texts);
+        return MakeRows(checkpoint, name, step, t.DType.ShortName(), t.Shape.Select(d => checked((int)d)).ToArray(), texts);
     }
 
     ParityRow[] MakeRows(string checkpoint, string name, long step, string dtype, int[] shape, string[] values)

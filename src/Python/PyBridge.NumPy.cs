@@ -75,24 +75,23 @@ public static partial class PyBridge
         }
     }
 
-    static (DType, int[], int[]) Layout(BufferView view, PyObject array)
+    static (DType, long[], long[]) Layout(BufferView view, PyObject array)
     {
         if (view.Indirect)
             throw new ArgumentException("indirect (PIL-style) buffers are not supported: convert with numpy.array(x) first", nameof(array));
         var dtype = ElementType(view, array);
         int n = view.Dimensions, item = dtype.ElementSize();
-        var shape = new int[n];
-        var strides = new int[n];
+        var shape = new long[n];
+        var strides = new long[n];
         for (int d = 0; d < n; d++)
         {
             long size = view.Size(d), stride = view.Stride(d);
-            shape[d] = size <= int.MaxValue ? (int)size
-                : throw new ArgumentException($"size {size} at dim {d} exceeds Bridge's 32-bit dimension limit", nameof(array));
+            shape[d] = size;
             if (stride < 0)
                 throw new ArgumentException($"At least one stride in the given numpy array is negative (strides {Format(view.Strides())}): copy it with np.ascontiguousarray(a) first", nameof(array));
             if (stride % item != 0)
                 throw new ArgumentException($"array strides {Format(view.Strides())} are not multiples of the element size {item}: copy it with np.ascontiguousarray(a) first", nameof(array));
-            strides[d] = checked((int)(stride / item));
+            strides[d] = stride / item;
         }
         if (view.Pointer % item != 0)
             throw new ArgumentException("array is not aligned to its element size: copy it with np.ascontiguousarray(a) first", nameof(array));

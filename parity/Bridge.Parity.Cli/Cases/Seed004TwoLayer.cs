@@ -9,7 +9,7 @@ public static class Seed004TwoLayer
     {
         Torch.ManualSeed(7);
         var features = Torch.Randn(1, 3);
-        int nInput = features.Shape[1];
+        int nInput = (int)features.Shape[1];
         var (nHidden, nOutput) = (2, 1);
         var W1 = Torch.Randn(nInput, nHidden);
         var W2 = Torch.Randn(nHidden, nOutput);

@@ -38,7 +38,7 @@ public static class TinyGpt
 
         public override Tensor Forward(Tensor idx)
         {
-            int t = idx.Size(1);
+            int t = (int)idx.Size(1);
             var x = Tok.Forward(idx) + Pos.Forward(Torch.Arange(t));
             var mask = Transformer.GenerateSquareSubsequentMask(t);
             foreach (var block in Blocks) x = block.Forward(x, mask);

@@ -8,9 +8,9 @@ static partial class OpTable
     static void RegisterCreation()
     {
         Add("tensor", a => T(FromValues(a, 0, a.Ints(1), a.DType(2)).RequiresGrad_(a.Bool(3))));
-        Add("zeros", a => T(Torch.Zeros(a.Ints(0), a.DType(1)).RequiresGrad_(a.Bool(2))));
-        Add("ones", a => T(Torch.Ones(a.Ints(0), a.DType(1)).RequiresGrad_(a.Bool(2))));
-        Add("full", a => T(Torch.Full(a.Ints(0), a.Double(1), a.DType(2), a.Bool(3))));
+        Add("zeros", a => T(Torch.Zeros(a.Longs(0).ToArray(), a.DType(1)).RequiresGrad_(a.Bool(2))));
+        Add("ones", a => T(Torch.Ones(a.Longs(0).ToArray(), a.DType(1)).RequiresGrad_(a.Bool(2))));
+        Add("full", a => T(Torch.Full(a.Longs(0).ToArray(), a.Double(1), a.DType(2), a.Bool(3))));
         Add("zeros_like", a => T(Torch.ZerosLike(a.Tensor(0), a.OptionalDType(1))));
         Add("ones_like", a => T(Torch.OnesLike(a.Tensor(0), a.OptionalDType(1))));
         Add("full_like", a => T(Torch.FullLike(a.Tensor(0), a.Double(1), a.OptionalDType(2))));
@@ -39,7 +39,7 @@ static partial class OpTable
     static Tensor FromValues(Args a, int index, int[] shape, DType dtype)
     {
         var result = Torch.Zeros(shape, dtype);
-        int n = result.Numel();
+        int n = result.Numel32;
         if (a.IsFloatList(index))
         {
             var values = a.Doubles(index);

@@ -5,8 +5,8 @@ static partial class OpTable
 {
     static void RegisterShape()
     {
-        Add("view", a => T(a.Tensor(0).View(a.Ints(1))));
-        Add("reshape", a => T(a.Tensor(0).Reshape(a.Ints(1))));
+        Add("view", a => T(a.Tensor(0).View(a.Longs(1).ToArray())));
+        Add("reshape", a => T(a.Tensor(0).Reshape(a.Longs(1).ToArray())));
         Add("flatten", a => T(a.Tensor(0).Flatten(a.Int(1), a.Int(2))));
         Add("transpose", a => T(a.Tensor(0).Transpose(a.Int(1), a.Int(2))));
         Unary("t", t => t.T());
@@ -14,7 +14,7 @@ static partial class OpTable
         Unary("squeeze", t => t.Squeeze());
         Add("squeeze_dim", a => T(a.Tensor(0).Squeeze(a.Int(1))));
         Add("unsqueeze", a => T(a.Tensor(0).Unsqueeze(a.Int(1))));
-        Add("expand", a => T(a.Tensor(0).Expand(a.Ints(1))));
+        Add("expand", a => T(a.Tensor(0).Expand(a.Longs(1).ToArray())));
         Unary("contiguous", t => t.Contiguous());
         Unary("clone", t => t.Clone());
         Unary("detach", t => t.Detach());
@@ -23,10 +23,10 @@ static partial class OpTable
         Add("cuda_available", a => Value.Bool(Cuda.IsAvailable));
         Add("cuda_status", a => Results.String(Cuda.Status));
         Add("cuda_device_count", a => Value.Int(Cuda.IsAvailable ? Cuda.DeviceCount : 0));
-        Add("select", a => T(a.Tensor(0).Select(a.Int(1), a.Int(2))));
+        Add("select", a => T(a.Tensor(0).Select(a.Int(1), a.Long(2))));
         Add("select0", a => T(a.Tensor(0)[a.Int(1)])); // x[i], Python's most common index
-        Add("slice", a => T(a.Tensor(0).Slice(a.Int(1), a.OptionalInt(2), a.OptionalInt(3), a.Int(4))));
-        Add("narrow", a => T(a.Tensor(0).Narrow(a.Int(1), a.Int(2), a.Int(3))));
+        Add("slice", a => T(a.Tensor(0).Slice(a.Int(1), a.IsNone(2) ? null : a.Long(2), a.IsNone(3) ? null : a.Long(3), a.Long(4))));
+        Add("narrow", a => T(a.Tensor(0).Narrow(a.Int(1), a.Long(2), a.Long(3))));
         Add("cat", a => T(Tensor.Cat(a.Tensors(0), a.Int(1))));
         Add("stack", a => T(Tensor.Stack(a.Tensors(0), a.Int(1))));
         InPlace("resize_", a => a.Tensor(0).Resize_(a.Ints(1)));
@@ -57,8 +57,8 @@ static partial class OpTable
             var g = code.Slice(4 * k, 4);
             result[k] = g[0] switch
             {
-                0 => (int)Clamp(g[1]),
-                1 => TensorIndex.Slice(Bound(g[1]), Bound(g[2]), g[3] == NoBound ? 1 : (int)Clamp(g[3])),
+                0 => g[1],
+                1 => TensorIndex.Slice(Bound(g[1]), Bound(g[2]), g[3] == NoBound ? 1L : g[3]),
                 2 => TensorIndex.NewAxis,
                 3 => TensorIndex.Ellipsis,
                 _ => throw new ArgumentException($"unknown index kind {g[0]}"),
@@ -66,7 +66,6 @@ static partial class OpTable
         }
         return result;
 
-        static int? Bound(long b) => b == NoBound ? null : (int)Clamp(b);
-        static long Clamp(long v) => Math.Clamp(v, int.MinValue, int.MaxValue); // out-of-range bounds clamp like Python's
+        static long? Bound(long b) => b == NoBound ? null : b; // out-of-range bounds clamp in Slice, like Python's
     }
 }

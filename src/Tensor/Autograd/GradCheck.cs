@@ -38,7 +38,7 @@ public static class GradCheck
         if (Check(f, inputs) is string problem) throw new InvalidOperationException("gradcheck failed: " + problem);
     }
 
-    static double Loss(Func<Tensor[], Tensor> f, Tensor[] leaves, Tensor weights, int k, int offset, double delta)
+    static double Loss(Func<Tensor[], Tensor> f, Tensor[] leaves, Tensor weights, int k, long offset, double delta)
     {
         // Element reads and writes through the backend, so leaves in device memory are perturbed in place too.
         var leaf = leaves[k];

@@ -115,7 +115,7 @@ public sealed partial class Tensor
     {
         var input = ShapeArray;
         var source = IsContiguous() ? this : Detach().Contiguous(); // the offsets count in a contiguous layout
-        var view = new Tensor(source.Storage, DType, shape, strides, source.StorageOffset + offset);
+        var view = new Tensor(source.Storage, DType, shape, strides, source.Offset32 + offset);
         if (!Recording.Needed(this)) return view;
         return Recording.Record(view, "AsStridedBackward0", [this], g => [ScatterIntoZeros(input, g, z => z.AsStridedView(shape, strides, offset))]);
     }
@@ -146,7 +146,7 @@ public sealed partial class Tensor
                 _layoutShape = layoutShape,
                 _shape = (int[])view.ShapeArray.Clone(),
                 _strides = (int[])view.StridesArray.Clone(),
-                _offset = view.StorageOffset - b.StorageOffset,
+                _offset = view.Offset32 - b.Offset32,
             };
         }
 

@@ -47,7 +47,7 @@ public static partial class Torch
                 Tensor output;
                 using (GradMode.Set(true)) output = f(input);
                 var flat = output.Reshape(-1);
-                int n = flat.Numel();
+                int n = flat.Numel32;
                 var rows = new Tensor[n];
                 for (int i = 0; i < n; i++)
                 {

@@ -18,6 +18,7 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Binary<TOp>(a, b, result) ?? (() => Binary<TOp>(a, b, result)), a, b, result)) return;
         if (result.Device.IsCuda) CudaKernels.Binary(TOp.Name, a, b, result);
+        else if (LargeTensors.Needed(a, b, result)) LargeTensors.Elementwise(result, [a, b], (r, x) => ElementwiseKernels.Binary<TOp>(x[0], x[1], r));
         else ElementwiseKernels.Binary<TOp>(a, b, result);
     }
 
@@ -26,6 +27,7 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(() => Compare<TOp>(a, b, result), a, b, result)) return;
         if (result.Device.IsCuda) CudaKernels.Compare(TOp.Name, a, b, result);
+        else if (LargeTensors.Needed(a, b, result)) LargeTensors.Elementwise(result, [a, b], (r, x) => ElementwiseKernels.Compare<TOp>(x[0], x[1], r));
         else ElementwiseKernels.Compare<TOp>(a, b, result);
     }
 
@@ -34,6 +36,7 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Unary<TOp>(x, result) ?? (() => Unary<TOp>(x, result)), x, result)) return;
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
+        else if (LargeTensors.Needed(x, result)) LargeTensors.Elementwise(result, [x], (r, p) => ElementwiseKernels.Unary<TOp>(p[0], r));
         else ElementwiseKernels.Unary<TOp>(x, result);
     }
 
@@ -42,6 +45,7 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(ReplayKernels.FloatUnary<TOp>(x, result) ?? (() => FloatUnary<TOp>(x, result)), x, result)) return;
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
+        else if (LargeTensors.Needed(x, result)) LargeTensors.Elementwise(result, [x], (r, p) => ElementwiseKernels.FloatUnary<TOp>(p[0], r));
         else ElementwiseKernels.FloatUnary<TOp>(x, result);
     }
 
@@ -50,6 +54,7 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(() => Where(condition, a, b, result), condition, a, b, result)) return;
         if (result.Device.IsCuda) CudaKernels.Where(condition, a, b, result);
+        else if (LargeTensors.Needed(condition, a, b, result)) LargeTensors.Elementwise(result, [condition, a, b], (r, x) => ElementwiseKernels.Where(x[0], x[1], x[2], r));
         else ElementwiseKernels.Where(condition, a, b, result);
     }
 
@@ -70,6 +75,7 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(() => Sum(view, result, rowsOnly), view, result)) return;
         if (result.Device.IsCuda) CudaReduce.Sum(view, result, rowsOnly);
+        else if (LargeTensors.Needed(view, result)) LargeTensors.Reduce(view, [result], (v, r) => ReduceKernels.Sum(v, r[0], rowsOnly), LargeReductions.Sum);
         else ReduceKernels.Sum(view, result, rowsOnly);
     }
 
@@ -78,6 +84,7 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(() => Extreme(view, values, indices, max), view, values, indices)) return;
         if (values.Device.IsCuda) CudaReduce.Extreme(view, values, indices, max);
+        else if (LargeTensors.Needed(view, values, indices)) LargeTensors.Reduce(view, [values, indices], (v, r) => ReduceKernels.Extreme(v, r[0], r[1], max), (r, p) => LargeReductions.Extreme(r, p, max));
         else ReduceKernels.Extreme(view, values, indices, max);
     }
 
@@ -103,11 +110,12 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Copy(src, dst) ?? (() => Copy(src, dst)), src, dst)) return;
         if (src.Device.IsCuda || dst.Device.IsCuda) CudaCopy.Copy(src, dst);
+        else if (LargeTensors.Needed(src, dst)) LargeTensors.Elementwise(dst, [src], (d, s) => CopyKernels.Copy(s[0], d));
         else CopyKernels.Copy(src, dst);
     }
 
     /// <summary>Stores a double into one element with torch's casting rules (truncation to int, nonzero to true).</summary>
-    public static void Write(Tensor t, int offset, double value)
+    public static void Write(Tensor t, long offset, double value)
     {
         if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Write(t, offset, value) ?? (() => Write(t, offset, value)), t)) return;
         if (t.Device.IsCuda) CudaCopy.Write(t, offset, value);
@@ -115,7 +123,7 @@ internal static partial class Backend
     }
 
     /// <summary>One element, converted to double.</summary>
-    public static double Read(Tensor t, int offset)
+    public static double Read(Tensor t, long offset)
     {
         StepTrace.OnHostAccess();
         return t.Device.IsCuda ? CudaCopy.ReadElement(t, offset) : t.ReadAsDouble(offset);
@@ -126,6 +134,7 @@ internal static partial class Backend
     {
         if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Fill(t, value) ?? (() => Fill(t, value)), t)) return;
         if (t.Device.IsCuda) CudaCopy.Fill(t, value);
+        else if (LargeTensors.Needed(t)) LargeTensors.Elementwise(t, [], (piece, _) => CopyKernels.Fill(piece, value));
         else CopyKernels.Fill(t, value);
     }
 

@@ -29,7 +29,7 @@ internal static unsafe class ReplayKernels
 
     static Action? Binary<T, TOp>(Tensor a, Tensor b, Tensor result) where T : unmanaged, INumber<T> where TOp : IBinaryOperator
     {
-        int n = result.Numel();
+        int n = result.Numel32;
         // Below one vector the eager kernel's every path is the scalar loop.
         if (n == 0 || n >= Vector256<T>.Count) return null;
         var oo = Offsets(result, result);
@@ -51,7 +51,7 @@ internal static unsafe class ReplayKernels
     public static Action? Unary<TOp>(Tensor x, Tensor result) where TOp : IUnaryOperator
     {
         if (!Dense(x, result)) return null;
-        int n = result.Numel();
+        int n = result.Numel32;
         return result.DType switch
         {
             DType.Float32 => Span<float>(x, result, n, static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
@@ -64,7 +64,7 @@ internal static unsafe class ReplayKernels
     public static Action? FloatUnary<TOp>(Tensor x, Tensor result) where TOp : IFloatUnaryOperator
     {
         if (!Dense(x, result)) return null;
-        int n = result.Numel();
+        int n = result.Numel32;
         return result.DType switch
         {
             DType.Float32 => Span<float>(x, result, n, static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
@@ -113,7 +113,7 @@ internal static unsafe class ReplayKernels
     }
 
     /// <summary>A replay of CopyKernels.Write for float32/float64 (the same conversion: (float)value), or null.</summary>
-    public static Action? Write(Tensor t, int offset, double value)
+    public static Action? Write(Tensor t, long offset, double value)
     {
         if (!Backends.Backend.OnHost(t)) return null;
         if (t.DType == DType.Float32)
@@ -134,7 +134,7 @@ internal static unsafe class ReplayKernels
     public static Action? Fill(Tensor t, double value)
     {
         if (!Backends.Backend.OnHost(t) || !t.IsContiguous()) return null;
-        int n = t.Numel();
+        int n = t.Numel32;
         if (t.DType == DType.Float32)
         {
             float* p = (float*)StepTrace.Address(t.Storage) + t.StorageOffset;
@@ -153,13 +153,13 @@ internal static unsafe class ReplayKernels
     static int[] Offsets(Tensor t, Tensor like)
     {
         int[] shape = like.ShapeArray;
-        int rank = shape.Length, n = like.Numel();
+        int rank = shape.Length, n = like.Numel32;
         var strides = ShapeMath.BroadcastStrides(t.ShapeArray, t.StridesArray, shape);
         var offsets = new int[n];
         var index = new int[rank];
         for (int i = 0; i < n; i++)
         {
-            int o = t.StorageOffset;
+            int o = t.Offset32;
             for (int d = 0; d < rank; d++) o += index[d] * strides[d];
             offsets[i] = o;
             for (int d = rank - 1; d >= 0; d--)

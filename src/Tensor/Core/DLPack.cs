@@ -110,12 +110,12 @@ public static unsafe class DLPack
         };
         var dtype = FromDL(dl.DType);
         if (dl.NDim < 0 || dl.NDim > 64) throw new ArgumentException($"DLPack ndim {dl.NDim} is out of range 0..64");
-        var shape = new int[dl.NDim];
-        int[]? strides = dl.Strides is null ? null : new int[dl.NDim];
+        var shape = new long[dl.NDim];
+        long[]? strides = dl.Strides is null ? null : new long[dl.NDim];
         for (int d = 0; d < dl.NDim; d++)
         {
-            shape[d] = checked((int)dl.Shape[d]);
-            if (strides is not null) strides[d] = checked((int)dl.Strides[d]);
+            shape[d] = dl.Shape[d];
+            if (strides is not null) strides[d] = dl.Strides[d];
         }
         release ??= () => RunDeleter(managed);
         return Torch.FromBlob(dl.Data + (nint)dl.ByteOffset, shape, dtype, strides, release, writable: true, device);

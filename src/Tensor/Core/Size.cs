@@ -3,18 +3,21 @@ using System.Collections;
 namespace Bridge;
 
 /// <summary>An immutable shape, printed as torch prints <c>torch.Size([1, 5])</c>.</summary>
-public readonly struct Size : IReadOnlyList<int>, IEquatable<Size>
+public readonly struct Size : IReadOnlyList<long>, IEquatable<Size>
 {
-    readonly int[]? _dims;
+    readonly long[]? _dims;
 
     /// <summary>A shape with the given dims (the array is kept, not copied).</summary>
-    public Size(params int[] dims) => _dims = dims;
+    public Size(params long[] dims) => _dims = dims;
 
-    internal int[] Dims => _dims ?? [];
+    /// <summary>A shape with the given dims (copied into 64-bit sizes).</summary>
+    public Size(params int[] dims) => _dims = ShapeMath.Widen(dims);
+
+    internal long[] Dims => _dims ?? [];
 
     /// <summary>The size of dim <paramref name="index"/>; negative counts from the end.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is outside [-Count, Count).</exception>
-    public int this[int index]
+    public long this[int index]
     {
         get
         {
@@ -30,10 +33,10 @@ public readonly struct Size : IReadOnlyList<int>, IEquatable<Size>
     public int Length => Dims.Length;
 
     /// <summary>Product of the dimensions (1 for a 0-d shape).</summary>
-    public int Numel => ShapeMath.Numel(Dims);
+    public long Numel => ShapeMath.Numel(Dims);
 
     /// <summary>Enumerates the dims' sizes in order.</summary>
-    public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)Dims).GetEnumerator();
+    public IEnumerator<long> GetEnumerator() => ((IEnumerable<long>)Dims).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => Dims.GetEnumerator();
 
     /// <summary>True when both shapes have the same dims in the same order.</summary>
@@ -44,7 +47,7 @@ public readonly struct Size : IReadOnlyList<int>, IEquatable<Size>
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        foreach (int d in Dims) hash.Add(d);
+        foreach (long d in Dims) hash.Add(d);
         return hash.ToHashCode();
     }
 
@@ -54,9 +57,11 @@ public readonly struct Size : IReadOnlyList<int>, IEquatable<Size>
     public static bool operator !=(Size a, Size b) => !a.Equals(b);
     /// <summary>Wraps an int array as a shape, so shapes can be written <c>[3, 4]</c>.</summary>
     public static implicit operator Size(int[] dims) => new(dims);
+    /// <summary>Wraps a long array as a shape (the array is kept, not copied).</summary>
+    public static implicit operator Size(long[] dims) => new(dims);
 
     /// <summary>A copy of the dims as an array.</summary>
-    public int[] ToArray() => (int[])Dims.Clone();
+    public long[] ToArray() => (long[])Dims.Clone();
 
     /// <summary><c>torch.Size([1, 5])</c></summary>
     public override string ToString() => $"torch.Size([{string.Join(", ", Dims)}])";

@@ -10,8 +10,11 @@ namespace Bridge;
 /// </summary>
 public sealed partial class Tensor
 {
-    int[] _shape;
-    int[] _strides;
+    long[] _shape;
+    long[] _strides;
+    // 32-bit copies of the layout for kernels that index with int; null when the tensor does not fit (see ShapeArray).
+    int[]? _shape32;
+    int[]? _strides32;
 
     /// <summary>
     /// The memory this tensor views (shared with every view of it); its <c>Device</c> is the tensor's.
@@ -21,15 +24,31 @@ public sealed partial class Tensor
     public DType DType { get; }
 
     /// <summary>Offset of element [0,...,0] in the storage, in elements.</summary>
-    public int StorageOffset { get; }
+    public long StorageOffset { get; }
 
-    internal Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset)
+    internal Tensor(Storage storage, DType dtype, long[] shape, long[] strides, long offset)
     {
         Storage = storage;
         DType = dtype;
         _shape = shape;
         _strides = strides;
         StorageOffset = offset;
+        SetLayout32();
+        Register(storage);
+    }
+
+    internal Tensor(Storage storage, DType dtype, int[] shape, int[] strides, int offset)
+    {
+        Storage = storage;
+        DType = dtype;
+        _shape = ShapeMath.Widen(shape);
+        _strides = ShapeMath.Widen(strides);
+        StorageOffset = offset;
+        if (ShapeMath.Fits32(_shape, _strides, offset))
+        {
+            _shape32 = shape;
+            _strides32 = strides;
+        }
         Register(storage);
     }
 
@@ -41,8 +60,24 @@ public sealed partial class Tensor
     {
         foreach (int d in shape)
             if (d < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {d}: {ShapeMath.FormatList(shape)}");
-        int numel = ShapeMath.Numel(shape);
-        var storage = NewStorage((long)numel * dtype.ElementSize(), device, zero);
+        if (ShapeMath.NumelFitsInt32(shape))
+        {
+            var storage = NewStorage((long)ShapeMath.Numel(shape) * dtype.ElementSize(), device, zero);
+            return new Tensor(storage, dtype, shape.ToArray(), ShapeMath.ContiguousStrides(shape), 0);
+        }
+        return Allocate64(ShapeMath.Widen(shape), dtype, device, zero);
+    }
+
+    /// <summary>
+    /// A fresh contiguous tensor of a 64-bit shape (any number of elements the memory holds); zero-filled unless
+    /// <paramref name="zero"/> is false.
+    /// </summary>
+    internal static Tensor Allocate64(ReadOnlySpan<long> shape, DType dtype, Device? device = null, bool zero = true)
+    {
+        foreach (long d in shape)
+            if (d < 0) throw new ArgumentException($"Trying to create tensor with negative dimension {d}: {ShapeMath.FormatList(shape)}");
+        long bytes = ShapeMath.StorageBytes(shape, dtype.ElementSize());
+        var storage = NewStorage(bytes, device, zero);
         return new Tensor(storage, dtype, shape.ToArray(), ShapeMath.ContiguousStrides(shape), 0);
     }
 
@@ -60,6 +95,13 @@ public sealed partial class Tensor
         return copy ? new Tensor(storage, dtype, (int[])shape.Clone(), (int[])denseStrides.Clone(), 0) : new Tensor(storage, dtype, shape, denseStrides, 0);
     }
 
+    /// <summary>The 64-bit form of <see cref="AllocateLike(int[], int[], DType, Device, bool)"/>; always copies the arrays.</summary>
+    internal static Tensor AllocateLike(long[] shape, long[] denseStrides, DType dtype, Device device)
+    {
+        var storage = NewStorage(ShapeMath.StorageBytes(shape, dtype.ElementSize()), device, zero: false);
+        return new Tensor(storage, dtype, (long[])shape.Clone(), (long[])denseStrides.Clone(), 0);
+    }
+
     /// <summary>The sizes of every dim (torch's <c>x.shape</c>); 0-d tensors have an empty shape.</summary>
     public Size Shape => new(_shape);
     /// <summary>The sizes of every dim (torch's <c>x.size()</c>); the same as <see cref="Shape"/>.</summary>
@@ -68,18 +110,18 @@ public sealed partial class Tensor
     /// The size of dim <paramref name="dim"/>; negative counts from the end (torch's <c>x.size(dim)</c>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dim"/> is outside [-Dim(), Dim()).</exception>
-    public int Size(int dim) => _shape[ShapeMath.WrapDim(dim, _shape.Length)];
+    public long Size(int dim) => _shape[ShapeMath.WrapDim(dim, _shape.Length)];
     /// <summary>
     /// A copy of the strides: how many elements to step in storage per index of each dim (torch's <c>x.stride()</c>).
     /// </summary>
-    public int[] Stride() => (int[])_strides.Clone();
+    public long[] Stride() => (long[])_strides.Clone();
     /// <summary>The stride of dim <paramref name="dim"/>, in elements; negative counts from the end.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="dim"/> is outside [-Dim(), Dim()).</exception>
-    public int Stride(int dim) => _strides[ShapeMath.WrapDim(dim, _shape.Length)];
+    public long Stride(int dim) => _strides[ShapeMath.WrapDim(dim, _shape.Length)];
     /// <summary>The number of dims (rank); 0 for a scalar tensor.</summary>
     public int Dim() => _shape.Length;
     /// <summary>The number of elements: the product of the sizes (1 for a 0-d tensor).</summary>
-    public int Numel() => ShapeMath.Numel(_shape);
+    public long Numel() => ShapeMath.Numel(_shape);
     /// <summary>Where the tensor's memory lives (<see cref="Bridge.Device.Cpu"/> or a CUDA device).</summary>
     public Device Device => Storage.Device;
     /// <summary>
@@ -88,15 +130,44 @@ public sealed partial class Tensor
     /// </summary>
     public bool IsContiguous() => ShapeMath.IsContiguous(_shape, _strides);
 
-    internal int[] ShapeArray => _shape;
+    /// <summary>
+    /// The sizes as 32-bit ints, for kernels that index with int (never modify the array). Throws a
+    /// <see cref="TensorTooLargeException"/> naming the calling op when the tensor has more than
+    /// <see cref="int.MaxValue"/> elements or reaches storage offsets past it: such kernels refuse, never truncate.
+    /// </summary>
+    internal int[] ShapeArray => _shape32 ?? throw TensorTooLargeException.For(this);
+    /// <summary>The strides as 32-bit ints; the same contract as <see cref="ShapeArray"/>.</summary>
+    internal int[] StridesArray => _strides32 ?? throw TensorTooLargeException.For(this);
+    /// <summary>The storage offset as a 32-bit int; the same contract as <see cref="ShapeArray"/>.</summary>
+    internal int Offset32 => _shape32 is not null ? (int)StorageOffset : throw TensorTooLargeException.For(this);
+    /// <summary>The number of elements as a 32-bit int; the same contract as <see cref="ShapeArray"/>.</summary>
+    internal int Numel32 => _shape32 is not null ? ShapeMath.Numel(_shape32) : throw TensorTooLargeException.For(this);
+    /// <summary>The size of dim <paramref name="dim"/> as a 32-bit int; the same contract as <see cref="ShapeArray"/>.</summary>
+    internal int Size32(int dim) => ShapeArray[ShapeMath.WrapDim(dim, _shape.Length)];
+    /// <summary>True when the 32-bit accessors (<see cref="ShapeArray"/>, ...) work for this tensor.</summary>
+    internal bool Fits32 => _shape32 is not null;
+    /// <summary>The sizes in 64 bits (never modify the array).</summary>
+    internal long[] Shape64 => _shape;
+    /// <summary>The strides in 64 bits (never modify the array).</summary>
+    internal long[] Strides64 => _strides;
 
     /// <summary>Changes this tensor's own shape and strides (resize_ only; views made earlier keep theirs).</summary>
-    internal void SetLayout(int[] shape, int[] strides)
+    internal void SetLayout(int[] shape, int[] strides) => SetLayout(ShapeMath.Widen(shape), ShapeMath.Widen(strides));
+
+    /// <summary>The 64-bit form of <see cref="SetLayout(int[], int[])"/>.</summary>
+    internal void SetLayout(long[] shape, long[] strides)
     {
         _shape = shape;
         _strides = strides;
+        SetLayout32();
     }
-    internal int[] StridesArray => _strides;
+
+    void SetLayout32()
+    {
+        bool fits = ShapeMath.Fits32(_shape, _strides, StorageOffset);
+        _shape32 = fits ? ShapeMath.Narrow(_shape) : null;
+        _strides32 = fits ? ShapeMath.Narrow(_strides) : null;
+    }
 
     // ----- autograd state -----
 
@@ -168,21 +239,37 @@ public sealed partial class Tensor
 
     // ----- raw element access (kernels only) -----
 
-    internal unsafe ref T Ref<T>(int elementOffset) where T : unmanaged =>
+    internal unsafe ref T Ref<T>(long elementOffset) where T : unmanaged =>
         ref Unsafe.AsRef<T>((T*)Storage.Raw + elementOffset);
 
-    /// <summary>The storage from this tensor's offset on, as a span of <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// The storage from this tensor's offset on, as a span of <typeparamref name="T"/>; capped at
+    /// <see cref="int.MaxValue"/> elements, which covers every element of a tensor that <see cref="Fits32"/>.
+    /// </summary>
     internal unsafe Span<T> StorageSpan<T>() where T : unmanaged
     {
         long total = Storage.ByteLength / Unsafe.SizeOf<T>();
-        return new Span<T>((T*)Storage.Raw + StorageOffset, (int)(total - StorageOffset));
+        return new Span<T>((T*)Storage.Raw + StorageOffset, (int)Math.Min(total - StorageOffset, int.MaxValue));
     }
 
-    /// <summary>The elements of a contiguous tensor.</summary>
-    internal Span<T> ContiguousSpan<T>() where T : unmanaged
+    /// <summary>The elements of a contiguous tensor of at most <see cref="int.MaxValue"/> elements (larger ones refuse).</summary>
+    internal unsafe Span<T> ContiguousSpan<T>() where T : unmanaged
     {
         CheckElementType<T>();
-        return StorageSpan<T>()[..Numel()];
+        long n = Numel();
+        if (n > int.MaxValue) throw TensorTooLargeException.For(this);
+        return new Span<T>((T*)Storage.Raw + StorageOffset, (int)n);
+    }
+
+    /// <summary>
+    /// The elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) of a contiguous
+    /// tensor of any size: how kernels walk tensors past <see cref="int.MaxValue"/> elements, chunk by chunk.
+    /// </summary>
+    internal unsafe Span<T> ContiguousChunk<T>(long start, int length) where T : unmanaged
+    {
+        CheckElementType<T>();
+        if (start < 0 || length < 0 || start + length > Numel()) throw new ArgumentOutOfRangeException(nameof(start));
+        return new Span<T>((T*)Storage.Raw + StorageOffset + start, length);
     }
 
     void CheckElementType<T>() where T : unmanaged
@@ -224,7 +311,7 @@ public sealed partial class Tensor
         return DType == DType.Int64 ? T.CreateChecked(host.Ref<long>(host.StorageOffset)) : T.CreateChecked(host.ReadAsDouble(host.StorageOffset));
     }
 
-    internal double ReadAsDouble(int elementOffset) => DType switch
+    internal double ReadAsDouble(long elementOffset) => DType switch
     {
         DType.Float32 => Ref<float>(elementOffset),
         DType.Float64 => Ref<double>(elementOffset),
@@ -240,13 +327,13 @@ public sealed partial class Tensor
     };
 
     /// <summary>Element offsets of every element in row-major order (small tensors: printing, tests).</summary>
-    internal IEnumerable<int> ElementOffsets()
+    internal IEnumerable<long> ElementOffsets()
     {
-        int n = Numel();
-        var index = new int[_shape.Length];
-        for (int k = 0; k < n; k++)
+        long n = Numel();
+        var index = new long[_shape.Length];
+        for (long k = 0; k < n; k++)
         {
-            int off = StorageOffset;
+            long off = StorageOffset;
             for (int d = 0; d < index.Length; d++) off += index[d] * _strides[d];
             yield return off;
             for (int d = index.Length - 1; d >= 0; d--)
@@ -281,13 +368,24 @@ public sealed partial class Tensor
 public sealed partial class Tensor
 {
     /// <summary>A contiguous tensor over existing storage (e.g. wrapped foreign memory); no copy.</summary>
-    public static Tensor FromStorage(Storage storage, DType dtype, int[] shape, int[]? strides = null, int offset = 0)
+    public static Tensor FromStorage(Storage storage, DType dtype, int[] shape, int[]? strides = null, int offset = 0) =>
+        FromStorage(storage, dtype, ShapeMath.Widen(shape), strides is null ? null : ShapeMath.Widen(strides), offset);
+
+    /// <summary>A tensor over existing storage with 64-bit sizes, strides (default: contiguous) and offset; no copy.</summary>
+    public static Tensor FromStorage(Storage storage, DType dtype, long[] shape, long[]? strides = null, long offset = 0)
     {
         strides ??= ShapeMath.ContiguousStrides(shape);
+        if (strides.Length != shape.Length) throw new ArgumentException($"{shape.Length} sizes but {strides.Length} strides");
+        if (offset < 0) throw new ArgumentException($"negative storage offset {offset}");
+        long numel = ShapeMath.Numel(shape);
         long extent = offset;
-        for (int d = 0; d < shape.Length; d++) extent += (long)(shape[d] - 1) * strides[d];
-        if (ShapeMath.Numel(shape) > 0 && (extent + 1) * dtype.ElementSize() > storage.ByteLength)
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] < 0 || strides[d] < 0) throw new ArgumentException($"negative size or stride in {ShapeMath.FormatList(shape)} / {ShapeMath.FormatList(strides)}");
+            if (numel > 0) extent = checked(extent + (shape[d] - 1) * strides[d]);
+        }
+        if (numel > 0 && (extent + 1) * dtype.ElementSize() > storage.ByteLength)
             throw new ArgumentException($"shape {ShapeMath.FormatList(shape)} with strides {ShapeMath.FormatList(strides)} at offset {offset} does not fit in a storage of {storage.ByteLength} bytes");
-        return new Tensor(storage, dtype, (int[])shape.Clone(), (int[])strides.Clone(), offset);
+        return new Tensor(storage, dtype, (long[])shape.Clone(), (long[])strides.Clone(), offset);
     }
 }

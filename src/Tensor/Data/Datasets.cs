@@ -41,7 +41,7 @@ public sealed class TensorDataset : Dataset<Tensor[]>
     public IReadOnlyList<Tensor> Tensors => _tensors;
 
     /// <summary>The size of the tensors' first dim.</summary>
-    public override int Count => _tensors[0].Size(0);
+    public override int Count => _tensors[0].Size32(0);
 
     /// <summary>Row <paramref name="index"/> of every tensor, in order (views).</summary>
     public override Tensor[] this[int index] => _tensors.Select(t => t[index]).ToArray();

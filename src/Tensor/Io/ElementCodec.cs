@@ -138,7 +138,7 @@ internal static class ElementCodec
     /// </summary>
     public static unsafe void Write(Stream stream, Tensor tensor, FileDType target, string name)
     {
-        int numel = tensor.Numel();
+        int numel = tensor.Numel32;
         if (numel == 0) return;
         byte* start = (byte*)tensor.Storage.Pointer + (long)tensor.StorageOffset * tensor.DType.ElementSize();
         if (target == FileDTypes.Natural(tensor.DType))

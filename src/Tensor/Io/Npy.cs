@@ -159,7 +159,7 @@ public static partial class Npy
     }
 
     /// <summary>The header np.save writes for this dtype/shape/order: version 1.0 unless it needs 2.0, padded to 64 bytes.</summary>
-    public static byte[] HeaderBytes(FileDType type, int[] shape, bool fortranOrder)
+    public static byte[] HeaderBytes(FileDType type, long[] shape, bool fortranOrder)
     {
         string shapeText = shape.Length == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
         var sb = new StringBuilder();

@@ -65,7 +65,7 @@ public sealed unsafe class SharedTensor : IDisposable
             if (d < 0) throw new ArgumentException($"shared tensor shape [{string.Join(", ", shape)}] has a negative dimension", nameof(shape));
         if (overwrite && File.Exists(path) && !LooksLikeNpy(path))
             throw new IOException($"refusing to replace '{path}': it exists and is not a shared tensor (.npy) file");
-        var header = Npy.HeaderBytes(FileDTypes.Natural(dtype), shape, fortranOrder: false);
+        var header = Npy.HeaderBytes(FileDTypes.Natural(dtype), ShapeMath.Widen(shape), fortranOrder: false);
         long dataBytes = (long)ShapeMath.Numel(shape) * dtype.ElementSize();
         var file = new FileStream(path, overwrite ? FileMode.Create : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         try

@@ -114,7 +114,7 @@ public static partial class Functional
     {
         if (query.Dim() < 2 || key.Dim() < 2 || value.Dim() < 2) throw new ArgumentException("scaled_dot_product_attention: query, key and value must be at least 2-D");
         if (isCausal && attnMask is not null) throw new ArgumentException("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
-        int l = query.Size(-2), s = key.Size(-2);
+        int l = query.Size32(-2), s = key.Size32(-2);
         double factor = scale ?? 1.0 / Math.Sqrt(query.Size(-1));
         var scores = query.MatMul(key.Transpose(-2, -1)) * factor;
         if (isCausal) scores = scores + CausalMask(l, s, scores.DType, scores.Device);
@@ -156,7 +156,7 @@ public static partial class Functional
             value = sameKv ? key : value.Unsqueeze(1);
             keyPaddingMask = keyPaddingMask?.Unsqueeze(0);
         }
-        int tgtLen = query.Size(0), bsz = query.Size(1), embedDim = query.Size(2);
+        int tgtLen = query.Size32(0), bsz = query.Size32(1), embedDim = query.Size32(2);
         if (embedDim != embedDimToCheck) throw new ArgumentException($"was expecting embedding dimension of {embedDimToCheck}, but got {embedDim}");
         int headDim = embedDim / numHeads;
         if (headDim * numHeads != embedDim) throw new ArgumentException($"embed_dim {embedDim} not divisible by num_heads {numHeads}");
@@ -164,7 +164,7 @@ public static partial class Functional
             throw new ArgumentException($"key shape [{string.Join(", ", key.ShapeArray)}] does not match value shape [{string.Join(", ", value.ShapeArray)}]");
 
         var (q, k, v) = InProjection(query, key, value, embedDim, inProjWeight, inProjBias, qProjWeight, kProjWeight, vProjWeight);
-        int srcLen = k.Size(0);
+        int srcLen = k.Size32(0);
 
         // Masks become one additive float mask of shape [1 or N·H, L, S].
         Tensor? mask = null;
@@ -186,7 +186,7 @@ public static partial class Functional
         }
         q = q.Contiguous().View(tgtLen, bsz * numHeads, headDim).Transpose(0, 1);
         k = k.Contiguous().View(srcLen, bsz * numHeads, headDim).Transpose(0, 1);
-        v = v.Contiguous().View(v.Size(0), bsz * numHeads, headDim).Transpose(0, 1);
+        v = v.Contiguous().View(v.Size32(0), bsz * numHeads, headDim).Transpose(0, 1);
         if (keyPaddingMask is not null)
         {
             if (keyPaddingMask.Size(0) != bsz || keyPaddingMask.Size(1) != srcLen)

@@ -35,7 +35,7 @@ public static partial class Functional
         bool training, double momentum, double eps) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Tensor x, y, mean, invstd;
-        int batch = input.Size(0), channels = input.Size(1);
+        int batch = input.Size32(0), channels = input.Size32(1);
         long image = input.Numel() / ((long)batch * channels), count = batch * image;
         using (GradMode.Set(false))
         {

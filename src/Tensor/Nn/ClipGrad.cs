@@ -57,14 +57,14 @@ public static class NnUtils
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentNullException.ThrowIfNull(parameters);
         var list = parameters.ToList();
-        int needed = list.Sum(p => p.Numel());
+        int needed = list.Sum(p => p.Numel32);
         if (vector.Dim() != 1) throw new ArgumentException($"expected torch.Tensor, but got: {vector.Dim()}-d tensor");
         if (vector.Numel() != needed) throw new ArgumentException($"vector has {vector.Numel()} elements, the parameters need {needed}");
         int offset = 0;
         using (Torch.NoGrad())
             foreach (var p in list)
             {
-                int n = p.Numel();
+                int n = p.Numel32;
                 p.Copy_(vector.Narrow(0, offset, n).Reshape(p.ShapeArray));
                 offset += n;
             }

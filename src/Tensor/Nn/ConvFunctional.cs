@@ -16,8 +16,8 @@ public static partial class Functional
         if (padding != "same") throw new ArgumentException($"Invalid padding string: '{padding}'");
         if (s != (1, 1)) throw new ArgumentException("padding='same' is not supported for strided convolutions");
         if (weight.Dim() != 4) throw new ArgumentException($"conv2d: expected a 4-D weight, got {ShapeMath.FormatList(weight.ShapeArray)}");
-        var (padH, extraH) = SamePadding(weight.Size(2), d.H);
-        var (padW, extraW) = SamePadding(weight.Size(3), d.W);
+        var (padH, extraH) = SamePadding(weight.Size32(2), d.H);
+        var (padW, extraW) = SamePadding(weight.Size32(3), d.W);
         // ATen pads the extra element of an odd total on the bottom/right, then convolves with the symmetric part.
         var x = extraH == 0 && extraW == 0 ? input : Pad(input, [0, extraW, 0, extraH]);
         return Conv2d(x, weight, bias, stride, [padH, padW], dilation, groups);
@@ -39,7 +39,7 @@ public static partial class Functional
         if (padding != "same") throw new ArgumentException($"Invalid padding string: '{padding}'");
         if (Single(stride, 1, "stride") != 1) throw new ArgumentException("padding='same' is not supported for strided convolutions");
         if (weight.Dim() != 3) throw new ArgumentException($"Expected 3-dimensional weight for conv1d, but got weight of size {ShapeMath.FormatList(weight.ShapeArray)}");
-        var (pad, extra) = SamePadding(weight.Size(2), d);
+        var (pad, extra) = SamePadding(weight.Size32(2), d);
         var x = extra == 0 ? input : Pad(input, [0, extra]);
         return Conv1d(x, weight, bias, stride, [pad], dilation, groups);
     }

@@ -16,8 +16,8 @@ internal static class Convolution
     {
         CheckDevices("conv2d", input, weight, bias);
         CheckCommon(input, weight, bias, "conv2d", stride, padding, dilation, groups);
-        int n = input.Size(0), c = input.Size(1), h = input.Size(2), w = input.Size(3);
-        int oc = weight.Size(0), kh = weight.Size(2), kw = weight.Size(3);
+        int n = input.Size32(0), c = input.Size32(1), h = input.Size32(2), w = input.Size32(3);
+        int oc = weight.Size32(0), kh = weight.Size32(2), kw = weight.Size32(3);
         if (weight.Size(1) * groups != c)
             throw new ArgumentException($"Given groups={groups}, weight of size {ShapeMath.FormatList(weight.ShapeArray)}, expected input{ShapeMath.FormatList(input.ShapeArray)} to have {weight.Size(1) * groups} channels, but got {c} channels instead");
         if (oc % groups != 0)
@@ -66,13 +66,13 @@ internal static class Convolution
         if (outputPadding.H < 0 || outputPadding.W < 0) throw new ArgumentException("negative output_padding is not supported");
         if ((outputPadding.H >= stride.H && outputPadding.H >= dilation.H) || (outputPadding.W >= stride.W && outputPadding.W >= dilation.W))
             throw new ArgumentException($"output padding must be smaller than either stride or dilation, but got output_padding_height: {outputPadding.H} output_padding_width: {outputPadding.W} stride_height: {stride.H} stride_width: {stride.W} dilation_height: {dilation.H} dilation_width: {dilation.W}");
-        int n = input.Size(0), cin = input.Size(1), h = input.Size(2), w = input.Size(3);
-        int kh = weight.Size(2), kw = weight.Size(3);
+        int n = input.Size32(0), cin = input.Size32(1), h = input.Size32(2), w = input.Size32(3);
+        int kh = weight.Size32(2), kw = weight.Size32(3);
         if (weight.Size(0) != cin)
             throw new ArgumentException($"Given transposed=1, weight of size {ShapeMath.FormatList(weight.ShapeArray)}, expected input{ShapeMath.FormatList(input.ShapeArray)} to have {weight.Size(0)} channels, but got {cin} channels instead");
         if (cin % groups != 0)
             throw new ArgumentException($"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got weight of size {ShapeMath.FormatList(weight.ShapeArray)} instead");
-        int ocg = weight.Size(1), oc = ocg * groups;
+        int ocg = weight.Size32(1), oc = ocg * groups;
         CheckBias(weight, bias, oc);
         int oh = (h - 1) * stride.H - 2 * padding.H + dilation.H * (kh - 1) + outputPadding.H + 1;
         int ow = (w - 1) * stride.W - 2 * padding.W + dilation.W * (kw - 1) + outputPadding.W + 1;
@@ -122,7 +122,7 @@ internal static class Convolution
     /// </summary>
     static Tensor?[] Conv2dBackwardRecorded(Tensor input, Tensor weight, Tensor? bias, Tensor g, ConvGeometry geometry, int groups)
     {
-        int n = input.Size(0), cg = geometry.Channels, ocg = weight.Size(0) / groups;
+        int n = input.Size32(0), cg = geometry.Channels, ocg = weight.Size32(0) / groups;
         var gx = new List<Tensor>();
         var gw = new List<Tensor>();
         for (int group = 0; group < groups; group++)
@@ -150,14 +150,14 @@ internal static class Convolution
     /// </summary>
     static Tensor?[] ConvTranspose2dBackwardRecorded(Tensor input, Tensor weight, Tensor? bias, Tensor g, ConvGeometry geometry, int groups)
     {
-        int n = input.Size(0), cin = input.Size(1), cg = cin / groups, ocg = geometry.Channels, positions = input.Size(2) * input.Size(3);
+        int n = input.Size32(0), cin = input.Size32(1), cg = cin / groups, ocg = geometry.Channels, positions = input.Size32(2) * input.Size32(3);
         var gx = new List<Tensor>();
         var gw = new List<Tensor>();
         for (int group = 0; group < groups; group++)
         {
             var cols = Folding.Unfold(g.Narrow(1, group * ocg, ocg), geometry); // [N, ocg·kh·kw, H·W]
             var w = weight.Narrow(0, group * cg, cg).Reshape(cg, geometry.Rows);
-            if (input.RequiresGrad) gx.Add(w.MatMul(cols).Reshape(n, cg, input.Size(2), input.Size(3)));
+            if (input.RequiresGrad) gx.Add(w.MatMul(cols).Reshape(n, cg, input.Size32(2), input.Size32(3)));
             if (weight.RequiresGrad)
             {
                 var x = input.Narrow(1, group * cg, cg).Reshape(n, cg, positions);

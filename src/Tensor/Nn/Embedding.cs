@@ -67,7 +67,7 @@ public sealed class Embedding : Module
     public static Embedding FromPretrained(Tensor embeddings, bool freeze = true, int? paddingIdx = null, double? maxNorm = null, double normType = 2.0, bool scaleGradByFreq = false)
     {
         if (embeddings.Dim() != 2) throw new ArgumentException("Embeddings parameter is expected to be 2-dimensional");
-        var e = new Embedding(embeddings.Size(0), embeddings.Size(1), paddingIdx, maxNorm, normType, scaleGradByFreq, weight: embeddings);
+        var e = new Embedding(embeddings.Size32(0), embeddings.Size32(1), paddingIdx, maxNorm, normType, scaleGradByFreq, weight: embeddings);
         e.Weight.RequiresGrad = !freeze;
         return e;
     }
@@ -114,7 +114,7 @@ public static partial class Functional
         if (input.DType != DType.Int64)
             throw new ArgumentException($"Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got {input.DType.TorchName()} instead (while checking arguments for embedding)");
         if (weight.Dim() != 2) throw new ArgumentException("'weight' must be 2-D");
-        int rows = weight.Size(0), dim = weight.Size(1);
+        int rows = weight.Size32(0), dim = weight.Size32(1);
         int? pad = paddingIdx is int p ? (p < 0 ? p + rows : p) : null;
         var index = input.To(DType.Int64).Contiguous().Cpu().ToArray<long>();
         foreach (long i in index)
@@ -133,7 +133,7 @@ public static partial class Functional
     // Rows weight[index[k]] into a new [index.Length, dim] tensor (viewed as shape); CUDA by a one-hot GEMM.
     static Tensor Gather(Tensor weight, long[] index, int[] shape)
     {
-        int rows = weight.Size(0), dim = weight.Size(1);
+        int rows = weight.Size32(0), dim = weight.Size32(1);
         if (weight.Device.IsCuda) return OneHot(index, rows, weight.DType, weight.Device).MatMul(weight).Reshape(shape);
         var w = weight.Contiguous();
         var output = Tensor.Allocate(shape, weight.DType, Device.Cpu, zero: false);

@@ -124,7 +124,7 @@ public static class Init
     {
         if (tensor.Dim() < 2) throw new ArgumentException("Only tensors with 2 or more dimensions are supported");
         if (tensor.Numel() == 0) return tensor;
-        int rows = tensor.ShapeArray[0], cols = tensor.Numel() / rows;
+        int rows = tensor.ShapeArray[0], cols = tensor.Numel32 / rows;
         var flattened = Torch.Zeros([rows, cols], tensor.DType, Device.Cpu).Normal_(0, 1, generator);
         bool wide = rows < cols;
         var m = (wide ? flattened.T() : flattened).Contiguous().ToDoubleArray();

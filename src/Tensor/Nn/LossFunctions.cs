@@ -143,7 +143,7 @@ public static partial class Functional
             loss = Reduce(perElement, reduction);
         }
         if (!GradMode.IsEnabled || !(input.RequiresGrad || target.RequiresGrad)) return loss;
-        int n = input.Numel();
+        int n = input.Numel32;
         return Recording.Record(loss, "BinaryCrossEntropyBackward0", [input, target], g =>
         {
             var scale = reduction == Reduction.Mean ? g / (double)n : g;
@@ -175,7 +175,7 @@ public static partial class Functional
             loss = Reduce(perElement, reduction);
         }
         if (!GradMode.IsEnabled || !(input.RequiresGrad || target.RequiresGrad)) return loss;
-        int n = input.Numel();
+        int n = input.Numel32;
         return Recording.Record(loss, "BinaryCrossEntropyWithLogitsBackward0", [input, target], g =>
         {
             var scale = reduction == Reduction.Mean ? g / (double)n : g;
@@ -312,7 +312,7 @@ public static partial class Functional
     static Tensor ClassBroadcast(Tensor weight, int dims, int classDim)
     {
         var shape = Enumerable.Repeat(1, dims).ToArray();
-        shape[classDim] = weight.Numel();
+        shape[classDim] = weight.Numel32;
         return weight.Reshape(shape);
     }
 }

@@ -18,7 +18,7 @@ public static partial class Functional
         bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
         if (input.Dim() < 2) throw new ArgumentException($"batch_norm: expected at least 2-D input, got {ShapeMath.FormatList(input.ShapeArray)}");
-        int channels = input.Size(1);
+        int channels = input.Size32(1);
         int[] dims = [0, .. Enumerable.Range(2, input.Dim() - 2)];
         var shape = ChannelShape(input);
         foreach (var (t, name) in new[] { (runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias") })
@@ -27,7 +27,7 @@ public static partial class Functional
         Tensor mean, variance;
         if (training)
         {
-            int perChannel = input.Numel() / Math.Max(1, channels);
+            int perChannel = input.Numel32 / Math.Max(1, channels);
             if (perChannel <= 1)
                 throw new ArgumentException($"Expected more than 1 value per channel when training, got input size {ShapeMath.FormatList(input.ShapeArray)}");
             if (FusedBatchNormApplies(input, runningMean, runningVar, weight, bias))
@@ -58,7 +58,7 @@ public static partial class Functional
     public static Tensor GroupNorm(Tensor input, int numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
     {
         if (input.Dim() < 2) throw new ArgumentException($"Expected at least 2 dimensions for input tensor but received {input.Dim()}");
-        int n = input.Size(0), channels = input.Size(1);
+        int n = input.Size32(0), channels = input.Size32(1);
         if (numGroups <= 0 || channels % numGroups != 0)
             throw new ArgumentException($"Expected number of channels in input to be divisible by num_groups, but got input of shape {ShapeMath.FormatList(input.ShapeArray)} and num_groups={numGroups}");
         foreach (var (t, name) in new[] { (weight, "weight"), (bias, "bias") })
@@ -82,7 +82,7 @@ public static partial class Functional
         if (input.Dim() < 2) throw new ArgumentException("Feature dropout requires at least 2 dimensions in the input");
         if (!training || p == 0) return input;
         if (p == 1) return input * 0.0;
-        int[] noiseShape = [input.Size(0), input.Size(1), .. Enumerable.Repeat(1, input.Dim() - 2)];
+        int[] noiseShape = [input.Size32(0), input.Size32(1), .. Enumerable.Repeat(1, input.Dim() - 2)];
         var noise = Torch.Zeros(noiseShape, input.DType, input.Device).Bernoulli_(1 - p);
         noise.Div_(1 - p);
         return input * noise;
@@ -92,7 +92,7 @@ public static partial class Functional
     static int[] ChannelShape(Tensor input)
     {
         var shape = Enumerable.Repeat(1, input.Dim()).ToArray();
-        shape[1] = input.Size(1);
+        shape[1] = input.Size32(1);
         return shape;
     }
 

@@ -30,8 +30,8 @@ public sealed class PackedSequence(Tensor data, int[] batchSizes, Tensor? sorted
     {
         var moved = dim == 0 ? t : t.Transpose(0, dim);
         var rest = moved.ShapeArray[1..];
-        var flat = moved.Reshape(moved.Size(0), rest.Aggregate(1, (a, b) => a * b));
-        var picked = Functional.Embedding(index, flat).Reshape([index.Numel(), .. rest]);
+        var flat = moved.Reshape(moved.Size32(0), rest.Aggregate(1, (a, b) => a * b));
+        var picked = Functional.Embedding(index, flat).Reshape([index.Numel32, .. rest]);
         return dim == 0 ? picked : picked.Transpose(0, dim);
     }
 }

@@ -41,11 +41,11 @@ public static partial class Functional
 
     static Tensor PadConstant(Tensor x, int dim, int before, int after, double value)
     {
-        int size = x.Size(dim);
+        int size = x.Size32(dim);
         if (size + before + after < 0 || (before < 0 && -before > size) || (after < 0 && -after > size))
             throw new ArgumentException($"The input size {size}, plus negative padding {before} and {after} resulted in a negative output size, which is invalid. Check dimension {dim} of your input.");
-        if (before < 0) { x = x.Narrow(dim, -before, x.Size(dim) + before); before = 0; }
-        if (after < 0) { x = x.Narrow(dim, 0, x.Size(dim) + after); after = 0; }
+        if (before < 0) { x = x.Narrow(dim, -before, x.Size32(dim) + before); before = 0; }
+        if (after < 0) { x = x.Narrow(dim, 0, x.Size32(dim) + after); after = 0; }
         var parts = new List<Tensor>(3);
         if (before > 0) parts.Add(Block(x, dim, before, value));
         parts.Add(x);
@@ -62,7 +62,7 @@ public static partial class Functional
 
     static Tensor PadReflect(Tensor x, int dim, int before, int after, int inputDims)
     {
-        int size = x.Size(dim);
+        int size = x.Size32(dim);
         if (before < 0 || after < 0) throw new ArgumentException("negative padding is not supported for reflect padding");
         if (before >= size || after >= size)
             throw new ArgumentException($"Argument #4: Padding size should be less than the corresponding input dimension, but got: padding ({before}, {after}) at dimension {dim} of input {inputDims}");
@@ -75,7 +75,7 @@ public static partial class Functional
 
     static Tensor PadReplicate(Tensor x, int dim, int before, int after)
     {
-        int size = x.Size(dim);
+        int size = x.Size32(dim);
         if (before < 0 || after < 0) throw new ArgumentException("negative padding is not supported for replicate padding");
         if (size == 0) throw new ArgumentException($"Expected a non-empty dimension {dim} to replicate, got size 0");
         var parts = new List<Tensor>(3);
@@ -94,7 +94,7 @@ public static partial class Functional
 
     static Tensor PadCircular(Tensor x, int dim, int before, int after)
     {
-        int size = x.Size(dim);
+        int size = x.Size32(dim);
         if (before > size || after > size)
             throw new ArgumentException("Padding value causes wrapping around more than once.");
         if (before < 0) { x = x.Narrow(dim, -before, size + before); size += before; before = 0; }

@@ -117,7 +117,7 @@ internal static class Pooling
         if (outputSize.Length != 2) throw new ArgumentException("adaptive_avg_pool2d: output_size must be 2");
         if (input.DType is not (DType.Float32 or DType.Float64))
             throw new NotSupportedException($"\"adaptive_avg_pool2d\" not implemented for '{Convolution.Pretty(input.DType)}'");
-        int h = input.Size(-2), w = input.Size(-1);
+        int h = input.Size32(-2), w = input.Size32(-1);
         for (int d = input.Dim() - 3; d < input.Dim() - 2; d++)
             if (input.Size(d) == 0)
                 throw new ArgumentException($"adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes {ShapeMath.FormatList(input.ShapeArray)} with dimension {d} being empty");
@@ -152,7 +152,7 @@ internal static class Pooling
 
     static PoolGeometry Geometry(Tensor input, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, bool ceilMode)
     {
-        int h = input.Size(-2), w = input.Size(-1);
+        int h = input.Size32(-2), w = input.Size32(-1);
         int oh = PoolGeometry.OutputSize(h, kernel.H, padding.H, stride.H, dilation.H, ceilMode);
         int ow = PoolGeometry.OutputSize(w, kernel.W, padding.W, stride.W, dilation.W, ceilMode);
         if (oh < 1 || ow < 1)

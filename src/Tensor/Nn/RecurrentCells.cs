@@ -16,7 +16,7 @@ internal static class RecurrentCells
     /// </summary>
     public static Tensor Lstm(Tensor xg, Tensor hg, Tensor c)
     {
-        int b = c.Size(0), h = c.Size(1);
+        int b = c.Size32(0), h = c.Size32(1);
         if (xg.Device.IsCuda || !(xg.DType is DType.Float32 or DType.Float64)) return LstmComposed(xg, hg, c);
         var xs = xg.Contiguous();
         var hs = hg.Contiguous();
@@ -93,7 +93,7 @@ internal static class RecurrentCells
     // The fused kernels' gradients from recorded ops, for create_graph: the same formulas, differentiable again.
     static Tensor?[] LstmBackwardRecorded(Tensor xg, Tensor hg, Tensor c, Tensor grad)
     {
-        int h = c.Size(1);
+        int h = c.Size32(1);
         var gates = xg + hg;
         var i = gates.Narrow(1, 0, h).Sigmoid();
         var f = gates.Narrow(1, h, h).Sigmoid();
@@ -108,7 +108,7 @@ internal static class RecurrentCells
 
     static Tensor?[] GruBackwardRecorded(Tensor xg, Tensor hg, Tensor hPrev, Tensor grad)
     {
-        int h = hPrev.Size(1);
+        int h = hPrev.Size32(1);
         var r = (xg.Narrow(1, 0, h) + hg.Narrow(1, 0, h)).Sigmoid();
         var z = (xg.Narrow(1, h, h) + hg.Narrow(1, h, h)).Sigmoid();
         var hn = hg.Narrow(1, 2 * h, h);
@@ -122,7 +122,7 @@ internal static class RecurrentCells
 
     static Tensor LstmComposed(Tensor xg, Tensor hg, Tensor c)
     {
-        int h = c.Size(1);
+        int h = c.Size32(1);
         var gates = xg + hg;
         var i = gates.Narrow(1, 0, h).Sigmoid();
         var f = gates.Narrow(1, h, h).Sigmoid();
@@ -138,7 +138,7 @@ internal static class RecurrentCells
     /// </summary>
     public static Tensor Gru(Tensor xg, Tensor hg, Tensor hPrev)
     {
-        int b = hPrev.Size(0), h = hPrev.Size(1);
+        int b = hPrev.Size32(0), h = hPrev.Size32(1);
         if (xg.Device.IsCuda || !(xg.DType is DType.Float32 or DType.Float64)) return GruComposed(xg, hg, hPrev);
         var xs = xg.Contiguous();
         var hs = hg.Contiguous();
@@ -214,7 +214,7 @@ internal static class RecurrentCells
 
     static Tensor GruComposed(Tensor xg, Tensor hg, Tensor hPrev)
     {
-        int h = hPrev.Size(1);
+        int h = hPrev.Size32(1);
         var r = (xg.Narrow(1, 0, h) + hg.Narrow(1, 0, h)).Sigmoid();
         var z = (xg.Narrow(1, h, h) + hg.Narrow(1, h, h)).Sigmoid();
         var n = (xg.Narrow(1, 2 * h, h) + r * hg.Narrow(1, 2 * h, h)).Tanh();

@@ -29,7 +29,7 @@ public static partial class Functional
     {
         int directions = bidirectional ? 2 : 1;
         var (hidden, outHidden) = CheckWeights(mode, weights, hasBiases, numLayers, directions);
-        int inputSize = weights[0]!.Size(1);
+        int inputSize = weights[0]!.Size32(1);
         if (input.Dim() is not (2 or 3)) throw new ArgumentException($"{ModeName(mode)}: Expected input to be 2-D or 3-D but received {input.Dim()}-D tensor");
         bool batched = input.Dim() == 3;
         if (!batched)
@@ -46,7 +46,7 @@ public static partial class Functional
                 if (s is not null && s.Dim() != 3) throw new ArgumentException($"For batched 3-D input, {name} should also be 3-D but got {s.Dim()}-D tensor");
             if (batchFirst) input = input.Transpose(0, 1);
         }
-        int steps = input.Size(0), batch = input.Size(1);
+        int steps = input.Size32(0), batch = input.Size32(1);
         if (input.Size(2) != inputSize) throw new ArgumentException($"input.size(-1) must be equal to input_size. Expected {inputSize}, got {input.Size(2)}");
         var batchSizes = Enumerable.Repeat(batch, steps).ToArray();
         var (data, hN, cN) = RunStack(mode, input.Reshape(steps * batch, inputSize), batchSizes, h0, c0, weights, hasBiases, numLayers, dropout, training, directions, hidden, outHidden);
@@ -61,7 +61,7 @@ public static partial class Functional
     {
         int directions = bidirectional ? 2 : 1;
         var (hidden, outHidden) = CheckWeights(mode, weights, hasBiases, numLayers, directions);
-        int inputSize = weights[0]!.Size(1);
+        int inputSize = weights[0]!.Size32(1);
         if (input.Data.Size(-1) != inputSize) throw new ArgumentException($"input.size(-1) must be equal to input_size. Expected {inputSize}, got {input.Data.Size(-1)}");
         if (input.SortedIndices is Tensor sorted)
         {
@@ -90,8 +90,8 @@ public static partial class Functional
             throw new ArgumentException($"expected {per * stacks} weights ({numLayers} layers, {directions} directions, {(hasBiases ? "with" : "without")} biases), got {weights.Count}");
         for (int i = 0; i < weights.Count; i++)
             if (weights[i] is null) throw new ArgumentException($"weight {i} of the RNN is missing");
-        int hidden = weights[1]!.Size(0) / GateCount(mode);
-        return (hidden, projected ? weights[per - 1]!.Size(0) : hidden);
+        int hidden = weights[1]!.Size32(0) / GateCount(mode);
+        return (hidden, projected ? weights[per - 1]!.Size32(0) : hidden);
     }
 
     // Layers over packed rows: data is [N, I], step t holds rows offsets[t] .. offsets[t] + batchSizes[t].
@@ -148,7 +148,7 @@ public static partial class Functional
             var doneH = new List<Tensor>();
             var doneC = new List<Tensor>();
             Tensor h = h0, c = c0!;
-            int rows = h0.Size(0);
+            int rows = h0.Size32(0);
             for (int t = 0; t < steps; t++)
             {
                 int bs = batchSizes[t];
@@ -180,7 +180,7 @@ public static partial class Functional
         else
         {
             // Backwards in time the batch grows: rows joining start from their initial state.
-            int rows = steps == 0 ? h0.Size(0) : batchSizes[steps - 1];
+            int rows = steps == 0 ? h0.Size32(0) : batchSizes[steps - 1];
             Tensor h = h0.Narrow(0, 0, rows), c = c0?.Narrow(0, 0, rows)!;
             for (int t = steps - 1; t >= 0; t--)
             {
@@ -219,7 +219,7 @@ public static partial class Functional
     /// <summary>torch.nn.functional's view of nn.LSTMCell: (h', c') from input [B, I] (or [I]) and (h, c).</summary>
     public static (Tensor H, Tensor C) LstmCell(Tensor input, Tensor? h, Tensor? c, Tensor wIh, Tensor wHh, Tensor? bIh = null, Tensor? bHh = null)
     {
-        int hidden = wHh.Size(1);
+        int hidden = wHh.Size32(1);
         var (x, batched) = CellInput(input, wIh, "LSTMCell");
         h = CellState(h, x, hidden, batched);
         c = CellState(c, x, hidden, batched);
@@ -232,7 +232,7 @@ public static partial class Functional
     public static Tensor GruCell(Tensor input, Tensor? h, Tensor wIh, Tensor wHh, Tensor? bIh = null, Tensor? bHh = null)
     {
         var (x, batched) = CellInput(input, wIh, "GRUCell");
-        h = CellState(h, x, wHh.Size(1), batched);
+        h = CellState(h, x, wHh.Size32(1), batched);
         var y = RecurrentCells.Gru(Linear(x, wIh, bIh), Linear(h, wHh, bHh), h);
         return batched ? y : y.Squeeze(0);
     }
@@ -241,7 +241,7 @@ public static partial class Functional
     public static Tensor RnnCell(Tensor input, Tensor? h, Tensor wIh, Tensor wHh, Tensor? bIh = null, Tensor? bHh = null, string nonlinearity = "tanh")
     {
         var (x, batched) = CellInput(input, wIh, "RNNCell");
-        h = CellState(h, x, wHh.Size(1), batched);
+        h = CellState(h, x, wHh.Size32(1), batched);
         var pre = Linear(x, wIh, bIh) + Linear(h, wHh, bHh);
         var y = nonlinearity switch
         {

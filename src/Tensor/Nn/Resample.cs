@@ -21,7 +21,7 @@ public static partial class Functional
         var d = Pair(dilation, 1, "dilation");
         var p = Pair(padding, 0, "padding");
         var s = Pair(stride, 1, "stride");
-        var g = FoldGeometry(x.Size(1), x.Size(2), x.Size(3), k, d, p, s);
+        var g = FoldGeometry(x.Size32(1), x.Size32(2), x.Size32(3), k, d, p, s);
         var y = Folding.Unfold(x, g);
         return batched ? y : y.Squeeze(0);
     }
@@ -38,7 +38,7 @@ public static partial class Functional
         var d = Pair(dilation, 1, "dilation");
         var p = Pair(padding, 0, "padding");
         var s = Pair(stride, 1, "stride");
-        int rows = x.Size(1);
+        int rows = x.Size32(1);
         if (rows % (k.H * k.W) != 0)
             throw new ArgumentException($"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)={rows} and kernel_size=({k.H}, {k.W})");
         var g = FoldGeometry(rows / (k.H * k.W), o.H, o.W, k, d, p, s);
@@ -80,7 +80,7 @@ public static partial class Functional
         var scales = new double?[spatial];
         for (int d = 0; d < spatial; d++)
         {
-            int inSize = input.Size(2 + d);
+            int inSize = input.Size32(2 + d);
             if (size is not null)
             {
                 if (size.Length != 1 && size.Length != spatial)
@@ -106,7 +106,7 @@ public static partial class Functional
     /// <summary>ATen's nearest_idx: identity or i/2 for the exact sizes, else min(⌊i·scale⌋, in − 1) with a float scale.</summary>
     static Tensor NearestAlong(Tensor x, int dim, int outSize, double? scale)
     {
-        int inSize = x.Size(dim);
+        int inSize = x.Size32(dim);
         if (outSize == inSize) return x;
         float s = scale is double given && given > 0 ? (float)(1.0 / given) : (float)inSize / outSize;
         var index = new int[outSize];
@@ -126,7 +126,7 @@ public static partial class Functional
     /// <summary>Linear interpolation along one dim: x[i0]·λ0 + x[i1]·λ1 with ATen's source index and clamping.</summary>
     static Tensor LinearAlong(Tensor x, int dim, int outSize, double? scale, bool alignCorners)
     {
-        int inSize = x.Size(dim);
+        int inSize = x.Size32(dim);
         double s = alignCorners ? (outSize > 1 ? (inSize - 1.0) / (outSize - 1.0) : 0.0)
             : scale is double given && given > 0 ? 1.0 / given : (double)inSize / outSize;
         var i0 = new int[outSize];
@@ -181,7 +181,7 @@ internal static class Folding
     public static Tensor Unfold(Tensor input, ConvGeometry g)
     {
         CheckFloat(input, "im2col");
-        int n = input.Size(0);
+        int n = input.Size32(0);
         Tensor x;
         using (GradMode.Set(false)) x = input.Contiguous();
         var output = Tensor.Allocate([n, g.Rows, g.Cols], input.DType, input.Device, zero: false);
@@ -192,7 +192,7 @@ internal static class Folding
     public static Tensor Fold(Tensor input, ConvGeometry g)
     {
         CheckFloat(input, "col2im");
-        int n = input.Size(0);
+        int n = input.Size32(0);
         Tensor x;
         using (GradMode.Set(false)) x = input.Contiguous();
         var output = Tensor.Allocate([n, g.Channels, g.Height, g.Width], input.DType, input.Device, zero: false);

@@ -21,7 +21,7 @@ internal sealed class HostLines
         var moved = t.Detach().Permute(perm).Contiguous().To(Device.Cpu);
         _movedShape = moved.ShapeArray;
         Length = _movedShape[^1];
-        Count = Length == 0 ? moved.Numel() : moved.Numel() / Length;
+        Count = Length == 0 ? moved.Numel32 : moved.Numel32 / Length;
         if (x.DType.IsFloatingPoint()) Real = moved.To(DType.Float64).ToArray<double>();
         else Integer = moved.To(DType.Int64).ToArray<long>();
         if (Length == 0) Count = _movedShape[..^1].Aggregate(1, (a, b) => a * b);

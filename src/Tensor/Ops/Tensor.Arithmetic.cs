@@ -105,7 +105,8 @@ public sealed partial class Tensor
         a = a.To(dtype);
         b = b.To(dtype);
         Tensor result;
-        if (a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
+        if (!a.Fits32 || !b.Fits32) result = Allocate64(ShapeMath.Broadcast(a.Shape64, b.Shape64), dtype, a.Device, zero: false);
+        else if (a.ShapeArray.AsSpan().SequenceEqual(b.ShapeArray))
         {
             // Same shapes (the common case): the result shares the operands' immutable shape array and, when one
             // is exactly row-major, its strides too, which saves the allocations that dominate tiny ops.

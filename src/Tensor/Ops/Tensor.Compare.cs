@@ -24,7 +24,7 @@ public sealed partial class Tensor
         var dtype = DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0);
         a = a.To(dtype);
         b = b.To(dtype);
-        var result = Allocate(ShapeMath.Broadcast(a.ShapeArray, b.ShapeArray), DType.Bool, a.Device);
+        var result = AllocateBroadcast(a, b, DType.Bool);
         Backend.Compare<TOp>(a, b, result);
         return result;
     }

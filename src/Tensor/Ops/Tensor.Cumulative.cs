@@ -151,7 +151,7 @@ public sealed partial class Tensor
     /// </summary>
     static Tensor ProductOfOthersRecorded(Tensor x, int dim)
     {
-        int n = x.Size(dim);
+        int n = x.Size32(dim);
         var onesShape = (int[])x.ShapeArray.Clone();
         onesShape[dim] = 1;
         var one = Ones(onesShape, x.DType, device: x.Device);
@@ -176,7 +176,7 @@ public sealed partial class Tensor
             var gy = g * x.Cumprod(dim);
             return gy.Flip([dim]).Cumsum(dim).Flip([dim]) / x;
         }
-        int n = x.Size(dim);
+        int n = x.Size32(dim);
         var positions = Arange(n).To(x.Device);
         var lineShape = Enumerable.Repeat(1, x.Dim()).ToArray();
         lineShape[dim] = n;

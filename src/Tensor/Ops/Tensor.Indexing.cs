@@ -11,13 +11,13 @@ public readonly struct TensorIndex
     internal enum Kind { Integer, Slice, NewAxis, Ellipsis, Tensor }
 
     internal Kind Type { get; }
-    internal int Value { get; }
-    internal int? Start { get; }
-    internal int? End { get; }
-    internal int Step { get; }
+    internal long Value { get; }
+    internal long? Start { get; }
+    internal long? End { get; }
+    internal long Step { get; }
     internal Tensor? Indices { get; }
 
-    TensorIndex(Kind kind, int value = 0, int? start = null, int? end = null, int step = 1, Tensor? indices = null)
+    TensorIndex(Kind kind, long value = 0, long? start = null, long? end = null, long step = 1, Tensor? indices = null)
     {
         Indices = indices;
         Type = kind;
@@ -31,6 +31,11 @@ public readonly struct TensorIndex
     public static TensorIndex Slice(int? start, int? end, int step = 1) =>
         step > 0 ? new(Kind.Slice, start: start, end: end, step: step) : throw new ArgumentException("step must be greater than zero");
 
+    /// <summary>A slice with 64-bit bounds (for dims past <see cref="int.MaxValue"/>); see <see cref="Slice(int?, int?, int)"/>.</summary>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(-1)]
+    public static TensorIndex Slice(long? start, long? end, long step = 1) =>
+        step > 0 ? new(Kind.Slice, start: start, end: end, step: step) : throw new ArgumentException("step must be greater than zero");
+
     /// <summary><c>None</c> in Python: inserts a dim of size 1.</summary>
     public static readonly TensorIndex NewAxis = new(Kind.NewAxis);
 
@@ -39,6 +44,8 @@ public readonly struct TensorIndex
 
     /// <summary>An integer index: selects one position and removes the dim (negative counts from the end).</summary>
     public static implicit operator TensorIndex(int index) => new(Kind.Integer, index);
+    /// <summary>A 64-bit integer index (for dims past <see cref="int.MaxValue"/>).</summary>
+    public static implicit operator TensorIndex(long index) => new(Kind.Integer, index);
 
     /// <summary>Advanced indexing: an int64 tensor picks positions along one dim, a bool mask selects along as many dims as it has.</summary>
     public static implicit operator TensorIndex(Tensor indices) => new(Kind.Tensor, indices: indices ?? throw new ArgumentNullException(nameof(indices)));

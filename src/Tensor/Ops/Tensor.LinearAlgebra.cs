@@ -172,7 +172,7 @@ public sealed partial class Tensor
     /// <summary>Reshape of a fresh contiguous result, recorded as torch's _unsafe_view.</summary>
     Tensor UnsafeView(int[] shape)
     {
-        var view = new Tensor(Storage, DType, InferShape(shape), ShapeMath.ContiguousStrides(InferShape(shape)), StorageOffset);
+        var view = new Tensor(Storage, DType, InferShape(shape), ShapeMath.ContiguousStrides(InferShape(shape)), Offset32);
         if (!Recording.Needed(this)) return view;
         var input = ShapeArray;
         return Recording.Record(view, "UnsafeViewBackward0", [this], g => [g.Reshape(input)]);

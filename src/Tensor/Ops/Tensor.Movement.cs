@@ -18,22 +18,26 @@ public sealed partial class Tensor
     }
 
     /// <summary>The same data with a new shape; fails like torch when the strides cannot express it.</summary>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public Tensor View(params int[] shape)
     {
+        if (!Fits32) return View(ShapeMath.Widen(shape));
         var target = InferShape(shape);
         var strides = ViewStrides(target) ?? throw new InvalidOperationException(
             "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use " + Spelling.Of(".Reshape(...)", ".reshape(...)") + " instead.");
         var input = ShapeArray;
-        return MakeView(target, strides, StorageOffset, "ViewBackward0", g => g.Reshape(input));
+        return MakeView(target, strides, Offset32, "ViewBackward0", g => g.Reshape(input));
     }
 
     /// <summary>A view when the strides allow, else a contiguous copy with the new shape.</summary>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public Tensor Reshape(params int[] shape)
     {
+        if (!Fits32) return Reshape(ShapeMath.Widen(shape));
         var target = InferShape(shape);
         var input = ShapeArray;
         if (ViewStrides(target) is int[] strides)
-            return MakeView(target, strides, StorageOffset, "ReshapeAliasBackward0", g => g.Reshape(input));
+            return MakeView(target, strides, Offset32, "ReshapeAliasBackward0", g => g.Reshape(input));
         var copy = Contiguous();
         var result = new Tensor(copy.Storage, DType, target, ShapeMath.ContiguousStrides(target), 0);
         if (!Recording.Needed(copy)) return result;
@@ -47,6 +51,7 @@ public sealed partial class Tensor
         int s = ShapeMath.WrapDim(startDim, Dim()), e = ShapeMath.WrapDim(endDim, Dim());
         if (s > e) throw new ArgumentException("flatten() has invalid args: start_dim cannot come after end_dim");
         if (s == e) return this;
+        if (!Fits32) return Flatten64(s, e);
         var shape = ShapeArray[..s].Append(ShapeArray[s..(e + 1)].Aggregate(1, (a, b) => a * b)).Concat(ShapeArray[(e + 1)..]).ToArray();
         return Reshape(shape);
     }
@@ -59,15 +64,15 @@ public sealed partial class Tensor
         var strides = (int[])StridesArray.Clone();
         (shape[a], shape[b]) = (shape[b], shape[a]);
         (strides[a], strides[b]) = (strides[b], strides[a]);
-        return MakeView(shape, strides, StorageOffset, "TransposeBackward0", g => g.Transpose(a, b));
+        return MakeView(shape, strides, Offset32, "TransposeBackward0", g => g.Transpose(a, b));
     }
 
     /// <summary>Transpose of a matrix (a 0-d or 1-D tensor is returned as is).</summary>
     public Tensor T()
     {
         if (Dim() > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {Dim()}D");
-        if (Dim() < 2) return MakeView(ShapeArray, StridesArray, StorageOffset, "TBackward0", g => g);
-        return MakeView([ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]], StorageOffset, "TBackward0", g => g.T());
+        if (Dim() < 2) return MakeView(ShapeArray, StridesArray, Offset32, "TBackward0", g => g);
+        return MakeView([ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]], Offset32, "TBackward0", g => g.T());
     }
 
     /// <summary>Reorders dims: result dim i is input dim <paramref name="dims"/>[i].</summary>
@@ -79,7 +84,7 @@ public sealed partial class Tensor
         if (order.Distinct().Count() != order.Length) throw new ArgumentException("permute(): duplicate dims are not allowed.");
         var inverse = new int[order.Length];
         for (int i = 0; i < order.Length; i++) inverse[order[i]] = i;
-        return MakeView(order.Select(d => ShapeArray[d]).ToArray(), order.Select(d => StridesArray[d]).ToArray(), StorageOffset,
+        return MakeView(order.Select(d => ShapeArray[d]).ToArray(), order.Select(d => StridesArray[d]).ToArray(), Offset32,
             "PermuteBackward0", g => g.Permute(inverse));
     }
 
@@ -88,7 +93,7 @@ public sealed partial class Tensor
     {
         var keep = Enumerable.Range(0, Dim()).Where(d => ShapeArray[d] != 1).ToArray();
         var input = ShapeArray;
-        return MakeView(keep.Select(d => ShapeArray[d]).ToArray(), keep.Select(d => StridesArray[d]).ToArray(), StorageOffset, "SqueezeBackward0", g => g.Reshape(input));
+        return MakeView(keep.Select(d => ShapeArray[d]).ToArray(), keep.Select(d => StridesArray[d]).ToArray(), Offset32, "SqueezeBackward0", g => g.Reshape(input));
     }
 
     /// <summary>Removes <paramref name="dim"/> if it has size 1.</summary>
@@ -98,8 +103,8 @@ public sealed partial class Tensor
     {
         int d = ShapeMath.WrapDim(dim, Dim());
         var input = ShapeArray;
-        if (Dim() == 0 || ShapeArray[d] != 1) return MakeView(ShapeArray, StridesArray, StorageOffset, name, g => g);
-        return MakeView(Without(ShapeArray, d), Without(StridesArray, d), StorageOffset, name, g => g.Reshape(input));
+        if (Dim() == 0 || ShapeArray[d] != 1) return MakeView(ShapeArray, StridesArray, Offset32, name, g => g);
+        return MakeView(Without(ShapeArray, d), Without(StridesArray, d), Offset32, name, g => g.Reshape(input));
     }
 
     /// <summary>A copy of <paramref name="values"/> without element <paramref name="index"/>.</summary>
@@ -125,12 +130,14 @@ public sealed partial class Tensor
         }
         shape[d] = 1;
         strides[d] = d < Dim() ? StridesArray[d] * ShapeArray[d] : 1;
-        return MakeView(shape, strides, StorageOffset, "UnsqueezeBackward0", g => g.Squeeze(d));
+        return MakeView(shape, strides, Offset32, "UnsqueezeBackward0", g => g.Squeeze(d));
     }
 
     /// <summary>Broadcast view to <paramref name="shape"/> (-1 keeps a dim); ∂ = g summed back</summary>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public Tensor Expand(params int[] shape)
     {
+        if (!Fits32 || !ShapeMath.NumelFitsInt32(shape)) return Expand(ShapeMath.Widen(shape));
         var target = (int[])shape.Clone();
         int lead = target.Length - Dim();
         for (int i = 0; i < target.Length; i++)
@@ -141,11 +148,11 @@ public sealed partial class Tensor
             }
         var strides = ShapeMath.BroadcastStrides(ShapeArray, StridesArray, target);
         var input = ShapeArray;
-        return MakeView(target, strides, StorageOffset, "ExpandBackward0", g => Engine.SumToShape(g, input));
+        return MakeView(target, strides, Offset32, "ExpandBackward0", g => Engine.SumToShape(g, input));
     }
 
     /// <summary>
-    /// A view broadcast to <paramref name="other"/>'s shape (torch's <c>expand_as</c>); see <see cref="Expand"/>.
+    /// A view broadcast to <paramref name="other"/>'s shape (torch's <c>expand_as</c>); see <see cref="Expand(int[])"/>.
     /// </summary>
     public Tensor ExpandAs(Tensor other) => Expand(other.ShapeArray);
 
@@ -155,7 +162,7 @@ public sealed partial class Tensor
     /// <summary>A copy in new contiguous memory; ∂ = g</summary>
     public Tensor Clone()
     {
-        var copy = Allocate(ShapeArray, DType, Device, zero: false);
+        var copy = AllocateShaped(this, DType);
         Backend.Copy(this, copy);
         if (!Recording.Needed(this)) return copy;
         return Recording.Record(copy, "CloneBackward0", [this], g => [g]);
@@ -165,7 +172,7 @@ public sealed partial class Tensor
     public Tensor To(DType dtype)
     {
         if (dtype == DType) return this;
-        var copy = Allocate(ShapeArray, dtype, Device, zero: false);
+        var copy = AllocateShaped(this, dtype);
         Backend.Copy(this, copy);
         if (!Recording.Needed(this) || !dtype.IsFloatingPoint()) return copy;
         var from = DType;
@@ -203,6 +210,7 @@ public sealed partial class Tensor
     public Tensor Select(int dim, int index)
     {
         if (Dim() == 0) throw new ArgumentOutOfRangeException(null, Spelling.Of("invalid index of a 0-dim tensor. Use tensor.Item() or tensor.Item<T>() to convert a 0-dim tensor to a number", "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"));
+        if (!Fits32) return Select(dim, (long)index);
         int d = ShapeMath.WrapDim(dim, Dim());
         int size = ShapeArray[d];
         if (index < -size || index >= size)
@@ -210,13 +218,14 @@ public sealed partial class Tensor
         int i = index < 0 ? index + size : index;
         var input = ShapeArray;
         return MakeView(Without(ShapeArray, d), Without(StridesArray, d),
-            StorageOffset + i * StridesArray[d], "SelectBackward0", g => ScatterIntoZeros(input, g, z => z.Select(d, i)));
+            Offset32 + i * StridesArray[d], "SelectBackward0", g => ScatterIntoZeros(input, g, z => z.Select(d, i)));
     }
 
     /// <summary>x[start:end:step] along <paramref name="dim"/> with Python's clamping of out-of-range bounds.</summary>
     public Tensor Slice(int dim, int? start, int? end, int step = 1)
     {
         if (step <= 0) throw new ArgumentException("slice step must be positive");
+        if (!Fits32) return Slice(dim, start, end, (long)step);
         int d = ShapeMath.WrapDim(dim, Dim());
         int size = ShapeArray[d];
         int s = Math.Clamp(start is int a ? (a < 0 ? a + size : a) : 0, 0, size);
@@ -226,13 +235,14 @@ public sealed partial class Tensor
         shape[d] = (e - s + step - 1) / step;
         strides[d] *= step;
         var input = ShapeArray;
-        return MakeView(shape, strides, StorageOffset + s * StridesArray[d], "SliceBackward0", g => ScatterIntoZeros(input, g, z => z.Slice(d, s, e, step)));
+        return MakeView(shape, strides, Offset32 + s * StridesArray[d], "SliceBackward0", g => ScatterIntoZeros(input, g, z => z.Slice(d, s, e, step)));
     }
 
     /// <summary>narrow(dim, start, length)</summary>
     public Tensor Narrow(int dim, int start, int length)
     {
         // torch refuses what Slice would clamp: a narrow past the end is a bug in the caller, not an empty view
+        if (!Fits32) return Narrow(dim, (long)start, (long)length);
         int d = ShapeMath.WrapDim(dim, Dim()), size = ShapeArray[d];
         if (start < -size || start > size) throw new ArgumentException($"Narrow: start ({start}) out of range for dimension {dim} of size {size}");
         if (start < 0) start += size;
@@ -316,7 +326,7 @@ public sealed partial class Tensor
     /// <summary>Resolves one -1 and checks the element count, with torch's messages.</summary>
     int[] InferShape(int[] shape)
     {
-        int numel = Numel();
+        int numel = Numel32;
         int infer = -1;
         long known = 1;
         for (int i = 0; i < shape.Length; i++)

@@ -11,7 +11,7 @@ namespace Bridge;
 public sealed partial class Tensor
 {
     /// <summary>Σ of all elements; ∂ = g broadcast to the input shape</summary>
-    public Tensor Sum() => SumOver(AllDims(), keepDim: false, "SumBackward0");
+    public Tensor Sum() => Fits32 ? SumOver(AllDims(), keepDim: false, "SumBackward0") : SumLarge(mean: false);
 
     /// <summary>Σ along <paramref name="dim"/>.</summary>
     public Tensor Sum(int dim, bool keepDim = false) => SumOver([dim], keepDim, "SumBackward1");
@@ -20,7 +20,7 @@ public sealed partial class Tensor
     public Tensor Sum(int[] dims, bool keepDim = false) => SumOver(dims, keepDim, "SumBackward1");
 
     /// <summary>Σx / n of all elements</summary>
-    public Tensor Mean() => MeanOver(AllDims(), keepDim: false, "MeanBackward0");
+    public Tensor Mean() => Fits32 ? MeanOver(AllDims(), keepDim: false, "MeanBackward0") : SumLarge(mean: true);
 
     /// <summary>Σx / n along <paramref name="dim"/>.</summary>
     public Tensor Mean(int dim, bool keepDim = false) => MeanOver([dim], keepDim, "MeanBackward1");
@@ -32,10 +32,10 @@ public sealed partial class Tensor
     public Tensor Mean(int[] dims, bool keepDim = false) => MeanOver(dims, keepDim, "MeanBackward1");
 
     /// <summary>Largest element; ∂ shared evenly among the elements equal to it</summary>
-    public Tensor Max() => ExtremeAll(max: true, "MaxBackward1");
+    public Tensor Max() => Fits32 ? ExtremeAll(max: true, "MaxBackward1") : ExtremeLarge(max: true).Values;
 
     /// <summary>Smallest element; ∂ shared evenly among the elements equal to it</summary>
-    public Tensor Min() => ExtremeAll(max: false, "MinBackward1");
+    public Tensor Min() => Fits32 ? ExtremeAll(max: false, "MinBackward1") : ExtremeLarge(max: false).Values;
 
     /// <summary>(values, indices) of the largest elements along <paramref name="dim"/>; ∂ goes to the index taken</summary>
     public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, max: true, "MaxBackward0");
@@ -44,7 +44,7 @@ public sealed partial class Tensor
     public (Tensor Values, Tensor Indices) Min(int dim, bool keepDim = false) => ExtremeAlong(dim, keepDim, max: false, "MinBackward0");
 
     /// <summary>Flat index of the first largest element.</summary>
-    public Tensor Argmax() => RefuseBoolArg("argmax").Reshape(-1).ExtremeAlong(0, false, true, NotRecorded).Indices;
+    public Tensor Argmax() => !Fits32 ? RefuseBoolArg("argmax").ExtremeLarge(max: true).Indices : RefuseBoolArg("argmax").Reshape(-1).ExtremeAlong(0, false, true, NotRecorded).Indices;
 
     // torch's argmax/argmin kernels do not dispatch for bool, though max/min do.
     Tensor RefuseBoolArg(string op) =>

@@ -214,7 +214,7 @@ public sealed partial class Tensor
         int a = ShapeMath.WrapDim(dim1, Dim()), b = ShapeMath.WrapDim(dim2, Dim());
         if (a == b) throw new ArgumentException($"diagonal dimensions cannot be identical {dim1}, {dim2}");
         int length = offset >= 0 ? Math.Max(0, Math.Min(ShapeArray[a], ShapeArray[b] - offset)) : Math.Max(0, Math.Min(ShapeArray[a] + offset, ShapeArray[b]));
-        int start = StorageOffset + (length == 0 ? 0 : offset >= 0 ? offset * StridesArray[b] : -offset * StridesArray[a]);
+        int start = Offset32 + (length == 0 ? 0 : offset >= 0 ? offset * StridesArray[b] : -offset * StridesArray[a]);
         var keep = Enumerable.Range(0, Dim()).Where(d => d != a && d != b).ToArray();
         var shape = keep.Select(d => ShapeArray[d]).Append(length).ToArray();
         var strides = keep.Select(d => StridesArray[d]).Append(StridesArray[a] + StridesArray[b]).ToArray();

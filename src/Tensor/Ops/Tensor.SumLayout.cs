@@ -37,7 +37,7 @@ public sealed partial class Tensor
         var index = new int[groups.Count];
         for (bool first = true; ; first = false)
         {
-            int offset = StorageOffset;
+            int offset = Offset32;
             for (int g = 1; g < groups.Count; g++) offset += index[g] * groups[g].Stride;
             var slice = new Tensor(Storage, DType, [.. outShape, n0], [.. keptStrides, s0], offset);
             Backend.Sum(slice, first ? result : partial, rowsOnly: true);

@@ -36,7 +36,7 @@ public sealed partial class Tensor
         where TOp : IFloatUnaryOperator
     {
         var x = self.DType.IsFloatingPoint() ? self : self.To(DType.Float32);
-        var result = Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
+        var result = AllocateShaped(x, x.DType);
         Backend.FloatUnary<TOp>(x, result);
         return RecordUnary(x, result, node, backward, saves);
     }
@@ -46,7 +46,7 @@ public sealed partial class Tensor
         where TOp : IUnaryOperator
     {
         var x = self.DType == DType.Bool ? self.To(DType.Int64) : self;
-        var result = Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
+        var result = AllocateShaped(x, x.DType);
         Backend.Unary<TOp>(x, result);
         return RecordUnary(x, result, node, backward, saves);
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bridge.Backends;
 using Bridge.Backends.Cpu;
 
@@ -53,36 +54,61 @@ public static partial class Torch
     }
 
     /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
-    public static Tensor Tensor(double value, DType? dtype = null, bool requiresGrad = false, Device? device = null) => Full([], value, dtype, requiresGrad, device);
+    public static Tensor Tensor(double value, DType? dtype = null, bool requiresGrad = false, Device? device = null) => Full(Array.Empty<int>(), value, dtype, requiresGrad, device);
 
     /// <summary>
     /// A tensor of <paramref name="shape"/> filled with 0. The default dtype is <see cref="Torch.DefaultDType"/>
     /// (float32 unless set); the device <see cref="Torch.DefaultDevice"/>.
     /// </summary>
+    [OverloadResolutionPriority(1)] // `[]` and int lists pick the int overload
     public static Tensor Zeros(params int[] shape) => Full(shape, 0);
     /// <summary>
     /// A tensor of <paramref name="shape"/> filled with 0, of <paramref name="dtype"/>, on <paramref name="device"/>
     /// (default <see cref="DefaultDevice"/>).
     /// </summary>
+    [OverloadResolutionPriority(1)] // `[]` and int lists pick the int overload
     public static Tensor Zeros(int[] shape, DType dtype, Device? device = null) => Full(shape, 0, dtype, device: device);
     /// <summary>
     /// A tensor of <paramref name="shape"/> filled with 1. The default dtype is <see cref="Torch.DefaultDType"/>
     /// (float32 unless set); the device <see cref="Torch.DefaultDevice"/>.
     /// </summary>
+    [OverloadResolutionPriority(1)] // `[]` and int lists pick the int overload
     public static Tensor Ones(params int[] shape) => Full(shape, 1);
     /// <summary>
     /// A tensor of <paramref name="shape"/> filled with 1, of <paramref name="dtype"/>, on <paramref name="device"/>
     /// (default <see cref="DefaultDevice"/>).
     /// </summary>
+    [OverloadResolutionPriority(1)] // `[]` and int lists pick the int overload
     public static Tensor Ones(int[] shape, DType dtype, Device? device = null) => Full(shape, 1, dtype, device: device);
 
     /// <summary>Uninitialised in torch; zero-filled here, which costs nothing extra with zeroing allocation.</summary>
+    [OverloadResolutionPriority(1)] // `[]` and int lists pick the int overload
     public static Tensor Empty(params int[] shape) => Full(shape, 0);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
+    [OverloadResolutionPriority(1)] // `[]` and int lists pick the int overload
     public static Tensor Full(int[] shape, double value, DType? dtype = null, bool requiresGrad = false, Device? device = null)
     {
         var t = Bridge.Tensor.Allocate(shape, dtype ?? DefaultDType, device ?? DefaultDevice);
+        if (value != 0) Backend.Fill(t, value);
+        return t.RequiresGrad_(requiresGrad);
+    }
+
+    /// <summary>A tensor of the 64-bit <paramref name="shape"/> filled with 0 (any number of elements memory holds).</summary>
+    public static Tensor Zeros(params long[] shape) => Full(shape, 0);
+    /// <summary>A tensor of the 64-bit <paramref name="shape"/> filled with 0, of <paramref name="dtype"/>, on <paramref name="device"/>.</summary>
+    public static Tensor Zeros(long[] shape, DType dtype, Device? device = null) => Full(shape, 0, dtype, device: device);
+    /// <summary>A tensor of the 64-bit <paramref name="shape"/> filled with 1.</summary>
+    public static Tensor Ones(params long[] shape) => Full(shape, 1);
+    /// <summary>A tensor of the 64-bit <paramref name="shape"/> filled with 1, of <paramref name="dtype"/>, on <paramref name="device"/>.</summary>
+    public static Tensor Ones(long[] shape, DType dtype, Device? device = null) => Full(shape, 1, dtype, device: device);
+    /// <summary>A tensor of the 64-bit <paramref name="shape"/>; zero-filled here.</summary>
+    public static Tensor Empty(params long[] shape) => Full(shape, 0);
+
+    /// <summary>A tensor of the 64-bit <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(long[] shape, double value, DType? dtype = null, bool requiresGrad = false, Device? device = null)
+    {
+        var t = Bridge.Tensor.Allocate64(shape, dtype ?? DefaultDType, device ?? DefaultDevice);
         if (value != 0) Backend.Fill(t, value);
         return t.RequiresGrad_(requiresGrad);
     }
@@ -91,17 +117,17 @@ public static partial class Torch
     /// Zeros with <paramref name="t"/>'s shape and device, and its dtype unless <paramref name="dtype"/> is given
     /// (torch.zeros_like).
     /// </summary>
-    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 0, dtype ?? t.DType, device: t.Device);
+    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Full(t.Shape64, 0, dtype ?? t.DType, device: t.Device);
     /// <summary>
     /// Ones with <paramref name="t"/>'s shape and device, and its dtype unless <paramref name="dtype"/> is given
     /// (torch.ones_like).
     /// </summary>
-    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Full(t.ShapeArray, 1, dtype ?? t.DType, device: t.Device);
+    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Full(t.Shape64, 1, dtype ?? t.DType, device: t.Device);
     /// <summary>
     /// <paramref name="value"/> everywhere, with <paramref name="t"/>'s shape and device, and its dtype unless
     /// <paramref name="dtype"/> is given (torch.full_like).
     /// </summary>
-    public static Tensor FullLike(Tensor t, double value, DType? dtype = null) => Full(t.ShapeArray, value, dtype ?? t.DType, device: t.Device);
+    public static Tensor FullLike(Tensor t, double value, DType? dtype = null) => Full(t.Shape64, value, dtype ?? t.DType, device: t.Device);
     /// <summary>A tensor with <paramref name="t"/>'s shape and device (torch.empty_like); zero-filled here.</summary>
     public static Tensor EmptyLike(Tensor t, DType? dtype = null) => ZerosLike(t, dtype);
 
@@ -184,6 +210,16 @@ public static partial class Torch
     /// says where the memory is (the CPU when null).
     /// </summary>
     public static Tensor FromBlob(IntPtr data, int[] shape, DType dtype, int[]? strides = null, Action? release = null,
+                                  bool writable = true, Device? device = null) =>
+        FromBlob(data, ShapeMath.Widen(shape), dtype, strides is null ? null : ShapeMath.Widen(strides), release, writable, device);
+
+    /// <summary>
+    /// A tensor over memory owned by someone else (libtorch's from_blob, torch.from_numpy): no copy, writes show on
+    /// both sides; <paramref name="strides"/> in elements (contiguous when null); <paramref name="release"/> runs once
+    /// when the storage dies; <paramref name="writable"/> false makes in-place writes throw; <paramref name="device"/>
+    /// says where the memory is (the CPU when null).
+    /// </summary>
+    public static Tensor FromBlob(IntPtr data, long[] shape, DType dtype, long[]? strides = null, Action? release = null,
                                   bool writable = true, Device? device = null)
     {
         strides ??= ShapeMath.ContiguousStrides(shape);
@@ -196,11 +232,11 @@ public static partial class Torch
                 throw new ArgumentException($"negative stride {strides[d]} in strides {ShapeMath.FormatList(strides)} is not supported: copy first (numpy: np.ascontiguousarray(a))");
             if (shape[d] == 0) span = 0;
         }
-        if (span != 0) for (int d = 0; d < shape.Length; d++) span += (long)(shape[d] - 1) * strides[d];
+        if (span != 0) for (int d = 0; d < shape.Length; d++) span = checked(span + (shape[d] - 1) * strides[d]);
         if (data == 0 && span > 0) throw new ArgumentException("null data pointer for a non-empty tensor");
         if (data % dtype.ElementSize() != 0)
             throw new ArgumentException($"data address 0x{data:x} is not aligned to the {dtype.ElementSize()}-byte {dtype.TorchName()} elements: copy first (numpy: np.ascontiguousarray(a) or a.copy())");
-        var storage = Storage.Wrap(data, span * dtype.ElementSize(), release, writable, device);
+        var storage = Storage.Wrap(data, checked(span * dtype.ElementSize()), release, writable, device);
         return Bridge.Tensor.FromStorage(storage, dtype, shape, strides);
     }
 

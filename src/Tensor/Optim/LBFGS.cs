@@ -54,7 +54,7 @@ public sealed class LBFGS : Optimizer
         int offset = 0;
         foreach (var p in _params)
         {
-            int n = p.Numel();
+            int n = p.Numel32;
             UpdateKernels.AddScaled_(p, update.Narrow(0, offset, n).Reshape(p.ShapeArray).Contiguous(), stepSize);
             offset += n;
         }

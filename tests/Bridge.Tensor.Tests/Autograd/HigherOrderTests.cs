@@ -101,7 +101,7 @@ public sealed class HigherOrderTests
             Tensor Inner(Tensor x, bool create)
             {
                 var y = f(x);
-                return Torch.Autograd.Grad([(y * w[..y.Numel()].Reshape(y.Shape.ToArray())).Sum()], [x], createGraph: create)[0]!;
+                return Torch.Autograd.Grad([(y * w[..(int)y.Numel()].Reshape(y.Shape.ToArray())).Sum()], [x], createGraph: create)[0]!;
             }
             var v = Torch.Tensor(new[] { 0.7, -1.3, 0.2, 0.9 }, DType.Float64);
             var leaf = x0.Clone().RequiresGrad_();
@@ -166,7 +166,7 @@ public sealed class HigherOrderTests
         var x = Torch.Tensor(new[] { 1.0, 2.0 }, DType.Float64);
         var j = Torch.Autograd.Functional.Jacobian(t => t * t * 3.0, x); // diag(6x)
         CollectionAssert.AreEqual(new[] { 6.0, 0, 0, 12.0 }, j.ToDoubleArray());
-        CollectionAssert.AreEqual(new[] { 2, 2 }, j.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 2 }, j.Shape.ToArray());
         var h = Torch.Autograd.Functional.Hessian(t => (t[0] * t[0] * t[1]).Sum(), x); // [[2b, 2a], [2a, 0]]
         CollectionAssert.AreEqual(new[] { 4.0, 2.0, 2.0, 0.0 }, h.ToDoubleArray());
     }

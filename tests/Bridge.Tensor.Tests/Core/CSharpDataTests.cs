@@ -13,7 +13,7 @@ public sealed class CSharpDataTests : OnTheCpu
         var data = new float[] { 1, 2, 3, 4, 5, 6 };
         var t = Torch.FromArray(data, 2, 3);
         Assert.AreEqual(DType.Float32, t.DType);
-        CollectionAssert.AreEqual(new[] { 2, 3 }, t.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, t.Shape.ToArray());
         data[4] = 50;
         Assert.AreEqual(50.0, t[1, 1].Item(), "a write to the array shows in the tensor");
         t.Mul_(2);

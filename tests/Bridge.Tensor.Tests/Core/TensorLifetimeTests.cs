@@ -22,7 +22,7 @@ public sealed class TensorLifetimeTests
         t.Dispose();
         Assert.IsTrue(storage.IsDisposed, "the only user disposed: memory freed");
         Assert.IsTrue(t.IsDisposed);
-        Assert.AreEqual(64, t.Size(1), "metadata stays readable");
+        Assert.AreEqual(64L, t.Size(1), "metadata stays readable");
         var e = Assert.Throws<ObjectDisposedException>(() => t.Sum());
         StringAssert.Contains(e.Message, "disposed");
         t.Dispose(); // twice is harmless

@@ -252,7 +252,7 @@ public sealed class CudaBackendTests
             }
             var order = Enumerable.Range(0, rank).OrderBy(_ => random.Next()).ToArray();
             (host, gpu) = (host.Permute(order), gpu.Permute(order));
-            var other = HostRandn(host.Shape.ToArray().Select(d => random.Next(2) == 0 ? 1 : d).ToArray());
+            var other = HostRandn(host.Shape.ToArray().Select(d => random.Next(2) == 0 ? 1 : (int)d).ToArray());
             var gother = other.Cuda();
             AssertBitIdentical(host * other + 1.0, gpu * gother + 1.0, $"trial {trial}: mul-add");
             AssertBitIdentical(Tensor.Where(host > other, host, other), Tensor.Where(gpu > gother, gpu, gother), $"trial {trial}: where");

@@ -55,7 +55,7 @@ public sealed class NnCudaTests
         var cpu = inputs.Select(t => t.Clone().RequiresGrad_()).ToArray();
         var gpu = inputs.Select(t => t.To(Gpu).RequiresGrad_()).ToArray();
         var yc = f(cpu);
-        var weights = Host(yc.DType, yc.Shape.ToArray()) - 0.4;
+        var weights = Host(yc.DType, [.. yc.Shape.Select(d => (int)d)]) - 0.4;
         var weightsOnDevice = weights.To(Gpu);
         long before = HostReads();
         var yg = f(gpu);

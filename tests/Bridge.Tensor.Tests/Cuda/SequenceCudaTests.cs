@@ -43,7 +43,7 @@ public sealed class SequenceCudaTests
         var yc = f(cpu);
         var yg = f(gpu);
         Close(yc, yg, "output");
-        var w = Host(yc.Shape.ToArray());
+        var w = Host([.. yc.Shape.Select(d => (int)d)]);
         (yc * w).Sum().Backward();
         (yg * w.To(Gpu)).Sum().Backward();
         for (int i = 0; i < inputs.Length; i++) Close(cpu[i].Grad!, gpu[i].Grad!, $"grad {i}", 1e-4);

@@ -36,10 +36,10 @@ public sealed class HostileInputTests
     public void Npy_HandBuiltHeader_Reads()
     {
         var t = Bridge.Io.Npy.Read(new MemoryStream(Npy(Header(), 24)));
-        CollectionAssert.AreEqual(new[] { 2, 3 }, t.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, t.Shape.ToArray());
         // Python 2 'L' suffixes, double quotes, no trailing comma, extra whitespace: all valid literals NumPy reads.
         t = Bridge.Io.Npy.Read(new MemoryStream(Npy("{ \"shape\" : (3L,) , 'descr':'<i8','fortran_order':False}", 24)));
-        CollectionAssert.AreEqual(new[] { 3 }, t.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 3 }, t.Shape.ToArray());
     }
 
     [TestMethod]

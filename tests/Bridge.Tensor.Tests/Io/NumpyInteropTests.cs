@@ -132,10 +132,11 @@ public sealed class NumpyInteropTests
         CollectionAssert.AreEqual(expected, actual, $"{key} values (as int64 / float64 bits)");
     }
 
-    static int[] ColumnMajorStrides(int[] shape)
+    static long[] ColumnMajorStrides(long[] shape)
     {
-        var strides = new int[shape.Length];
-        for (int i = 0, s = 1; i < shape.Length; s *= shape[i], i++) strides[i] = s;
+        var strides = new long[shape.Length];
+        long s = 1;
+        for (int i = 0; i < shape.Length; s *= shape[i], i++) strides[i] = s;
         return strides;
     }
 

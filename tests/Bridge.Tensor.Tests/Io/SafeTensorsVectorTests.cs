@@ -69,9 +69,9 @@ public sealed class SafeTensorsVectorTests
     {
         var t = Read(Attn0)["attn.0"];
         Assert.AreEqual(DType.Float32, t.DType);
-        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, t.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 1, 2, 3 }, t.Shape.ToArray());
         CollectionAssert.AreEqual(new[] { 0.0, 1, 2, 3, 4, 5 }, t.ToDoubleArray());
-        CollectionAssert.AreEqual(new[] { 1, 1, 2, 3 }, Read(Attn0Aligned)["attn0"].Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 1, 1, 2, 3 }, Read(Attn0Aligned)["attn0"].Shape.ToArray());
         Assert.IsEmpty(Read(Empty));
         var tensors = SafeTensors.Read(new MemoryStream(EmptyWithMetadata), out var metadata);
         Assert.IsEmpty(tensors);

@@ -144,7 +144,7 @@ public sealed class SharedTensorTests
         // A column-major 3x2 array: np.save writes such a view with fortran_order True (checked in NumpyInteropTests).
         TensorFile.Save(dir["f.npy"], Torch.Arange(6).Reshape(2, 3).T());
         using var shared = SharedTensor.OpenFile(dir["f.npy"], expectedShape: [3, 2], expectedDType: DType.Int64);
-        CollectionAssert.AreEqual(new[] { 1, 3 }, shared.Tensor.Stride());
+        CollectionAssert.AreEqual(new long[] { 1, 3 }, shared.Tensor.Stride());
         CollectionAssert.AreEqual(new long[] { 0, 3, 1, 4, 2, 5 }, shared.Tensor.ToArray<long>());
     }
 

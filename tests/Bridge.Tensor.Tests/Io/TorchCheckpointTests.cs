@@ -64,11 +64,11 @@ public sealed class TorchCheckpointTests : OnTheCpu
         var w = (Tensor)model["w"]!;
         var col = (Tensor)model["col"]!;
         CollectionAssert.AreEqual(new[] { 2.0, 6.0, 10.0 }, col.ToDoubleArray());
-        CollectionAssert.AreEqual(new[] { 4 }, col.Stride());
-        Assert.AreEqual(2, col.StorageOffset);
+        CollectionAssert.AreEqual(new long[] { 4 }, col.Stride());
+        Assert.AreEqual(2L, col.StorageOffset);
         Assert.AreSame(w.Storage, col.Storage, "views of one storage share it");
         Assert.AreSame(w.Storage, ((Tensor)model["t"]!).Storage);
-        CollectionAssert.AreEqual(new[] { 1, 4 }, ((Tensor)model["t"]!).Stride());
+        CollectionAssert.AreEqual(new long[] { 1, 4 }, ((Tensor)model["t"]!).Stride());
         var extra = (List<object?>)tree["extra"]!;
         Assert.AreEqual(DType.Int64, ((Tensor)extra[0]!).DType);
         Assert.AreEqual(DType.Bool, ((Tensor)extra[1]!).DType);

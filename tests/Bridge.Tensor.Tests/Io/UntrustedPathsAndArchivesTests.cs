@@ -112,7 +112,7 @@ public sealed class UntrustedPathsAndArchivesTests
         }
         using (var first = SharedTensor.Create(name, [2], DType.Float32))
         using (var again = SharedTensor.Create(name, [3], DType.Float32, overwrite: true))   // a shared tensor's file may be replaced
-            Assert.AreEqual(3, again.Tensor.Numel());
+            Assert.AreEqual(3L, again.Tensor.Numel());
         SharedTensor.Unlink(name);
     }
 }

@@ -33,7 +33,7 @@ public sealed class FusedNormTests
             var bs = b.Clone().RequiresGrad_();
             Assert.AreEqual(fused, ws.IsContiguous());
             var y = f(xs, ws, bs);
-            (y * Values(7, [.. y.Shape])).Sum().Backward();
+            (y * Values(7, [.. y.Shape.Select(d => (int)d)])).Sum().Backward();
             results.Add([y.Detach(), xs.Grad!, ws.Grad!, bs.Grad!]);
         }
         string[] names = ["output", "grad input", "grad weight", "grad bias"];
@@ -111,7 +111,7 @@ public sealed class FusedNormTests
             var xs = x.Clone().RequiresGrad_();
             var w = (k == 0 ? Values(2, 3) : Strided(Values(2, 3))).Detach().RequiresGrad_();
             var y = Functional.BatchNorm(xs, null, null, w, null, training: true);
-            var gx = Torch.Autograd.Grad((y * Values(7, [.. y.Shape])).Sum(), xs, createGraph: true);
+            var gx = Torch.Autograd.Grad((y * Values(7, [.. y.Shape.Select(d => (int)d)])).Sum(), xs, createGraph: true);
             (gx * gx).Sum().Backward();
             second[k] = xs.Grad!.Abs().Sum().Item<double>() + w.Grad!.Abs().Sum().Item<double>();
         }

@@ -84,7 +84,7 @@ public sealed class SequenceLayerTests
         var bi = new LSTM(2, 3, numLayers: 2, bidirectional: true, bias: false);
         CollectionAssert.AreEqual(new[] { "weight_ih_l0", "weight_hh_l0", "weight_ih_l0_reverse", "weight_hh_l0_reverse", "weight_ih_l1", "weight_hh_l1", "weight_ih_l1_reverse", "weight_hh_l1_reverse" },
             bi.NamedParameters().Select(p => p.Name).ToArray());
-        Assert.AreEqual(6, bi["weight_ih_l1"].Size(1));
+        Assert.AreEqual(6L, bi["weight_ih_l1"].Size(1));
     }
 
     // Every input of a two-layer bidirectional stack: sequence, initial states, all weights.
@@ -181,6 +181,6 @@ public sealed class SequenceLayerTests
         var state = model.StateDict();
         CollectionAssert.AreEqual(state["encoder.layers.0.linear1.bias"].ToDoubleArray(), state["encoder.layers.1.linear1.bias"].ToDoubleArray());
         var y = model.Forward(Input(5, 2, 4).Float(), Input(3, 2, 4).Float(), tgtMask: Transformer.GenerateSquareSubsequentMask(3));
-        CollectionAssert.AreEqual(new[] { 3, 2, 4 }, y.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 3, 2, 4 }, y.Shape.ToArray());
     }
 }

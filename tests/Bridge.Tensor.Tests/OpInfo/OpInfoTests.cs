@@ -298,7 +298,7 @@ public sealed class OpInfoTests
             catch (Exception e) { failures.Add($"{c}: {e.GetType().Name}: {e.Message}"); continue; }
             string dtype = result.DType.TorchName().Replace("torch.", "");
             if (dtype != expected["dtype"]!.GetValue<string>()) { failures.Add($"{c}: dtype {dtype}, torch {expected["dtype"]}"); continue; }
-            var shape = expected["shape"]!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
+            var shape = expected["shape"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray();
             if (!shape.SequenceEqual(result.Shape.ToArray())) { failures.Add($"{c}: shape [{string.Join(",", result.Shape.ToArray())}], torch [{string.Join(",", shape)}]"); continue; }
             if (result.Device != TestDevice.Current) { failures.Add($"{c}: result on {result.Device}"); continue; }
             var difference = Compare(Numbers(expected["values"]), result.ToDoubleArray(), result.DType, c.Op.TorchName);

@@ -61,7 +61,7 @@ public sealed class BehaviourTests
         var a = Torch.Arange(0.0, 6.0).Reshape(2, 3);
         var t = a.T();
         Assert.AreSame(a.Storage, t.Storage);
-        CollectionAssert.AreEqual(new[] { 1, 3 }, t.Stride());
+        CollectionAssert.AreEqual(new long[] { 1, 3 }, t.Stride());
         Assert.IsFalse(t.IsContiguous());
         a[1, 2] = Torch.Tensor(10.0);
         Assert.AreEqual(10.0, t[2, 1].Item());
@@ -78,7 +78,7 @@ public sealed class BehaviourTests
         var w = Torch.Tensor(new[,] { { 1.0, 2, 3, 4, 5 } });
         var before = w.Version;
         Assert.AreSame(w, w.Resize_(5, 1));
-        CollectionAssert.AreEqual(new[] { 5, 1 }, w.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 5, 1 }, w.Shape.ToArray());
         Assert.AreEqual(before + 1, w.Version);
         w.Resize_(2, 2);
         CollectionAssert.AreEqual(new double[] { 1, 2, 3, 4 }, w.ToDoubleArray());
@@ -92,7 +92,7 @@ public sealed class BehaviourTests
         var a = Torch.Tensor(new double[,] { { 1 }, { 2 }, { 3 } });
         var b = Torch.Tensor(new double[] { 10, 20 });
         var c = a + b;
-        CollectionAssert.AreEqual(new[] { 3, 2 }, c.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 3, 2 }, c.Shape.ToArray());
         CollectionAssert.AreEqual(new double[] { 11, 21, 12, 22, 13, 23 }, c.ToDoubleArray());
         Assert.AreEqual(DType.Float64, (Torch.Ones([2], DType.Float32) + Torch.Ones([2], DType.Float64)).DType);
         Assert.AreEqual(DType.Float32, (Torch.Ones([2], DType.Float32) + Torch.Tensor(1.0, DType.Float64)).DType, "0-d tensors do not widen");
@@ -111,7 +111,7 @@ public sealed class BehaviourTests
         CollectionAssert.AreEqual(new double[] { 5, 6 }, values.ToDoubleArray());
         CollectionAssert.AreEqual(new long[] { 1, 2 }, indices.ToArray<long>());
         Assert.AreEqual(5L, x.Argmax().Item<long>());
-        CollectionAssert.AreEqual(new[] { 2, 1 }, x.Min(1, keepDim: true).Values.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 1 }, x.Min(1, keepDim: true).Values.Shape.ToArray());
         Assert.AreEqual(double.NaN, Torch.Tensor(new[] { 1, double.NaN, 3 }).Max().Item());
     }
 
@@ -125,7 +125,7 @@ public sealed class BehaviourTests
         CollectionAssert.AreEqual(new double[] { 0, 0.25, 0.5, 0.75, 1 }, Torch.Linspace(0, 1, 5).ToDoubleArray());
         Assert.AreEqual(DType.Float64, Torch.ZerosLike(Torch.Ones([2], DType.Float64)).DType);
         var m = Torch.Tensor(new float[,,] { { { 1, 2 } }, { { 3, 4 } } });
-        CollectionAssert.AreEqual(new[] { 2, 1, 2 }, m.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 1, 2 }, m.Shape.ToArray());
     }
 
     [TestMethod]

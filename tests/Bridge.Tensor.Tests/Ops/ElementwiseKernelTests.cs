@@ -161,7 +161,7 @@ public sealed class ElementwiseKernelTests
                 var bt = b.T();
                 var sum = at + bt;
                 // Operands transposed alike give a result in their layout, as torch does.
-                if (r > 1 && c > 1) CollectionAssert.AreEqual(new[] { 1, r }, sum.Stride());
+                if (r > 1 && c > 1) CollectionAssert.AreEqual(new long[] { 1, r }, sum.Stride());
                 var strided = at + b.T().Contiguous();
                 var bcast = at * row.Unsqueeze(1);
                 var scalar = at - 2.5;

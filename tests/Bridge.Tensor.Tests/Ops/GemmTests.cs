@@ -10,7 +10,7 @@ public sealed class GemmTests
     static double[,] Values(Tensor t)
     {
         var flat = t.ToDoubleArray();
-        int r = t.Size(0), c = t.Size(1);
+        int r = (int)t.Size(0), c = (int)t.Size(1);
         var m = new double[r, c];
         for (int i = 0; i < r; i++)
             for (int j = 0; j < c; j++) m[i, j] = flat[i * c + j];

@@ -50,7 +50,7 @@ public sealed class IndexingAndShapeTests
 
         var x2 = X(grad: true);
         var picked = x2[TensorIndex.Slice(null, null), new long[] { 2, 0, 2 }, new long[] { 1, 3, 1 }];
-        CollectionAssert.AreEqual(new[] { 2, 3 }, picked.Shape.ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, picked.Shape.ToArray());
         (picked * picked).Sum().Backward();
         (expected, grad) = Torch_("out = x[:, [2, 0, 2], [1, 3, 1]]\n(out * out).sum().backward()");
         AssertClose(expected, picked);

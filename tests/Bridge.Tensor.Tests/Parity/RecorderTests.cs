@@ -155,14 +155,14 @@ public sealed class RecorderTests
     public void ForwardHook_RunsOnCallNotOnForward_AndDisposes()
     {
         var layer = new Linear(2, 3);
-        var seen = new List<int[]>();
+        var seen = new List<long[]>();
         var hook = layer.RegisterForwardHook((m, input, output) => seen.Add(output.Shape.ToArray()));
         layer.Call(Torch.Ones(4, 2));
         layer.Forward(Torch.Ones(5, 2));
         hook.Dispose();
         layer.Call(Torch.Ones(6, 2));
         Assert.AreEqual(1, seen.Count);
-        CollectionAssert.AreEqual(new[] { 4, 3 }, seen[0]);
+        CollectionAssert.AreEqual(new long[] { 4, 3 }, seen[0]);
     }
 
     [TestMethod]

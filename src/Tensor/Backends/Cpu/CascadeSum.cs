@@ -17,7 +17,7 @@ internal static class CascadeSum
     public static void Sum<T>(Tensor view, Tensor result, int[] outStrides, bool rowsOnly) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var plan = SumPlan.For(view, Unsafe.SizeOf<T>(), rowsOnly);
-        var cursor = new RowCursor(view.ShapeArray, view.StridesArray, view.StorageOffset, outStrides, result.StorageOffset);
+        var cursor = new RowCursor(view.ShapeArray, view.StridesArray, view.Offset32, outStrides, result.Offset32);
         ref T pv = ref view.Ref<T>(0), po = ref result.Ref<T>(0);
         // Adjacent columns (the last kept dim of stride 1) in cascade mode go SIMD lane per column, a block at a time.
         int last = view.Dim() - 1, block = plan.Inner || last < 1 || view.StridesArray[last - 1] != 1 ? 0 : view.ShapeArray[last - 1];

@@ -25,7 +25,7 @@ internal static class CopyKernels
 
     static void Copy<T>(Tensor src, int[] srcStrides, Tensor dst) where T : unmanaged
     {
-        var cursor = new RowCursor(dst.ShapeArray, dst.StridesArray, dst.StorageOffset, srcStrides, src.StorageOffset);
+        var cursor = new RowCursor(dst.ShapeArray, dst.StridesArray, dst.Offset32, srcStrides, src.Offset32);
         ref T ps = ref src.Ref<T>(0), pd = ref dst.Ref<T>(0);
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
         {
@@ -44,7 +44,7 @@ internal static class CopyKernels
     // int64 converts to the float types through float32 (torch's static_cast), so it never rounds twice.
     static void Convert(Tensor src, int[] srcStrides, Tensor dst)
     {
-        var cursor = new RowCursor(dst.ShapeArray, dst.StridesArray, dst.StorageOffset, srcStrides, src.StorageOffset);
+        var cursor = new RowCursor(dst.ShapeArray, dst.StridesArray, dst.Offset32, srcStrides, src.Offset32);
         bool wideInteger = src.DType == DType.Int64;
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
         {
@@ -58,7 +58,7 @@ internal static class CopyKernels
     }
 
     /// <summary>Stores an int64 into an element of any dtype: wraps into narrower integers, rounds once into floats.</summary>
-    static void WriteInteger(Tensor t, int offset, long value)
+    static void WriteInteger(Tensor t, long offset, long value)
     {
         switch (t.DType)
         {
@@ -80,7 +80,7 @@ internal static class CopyKernels
     /// integers (x86's conversion: into int64 for int64, else into int32 and then wrapped, so out-of-range values
     /// come out as torch's CPU gives them), nonzero is true, half types round through float32 as c10's do.
     /// </summary>
-    public static void Write(Tensor t, int offset, double value)
+    public static void Write(Tensor t, long offset, double value)
     {
         switch (t.DType)
         {

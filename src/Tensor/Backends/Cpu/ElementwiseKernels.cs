@@ -45,12 +45,12 @@ internal static class ElementwiseKernels
         // Same shape and same dense layout (contiguous, or e.g. all transposed alike): one flat pass over memory.
         if (SameDenseLayout(a, result) && SameDenseLayout(b, result))
         {
-            BinaryFlat<T, TOp>(ref a.Ref<T>(a.StorageOffset), ref b.Ref<T>(b.StorageOffset), ref result.Ref<T>(result.StorageOffset), result.Numel());
+            BinaryFlat<T, TOp>(ref a.Ref<T>(a.StorageOffset), ref b.Ref<T>(b.StorageOffset), ref result.Ref<T>(result.StorageOffset), result.Numel32);
             return;
         }
         var sa = ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape);
         var sb = ShapeMath.BroadcastStrides(b.ShapeArray, b.StridesArray, shape);
-        var cursor = new RowCursor(shape, result.StridesArray, result.StorageOffset, sa, a.StorageOffset, sb, b.StorageOffset);
+        var cursor = new RowCursor(shape, result.StridesArray, result.Offset32, sa, a.Offset32, sb, b.Offset32);
         ref T pa = ref a.Ref<T>(0), pb = ref b.Ref<T>(0), po = ref result.Ref<T>(0);
         // Broadcast rows into a large output of its own (m + row) stream it too, row by row where aligned.
         bool stream = (long)result.Numel() * Unsafe.SizeOf<T>() >= StreamBytes
@@ -212,7 +212,7 @@ internal static class ElementwiseKernels
         int[] shape = result.ShapeArray;
         var sa = ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape);
         var sb = ShapeMath.BroadcastStrides(b.ShapeArray, b.StridesArray, shape);
-        var cursor = new RowCursor(shape, result.StridesArray, result.StorageOffset, sa, a.StorageOffset, sb, b.StorageOffset);
+        var cursor = new RowCursor(shape, result.StridesArray, result.Offset32, sa, a.Offset32, sb, b.Offset32);
         ref T pa = ref a.Ref<T>(0), pb = ref b.Ref<T>(0);
         ref byte po = ref result.Ref<byte>(0);
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
@@ -301,7 +301,7 @@ internal static class ElementwiseKernels
     {
         if (SameDenseLayout(x, result))
         {
-            int n = result.Numel();
+            int n = result.Numel32;
             nint px0 = (nint)Unsafe.AsPointer(ref x.Ref<T>(x.StorageOffset)), po0 = (nint)Unsafe.AsPointer(ref result.Ref<T>(result.StorageOffset));
             int threads = TFunction.OwnsThreading || n < (TFunction.Transcendental ? ParallelTranscendental : ParallelElements) ? 1 : CpuThreads.Count;
             if (threads == 1)
@@ -317,7 +317,7 @@ internal static class ElementwiseKernels
             });
             return;
         }
-        var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, x.StridesArray, x.StorageOffset);
+        var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.Offset32, x.StridesArray, x.Offset32);
         ref T px = ref x.Ref<T>(0), po = ref result.Ref<T>(0);
         if (TFunction.OwnsThreading)
         {
@@ -372,12 +372,12 @@ internal static class ElementwiseKernels
     public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
     {
         var c = condition.Expand(result.ShapeArray);
-        var cursor = new RowCursor(result.ShapeArray, c.StridesArray, c.StorageOffset);
+        var cursor = new RowCursor(result.ShapeArray, c.StridesArray, c.Offset32);
         var ea = a.Expand(result.ShapeArray);
         var eb = b.Expand(result.ShapeArray);
         // Select element by element through the dtype-neutral copy: a where c, b elsewhere.
         int size = result.DType.ElementSize();
-        var ca = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, ea.StridesArray, ea.StorageOffset, eb.StridesArray, eb.StorageOffset);
+        var ca = new RowCursor(result.ShapeArray, result.StridesArray, result.Offset32, ea.StridesArray, ea.Offset32, eb.StridesArray, eb.Offset32);
         unsafe
         {
             byte* pc = (byte*)c.Storage.Raw;

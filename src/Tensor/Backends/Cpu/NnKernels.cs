@@ -45,8 +45,8 @@ internal static unsafe class NnKernels
     /// <summary>x[n] = col2im(col[n]) for every sample (x is overwritten).</summary>
     public static void Fold(Tensor col, Tensor x, ConvGeometry g)
     {
-        if (x.DType == DType.Float64) new Span<double>(P<double>(x), x.Numel()).Clear();
-        else new Span<float>(P<float>(x), x.Numel()).Clear();
+        if (x.DType == DType.Float64) new Span<double>(P<double>(x), x.Numel32).Clear();
+        else new Span<float>(P<float>(x), x.Numel32).Clear();
         for (int s = 0; s < x.Size(0); s++)
         {
             if (x.DType == DType.Float64) Im2Col<double>.Scatter(P<double>(col) + (long)s * g.Rows * g.Cols, g, P<double>(x) + (long)s * g.Channels * g.PlaneSize);

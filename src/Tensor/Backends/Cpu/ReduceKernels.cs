@@ -33,7 +33,7 @@ internal static class ReduceKernels
     static void Sum<T>(Tensor view, Tensor result) where T : unmanaged, INumber<T>
     {
         var outStrides = ResultStrides(result);
-        var cursor = new RowCursor(view.ShapeArray, view.StridesArray, view.StorageOffset, outStrides, result.StorageOffset);
+        var cursor = new RowCursor(view.ShapeArray, view.StridesArray, view.Offset32, outStrides, result.Offset32);
         ref T pv = ref view.Ref<T>(0), po = ref result.Ref<T>(0);
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
             Unsafe.Add(ref po, cursor.Offset1) = PairwiseSum(ref Unsafe.Add(ref pv, cursor.Offset0), cursor.RowLength, cursor.Step0);
@@ -82,7 +82,7 @@ internal static class ReduceKernels
         if (view.ShapeArray.Length > 0 && view.ShapeArray[^1] == 0)
             throw new ArgumentException("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
         var outStrides = ResultStrides(values);
-        var cursor = new RowCursor(view.ShapeArray, view.StridesArray, view.StorageOffset, outStrides, values.StorageOffset);
+        var cursor = new RowCursor(view.ShapeArray, view.StridesArray, view.Offset32, outStrides, values.Offset32);
         ref T pv = ref view.Ref<T>(0), po = ref values.Ref<T>(0);
         ref long pi = ref indices.Ref<long>(0);
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
@@ -108,7 +108,7 @@ internal static class ReduceKernels
         var pos = new int[shape.Length];
         for (int k = 0; k < idx.Length; k++)
         {
-            int off = target.StorageOffset;
+            int off = target.Offset32;
             for (int a = 0; a < shape.Length; a++) off += (a == dim ? (int)idx[k] : pos[a]) * target.StridesArray[a];
             CopyKernels.Write(target, off, values.ReadAsDouble(values.StorageOffset + k));
             for (int a = shape.Length - 1; a >= 0; a--)

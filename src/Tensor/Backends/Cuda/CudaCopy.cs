@@ -70,7 +70,7 @@ internal static unsafe class CudaCopy
             return;
         }
         var device = CudaDevice.Get(dst.Device.Index);
-        int n = dst.Numel();
+        int n = dst.Numel32;
         if (n == 0) return;
         var layout = CudaStrided.Create(dst.ShapeArray, dst.StridesArray, ShapeMath.BroadcastStrides(src.ShapeArray, src.StridesArray, dst.ShapeArray));
         var args = new KernelArgs();
@@ -87,7 +87,7 @@ internal static unsafe class CudaCopy
     /// <summary>Every element of <paramref name="t"/> (any layout) = <paramref name="value"/> (CopyKernels.Fill).</summary>
     public static void Fill(Tensor t, double value)
     {
-        int n = t.Numel();
+        int n = t.Numel32;
         if (n == 0) return;
         var device = CudaDevice.Get(t.Device.Index);
         var layout = CudaStrided.Create(t.ShapeArray, t.StridesArray);
@@ -100,7 +100,7 @@ internal static unsafe class CudaCopy
     }
 
     /// <summary>One element = value, with torch's casting (CopyKernels.Write).</summary>
-    public static void Write(Tensor t, int offset, double value)
+    public static void Write(Tensor t, long offset, double value)
     {
         // A one-element fill kernel, not a memcpy: a copy from pageable host memory waits for all queued GPU work,
         // and every scalar operand (x * 1.5, lr * g) passes through here.
@@ -123,7 +123,7 @@ internal static unsafe class CudaCopy
     }
 
     /// <summary>One element as double (Tensor.ReadAsDouble for device memory).</summary>
-    public static double ReadElement(Tensor t, int offset)
+    public static double ReadElement(Tensor t, long offset)
     {
         var one = Tensor.Allocate([], t.DType);
         var device = CudaDevice.Get(t.Device.Index);

@@ -41,7 +41,7 @@ internal static unsafe class CudaKernels
     static void LaunchBroadcast(string kernel, Tensor a, Tensor b, Tensor result)
     {
         var device = DeviceOf(result);
-        int n = result.Numel();
+        int n = result.Numel32;
         if (n == 0) return;
         int[] shape = result.ShapeArray;
         var layout = CudaStrided.Create(shape, result.StridesArray,
@@ -59,7 +59,7 @@ internal static unsafe class CudaKernels
     public static void Unary(string op, Tensor x, Tensor result)
     {
         var device = DeviceOf(result);
-        int n = result.Numel();
+        int n = result.Numel32;
         if (n == 0) return;
         var layout = CudaStrided.Create(result.ShapeArray, result.StridesArray, x.StridesArray);
         var args = new KernelArgs();
@@ -74,7 +74,7 @@ internal static unsafe class CudaKernels
     public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
     {
         var device = DeviceOf(result);
-        int n = result.Numel();
+        int n = result.Numel32;
         if (n == 0) return;
         int[] shape = result.ShapeArray;
         var layout = CudaStrided.Create(shape, result.StridesArray,

@@ -204,14 +204,14 @@ internal static class CudaNn
     /// <summary>col[n] = im2col(x[n]) for the whole batch in one launch.</summary>
     public static void Unfold(Tensor x, Tensor col, ConvGeometry g)
     {
-        Im2Col(DeviceOf(col), Suffix("unfold", col), CudaKernels.Address(x), CudaKernels.Address(col), g, x.Size(0),
+        Im2Col(DeviceOf(col), Suffix("unfold", col), CudaKernels.Address(x), CudaKernels.Address(col), g, x.Size32(0),
             (long)g.Channels * g.PlaneSize, (long)g.Rows * g.Cols, g.Cols, 1);
     }
 
     /// <summary>x[n] = col2im(col[n]) for the whole batch in one launch (x overwritten).</summary>
     public static void Fold(Tensor col, Tensor x, ConvGeometry g)
     {
-        Col2Im(DeviceOf(x), Suffix("fold", x), CudaKernels.Address(col), CudaKernels.Address(x), g, x.Size(0),
+        Col2Im(DeviceOf(x), Suffix("fold", x), CudaKernels.Address(col), CudaKernels.Address(x), g, x.Size32(0),
             (long)g.Channels * g.PlaneSize, (long)g.Rows * g.Cols, g.Cols, 1);
     }
 
@@ -298,7 +298,7 @@ internal static class CudaNn
     /// <summary>y = gelu(x) over contiguous tensors.</summary>
     public static void Gelu(Tensor x, Tensor y, bool tanh)
     {
-        int n = y.Numel();
+        int n = y.Numel32;
         if (n == 0) return;
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(y));
@@ -311,7 +311,7 @@ internal static class CudaNn
     /// <summary>dx = ∂y · gelu'(x) over contiguous tensors.</summary>
     public static void GeluBackward(Tensor gy, Tensor x, Tensor dx, bool tanh)
     {
-        int n = dx.Numel();
+        int n = dx.Numel32;
         if (n == 0) return;
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(dx));

@@ -25,7 +25,7 @@ internal static unsafe class CudaReduce
     {
         CheckResult(result);
         var device = CudaDevice.Get(result.Device.Index);
-        int rows = result.Numel(), cols = view.ShapeArray[^1];
+        int rows = result.Numel32, cols = view.ShapeArray[^1];
         if (rows == 0) return;
         if (view.DType is DType.Float32 or DType.Float64)
         {
@@ -105,7 +105,7 @@ internal static unsafe class CudaReduce
             return;
         }
         var device = CudaDevice.Get(values.Device.Index);
-        int rows = values.Numel(), cols = view.ShapeArray[^1];
+        int rows = values.Numel32, cols = view.ShapeArray[^1];
         if (rows == 0) return;
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(values));
@@ -124,7 +124,7 @@ internal static unsafe class CudaReduce
     public static void Scatter(Tensor target, int dim, Tensor index, Tensor src)
     {
         var device = CudaDevice.Get(target.Device.Index);
-        int n = index.Numel();
+        int n = index.Numel32;
         if (n == 0) return;
         var values = src.To(target.DType).Contiguous();
         var idx = index.Contiguous();

@@ -29,10 +29,10 @@ internal static class TorchLayout
     public static bool TryMapInMemoryOrder<T, TFunction>(Tensor x, Tensor result) where T : unmanaged where TFunction : ElementwiseKernels.IFunction<T>
     {
         if (!IsDensePermuted(x)) return false;
-        int n = x.Numel();
+        int n = x.Numel32;
         var flat = new T[n];
         TFunction.Invoke(MemoryMarshal.CreateReadOnlySpan(ref x.Ref<T>(x.StorageOffset), n), flat);
-        var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.StorageOffset, x.StridesArray, 0);
+        var cursor = new RowCursor(result.ShapeArray, result.StridesArray, result.Offset32, x.StridesArray, 0);
         ref T po = ref result.Ref<T>(0);
         for (int r = 0; r < cursor.Rows; r++, cursor.Next())
         {
