@@ -139,7 +139,8 @@ public sealed class CudaBackendTests
         AssertWithinUlp(x.Abs().Log(), g.Abs().Log(), 2, "log");
         AssertWithinUlp(x.Tanh(), g.Tanh(), 2, "tanh");
         AssertWithinUlp(x.Sigmoid(), g.Sigmoid(), 4, "sigmoid");
-        AssertWithinUlp(x.Abs().Pow(1.7), g.Abs().Pow(1.7), 1, "pow");
+        // The CPU's float32 pow is SLEEF's powf as torch's (1 ulp from correct), the device's 1 ulp: up to 2 apart.
+        AssertWithinUlp(x.Abs().Pow(1.7), g.Abs().Pow(1.7), 2, "pow");
         var d = x.Double();
         var gd = d.Cuda();
         // As for float32 log: the CPU's float64 exp/log are TensorPrimitives' (1 ulp), the device's 1 ulp from glibc.
