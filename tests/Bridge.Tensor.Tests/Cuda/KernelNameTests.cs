@@ -29,6 +29,10 @@ public sealed partial class KernelNameTests
         DType.Float32 => "f32",
         DType.Float64 => "f64",
         DType.Int64 => "i64",
+        DType.Int32 => "i32",
+        DType.Int16 => "i16",
+        DType.Int8 => "i8",
+        DType.UInt8 => "u8",
         _ => "b8",
     };
 

@@ -11,13 +11,21 @@ internal static unsafe class CudaKernels
     static (uint, uint) GridFor(long n) => ((uint)Math.Clamp((n + Threads - 1) / Threads, 1, 65535), 1);
 
     /// <summary>True for the dtypes the device kernels compute in; the others only move (copies and fills).</summary>
-    internal static bool HasKernels(DType dtype) => dtype is DType.Float32 or DType.Float64 or DType.Int64 or DType.Bool;
+    internal static bool HasKernels(DType dtype) => dtype is DType.Float32 or DType.Float64 or DType.Int64 or DType.Bool
+        or DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8;
+
+    /// <summary>True for the dtypes the device converts between (cvt_*); conversions to and from the others run on the host.</summary>
+    internal static bool HasConversions(DType dtype) => dtype is DType.Float32 or DType.Float64 or DType.Int64 or DType.Bool;
 
     internal static string Suffix(DType dtype) => dtype switch
     {
         DType.Float32 => "f32",
         DType.Float64 => "f64",
         DType.Int64 => "i64",
+        DType.Int32 => "i32",
+        DType.Int16 => "i16",
+        DType.Int8 => "i8",
+        DType.UInt8 => "u8",
         DType.Bool => "b8",
         _ => throw new NotSupportedException($"no CUDA kernels for {dtype.TorchName()}: CUDA tensors of this dtype move and convert (.to(), .cpu(), copies), but compute on the CPU only"),
     };
