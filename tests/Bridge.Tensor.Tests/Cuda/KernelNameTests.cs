@@ -33,6 +33,8 @@ public sealed partial class KernelNameTests
         DType.Int16 => "i16",
         DType.Int8 => "i8",
         DType.UInt8 => "u8",
+        // The half types run the float32 kernels (CudaHalfWidening).
+        DType.Float16 or DType.BFloat16 => "f32",
         _ => "b8",
     };
 

@@ -89,8 +89,6 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<DType, string> DeviceDTypeGaps = new()
     {
-        [DType.Float16] = "no device kernels for float16 yet (Backends/Cuda/CudaKernels.HasKernels)",
-        [DType.BFloat16] = "no device kernels for bfloat16 yet",
     };
 
     /// <summary>
