@@ -77,9 +77,6 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<string, string> DeviceGaps = new()
     {
-        ["fmod"] = "an exact device fmod (long division of the significands) is not written yet",
-        ["remainder"] = "built on fmod, which has no device kernel yet",
-        ["floor_divide"] = "torch's div_floor is built on fmod, which has no device kernel yet (not a declared op: Tensor.FloorDivide)",
     };
 
     /// <summary>
