@@ -11,7 +11,7 @@ public sealed partial class Tensor
     public static Tensor FloorDivide(Tensor a, Tensor b)
     {
         var dtype = DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0);
-        if (dtype == DType.Bool) throw Backends.Cpu.HalfWidening.NotImplemented("div_floor_cpu", dtype);
+        if (dtype == DType.Bool) throw Backends.Cpu.HalfWidening.NotImplemented(a.Device.IsCuda ? "div_floor_cuda" : "div_floor_cpu", dtype);
         if (!dtype.IsFloatingPoint())
         {
             using (GradMode.Set(false))

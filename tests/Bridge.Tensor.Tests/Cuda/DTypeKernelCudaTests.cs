@@ -64,6 +64,16 @@ public sealed class DTypeKernelCudaTests
         StringAssert.Contains(Assert.Throws<DivideByZeroException>(() => Tensor.FloorDivide(a, zero)).Message, "ZeroDivisionError");
     }
 
+    [TestMethod]
+    public void BoolModuloAndFloorDivide_RefuseNamingTheCudaKernel()
+    {
+        var t = Torch.Tensor(new[] { true, false }, device: Gpu);
+        Assert.AreEqual("\"div_floor_cuda\" not implemented for 'Bool'", Assert.ThrowsExactly<NotSupportedException>(() => Tensor.FloorDivide(t, t)).Message);
+        var ones = Torch.Tensor(new[] { true, true }, device: Gpu);
+        foreach (var op in new[] { Bridge.Ops.Declarations.Fmod, Bridge.Ops.Declarations.Remainder })
+            StringAssert.Contains(Assert.Throws<Exception>(() => op.Apply(t, ones)).Message, $"\"{op.TorchName}_cuda\" not implemented for 'Bool'");
+    }
+
     static readonly double[] FloatA = [1e30, -7.5, 5.0, 1e-40, -0.0, double.PositiveInfinity, 7.3];
     static readonly double[] FloatB = [3.3, 2.0, -0.0, 3e-41, 2.0, 2.0, 0.1];
 
