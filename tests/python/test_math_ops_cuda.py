@@ -1,6 +1,6 @@
 """The math of issue 16 on CUDA tensors (the host emulator): the reductions, sorting and selection that run on host
 copies of their lines, the composed reductions and the binary math, each against PyTorch on the CPU, with
-gradients; and fmod, which has no device kernel yet, refusing with NotImplemented-style errors naming the kernel.
+gradients; fmod and remainder included (exact device kernels, Kernels/Modulo.cu).
 
 Runs in a subprocess because the driver is chosen when the engine first touches CUDA (as test_cuda.py)."""
 
@@ -28,6 +28,7 @@ cases = {
     "atan2": lambda m, x: m.atan2(x, x * 0.5 + 1),
     "logaddexp": lambda m, x: m.logaddexp(x, x * 0.5), "hypot": lambda m, x: m.hypot(x, x * 0.5 + 1),
     "erf": lambda m, x: m.erf(x), "asin": lambda m, x: m.asin(x / 2),
+    "fmod": lambda m, x: m.fmod(x * 3.7, x * 0.5 + 1.3), "remainder": lambda m, x: m.remainder(x * 3.7, x * 0.5 + 1.3),
 }
 for name, f in cases.items():
     xb = bridge.tensor(a).cuda().requires_grad_()
@@ -43,13 +44,7 @@ values, counts = ib.unique(return_counts=True)
 assert values.device.type == "cuda" and values.cpu().tolist() == [1, 2, 3] and counts.cpu().tolist() == [1, 1, 2]
 assert ib.argsort().cpu().tolist() == [1, 3, 0, 2]
 assert (ib & 2).cpu().tolist() == [2, 0, 2, 2] and (~ib).cpu().tolist() == [-4, -2, -4, -3]
-try:
-    bridge.fmod(bridge.tensor(a).cuda(), 1.5)
-    raise AssertionError("fmod ran on cuda")
-except NotImplementedError as e:
-    assert "bin_fmod_f64" in str(e), e
-except RuntimeError as e:
-    assert "bin_fmod_f64" in str(e), e
+assert (bridge.tensor(a).cuda() // 0.3).cpu().tolist() == (torch.tensor(a) // 0.3).tolist()
 print("ok")
 """
 

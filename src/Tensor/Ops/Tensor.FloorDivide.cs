@@ -10,10 +10,8 @@ public sealed partial class Tensor
     /// <summary>⌊a / b⌋ elementwise (torch.floor_divide, Python's <c>//</c>); integer operands stay integer.</summary>
     public static Tensor FloorDivide(Tensor a, Tensor b)
     {
-        if (a.Device.IsCuda || b.Device.IsCuda)
-            throw new NotSupportedException("floor_divide has no CUDA kernel yet (bin_floor_divide_f32: torch's div_floor needs an exact device fmod): compute it on the CPU (.cpu())");
         var dtype = DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0);
-        if (dtype == DType.Bool) throw Backends.Cpu.HalfWidening.NotImplemented("div_floor_cpu", dtype);
+        if (dtype == DType.Bool) throw Backends.Cpu.HalfWidening.NotImplemented(a.Device.IsCuda ? "div_floor_cuda" : "div_floor_cpu", dtype);
         if (!dtype.IsFloatingPoint())
         {
             using (GradMode.Set(false))

@@ -29,6 +29,12 @@ public sealed partial class KernelNameTests
         DType.Float32 => "f32",
         DType.Float64 => "f64",
         DType.Int64 => "i64",
+        DType.Int32 => "i32",
+        DType.Int16 => "i16",
+        DType.Int8 => "i8",
+        DType.UInt8 => "u8",
+        // The half types run the float32 kernels (CudaHalfWidening).
+        DType.Float16 or DType.BFloat16 => "f32",
         _ => "b8",
     };
 

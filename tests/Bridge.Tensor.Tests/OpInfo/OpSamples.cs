@@ -77,9 +77,6 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<string, string> DeviceGaps = new()
     {
-        ["fmod"] = "an exact device fmod (long division of the significands) is not written yet",
-        ["remainder"] = "built on fmod, which has no device kernel yet",
-        ["floor_divide"] = "torch's div_floor is built on fmod, which has no device kernel yet (not a declared op: Tensor.FloorDivide)",
     };
 
     /// <summary>
@@ -89,12 +86,6 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<DType, string> DeviceDTypeGaps = new()
     {
-        [DType.UInt8] = "no device kernels for 8-bit integers yet (Backends/Cuda/CudaKernels.HasKernels)",
-        [DType.Int8] = "no device kernels for 8-bit integers yet",
-        [DType.Int16] = "no device kernels for int16 yet",
-        [DType.Int32] = "no device kernels for int32 yet",
-        [DType.Float16] = "no device kernels for float16 yet",
-        [DType.BFloat16] = "no device kernels for bfloat16 yet",
     };
 
     /// <summary>

@@ -60,7 +60,7 @@ internal static unsafe class CudaCopy
 
     static void CopyOnDevice(Tensor src, Tensor dst)
     {
-        if (src.DType != dst.DType && !(CudaKernels.HasKernels(src.DType) && CudaKernels.HasKernels(dst.DType)))
+        if (src.DType != dst.DType && !CudaKernels.DeviceConverts(src.DType, dst.DType))
         {
             // The device converts only between float32, float64, int64 and bool; the other dtypes move as bytes
             // (copy_b1/b2/b4/b8) and convert on the host with CopyKernels' rounding, then move back.

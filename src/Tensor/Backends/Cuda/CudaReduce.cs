@@ -27,6 +27,22 @@ internal static unsafe class CudaReduce
         var device = CudaDevice.Get(result.Device.Index);
         int rows = result.Numel32, cols = view.ShapeArray[^1];
         if (rows == 0) return;
+        if (view.DType.IsHalf())
+        {
+            // As ReduceKernels: a float32 accumulator in the pairwise tree (one thread per row), rounded once.
+            var wideView = CudaHalfWidening.Widen(view);
+            var wide = CudaHalfWidening.WideResult(result);
+            var pairwise = new KernelArgs();
+            pairwise.Add(CudaKernels.Address(wide));
+            pairwise.Add(CudaKernels.Address(wideView));
+            pairwise.Add(CudaStrided.Exact(wideView.ShapeArray, wideView.StridesArray));
+            pairwise.Add(rows);
+            pairwise.Add(cols);
+            device.Launch("sum_rows_f32", GridFor(rows), (Threads, 1), ref pairwise);
+            CudaHalfWidening.Narrow(wide, result);
+            GC.KeepAlive(wideView);
+            return;
+        }
         if (view.DType is DType.Float32 or DType.Float64)
         {
             SumInCpuOrder(device, view, result, rows, cols, rowsOnly);
@@ -102,6 +118,15 @@ internal static unsafe class CudaReduce
             var wide = Tensor.Allocate(values.ShapeArray, DType.Int64, values.Device, zero: false);
             Extreme(view.To(DType.Int64), wide, indices, max);
             CudaCopy.Copy(wide, values);
+            return;
+        }
+        if (view.DType.IsHalf())
+        {
+            var wide = CudaHalfWidening.WideResult(values);
+            var wideView = CudaHalfWidening.Widen(view);
+            Extreme(wideView, wide, indices, max);
+            CudaHalfWidening.Narrow(wide, values);
+            GC.KeepAlive(wideView);
             return;
         }
         var device = CudaDevice.Get(values.Device.Index);

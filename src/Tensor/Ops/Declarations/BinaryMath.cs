@@ -27,14 +27,14 @@ public static partial class Declarations
     /// <c>Apply</c> runs it.
     /// </summary>
     public static readonly BinaryOp Fmod = Binary<FmodOperator>("fmod", nameof(Fmod), AllNumeric, "Returns a - trunc(a / b) * b, the remainder with the sign of a (C's fmod).",
-        Gradient.InForward("FmodBackward1", "self: grad; other: -grad * self.div(other, rounding_mode=\"trunc\")"), Tensor.Fmod, RefusesOnCpu("fmod_cpu", DType.Bool));
+        Gradient.InForward("FmodBackward1", "self: grad; other: -grad * self.div(other, rounding_mode=\"trunc\")"), Tensor.Fmod, Refuses("fmod_cpu", DType.Bool));
 
     /// <summary>
     /// torch's <c>remainder</c> (.NET <c>Remainder</c>), a broadcasting binary op: its dtypes, kernel, gradient and
     /// doc; <c>Apply</c> runs it.
     /// </summary>
     public static readonly BinaryOp Remainder = Binary<RemainderOperator>("remainder", nameof(Remainder), AllNumeric, "Returns a - floor(a / b) * b, the remainder with the sign of b (Python's %).",
-        Gradient.InForward("RemainderBackward1", "self: grad; other: -grad * self.div(other, rounding_mode=\"floor\")"), Tensor.Remainder, RefusesOnCpu("remainder_cpu", DType.Bool));
+        Gradient.InForward("RemainderBackward1", "self: grad; other: -grad * self.div(other, rounding_mode=\"floor\")"), Tensor.Remainder, Refuses("remainder_cpu", DType.Bool));
 
     /// <summary>
     /// torch's <c>logaddexp</c> (.NET <c>LogAddExp</c>), a broadcasting binary op: its dtypes, kernel, gradient and

@@ -48,6 +48,11 @@ public static partial class Declarations
         (a, b) => !a.Device.IsCuda && DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0) == dtype
             ? $"\"{kernel}\" not implemented for '{dtype.ScalarTypeName()}'" : null;
 
+    /// <summary>Refuses a promoted <paramref name="dtype"/> on every device, naming torch's kernel there (fmod_cpu, fmod_cuda).</summary>
+    static Func<Tensor, Tensor, string?> Refuses(string kernel, DType dtype) =>
+        (a, b) => DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0) == dtype
+            ? $"\"{(a.Device.IsCuda ? kernel.Replace("_cpu", "_cuda") : kernel)}\" not implemented for '{dtype.ScalarTypeName()}'" : null;
+
     /// <summary>All declared ops, in declaration order.</summary>
     public static IReadOnlyList<OpDeclaration> All
     {

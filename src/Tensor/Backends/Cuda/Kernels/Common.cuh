@@ -14,6 +14,12 @@ struct Strided {
 
 typedef long long i64;
 typedef unsigned char u8;
+typedef int i32;
+typedef short i16;
+typedef signed char i8;
+// The integer dtypes beside int64, each instantiating the same operator templates. Their arithmetic wraps as
+// torch's does: small types compute in int and truncate on store; int32 relies on -fwrapv (build flags).
+#define FOR_SMALL_INTS(M, ...) M(i32, i32, __VA_ARGS__) M(i16, i16, __VA_ARGS__) M(i8, i8, __VA_ARGS__) M(u8, u8, __VA_ARGS__)
 
 // Element offset of linear (row-major) index i for operand k. Indices are < 2^31 (int numel), so the
 // decomposition uses 32-bit division (64-bit division is a long software sequence on the GPU); the

@@ -63,3 +63,48 @@ extern "C" __global__ void fill_b1(u8* o, Strided s, int n, unsigned long long b
 extern "C" __global__ void fill_b2(unsigned short* o, Strided s, int n, unsigned long long bits) { fill<unsigned short>(o, s, n, (unsigned short)bits); }
 extern "C" __global__ void fill_b4(unsigned* o, Strided s, int n, unsigned long long bits) { fill<unsigned>(o, s, n, (unsigned)bits); }
 extern "C" __global__ void fill_b8(i64* o, Strided s, int n, unsigned long long bits) { fill<i64>(o, s, n, (i64)bits); }
+
+// float16 / bfloat16 <-> float32 on the device: widening is exact; narrowing rounds to nearest-even and keeps NaN
+// quiet with its top payload bits, as .NET's (Half)float and Core/BFloat16.cs do on the CPU. The half types
+// compute as the CPU computes them (Backends/Cpu/HalfWidening): widened per op, run in float32, rounded on store.
+static __device__ __forceinline__ float f32_bits(unsigned b) { union { unsigned u; float f; } v; v.u = b; return v.f; }
+static __device__ __forceinline__ unsigned bits_f32(float f) { union { unsigned u; float f; } v; v.f = f; return v.u; }
+static __device__ __forceinline__ float half_to_float(unsigned short h) {
+  unsigned sign = (unsigned)(h & 0x8000) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  if (e == 0) { float f = (float)m * 5.9604644775390625e-8f; return sign ? -f : f; }   // subnormal: m·2^-24, exact
+  if (e == 31) return f32_bits(sign | 0x7f800000u | (m << 13));
+  return f32_bits(sign | ((e + 112) << 23) | (m << 13));
+}
+static __device__ __forceinline__ unsigned short float_to_half(float f) {
+  unsigned x = bits_f32(f), sign = (x >> 16) & 0x8000;
+  x &= 0x7fffffffu;
+  if (x > 0x7f800000u) return (unsigned short)(sign | 0x7e00 | ((x >> 13) & 0x3ff));
+  if (x >= 0x477ff000u) return (unsigned short)(sign | 0x7c00);          // >= 65520 rounds to infinity
+  if (x >= 0x38800000u) {                                                // normal: rebias, round the 13 dropped bits
+    unsigned r = x - 0x38000000u;
+    return (unsigned short)(sign | ((r + 0xfffu + ((r >> 13) & 1)) >> 13));
+  }
+  // subnormal (or rounds up to the smallest normal, 0x400): |f|·2^24 is exact, rint rounds it half-even
+  return (unsigned short)(sign | (unsigned)__builtin_rintf(f32_bits(x) * 16777216.0f));
+}
+static __device__ __forceinline__ float bf16_to_float(unsigned short h) { return f32_bits((unsigned)h << 16); }
+static __device__ __forceinline__ unsigned short float_to_bf16(float f) {
+  unsigned bits = bits_f32(f);
+  if (f != f) return (unsigned short)((bits >> 16) | 0x0040);
+  return (unsigned short)((bits + 0x7fffu + ((bits >> 16) & 1)) >> 16);
+}
+struct ToHalf { static __device__ __forceinline__ unsigned short f(float v) { return float_to_half(v); } };
+struct FromHalf { static __device__ __forceinline__ float f(unsigned short v) { return half_to_float(v); } };
+struct ToBf16 { static __device__ __forceinline__ unsigned short f(float v) { return float_to_bf16(v); } };
+struct FromBf16 { static __device__ __forceinline__ float f(unsigned short v) { return bf16_to_float(v); } };
+template <class S, class D, class Cv>
+static __device__ __forceinline__ void convert_with(D* o, const S* a, const Strided& s, int n) {
+  for (i64 i = grid_start(); i < n; i += grid_step()) {
+    Offsets<2> at = offsets_of<2>(s, i);
+    o[at.at[0]] = Cv::f(a[at.at[1]]);
+  }
+}
+extern "C" __global__ void cvt_f16_f32(float* o, const unsigned short* a, Strided s, int n) { convert_with<unsigned short, float, FromHalf>(o, a, s, n); }
+extern "C" __global__ void cvt_f32_f16(unsigned short* o, const float* a, Strided s, int n) { convert_with<float, unsigned short, ToHalf>(o, a, s, n); }
+extern "C" __global__ void cvt_bf16_f32(float* o, const unsigned short* a, Strided s, int n) { convert_with<unsigned short, float, FromBf16>(o, a, s, n); }
+extern "C" __global__ void cvt_f32_bf16(unsigned short* o, const float* a, Strided s, int n) { convert_with<float, unsigned short, ToBf16>(o, a, s, n); }

@@ -15,6 +15,19 @@ struct OpPow {
   static __device__ __forceinline__ float f(float a, float b) { return b == 2.0f ? a * a : b == 1.0f ? a : dm_powf(a, b); }
   static __device__ __forceinline__ double f(double a, double b) { return b == 2.0 ? a * a : b == 1.0 ? a : dm_pow(a, b); }
   static __device__ __forceinline__ i64 f(i64 a, i64 b) { return b == 2 ? a * a : b == 1 ? a : to_i64(dm_pow((double)a, (double)b)); }
+  /// the other integers as PowOperator.IntegerPow: repeated squaring wrapping in the type; a negative exponent
+  /// gives 1 for base 1, ±1 for base -1, else 0 (the truncated 1 / a^-b)
+  template <class T> static __device__ __forceinline__ T f(T a, T b) {
+    if (b == 2) return (T)(a * a);
+    if (b == 1) return a;
+    if (b < 0) return a == 1 ? (T)1 : a + 1 == 0 ? (b % 2 == 0 ? (T)1 : a) : (T)0;
+    T result = 1, power = a;
+    for (T e = b; e != 0; e /= 2) {
+      if (e % 2 != 0) result = (T)(result * power);
+      power = (T)(power * power);
+    }
+    return result;
+  }
 };
 
 template <class T, class Op>
@@ -33,6 +46,14 @@ BINARY3(mul, OpMul)
 BINARY3(max, OpMax)
 BINARY3(min, OpMin)
 BINARY3(pow, OpPow)
+#define BINARY_INT(sfx, T, op, Op) BINARY(op##_##sfx, T, Op)
+#define BINARY_INTS(op, Op) FOR_SMALL_INTS(BINARY_INT, op, Op)
+BINARY_INTS(add, OpAdd)
+BINARY_INTS(sub, OpSub)
+BINARY_INTS(mul, OpMul)
+BINARY_INTS(max, OpMax)
+BINARY_INTS(min, OpMin)
+BINARY_INTS(pow, OpPow)
 BINARY(div_f32, float, OpDiv)   // integer division never reaches a kernel: the Tensor layer promotes to float
 BINARY(div_f64, double, OpDiv)
 
@@ -61,9 +82,9 @@ struct OpLogAddExp {
     return m + dm_log1p(dm_exp(-dm_fabs(a - b)));
   }
 };
-struct OpBitAnd { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a & b; } };
-struct OpBitOr { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a | b; } };
-struct OpBitXor { static __device__ __forceinline__ i64 f(i64 a, i64 b) { return a ^ b; } };
+struct OpBitAnd { template <class T> static __device__ __forceinline__ T f(T a, T b) { return (T)(a & b); } };
+struct OpBitOr { template <class T> static __device__ __forceinline__ T f(T a, T b) { return (T)(a | b); } };
+struct OpBitXor { template <class T> static __device__ __forceinline__ T f(T a, T b) { return (T)(a ^ b); } };
 /// atan2(a, b): float32 through double (one rounding of the double result), float64 from devmath.h
 struct OpAtan2 {
   static __device__ __forceinline__ float f(float a, float b) { return (float)dm_atan2((double)a, (double)b); }
@@ -78,6 +99,9 @@ BINARY(logaddexp_f64, double, OpLogAddExp)
 BINARY(bitwise_and_i64, i64, OpBitAnd)
 BINARY(bitwise_or_i64, i64, OpBitOr)
 BINARY(bitwise_xor_i64, i64, OpBitXor)
+BINARY_INTS(bitwise_and, OpBitAnd)
+BINARY_INTS(bitwise_or, OpBitOr)
+BINARY_INTS(bitwise_xor, OpBitXor)
 
 // Fused backward operators (a = g, b = the forward's result), one rounding per step like the CPU structs.
 /// ∂relu: b <= 0 ? 0 : a (torch's threshold_backward; NaN results pass g)
@@ -115,10 +139,19 @@ COMPARE4(lt, CmpLt)
 COMPARE4(le, CmpLe)
 COMPARE4(gt, CmpGt)
 COMPARE4(ge, CmpGe)
+#define COMPARE_INT(sfx, T, op, Op) COMPARE(op##_##sfx, T, Op)
+#define COMPARE_INTS(op, Op) FOR_SMALL_INTS(COMPARE_INT, op, Op)
+COMPARE_INTS(eq, CmpEq)
+COMPARE_INTS(ne, CmpNe)
+COMPARE_INTS(lt, CmpLt)
+COMPARE_INTS(le, CmpLe)
+COMPARE_INTS(gt, CmpGt)
+COMPARE_INTS(ge, CmpGe)
 
 static __device__ __forceinline__ float abs_of(float x) { return dm_fabsf(x); }
 static __device__ __forceinline__ double abs_of(double x) { return dm_fabs(x); }
 static __device__ __forceinline__ i64 abs_of(i64 x) { return x < 0 ? -x : x; }
+template <class T> static __device__ __forceinline__ T abs_of(T x) { return x < 0 ? (T)-x : x; }
 
 struct UnNeg { template <class T> static __device__ __forceinline__ T f(T x) { return -x; } };
 struct UnAbs { template <class T> static __device__ __forceinline__ T f(T x) { return abs_of(x); } };
@@ -197,7 +230,7 @@ struct UnFrac {
 #define DEV_ROUND_UN(Name, ff, fd) struct Name { \
   static __device__ __forceinline__ float f(float x) { return ff(x); } \
   static __device__ __forceinline__ double f(double x) { return fd(x); } \
-  static __device__ __forceinline__ i64 f(i64 x) { return x; } };
+  template <class T> static __device__ __forceinline__ T f(T x) { return x; } };
 DEV_ROUND_UN(UnFloor, __builtin_floorf, __builtin_floor)
 DEV_ROUND_UN(UnCeil, __builtin_ceilf, __builtin_ceil)
 DEV_ROUND_UN(UnRound, __builtin_rintf, __builtin_rint)   // round-half-even in the default rounding mode
@@ -248,6 +281,16 @@ UNARY3(floor, UnFloor)
 UNARY3(ceil, UnCeil)
 UNARY3(round, UnRound)
 UNARY3(trunc, UnTrunc)
+#define UNARY_INT(sfx, T, op, Op) UNARY(op##_##sfx, T, Op)
+#define UNARY_INTS(op, Op) FOR_SMALL_INTS(UNARY_INT, op, Op)
+UNARY_INTS(neg, UnNeg)
+UNARY_INTS(abs, UnAbs)
+UNARY_INTS(relu, UnRelu)
+UNARY_INTS(sign, UnSign)
+UNARY_INTS(floor, UnFloor)
+UNARY_INTS(ceil, UnCeil)
+UNARY_INTS(round, UnRound)
+UNARY_INTS(trunc, UnTrunc)
 
 // where: operands o, cond, a, b. Selection moves bits, so one kernel per element size serves every dtype.
 template <class T>
@@ -258,5 +301,6 @@ static __device__ __forceinline__ void where(T* o, const u8* c, const T* a, cons
   }
 }
 extern "C" __global__ void where_b1(u8* o, const u8* c, const u8* a, const u8* b, Strided s, int n) { where<u8>(o, c, a, b, s, n); }
+extern "C" __global__ void where_b2(unsigned short* o, const u8* c, const unsigned short* a, const unsigned short* b, Strided s, int n) { where<unsigned short>(o, c, a, b, s, n); }
 extern "C" __global__ void where_b4(unsigned* o, const u8* c, const unsigned* a, const unsigned* b, Strided s, int n) { where<unsigned>(o, c, a, b, s, n); }
 extern "C" __global__ void where_b8(i64* o, const u8* c, const i64* a, const i64* b, Strided s, int n) { where<i64>(o, c, a, b, s, n); }

@@ -127,6 +127,8 @@ template <class T> static __device__ __forceinline__ void sum_tree_combine(T* ou
 SUM(f32, float)
 SUM(f64, double)
 SUM(i64, i64)
+#define SUM_INT(sfx, T, _) SUM(sfx, T)
+FOR_SMALL_INTS(SUM_INT, _)
 
 // Backends/Cpu/CascadeSum.Cascade: torch's multi_row_sum for one column, 4 accumulator levels.
 template <class T> static __device__ T cascade_sum(const T* p, i64 n, i64 stride) {
@@ -235,6 +237,8 @@ template <class T> static __device__ __forceinline__ void extreme_rows_block(T* 
 EXTREME(f32, float)
 EXTREME(f64, double)
 EXTREME(i64, i64)
+#define EXTREME_INT(sfx, T, _) EXTREME(sfx, T)
+FOR_SMALL_INTS(EXTREME_INT, _)
 
 // scatter along dim (max/min backward): out[.., index[..], ..] = src[..]; operands out (dim stride in
 // 'dimstride'), index, src share the index tensor's shape.
