@@ -745,6 +745,9 @@ class Tensor:
     def prod(self, dim=..., keepdim=..., dtype=...) -> Tensor:
         """Product of all elements, or along ``dim``."""
         ...
+    def random_(self, *args, generator=..., **bounds):
+        """Fills in place with integers: ``random_()`` over the dtype's range, ``random_(to)`` in [0, to),"""
+        ...
     def reciprocal(self) -> Tensor:
         """Returns 1 / x for each element (integers give float32)."""
         ...

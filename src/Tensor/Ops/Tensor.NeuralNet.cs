@@ -14,6 +14,7 @@ public sealed partial class Tensor
     {
         int d = ShapeMath.WrapDim(dim, Dim());
         var x = DType.IsFloatingPoint() ? this : To(DType.Float32);
+        if (FusedSoftmaxApplies(x, d)) return FusedSoftmax(x, d, log: false);
         Tensor y;
         using (GradMode.Set(false))
         {
@@ -33,6 +34,7 @@ public sealed partial class Tensor
     {
         int d = ShapeMath.WrapDim(dim, Dim());
         var x = DType.IsFloatingPoint() ? this : To(DType.Float32);
+        if (FusedSoftmaxApplies(x, d)) return FusedSoftmax(x, d, log: true);
         Tensor y;
         using (GradMode.Set(false))
         {
