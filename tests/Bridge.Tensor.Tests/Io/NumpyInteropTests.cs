@@ -117,7 +117,7 @@ public sealed class NumpyInteropTests
     static void AssertMatches(string key, string descr, string shape, bool fortran, string[] values, Tensor t)
     {
         Assert.AreEqual(ExpectedDType(descr), t.DType, $"{key} ({descr}) dtype");
-        var expectedShape = shape == "-" ? [] : shape.Split('x').Select(int.Parse).ToArray();
+        var expectedShape = shape == "-" ? [] : shape.Split('x').Select(long.Parse).ToArray();
         CollectionAssert.AreEqual(expectedShape, t.Shape.ToArray(), $"{key} shape");
         if (fortran && t.Numel() > 1)
             CollectionAssert.AreEqual(ColumnMajorStrides(t.Shape.ToArray()), t.Stride(), $"{key}: Fortran data keeps Fortran strides");
