@@ -17,7 +17,7 @@ except ImportError as e:  # no .NET runtime, or the package was built without it
 
 from Bridge import DType, Tensor, Torch  # noqa: E402  (.NET namespaces exist only after bridge.clr)
 from Bridge.Python import PyBridge  # noqa: E402
-from System import ArgumentException, GC, InvalidOperationException  # noqa: E402
+from System import ArgumentException, Array, GC, Int64, InvalidOperationException  # noqa: E402
 
 
 def collect():
@@ -132,7 +132,8 @@ def test_tensor_dropped_first_array_keeps_storage():
     del t
     collect()
     for _ in range(10):
-        Torch.Full([100_000], -1.0, DType.Int64)  # would reuse freed memory
+        # A typed array: Full has int[] and long[] shapes (64-bit sizes), which a Python list cannot choose between.
+        Torch.Full(Array[Int64]([100_000]), -1.0, DType.Int64)  # would reuse freed memory
     assert int(a.sum()) == 4999950000
 
 
