@@ -58,7 +58,7 @@ public class CodecTests : PythonTest
         using var make = PythonFixture.Eval("lambda: np.arange(6, dtype=np.float64).reshape(2, 3)");
         using var array = make.Invoke();
         var t = array.As<Tensor>();
-        CollectionAssert.AreEqual(new[] { 2, 3 }, t.Size().ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, t.Size().ToArray());
         t.Fill_(1);
         Assert.AreEqual(6.0, PythonFixture.Run<double>("result = float(a.sum())", ("a", array)));
     }

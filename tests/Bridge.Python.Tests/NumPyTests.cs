@@ -84,7 +84,7 @@ public class NumPyTests : PythonTest
         var t = a.ToTensor();
         PythonFixture.Run<bool>("a[:] *= 10; result = True", ("a", a));
         CollectionAssert.AreEqual(new double[] { 0, 10, 20, 30, 40, 50 }, t.ToArray<double>());
-        CollectionAssert.AreEqual(new[] { 2, 3 }, t.Size().ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, t.Size().ToArray());
     }
 
     [TestMethod]
@@ -92,7 +92,7 @@ public class NumPyTests : PythonTest
     {
         using var a = PythonFixture.Eval("np.arange(24, dtype=np.int64).reshape(4, 6)[::2, 1::2]");
         var t = PyBridge.FromNumPy(a);
-        CollectionAssert.AreEqual(new[] { 2, 3 }, t.Size().ToArray());
+        CollectionAssert.AreEqual(new long[] { 2, 3 }, t.Size().ToArray());
         Assert.AreEqual(12, t.Stride(0));
         Assert.AreEqual(2, t.Stride(1));
         CollectionAssert.AreEqual(new long[] { 1, 3, 5, 13, 15, 17 }, t.ToArray<long>());
