@@ -20,6 +20,14 @@ public sealed partial class Tensor
     static Tensor FusedSoftmax(Tensor x, int dim, bool log) =>
         x.DType == DType.Float32 ? FusedSoftmax<float>(x, dim, log) : FusedSoftmax<double>(x, dim, log);
 
+    // Runs a kernel on raw memory; while a compiled step is traced it is recorded as one kernel (Compile/StepTrace.cs),
+    // so the step replays it instead of seeing a host read.
+    static void Kernel(Action kernel, Tensor a, Tensor b, Tensor? c = null)
+    {
+        if (Compile.StepTrace.Recording) Compile.StepTrace.Record(kernel, a, b, c);
+        else kernel();
+    }
+
     static unsafe T* RowData<T>(Tensor t) where T : unmanaged => (T*)Unsafe.AsPointer(ref t.Ref<T>(t.StorageOffset));
 
     // `dim` is the last, so the contiguous input is rows of Size(dim) elements.
@@ -31,7 +39,7 @@ public sealed partial class Tensor
         {
             x = input.Contiguous();
             y = Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
-            SoftmaxKernels.Forward(RowData<T>(x), RowData<T>(y), rows, n, log);
+            Kernel(() => SoftmaxKernels.Forward(RowData<T>(x), RowData<T>(y), rows, n, log), x, y);
         }
         if (!Recording.Needed(input)) return y;
         var result = y.Detach();
@@ -43,7 +51,7 @@ public sealed partial class Tensor
             }
             var gc = g.Contiguous();
             var dx = Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
-            SoftmaxKernels.Backward(RowData<T>(gc), RowData<T>(result), RowData<T>(dx), rows, n, log);
+            Kernel(() => SoftmaxKernels.Backward(RowData<T>(gc), RowData<T>(result), RowData<T>(dx), rows, n, log), gc, result, dx);
             return [dx];
         }, y);
         result.GradFn = y.GradFn; // create_graph differentiates through the saved output (Tensor.Unary.cs)
