@@ -4,14 +4,13 @@ Runs in a subprocess because the driver is chosen when the engine first touches 
 by scripts/cuda/build.sh (make test does it before these tests)."""
 
 import os
-import pathlib
 import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EMULATOR = ROOT / "build" / "cuda" / "libcudaemu.so"
+import cuda_driver
+
 
 SCRIPT = r"""
 import numpy as np, torch, bridge
@@ -41,9 +40,9 @@ print("ok")
 """
 
 
-@pytest.mark.skipif(not EMULATOR.exists(), reason=f"CUDA host emulator not built ({EMULATOR}; scripts/cuda/build.sh)")
+@pytest.mark.skipif(cuda_driver.UNAVAILABLE, reason=cuda_driver.REASON)
 def test_cuda_tensors_ops_autograd_and_dlpack_on_the_emulator():
-    env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR)}
+    env = cuda_driver.driver_env()
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr
 

@@ -3,15 +3,13 @@ zero, as in torch, and a training loop that drops its temporaries holds only wha
 
 Runs in a subprocess because the driver is chosen when the engine first touches CUDA."""
 
-import os
-import pathlib
 import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EMULATOR = ROOT / "build" / "cuda" / "libcudaemu.so"
+import cuda_driver
+
 
 SCRIPT = r"""
 import gc
@@ -71,9 +69,9 @@ print("ok")
 """
 
 
-@pytest.mark.skipif(not EMULATOR.exists(), reason=f"CUDA host emulator not built ({EMULATOR}; scripts/cuda/build.sh)")
+@pytest.mark.skipif(cuda_driver.UNAVAILABLE, reason=cuda_driver.REASON)
 @pytest.mark.parametrize("sync", ["0", "1"], ids=["async", "BRIDGE_CUDA_SYNC=1"])
 def test_device_memory_is_released_at_refcount_zero_on_the_emulator(sync):
-    env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR), "BRIDGE_CUDA_SYNC": sync}
+    env = cuda_driver.driver_env(BRIDGE_CUDA_SYNC=sync)
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr

@@ -5,15 +5,13 @@ once per op), fmod/remainder/floor_divide included.
 
 Runs in a subprocess because the driver is chosen when the engine first touches CUDA (as test_cuda.py)."""
 
-import os
-import pathlib
 import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EMULATOR = ROOT / "build" / "cuda" / "libcudaemu.so"
+import cuda_driver
+
 
 SCRIPT = r"""
 import numpy as np, torch, bridge
@@ -37,9 +35,9 @@ print("ok")
 """
 
 
-@pytest.mark.skipif(not EMULATOR.exists(), reason=f"CUDA host emulator not built ({EMULATOR}; scripts/cuda/build.sh)")
+@pytest.mark.skipif(cuda_driver.UNAVAILABLE, reason=cuda_driver.REASON)
 def test_new_dtypes_move_and_convert_on_the_emulator():
-    env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR)}
+    env = cuda_driver.driver_env()
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr
 
@@ -99,8 +97,8 @@ print("ok")
 """
 
 
-@pytest.mark.skipif(not EMULATOR.exists(), reason=f"CUDA host emulator not built ({EMULATOR}; scripts/cuda/build.sh)")
+@pytest.mark.skipif(cuda_driver.UNAVAILABLE, reason=cuda_driver.REASON)
 def test_new_dtypes_compute_on_the_emulator_as_torch():
-    env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR)}
+    env = cuda_driver.driver_env()
     result = subprocess.run([sys.executable, "-c", COMPUTE], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr

@@ -5,15 +5,13 @@ and GELU), and a LeNet-style CNN trained a few steps on cuda ending on torch's p
 
 Runs in a subprocess because the driver is chosen when the engine first touches CUDA (as test_cuda.py)."""
 
-import os
-import pathlib
 import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EMULATOR = ROOT / "build" / "cuda" / "libcudaemu.so"
+import cuda_driver
+
 
 SCRIPT = r"""
 import numpy as np, torch, bridge
@@ -110,9 +108,9 @@ print("ok")
 """
 
 
-@pytest.mark.skipif(not EMULATOR.exists(), reason=f"CUDA host emulator not built ({EMULATOR}; scripts/cuda/build.sh)")
+@pytest.mark.skipif(cuda_driver.UNAVAILABLE, reason=cuda_driver.REASON)
 def test_conv_pool_fold_gelu_and_a_lenet_on_cuda_tensors_match_torch_and_the_cpu():
     """Every nn kernel of the CUDA backend against torch and bridge's CPU backend, forward and backward."""
-    env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR)}
+    env = cuda_driver.driver_env()
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout[-3000:] + result.stderr[-3000:]
