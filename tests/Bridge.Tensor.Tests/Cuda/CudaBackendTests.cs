@@ -189,6 +189,27 @@ public sealed class CudaBackendTests
     }
 
     [TestMethod]
+    public void Sum_LongRowsSplitOverThreads_StayBitIdenticalToCpu()
+    {
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            foreach (int n in new[] { 4096, 4099, 65_569, (1 << 20) + 17, 3 << 20 })
+            {
+                var x = HostRandn(n).To(dtype);
+                AssertBitIdentical(x.Sum(), x.Cuda().Sum(), $"{dtype} sum {n}");
+            }
+            var m = HostRandn(5, 70_001).To(dtype);
+            var gm = m.Cuda();
+            AssertBitIdentical(m.Sum(1), gm.Sum(1), $"{dtype} long contiguous rows");
+            AssertBitIdentical(m.Slice(1, 1, null, 3).Sum(1), gm.Slice(1, 1, null, 3).Sum(1), $"{dtype} long strided rows");
+            AssertBitIdentical(m.T().Contiguous().Sum(0), gm.T().Contiguous().Sum(0), $"{dtype} long columns");
+            AssertBitIdentical(m.Mean(1), gm.Mean(1), $"{dtype} mean of long rows");
+            var t = HostRandn(3, 9000, 2).To(dtype);
+            AssertBitIdentical(t.Sum(1), t.Cuda().Sum(1), $"{dtype} long middle dim");
+        }
+    }
+
+    [TestMethod]
     public void MaxMin_FirstExtremeAndNaN_MatchCpu()
     {
         var x = Torch.Tensor(new[,] { { 1f, 3f, 3f, -2f }, { float.NaN, 5f, float.NaN, 1f }, { -0f, 0f, -1f, -1f } }, device: Device.Cpu);

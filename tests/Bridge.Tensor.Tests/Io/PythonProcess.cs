@@ -2,10 +2,11 @@ using System.Diagnostics;
 
 namespace Bridge.Tests.Io;
 
-/// <summary>Runs snippets under Debian's /usr/bin/python3 (the interpreter with NumPy); tests that need it skip visibly without it.</summary>
+/// <summary>Runs snippets under Debian's /usr/bin/python3 (the interpreter with NumPy); tests that need it skip visibly without it.
+/// BRIDGE_TORCH_PYTHON names another interpreter (a GPU machine's, where /usr/bin/python3 has no NumPy).</summary>
 internal static class PythonProcess
 {
-    public const string Interpreter = "/usr/bin/python3";
+    public static readonly string Interpreter = Environment.GetEnvironmentVariable("BRIDGE_TORCH_PYTHON") is { Length: > 0 } path ? path : "/usr/bin/python3";
 
     static readonly Lazy<string?> s_numpyMissing = new(() => Missing("numpy"));
     static readonly Lazy<string?> s_torchMissing = new(() => Missing("torch"));

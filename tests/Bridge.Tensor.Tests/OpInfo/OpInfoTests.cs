@@ -19,7 +19,7 @@ namespace Bridge.Tests.OpInfo;
 [TestClass]
 public sealed class OpInfoTests
 {
-    const string Python = "/usr/bin/python3";
+    static readonly string Python = Io.PythonProcess.Interpreter;
 
     /// <param name="Declared">The dtype is in the op's declaration (else torch must refuse it, and so must Bridge).</param>
     sealed record Case(OpDeclaration Op, DType DType, Sample Sample, bool Grad, bool Declared = true)

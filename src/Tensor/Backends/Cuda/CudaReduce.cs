@@ -64,11 +64,16 @@ internal static unsafe class CudaReduce
         else device.Launch($"sum_rows_{sfx}", GridFor(rows), (Threads, 1), ref args);
     }
 
-    // Float sums: one thread per row replays CascadeSum's order (correctness over speed: a whole-tensor sum is one
-    // thread's loop), so CPU and CUDA results stay bit-identical.
+    // Float sums replay CascadeSum's order, so CPU and CUDA results stay bit-identical. Short rows: one thread per
+    // row. Long rows: their cascades' level-2 blocks in parallel, then each chain, then each row (SumLongRows).
     static void SumInCpuOrder(CudaDevice device, Tensor view, Tensor result, int rows, int cols, bool rowsOnly)
     {
         var plan = SumPlan.For(view, view.DType.ElementSize(), rowsOnly);
+        if (cols >= LongRowColumns && rows <= 65535 && plan.Lanes * 4 <= MaxChains)
+        {
+            SumLongRows(device, view, result, rows, cols, plan);
+            return;
+        }
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(result));
         args.Add(CudaKernels.Address(view));
@@ -81,6 +86,55 @@ internal static unsafe class CudaReduce
         args.Add(plan.Columns);
         args.Add(plan.CascadeColumns);
         device.Launch($"sum_rows_cascade_{CudaKernels.Suffix(view.DType)}", GridFor(rows), (Threads, 1), ref args);
+    }
+
+    // A row this long keeps one thread busy for microseconds (a whole-tensor sum of 16M floats took 1.2 s on an
+    // H200 as one thread's loop); 64 chains per row at most (4 per lane, 16 lanes) sizes the chain buffer.
+    const int LongRowColumns = 4096, MaxChains = 64;
+
+    static void SumLongRows(CudaDevice device, Tensor view, Tensor result, int rows, int cols, SumPlan plan)
+    {
+        string sfx = CudaKernels.Suffix(view.DType);
+        long rowPartials = cols / 256 + 1;   // level-2 blocks hold s*s >= 256 elements (s >= 16)
+        var partials = Tensor.Allocate([checked((int)(rows * rowPartials))], view.DType, view.Device);
+        var chainSums = Tensor.Allocate([rows * MaxChains], view.DType, view.Device);
+        var shape = CudaStrided.Exact(view.ShapeArray, view.StridesArray);
+        var blocks = new KernelArgs();
+        blocks.Add(CudaKernels.Address(partials));
+        blocks.Add(CudaKernels.Address(view));
+        blocks.Add(shape);
+        AddPlan(ref blocks, cols, plan);
+        blocks.Add(rowPartials);
+        device.Launch($"sum_cascade_blocks_{sfx}", ((uint)Math.Clamp((rowPartials + Threads - 1) / Threads, 1, 1024), (uint)rows), (Threads, 1), ref blocks);
+        var chains = new KernelArgs();
+        chains.Add(CudaKernels.Address(chainSums));
+        chains.Add(CudaKernels.Address(partials));
+        chains.Add(CudaKernels.Address(view));
+        chains.Add(shape);
+        chains.Add(rows);
+        AddPlan(ref chains, cols, plan);
+        chains.Add(rowPartials);
+        device.Launch($"sum_cascade_chains_{sfx}", (1, (uint)rows), (MaxChains, 1), ref chains);
+        var finish = new KernelArgs();
+        finish.Add(CudaKernels.Address(result));
+        finish.Add(CudaKernels.Address(chainSums));
+        finish.Add(CudaKernels.Address(view));
+        finish.Add(shape);
+        finish.Add(rows);
+        AddPlan(ref finish, cols, plan);
+        device.Launch($"sum_cascade_finish_{sfx}", GridFor(rows), (Threads, 1), ref finish);
+        GC.KeepAlive(partials);   // scratch blocks must not return to the cache before the launches are queued
+        GC.KeepAlive(chainSums);
+    }
+
+    static void AddPlan(ref KernelArgs args, int cols, SumPlan plan)
+    {
+        args.Add(cols);
+        args.Add(plan.Inner ? 1 : 0);
+        args.Add(plan.Lanes);
+        args.Add(plan.Divisor);
+        args.Add(plan.Columns);
+        args.Add(plan.CascadeColumns);
     }
 
     // Whole-tensor sums of a million elements and more split the tree over 2^16 threads, then combine in order.

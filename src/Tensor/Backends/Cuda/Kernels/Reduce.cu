@@ -189,6 +189,122 @@ template <class T> static __device__ __forceinline__ void sum_rows_cascade(T* ou
 SUM_CASCADE(f32, float)
 SUM_CASCADE(f64, double)
 
+// The same sums for long rows, spread over threads with every addition kept in its place. A row's sum is a fixed
+// combination of chains (cascade_sum calls: 4 per lane when inner, 1 for a cascade column, 4 for row_sum); inside
+// a chain of step s = 2^lp, each level-2 block (s chunks of s elements) is one thread's, so blocks run in parallel
+// and finishing the cascade from them repeats cascade_sum's additions exactly.
+struct Chains { int count; i64 length, stride; int lanes; int mode; };   // mode: 0 inner, 1 cascade, 2 row_sum
+static __device__ __forceinline__ Chains chains_of(int mode, i64 cols, int lanes, i64 step) {
+  if (mode == 0) return Chains{4 * lanes, (cols / lanes) / 4, 4 * (i64)lanes, lanes, 0};
+  if (mode == 1) return Chains{1, cols, step, lanes, 1};
+  return Chains{4, cols / 4, 4 * step, lanes, 2};
+}
+// Chain c's first element: inner chain c = lane c/4, quarter c%4 (cascade_row_sum(p + lane, ...)); row_sum quarter c.
+static __device__ __forceinline__ i64 chain_start(const Chains& ch, int c, i64 step) {
+  return ch.mode == 0 ? (i64)(c / 4) + (i64)(c % 4) * ch.lanes : ch.mode == 1 ? 0 : (i64)c * step;
+}
+static __device__ __forceinline__ int cascade_lp(i64 n) {
+  int log2n = 0;
+  while (((i64)1 << log2n) < n) log2n++;
+  return log2n / 4 < 4 ? 4 : log2n / 4;
+}
+static __device__ __forceinline__ int row_mode(int inner, i64 r, i64 divisor, i64 columns, i64 cascade_columns) {
+  return inner ? 0 : (r / divisor) % columns < cascade_columns ? 1 : 2;
+}
+
+// partials[r][b * count + c] = chain c's level-2 block b of row r (blockIdx.y = row).
+template <class T> static __device__ __forceinline__ void sum_cascade_blocks(T* partials, const T* in, const Strided& s, int cols,
+    int inner, int lanes, i64 divisor, i64 columns, i64 cascade_columns, i64 row_partials) {
+  i64 r = blockIdx.y, step = s.stride[0][s.ndim - 1];
+  Chains ch = chains_of(row_mode(inner, r, divisor, columns, cascade_columns), cols, lanes, step);
+  int lp = cascade_lp(ch.length);
+  i64 w = (i64)1 << lp, total = (ch.length >> (2 * lp)) * ch.count;
+  const T* p = in + row_base(s, r);
+  for (i64 idx = grid_start(); idx < total; idx += grid_step()) {
+    int c = (int)(idx % ch.count);
+    const T* q = p + chain_start(ch, c, step) + (idx / ch.count) * w * w * ch.stride;
+    T block = 0;
+    for (i64 j = 0; j < w; j++) {
+      T chunk = 0;
+      for (i64 e = 0; e < w; e++) chunk += q[(j * w + e) * ch.stride];
+      block += chunk;
+    }
+    partials[r * row_partials + idx] = block;
+  }
+}
+
+// chain_sums[r][c]: cascade_sum of chain c from its level-2 blocks, then the chunks and elements after them.
+template <class T> static __device__ __forceinline__ void sum_cascade_chains(T* chain_sums, const T* partials, const T* in, const Strided& s,
+    int rows, int cols, int inner, int lanes, i64 divisor, i64 columns, i64 cascade_columns, i64 row_partials) {
+  i64 r = blockIdx.y, step = s.stride[0][s.ndim - 1];
+  Chains ch = chains_of(row_mode(inner, r, divisor, columns, cascade_columns), cols, lanes, step);
+  int c = (int)grid_start();
+  if (r >= rows || c >= ch.count) return;
+  int lp = cascade_lp(ch.length);
+  i64 w = (i64)1 << lp, blocks = ch.length >> (2 * lp), top = blocks >> lp;
+  const T* P = partials + r * row_partials + c;
+  T a3 = 0, a2, a1 = 0, a0 = 0;
+  for (i64 k = 0; k < top; k++) {
+    a2 = 0;
+    for (i64 j = 0; j < w; j++) a2 += P[(k * w + j) * ch.count];
+    a3 += a2;
+  }
+  a2 = 0;
+  for (i64 b = top * w; b < blocks; b++) a2 += P[b * ch.count];
+  const T* q = in + row_base(s, r) + chain_start(ch, c, step);
+  i64 i = blocks * w * w;
+  for (; i + w <= ch.length; i += w) {
+    a0 = 0;
+    for (i64 e = 0; e < w; e++) a0 += q[(i + e) * ch.stride];
+    a1 += a0;
+  }
+  a0 = 0;
+  for (; i < ch.length; i++) a0 += q[i * ch.stride];
+  chain_sums[r * 64 + c] = ((a0 + a1) + a2) + a3;
+}
+
+// out[r]: the chains combined as cascade_inner_sum / cascade_row_sum combine them (one thread per row).
+template <class T> static __device__ __forceinline__ void sum_cascade_finish(T* out, const T* chain_sums, const T* in, const Strided& s,
+    int rows, int cols, int inner, int lanes, i64 divisor, i64 columns, i64 cascade_columns) {
+  i64 step = s.stride[0][s.ndim - 1];
+  for (i64 r = grid_start(); r < rows; r += grid_step()) {
+    const T* p = in + row_base(s, r);
+    const T* C = chain_sums + r * 64;
+    int mode = row_mode(inner, r, divisor, columns, cascade_columns);
+    T v;
+    if (mode == 0) {
+      i64 vectors = cols / lanes, q4 = vectors / 4;
+      v = 0;
+      for (i64 k = vectors * lanes; k < cols; k++) v += p[k];
+      for (int l = 0; l < lanes; l++) {
+        T p0 = C[4 * l];
+        for (i64 i = q4 * 4; i < vectors; i++) p0 += p[l + i * lanes];
+        v += ((p0 + C[4 * l + 1]) + C[4 * l + 2]) + C[4 * l + 3];
+      }
+    } else if (mode == 1) {
+      v = C[0];
+    } else {
+      T p0 = C[0];
+      for (i64 i = (cols / 4) * 4; i < cols; i++) p0 += p[i * step];
+      v = ((p0 + C[1]) + C[2]) + C[3];
+    }
+    out[r] = (T)0 + v;
+  }
+}
+
+#define SUM_CASCADE_PARALLEL(sfx, T) \
+  extern "C" __global__ void sum_cascade_blocks_##sfx(T* partials, const T* in, Strided s, int cols, int inner, int lanes, \
+      i64 divisor, i64 columns, i64 cascade_columns, i64 row_partials) { \
+    sum_cascade_blocks<T>(partials, in, s, cols, inner, lanes, divisor, columns, cascade_columns, row_partials); } \
+  extern "C" __global__ void sum_cascade_chains_##sfx(T* chain_sums, const T* partials, const T* in, Strided s, int rows, int cols, \
+      int inner, int lanes, i64 divisor, i64 columns, i64 cascade_columns, i64 row_partials) { \
+    sum_cascade_chains<T>(chain_sums, partials, in, s, rows, cols, inner, lanes, divisor, columns, cascade_columns, row_partials); } \
+  extern "C" __global__ void sum_cascade_finish_##sfx(T* out, const T* chain_sums, const T* in, Strided s, int rows, int cols, \
+      int inner, int lanes, i64 divisor, i64 columns, i64 cascade_columns) { \
+    sum_cascade_finish<T>(out, chain_sums, in, s, rows, cols, inner, lanes, divisor, columns, cascade_columns); }
+SUM_CASCADE_PARALLEL(f32, float)
+SUM_CASCADE_PARALLEL(f64, double)
+
 // max/min with index: the first NaN wins, else the first extreme (ReduceKernels.Extreme).
 template <class T> static __device__ __forceinline__ bool better(T v, i64 i, T bv, i64 bi, int is_max) {
   bool vn = is_nan(v), bn = is_nan(bv);
