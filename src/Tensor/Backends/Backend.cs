@@ -151,9 +151,10 @@ internal static partial class Backend
         CopyKernels.GatherRows(input, classes, picked);
     }
 
-    /// <summary>Fresh memory of <paramref name="bytes"/> on <paramref name="device"/> (host: from the pool, zeroed on request; devices: always zeroed).</summary>
+    /// <summary>Fresh memory of <paramref name="bytes"/> on <paramref name="device"/> (from the host pool or the device's cache), zeroed on
+    /// request. Results the kernel overwrites skip the fill: on an H200 it was an extra pass that made elementwise ops 1.5-2x torch's time.</summary>
     public static Storage Allocate(long bytes, Device? device, bool zero) =>
-        StepTrace.Allocated(device is { IsCuda: true } gpu ? CudaCopy.Allocate(bytes, gpu) : new Storage(bytes, zero));
+        StepTrace.Allocated(device is { IsCuda: true } gpu ? CudaCopy.Allocate(bytes, gpu, zero) : new Storage(bytes, zero));
 
     /// <summary>Grows <paramref name="storage"/> to <paramref name="byteLength"/>, keeping its contents; new bytes are zero.</summary>
     public static void Grow(Storage storage, long byteLength)

@@ -54,16 +54,6 @@ template <int K> static __device__ __forceinline__ Offsets<K> offsets_of(const S
   return r;
 }
 
-// 16 bytes of consecutive elements: contiguous, aligned operands move as one 128-bit load or store per thread
-// (a GPU reaches its memory bandwidth with wide accesses; one element per thread left an H200 at ~2/3 of it).
-template <class T> struct alignas(16) Vec16 { static constexpr int N = 16 / (int)sizeof(T); T v[N]; };
-static __device__ __forceinline__ bool aligned16(const void* p) { return ((unsigned long long)p & 15) == 0; }
-// The operands of s move in Vec16 when every one is contiguous and aligned (stride 1), or (when allowed) a scalar.
-static __device__ __forceinline__ bool wide_ok(const Strided& s, int k, const void* p, bool scalar_ok) {
-  if (s.ndim != 1) return false;
-  return (s.stride[k][0] == 1 && aligned16(p)) || (scalar_ok && s.stride[k][0] == 0);
-}
-
 static __device__ __forceinline__ i64 grid_start() { return (i64)blockIdx.x * blockDim.x + threadIdx.x; }
 static __device__ __forceinline__ i64 grid_step() { return (i64)gridDim.x * blockDim.x; }
 

@@ -32,20 +32,6 @@ struct OpPow {
 
 template <class T, class Op>
 static __device__ __forceinline__ void binary(T* o, const T* a, const T* b, const Strided& s, int n) {
-  if (wide_ok(s, 0, o, false) && wide_ok(s, 1, a, false) && wide_ok(s, 2, b, true)) {
-    constexpr int N = Vec16<T>::N;
-    bool scalar = s.stride[2][0] == 0;
-    i64 vectors = n / N;
-    for (i64 v = grid_start(); v < vectors; v += grid_step()) {
-      Vec16<T> x = ((const Vec16<T>*)a)[v], y, r;
-      if (scalar) for (int k = 0; k < N; k++) y.v[k] = b[0];
-      else y = ((const Vec16<T>*)b)[v];
-      for (int k = 0; k < N; k++) r.v[k] = Op::f(x.v[k], y.v[k]);
-      ((Vec16<T>*)o)[v] = r;
-    }
-    for (i64 i = vectors * N + grid_start(); i < n; i += grid_step()) o[i] = Op::f(a[i], b[scalar ? 0 : i]);
-    return;
-  }
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<3> at = offsets_of<3>(s, i);
     o[at.at[0]] = Op::f(a[at.at[1]], b[at.at[2]]);
@@ -252,17 +238,6 @@ DEV_ROUND_UN(UnTrunc, __builtin_truncf, __builtin_trunc)
 
 template <class T, class Op>
 static __device__ __forceinline__ void unary(T* o, const T* a, const Strided& s, int n) {
-  if (wide_ok(s, 0, o, false) && wide_ok(s, 1, a, false)) {
-    constexpr int N = Vec16<T>::N;
-    i64 vectors = n / N;
-    for (i64 v = grid_start(); v < vectors; v += grid_step()) {
-      Vec16<T> x = ((const Vec16<T>*)a)[v], r;
-      for (int k = 0; k < N; k++) r.v[k] = Op::f(x.v[k]);
-      ((Vec16<T>*)o)[v] = r;
-    }
-    for (i64 i = vectors * N + grid_start(); i < n; i += grid_step()) o[i] = Op::f(a[i]);
-    return;
-  }
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<2> at = offsets_of<2>(s, i);
     o[at.at[0]] = Op::f(a[at.at[1]]);
