@@ -52,7 +52,7 @@ static unsafe class Exports
             NotNull(result, "bridge_call", "result");
             if (count < 0) throw new NullPointerArgumentException($"bridge_call: count {count} is negative");
             if (count > 0) NotNull(args, "bridge_call", "args");
-            using var temporaries = DisposeScope.OpenCallScope(); // results go to their handles, the rest is freed now
+            using var temporaries = new DisposeScope(callScope: true); // results go to their handles, the rest is freed now
             *result = OpTable.Call(op, new ReadOnlySpan<Value>(args, count));
             return Ok();
         }
@@ -81,7 +81,7 @@ static unsafe class Exports
     {
         try
         {
-            using var temporaries = DisposeScope.OpenCallScope();
+            using var temporaries = new DisposeScope(callScope: true);
             var v = OpTable.Call(op, args);
             return v.Kind switch
             {

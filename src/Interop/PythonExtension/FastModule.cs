@@ -240,7 +240,7 @@ static unsafe class Engine
         nint thread = keepGil ? 0 : CPython.PyEval_SaveThread();
         try
         {
-            using var temporaries = DisposeScope.OpenCallScope();
+            using var temporaries = new DisposeScope(callScope: true);
             result = OpTable.Call(op, args);
             status = 0;
             return true;

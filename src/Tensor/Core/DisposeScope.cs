@@ -11,7 +11,7 @@ public sealed class DisposeScope : IDisposable
 {
     [ThreadStatic] static DisposeScope? t_current;
 
-    DisposeScope? _outer;
+    readonly DisposeScope? _outer;
     readonly List<Tensor> _tensors = [];
     bool _disposed;
 
@@ -23,22 +23,6 @@ public sealed class DisposeScope : IDisposable
         _outer = t_current;
         IsCallScope = callScope;
         t_current = this;
-    }
-
-    // One disposed call scope kept for the next C ABI call (taken and given back atomically, so any thread may
-    // use it): a scope, its list and the list's array are three allocations per op otherwise, which for a
-    // 1-element op from Python was a tenth of its time, most of it in the collections they caused.
-    static DisposeScope? s_spareCallScope;
-
-    /// <summary>A new call scope (see <see cref="IsCallScope"/>), reusing a disposed one; dispose it exactly once.</summary>
-    internal static DisposeScope OpenCallScope()
-    {
-        var scope = Interlocked.Exchange(ref s_spareCallScope, null);
-        if (scope is null) return new DisposeScope(callScope: true);
-        scope._outer = t_current;
-        scope._disposed = false;
-        t_current = scope;
-        return scope;
     }
 
     /// <summary>The innermost open scope of this thread, or null.</summary>
@@ -86,11 +70,6 @@ public sealed class DisposeScope : IDisposable
             t.Dispose();
         }
         _tensors.Clear();
-        if (IsCallScope && _tensors.Capacity <= 1024)
-        {
-            _outer = null;
-            Volatile.Write(ref s_spareCallScope, this);
-        }
     }
 }
 
