@@ -2,7 +2,8 @@
 
 Times, per call, in CPU time of this process (fair on a shared machine), median of rounds: torch's ``a + b``,
 Bridge's ``a + b`` and its parts: the operator's method called directly (no type-slot dispatch), the engine call
-alone (a handle in, a handle out, the handle freed), the Tensor wrapper's creation and destruction alone.
+by handle with the result wrapped by bridge._core.wrap (Python) and dropped, and the Tensor wrapper's creation and
+destruction alone (no engine handle).
 Usage: python add_breakdown.py [--rounds N]   (torch and bridge in this one process, interleaved)
 """
 
@@ -47,17 +48,11 @@ def main():
 
     op = _lib.op("add")
     ha, hb = ba._h, bb._h
-    call_tt, free = _lib.call_tt, _lib.handle_free
+    call_tt, wrap = _lib.call_tt, _core.wrap
 
-    def engine_call(n):  # the engine op and its handle, freed at once (through the extension when loaded)
+    def engine_call(n):  # the op by handle, its result wrapped in Python and dropped (freed by the finalizer)
         for _ in range(n):
-            free(call_tt(op, ha, hb))
-
-    def engine_free_only(n):  # the cost of freeing, to subtract: a handle made by detach (a view, no allocation)
-        for _ in range(n):
-            free(call_tt(op, ha, hb))
-
-    wrap = T._wrap
+            wrap(call_tt(op, ha, hb))
 
     def wrapper_only(n):  # a Tensor object around a handle that stays alive (h=0: __del__ frees nothing)
         new = object.__new__
@@ -72,7 +67,7 @@ def main():
             pass
 
     cases = {"torch a + b": torch_add, "bridge a + b": bridge_add, "bridge Tensor.__add__(a, b)": bridge_method,
-             "bridge engine call + free (call_tt, handle_free)": engine_call,
+             "bridge call_tt + Python wrap + drop": engine_call,
              "bridge wrapper alloc + dealloc (Python)": wrapper_only, "empty loop": empty_loop}
     results = {k: [] for k in cases}
     for r in range(args.rounds):

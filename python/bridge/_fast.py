@@ -123,6 +123,7 @@ def speed_up_tensor(tensor_type):
     _speed_up_slots(tensor_type, tensor_type)
 
     def __init_subclass__(cls, **kwargs):
+        """Gives a new subclass of bridge.Tensor the extension's slots for the methods it does not override."""
         super(tensor_type, cls).__init_subclass__(**kwargs)
         _speed_up_slots(cls, tensor_type)
 
