@@ -35,7 +35,8 @@ if "$PY" -c "import pytest" 2>/dev/null; then
   # The same engine through the ctypes fallback (what runs where the CPython extension cannot load).
   BRIDGE_PYTHON_EXTENSION=0 pytest_suite "tests/python, ctypes path" "$PY" tests/python/test_fast_extension.py \
     tests/python/test_errors.py tests/python/test_bool_arithmetic.py tests/python/test_autograd_functions.py \
-    tests/python/test_ops_vs_torch.py tests/python/test_optim_vs_torch.py tests/python/test_memory.py
+    tests/python/test_ops_vs_torch.py tests/python/test_optim_vs_torch.py tests/python/test_memory.py \
+    tests/python/test_fast_slots.py
 else
   echo "pytest missing (Debian package python3-pytest): the Python suite cannot run"
   record "pytest tests/python" check - 1

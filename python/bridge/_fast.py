@@ -75,10 +75,16 @@ def speed_up_core(ns):
     """Replaces bridge._core.call with the extension's (ns: _core's globals); the Python one stays its fallback."""
     if ext is None:
         return
-    python_call = ns["call"]
-    ext.bind_core(python_call, ns["_dead"], ns["flush"], ns["EngineObject"], ns["_dtype_cls"])
-    ns["_python_call"] = python_call
-    ns["call"] = ext.call
+    python_call, python_flush = ns["call"], ns["flush"]
+    ext.bind_core(python_call, ns["drain_released"], ns["EngineObject"], ns["_dtype_cls"])
+
+    def flush():
+        """Frees the batched handles (the extension's batch, then bridge._core's) and runs the queued releases."""
+        ext.flush_dead()
+        python_flush()
+
+    ns["_python_call"], ns["_python_flush"] = python_call, python_flush
+    ns["call"], ns["flush"] = ext.call, flush
 
 
 _MISSING = object()
@@ -114,8 +120,48 @@ def speed_up_tensor(tensor_type):
     for name, descriptor in zip(names, descriptors):
         _replaced[tensor_type, name] = tensor_type.__dict__.get(name, _MISSING)
         setattr(tensor_type, name, descriptor)
+    _speed_up_slots(tensor_type, tensor_type)
+
+    def __init_subclass__(cls, **kwargs):
+        """Gives a new subclass of bridge.Tensor the extension's slots for the methods it does not override."""
+        super(tensor_type, cls).__init_subclass__(**kwargs)
+        _speed_up_slots(cls, tensor_type)
+
+    _replaced[tensor_type, "__init_subclass__"] = tensor_type.__dict__.get("__init_subclass__", _MISSING)
+    tensor_type.__init_subclass__ = classmethod(__init_subclass__)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_python_paths_after_fork)
+
+
+# The slots bind_slots can point at the extension, in the order of its mask (src/Interop/PythonExtension/
+# FastSlots.cs), each with the methods it stands for: a class gets the fast slot only where it overrides none of them.
+SLOT_GROUPS = (("__add__", "__radd__"), ("__sub__", "__rsub__"), ("__mul__", "__rmul__"), ("__truediv__", "__rtruediv__"),
+               ("__pow__", "__rpow__"), ("__iadd__",), ("__isub__",), ("__imul__",), ("__itruediv__",), ("__del__",))
+
+
+class _SlotReference:
+    """Every method of SLOT_GROUPS in Python: its type slots are CPython's generic ones (bind_slots' check)."""
+    __slots__ = ()
+
+
+for _name in sum(SLOT_GROUPS, ()):
+    setattr(_SlotReference, _name, lambda self, *args: NotImplemented)
+
+
+class _SlotPlain:
+    """None of them: its slots are empty (bind_slots' check)."""
+    __slots__ = ()
+
+
+def _speed_up_slots(cls, tensor_type):
+    """Points the number slots and finalizer of ``cls`` (bridge.Tensor or a subclass) at the extension, for each
+    group of methods ``cls`` still has from bridge.Tensor (CPython recomputes a slot when a method is assigned)."""
+    mask = 0
+    for i, group in enumerate(SLOT_GROUPS):
+        if all(getattr(cls, name, None) is tensor_type.__dict__.get(name) for name in group):
+            mask |= 1 << i
+    if mask:
+        ext.bind_slots(cls, _SlotReference, _SlotPlain, mask)
 
 
 def _python_paths_after_fork():
@@ -130,10 +176,11 @@ def _python_paths_after_fork():
     python_call = getattr(core, "_python_call", None)
     if python_call is None:
         return
+    originals = {id(ext.call): python_call, id(core.flush): core._python_flush}
     package = core.__name__.rpartition(".")[0]
     for module_name, module in list(sys.modules.items()):
         if module is not None and (module_name == package or module_name.startswith(package + ".")):
             namespace = getattr(module, "__dict__", {})
             for key, value in list(namespace.items()):
-                if value is ext.call:
-                    namespace[key] = python_call
+                if id(value) in originals:
+                    namespace[key] = originals[id(value)]

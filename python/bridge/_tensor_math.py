@@ -377,7 +377,8 @@ def _arith(a, b, ops):
         h = _call_ts(ops[2], a._h, b)
     elif tb is bool and ops[0] is not None:  # a 0-d bool tensor, so bool op bool stays bool as in torch
         from ._functions import tensor
-        h = _call_tt(ops[0], a._h, tensor(b)._h)
+        scalar = tensor(b)  # held until the call returns: a dropped temporary's handle may be freed at once
+        h = _call_tt(ops[0], a._h, scalar._h)
     elif tb is int or tb is bool:
         h = _call_ts(ops[1], a._h, b)
     elif isinstance(b, Tensor):

@@ -122,6 +122,9 @@ static unsafe class MemoryExports
 
     internal static void QueueRelease(long token) => Released.Enqueue(token);
 
+    /// <summary>True when release tokens wait for the caller (bridge._core.drain_released).</summary>
+    internal static bool ReleasesPending => !Released.IsEmpty;
+
     internal static Tensor Wrap(nint data, DType dtype, long[] shape, long[]? strides, bool writable, Action release) =>
         Torch.FromBlob(data, shape, dtype, strides, release, writable);
 }

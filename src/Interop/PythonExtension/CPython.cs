@@ -22,19 +22,26 @@ static unsafe class CPython
     public const ulong LongSubclass = 1UL << 24, ListSubclass = 1UL << 25, TupleSubclass = 1UL << 26;
 
     public static delegate* unmanaged<nint, int, nint> PyModule_Create2;
-    public static delegate* unmanaged<long, nint> PyLong_FromLongLong;
+    // [SuppressGCTransition] (no switch of the .NET thread to preemptive mode and back, about 10 ns a call) only
+    // where the function can run no Python code, so cannot re-enter this library: a reference count increment,
+    // allocating an int or float (not GC-tracked, so no collection and no finalizer runs), reading flags and
+    // exact ints. Everything that may decref, collect, call __index__ or raise keeps the transition.
+    public static delegate* unmanaged[SuppressGCTransition]<long, nint> PyLong_FromLongLong;
+    public static delegate* unmanaged[SuppressGCTransition]<nint, int*, long> PyLong_AsLongLongAndOverflow;
     public static delegate* unmanaged<nint, long> PyLong_AsLongLong;
     public static delegate* unmanaged<nint, double> PyLong_AsDouble;
-    public static delegate* unmanaged<double, nint> PyFloat_FromDouble;
+    public static delegate* unmanaged[SuppressGCTransition]<double, nint> PyFloat_FromDouble;
     public static delegate* unmanaged<nint, double> PyFloat_AsDouble;
     public static delegate* unmanaged<nint, byte*, void> PyErr_SetString;
-    public static delegate* unmanaged<nint> PyErr_Occurred;
+    public static delegate* unmanaged[SuppressGCTransition]<nint> PyErr_Occurred;
     public static delegate* unmanaged<void> PyErr_Clear;
+    public static delegate* unmanaged<nint*, nint*, nint*, void> PyErr_Fetch;
+    public static delegate* unmanaged<nint, nint, nint, void> PyErr_Restore;
     public static delegate* unmanaged<nint, nint*, nuint, nint, nint> PyObject_Vectorcall;
     public static delegate* unmanaged<nint, byte*, nint> PyObject_GetAttrString;
     public static delegate* unmanaged<nint, nint, nint> PyType_GenericAlloc;
-    public static delegate* unmanaged<nint, nint, int> PyType_IsSubtype;
-    public static delegate* unmanaged<nint, ulong> PyType_GetFlags;
+    public static delegate* unmanaged[SuppressGCTransition]<nint, nint, int> PyType_IsSubtype;
+    public static delegate* unmanaged[SuppressGCTransition]<nint, ulong> PyType_GetFlags;
     public static delegate* unmanaged<nint, nint, nint> PyDescr_NewMethod;
     public static delegate* unmanaged<nint, nint, nint> PyDescr_NewGetSet;
     public static delegate* unmanaged<nint, nint, int> PyList_Append;
@@ -49,13 +56,13 @@ static unsafe class CPython
     public static delegate* unmanaged<byte*, nint, nint> PyUnicode_FromStringAndSize;
     public static delegate* unmanaged<nint, nint*, byte*> PyUnicode_AsUTF8AndSize;
     public static delegate* unmanaged<byte*, nint, nint> PyBytes_FromStringAndSize;
-    public static delegate* unmanaged<nint, void> Py_IncRef;
+    public static delegate* unmanaged[SuppressGCTransition]<nint, void> Py_IncRef;
     public static delegate* unmanaged<nint, void> Py_DecRef;
     public static delegate* unmanaged<nint> PyEval_SaveThread;
     public static delegate* unmanaged<nint, void> PyEval_RestoreThread;
 
     /// <summary>Singletons and built-in types (addresses of the objects themselves).</summary>
-    public static nint None, True, False, LongType, FloatType, BoolType, UnicodeType;
+    public static nint None, NotImplemented, True, False, LongType, FloatType, BoolType, UnicodeType;
 
     /// <summary>Exception classes (the values of the PyExc_* pointer variables).</summary>
     public static nint RuntimeError, TypeError;
@@ -70,19 +77,22 @@ static unsafe class CPython
         nint F(string name) => NativeLibrary.TryGetExport(self, name, out nint p)
             ? p : throw new EntryPointNotFoundException($"bridge: the interpreter exports no '{name}'");
         PyModule_Create2 = (delegate* unmanaged<nint, int, nint>)F("PyModule_Create2");
-        PyLong_FromLongLong = (delegate* unmanaged<long, nint>)F("PyLong_FromLongLong");
+        PyLong_FromLongLong = (delegate* unmanaged[SuppressGCTransition]<long, nint>)F("PyLong_FromLongLong");
+        PyLong_AsLongLongAndOverflow = (delegate* unmanaged[SuppressGCTransition]<nint, int*, long>)F("PyLong_AsLongLongAndOverflow");
         PyLong_AsLongLong = (delegate* unmanaged<nint, long>)F("PyLong_AsLongLong");
         PyLong_AsDouble = (delegate* unmanaged<nint, double>)F("PyLong_AsDouble");
-        PyFloat_FromDouble = (delegate* unmanaged<double, nint>)F("PyFloat_FromDouble");
+        PyFloat_FromDouble = (delegate* unmanaged[SuppressGCTransition]<double, nint>)F("PyFloat_FromDouble");
         PyFloat_AsDouble = (delegate* unmanaged<nint, double>)F("PyFloat_AsDouble");
         PyErr_SetString = (delegate* unmanaged<nint, byte*, void>)F("PyErr_SetString");
-        PyErr_Occurred = (delegate* unmanaged<nint>)F("PyErr_Occurred");
+        PyErr_Occurred = (delegate* unmanaged[SuppressGCTransition]<nint>)F("PyErr_Occurred");
         PyErr_Clear = (delegate* unmanaged<void>)F("PyErr_Clear");
+        PyErr_Fetch = (delegate* unmanaged<nint*, nint*, nint*, void>)F("PyErr_Fetch");
+        PyErr_Restore = (delegate* unmanaged<nint, nint, nint, void>)F("PyErr_Restore");
         PyObject_Vectorcall = (delegate* unmanaged<nint, nint*, nuint, nint, nint>)F("PyObject_Vectorcall");
         PyObject_GetAttrString = (delegate* unmanaged<nint, byte*, nint>)F("PyObject_GetAttrString");
         PyType_GenericAlloc = (delegate* unmanaged<nint, nint, nint>)F("PyType_GenericAlloc");
-        PyType_IsSubtype = (delegate* unmanaged<nint, nint, int>)F("PyType_IsSubtype");
-        PyType_GetFlags = (delegate* unmanaged<nint, ulong>)F("PyType_GetFlags");
+        PyType_IsSubtype = (delegate* unmanaged[SuppressGCTransition]<nint, nint, int>)F("PyType_IsSubtype");
+        PyType_GetFlags = (delegate* unmanaged[SuppressGCTransition]<nint, ulong>)F("PyType_GetFlags");
         PyDescr_NewMethod = (delegate* unmanaged<nint, nint, nint>)F("PyDescr_NewMethod");
         PyDescr_NewGetSet = (delegate* unmanaged<nint, nint, nint>)F("PyDescr_NewGetSet");
         PyList_Append = (delegate* unmanaged<nint, nint, int>)F("PyList_Append");
@@ -97,11 +107,12 @@ static unsafe class CPython
         PyUnicode_FromStringAndSize = (delegate* unmanaged<byte*, nint, nint>)F("PyUnicode_FromStringAndSize");
         PyUnicode_AsUTF8AndSize = (delegate* unmanaged<nint, nint*, byte*>)F("PyUnicode_AsUTF8AndSize");
         PyBytes_FromStringAndSize = (delegate* unmanaged<byte*, nint, nint>)F("PyBytes_FromStringAndSize");
-        Py_IncRef = (delegate* unmanaged<nint, void>)F("Py_IncRef");
+        Py_IncRef = (delegate* unmanaged[SuppressGCTransition]<nint, void>)F("Py_IncRef");
         Py_DecRef = (delegate* unmanaged<nint, void>)F("Py_DecRef");
         PyEval_SaveThread = (delegate* unmanaged<nint>)F("PyEval_SaveThread");
         PyEval_RestoreThread = (delegate* unmanaged<nint, void>)F("PyEval_RestoreThread");
         None = F("_Py_NoneStruct");
+        NotImplemented = F("_Py_NotImplementedStruct");
         True = F("_Py_TrueStruct");
         False = F("_Py_FalseStruct");
         LongType = F("PyLong_Type");
@@ -115,6 +126,17 @@ static unsafe class CPython
 
     /// <summary>Py_TYPE(o).</summary>
     public static nint TypeOf(nint o) => *(nint*)(o + 8);
+
+    /// <summary>PyFloat_AS_DOUBLE(o) of an exact float: ob_fval follows the object header in every CPython 3.x.</summary>
+    public static double FloatValue(nint o) => *(double*)(o + 16);
+
+    /// <summary>An exact int as a long without a Python error (false when it does not fit in 64 bits).</summary>
+    public static bool ExactLong(nint o, out long value)
+    {
+        int overflow;
+        value = PyLong_AsLongLongAndOverflow(o, &overflow);
+        return overflow == 0;
+    }
 
     /// <summary>Py_INCREF(o), returning o (Py_NewRef).</summary>
     public static nint NewRef(nint o)

@@ -18,8 +18,8 @@ static unsafe class FastCall
 
     static nint _pyCall, _engineObjectType, _dtypeType;
 
-    /// <summary>bridge._core's list of dead handles and its flush(), which Tensor.__del__ feeds.</summary>
-    internal static nint DeadList, Flush;
+    /// <summary>bridge._core.drain_released, which Tensor.__del__ runs when foreign memory's last user went.</summary>
+    internal static nint Drain;
 
     static readonly Dictionary<nint, int> OpIds = [];
 
@@ -28,12 +28,11 @@ static unsafe class FastCall
     {
         try
         {
-            if (nargs != 5) return FastModule.Fail(CPython.TypeError, "bind_core() takes 5 arguments");
+            if (nargs != 4) return FastModule.Fail(CPython.TypeError, "bind_core() takes 4 arguments");
             _pyCall = CPython.NewRef(args[0]);
-            DeadList = CPython.NewRef(args[1]);
-            Flush = CPython.NewRef(args[2]);
-            _engineObjectType = CPython.NewRef(args[3]);
-            _dtypeType = CPython.NewRef(args[4]);
+            Drain = CPython.NewRef(args[1]);
+            _engineObjectType = CPython.NewRef(args[2]);
+            _dtypeType = CPython.NewRef(args[3]);
             return CPython.ReturnNone();
         }
         catch (Exception e) { return FastModule.Fail(e); }

@@ -43,11 +43,15 @@ static unsafe class FastModule
                 ("grad_mode_set", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&GradModeSet, CPython.MethFastCall,
                     "grad_mode_set($module, enabled, /)\n--\n\nThe previous mode: bridge_grad_mode_set without ctypes."),
                 ("bind_core", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&FastCall.BindCore, CPython.MethFastCall,
-                    "bind_core($module, call, dead, flush, engine_object, dtype, /)\n--\n\nwhat the generic call and __del__ need from bridge._core."),
+                    "bind_core($module, call, drain_released, engine_object, dtype, /)\n--\n\nwhat the generic call and __del__ need from bridge._core."),
+                ("flush_dead", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&FlushDead, CPython.MethFastCall,
+                    "flush_dead($module, /)\n--\n\nFrees the handles Tensor.__del__ batched (bridge._core.flush calls it)."),
                 ("call", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&FastCall.Call, CPython.MethFastCall,
                     "call($module, name, /, *args)\n--\n\nbridge._core.call without ctypes (other argument kinds go to the Python version)."),
                 ("bind_tensor", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&FastTensor.Bind, CPython.MethFastCall,
                     "bind_tensor($module, tensor, probe, h, meta, names, fallbacks, grad, /)\n--\n\nDescriptors for Tensor's hot methods."),
+                ("bind_slots", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&FastSlots.Bind, CPython.MethFastCall,
+                    "bind_slots($module, type, reference, plain, mask, /)\n--\n\nPoints Tensor's number slots and finalizer at the extension (see FastSlots.cs)."),
                 ("handles_live", (nint)(delegate* unmanaged<nint, nint*, nint, nint>)&HandlesLive, CPython.MethFastCall,
                     "handles_live($module, /)\n--\n\nThe number of live handles (leak tests)."),
             };
@@ -161,6 +165,13 @@ static unsafe class FastModule
         bool previous = Autograd.GradMode.IsEnabled;
         Autograd.GradMode.Set(enabled != 0); // as bridge_grad_mode_set: the caller restores the mode
         return CPython.PyLong_FromLongLong(previous ? 1 : 0);
+    }
+
+    [UnmanagedCallersOnly]
+    static nint FlushDead(nint self, nint* args, nint nargs)
+    {
+        DeadHandles.Flush();
+        return CPython.ReturnNone();
     }
 
     [UnmanagedCallersOnly]

@@ -128,7 +128,7 @@ static unsafe class FastTensor
 
             nint delDef = FastModule.Alloc(FastModule.MethodDefSize);
             FastModule.WriteMethodDef(delDef, "__del__", (nint)(delegate* unmanaged<nint, nint, nint>)&Del, CPython.MethNoArgs,
-                "__del__($self, /)\n--\n\nQueues the engine handle for release (bridge._core batches the frees).");
+                "__del__($self, /)\n--\n\nQueues the engine handle for release (freed 256 at a time, large tensors at once).");
             nint delDescr = CPython.PyDescr_NewMethod(type, delDef);
             if (delDescr == 0) return Drop(result);
             CPython.PyTuple_SetItem(result, (nint)count, delDescr);
@@ -170,13 +170,7 @@ static unsafe class FastTensor
         handle = 0;
         nint h = *(nint*)(tensor + _offH);
         if (h == 0 || CPython.TypeOf(h) != CPython.LongType) return false;
-        handle = CPython.PyLong_AsLongLong(h);
-        if (handle == -1 && CPython.PyErr_Occurred() != 0)
-        {
-            CPython.PyErr_Clear();
-            return false;
-        }
-        return true;
+        return CPython.ExactLong(h, out handle);
     }
 
     /// <summary>A new Tensor owning <paramref name="handle"/> (_core.wrap); on failure the handle is freed.</summary>
@@ -200,7 +194,7 @@ static unsafe class FastTensor
         return o;
     }
 
-    static nint Call(int k, nint self, nint* args, nint nargs)
+    internal static nint Call(int k, nint self, nint* args, nint nargs)
     {
         try
         {
@@ -214,15 +208,20 @@ static unsafe class FastTensor
             if (type == CPython.FloatType)
             {
                 op = b.TsF;
-                v[1] = Value.Float(CPython.PyFloat_AsDouble(other));
+                v[1] = Value.Float(CPython.FloatValue(other));
             }
             else if (type == CPython.LongType)
             {
-                double d = CPython.PyLong_AsDouble(other);
-                if (d == -1.0 && CPython.PyErr_Occurred() != 0)
+                double d;
+                if (CPython.ExactLong(other, out long i)) d = i; // rounds to nearest even, as PyLong_AsDouble does
+                else
                 {
-                    CPython.PyErr_Clear(); // too big for a double: the Python version says so its own way
-                    return Fallback(b, self, args, nargs);
+                    d = CPython.PyLong_AsDouble(other);
+                    if (d == -1.0 && CPython.PyErr_Occurred() != 0)
+                    {
+                        CPython.PyErr_Clear(); // too big for a double: the Python version says so its own way
+                        return Fallback(b, self, args, nargs);
+                    }
                 }
                 op = b.Ts;
                 v[1] = Value.Float(d);
@@ -255,29 +254,38 @@ static unsafe class FastTensor
     }
 
     /// <summary>
-    /// Tensor.__del__: the handle goes to bridge._core's batch of dead handles (freed 256 at a time), or is freed
-    /// at once when it holds a large storage or a graph (bit 62), as the Python version does. Never raises.
+    /// Tensor.__del__: the handle joins the batch of dead handles (<see cref="DeadHandles"/>), or is freed at once
+    /// when it holds a large storage or a graph (bit 62), as the Python version does. When a free was the last
+    /// user of foreign memory (from_numpy, DLPack), bridge._core.drain_released runs the queued releases. Never raises.
     /// </summary>
     [UnmanagedCallersOnly]
     static nint Del(nint self, nint unused)
     {
+        Release(self);
+        return CPython.ReturnNone();
+    }
+
+    /// <summary>What <see cref="Del"/> does.</summary>
+    internal static void Release(nint self)
+    {
         try
         {
-            nint h = *(nint*)(self + _offH);
-            if (h != 0 && TryHandle(self, out long handle) && handle != 0)
+            if (!TryHandle(self, out long handle) || handle == 0) return;
+            if ((handle & HandleTable.LargeBit) != 0) Engine.ReleaseQuietly(handle);
+            else DeadHandles.Add(handle);
+            if (MemoryExports.ReleasesPending)
             {
-                if ((handle & HandleTable.LargeBit) != 0) Engine.ReleaseQuietly(handle);
-                else if (CPython.PyList_Append(FastCall.DeadList, h) != 0) CPython.PyErr_Clear();
-                else if (CPython.PyList_Size(FastCall.DeadList) >= 256)
-                {
-                    nint r = CPython.PyObject_Vectorcall(FastCall.Flush, null, 0, 0);
-                    if (r == 0) CPython.PyErr_Clear(); // a finalizer must not raise
-                    else CPython.Py_DecRef(r);
-                }
+                // A finalizer leaves the exception being raised, if any, as it found it (the C-level tp_finalize
+                // of FastSlots has no slot_tp_finalize around it to do so).
+                nint type, value, traceback;
+                CPython.PyErr_Fetch(&type, &value, &traceback);
+                nint r = CPython.PyObject_Vectorcall(FastCall.Drain, null, 0, 0);
+                if (r == 0) CPython.PyErr_Clear(); // a finalizer must not raise
+                else CPython.Py_DecRef(r);
+                CPython.PyErr_Restore(type, value, traceback);
             }
         }
         catch (Exception) { /* a finalizer must not raise */ }
-        return CPython.ReturnNone();
     }
 
     [UnmanagedCallersOnly]
