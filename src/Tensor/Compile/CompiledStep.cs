@@ -69,6 +69,18 @@ public sealed class CompiledStep : IDisposable
     /// <summary>Kernel calls in the current trace (0 without one).</summary>
     public int KernelCount => _program?.KernelCount ?? 0;
 
+    /// <summary>
+    /// Calls one replay makes (0 without a trace): the recorded kernels, with each fused chain of elementwise kernels
+    /// counted once. Equal to <see cref="KernelCount"/> when nothing was fused.
+    /// </summary>
+    public int ReplayCallCount => _program?.ReplayCallCount ?? 0;
+
+    /// <summary>Chains of elementwise kernels the current trace runs as one fused call each (0 without a trace).</summary>
+    public int FusedChains => _program?.FusedChains ?? 0;
+
+    /// <summary>Intermediate results of fused chains kept in the chain's scratch instead of being written to their tensors (0 without a trace).</summary>
+    public int ElidedIntermediates => _program?.ElidedIntermediates ?? 0;
+
     /// <summary>Runs the step (replaying it when the guards pass) and returns its first output, or null when it has none.</summary>
     /// <exception cref="ObjectDisposedException">The compiled step was disposed.</exception>
     public Tensor? Invoke(params Tensor[] inputs)

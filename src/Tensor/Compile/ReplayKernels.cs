@@ -149,6 +149,31 @@ internal static unsafe class ReplayKernels
         return null;
     }
 
+    /// <summary>
+    /// A replay of Gemm.Multiply for float32/float64 host operands with their addresses and strides resolved now: the
+    /// same raw entry the eager call reaches (reference order below Gemm.ReferenceWork, packed kernel above), without
+    /// re-reading shapes, strides and storages on every call; null for other dtypes and devices.
+    /// </summary>
+    public static Action? Gemm(Tensor a, Tensor b, Tensor c, bool accumulate) =>
+        !Backends.Backend.OnHost(c) || a.DType != c.DType || b.DType != c.DType ? null
+        : c.DType switch
+        {
+            DType.Float32 => Gemm<float>(a, b, c, accumulate),
+            DType.Float64 => Gemm<double>(a, b, c, accumulate),
+            _ => null,
+        };
+
+    static Action? Gemm<T>(Tensor a, Tensor b, Tensor c, bool accumulate) where T : unmanaged, INumber<T>
+    {
+        int m = c.ShapeArray[0], n = c.ShapeArray[1], k = a.ShapeArray[1];
+        if (m == 0 || n == 0 || k == 0) return null; // the eager call's own early exits
+        T* pa = (T*)StepTrace.Address(a.Storage) + a.StorageOffset;
+        T* pb = (T*)StepTrace.Address(b.Storage) + b.StorageOffset;
+        T* pc = (T*)StepTrace.Address(c.Storage) + c.StorageOffset;
+        nint ars = a.StridesArray[0], acs = a.StridesArray[1], brs = b.StridesArray[0], bcs = b.StridesArray[1];
+        return () => Backends.Cpu.Gemm.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
+    }
+
     // The element offset, in t's storage, of each element of `like`'s shape (t broadcast to it), in row-major order.
     static int[] Offsets(Tensor t, Tensor like)
     {

@@ -21,7 +21,12 @@ internal sealed class StepProgram : IDisposable
     StepProgram(StepTrace trace, Tensor[] inputs, Tensor[] outputs, bool gradMode)
     {
         _trace = trace;
-        _kernels = [.. trace.Kernels];
+        var visible = new HashSet<Storage>(ReferenceEqualityComparer.Instance);
+        foreach (var t in inputs) visible.Add(t.Storage);
+        foreach (var t in outputs) visible.Add(t.Storage);
+        _kernels = Fusion
+            ? ChainFusion.Build(trace.Records, trace.AllocatedStorages, visible, out _fusedChains, out _elided)
+            : [.. trace.Kernels];
         _inputs = inputs;
         _outputs = outputs;
         _gradMode = gradMode;
@@ -34,7 +39,21 @@ internal sealed class StepProgram : IDisposable
     }
 
     /// <summary>Number of recorded kernel calls (opaque optimizer updates count as one).</summary>
-    internal int KernelCount => _kernels.Length;
+    internal int KernelCount => _trace.Kernels.Count;
+
+    /// <summary>Number of calls a replay makes (a fused chain counts as one).</summary>
+    internal int ReplayCallCount => _kernels.Length;
+
+    /// <summary>Number of fused elementwise chains in the replay.</summary>
+    internal int FusedChains => _fusedChains;
+
+    /// <summary>Number of intermediate results the fused chains keep in scratch instead of tensor memory.</summary>
+    internal int ElidedIntermediates => _elided;
+
+    readonly int _fusedChains, _elided;
+
+    /// <summary>False when the environment sets <c>BRIDGE_COMPILE_FUSION=0</c>: replays then run the recorded calls one by one (for comparisons).</summary>
+    internal static bool Fusion { get; } = Environment.GetEnvironmentVariable("BRIDGE_COMPILE_FUSION") != "0";
 
     /// <summary>Number of buffers the program keeps alive.</summary>
     internal int BufferCount => _buffers.Length;
