@@ -4,7 +4,8 @@ namespace Bridge.Compile;
 
 /// <summary>
 /// Turns a trace's recorded calls into the flat list a replay runs: each maximal run of consecutive elementwise
-/// kernels over the same number of elements and the same dtype (<see cref="FusibleOp"/>) becomes one
+/// kernels of one dtype (each over its own number of elements, such as a one-element scalar written and then
+/// broadcast into a product) (<see cref="FusibleOp"/>) becomes one
 /// <see cref="FusedChain{T}"/> call, with every operand's address resolved once; other calls stay as recorded.
 /// Inside a chain the ops run in the trace's order, each over the whole block, so every value is computed by the
 /// same arithmetic from the same operands as in eager execution. An intermediate that nothing outside the chain can
@@ -54,7 +55,7 @@ internal static class ChainFusion
     {
         if (records[start].Op is not { } first) return start + 1;
         int end = start + 1;
-        while (end < records.Count && records[end].Op is { } op && op.N == first.N && op.DType == first.DType) end++;
+        while (end < records.Count && records[end].Op is { } op && op.DType == first.DType) end++;
         return end;
     }
 
@@ -106,7 +107,7 @@ internal static class ChainFusion
 }
 
 /// <summary>
-/// A run of fused elementwise ops: one call runs them all, op after op over the whole block (at most
+/// A run of fused elementwise ops: one call runs them all, op after op, each over its whole block (at most
 /// <see cref="FusibleOp.MaxElements"/> elements), reading and writing addresses resolved when the chain was built.
 /// Results no one else reads live in <see cref="_scratch"/> (pinned, 64-byte aligned rows) and never reach memory.
 /// </summary>
@@ -114,38 +115,37 @@ internal sealed unsafe class FusedChain<T> where T : unmanaged
 {
     readonly ElementKernel<T>[] _kernels;
     readonly Operands[] _operands;
-    readonly int _n;
     readonly T[] _scratch;
 
-    readonly struct Operands(T* a, nint sa, T* b, nint sb, T* o)
+    readonly struct Operands(T* a, nint sa, T* b, nint sb, T* o, int n)
     {
         public readonly T* A = a, B = b, O = o;
         public readonly nint SA = sa, SB = sb;
+        public readonly int N = n;
     }
 
-    FusedChain(ElementKernel<T>[] kernels, Operands[] operands, int n, T[] scratch)
+    FusedChain(ElementKernel<T>[] kernels, Operands[] operands, T[] scratch)
     {
         _kernels = kernels;
         _operands = operands;
-        _n = n;
         _scratch = scratch;
     }
 
     /// <summary>The chain for records [start, end), with <paramref name="dead"/> results kept in scratch.</summary>
     internal static FusedChain<T> Create(IReadOnlyList<ChainFusion.Recorded> records, int start, int end, bool[] dead)
     {
-        int count = end - start, n = records[start].Op!.N;
+        int count = end - start, rowBytes = 0;
+        for (int k = 0; k < count; k++)
+            if (dead[k]) rowBytes += (records[start + k].Op!.N * sizeof(T) + 63) / 64 * 64;
         // Rows start on 64-byte boundaries, as the pool's buffers do, so span kernels see the alignment they saw eagerly.
-        int row = (n * sizeof(T) + 63) / 64 * 64 / sizeof(T);
-        int rows = dead.Count(d => d);
-        var scratch = GC.AllocateArray<T>(rows * row + 64 / sizeof(T), pinned: true);
+        var scratch = GC.AllocateArray<T>((rowBytes + 64) / sizeof(T), pinned: true);
         T* base0 = (T*)Unsafe.AsPointer(ref scratch[0]);
         base0 = (T*)(((nint)base0 + 63) & ~(nint)63);
         // Where each elided result lives: its storage and offset (the one region the chain reads it as) -> scratch row.
         var rowOf = new Dictionary<(Storage, long), nint>();
         var kernels = new ElementKernel<T>[count];
         var operands = new Operands[count];
-        int next = 0;
+        nint next = 0;
         for (int k = 0; k < count; k++)
         {
             var op = (FusibleOp<T>)records[start + k].Op!;
@@ -155,13 +155,14 @@ internal sealed unsafe class FusedChain<T> where T : unmanaged
             T* o;
             if (dead[k])
             {
-                o = base0 + (nint)next++ * row;
+                o = base0 + next;
+                next += (op.N * sizeof(T) + 63) / 64 * 64 / sizeof(T);
                 rowOf[(op.Result.Storage, op.Result.StorageOffset)] = (nint)o;
             }
             else o = Address(op.Result);
-            operands[k] = new Operands((T*)a, sa, (T*)b, sb, o);
+            operands[k] = new Operands((T*)a, sa, (T*)b, sb, o, op.N);
         }
-        return new FusedChain<T>(kernels, operands, n, scratch);
+        return new FusedChain<T>(kernels, operands, scratch);
     }
 
     static (nint Pointer, nint Stride) Resolve(Tensor? t, Dictionary<(Storage, long), nint> rowOf)
@@ -179,6 +180,7 @@ internal sealed unsafe class FusedChain<T> where T : unmanaged
     internal int Count => _kernels.Length;
 
     /// <summary>Runs every op of the chain, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Run()
     {
         var kernels = _kernels;
@@ -186,7 +188,7 @@ internal sealed unsafe class FusedChain<T> where T : unmanaged
         for (int k = 0; k < kernels.Length; k++)
         {
             ref readonly var o = ref operands[k];
-            kernels[k].Run(o.A, o.SA, o.B, o.SB, o.O, _n);
+            kernels[k].Run(o.A, o.SA, o.B, o.SB, o.O, o.N);
         }
         GC.KeepAlive(_scratch);
     }

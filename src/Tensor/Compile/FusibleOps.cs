@@ -150,6 +150,7 @@ internal sealed unsafe class BinaryElement<T, TOp> : ElementKernel<T> where T : 
 internal sealed unsafe class UnaryElement<T, TOp> : ElementKernel<T> where T : unmanaged, INumber<T> where TOp : IUnaryOperator
 {
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(T* a, nint sa, T* b, nint sb, T* o, int n)
     {
         ReadOnlySpan<T> x = new(a, n);
@@ -163,6 +164,7 @@ internal sealed unsafe class UnaryElement<T, TOp> : ElementKernel<T> where T : u
 internal sealed unsafe class FloatUnaryElement<T, TOp> : ElementKernel<T> where T : unmanaged, IFloatingPointIeee754<T> where TOp : IFloatUnaryOperator
 {
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(T* a, nint sa, T* b, nint sb, T* o, int n)
     {
         ReadOnlySpan<T> x = new(a, n);
@@ -176,6 +178,7 @@ internal sealed unsafe class FloatUnaryElement<T, TOp> : ElementKernel<T> where 
 internal sealed unsafe class CopyElement<T> : ElementKernel<T> where T : unmanaged
 {
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(T* a, nint sa, T* b, nint sb, T* o, int n)
     {
         if (sa == 0) new Span<T>(o, n).Fill(*a);
@@ -187,6 +190,7 @@ internal sealed unsafe class CopyElement<T> : ElementKernel<T> where T : unmanag
 internal sealed unsafe class FillElement<T>(T value) : ElementKernel<T> where T : unmanaged
 {
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(T* a, nint sa, T* b, nint sb, T* o, int n)
     {
         if (n == 1) *o = value;
@@ -198,6 +202,7 @@ internal sealed unsafe class FillElement<T>(T value) : ElementKernel<T> where T 
 internal sealed unsafe class AddScaledElement<T>(T alpha) : ElementKernel<T> where T : unmanaged, INumber<T>
 {
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(T* a, nint sa, T* b, nint sb, T* o, int n)
     {
         for (int i = 0; i < n; i++) o[i] = a[i * sa] + b[i * sb] * alpha;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bridge.Autograd;
 using Bridge.Backends;
 
@@ -118,6 +119,7 @@ internal sealed class StepProgram : IDisposable
     readonly List<Tensor> _extra = [];
 
     /// <summary>Null when <paramref name="inputs"/> may be replayed, else the guard that failed (the call must run eagerly).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal string? CheckInputs(Tensor[] inputs)
     {
         if (inputs.Length != _inputs.Length) return $"the step was traced with {_inputs.Length} inputs and called with {inputs.Length}";
@@ -134,6 +136,7 @@ internal sealed class StepProgram : IDisposable
     }
 
     /// <summary>Null while the tensors the program writes and reads are still the ones it traced, else what changed (the program is stale).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal string? CheckState()
     {
         foreach (var (tensor, storage, shape) in _buffers)
@@ -149,6 +152,7 @@ internal sealed class StepProgram : IDisposable
     }
 
     /// <summary>Copies <paramref name="inputs"/> in, reruns every recorded kernel and returns copies of the outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor[] Replay(Tensor[] inputs)
     {
         for (int i = 0; i < inputs.Length; i++)
