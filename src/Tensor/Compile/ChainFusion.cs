@@ -16,7 +16,7 @@ namespace Bridge.Compile;
 internal static class ChainFusion
 {
     /// <summary>One recorded call: the replayable kernel, its fusible form (or null) and every tensor it touched.</summary>
-    internal readonly record struct Recorded(Action Kernel, FusibleOp? Op, Tensor?[] Touched);
+    internal sealed record Recorded(Action Kernel, FusibleOp? Op, Tensor?[] Touched);
 
     /// <summary>
     /// The calls to replay, in order. <paramref name="temporaries"/> is the memory the step allocated while traced;
@@ -31,14 +31,14 @@ internal static class ChainFusion
         while (i < records.Count)
         {
             int end = ChainEnd(records, i);
-            if (end - i < 2)
+            if (records[i].Op is null)
             {
                 steps.Add(records[i].Kernel);
                 i++;
                 continue;
             }
             var dead = DeadResults(records, i, end, temporaries, visible);
-            elided += dead.Count(d => d);
+            foreach (bool d in dead) elided += d ? 1 : 0;
             steps.Add(records[i].Op switch
             {
                 FusibleOp<float> => FusedChain<float>.Create(records, i, end, dead).Run,
@@ -142,7 +142,7 @@ internal sealed unsafe class FusedChain<T> where T : unmanaged
         T* base0 = (T*)Unsafe.AsPointer(ref scratch[0]);
         base0 = (T*)(((nint)base0 + 63) & ~(nint)63);
         // Where each elided result lives: its storage and offset (the one region the chain reads it as) -> scratch row.
-        var rowOf = new Dictionary<(Storage, long), nint>();
+        var rowOf = new RowTable(count);
         var kernels = new ElementKernel<T>[count];
         var operands = new Operands[count];
         nint next = 0;
@@ -157,7 +157,7 @@ internal sealed unsafe class FusedChain<T> where T : unmanaged
             {
                 o = base0 + next;
                 next += (op.N * sizeof(T) + 63) / 64 * 64 / sizeof(T);
-                rowOf[(op.Result.Storage, op.Result.StorageOffset)] = (nint)o;
+                rowOf.Add(op.Result, (nint)o);
             }
             else o = Address(op.Result);
             operands[k] = new Operands((T*)a, sa, (T*)b, sb, o, op.N);
@@ -165,12 +165,34 @@ internal sealed unsafe class FusedChain<T> where T : unmanaged
         return new FusedChain<T>(kernels, operands, scratch);
     }
 
-    static (nint Pointer, nint Stride) Resolve(Tensor? t, Dictionary<(Storage, long), nint> rowOf)
+    static (nint Pointer, nint Stride) Resolve(Tensor? t, RowTable rowOf)
     {
         if (t is null) return (0, 0);
         nint stride = t.Numel() == 1 ? 0 : 1;
-        if (rowOf.TryGetValue((t.Storage, t.StorageOffset), out var p)) return (p, stride);
-        return ((nint)Address(t), stride);
+        return (rowOf.Find(t) is var p and not 0 ? p : (nint)Address(t), stride);
+    }
+
+    // Elided results by storage and offset (a chain holds a few: a linear search, and no generic instantiation to JIT).
+    sealed class RowTable(int capacity)
+    {
+        readonly Storage[] _storages = new Storage[capacity];
+        readonly long[] _offsets = new long[capacity];
+        readonly nint[] _rows = new nint[capacity];
+        int _count;
+
+        public void Add(Tensor t, nint row)
+        {
+            _storages[_count] = t.Storage;
+            _offsets[_count] = t.StorageOffset;
+            _rows[_count++] = row;
+        }
+
+        public nint Find(Tensor t)
+        {
+            for (int i = _count - 1; i >= 0; i--)
+                if (ReferenceEquals(_storages[i], t.Storage) && _offsets[i] == t.StorageOffset) return _rows[i];
+            return 0;
+        }
     }
 
 

@@ -35,8 +35,21 @@ internal sealed class StepProgram : IDisposable
         // the step's own temporaries are reachable through nothing but the trace.
         var own = new HashSet<Storage>(trace.AllocatedStorages, ReferenceEqualityComparer.Instance);
         foreach (var t in inputs) own.Add(t.Storage);
-        _buffers = [.. trace.Retained.Where(t => !own.Contains(t.Storage)).Select(t => (t, t.Storage, (int[])t.ShapeArray.Clone()))];
-        _grads = [.. trace.Retained.Where(t => t.RequiresGrad && t.IsLeaf).Select(t => (t, t.Grad))];
+        // Plain loops: LINQ over value tuples would be JIT-compiled afresh for every trace's first use.
+        int nb = 0, ng = 0;
+        foreach (var t in trace.Retained)
+        {
+            if (!own.Contains(t.Storage)) nb++;
+            if (t.RequiresGrad && t.IsLeaf) ng++;
+        }
+        _buffers = new (Tensor, Storage, int[])[nb];
+        _grads = new (Tensor, Tensor?)[ng];
+        nb = ng = 0;
+        foreach (var t in trace.Retained)
+        {
+            if (!own.Contains(t.Storage)) _buffers[nb++] = (t, t.Storage, (int[])t.ShapeArray.Clone());
+            if (t.RequiresGrad && t.IsLeaf) _grads[ng++] = (t, t.Grad);
+        }
     }
 
     /// <summary>Number of recorded kernel calls (opaque optimizer updates count as one).</summary>
