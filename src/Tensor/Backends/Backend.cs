@@ -16,7 +16,7 @@ internal static partial class Backend
     /// <summary>result = TOp(a, b) with a and b broadcast to result's shape.</summary>
     public static void Binary<TOp>(Tensor a, Tensor b, Tensor result) where TOp : IBinaryOperator
     {
-        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Binary<TOp>(a, b, result) ?? (() => Binary<TOp>(a, b, result)), a, b, result)) return;
+        if (StepTrace.Recording && TraceElementwise.Binary<TOp>(a, b, result)) return;
         if (result.Device.IsCuda) CudaKernels.Binary(TOp.Name, a, b, result);
         else if (LargeTensors.Needed(a, b, result)) LargeTensors.Elementwise(result, [a, b], (r, x) => ElementwiseKernels.Binary<TOp>(x[0], x[1], r));
         else ElementwiseKernels.Binary<TOp>(a, b, result);
@@ -34,7 +34,7 @@ internal static partial class Backend
     /// <summary>result = TOp(x) for any numeric dtype.</summary>
     public static void Unary<TOp>(Tensor x, Tensor result) where TOp : IUnaryOperator
     {
-        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Unary<TOp>(x, result) ?? (() => Unary<TOp>(x, result)), x, result)) return;
+        if (StepTrace.Recording && TraceElementwise.Unary<TOp>(x, result)) return;
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
         else if (LargeTensors.Needed(x, result)) LargeTensors.Elementwise(result, [x], (r, p) => ElementwiseKernels.Unary<TOp>(p[0], r));
         else ElementwiseKernels.Unary<TOp>(x, result);
@@ -43,7 +43,7 @@ internal static partial class Backend
     /// <summary>result = TOp(x) for a floating-point dtype.</summary>
     public static void FloatUnary<TOp>(Tensor x, Tensor result) where TOp : IFloatUnaryOperator
     {
-        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.FloatUnary<TOp>(x, result) ?? (() => FloatUnary<TOp>(x, result)), x, result)) return;
+        if (StepTrace.Recording && TraceElementwise.FloatUnary<TOp>(x, result)) return;
         if (result.Device.IsCuda) CudaKernels.Unary(TOp.Name, x, result);
         else if (LargeTensors.Needed(x, result)) LargeTensors.Elementwise(result, [x], (r, p) => ElementwiseKernels.FloatUnary<TOp>(p[0], r));
         else ElementwiseKernels.FloatUnary<TOp>(x, result);
@@ -62,7 +62,7 @@ internal static partial class Backend
     public static bool TryAddScaled(Tensor x, Tensor y, double alpha)
     {
         if (x.Device.IsCuda) return false;
-        if (StepTrace.Recording) return StepTrace.Record(() => TryAddScaled(x, y, alpha), x, y);
+        if (StepTrace.Recording) return StepTrace.RecordFusible(FusibleOp.AddScaled(x, y, alpha), () => TryAddScaled(x, y, alpha), x, y);
         ElementwiseKernels.AddScaled(x, y, alpha);
         return true;
     }
@@ -99,7 +99,7 @@ internal static partial class Backend
     /// <summary>C = A·B (or C += A·B) for a contiguous row-major C and 2-D operands of any strides.</summary>
     public static void Gemm(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
-        if (StepTrace.Recording && StepTrace.Record(() => Gemm(a, b, c, accumulate), a, b, c)) return;
+        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Gemm(a, b, c, accumulate) ?? (() => Gemm(a, b, c, accumulate)), a, b, c)) return;
         // The device kernels read row-major operands, so transposed views are copied on the device.
         if (c.Device.IsCuda) CudaReduce.Gemm(a.Contiguous(), b.Contiguous(), c, c.ShapeArray[0], a.ShapeArray[1], c.ShapeArray[1], accumulate);
         else Cpu.Gemm.Multiply(a, b, c, accumulate);
@@ -108,7 +108,7 @@ internal static partial class Backend
     /// <summary>dst[...] = src[...] with src broadcast to dst's shape; converts when dtypes differ; either may be on a device.</summary>
     public static void Copy(Tensor src, Tensor dst)
     {
-        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Copy(src, dst) ?? (() => Copy(src, dst)), src, dst)) return;
+        if (StepTrace.Recording && TraceElementwise.Copy(src, dst)) return;
         if (src.Device.IsCuda || dst.Device.IsCuda) CudaCopy.Copy(src, dst);
         else if (LargeTensors.Needed(src, dst)) LargeTensors.Elementwise(dst, [src], (d, s) => CopyKernels.Copy(s[0], d));
         else CopyKernels.Copy(src, dst);
@@ -117,7 +117,7 @@ internal static partial class Backend
     /// <summary>Stores a double into one element with torch's casting rules (truncation to int, nonzero to true).</summary>
     public static void Write(Tensor t, long offset, double value)
     {
-        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Write(t, offset, value) ?? (() => Write(t, offset, value)), t)) return;
+        if (StepTrace.Recording && TraceElementwise.Write(t, offset, value)) return;
         if (t.Device.IsCuda) CudaCopy.Write(t, offset, value);
         else CopyKernels.Write(t, offset, value);
     }
@@ -132,7 +132,7 @@ internal static partial class Backend
     /// <summary>Sets every element of <paramref name="t"/> (any layout) to <paramref name="value"/>.</summary>
     public static void Fill(Tensor t, double value)
     {
-        if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Fill(t, value) ?? (() => Fill(t, value)), t)) return;
+        if (StepTrace.Recording && TraceElementwise.Fill(t, value)) return;
         if (t.Device.IsCuda) CudaCopy.Fill(t, value);
         else if (LargeTensors.Needed(t)) LargeTensors.Elementwise(t, [], (piece, _) => CopyKernels.Fill(piece, value));
         else CopyKernels.Fill(t, value);

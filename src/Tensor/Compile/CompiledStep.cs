@@ -19,8 +19,11 @@ public enum CompiledStepState
 /// dispatches is recorded (forward, the autograd engine's backward, in-place updates), and later calls replay the
 /// recording: the new inputs are copied into the traced input buffers and the recorded kernels rerun over the same
 /// preallocated buffers, with no allocation, no autograd graph and no op-layer overhead. Results are bit-identical to
-/// eager calls: the same kernels run on the same values in the same order. Optimizer <c>Step()</c> calls are kept as
-/// one opaque call each (their host-side state, such as Adam's step count, changes every step).
+/// eager calls: the same kernels run on the same values in the same order. Consecutive elementwise kernels on small
+/// float tensors (up to 4096 elements, same-shaped or one-element operands) replay as one fused call each, with their
+/// addresses resolved at trace time and intermediates that nothing else reads kept out of tensor memory (see
+/// <see cref="FusedChains"/>; <c>BRIDGE_COMPILE_FUSION=0</c> turns this off for comparisons). Optimizer <c>Step()</c>
+/// calls are kept as one opaque call each (their host-side state, such as Adam's step count, changes every step).
 /// <para>
 /// Guards, checked on every call: the inputs' count, shapes, dtypes and devices, that no input requires grad, the
 /// grad mode, and that the tensors the trace uses still have their memory, shapes and .grad tensors. A call that fails
@@ -68,6 +71,18 @@ public sealed class CompiledStep : IDisposable
 
     /// <summary>Kernel calls in the current trace (0 without one).</summary>
     public int KernelCount => _program?.KernelCount ?? 0;
+
+    /// <summary>
+    /// Calls one replay makes (0 without a trace): the recorded kernels, with each fused chain of elementwise kernels
+    /// counted once. Equal to <see cref="KernelCount"/> when nothing was fused.
+    /// </summary>
+    public int ReplayCallCount => _program?.ReplayCallCount ?? 0;
+
+    /// <summary>Chains of elementwise kernels the current trace runs as one fused call each (0 without a trace).</summary>
+    public int FusedChains => _program?.FusedChains ?? 0;
+
+    /// <summary>Intermediate results of fused chains kept in the chain's scratch instead of being written to their tensors (0 without a trace).</summary>
+    public int ElidedIntermediates => _program?.ElidedIntermediates ?? 0;
 
     /// <summary>Runs the step (replaying it when the guards pass) and returns its first output, or null when it has none.</summary>
     /// <exception cref="ObjectDisposedException">The compiled step was disposed.</exception>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Bridge.Backends.Cpu;
 
@@ -39,9 +40,9 @@ internal static unsafe class ReplayKernels
         if (n == 1)
         {
             T* o = po + oo[0], x = pa + oa[0], y = pb + ob[0];
-            return () => *o = TOp.Invoke(*x, *y);
+            return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => *o = TOp.Invoke(*x, *y);
         }
-        return () =>
+        return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
         {
             for (int i = 0; i < oo.Length; i++) po[oo[i]] = TOp.Invoke(pa[oa[i]], pb[ob[i]]);
         };
@@ -54,8 +55,8 @@ internal static unsafe class ReplayKernels
         int n = result.Numel32;
         return result.DType switch
         {
-            DType.Float32 => Span<float>(x, result, n, static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
-            DType.Float64 => Span<double>(x, result, n, static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
+            DType.Float32 => Span<float>(x, result, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
+            DType.Float64 => Span<double>(x, result, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
             _ => null,
         };
     }
@@ -67,8 +68,8 @@ internal static unsafe class ReplayKernels
         int n = result.Numel32;
         return result.DType switch
         {
-            DType.Float32 => Span<float>(x, result, n, static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
-            DType.Float64 => Span<double>(x, result, n, static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
+            DType.Float32 => Span<float>(x, result, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
+            DType.Float64 => Span<double>(x, result, n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] static (s, r) => { if (!TOp.TryInvoke(s, r)) for (int i = 0; i < s.Length; i++) r[i] = TOp.Invoke(s[i]); }),
             _ => null,
         };
     }
@@ -78,7 +79,7 @@ internal static unsafe class ReplayKernels
     static Action Span<T>(Tensor x, Tensor result, int n, SpanMap<T> map) where T : unmanaged
     {
         T* px = (T*)StepTrace.Address(x.Storage) + x.StorageOffset, po = (T*)StepTrace.Address(result.Storage) + result.StorageOffset;
-        return () => map(new ReadOnlySpan<T>(px, n), new Span<T>(po, n));
+        return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => map(new ReadOnlySpan<T>(px, n), new Span<T>(po, n));
     }
 
     // Both contiguous, one shape and dtype, on the host, small enough that the eager kernel stays on one thread.
@@ -107,9 +108,9 @@ internal static unsafe class ReplayKernels
         long bytes = (long)dst.Numel() * dst.DType.ElementSize();
         byte* ps = (byte*)StepTrace.Address(src.Storage) + (long)src.StorageOffset * src.DType.ElementSize();
         byte* pd = (byte*)StepTrace.Address(dst.Storage) + (long)dst.StorageOffset * dst.DType.ElementSize();
-        if (bytes == 4) return () => *(int*)pd = *(int*)ps;
-        if (bytes == 8) return () => *(long*)pd = *(long*)ps;
-        return () => Buffer.MemoryCopy(ps, pd, bytes, bytes);
+        if (bytes == 4) return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => *(int*)pd = *(int*)ps;
+        if (bytes == 8) return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => *(long*)pd = *(long*)ps;
+        return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => Buffer.MemoryCopy(ps, pd, bytes, bytes);
     }
 
     /// <summary>A replay of CopyKernels.Write for float32/float64 (the same conversion: (float)value), or null.</summary>
@@ -120,12 +121,12 @@ internal static unsafe class ReplayKernels
         {
             float* p = (float*)StepTrace.Address(t.Storage) + offset;
             float v = (float)value;
-            return () => *p = v;
+            return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => *p = v;
         }
         if (t.DType == DType.Float64)
         {
             double* p = (double*)StepTrace.Address(t.Storage) + offset;
-            return () => *p = value;
+            return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => *p = value;
         }
         return null;
     }
@@ -139,14 +140,41 @@ internal static unsafe class ReplayKernels
         {
             float* p = (float*)StepTrace.Address(t.Storage) + t.StorageOffset;
             float v = (float)value;
-            return n == 1 ? () => *p = v : () => new Span<float>(p, n).Fill(v);
+            if (n == 1) return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => *p = v;
+            return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => new Span<float>(p, n).Fill(v);
         }
         if (t.DType == DType.Float64)
         {
             double* p = (double*)StepTrace.Address(t.Storage) + t.StorageOffset;
-            return n == 1 ? () => *p = value : () => new Span<double>(p, n).Fill(value);
+            if (n == 1) return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => *p = value;
+            return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => new Span<double>(p, n).Fill(value);
         }
         return null;
+    }
+
+    /// <summary>
+    /// A replay of Gemm.Multiply for float32/float64 host operands with their addresses and strides resolved now: the
+    /// same raw entry the eager call reaches (reference order below Gemm.ReferenceWork, packed kernel above), without
+    /// re-reading shapes, strides and storages on every call; null for other dtypes and devices.
+    /// </summary>
+    public static Action? Gemm(Tensor a, Tensor b, Tensor c, bool accumulate) =>
+        !Backends.Backend.OnHost(c) || a.DType != c.DType || b.DType != c.DType ? null
+        : c.DType switch
+        {
+            DType.Float32 => Gemm<float>(a, b, c, accumulate),
+            DType.Float64 => Gemm<double>(a, b, c, accumulate),
+            _ => null,
+        };
+
+    static Action? Gemm<T>(Tensor a, Tensor b, Tensor c, bool accumulate) where T : unmanaged, INumber<T>
+    {
+        int m = c.ShapeArray[0], n = c.ShapeArray[1], k = a.ShapeArray[1];
+        if (m == 0 || n == 0 || k == 0) return null; // the eager call's own early exits
+        T* pa = (T*)StepTrace.Address(a.Storage) + a.StorageOffset;
+        T* pb = (T*)StepTrace.Address(b.Storage) + b.StorageOffset;
+        T* pc = (T*)StepTrace.Address(c.Storage) + c.StorageOffset;
+        nint ars = a.StridesArray[0], acs = a.StridesArray[1], brs = b.StridesArray[0], bcs = b.StridesArray[1];
+        return [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => Backends.Cpu.Gemm.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
     }
 
     // The element offset, in t's storage, of each element of `like`'s shape (t broadcast to it), in row-major order.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bridge.Autograd;
 using Bridge.Backends;
 
@@ -21,7 +22,12 @@ internal sealed class StepProgram : IDisposable
     StepProgram(StepTrace trace, Tensor[] inputs, Tensor[] outputs, bool gradMode)
     {
         _trace = trace;
-        _kernels = [.. trace.Kernels];
+        var visible = new HashSet<Storage>(ReferenceEqualityComparer.Instance);
+        foreach (var t in inputs) visible.Add(t.Storage);
+        foreach (var t in outputs) visible.Add(t.Storage);
+        _kernels = Fusion
+            ? ChainFusion.Build(trace.Records, trace.AllocatedStorages, visible, out _fusedChains, out _elided)
+            : [.. trace.Kernels];
         _inputs = inputs;
         _outputs = outputs;
         _gradMode = gradMode;
@@ -29,12 +35,39 @@ internal sealed class StepProgram : IDisposable
         // the step's own temporaries are reachable through nothing but the trace.
         var own = new HashSet<Storage>(trace.AllocatedStorages, ReferenceEqualityComparer.Instance);
         foreach (var t in inputs) own.Add(t.Storage);
-        _buffers = [.. trace.Retained.Where(t => !own.Contains(t.Storage)).Select(t => (t, t.Storage, (int[])t.ShapeArray.Clone()))];
-        _grads = [.. trace.Retained.Where(t => t.RequiresGrad && t.IsLeaf).Select(t => (t, t.Grad))];
+        // Plain loops: LINQ over value tuples would be JIT-compiled afresh for every trace's first use.
+        int nb = 0, ng = 0;
+        foreach (var t in trace.Retained)
+        {
+            if (!own.Contains(t.Storage)) nb++;
+            if (t.RequiresGrad && t.IsLeaf) ng++;
+        }
+        _buffers = new (Tensor, Storage, int[])[nb];
+        _grads = new (Tensor, Tensor?)[ng];
+        nb = ng = 0;
+        foreach (var t in trace.Retained)
+        {
+            if (!own.Contains(t.Storage)) _buffers[nb++] = (t, t.Storage, (int[])t.ShapeArray.Clone());
+            if (t.RequiresGrad && t.IsLeaf) _grads[ng++] = (t, t.Grad);
+        }
     }
 
     /// <summary>Number of recorded kernel calls (opaque optimizer updates count as one).</summary>
-    internal int KernelCount => _kernels.Length;
+    internal int KernelCount => _trace.Kernels.Count;
+
+    /// <summary>Number of calls a replay makes (a fused chain counts as one).</summary>
+    internal int ReplayCallCount => _kernels.Length;
+
+    /// <summary>Number of fused elementwise chains in the replay.</summary>
+    internal int FusedChains => _fusedChains;
+
+    /// <summary>Number of intermediate results the fused chains keep in scratch instead of tensor memory.</summary>
+    internal int ElidedIntermediates => _elided;
+
+    readonly int _fusedChains, _elided;
+
+    /// <summary>False when the environment sets <c>BRIDGE_COMPILE_FUSION=0</c>: replays then run the recorded calls one by one (for comparisons).</summary>
+    internal static bool Fusion { get; } = Environment.GetEnvironmentVariable("BRIDGE_COMPILE_FUSION") != "0";
 
     /// <summary>Number of buffers the program keeps alive.</summary>
     internal int BufferCount => _buffers.Length;
@@ -99,6 +132,7 @@ internal sealed class StepProgram : IDisposable
     readonly List<Tensor> _extra = [];
 
     /// <summary>Null when <paramref name="inputs"/> may be replayed, else the guard that failed (the call must run eagerly).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal string? CheckInputs(Tensor[] inputs)
     {
         if (inputs.Length != _inputs.Length) return $"the step was traced with {_inputs.Length} inputs and called with {inputs.Length}";
@@ -115,6 +149,7 @@ internal sealed class StepProgram : IDisposable
     }
 
     /// <summary>Null while the tensors the program writes and reads are still the ones it traced, else what changed (the program is stale).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal string? CheckState()
     {
         foreach (var (tensor, storage, shape) in _buffers)
@@ -130,6 +165,7 @@ internal sealed class StepProgram : IDisposable
     }
 
     /// <summary>Copies <paramref name="inputs"/> in, reruns every recorded kernel and returns copies of the outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor[] Replay(Tensor[] inputs)
     {
         for (int i = 0; i < inputs.Length; i++)

@@ -17,6 +17,7 @@ internal sealed class StepTrace
     [ThreadStatic] static int _inKernel;
 
     readonly List<Action> _kernels = [];
+    readonly List<ChainFusion.Recorded> _records = [];
     readonly HashSet<Tensor> _retained = new(ReferenceEqualityComparer.Instance);
 
     readonly HashSet<Storage> _allocated = new(ReferenceEqualityComparer.Instance);
@@ -33,6 +34,9 @@ internal sealed class StepTrace
 
     /// <summary>The replayable calls in the order they ran.</summary>
     internal List<Action> Kernels => _kernels;
+
+    /// <summary>The same calls with their fusible forms and the tensors each touched (what <see cref="ChainFusion"/> reads).</summary>
+    internal IReadOnlyList<ChainFusion.Recorded> Records => _records;
 
     /// <summary>Every tensor a recorded call touched, kept alive (one reference each) until <see cref="Release"/>.</summary>
     internal IReadOnlyCollection<Tensor> Retained => _retained;
@@ -63,7 +67,14 @@ internal sealed class StepTrace
     }
 
     /// <summary>Runs <paramref name="kernel"/> now and keeps it for the replays, with the tensors it touches; always true (the caller returns).</summary>
-    internal static bool Record(Action kernel, Tensor? a, Tensor? b = null, Tensor? c = null, Tensor? d = null, Tensor? e = null)
+    internal static bool Record(Action kernel, Tensor? a, Tensor? b = null, Tensor? c = null, Tensor? d = null, Tensor? e = null) =>
+        RecordFusible(null, kernel, a, b, c, d, e);
+
+    /// <summary>
+    /// <see cref="Record"/> for an elementwise kernel that <paramref name="op"/> (when not null) describes in the form
+    /// <see cref="ChainFusion"/> can fuse with its neighbours; always true.
+    /// </summary>
+    internal static bool RecordFusible(FusibleOp? op, Action kernel, Tensor? a, Tensor? b = null, Tensor? c = null, Tensor? d = null, Tensor? e = null)
     {
         var trace = _active!;
         trace.Keep(a); trace.Keep(b); trace.Keep(c); trace.Keep(d); trace.Keep(e);
@@ -71,6 +82,7 @@ internal sealed class StepTrace
         try { kernel(); }
         finally { _inKernel--; }
         trace._kernels.Add(kernel);
+        trace._records.Add(new(kernel, op, [a, b, c, d, e]));
         return true;
     }
 
@@ -87,6 +99,7 @@ internal sealed class StepTrace
         {
             var result = body();
             trace._kernels.Add(replay);
+            trace._records.Add(new(replay, null, []));
             return result;
         }
         finally { _inKernel--; }
@@ -133,6 +146,7 @@ internal sealed class StepTrace
         foreach (var t in _retained) t.Unref();
         _retained.Clear();
         _kernels.Clear();
+        _records.Clear();
         _allocated.Clear();
     }
 
