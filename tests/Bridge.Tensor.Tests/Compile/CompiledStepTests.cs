@@ -255,19 +255,27 @@ public sealed class CompiledStepTests : OnTheCpu
         var ps = XorParameters();
         using var compiled = Torch.Compile(XorStep(ps));
         for (int s = 0; s < 1000; s++) compiled.Invoke(XorX[s % 4], XorY[s % 4])!.Dispose();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        long before = GC.GetTotalMemory(true), allocated = GC.GetAllocatedBytesForCurrentThread();
-        for (int s = 0; s < 10_000; s++) compiled.Invoke(XorX[s % 4], XorY[s % 4])!.Dispose();
-        long perReplay = (GC.GetAllocatedBytesForCurrentThread() - allocated) / 10_000;
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        long after = GC.GetTotalMemory(true);
-        Assert.IsTrue(after - before < 64 * 1024, $"managed memory grew by {after - before} bytes over 10k replays");
+        // The heap is the whole process's, and tests in parallel allocate into it too: a leak grows it in every
+        // round of 10k replays, another test's garbage in some. One round in three without growth passes.
+        long perReplay = 0, replays = 0;
+        var growths = new List<long>();
+        for (int round = 0; round < 3 && (growths.Count == 0 || growths[^1] >= 64 * 1024); round++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            long before = GC.GetTotalMemory(true), allocated = GC.GetAllocatedBytesForCurrentThread();
+            for (int s = 0; s < 10_000; s++) compiled.Invoke(XorX[s % 4], XorY[s % 4])!.Dispose();
+            perReplay = (GC.GetAllocatedBytesForCurrentThread() - allocated) / 10_000;
+            replays += 10_000;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            growths.Add(GC.GetTotalMemory(true) - before);
+        }
+        Assert.IsTrue(growths[^1] < 64 * 1024, $"managed memory grew in every round of 10k replays: {string.Join(", ", growths)} bytes");
         // No buffers: what a replay allocates is the copy of its output, the two views the test indexes out, and the
         // kernels' small shape arrays (bounded per call, collected as gen0 garbage).
         Assert.IsTrue(perReplay < 8192, $"a replay allocated {perReplay} bytes");
-        Assert.AreEqual(11_000 - 2, compiled.Replays);
+        Assert.AreEqual(1_000 + replays - 2, compiled.Replays);
     }
 
     // Traces a step whose intermediate the test can observe, and keeps only a weak reference to that buffer's memory.
