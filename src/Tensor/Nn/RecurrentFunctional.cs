@@ -140,6 +140,16 @@ public static partial class Functional
     static (Tensor Output, Tensor H, Tensor? C) RunDirection(RnnMode mode, Tensor projected, int[] batchSizes, int[] offsets, Tensor h0, Tensor? c0,
         Tensor wHh, Tensor? bHh, Tensor? wHr, int hidden, bool reverse)
     {
+        // LSTM and GRU without projections: the whole direction as one fused node (RecurrentSequence).
+        if (wHr is null && RecurrentSequence.Applies(mode, projected, h0, c0, wHh, bHh))
+            return RecurrentSequence.Run(mode, projected, batchSizes, offsets, h0, c0, wHh, bHh, hidden, reverse,
+                () => RunDirectionStepwise(mode, projected, batchSizes, offsets, h0, c0, wHh, bHh, null, hidden, reverse));
+        return RunDirectionStepwise(mode, projected, batchSizes, offsets, h0, c0, wHh, bHh, wHr, hidden, reverse);
+    }
+
+    static (Tensor Output, Tensor H, Tensor? C) RunDirectionStepwise(RnnMode mode, Tensor projected, int[] batchSizes, int[] offsets, Tensor h0, Tensor? c0,
+        Tensor wHh, Tensor? bHh, Tensor? wHr, int hidden, bool reverse)
+    {
         int steps = batchSizes.Length;
         var outputs = new Tensor[steps];
         if (!reverse)

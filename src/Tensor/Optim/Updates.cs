@@ -40,6 +40,7 @@ public static class Updates
     {
         grad = Signed(grad, maximize);
         double t = Tick(step);
+        if (!amsgrad && FusedAdam.TryStep(param, grad, expAvg, expAvgSq, t, lr, beta1, beta2, eps, weightDecay, decoupled)) return; // one pass, same bits
         if (decoupled) param.Mul_(1 - lr * weightDecay);
         else if (weightDecay != 0) grad = AddScaled(grad, param, weightDecay);
         AddScaled_(expAvg.Mul_(beta1), grad, 1 - beta1);

@@ -1,0 +1,66 @@
+#!/usr/bin/python3
+"""Interleaved A/B of the model-step workloads: Bridge (C#) before and after, PyTorch 1.13 + OpenBLAS.
+
+    /usr/bin/python3 bench/kernels/ab.py --before /work/main --python .venv/bin/python --rounds 2 --threads 1 --only '^(char_lstm|tiny_gpt)_step$'
+
+Each round runs every runtime once (in a shuffled order) on the same workloads; prints the median per runtime,
+the ratios against torch, and the load average before and after, so a shared machine's noise is visible.
+
+The C# runs get DOTNET_TieredCompilation=0 (--tiered keeps the default): a model step of ~100 ms runs only a few dozen
+times in Bridge.Bench's timing, too few for the tiered JIT to replace the tier-0 code of methods called once per step,
+so the default measures mostly unoptimised orchestration code (about 2x the step time of fully optimised code, and
+of the NativeAOT library the Python package runs). A real training loop tiers up within its first seconds.
+"""
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DLL = os.path.join("bench", "Bridge.Bench", "bin", "Release", "net10.0", "Bridge.Bench.dll")
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--before", default=None, help="a checkout whose Bridge.Bench build is the 'before' column")
+ap.add_argument("--rounds", type=int, default=2)
+ap.add_argument("--threads", type=int, default=1)
+ap.add_argument("--only", default="^(lenet|char_lstm|tiny_gpt)_step$")
+ap.add_argument("--python", default=None, help="an interpreter with this branch's bridge package (adds a bridge-python column)")
+ap.add_argument("--tiered", action="store_true", help="leave the .NET tiered JIT on for the C# runs")
+args = ap.parse_args()
+dotnet_env = None if args.tiered else dict(os.environ, DOTNET_TieredCompilation="0")
+
+blas = os.path.join(ROOT, "bench", ".cache", "openblas", "x", "usr", "lib", "x86_64-linux-gnu", "openblas-pthread")
+if not os.path.isdir(blas):
+    blas = "/work/main/bench/.cache/openblas/x/usr/lib/x86_64-linux-gnu/openblas-pthread"
+torch_env = dict(os.environ, LD_LIBRARY_PATH=blas, OPENBLAS_NUM_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads))
+runtimes = {
+    "torch-openblas": (["/usr/bin/python3", os.path.join(ROOT, "bench", "peers", "torch_peer.py"), "--threads", str(args.threads), "--only", args.only], torch_env),
+    "bridge-after": (["dotnet", os.path.join(ROOT, DLL), "--threads", str(args.threads), "--only", args.only], dotnet_env),
+}
+if args.before:
+    runtimes["bridge-before"] = (["dotnet", os.path.join(args.before, DLL), "--threads", str(args.threads), "--only", args.only], dotnet_env)
+
+if args.python:
+    runtimes["bridge-python"] = ([args.python, os.path.join(ROOT, "bench", "peers", "torch_peer.py"), "--runtime", "bridge", "--threads", str(args.threads), "--only", args.only], None)
+
+results = {}
+print("load before:", open("/proc/loadavg").read().split()[:3])
+for r in range(args.rounds):
+    order = list(runtimes)
+    random.shuffle(order)
+    for name in order:
+        cmd, env = runtimes[name]
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("{"):
+                row = json.loads(line)
+                results.setdefault((row["workload"], name), []).append(row["value"])
+print("load after:", open("/proc/loadavg").read().split()[:3])
+for w in sorted({w for w, _ in results}):
+    med = {n: statistics.median(v) for (ww, n), v in results.items() if ww == w}
+    t = med.get("torch-openblas")
+    cells = [f"{n} {v:.1f}" + (f" ({t / v:.2f}x torch)" if t and n != "torch-openblas" else "") for n, v in sorted(med.items())]
+    print(f"{w} [threads {args.threads}] ms/step: " + "; ".join(cells))
