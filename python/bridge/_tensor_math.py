@@ -378,6 +378,9 @@ def _arith(a, b, ops):
     elif tb is bool and ops[0] is not None:  # a 0-d bool tensor, so bool op bool stays bool as in torch
         from ._functions import tensor
         h = _call_tt(ops[0], a._h, tensor(b)._h)
+    elif tb is bool and ops is _RSUB:  # True - tensor: a bool tensor on the left, so torch's refusal names it
+        from ._functions import tensor
+        return tensor(b) - a
     elif tb is int or tb is bool:
         h = _call_ts(ops[1], a._h, b)
     elif isinstance(b, Tensor):

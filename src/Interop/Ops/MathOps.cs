@@ -40,7 +40,7 @@ static partial class OpTable
         WithScalar("mul_scalar", (t, s) => t * s);
         WithScalar("div_scalar", (t, s) => t / s);
         WithScalar("rdiv_scalar", (t, s) => s / t);
-        WithScalar("pow_scalar", (t, s) => t.Pow(s));
+        WithScalar("pow_scalar", (t, s) => s == Math.Floor(s) && Math.Abs(s) < 1e18 ? t.Pow((long)s) : t.Pow(s));   // a Python int: torch's integer-exponent rules
         WithScalar("rpow_scalar", (t, s) => Torch.FullLike(t, s).Pow(t));
         WithScalar("eq_scalar", (t, s) => t == s);
         WithScalar("ne_scalar", (t, s) => t != s);
