@@ -94,7 +94,6 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<(string Op, DType DType), string> UndeclaredOnPurpose = new()
     {
-        
     };
 
     /// <summary>
