@@ -98,6 +98,8 @@ static partial class OpTable
         Add(name + "_f", a =>
         {
             var t = a.Tensor(0);
+            // A bool tensor minus a float is refused by torch: the refusal must see the bool, not its float copy.
+            if (t.DType == DType.Bool && name is "sub_scalar" or "rsub_scalar") return T(f(t, a.Double(1)));
             return T(f(t.DType.IsFloatingPoint() ? t : t.To(Torch.DefaultDType), a.Double(1)));
         });
     }
