@@ -379,6 +379,9 @@ def _arith(a, b, ops):
         from ._functions import tensor
         scalar = tensor(b)  # held until the call returns: a dropped temporary's handle may be freed at once
         h = _call_tt(ops[0], a._h, scalar._h)
+    elif tb is bool and ops is _RSUB:  # True - tensor: a bool tensor on the left, so torch's refusal names it
+        from ._functions import tensor
+        return tensor(b) - a
     elif tb is int or tb is bool:
         h = _call_ts(ops[1], a._h, b)
     elif isinstance(b, Tensor):

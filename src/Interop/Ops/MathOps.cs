@@ -40,7 +40,7 @@ static partial class OpTable
         WithScalar("mul_scalar", (t, s) => t * s);
         WithScalar("div_scalar", (t, s) => t / s);
         WithScalar("rdiv_scalar", (t, s) => s / t);
-        WithScalar("pow_scalar", (t, s) => t.Pow(s));
+        WithScalar("pow_scalar", (t, s) => s == Math.Floor(s) && Math.Abs(s) < 1e18 ? t.Pow((long)s) : t.Pow(s));   // a Python int: torch's integer-exponent rules
         WithScalar("rpow_scalar", (t, s) => Torch.FullLike(t, s).Pow(t));
         WithScalar("eq_scalar", (t, s) => t == s);
         WithScalar("ne_scalar", (t, s) => t != s);
@@ -98,6 +98,8 @@ static partial class OpTable
         Add(name + "_f", a =>
         {
             var t = a.Tensor(0);
+            // A bool tensor minus a float is refused by torch: the refusal must see the bool, not its float copy.
+            if (t.DType == DType.Bool && name is "sub_scalar" or "rsub_scalar") return T(f(t, a.Double(1)));
             return T(f(t.DType.IsFloatingPoint() ? t : t.To(Torch.DefaultDType), a.Double(1)));
         });
     }

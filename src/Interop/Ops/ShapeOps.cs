@@ -24,7 +24,7 @@ static partial class OpTable
         Add("cuda_status", a => Results.String(Cuda.Status));
         Add("cuda_device_count", a => Value.Int(Cuda.IsAvailable ? Cuda.DeviceCount : 0));
         Add("select", a => T(a.Tensor(0).Select(a.Int(1), a.Long(2))));
-        Add("select0", a => T(a.Tensor(0)[a.Int(1)])); // x[i], Python's most common index
+        Add("select0", a => T(a.Tensor(0)[a.Long(1)])); // x[i], Python's most common index (64-bit: past 2^31 elements too)
         Add("slice", a => T(a.Tensor(0).Slice(a.Int(1), a.IsNone(2) ? null : a.Long(2), a.IsNone(3) ? null : a.Long(3), a.Long(4))));
         Add("narrow", a => T(a.Tensor(0).Narrow(a.Int(1), a.Long(2), a.Long(3))));
         Add("cat", a => T(Tensor.Cat(a.Tensors(0), a.Int(1))));

@@ -59,7 +59,8 @@ internal sealed class AccumulateGrad : Node
 
     static Tensor Copy(Tensor leaf, Tensor g)
     {
-        var copy = Tensor.Allocate(leaf.ShapeArray, leaf.DType, leaf.Device, zero: false);
+        var copy = leaf.Fits32 ? Tensor.Allocate(leaf.ShapeArray, leaf.DType, leaf.Device, zero: false)
+            : Tensor.Allocate64(leaf.Shape64, leaf.DType, leaf.Device, zero: false);
         Backend.Copy(g, copy);
         return copy;
     }

@@ -11,13 +11,16 @@ public sealed partial class Tensor
     /// <summary>Which output of <see cref="GradFn"/> this tensor is (0 except for custom functions with several outputs).</summary>
     internal int OutputNr;
 
+    // Edges keep int sizes: a tensor past int.MaxValue elements still has each size in range (its offsets are not).
+    int[] EdgeShape => _shape32 ?? (ShapeMath.AllFitInt32(_shape) ? ShapeMath.Narrow(_shape) : throw TensorTooLargeException.For(this));
+
     /// <summary>The node that receives this tensor's gradient: its producer, or for a leaf that requires grad its accumulator.</summary>
     internal Edge GradientEdge()
     {
-        if (GradFn is Node f) return new Edge(f, OutputNr, ShapeArray);
-        if (!RequiresGrad) return new Edge(null, 0, ShapeArray);
+        if (GradFn is Node f) return new Edge(f, OutputNr, EdgeShape);
+        if (!RequiresGrad) return new Edge(null, 0, EdgeShape);
         if (_accumulator is null) Interlocked.CompareExchange(ref _accumulator, new AccumulateGrad(this), null);
-        return new Edge(_accumulator, 0, ShapeArray);
+        return new Edge(_accumulator, 0, EdgeShape);
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed partial class Tensor
     /// <summary>a - b</summary>
     public static Tensor Sub(Tensor a, Tensor b)
     {
+        if (a.DType == DType.Bool || b.DType == DType.Bool) throw SubtractBool(a, b);
         var r = Binary<SubtractOperator>(ref a, ref b);
         return Recording.Needed(a, b) ? Recording.Record(r, "SubBackward0", [a, b], g => [g, b.RequiresGrad ? -g : null]) : r;
     }

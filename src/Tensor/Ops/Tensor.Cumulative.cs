@@ -12,6 +12,7 @@ public sealed partial class Tensor
     /// <summary>Running sum along <paramref name="dim"/>; ∂ = reversed running sum of g</summary>
     public Tensor Cumsum(int dim, DType? dtype = null)
     {
+        if (!Fits32) return Running64(dim, product: false, dtype ?? (DType.IsFloatingPoint() ? DType : DType.Int64));
         var x = dtype is DType t ? To(t) : DType.IsFloatingPoint() ? this : To(DType.Int64);
         var result = x.Running(dim, product: false, reverse: false);
         if (!Recording.Needed(x)) return result;
@@ -21,6 +22,7 @@ public sealed partial class Tensor
     /// <summary>Running product along <paramref name="dim"/>; ∂x_k = Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i (exact with zeros)</summary>
     public Tensor Cumprod(int dim, DType? dtype = null)
     {
+        if (!Fits32) return Running64(dim, product: true, dtype ?? (DType.IsFloatingPoint() ? DType : DType.Int64));
         var x = dtype is DType t ? To(t) : DType.IsFloatingPoint() ? this : To(DType.Int64);
         var result = x.Running(dim, product: true, reverse: false);
         if (!Recording.Needed(x)) return result;

@@ -41,7 +41,7 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">The broadcast result does not have this tensor's shape.</exception>
     /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
     /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>
-    public Tensor Sub_(Tensor other) => Arithmetic_<SubtractOperator>(other, (a, b) => a - b);
+    public Tensor Sub_(Tensor other) => DType == DType.Bool || other.DType == DType.Bool ? throw SubtractBool(this, other) : Arithmetic_<SubtractOperator>(other, (a, b) => a - b);
     /// <summary>this -= a scalar in place; returns this.</summary>
     /// <exception cref="InvalidOperationException">This tensor is a leaf that requires grad (with grad mode on),
     /// read-only, or has overlapping elements; or the result's dtype cannot be cast to this tensor's (float into int64).</exception>

@@ -29,8 +29,8 @@ public sealed partial class Tensor
         CheckSameDevice(a, b);
         if (a.Dim() != 2) throw new ArgumentException($"self must be a matrix");
         if (b.Dim() != 2) throw new ArgumentException($"mat2 must be a matrix");
-        if (a.ShapeArray[1] != b.ShapeArray[0])
-            throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({a.ShapeArray[0]}x{a.ShapeArray[1]} and {b.ShapeArray[0]}x{b.ShapeArray[1]})");
+        if (a.Shape64[1] != b.Shape64[0])
+            throw new ArgumentException($"mat1 and mat2 shapes cannot be multiplied ({a.Shape64[0]}x{a.Shape64[1]} and {b.Shape64[0]}x{b.Shape64[1]})");
         if (a.DType != b.DType)
             throw new ArgumentException($"expected scalar type {Pretty(a.DType)} but found {Pretty(b.DType)}");
     }
@@ -39,8 +39,8 @@ public sealed partial class Tensor
 
     static Tensor MatrixProduct(Tensor a, Tensor b, Tensor? bias, string name)
     {
-        int m = a.ShapeArray[0], k = a.ShapeArray[1], n = b.ShapeArray[1];
-        var result = Allocate([m, n], a.DType, a.Device, zero: false);
+        long m = a.Shape64[0], n = b.Shape64[1];
+        var result = Allocate64([m, n], a.DType, a.Device, zero: false);
         // Transposed operands (every backward matmul) are read through their strides, never copied.
         // Half types: torch's own CPU gemm adds beta·C and the float32 dot product before rounding once, whichever path.
         if (bias is not null && !a.DType.IsHalf() && BiasAddedLast(a, b, n))
@@ -75,13 +75,13 @@ public sealed partial class Tensor
     /// sums each dot product from zero and adds beta·C last, while op(A) = A adds the products onto C in order.
     /// nn.Linear (weight.T()) takes the first path, addmm of two contiguous matrices the second; the roundings differ.
     /// </summary>
-    static bool BiasAddedLast(Tensor a, Tensor b, int n)
+    static bool BiasAddedLast(Tensor a, Tensor b, long n)
     {
         bool swapped = n != 1;
         var first = swapped ? b : a;                                  // torch's m1 after the swap
-        int rows = swapped ? n : a.ShapeArray[0], k = a.ShapeArray[1]; // its m and k
+        long rows = swapped ? n : a.Shape64[0], k = a.Shape64[1]; // its m and k
         // torch's m1_strides[transpose_c ? 1 : 0] and m1_strides[transpose_c ? 0 : 1]
-        long rowStride = first.StridesArray[swapped ? 1 : 0], colStride = first.StridesArray[swapped ? 0 : 1];
+        long rowStride = first.Strides64[swapped ? 1 : 0], colStride = first.Strides64[swapped ? 0 : 1];
         if (rowStride == 1 && colStride >= Math.Max(1, rows)) return false;
         if (colStride == 1 && rowStride >= Math.Max(1, k)) return true;
         return !swapped; // torch copies an operand it cannot read in place contiguous, then transposes it this way

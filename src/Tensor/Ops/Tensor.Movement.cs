@@ -60,6 +60,7 @@ public sealed partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = ShapeMath.WrapDim(dim0, Dim()), b = ShapeMath.WrapDim(dim1, Dim());
+        if (!Fits32) return Transpose64(a, b);
         var shape = (int[])ShapeArray.Clone();
         var strides = (int[])StridesArray.Clone();
         (shape[a], shape[b]) = (shape[b], shape[a]);
@@ -71,6 +72,7 @@ public sealed partial class Tensor
     public Tensor T()
     {
         if (Dim() > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {Dim()}D");
+        if (!Fits32) return T64();
         if (Dim() < 2) return MakeView(ShapeArray, StridesArray, Offset32, "TBackward0", g => g);
         return MakeView([ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]], Offset32, "TBackward0", g => g.T());
     }
@@ -84,6 +86,7 @@ public sealed partial class Tensor
         if (order.Distinct().Count() != order.Length) throw new ArgumentException("permute(): duplicate dims are not allowed.");
         var inverse = new int[order.Length];
         for (int i = 0; i < order.Length; i++) inverse[order[i]] = i;
+        if (!Fits32) return Permute64(order, inverse);
         return MakeView(order.Select(d => ShapeArray[d]).ToArray(), order.Select(d => StridesArray[d]).ToArray(), Offset32,
             "PermuteBackward0", g => g.Permute(inverse));
     }
@@ -91,6 +94,7 @@ public sealed partial class Tensor
     /// <summary>Removes every dim of size 1.</summary>
     public Tensor Squeeze()
     {
+        if (!Fits32) return Squeeze64();
         var keep = Enumerable.Range(0, Dim()).Where(d => ShapeArray[d] != 1).ToArray();
         var input = ShapeArray;
         return MakeView(keep.Select(d => ShapeArray[d]).ToArray(), keep.Select(d => StridesArray[d]).ToArray(), Offset32, "SqueezeBackward0", g => g.Reshape(input));
@@ -102,6 +106,7 @@ public sealed partial class Tensor
     Tensor SqueezeDim(int dim, string name)
     {
         int d = ShapeMath.WrapDim(dim, Dim());
+        if (!Fits32) return SqueezeDim64(d, name);
         var input = ShapeArray;
         if (Dim() == 0 || ShapeArray[d] != 1) return MakeView(ShapeArray, StridesArray, Offset32, name, g => g);
         return MakeView(Without(ShapeArray, d), Without(StridesArray, d), Offset32, name, g => g.Reshape(input));
@@ -120,6 +125,7 @@ public sealed partial class Tensor
     public Tensor Unsqueeze(int dim)
     {
         int d = ShapeMath.WrapDim(dim, Dim() + 1);
+        if (!Fits32) return Unsqueeze64(d);
         var shape = new int[Dim() + 1];
         var strides = new int[Dim() + 1];
         for (int k = 0, src = 0; k < shape.Length; k++)
@@ -154,7 +160,7 @@ public sealed partial class Tensor
     /// <summary>
     /// A view broadcast to <paramref name="other"/>'s shape (torch's <c>expand_as</c>); see <see cref="Expand(int[])"/>.
     /// </summary>
-    public Tensor ExpandAs(Tensor other) => Expand(other.ShapeArray);
+    public Tensor ExpandAs(Tensor other) => other.Fits32 ? Expand(other.ShapeArray) : Expand(other.Shape64);
 
     /// <summary>This tensor if already contiguous, else a contiguous copy.</summary>
     public Tensor Contiguous() => IsContiguous() ? this : Clone();
@@ -266,6 +272,7 @@ public sealed partial class Tensor
         if (tensors.Length == 0) throw new ArgumentException("torch.cat(): expected a non-empty list of Tensors");
         for (int i = 0; i < tensors.Length; i++)
             if (tensors[i].Dim() == 0) throw new ArgumentException($"zero-dimensional tensor (at position {i}) cannot be concatenated");
+        if (CatNeeds64(tensors)) return Cat64(tensors, dim);
         var parts = tensors.Where(t => !(t.Dim() == 1 && t.ShapeArray[0] == 0)).ToArray();
         if (parts.Length == 0) return tensors[0].Clone();
         var first = parts[0];
@@ -301,8 +308,8 @@ public sealed partial class Tensor
     {
         if (tensors.Length == 0) throw new ArgumentException("stack expects a non-empty TensorList");
         for (int i = 1; i < tensors.Length; i++)
-            if (!tensors[i].ShapeArray.AsSpan().SequenceEqual(tensors[0].ShapeArray))
-                throw new ArgumentException($"stack expects each tensor to be equal size, but got {ShapeMath.FormatList(tensors[0].ShapeArray)} at entry 0 and {ShapeMath.FormatList(tensors[i].ShapeArray)} at entry {i}");
+            if (!tensors[i].Shape64.AsSpan().SequenceEqual(tensors[0].Shape64))
+                throw new ArgumentException($"stack expects each tensor to be equal size, but got {ShapeMath.FormatList(tensors[0].Shape64)} at entry 0 and {ShapeMath.FormatList(tensors[i].Shape64)} at entry {i}");
         int d = ShapeMath.WrapDim(dim, tensors[0].Dim() + 1);
         Tensor result;
         using (GradMode.Set(false)) result = Cat(tensors.Select(t => t.Unsqueeze(d)).ToArray(), d);

@@ -66,6 +66,7 @@ public sealed partial class Tensor
 
     Tensor SumOver(int[] dims, bool keepDim, string? name)
     {
+        if (!Fits32) return Sum64(dims, keepDim, name);
         // torch sums bool and every integer type into int64.
         var x = DType.IsFloatingPoint() ? this : To(DType.Int64);
         Tensor result;
@@ -85,6 +86,7 @@ public sealed partial class Tensor
 
     Tensor MeanOver(int[] dims, bool keepDim, string name)
     {
+        if (!Fits32) return Mean64(dims, keepDim, name);
         if (!DType.IsFloatingPoint())
             throw new InvalidOperationException($"mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {DType.ScalarTypeName()}");
         int count = 1;
@@ -114,6 +116,7 @@ public sealed partial class Tensor
 
     (Tensor Values, Tensor Indices) ExtremeAlong(int dim, bool keepDim, bool max, string? name)
     {
+        if (!Fits32) return ExtremeAlong64(dim, keepDim, max, name);
         int d = ShapeMath.WrapDim(dim, Dim());
         var x = Dim() == 0 ? Reshape(1) : this;
         var (view, outShape, keptShape) = x.ReductionView([d]);

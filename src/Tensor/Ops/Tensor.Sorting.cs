@@ -12,6 +12,7 @@ public sealed partial class Tensor
     /// <summary>(values, indices) of each line along <paramref name="dim"/>, ascending (NaN last) or descending; ties keep their order.</summary>
     public (Tensor Values, Tensor Indices) Sort(int dim = -1, bool descending = false)
     {
+        if (!Fits32) return Sort64(dim, descending);
         var lines = new HostLines(this, dim);
         int n = lines.Length;
         var index = new long[lines.Count * n];
@@ -30,6 +31,7 @@ public sealed partial class Tensor
     public (Tensor Values, Tensor Indices) Topk(int k, int dim = -1, bool largest = true, bool sorted = true)
     {
         _ = sorted;   // the result is always in order, which sorted=False allows
+        if (!Fits32) return Topk64(k, dim, largest);
         var lines = new HostLines(this, dim);
         if (k < 0 || k > lines.Length) throw new ArgumentException("selected index k out of range");
         var index = new long[lines.Count * k];

@@ -53,6 +53,7 @@ public sealed partial class Tensor
 
     Tensor Extremes(int[] dims, bool keepDim, bool max)
     {
+        if (!Fits32) return Extremes64(dims, keepDim, max);
         var over = dims.Length == 0 ? AllDims() : dims;
         var x = DType == DType.Bool ? To(DType.Int64) : this;
         var (view, outShape, keptShape) = x.ReductionView(over);
@@ -75,11 +76,12 @@ public sealed partial class Tensor
     }
 
     /// <summary>Whether any element over <paramref name="dims"/> is nonzero (a bool tensor).</summary>
-    public Tensor Any(int[] dims, bool keepDim = false) => CountNonzero(dims, keepDim) > 0.0;
+    public Tensor Any(int[] dims, bool keepDim = false) => Fits32 ? CountNonzero(dims, keepDim) > 0.0 : Truth64(dims, keepDim, all: false);
 
     /// <summary>Whether every element over <paramref name="dims"/> is nonzero (a bool tensor).</summary>
     public Tensor All(int[] dims, bool keepDim = false)
     {
+        if (!Fits32) return Truth64(dims, keepDim, all: true);
         var over = dims.Length == 0 ? AllDims() : dims;
         int count = Dim() == 0 ? 1 : NormalizeDims(over).Aggregate(1, (n, d) => n * ShapeArray[d]);
         return CountNonzero(dims, keepDim) == count;

@@ -94,7 +94,6 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<(string Op, DType DType), string> UndeclaredOnPurpose = new()
     {
-        [("sign", DType.Bool)] = "torch returns bool; Bridge's numeric unary ops promote bool to int64 (Tensor.NumberUnary), as before issue 16",
     };
 
     /// <summary>

@@ -58,9 +58,60 @@ internal static unsafe class LargeTensors
         for (long r = 0; r < rows; r += step)
         {
             long n = Math.Min(step, rows - r);
-            kernel(Rows(result, r, n), inputs.Select(x => Rows(x, r, n)).ToArray());
+            var piece = Rows(result, r, n);
+            var pieces = inputs.Select(x => Rows(x, r, n)).ToArray();
+            // A piece that still reaches too far (a transposed operand strides over the whole storage along another
+            // dim) is cut further, in halves along its farthest-reaching dim, until every operand's piece fits.
+            if (piece.Fits32 && pieces.All(x => x.Fits32)) kernel(piece, pieces);
+            else Halve(piece, pieces, kernel, keepLast: false);
         }
     }
+
+    /// <summary>
+    /// Cuts the operands in two along the dim where some operand reaches farthest in memory ((size - 1) · |stride|)
+    /// and recurses until each piece fits the int kernels; <paramref name="keepLast"/> never cuts the last dim (a
+    /// reduced dim, which the caller handles).
+    /// </summary>
+    static void Halve(Tensor result, Tensor[] inputs, Action<Tensor, Tensor[]> kernel, bool keepLast)
+    {
+        if (result.Numel() == 0) return;
+        if (result.Fits32 && inputs.All(x => x.Fits32))
+        {
+            kernel(result, inputs);
+            return;
+        }
+        int dims = inputs.Length > 0 ? inputs[0].Dim() : result.Dim();
+        int cut = FarthestDim(inputs.Append(result), keepLast ? dims - 1 : dims);
+        if (cut < 0) throw TensorTooLargeException.For(inputs.Length > 0 ? inputs[0] : result);
+        long size = inputs.Length > 0 ? inputs[0].Shape64[cut] : result.Shape64[cut], half = size / 2;
+        foreach (var (start, n) in new[] { (0L, half), (half, size - half) })
+            Halve(Along(result, cut, start, n), inputs.Select(x => Along(x, cut, start, n)).ToArray(), kernel, keepLast);
+    }
+
+    /// <summary>The dim below <paramref name="limit"/>, of size at least 2, where some operand reaches farthest; -1 if none.</summary>
+    internal static int FarthestDim(IEnumerable<Tensor> operands, int limit)
+    {
+        int best = -1;
+        long bestReach = -1;
+        foreach (var x in operands)
+            for (int d = 0; d < Math.Min(limit, x.Dim()); d++)
+            {
+                long reach = (x.Shape64[d] - 1) * Math.Abs(x.Strides64[d]);
+                if (x.Shape64[d] >= 2 && reach > bestReach) (best, bestReach) = (d, reach);
+            }
+        return best;
+    }
+
+    /// <summary>Indices [<paramref name="start"/>, <paramref name="start"/> + <paramref name="n"/>) of dim <paramref name="dim"/>, re-based to fit the int kernels when it can.</summary>
+    internal static Tensor Along(Tensor x, int dim, long start, long n)
+    {
+        var shape = (long[])x.Shape64.Clone();
+        shape[dim] = n;
+        return Alias(x, shape, x.Strides64, x.StorageOffset + start * x.Strides64[dim]);
+    }
+
+    /// <summary>The same view re-based onto an alias of its storage starting at its first element, so that it fits the int kernels whenever its own reach does.</summary>
+    internal static Tensor Rebased(Tensor x) => x.Fits32 ? x : Alias(x, x.Shape64, x.Strides64, x.StorageOffset);
 
     /// <summary>
     /// A reduction over the last dim of <paramref name="view"/> into the results (its shape without the
@@ -74,10 +125,20 @@ internal static unsafe class LargeTensors
             kernel(view, results);
             return;
         }
+        if (view.Dim() > 1 && view.Numel() / view.Shape64[^1] > 1)
+        {
+            // Outer dims: halved until the pieces fit (rows never split), each piece reduced on its own.
+            int cut = FarthestDim([view, .. results], view.Dim() - 1);
+            long size = view.Shape64[cut], half = size / 2;
+            foreach (var (start, n) in new[] { (0L, half), (half, size - half) })
+                Reduce(Along(view, cut, start, n), results.Select(x => Along(x, cut, start, n)).ToArray(), kernel, combine);
+            return;
+        }
         if (view.Dim() > 1)
         {
-            long rows = view.Shape64[0];
-            for (long r = 0; r < rows; r++) Reduce(Row(view, r), results.Select(x => Row(x, r)).ToArray(), kernel, combine);
+            // One line left: as 1-D, the results as 0-d.
+            Reduce(Alias(view, [view.Shape64[^1]], [view.Strides64[^1]], view.StorageOffset),
+                results.Select(x => Alias(x, [], [], x.StorageOffset)).ToArray(), kernel, combine);
             return;
         }
         long length = view.Shape64[0];

@@ -34,7 +34,7 @@ public static partial class Declarations
     /// </summary>
     public static readonly UnaryOp Sign = Number<SignOperator>("sign", nameof(Sign),
         "Returns the sign of each element as -1, 0 or 1 (NaN stays NaN).", Surface.Tensor,
-        "SignBackward0", "zeros_like(grad)", Saves.Nothing, (g, x, y) => ZerosLike(g));
+        "SignBackward0", "zeros_like(grad)", Saves.Nothing, (g, x, y) => ZerosLike(g), boolIdentity: true);
 
     /// <summary>
     /// torch's <c>relu</c> (.NET <c>Relu</c>), an elementwise op: its dtypes, kernel, gradient and doc; <c>Apply</c>
@@ -141,14 +141,26 @@ public static partial class Declarations
     /// <summary>
     /// An op for every numeric dtype. <paramref name="halfKernel"/> names torch's CPU kernel that refuses float16
     /// (<c>floor_vml_cpu</c>), null where torch computes float16; <paramref name="boolMessage"/> is torch's refusal of
-    /// bool, null where bool is promoted to int64 and computed.
+    /// bool, null where bool is promoted to int64 and computed; <paramref name="boolIdentity"/> says the op maps a bool
+    /// tensor to itself, as torch's sign does (its result stays bool).
     /// </summary>
     static UnaryOp Number<TOp>(string torch, string dotNet, string doc, Surface surface, string node, string formula, Saves saves,
-        Func<Tensor, Tensor, Tensor, Tensor> backward, string? halfKernel = null, string? boolMessage = null) where TOp : IUnaryOperator
+        Func<Tensor, Tensor, Tensor, Tensor> backward, string? halfKernel = null, string? boolMessage = null, bool boolIdentity = false) where TOp : IUnaryOperator
     {
         DType[] dtypes = halfKernel is null ? AllNumeric : [.. AllNumeric.Where(d => d != DType.Float16)];
+        if (boolIdentity) dtypes = [.. dtypes, DType.Bool];
         return Declare(new UnaryOp(torch, dotNet, dtypes, TOp.Name, Gradient.Declared(node, formula), doc, surface,
-            x => { RefuseOnCpu(halfKernel, [DType.Float16], x); RefuseBool(boolMessage, x); return Tensor.NumberUnary<TOp>(x, node, backward, saves); },
-            (x, f) => { RefuseOnCpu(halfKernel, [DType.Float16], x); RefuseBool(boolMessage, x); return Tensor.NumberUnary_<TOp>(x, f); }));
+            x =>
+            {
+                RefuseOnCpu(halfKernel, [DType.Float16], x);
+                RefuseBool(boolMessage, x);
+                return boolIdentity && x.DType == DType.Bool ? x.Clone() : Tensor.NumberUnary<TOp>(x, node, backward, saves);
+            },
+            (x, f) =>
+            {
+                RefuseOnCpu(halfKernel, [DType.Float16], x);
+                RefuseBool(boolMessage, x);
+                return boolIdentity && x.DType == DType.Bool ? x : Tensor.NumberUnary_<TOp>(x, f);
+            }));
     }
 }
