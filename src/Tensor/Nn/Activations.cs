@@ -12,11 +12,14 @@ public static partial class Functional
     public static Tensor Silu(Tensor input)
     {
         var x = FloatInput(input);
-        return Unary(x, "SiluBackward0", x => x * x.Sigmoid(), (g, x) =>
-        {
-            var s = x.Sigmoid();
-            return g * s * (1.0 + x * (1.0 - s));
-        });
+        return Unary(x, "SiluBackward0", x => ExactActivation(Backends.Cpu.Activation.Silu, x) ?? x * x.Sigmoid(), (g, x) =>
+            ExactActivationBackward(Backends.Cpu.Activation.Silu, g, x) ?? SiluDerivative(g, x));
+    }
+
+    static Tensor SiluDerivative(Tensor g, Tensor x)
+    {
+        var s = x.Sigmoid();
+        return g * s * (1.0 + x * (1.0 - s));
     }
 
     /// <summary>x if x &gt; 0 else slope·x; ∂ = g if x &gt; 0 else slope·g</summary>
