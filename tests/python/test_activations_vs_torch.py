@@ -21,6 +21,13 @@ OPS = {
     "gelu": lambda F, t: F.gelu(t),
     "gelu_tanh": lambda F, t: F.gelu(t, approximate="tanh"),
     "silu": lambda F, t: F.silu(t),
+    "mish": lambda F, t: F.mish(t),
+    "softplus": lambda F, t: F.softplus(t),
+    "softplus_beta2_threshold5": lambda F, t: F.softplus(t, beta=2.0, threshold=5.0),
+    "elu": lambda F, t: F.elu(t),
+    "elu_alpha0.7": lambda F, t: F.elu(t, alpha=0.7),
+    "leaky_relu": lambda F, t: F.leaky_relu(t, 0.02),
+    "hardtanh": lambda F, t: F.hardtanh(t, -2.0, 1.5),
 }
 
 
@@ -68,6 +75,9 @@ def test_forward_and_backward_match_torch_bitwise(name, dtype, threads):
     op = OPS[name]
     for n in SIZES:
         x = inputs(n, n, dtype)
+        if name == "hardtanh":
+            # torch's vector lambda zeroes a NaN's gradient, its scalar tail passes it: a NaN's place decides
+            x[np.isnan(x)] = 0.5
         g = np.random.default_rng(n + 1).standard_normal(n).astype(dtype)
         tx, bx = torch.tensor(x, requires_grad=True), bridge.tensor(x, requires_grad=True)
         ty, by = op(F_T, tx), op(F_B, bx)
@@ -77,7 +87,7 @@ def test_forward_and_backward_match_torch_bitwise(name, dtype, threads):
         assert_bitwise(bx.grad.numpy(), tx.grad.numpy(), x, f"{name} backward {dtype} n={n}")
 
 
-@pytest.mark.parametrize("name", sorted(OPS))
+@pytest.mark.parametrize("name", ["gelu", "gelu_tanh", "silu"])
 def test_module_forms_and_2d_match_torch_bitwise(name):
     x = inputs(37 * 130, 5, "float32").reshape(37, 130)
     modules = {"gelu": ("GELU", {}), "gelu_tanh": ("GELU", {"approximate": "tanh"}), "silu": ("SiLU", {})}

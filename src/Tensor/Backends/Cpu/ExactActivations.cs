@@ -13,6 +13,12 @@ internal enum Activation
     GeluTanh,
     /// <summary>x·σ(x).</summary>
     Silu,
+    /// <summary>x·tanh(softplus(x)).</summary>
+    Mish,
+    /// <summary>log(1 + e^(βx))/β (x past the threshold); parameters β, threshold.</summary>
+    Softplus,
+    /// <summary>scale·x, or α·scale·(e^(input_scale·x) − 1) for x ≤ 0; parameters α, scale, input_scale.</summary>
+    Elu,
 }
 
 /// <summary>
@@ -29,21 +35,21 @@ internal static class ExactActivations
     public static bool Supports(Tensor x) =>
         SleefFloat.IsSupported && x.DType is DType.Float32 or DType.Float64 && x.Numel() <= int.MaxValue;
 
-    /// <summary>y = op(x); both contiguous, same shape and dtype.</summary>
-    public static void Forward(Activation op, Tensor x, Tensor y)
+    /// <summary>y = op(x); both contiguous, same shape and dtype; <paramref name="parameters"/> as the op's summary lists them.</summary>
+    public static void Forward(Activation op, Tensor x, Tensor y, double[]? parameters = null)
     {
-        if (x.DType == DType.Float32) Forward(op, x.ContiguousSpan<float>(), y.ContiguousSpan<float>());
-        else Forward(op, x.ContiguousSpan<double>(), y.ContiguousSpan<double>());
+        if (x.DType == DType.Float32) Forward(op, x.ContiguousSpan<float>(), y.ContiguousSpan<float>(), parameters);
+        else Forward(op, x.ContiguousSpan<double>(), y.ContiguousSpan<double>(), parameters);
     }
 
-    /// <summary>∂x = op'(x)·∂y; all contiguous, same shape and dtype.</summary>
-    public static void Backward(Activation op, Tensor gy, Tensor x, Tensor dx)
+    /// <summary>∂x = op'(x)·∂y; all contiguous, same shape and dtype; <paramref name="parameters"/> as for the forward.</summary>
+    public static void Backward(Activation op, Tensor gy, Tensor x, Tensor dx, double[]? parameters = null)
     {
-        if (x.DType == DType.Float32) Backward(op, gy.ContiguousSpan<float>(), x.ContiguousSpan<float>(), dx.ContiguousSpan<float>());
-        else Backward(op, gy.ContiguousSpan<double>(), x.ContiguousSpan<double>(), dx.ContiguousSpan<double>());
+        if (x.DType == DType.Float32) Backward(op, gy.ContiguousSpan<float>(), x.ContiguousSpan<float>(), dx.ContiguousSpan<float>(), parameters);
+        else Backward(op, gy.ContiguousSpan<double>(), x.ContiguousSpan<double>(), dx.ContiguousSpan<double>(), parameters);
     }
 
-    static void Forward<T>(Activation op, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged
+    static void Forward<T>(Activation op, ReadOnlySpan<T> x, Span<T> y, double[]? p) where T : unmanaged
     {
         if (op == Activation.GeluOneDnn && typeof(T) == typeof(float) && x.Length > 1)
         {
@@ -56,10 +62,13 @@ internal static class ExactActivations
             case Activation.Gelu or Activation.GeluOneDnn: TorchLoops.RunVectorized<T, GeluErfKernel>(x, y, GeluGrain(x.Length)); break;
             case Activation.GeluTanh: TorchLoops.RunVectorized<T, GeluTanhKernel>(x, y, GeluGrain(x.Length)); break;
             case Activation.Silu: TorchLoops.RunVectorized<T, SiluKernel>(x, y, GrainSize); break;
+            case Activation.Mish: TorchLoops.RunVectorized<T, MishKernel>(x, y, GrainSize); break;
+            case Activation.Softplus: TorchLoops.RunVectorized(new SoftplusKernel(p![0], p[1]), x, y, GrainSize); break;
+            case Activation.Elu: TorchLoops.RunVectorized(new EluKernel(p![0], p[1], p[2]), x, y, GrainSize); break;
         }
     }
 
-    static void Backward<T>(Activation op, ReadOnlySpan<T> gy, ReadOnlySpan<T> x, Span<T> dx) where T : unmanaged
+    static void Backward<T>(Activation op, ReadOnlySpan<T> gy, ReadOnlySpan<T> x, Span<T> dx, double[]? p) where T : unmanaged
     {
         if (op == Activation.GeluOneDnn && typeof(T) == typeof(float) && x.Length > 1)
         {
@@ -72,6 +81,9 @@ internal static class ExactActivations
             case Activation.Gelu or Activation.GeluOneDnn: TorchLoops.RunVectorized2<T, GeluErfBackwardKernel>(gy, x, dx, GrainSize); break;
             case Activation.GeluTanh: TorchLoops.RunVectorized2<T, GeluTanhBackwardKernel>(gy, x, dx, GrainSize); break;
             case Activation.Silu: TorchLoops.RunVectorized2<T, SiluBackwardKernel>(gy, x, dx, GrainSize); break;
+            case Activation.Mish: TorchLoops.RunVectorized2<T, MishBackwardKernel>(gy, x, dx, GrainSize); break;
+            case Activation.Softplus: TorchLoops.RunVectorized2(new SoftplusBackwardKernel(p![0], p[1]), gy, x, dx, GrainSize); break;
+            case Activation.Elu: TorchLoops.RunVectorized2(new EluBackwardKernel(p![0], p[1], p[2]), gy, x, dx, GrainSize); break;
         }
     }
 

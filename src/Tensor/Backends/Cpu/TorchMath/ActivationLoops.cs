@@ -83,6 +83,88 @@ internal static unsafe partial class TorchLoops
         for (; i < n; i++) result[i] = Scalar2<T, TKernel>(g[i], x[i]);
     }
 
+    /// <summary>cpu_kernel_vec on one input with a parameterised kernel <paramref name="kernel"/>.</summary>
+    public static void RunVectorized<T, TKernel>(TKernel kernel, ReadOnlySpan<T> x, Span<T> result, long grain) where T : unmanaged where TKernel : struct, IParamKernel
+    {
+        int n = x.Length;
+        var (threads, chunk) = Split(n, grain);
+        fixed (T* px = x, po = result)
+        {
+            nint ix = (nint)px, io = (nint)po;
+            CpuThreads.For(threads, t =>
+            {
+                int start = t * chunk, count = Math.Min(n - start, chunk);
+                if (count > 0) BodyAndTailP((T*)ix + start, (T*)io + start, count, kernel);
+            });
+        }
+    }
+
+    /// <summary>cpu_kernel_vec on two inputs (∂y, x) with a parameterised kernel <paramref name="kernel"/>.</summary>
+    public static void RunVectorized2<T, TKernel>(TKernel kernel, ReadOnlySpan<T> dy, ReadOnlySpan<T> x, Span<T> result, long grain) where T : unmanaged where TKernel : struct, IParamKernel2
+    {
+        int n = x.Length;
+        var (threads, chunk) = Split(n, grain);
+        fixed (T* pg = dy, px = x, po = result)
+        {
+            nint ig = (nint)pg, ix = (nint)px, io = (nint)po;
+            CpuThreads.For(threads, t =>
+            {
+                int start = t * chunk, count = Math.Min(n - start, chunk);
+                if (count > 0) BodyAndTail2P((T*)ig + start, (T*)ix + start, (T*)io + start, count, kernel);
+            });
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void BodyAndTailP<T, TKernel>(T* x, T* result, int n, TKernel k) where T : unmanaged where TKernel : struct, IParamKernel
+    {
+        int lanes = Vector256<T>.Count, i = 0;
+        for (; i <= n - 2 * lanes; i += 2 * lanes)
+        {
+            Vector256<T> a, b;
+            if (typeof(T) == typeof(float))
+            {
+                a = k.Invoke(Vector256.Load(x + i).AsSingle()).As<float, T>();
+                b = k.Invoke(Vector256.Load(x + i + lanes).AsSingle()).As<float, T>();
+            }
+            else
+            {
+                a = k.Invoke(Vector256.Load(x + i).AsDouble()).As<double, T>();
+                b = k.Invoke(Vector256.Load(x + i + lanes).AsDouble()).As<double, T>();
+            }
+            a.Store(result + i);
+            b.Store(result + i + lanes);
+        }
+        for (; i < n; i++)
+            result[i] = typeof(T) == typeof(float) ? (T)(object)k.Scalar((float)(object)x[i]) : (T)(object)k.Scalar((double)(object)x[i]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static void BodyAndTail2P<T, TKernel>(T* g, T* x, T* result, int n, TKernel k) where T : unmanaged where TKernel : struct, IParamKernel2
+    {
+        int lanes = Vector256<T>.Count, i = 0;
+        for (; i <= n - 2 * lanes; i += 2 * lanes)
+        {
+            Vector256<T> a, b;
+            if (typeof(T) == typeof(float))
+            {
+                a = k.Invoke(Vector256.Load(g + i).AsSingle(), Vector256.Load(x + i).AsSingle()).As<float, T>();
+                b = k.Invoke(Vector256.Load(g + i + lanes).AsSingle(), Vector256.Load(x + i + lanes).AsSingle()).As<float, T>();
+            }
+            else
+            {
+                a = k.Invoke(Vector256.Load(g + i).AsDouble(), Vector256.Load(x + i).AsDouble()).As<double, T>();
+                b = k.Invoke(Vector256.Load(g + i + lanes).AsDouble(), Vector256.Load(x + i + lanes).AsDouble()).As<double, T>();
+            }
+            a.Store(result + i);
+            b.Store(result + i + lanes);
+        }
+        for (; i < n; i++)
+            result[i] = typeof(T) == typeof(float)
+                ? (T)(object)k.Scalar((float)(object)g[i], (float)(object)x[i])
+                : (T)(object)k.Scalar((double)(object)g[i], (double)(object)x[i]);
+    }
+
     /// <summary>oneDNN's gelu_erf over float32 spans: y = gelu(x), or (with <paramref name="dy"/>) ∂x = gelu'(x)·∂y.</summary>
     public static void OneDnnGelu(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> result, bool backward)
     {
