@@ -114,9 +114,13 @@ internal static unsafe class LayerNormExact
         int lanes = Vector256<T>.Count;
         long n = count / lanes, m = (n + ChunkSize - 1) / ChunkSize;
         int depth = CeilLog2(m);
+        // the cascade's levels (torch's SmallVector of depth entries; entry 0 is used even when depth is 0)
         Span<long> m0Stack = stackalloc long[65];
-        var m1Stack = new Vector256<T>[65];
-        var m2Stack = new Vector256<T>[65];
+        Span<Vector256<T>> m1Stack = stackalloc Vector256<T>[65];
+        Span<Vector256<T>> m2Stack = stackalloc Vector256<T>[65];
+        m0Stack.Clear();
+        m1Stack.Clear();
+        m2Stack.Clear();
         for (long i = 0; i < m; i++)
         {
             T* chunk = x + i * ChunkSize * lanes;
