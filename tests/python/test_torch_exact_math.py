@@ -17,7 +17,7 @@ import torch
 # op -> (low, high) of the "ordinary" inputs
 VML_OPS = {"sin": (-10, 10), "cos": (-10, 10), "tan": (-3, 3), "asin": (-1, 1), "acos": (-1, 1), "atan": (-20, 20),
            "exp": (-90, 90), "expm1": (-20, 20), "log": (0, 100), "log2": (0, 100), "log10": (0, 100),
-           "log1p": (-1, 100), "tanh": (-10, 10)}
+           "log1p": (-1, 100), "tanh": (-10, 10), "erf": (-5, 5)}
 # cpu_kernel_vec ops: SLEEF on 16-element steps, glibc on the rest of each thread's chunk
 VECTORIZED_OPS = {"sinh": (-10, 10), "cosh": (-10, 10), "sigmoid": (-20, 20)}
 ALL_OPS = {**VML_OPS, **VECTORIZED_OPS}

@@ -12,11 +12,14 @@ public static partial class Functional
     public static Tensor Silu(Tensor input)
     {
         var x = FloatInput(input);
-        return Unary(x, "SiluBackward0", x => x * x.Sigmoid(), (g, x) =>
-        {
-            var s = x.Sigmoid();
-            return g * s * (1.0 + x * (1.0 - s));
-        });
+        return Unary(x, "SiluBackward0", x => ExactActivation(Backends.Cpu.Activation.Silu, x) ?? x * x.Sigmoid(), (g, x) =>
+            ExactActivationBackward(Backends.Cpu.Activation.Silu, g, x) ?? SiluDerivative(g, x));
+    }
+
+    static Tensor SiluDerivative(Tensor g, Tensor x)
+    {
+        var s = x.Sigmoid();
+        return g * s * (1.0 + x * (1.0 - s));
     }
 
     /// <summary>x if x &gt; 0 else slope·x; ∂ = g if x &gt; 0 else slope·g</summary>
@@ -27,7 +30,8 @@ public static partial class Functional
     public static Tensor Elu(Tensor input, double alpha = 1.0)
     {
         var x = FloatInput(input);
-        return Unary(x, "EluBackward0", x => Tensor.Where(x > 0.0, x, Expm1(x) * alpha), (g, x) => Tensor.Where(x > 0.0, g, g * (x.Exp() * alpha)));
+        return Unary(x, "EluBackward0", x => ExactActivation(Backends.Cpu.Activation.Elu, x, alpha, 1, 1) ?? Tensor.Where(x > 0.0, x, Expm1(x) * alpha),
+            (g, x) => ExactActivationBackward(Backends.Cpu.Activation.Elu, g, x, alpha, 1, 1) ?? Tensor.Where(x > 0.0, g, g * (x.Exp() * alpha)));
     }
 
     /// <summary>x if βx &gt; threshold else ln(1 + e^(βx))/β; ∂ = g if βx &gt; threshold else g·z/(z + 1), z = e^(βx)</summary>
@@ -36,10 +40,12 @@ public static partial class Functional
         var x = FloatInput(input);
         return Unary(x, "SoftplusBackward0", x =>
         {
+            if (ExactActivation(Backends.Cpu.Activation.Softplus, x, beta, threshold) is { } exact) return exact;
             var bx = x * beta;
             return Tensor.Where(bx > threshold, x, Log1p(bx.Exp()) / beta);
         }, (g, x) =>
         {
+            if (ExactActivationBackward(Backends.Cpu.Activation.Softplus, g, x, beta, threshold) is { } exact) return exact;
             var bx = x * beta;
             var z = bx.Exp();
             return Tensor.Where(bx > threshold, g, g * z / (z + 1.0));
@@ -67,8 +73,9 @@ public static partial class Functional
     public static Tensor Mish(Tensor input)
     {
         var x = FloatInput(input);
-        return Unary(x, "MishBackward0", x => x * SoftplusValue(x).Tanh(), (g, x) =>
+        return Unary(x, "MishBackward0", x => ExactActivation(Backends.Cpu.Activation.Mish, x) ?? x * SoftplusValue(x).Tanh(), (g, x) =>
         {
+            if (ExactActivationBackward(Backends.Cpu.Activation.Mish, g, x) is { } exact) return exact;
             var t = SoftplusValue(x).Tanh();
             return g * (t + x * x.Sigmoid() * (1.0 - t * t));
         });

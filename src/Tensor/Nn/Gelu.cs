@@ -45,7 +45,8 @@ public static partial class Functional
         {
             x = input.Contiguous();
             y = Tensor.Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
-            Backend.Gelu(x, y, tanh);
+            var exact = GeluActivation(input, tanh);
+            if (!Backend.TryActivation(exact, x, y)) Backend.Gelu(x, y, tanh);
         }
         if (!Recording.Needed(input)) return y;
         return Recording.Record(y, "GeluBackward0", [input], g =>
@@ -53,10 +54,14 @@ public static partial class Functional
             if (GradMode.IsEnabled) return [g * GeluDerivativeRecorded(input, tanh)]; // create_graph
             var gc = g.Contiguous();
             var dx = Tensor.Allocate(x.ShapeArray, x.DType, x.Device, zero: false);
-            Backend.GeluBackward(gc, x, dx, tanh);
+            if (!Backend.TryActivationBackward(GeluActivation(input, tanh), gc, x, dx)) Backend.GeluBackward(gc, x, dx, tanh);
             return [dx];
         }, x, input); // input (x itself when contiguous) for create_graph
     }
+
+    // torch sends a contiguous float32 input through oneDNN and anything else through ATen's kernel.
+    static Backends.Cpu.Activation GeluActivation(Tensor input, bool tanh) =>
+        tanh ? Backends.Cpu.Activation.GeluTanh : input.IsContiguous() ? Backends.Cpu.Activation.GeluOneDnn : Backends.Cpu.Activation.Gelu;
 
     // gelu'(x) from recorded ops (double backward): Φ(x) + x·φ(x), or for the tanh form
     // ½(1 + t) + ½x(1 − t²)·β(1 + 3κx²) with t = tanh(β(x + κx³)).

@@ -55,7 +55,7 @@ public static partial class Functional
             var picked = Tensor.Allocate([m], rows.DType, device, zero: false);
             Backend.GatherRows(rows, safe, picked);
             var perRow = Tensor.Where(kept, -picked * rw, 0.0);
-            loss = reduction switch
+            loss = NllReducedAsTorch(picked, keep, safe, w, reduction, input.Dim()) ?? reduction switch
             {
                 Reduction.None => perRow.Reshape(target.ShapeArray),
                 Reduction.Sum => perRow.Sum(),

@@ -18,6 +18,12 @@ internal static unsafe class Gemm
     /// </summary>
     internal const long ReferenceWork = 32 * 32 * 32;
 
+    /// <summary>
+    /// BRIDGE_GEMM_ORDER=reference runs every float product in the reference order (slower; for bit-for-bit runs
+    /// against Debian's PyTorch, whose netlib BLAS rounds every product and sum separately, in k order).
+    /// </summary>
+    static readonly bool s_referenceAlways = Environment.GetEnvironmentVariable("BRIDGE_GEMM_ORDER") == "reference";
+
     public static void Multiply(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
         switch (c.DType)
@@ -61,7 +67,7 @@ internal static unsafe class Gemm
     internal static void Multiply<T>(T* pa, nint ars, nint acs, T* pb, nint brs, nint bcs, T* pc, int m, int k, int n, bool accumulate)
         where T : unmanaged, INumber<T>
     {
-        if ((long)m * n * k < ReferenceWork || !PackedGemm<T>.IsSupported)
+        if ((long)m * n * k < ReferenceWork || s_referenceAlways || !PackedGemm<T>.IsSupported)
             Reference(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
         else
             PackedGemm<T>.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);

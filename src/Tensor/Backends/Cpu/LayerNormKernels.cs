@@ -21,6 +21,11 @@ internal static unsafe class LayerNormKernels
     public static void Forward<T>(T* x, T* y, long rows, long n, T* gamma, T* beta, double eps, T* mean, T* rstd)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TorchMath.LayerNormExact.Applies<T>())
+        {
+            TorchMath.LayerNormExact.Forward(x, y, rows, n, gamma, beta, eps, mean, rstd); // torch's rounding, bit for bit
+            return;
+        }
         nint px = (nint)x, py = (nint)y, pg = (nint)gamma, pb = (nint)beta, pm = (nint)mean, ps = (nint)rstd;
         int chunks = Chunks(rows * n, rows);
         long per = (rows + chunks - 1) / chunks;
@@ -66,6 +71,11 @@ internal static unsafe class LayerNormKernels
     public static void Backward<T>(T* dy, T* x, long rows, long n, T* mean, T* rstd, T* gamma, T* dx, T* dgamma, T* dbeta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (TorchMath.LayerNormExact.Applies<T>())
+        {
+            TorchMath.LayerNormExact.Backward(dy, x, rows, n, mean, rstd, gamma, dx, dgamma, dbeta);
+            return;
+        }
         nint pdy = (nint)dy, px = (nint)x, pm = (nint)mean, ps = (nint)rstd, pg = (nint)gamma, pdx = (nint)dx;
         bool columns = dgamma != null || dbeta != null;
         int chunks = Chunks(rows * n, rows);

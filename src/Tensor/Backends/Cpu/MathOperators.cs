@@ -196,12 +196,16 @@ internal readonly struct FracOperator : IFloatUnaryOperator
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => x - T.Truncate(x);
 }
 
-/// <summary>erf x = 2/√π ∫₀ˣ e^(-t²) dt (libm's)</summary>
+/// <summary>erf x = 2/√π ∫₀ˣ e^(-t²) dt (SLEEF's, as torch's vml kernel; libm's off AVX2)</summary>
 internal readonly struct ErfOperator : IFloatUnaryOperator
 {
+    public static bool TorchDouble => true;
     public static string Name => "erf";
     public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(LibM.Erf(double.CreateTruncating(x)));
     public static bool Transcendental => true;
+    public static TorchMath.TorchLoop TorchLoop => TorchMath.TorchLoop.Vml;
+    public static bool TryInvoke<T>(ReadOnlySpan<T> x, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T> =>
+        TorchMath.TorchMathOps.TryRun<T, TorchMath.ErfKernel>(TorchLoop, x, result);
 }
 
 /// <summary>erf⁻¹ x (ATen's rational guess and two Newton steps, in double)</summary>

@@ -99,6 +99,11 @@ internal static unsafe class NnKernels
     /// <summary>y = gelu(x), both contiguous.</summary>
     public static void Gelu(Tensor x, Tensor y, bool tanh)
     {
+        if (ExactActivations.Supports(x))
+        {
+            ExactActivations.Forward(tanh ? Activation.GeluTanh : Activation.GeluOneDnn, x, y);
+            return;
+        }
         if (x.DType == DType.Float64) GeluKernels.Forward(x.ContiguousSpan<double>(), y.ContiguousSpan<double>(), tanh);
         else GeluKernels.Forward(x.ContiguousSpan<float>(), y.ContiguousSpan<float>(), tanh);
     }
@@ -106,6 +111,11 @@ internal static unsafe class NnKernels
     /// <summary>dx = ∂y · gelu'(x), all contiguous.</summary>
     public static void GeluBackward(Tensor gy, Tensor x, Tensor dx, bool tanh)
     {
+        if (ExactActivations.Supports(x))
+        {
+            ExactActivations.Backward(tanh ? Activation.GeluTanh : Activation.GeluOneDnn, gy, x, dx);
+            return;
+        }
         if (x.DType == DType.Float64) GeluKernels.Backward(gy.ContiguousSpan<double>(), x.ContiguousSpan<double>(), dx.ContiguousSpan<double>(), tanh);
         else GeluKernels.Backward(gy.ContiguousSpan<float>(), x.ContiguousSpan<float>(), dx.ContiguousSpan<float>(), tanh);
     }

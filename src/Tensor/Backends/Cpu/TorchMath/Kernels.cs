@@ -148,6 +148,16 @@ internal readonly struct TanhKernel : IVectorKernel
     public static double Scalar(double x) => Math.Tanh(x);
 }
 
+/// <summary>Sleef_erff8_u10 / erff; Sleef_erfd4_u10 / erf</summary>
+internal readonly struct ErfKernel : IVectorKernel
+{
+    public static V Invoke(V x) => SleefFloat.Erf(x);
+    public static float Scalar(float x) => LibMFloat.Erf(x);
+    public static bool HasDouble => true;
+    public static VD Invoke(VD x) => SleefDouble.Erf(x);
+    public static double Scalar(double x) => LibM.Erf(x);
+}
+
 /// <summary>ATen's sigmoid_kernel: 1 / ((0 - x).exp() + 1) on vectors (Sleef exp, then a division), 1 / (1 + exp(-x)) in the tails</summary>
 internal readonly struct SigmoidKernel : IVectorKernel
 {

@@ -13,7 +13,7 @@ using VI = System.Runtime.Intrinsics.Vector128<int>;
 namespace Bridge.Backends.Cpu.TorchMath;
 
 /// <summary>SLEEF's u10 float64 functions on Vector256 (needs AVX2 and FMA, as <see cref="SleefFloat.IsSupported"/>).</summary>
-internal static class SleefDouble
+internal static partial class SleefDouble
 {
     const double L2U = .69314718055966295651160180568695068359375, L2L = .28235290563031577122588448175013436025525412068e-12;
     const double RLn2 = 1.442695040888963407359924681001892137426645954152985934135449406931;

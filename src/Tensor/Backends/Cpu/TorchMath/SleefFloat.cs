@@ -17,7 +17,7 @@ using VI = System.Runtime.Intrinsics.Vector256<int>;
 namespace Bridge.Backends.Cpu.TorchMath;
 
 /// <summary>SLEEF's u10 float32 functions on Vector256 (needs AVX2 and FMA: <see cref="IsSupported"/>).</summary>
-internal static class SleefFloat
+internal static partial class SleefFloat
 {
     public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported;
 

@@ -35,7 +35,7 @@ internal enum TorchLoop
 }
 
 /// <summary>Drivers that apply an <see cref="IVectorKernel"/> over a contiguous span with torch's chunking and tails.</summary>
-internal static unsafe class TorchLoops
+internal static unsafe partial class TorchLoops
 {
     public const int VmlGrain = 2048, ParallelGrain = 32768;
 
