@@ -84,6 +84,13 @@ internal static unsafe class LayerNormExact
 
     // ---- RowwiseMoments ----
 
+    // torch's c_vecs: 1/(j + 1) in the element type, j < 16
+    static readonly float[] s_reciprocalsF = Enumerable.Range(1, ChunkSize).Select(j => 1f / j).ToArray();
+    static readonly double[] s_reciprocalsD = Enumerable.Range(1, ChunkSize).Select(j => 1.0 / j).ToArray();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static T Reciprocal<T>(int j) => typeof(T) == typeof(float) ? (T)(object)s_reciprocalsF[j] : (T)(object)s_reciprocalsD[j];
+
     static int CeilLog2(long x) => x <= 2 ? 1 : 64 - BitOperations.LeadingZeroCount((ulong)(x - 1));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -131,7 +138,7 @@ internal static unsafe class LayerNormExact
             {
                 var v = Vector256.Load(chunk + j * lanes);
                 var delta = v - m1;
-                m1 += delta * Vector256.Create(T.One / T.CreateTruncating(j + 1));
+                m1 += delta * Vector256.Create(Reciprocal<T>(j));
                 m2 += delta * (v - m1);
             }
             AddMomentsVec(m0, m1, m2, ref m0Stack[0], ref m1Stack[0], ref m2Stack[0]);
