@@ -87,7 +87,9 @@ internal static unsafe class RecurrentSequence
 
         var present = inputs.OfType<Tensor>().ToArray();
         var edges = present.Select(t => t.GradientEdge()).ToArray();
-        Tensor[] saved = lstm ? [wHh, hPrevAll, cPrevAll!, act] : [wHh, hPrevAll, act];
+        // The inputs are saved too: a create_graph backward rebuilds the step-by-step graph from them, and a caller's
+        // scope (the C ABI's per call) would otherwise dispose an intermediate such as the projection after the forward.
+        Tensor[] saved = [.. (lstm ? new[] { wHh, hPrevAll, cPrevAll!, act } : [wHh, hPrevAll, act]), .. present];
         var node = new Node(lstm ? "LstmSequenceBackward0" : "GruSequenceBackward0", edges, lstm ? 3 : 2, grads =>
         {
             if (GradMode.IsEnabled) return RecomputedGradients(stepwise, grads, present);

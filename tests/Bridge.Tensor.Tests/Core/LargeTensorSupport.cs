@@ -10,6 +10,18 @@ namespace Bridge.Tests.Core;
 /// </summary>
 internal static class LargeTensorSupport
 {
+    /// <summary>
+    /// Real 2 GiB tensors are CPU tensors in every run of the suite, so they are checked once per `make test`: in its
+    /// CPU run, not again in the emulator runs. The slowest (<paramref name="slow"/>: minutes on 2 cores) also need
+    /// BRIDGE_LARGE_TESTS=1; their piecewise paths are checked on far views (<see cref="Far"/>) in seconds.
+    /// </summary>
+    public static void RealSize(bool slow = false)
+    {
+        if (Bridge.Tests.Cuda.TestDevice.Current.IsCuda) Assert.Inconclusive("2 GiB CPU tensors: checked once, in the CPU run of the suite");
+        if (slow && Environment.GetEnvironmentVariable("BRIDGE_LARGE_TESTS") != "1")
+            Assert.Inconclusive("minutes on 2 cores: BRIDGE_LARGE_TESTS=1 runs it (its piecewise path is checked on far views in seconds)");
+    }
+
     /// <summary>Just past int.MaxValue elements.</summary>
     public const long N = (1L << 31) + 7;
 

@@ -11,6 +11,9 @@ public sealed class LargeTensorTests : OnTheCpu
 {
     const long N = (1L << 31) + 7; // just past int.MaxValue elements
 
+    [TestInitialize]
+    public void OnceInTheCpuRun() => LargeTensorSupport.RealSize();
+
     [TestMethod]
     public void ShapeMetadata_IsLong()
     {
