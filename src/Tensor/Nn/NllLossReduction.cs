@@ -15,8 +15,8 @@ public static partial class Functional
         if (inputDims > 2 || reduction == Reduction.None || picked.Device.IsCuda) return null;
         return picked.DType switch
         {
-            DType.Float32 => Torch.Tensor(CascadeNll(picked.ToArray<float>(), keep, safe, weight, reduction), DType.Float32),
-            DType.Float64 => Torch.Tensor(CascadeNll(picked.ToArray<double>(), keep, safe, weight, reduction), DType.Float64),
+            DType.Float32 => Torch.Tensor(CascadeNll(picked.ToArray<float>(), keep, safe, weight, reduction), DType.Float32, device: Device.Cpu),
+            DType.Float64 => Torch.Tensor(CascadeNll(picked.ToArray<double>(), keep, safe, weight, reduction), DType.Float64, device: Device.Cpu),
             _ => null,
         };
     }

@@ -135,8 +135,8 @@ internal static unsafe class RecurrentSequence
     {
         int steps = batchSizes.Length;
         var gOut = grads[0]?.Contiguous();
-        var dh = grads[1] is Tensor gh ? gh.Contiguous().Clone() : Torch.Zeros([batch, hidden], dtype);
-        var dc = lstm ? grads[2] is Tensor gc ? gc.Contiguous().Clone() : Torch.Zeros([batch, hidden], dtype) : null;
+        var dh = grads[1] is Tensor gh ? gh.Contiguous().Clone() : Torch.Zeros([batch, hidden], dtype, Device.Cpu);
+        var dc = lstm ? grads[2] is Tensor gc ? gc.Contiguous().Clone() : Torch.Zeros([batch, hidden], dtype, Device.Cpu) : null;
         var dX = Tensor.Allocate([n, gates], dtype, Device.Cpu, zero: false);
         var dHg = lstm ? dX : Tensor.Allocate([n, gates], dtype, Device.Cpu, zero: false);
         var hTotal = Tensor.Allocate([batch, hidden], dtype, Device.Cpu, zero: false);
