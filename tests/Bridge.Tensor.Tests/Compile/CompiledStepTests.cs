@@ -10,49 +10,8 @@ namespace Bridge.Tests.Compile;
 /// neither allocate buffers nor grow memory.
 /// </summary>
 [TestClass]
-public sealed class CompiledStepTests : OnTheCpu
+public sealed class CompiledStepTests : CompiledStepFixture
 {
-    readonly List<string> _warnings = [];
-
-    [TestInitialize]
-    public void ListenForWarnings() => CompiledStep.Warning += _warnings.Add;
-
-    [TestCleanup]
-    public void StopListening() => CompiledStep.Warning -= _warnings.Add;
-
-    // seed-002's network and data (parity/cases/seed002_xor_training.py).
-    static Tensor[] XorParameters() =>
-    [
-        Torch.Tensor(new[,] { { 0.1, 0.3 }, { 0.2, 0.1 } }, requiresGrad: true),
-        Torch.Tensor(new[] { 0.2, -0.2 }, requiresGrad: true),
-        Torch.Tensor(new[,] { { 0.1 }, { -0.4 } }, requiresGrad: true),
-        Torch.Tensor(new[] { 0.0 }, requiresGrad: true),
-    ];
-
-    static readonly Tensor XorX = Torch.Tensor(new[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } }, DType.Float32);
-    static readonly Tensor XorY = Torch.Tensor(new[] { 0, 1, 1, 0 }, DType.Float32);
-
-    static Func<Tensor, Tensor, Tensor> XorStep(Tensor[] ps) => (x, y) =>
-    {
-        foreach (var p in ps) p.Grad?.Data.Zero_();
-        var hidden = Torch.Relu(Torch.MatMul(x, ps[0]) + ps[1]);
-        var output = Torch.Sigmoid(Torch.MatMul(hidden, ps[2]) + ps[3]);
-        var loss = (y - output).Pow(2);
-        loss.Backward();
-        using (Torch.NoGrad())
-            foreach (var p in ps) p.Sub_(0.01 * p.Grad!);
-        return loss;
-    };
-
-    static void AssertBitIdentical(Tensor expected, Tensor actual, string what)
-    {
-        CollectionAssert.AreEqual(expected.Shape.ToArray(), actual.Shape.ToArray(), $"{what}: shape");
-        var e = expected.Contiguous().To(DType.Float64).ToArray<double>();
-        var a = actual.Contiguous().To(DType.Float64).ToArray<double>();
-        for (int i = 0; i < e.Length; i++)
-            Assert.AreEqual(BitConverter.DoubleToInt64Bits(e[i]), BitConverter.DoubleToInt64Bits(a[i]), $"{what}[{i}]: {e[i]:R} eager, {a[i]:R} compiled");
-    }
-
     [TestMethod]
     public void XorTrainingIsBitIdenticalToEagerOver2000Steps()
     {
@@ -75,7 +34,7 @@ public sealed class CompiledStepTests : OnTheCpu
         Assert.AreEqual(CompiledStepState.Traced, compiled.State, compiled.FallbackReason);
         Assert.AreEqual(1998, compiled.Replays);
         Assert.AreEqual(0, compiled.EagerCalls);
-        Assert.AreEqual(0, _warnings.Count, string.Join("\n", _warnings));
+        Assert.AreEqual(0, Warnings.Count, string.Join("\n", Warnings));
     }
 
     // A 4-8-3 MLP (nn.Linear, ReLU, MSE) trained by an optimizer inside the step.
@@ -116,14 +75,14 @@ public sealed class CompiledStepTests : OnTheCpu
     public void MlpWithSgdMomentumIsBitIdenticalToEager()
     {
         TrainBoth(ps => new SGD(ps, lr: 0.05, momentum: 0.9, weightDecay: 1e-3), 300);
-        Assert.AreEqual(0, _warnings.Count, string.Join("\n", _warnings));
+        Assert.AreEqual(0, Warnings.Count, string.Join("\n", Warnings));
     }
 
     [TestMethod]
     public void MlpWithAdamIsBitIdenticalToEager()
     {
         TrainBoth(ps => new Adam(ps, lr: 0.01), 300);
-        Assert.AreEqual(0, _warnings.Count, string.Join("\n", _warnings));
+        Assert.AreEqual(0, Warnings.Count, string.Join("\n", Warnings));
     }
 
     [TestMethod]
@@ -174,8 +133,8 @@ public sealed class CompiledStepTests : OnTheCpu
         AssertBitIdentical(Torch.Tanh(Torch.MatMul(big, w)) * 2, compiled.Invoke(big)!, "other shape");
         compiled.Invoke(big);
         Assert.AreEqual(2, compiled.EagerCalls);
-        Assert.AreEqual(1, _warnings.Count, string.Join("\n", _warnings));
-        StringAssert.Contains(_warnings[0], "input 0's shape changed");
+        Assert.AreEqual(1, Warnings.Count, string.Join("\n", Warnings));
+        StringAssert.Contains(Warnings[0], "input 0's shape changed");
         StringAssert.Contains(compiled.FallbackReason, "shape");
         AssertBitIdentical(Torch.Tanh(Torch.MatMul(small, w)) * 2, compiled.Invoke(small)!, "traced shape again");
         Assert.AreEqual(1, compiled.Replays);
@@ -189,11 +148,11 @@ public sealed class CompiledStepTests : OnTheCpu
         var f32 = Torch.Tensor(new[] { 1.0f, 2.0f });
         compiled.Invoke(f32);
         compiled.Invoke(f32);
-        AssertBitIdentical(Torch.Tensor(new[] { 4.0, 7.0 }), compiled.Invoke(Torch.Tensor(new[] { 1.0, 2.0 }, DType.Float64))!, "float64 input");
+        AssertBitIdentical(Torch.Tensor(new[] { 4.0, 7.0 }, DType.Float64), compiled.Invoke(Torch.Tensor(new[] { 1.0, 2.0 }, DType.Float64))!, "float64 input");
         StringAssert.Contains(compiled.FallbackReason, "dtype changed");
         using (Torch.NoGrad()) compiled.Invoke(f32);
         StringAssert.Contains(compiled.FallbackReason, "grad mode changed");
-        Assert.AreEqual(2, _warnings.Count);
+        Assert.AreEqual(2, Warnings.Count);
         Assert.AreEqual(2, compiled.EagerCalls);
     }
 
@@ -211,9 +170,9 @@ public sealed class CompiledStepTests : OnTheCpu
         Assert.AreEqual(1.0, compiled.Invoke(Torch.Tensor(new[] { -1.0 }))!.Item(), "the other branch runs: the step is eager");
         Assert.AreEqual(CompiledStepState.Eager, compiled.State);
         Assert.AreEqual(0, compiled.Replays);
-        Assert.AreEqual(1, _warnings.Count);
-        StringAssert.Contains(_warnings[0], "Tensor.Item");
-        StringAssert.Contains(_warnings[0], "runs eagerly");
+        Assert.AreEqual(1, Warnings.Count);
+        StringAssert.Contains(Warnings[0], "Tensor.Item");
+        StringAssert.Contains(Warnings[0], "runs eagerly");
     }
 
     [TestMethod]
@@ -246,7 +205,7 @@ public sealed class CompiledStepTests : OnTheCpu
         Assert.AreEqual(9.0, w.Grad!.Item(), "the new trace replays into the new .grad");
         Assert.AreEqual(1, compiled.Replays);
         Assert.AreEqual(2, compiled.Traces);
-        StringAssert.Contains(_warnings.Single(), ".grad was replaced");
+        StringAssert.Contains(Warnings.Single(), ".grad was replaced");
     }
 
     [TestMethod]

@@ -8,26 +8,8 @@ namespace Bridge.Tests.Compile;
 /// returned; guards still send other shapes to eager execution with a warning.
 /// </summary>
 [TestClass]
-public sealed class FusedChainTests : OnTheCpu
+public sealed class FusedChainTests : CompiledStepFixture
 {
-    readonly List<string> _warnings = [];
-
-    [TestInitialize]
-    public void ListenForWarnings() => CompiledStep.Warning += _warnings.Add;
-
-    [TestCleanup]
-    public void StopListening() => CompiledStep.Warning -= _warnings.Add;
-
-    static void AssertBitIdentical(Tensor expected, Tensor actual, string what)
-    {
-        CollectionAssert.AreEqual(expected.Shape.ToArray(), actual.Shape.ToArray(), $"{what}: shape");
-        Assert.AreEqual(expected.DType, actual.DType, $"{what}: dtype");
-        var e = expected.Contiguous().To(DType.Float64).ToArray<double>();
-        var a = actual.Contiguous().To(DType.Float64).ToArray<double>();
-        for (int i = 0; i < e.Length; i++)
-            Assert.AreEqual(BitConverter.DoubleToInt64Bits(e[i]), BitConverter.DoubleToInt64Bits(a[i]), $"{what}[{i}]: {e[i]:R} eager, {a[i]:R} compiled");
-    }
-
     static void AssertFused(CompiledStep step)
     {
         Assert.AreEqual(CompiledStepState.Traced, step.State, step.FallbackReason);
@@ -35,37 +17,15 @@ public sealed class FusedChainTests : OnTheCpu
         Assert.IsTrue(step.ReplayCallCount < step.KernelCount, $"a replay makes {step.ReplayCallCount} calls for {step.KernelCount} kernels");
     }
 
-    static Tensor[] XorParameters() =>
-    [
-        Torch.Tensor(new[,] { { 0.1, 0.3 }, { 0.2, 0.1 } }, requiresGrad: true),
-        Torch.Tensor(new[] { 0.2, -0.2 }, requiresGrad: true),
-        Torch.Tensor(new[,] { { 0.1 }, { -0.4 } }, requiresGrad: true),
-        Torch.Tensor(new[] { 0.0 }, requiresGrad: true),
-    ];
-
-    static Func<Tensor, Tensor, Tensor> XorStep(Tensor[] ps) => (x, y) =>
-    {
-        foreach (var p in ps) p.Grad?.Data.Zero_();
-        var hidden = Torch.Relu(Torch.MatMul(x, ps[0]) + ps[1]);
-        var output = Torch.Sigmoid(Torch.MatMul(hidden, ps[2]) + ps[3]);
-        var loss = (y - output).Pow(2);
-        loss.Backward();
-        using (Torch.NoGrad())
-            foreach (var p in ps) p.Sub_(0.01 * p.Grad!);
-        return loss;
-    };
-
     [TestMethod]
     public void XorTrainingWithFusedChainsIsBitIdenticalToEager()
     {
-        var x = Torch.Tensor(new[,] { { 0, 0 }, { 0, 1 }, { 1, 0 }, { 1, 1 } }, DType.Float32);
-        var y = Torch.Tensor(new[] { 0, 1, 1, 0 }, DType.Float32);
         var eagerPs = XorParameters();
         var compiledPs = XorParameters();
         var eager = XorStep(eagerPs);
         using var compiled = Torch.Compile(XorStep(compiledPs));
         for (int step = 0; step < 5000; step++)
-            AssertBitIdentical(eager(x[step % 4], y[step % 4]), compiled.Invoke(x[step % 4], y[step % 4])!, $"loss at step {step}");
+            AssertBitIdentical(eager(XorX[step % 4], XorY[step % 4]), compiled.Invoke(XorX[step % 4], XorY[step % 4])!, $"loss at step {step}");
         for (int k = 0; k < 4; k++)
         {
             AssertBitIdentical(eagerPs[k], compiledPs[k], $"parameter {k}");
@@ -73,7 +33,7 @@ public sealed class FusedChainTests : OnTheCpu
         }
         AssertFused(compiled);
         Assert.IsTrue(compiled.ElidedIntermediates > 0, "the forward's temporaries (relu's input, the sigmoid's input) need no memory");
-        Assert.AreEqual(0, _warnings.Count, string.Join("\n", _warnings));
+        Assert.AreEqual(0, Warnings.Count, string.Join("\n", Warnings));
     }
 
     [TestMethod]
@@ -114,7 +74,7 @@ public sealed class FusedChainTests : OnTheCpu
         }
         AssertFused(compiled);
         Assert.AreEqual(58, compiled.Replays);
-        Assert.AreEqual(0, _warnings.Count, string.Join("\n", _warnings));
+        Assert.AreEqual(0, Warnings.Count, string.Join("\n", Warnings));
     }
 
     [TestMethod]
@@ -207,7 +167,7 @@ public sealed class FusedChainTests : OnTheCpu
         var six = Torch.Tensor(new[] { 1.0, -2.0, 0.5, 3.0, 7.0, -0.25 });
         AssertBitIdentical(f(six), compiled.Invoke(six)!, "other shape, eager");
         Assert.AreEqual(1, compiled.EagerCalls);
-        StringAssert.Contains(_warnings.Single(), "input 0's shape changed");
+        StringAssert.Contains(Warnings.Single(), "input 0's shape changed");
         AssertBitIdentical(f(four), compiled.Invoke(four)!, "traced shape, replayed");
         Assert.AreEqual(1, compiled.Replays);
     }
