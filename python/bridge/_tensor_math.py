@@ -28,55 +28,16 @@ class TensorMath(TensorBase):
     __slots__ = ()
 
     # ---- arithmetic ---------------------------------------------------------------------------------
-
-    def __add__(self, other):
-        if type(other) is type(self):  # the hot case, inlined: one ctypes call and a bare wrapper
-            h = _call_tt(_ADD_TT, self._h, other._h)
-            if h > 0:
-                t = _object_new(TensorBase._result)
-                t._h, t._meta = h, None
-                return t
-            _fail()  # the engine's error, raised once: the op must not run again through _arith
-        return _arith(self, other, _ADD)
+    # __add__, __sub__, __mul__ and __truediv__ are made by _hot_binary (below, once the op ids exist).
 
     def __radd__(self, other):
         return _arith(self, other, _ADD)
 
-    def __sub__(self, other):
-        if type(other) is type(self):  # the hot case, inlined: one ctypes call and a bare wrapper
-            h = _call_tt(_SUB_TT, self._h, other._h)
-            if h > 0:
-                t = _object_new(TensorBase._result)
-                t._h, t._meta = h, None
-                return t
-            _fail()  # the engine's error, raised once: the op must not run again through _arith
-        return _arith(self, other, _SUB)
-
     def __rsub__(self, other):
         return _arith(self, other, _RSUB)
 
-    def __mul__(self, other):
-        if type(other) is type(self):  # the hot case, inlined: one ctypes call and a bare wrapper
-            h = _call_tt(_MUL_TT, self._h, other._h)
-            if h > 0:
-                t = _object_new(TensorBase._result)
-                t._h, t._meta = h, None
-                return t
-            _fail()  # the engine's error, raised once: the op must not run again through _arith
-        return _arith(self, other, _MUL)
-
     def __rmul__(self, other):
         return _arith(self, other, _MUL)
-
-    def __truediv__(self, other):
-        if type(other) is type(self):  # the hot case, inlined: one ctypes call and a bare wrapper
-            h = _call_tt(_DIV_TT, self._h, other._h)
-            if h > 0:
-                t = _object_new(TensorBase._result)
-                t._h, t._meta = h, None
-                return t
-            _fail()  # the engine's error, raised once: the op must not run again through _arith
-        return _arith(self, other, _DIV)
 
     def __rtruediv__(self, other):
         if _is_ndarray(other):  # torch's __rdiv__ is reciprocal() * other, so NumPy then computes (as with torch)
@@ -361,7 +322,30 @@ _GRAD, _ZERO_, _UNSQUEEZE, _SQUEEZE_DIM, _SELECT0 = (_op(n) for n in ("grad", "z
                                                                       "select0"))
 _UNARY_IDS = {}
 _object_new = object.__new__
-_ADD_TT, _SUB_TT, _MUL_TT, _DIV_TT = _ADD[0], _SUB[0], _MUL[0], _DIV[0]
+
+
+def _hot_binary(name, ops):
+    """A binary operator whose tensor-tensor case is one ctypes call and a bare wrapper (the hot case of ctypes
+    runs; the C extension's number slots replace these where it loads); everything else goes through _arith."""
+    tensor_tensor = ops[0]
+
+    def method(self, other):
+        if type(other) is type(self):
+            h = _call_tt(tensor_tensor, self._h, other._h)
+            if h > 0:
+                t = _object_new(TensorBase._result)
+                t._h, t._meta = h, None
+                return t
+            _fail()  # the engine's error, raised once: the op must not run again through _arith
+        return _arith(self, other, ops)
+
+    method.__name__, method.__qualname__ = name, "TensorMath." + name
+    return method
+
+
+for _name, _ops in (("__add__", _ADD), ("__sub__", _SUB), ("__mul__", _MUL), ("__truediv__", _DIV)):
+    setattr(TensorMath, _name, _hot_binary(_name, _ops))
+del _name, _ops
 
 
 def _ti(op_id, a, i):
