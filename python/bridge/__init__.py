@@ -18,6 +18,7 @@ from ._declared import *  # noqa: F401,F403 (declared elementwise ops, generated
 from ._math import *  # noqa: F401,F403 (binary math, reductions along dims, sorting)
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
 from ._random import bernoulli, default_generator, multinomial, normal, randint_like
+from ._out import add_out_parameters as _add_out_parameters
 from ._tensor_creation import BoolTensor, DoubleTensor, FloatTensor, LongTensor
 from ._tensor_creation import BFloat16Tensor, ByteTensor, CharTensor, HalfTensor, IntTensor, ShortTensor
 from ._grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
@@ -27,6 +28,8 @@ from .serialization import load, save, shared, shared_file, shared_path, unlink_
 from . import nn, optim, cuda, distributed, utils, backends, linalg  # noqa: E402
 from . import autograd  # noqa: E402
 from ._compile import compile  # noqa: E402,A001 (torch.compile's name)
+
+_add_out_parameters(globals())  # out= on the functions written without it (bridge/_out.py)
 
 float = float32
 double = float64

@@ -977,7 +977,7 @@ def abs(input, *, out=...) -> Tensor:
     """Returns the absolute value |x| of each element."""
     ...
 
-def absolute(input):
+def absolute(input, *, out=...):
     """Alias of abs."""
     ...
 
@@ -993,7 +993,7 @@ def add(input, other, alpha=..., out=...) -> Tensor:
     """input + alpha * other, broadcast; ``out`` receives the result without autograd."""
     ...
 
-def addmm(input, mat1, mat2, *, beta=..., alpha=...):
+def addmm(input, mat1, mat2, *, beta=..., alpha=..., out=...):
     """beta * input + alpha * (mat1 @ mat2) (one fused op when both are 1)."""
     ...
 
@@ -1017,11 +1017,11 @@ def any(input, dim=..., keepdim=..., *, out=...):
     """Whether any element (over ``dim``) is nonzero, as a bool tensor."""
     ...
 
-def arange(start, end=..., step=..., dtype=..., device=..., requires_grad=...) -> Tensor:
+def arange(start, end=..., step=..., dtype=..., device=..., requires_grad=..., *, out=...) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) in steps of ``step``."""
     ...
 
-def arccos(input):
+def arccos(input, *, out=...):
     """Alias of acos."""
     ...
 
@@ -1049,7 +1049,7 @@ def arctanh(input):
     """Alias of atanh."""
     ...
 
-def argmax(input, dim=..., keepdim=...) -> Tensor:
+def argmax(input, dim=..., keepdim=..., *, out=...) -> Tensor:
     """Index of the first largest element (flat, or along ``dim``)."""
     ...
 
@@ -1089,7 +1089,7 @@ def atanh(input, *, out=...) -> Tensor:
     """Returns the inverse hyperbolic tangent of each element (±inf at ±1, NaN outside)."""
     ...
 
-def baddbmm(input, batch1, batch2, *, beta=..., alpha=...):
+def baddbmm(input, batch1, batch2, *, beta=..., alpha=..., out=...):
     """beta * input + alpha * (batch1 @ batch2)."""
     ...
 
@@ -1115,7 +1115,7 @@ def bitwise_xor(input, other, *, out=...):
     """input ^ other bit by bit (logical xor for bool)."""
     ...
 
-def bmm(input, mat2) -> Tensor:
+def bmm(input, mat2, *, out=...) -> Tensor:
     """Batched matrix product of two 3-D tensors."""
     ...
 
@@ -1125,7 +1125,7 @@ def can_cast(from_, to):
     """Whether torch's type promotion allows casting ``from_`` to ``to`` (no float to integer, nothing to bool)."""
     ...
 
-def cat(tensors, dim=...) -> Tensor:
+def cat(tensors, dim=..., *, out=...) -> Tensor:
     """Concatenates tensors along ``dim``."""
     ...
 
@@ -1137,15 +1137,15 @@ def chunk(input, chunks, dim=...):
     """At most ``chunks`` equal views along ``dim``."""
     ...
 
-def clamp(input, min=..., max=...) -> Tensor:
+def clamp(input, min=..., max=..., *, out=...) -> Tensor:
     """Limits each element to [min, max] (either bound may be None)."""
     ...
 
-def clamp_max(input, max):
+def clamp_max(input, max, *, out=...):
     """Limits each element to at most ``max``."""
     ...
 
-def clip(input, min=..., max=...) -> Tensor:
+def clip(input, min=..., max=..., *, out=...) -> Tensor:
     """Limits each element to [min, max] (either bound may be None)."""
     ...
 
@@ -1157,7 +1157,7 @@ def compile(fn=..., **options):
     """Compiles a step (torch.compile's role, Bridge's mechanism): ``step = bridge.compile(fn)``; ``step(x, y)``."""
     ...
 
-def concat(tensors, dim=...) -> Tensor:
+def concat(tensors, dim=..., *, out=...) -> Tensor:
     """Concatenates tensors along ``dim``."""
     ...
 
@@ -1194,7 +1194,7 @@ class device:
     index: object
     type: object
 
-def diag(input, diagonal=...):
+def diag(input, diagonal=..., *, out=...):
     """A vector as a diagonal matrix, or a matrix's diagonal."""
     ...
 
@@ -1206,7 +1206,7 @@ def div(input, other, out=...) -> Tensor:
     """input / other, broadcast (true division)."""
     ...
 
-def dot(input, other) -> Tensor:
+def dot(input, other, *, out=...) -> Tensor:
     """Inner product of two 1-D tensors."""
     ...
 
@@ -1232,7 +1232,7 @@ def einsum(equation, *operands) -> Tensor:
     """Einstein summation: ``einsum("bij,bjk->bik", a, b)``; operands may also come as one list."""
     ...
 
-def empty(*size, dtype=..., device=..., requires_grad=...) -> Tensor:
+def empty(*size, dtype=..., device=..., requires_grad=..., out=...) -> Tensor:
     """An uninitialised tensor."""
     ...
 
@@ -1250,7 +1250,7 @@ class enable_grad:
         ...
     enabled: object
 
-def eq(input, other) -> Tensor:
+def eq(input, other, *, out=...) -> Tensor:
     """input == other as a bool tensor."""
     ...
 
@@ -1278,7 +1278,7 @@ def expm1(input, *, out=...) -> Tensor:
     """Returns e^x - 1 for each element, accurate near 0."""
     ...
 
-def eye(n, m=..., dtype=..., device=..., requires_grad=...) -> Tensor:
+def eye(n, m=..., dtype=..., device=..., requires_grad=..., *, out=...) -> Tensor:
     """An identity matrix."""
     ...
 
@@ -1287,7 +1287,7 @@ class finfo:
     def __init__(self, type=...):
         ...
 
-def fix(input):
+def fix(input, *, out=...):
     """Alias of trunc."""
     ...
 
@@ -1339,7 +1339,7 @@ def from_numpy(a) -> Tensor:
     """A tensor over ``a``'s memory (no copy); ``a`` stays alive while any tensor uses it."""
     ...
 
-def full(size, fill_value, dtype=..., device=..., requires_grad=...) -> Tensor:
+def full(size, fill_value, dtype=..., device=..., requires_grad=..., *, out=...) -> Tensor:
     """A tensor filled with ``fill_value``."""
     ...
 
@@ -1347,15 +1347,15 @@ def full_like(t, fill_value, dtype=..., device=..., requires_grad=...) -> Tensor
     """``fill_value`` with ``input``'s shape, dtype and device."""
     ...
 
-def gather(input, dim, index, *, sparse_grad=...) -> Tensor:
+def gather(input, dim, index, *, sparse_grad=..., out=...) -> Tensor:
     """out[i][j] = input[i][index[i][j]] along ``dim``."""
     ...
 
-def ge(input, other) -> Tensor:
+def ge(input, other, *, out=...) -> Tensor:
     """input >= other as a bool tensor."""
     ...
 
-def ger(input, vec2):
+def ger(input, vec2, *, out=...):
     """Outer product of two 1-D tensors."""
     ...
 
@@ -1371,7 +1371,7 @@ def get_rng_state():
     """The default generator's state as torch lays it out (5056 bytes), in an int64 tensor of byte values."""
     ...
 
-def gt(input, other) -> Tensor:
+def gt(input, other, *, out=...) -> Tensor:
     """input > other as a bool tensor."""
     ...
 
@@ -1386,11 +1386,11 @@ class iinfo:
     def __init__(self, type):
         ...
 
-def index_add(input, dim, index, source, *, alpha=...):
+def index_add(input, dim, index, source, *, alpha=..., out=...):
     """A copy with ``alpha * source`` added at ``index`` along ``dim``."""
     ...
 
-def index_copy(input, dim, index, source):
+def index_copy(input, dim, index, source, *, out=...):
     """A copy with ``source`` written at ``index`` along ``dim``."""
     ...
 
@@ -1398,7 +1398,7 @@ def index_put(input, indices, values, accumulate=...):
     """A copy with ``input[indices] = values`` (``+=`` with accumulate)."""
     ...
 
-def index_select(input, dim, index) -> Tensor:
+def index_select(input, dim, index, *, out=...) -> Tensor:
     """The slices at ``index`` along ``dim``."""
     ...
 
@@ -1456,7 +1456,7 @@ def kthvalue(input, k, dim=..., keepdim=..., *, out=...):
     """(values, indices) of the k-th smallest element along ``dim``."""
     ...
 
-def le(input, other) -> Tensor:
+def le(input, other, *, out=...) -> Tensor:
     """input <= other as a bool tensor."""
     ...
 
@@ -1464,7 +1464,7 @@ def lerp(input, end, weight, *, out=...):
     """input + weight * (end - input)."""
     ...
 
-def linspace(start, end, steps, dtype=..., device=..., requires_grad=...) -> Tensor:
+def linspace(start, end, steps, dtype=..., device=..., requires_grad=..., *, out=...) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end``."""
     ...
 
@@ -1488,7 +1488,7 @@ def log2(input, *, out=...) -> Tensor:
     """Returns the base-2 logarithm of each element."""
     ...
 
-def log_softmax(input, dim) -> Tensor:
+def log_softmax(input, dim, *, out=...) -> Tensor:
     """log(softmax(x)) along ``dim``, computed stably."""
     ...
 
@@ -1512,7 +1512,7 @@ def logical_xor(input, other, *, out=...):
     """Whether exactly one is nonzero, as bool."""
     ...
 
-def logspace(start, end, steps, base=..., dtype=..., device=..., requires_grad=...) -> Tensor:
+def logspace(start, end, steps, base=..., dtype=..., device=..., requires_grad=..., *, out=...) -> Tensor:
     """``steps`` values base^x for x evenly spaced from ``start`` to ``end``."""
     ...
 
@@ -1522,7 +1522,7 @@ def logsumexp(input, dim, keepdim=..., *, out=...):
 
 long: Any
 
-def lt(input, other) -> Tensor:
+def lt(input, other, *, out=...) -> Tensor:
     """input < other as a bool tensor."""
     ...
 
@@ -1534,7 +1534,7 @@ def masked_fill(input, mask, value) -> Tensor:
     """A copy with ``value`` where ``mask`` is true."""
     ...
 
-def masked_select(input, mask):
+def masked_select(input, mask, *, out=...):
     """The elements where ``mask`` is true, 1-D."""
     ...
 
@@ -1542,15 +1542,15 @@ def matmul(input, other, *, out=...) -> Tensor:
     """Matrix product with torch's rules for 1-D, 2-D and batched operands; ``out`` receives it without autograd."""
     ...
 
-def max(input, dim=..., keepdim=...):
+def max(input, dim=..., keepdim=..., *, out=...):
     """Largest element; with ``dim``, a (values, indices) pair; with a tensor, the elementwise maximum."""
     ...
 
-def maximum(input, other) -> Tensor:
+def maximum(input, other, *, out=...) -> Tensor:
     """Elementwise maximum (NaN propagates)."""
     ...
 
-def mean(input, dim=..., keepdim=..., dtype=...) -> Tensor:
+def mean(input, dim=..., keepdim=..., dtype=..., *, out=...) -> Tensor:
     """Mean of all elements, or over ``dim`` (floating-point inputs only)."""
     ...
 
@@ -1562,11 +1562,11 @@ def min(input, dim=..., keepdim=...):
     """Smallest element; with ``dim``, a (values, indices) pair; with a tensor, the elementwise minimum."""
     ...
 
-def minimum(input, other) -> Tensor:
+def minimum(input, other, *, out=...) -> Tensor:
     """Elementwise minimum (NaN propagates)."""
     ...
 
-def mm(input, mat2) -> Tensor:
+def mm(input, mat2, *, out=...) -> Tensor:
     """Matrix product of two 2-D tensors."""
     ...
 
@@ -1586,7 +1586,7 @@ def multinomial(input, num_samples, replacement=..., *, generator=..., out=...) 
     """``num_samples`` category indices per row drawn with the row's weights (torch's exact draws)."""
     ...
 
-def mv(input, vec) -> Tensor:
+def mv(input, vec, *, out=...) -> Tensor:
     """Product of a matrix and a vector."""
     ...
 
@@ -1598,7 +1598,7 @@ def narrow(input, dim, start, length) -> Tensor:
     """A view of ``length`` elements of ``dim`` from ``start``."""
     ...
 
-def ne(input, other) -> Tensor:
+def ne(input, other, *, out=...) -> Tensor:
     """input != other as a bool tensor."""
     ...
 
@@ -1606,7 +1606,7 @@ def neg(input, *, out=...) -> Tensor:
     """Returns -x for each element."""
     ...
 
-def negative(input):
+def negative(input, *, out=...):
     """-input."""
     ...
 
@@ -1622,7 +1622,7 @@ class no_grad:
         ...
     enabled: object
 
-def nonzero(input, *, as_tuple=...):
+def nonzero(input, *, as_tuple=..., out=...):
     """Positions of the nonzero elements."""
     ...
 
@@ -1638,7 +1638,7 @@ def numel(input):
     """Number of elements."""
     ...
 
-def ones(*size, dtype=..., device=..., requires_grad=...) -> Tensor:
+def ones(*size, dtype=..., device=..., requires_grad=..., out=...) -> Tensor:
     """A tensor of ones."""
     ...
 
@@ -1648,7 +1648,7 @@ def ones_like(t, dtype=..., device=..., requires_grad=...) -> Tensor:
 
 from . import optim as optim
 
-def outer(input, vec2) -> Tensor:
+def outer(input, vec2, *, out=...) -> Tensor:
     """Outer product of two 1-D tensors."""
     ...
 
@@ -1656,7 +1656,7 @@ def permute(input, dims) -> Tensor:
     """A view with the dims reordered."""
     ...
 
-def pow(input, exponent) -> Tensor:
+def pow(input, exponent, *, out=...) -> Tensor:
     """x raised to ``exponent`` (a number or a tensor), elementwise."""
     ...
 
@@ -1676,7 +1676,7 @@ def rand_like(t, dtype=..., device=..., requires_grad=...) -> Tensor:
     """Uniform draws with ``input``'s shape (and dtype unless given)."""
     ...
 
-def randint(*args, size=..., dtype=..., device=..., generator=..., requires_grad=...) -> Tensor:
+def randint(*args, size=..., dtype=..., device=..., generator=..., requires_grad=..., out=...) -> Tensor:
     """randint(high, size) or randint(low, high, size)."""
     ...
 
@@ -1692,7 +1692,7 @@ def randn_like(t, dtype=..., device=..., requires_grad=...) -> Tensor:
     """Normal draws with ``input``'s shape (and dtype unless given)."""
     ...
 
-def randperm(n, dtype=..., device=..., generator=..., requires_grad=...) -> Tensor:
+def randperm(n, dtype=..., device=..., generator=..., requires_grad=..., *, out=...) -> Tensor:
     """A random permutation of 0..n-1."""
     ...
 
@@ -1806,7 +1806,7 @@ def sinh(input, *, out=...) -> Tensor:
     """Returns the hyperbolic sine of each element."""
     ...
 
-def softmax(input, dim) -> Tensor:
+def softmax(input, dim, *, out=...) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, computed stably."""
     ...
 
@@ -1822,7 +1822,7 @@ def sqrt(input, *, out=...) -> Tensor:
     """Returns the square root of each element."""
     ...
 
-def square(input):
+def square(input, *, out=...):
     """input * input for each element."""
     ...
 
@@ -1830,7 +1830,7 @@ def squeeze(input, dim=...) -> Tensor:
     """Removes dims of size 1 (all of them, or just ``dim``)."""
     ...
 
-def stack(tensors, dim=...) -> Tensor:
+def stack(tensors, dim=..., *, out=...) -> Tensor:
     """Stacks tensors along a new dim ``dim``."""
     ...
 
@@ -1846,7 +1846,7 @@ def sub(input, other, alpha=..., out=...) -> Tensor:
     """input - alpha * other, broadcast."""
     ...
 
-def sum(input, dim=..., keepdim=..., dtype=...) -> Tensor:
+def sum(input, dim=..., keepdim=..., dtype=..., *, out=...) -> Tensor:
     """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
     ...
 
@@ -1854,7 +1854,7 @@ def t(input) -> Tensor:
     """Transpose of a tensor of at most 2 dims."""
     ...
 
-def take(input, index):
+def take(input, index, *, out=...):
     """Elements at row-major positions of the flattened input."""
     ...
 
@@ -1870,7 +1870,7 @@ def tensor(data, dtype=..., device=..., requires_grad=...) -> Tensor:
     """torch.tensor: always copies; infers bool, int64 or the default float type from the data."""
     ...
 
-def tensordot(a, b, dims=...):
+def tensordot(a, b, dims=..., *, out=...):
     """Sums products over the last ``dims`` dims of a and the first of b, or over two lists of dims."""
     ...
 
@@ -1882,7 +1882,7 @@ def transpose(input, dim0, dim1) -> Tensor:
     """A view with dims ``dim0`` and ``dim1`` swapped."""
     ...
 
-def tril(input, diagonal=...):
+def tril(input, diagonal=..., *, out=...):
     """Lower triangle of the last two dims."""
     ...
 
@@ -1890,7 +1890,7 @@ def tril_indices(row, col, offset=..., *, dtype=..., device=...):
     """The (row, col) positions of the lower triangle, row-major, as a [2, n] int64 tensor."""
     ...
 
-def triu(input, diagonal=...):
+def triu(input, diagonal=..., *, out=...):
     """Upper triangle of the last two dims."""
     ...
 
@@ -1928,11 +1928,11 @@ def var_mean(input, dim=..., unbiased=..., keepdim=..., *, correction=...):
     """(variance, mean) over ``dim``."""
     ...
 
-def where(condition, input=..., other=...) -> Tensor:
+def where(condition, input=..., other=..., *, out=...) -> Tensor:
     """condition ? input : other, elementwise, broadcast; ``where(condition)`` alone is ``nonzero(as_tuple=True)``."""
     ...
 
-def zeros(*size, dtype=..., device=..., requires_grad=...) -> Tensor:
+def zeros(*size, dtype=..., device=..., requires_grad=..., out=...) -> Tensor:
     """A tensor of zeros."""
     ...
 

@@ -6,6 +6,7 @@ from . import _core
 from ._core import _as_int, FloatList, call
 from ._dtype import Size, bool_, device as _device, float32, float64, int64
 from ._tensor import Tensor, _shape_args
+from ._out import write as _out
 from ._random import Generator, default_generator, gen
 
 __all__ = ["set_default_dtype", "get_default_dtype", "set_num_threads", "get_num_threads", "tensor", "as_tensor", "zeros", "ones", "empty", "full",
@@ -208,14 +209,16 @@ def initial_seed():
 
 def rand(*size, dtype=None, device=None, requires_grad=False, generator=None, out=None):
     """Uniform draws in [0, 1)."""
-    t = call("rand", _size(size), dtype or _default_dtype, gen(generator))
-    return _into(_finish(t, device, requires_grad), out)
+    dtype = dtype or (out.dtype if out is not None else _default_dtype)  # torch draws in out's dtype
+    t = call("rand", _size(size), dtype, gen(generator))
+    return _out(_finish(t, device, requires_grad), out)
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False, generator=None, out=None):
     """Standard normal draws."""
-    t = call("randn", _size(size), dtype or _default_dtype, gen(generator))
-    return _into(_finish(t, device, requires_grad), out)
+    dtype = dtype or (out.dtype if out is not None else _default_dtype)  # torch draws in out's dtype
+    t = call("randn", _size(size), dtype, gen(generator))
+    return _out(_finish(t, device, requires_grad), out)
 
 
 def randint(*args, size=None, dtype=None, device=None, generator=None, requires_grad=False):
@@ -262,14 +265,6 @@ def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_gra
     """``steps`` values base^x for x evenly spaced from ``start`` to ``end``."""
     t = call("logspace", float(start), float(end), int(steps), float(base), dtype or _default_dtype)
     return _finish(t, device, requires_grad)
-
-
-def _into(result, out):
-    if out is None:
-        return result
-    out.resize_(*result.shape)
-    out.copy_(result)
-    return out
 
 
 # ---- functional forms -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import operator
 
 from . import _core, _dtype
 from ._core import TensorBase
+from ._out import write as _out  # noqa: F401 (the generated _declared.py imports it from here)
 from ._tensor_math import TensorMath, _tt
 
 __all__ = ["atan2", "arctan2", "hypot", "fmod", "remainder", "floor_divide", "logaddexp", "lerp", "bitwise_and", "bitwise_or",
@@ -48,27 +49,6 @@ def _binary(name, a, b):
     if not isinstance(a, TensorBase):
         a = _scalar(a, b)
     return _tt(name, a, _scalar(b, a))
-
-
-def _out(result, out):
-    """Writes ``result`` into ``out`` (torch's out=): shapes must agree; autograd never records it."""
-    if out is None:
-        return result
-    if isinstance(out, (tuple, list)):
-        for r, o in zip(result, out):
-            _out(r, o)
-        return type(result)(*out) if hasattr(result, "_fields") else tuple(out)
-    from ._grad_mode import is_grad_enabled
-    if is_grad_enabled() and (out.requires_grad or (isinstance(result, TensorBase) and result.requires_grad)):
-        raise RuntimeError("functions with out=... arguments don't support automatic differentiation, "
-                           "but one of the arguments requires grad.")
-    if tuple(out.shape) != tuple(result.shape):
-        raise RuntimeError(f"out= has shape {list(out.shape)} but the result has shape {list(result.shape)} "
-                           "(bridge does not resize out= tensors)")
-    from ._grad_mode import no_grad
-    with no_grad():
-        out.copy_(result.detach())
-    return out
 
 
 def _dims_or_none(dim):
@@ -595,8 +575,13 @@ def matmul(input, other, *, out=None):
     """Matrix product with torch's rules for 1-D, 2-D and batched operands; ``out`` receives it without autograd."""
     if out is None:
         return _tt("matmul", input, other)
-    _core.call("matmul_out", input, other, out)
-    return out
+    if out.dtype != input.dtype:
+        from ._out import type_meta_name as name
+        raise RuntimeError(f"Expected out tensor to have dtype {name(input.dtype)}, but got {name(out.dtype)} instead")
+    if input.dim() == 2 and other.dim() == 2 and tuple(out.shape) == (input.shape[0], other.shape[1]):
+        _core.call("matmul_out", input, other, out)  # straight into out's memory
+        return out
+    return _out(_tt("matmul", input, other), out)  # resized as torch does
 
 
 def arcsin(input):

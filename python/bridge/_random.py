@@ -3,6 +3,7 @@
 from . import _core
 from ._core import TensorBase, call
 from ._dtype import int64
+from ._out import write as _out
 
 
 class Generator:
@@ -127,9 +128,3 @@ def randint_like(input, low=0, high=None, *, dtype=None, generator=None, device=
     return call("randint_like", input, int(low), int(high), dtype, gen(generator))
 
 
-def _out(result, out):
-    if out is None:
-        return result
-    out.resize_(*result.shape)
-    out.copy_(result)
-    return out

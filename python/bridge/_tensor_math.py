@@ -436,12 +436,26 @@ def _self_op(name, a):
     return a
 
 
+_OUT_FALLBACK = {"add_out": operator.add, "sub_out": operator.sub, "mul_out": operator.mul, "div_out": operator.truediv}
+
+
 def _into(name, a, b, out, alpha=1):
-    """add/sub/mul/div(a, b, out=out): the result written into out's memory, without autograd (torch's rule)."""
+    """add/sub/mul/div(a, b, out=out). Where out already has the operands' shape and dtype, the engine writes into
+    out's memory (no allocation: what a loop reusing its buffers needs); otherwise the result is computed and written
+    under torch's out= rules (resize, cast: bridge/_out.py)."""
     if alpha != 1:
         b = b * alpha
-    _core.call(name, a, _as_tensor(b, a), out)
-    return out
+    b = _as_tensor(b, a)
+    if a.dtype == b.dtype == out.dtype and a.shape == b.shape == out.shape:
+        _core.call(name, a, b, out)
+        return out
+    from ._out import write
+    from ._grad_mode import is_grad_enabled, no_grad
+    if is_grad_enabled() and (a.requires_grad or b.requires_grad):
+        raise RuntimeError("functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    with no_grad():
+        return write(_OUT_FALLBACK[name](a, b), out)
 
 
 def _as_tensor(value, like):

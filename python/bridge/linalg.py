@@ -8,7 +8,7 @@ __all__ = ["norm", "vector_norm", "matrix_norm"]
 
 
 def _out(result, out):
-    from ._math import _out as write
+    from ._out import write
     return write(result, out)
 
 
