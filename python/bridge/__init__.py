@@ -16,6 +16,7 @@ from ._methods import *  # noqa: F401,F403 (functional forms of methods)
 from ._functions_shape import *  # noqa: F401,F403 (indexing family and shape ops)
 from ._declared import *  # noqa: F401,F403 (declared elementwise ops, generated)
 from ._math import *  # noqa: F401,F403 (binary math, reductions along dims, sorting)
+from ._composites import *  # noqa: F401,F403 (ops composed from others: addcmul, xlogy, kron, vstack...)
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
 from ._random import bernoulli, default_generator, multinomial, normal, randint_like
 from ._out import add_out_parameters as _add_out_parameters

@@ -146,8 +146,29 @@ class Tensor:
     def add_(self, other, alpha=...) -> Tensor:
         """In place: self += alpha * other."""
         ...
+    def addbmm(self, batch1, batch2, *, beta=..., alpha=...):
+        """beta * self + alpha * sum over b of batch1[b] @ batch2[b]."""
+        ...
+    def addcdiv(self, tensor1, tensor2, *, value=...):
+        """self + value * tensor1 / tensor2, broadcast (float tensors only, as in torch)."""
+        ...
+    def addcdiv_(self, tensor1, tensor2, *, value=...):
+        """In place: self += value * tensor1 / tensor2 (rounded as the out-of-place form)."""
+        ...
+    def addcmul(self, tensor1, tensor2, *, value=...):
+        """self + value * tensor1 * tensor2, broadcast."""
+        ...
+    def addcmul_(self, tensor1, tensor2, *, value=...):
+        """In place: self += value * tensor1 * tensor2 (rounded as the out-of-place form)."""
+        ...
     def addmm(self, mat1, mat2, *, beta=..., alpha=...):
         """beta * self + alpha * (mat1 @ mat2)."""
+        ...
+    def addmv(self, mat, vec, *, beta=..., alpha=...):
+        """beta * self + alpha * (mat @ vec)."""
+        ...
+    def addr(self, vec1, vec2, *, beta=..., alpha=...):
+        """beta * self + alpha * outer(vec1, vec2)."""
         ...
     def all(self, dim=..., keepdim=...):
         """Whether every element (over ``dim``) is nonzero, as a bool tensor."""
@@ -157,6 +178,9 @@ class Tensor:
         ...
     def amin(self, dim=..., keepdim=...):
         """Smallest element over ``dim`` (all dims when empty)."""
+        ...
+    def aminmax(self, *, dim=..., keepdim=...):
+        """(min, max) of all elements, or along ``dim``."""
         ...
     def any(self, dim=..., keepdim=...):
         """Whether any element (over ``dim``) is nonzero, as a bool tensor."""
@@ -308,6 +332,9 @@ class Tensor:
     def copy_(self, src) -> Tensor:
         """Copies ``src`` (broadcast, converted) into self."""
         ...
+    def copysign(self, other):
+        """|self| with the sign of ``other`` (a tensor or a number)."""
+        ...
     def cos(self) -> Tensor:
         """Returns the cosine of each element (radians)."""
         ...
@@ -322,6 +349,9 @@ class Tensor:
         ...
     def cpu(self) -> Tensor:
         """The tensor on the CPU (self when already there)."""
+        ...
+    def cross(self, other, dim=...):
+        """The cross product of 3-vectors along ``dim`` (the first dim of size 3 when None)."""
         ...
     def cuda(self, device=...) -> Tensor:
         """The tensor on GPU ``device`` (default 0)."""
@@ -357,6 +387,9 @@ class Tensor:
         ...
     def diagonal(self, offset=..., dim1=..., dim2=...):
         """The diagonal of the (dim1, dim2) planes as a last dim; a view."""
+        ...
+    def diff(self, n=..., dim=..., prepend=..., append=...):
+        """The n-th forward difference along ``dim``."""
         ...
     def dim(self):
         """Number of dims."""
@@ -446,6 +479,9 @@ class Tensor:
     def float(self) -> Tensor:
         """A float32 copy (self when already float32)."""
         ...
+    def float_power(self, exponent):
+        """self ** exponent in float64."""
+        ...
     def floor(self) -> Tensor:
         """Returns the largest integer not above each element (integers unchanged)."""
         ...
@@ -493,6 +529,9 @@ class Tensor:
     def half(self) -> Tensor:
         """A float16 copy, rounded to nearest even (self when already float16)."""
         ...
+    def heaviside(self, values):
+        """0 where self < 0, ``values`` where self == 0, 1 where self > 0."""
+        ...
     def hypot(self, other):
         """sqrt(self^2 + other^2)."""
         ...
@@ -519,6 +558,9 @@ class Tensor:
         ...
     def index_select(self, dim, index) -> Tensor:
         """The slices at ``index`` (1-D int64) along ``dim``."""
+        ...
+    def inner(self, other):
+        """The inner product over the last dims."""
         ...
     def int(self) -> Tensor:
         """An int32 copy, floats truncated toward zero (self when already int32)."""
@@ -548,6 +590,9 @@ class Tensor:
         ...
     def item(self):
         """The value of a one-element tensor as a Python number."""
+        ...
+    def kron(self, other):
+        """The Kronecker product."""
         ...
     def kthvalue(self, k, dim=..., keepdim=...):
         """(values, indices) of the k-th smallest element along ``dim``."""
@@ -611,6 +656,9 @@ class Tensor:
         ...
     def logical_xor_(self, other):
         """logical_xor in place (into self's dtype)."""
+        ...
+    def logit(self, eps=...):
+        """log(z / (1 - z)), z = self clamped to [eps, 1 - eps] when eps is given."""
         ...
     def logsumexp(self, dim, keepdim=...):
         """log(sum(exp(x))) over ``dim``, without overflow."""
@@ -681,8 +729,17 @@ class Tensor:
     def nan_to_num_(self, nan=..., posinf=..., neginf=...):
         """nan_to_num in place."""
         ...
+    def nanmean(self, dim=..., keepdim=..., *, dtype=...):
+        """The mean of the elements that are not NaN."""
+        ...
+    def nansum(self, dim=..., keepdim=..., *, dtype=...):
+        """The sum with NaN counted as zero."""
+        ...
     def narrow(self, dim, start, length) -> Tensor:
         """A view of ``length`` elements of ``dim`` from ``start``."""
+        ...
+    def narrow_copy(self, dim, start, length):
+        """A copy of narrow(dim, start, length)."""
         ...
     @property
     def ndim(self):
@@ -841,11 +898,17 @@ class Tensor:
     def sign(self) -> Tensor:
         """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
         ...
+    def signbit(self):
+        """Whether each element's sign bit is set (-0.0 included)."""
+        ...
     def sin(self) -> Tensor:
         """Returns the sine of each element (radians)."""
         ...
     def sin_(self) -> Tensor:
         """In place (sin_): Returns the sine of each element (radians)."""
+        ...
+    def sinc(self):
+        """sin(pi x) / (pi x), 1 at 0."""
         ...
     def sinh(self) -> Tensor:
         """Returns the hyperbolic sine of each element."""
@@ -934,6 +997,9 @@ class Tensor:
     def triu_(self, diagonal=...):
         """In-place :meth:`triu`."""
         ...
+    def true_divide(self, other):
+        """self / other (true division)."""
+        ...
     def trunc(self) -> Tensor:
         """Returns each element rounded toward zero."""
         ...
@@ -961,11 +1027,17 @@ class Tensor:
     def var(self, dim=..., unbiased=..., keepdim=..., *, correction=...):
         """Variance over ``dim`` (all dims when None), with Bessel's correction unless unbiased=False."""
         ...
+    def vdot(self, other):
+        """The dot product of two 1-D tensors."""
+        ...
     def view(self, *shape) -> Tensor:
         """A view with a new shape over the same memory (must be compatible with the strides)."""
         ...
     def view_as(self, other) -> Tensor:
         """A view with ``other``'s shape."""
+        ...
+    def xlogy(self, other):
+        """self * log(other), 0 where self is 0 (unless other is NaN)."""
         ...
     def zero_(self) -> Tensor:
         """Sets every element to 0 in place."""
@@ -993,8 +1065,28 @@ def add(input, other, alpha=..., out=...) -> Tensor:
     """input + alpha * other, broadcast; ``out`` receives the result without autograd."""
     ...
 
+def addbmm(input, batch1, batch2, *, beta=..., alpha=..., out=...):
+    """beta * input + alpha * sum over b of batch1[b] @ batch2[b]."""
+    ...
+
+def addcdiv(input, tensor1, tensor2, *, value=..., out=...):
+    """input + value * tensor1 / tensor2, broadcast."""
+    ...
+
+def addcmul(input, tensor1, tensor2, *, value=..., out=...):
+    """input + value * tensor1 * tensor2, broadcast."""
+    ...
+
 def addmm(input, mat1, mat2, *, beta=..., alpha=..., out=...):
     """beta * input + alpha * (mat1 @ mat2) (one fused op when both are 1)."""
+    ...
+
+def addmv(input, mat, vec, *, beta=..., alpha=..., out=...):
+    """beta * input + alpha * (mat @ vec)."""
+    ...
+
+def addr(input, vec1, vec2, *, beta=..., alpha=..., out=...):
+    """beta * input + alpha * outer(vec1, vec2)."""
     ...
 
 def all(input, dim=..., keepdim=..., *, out=...):
@@ -1011,6 +1103,10 @@ def amax(input, dim=..., keepdim=..., *, out=...):
 
 def amin(input, dim=..., keepdim=..., *, out=...):
     """Smallest element over ``dim`` (all dims when empty)."""
+    ...
+
+def aminmax(input, *, dim=..., keepdim=..., out=...):
+    """(min, max) of all elements, or along ``dim``."""
     ...
 
 def any(input, dim=..., keepdim=..., *, out=...):
@@ -1145,12 +1241,20 @@ def clamp_max(input, max, *, out=...):
     """Limits each element to at most ``max``."""
     ...
 
+def clamp_min(input, min, *, out=...):
+    """Limits each element to at least ``min``."""
+    ...
+
 def clip(input, min=..., max=..., *, out=...) -> Tensor:
     """Limits each element to [min, max] (either bound may be None)."""
     ...
 
 def clone(input) -> Tensor:
     """A copy with its own memory (recorded by autograd)."""
+    ...
+
+def column_stack(tensors, *, out=...):
+    """0-D and 1-D tensors become columns, then cat along dim 1."""
     ...
 
 def compile(fn=..., **options):
@@ -1161,12 +1265,20 @@ def concat(tensors, dim=..., *, out=...) -> Tensor:
     """Concatenates tensors along ``dim``."""
     ...
 
+def copysign(input, other, *, out=...):
+    """|input| with the sign of ``other``."""
+    ...
+
 def cos(input, *, out=...) -> Tensor:
     """Returns the cosine of each element (radians)."""
     ...
 
 def cosh(input, *, out=...) -> Tensor:
     """Returns the hyperbolic cosine of each element."""
+    ...
+
+def cross(input, other, dim=..., *, out=...):
+    """The cross product of 3-vectors along ``dim``."""
     ...
 
 from . import cuda as cuda
@@ -1202,6 +1314,10 @@ def diagonal(input, offset=..., dim1=..., dim2=...):
     """A diagonal as a last dim; a view."""
     ...
 
+def diff(input, n=..., dim=..., prepend=..., append=..., *, out=...):
+    """The n-th forward difference along ``dim``."""
+    ...
+
 def div(input, other, out=...) -> Tensor:
     """input / other, broadcast (true division)."""
     ...
@@ -1211,6 +1327,10 @@ def dot(input, other, *, out=...) -> Tensor:
     ...
 
 double: Any
+
+def dstack(tensors, *, out=...):
+    """Tensors made at least 3-D, then cat along dim 2."""
+    ...
 
 class dtype:
     """An element type; ``id`` is the C ABI's number for it (the engine's ``DType``)."""
@@ -1315,6 +1435,10 @@ float32: Any
 
 float64: Any
 
+def float_power(input, exponent, *, out=...):
+    """input ** exponent in float64; ``input`` may be a number."""
+    ...
+
 def floor(input, *, out=...) -> Tensor:
     """Returns the largest integer not above each element (integers unchanged)."""
     ...
@@ -1377,6 +1501,14 @@ def gt(input, other, *, out=...) -> Tensor:
 
 half: Any
 
+def heaviside(input, values, *, out=...):
+    """0 where input < 0, ``values`` where input == 0, 1 where input > 0."""
+    ...
+
+def hstack(tensors, *, out=...):
+    """cat along dim 1 (dim 0 for 1-D tensors)."""
+    ...
+
 def hypot(input, other, *, out=...):
     """sqrt(input^2 + other^2)."""
     ...
@@ -1418,6 +1550,10 @@ def initial_seed():
     """The default generator's seed."""
     ...
 
+def inner(input, other, *, out=...):
+    """The inner product over the last dims."""
+    ...
+
 int: Any
 
 int16: Any
@@ -1450,6 +1586,10 @@ def isinf(input) -> Tensor:
 
 def isnan(input) -> Tensor:
     """Returns whether each element is NaN."""
+    ...
+
+def kron(input, other, *, out=...):
+    """The Kronecker product."""
     ...
 
 def kthvalue(input, k, dim=..., keepdim=..., *, out=...):
@@ -1510,6 +1650,10 @@ def logical_or(input, other, *, out=...):
 
 def logical_xor(input, other, *, out=...):
     """Whether exactly one is nonzero, as bool."""
+    ...
+
+def logit(input, eps=..., *, out=...):
+    """log(z / (1 - z)), z = input clamped to [eps, 1 - eps] when eps is given."""
     ...
 
 def logspace(start, end, steps, base=..., dtype=..., device=..., requires_grad=..., *, out=...) -> Tensor:
@@ -1594,8 +1738,20 @@ def nan_to_num(input, nan=..., posinf=..., neginf=..., *, out=...):
     """NaN, +inf and -inf replaced by finite values."""
     ...
 
+def nanmean(input, dim=..., keepdim=..., *, dtype=..., out=...):
+    """The mean of the elements that are not NaN."""
+    ...
+
+def nansum(input, dim=..., keepdim=..., *, dtype=..., out=...):
+    """The sum with NaN counted as zero."""
+    ...
+
 def narrow(input, dim, start, length) -> Tensor:
     """A view of ``length`` elements of ``dim`` from ``start``."""
+    ...
+
+def narrow_copy(input, dim, start, length, *, out=...):
+    """A copy of narrow(dim, start, length)."""
     ...
 
 def ne(input, other, *, out=...) -> Tensor:
@@ -1728,6 +1884,10 @@ def round(input, *, out=...) -> Tensor:
     """Returns each element rounded to the nearest integer, halves to even."""
     ...
 
+def row_stack(tensors, *, out=...):
+    """1-D tensors become rows, then cat along dim 0."""
+    ...
+
 def rsqrt(input, *, out=...) -> Tensor:
     """Returns 1 / sqrt(x) for each element."""
     ...
@@ -1798,8 +1958,16 @@ def sign(input, *, out=...) -> Tensor:
     """Returns the sign of each element as -1, 0 or 1 (NaN stays NaN)."""
     ...
 
+def signbit(input, *, out=...):
+    """Whether each element's sign bit is set (-0.0 included)."""
+    ...
+
 def sin(input, *, out=...) -> Tensor:
     """Returns the sine of each element (radians)."""
+    ...
+
+def sinc(input, *, out=...):
+    """sin(pi x) / (pi x), 1 at 0."""
     ...
 
 def sinh(input, *, out=...) -> Tensor:
@@ -1898,6 +2066,10 @@ def triu_indices(row, col, offset=..., *, dtype=..., device=...):
     """The (row, col) positions of the upper triangle, row-major, as a [2, n] int64 tensor."""
     ...
 
+def true_divide(dividend, divisor, *, out=...):
+    """dividend / divisor (true division)."""
+    ...
+
 def trunc(input, *, out=...) -> Tensor:
     """Returns each element rounded toward zero."""
     ...
@@ -1928,8 +2100,20 @@ def var_mean(input, dim=..., unbiased=..., keepdim=..., *, correction=...):
     """(variance, mean) over ``dim``."""
     ...
 
+def vdot(input, other, *, out=...):
+    """The dot product of two 1-D tensors."""
+    ...
+
+def vstack(tensors, *, out=...):
+    """1-D tensors become rows, then cat along dim 0."""
+    ...
+
 def where(condition, input=..., other=..., *, out=...) -> Tensor:
     """condition ? input : other, elementwise, broadcast; ``where(condition)`` alone is ``nonzero(as_tuple=True)``."""
+    ...
+
+def xlogy(input, other, *, out=...):
+    """input * log(other), 0 where input is 0; ``input`` may be a number."""
     ...
 
 def zeros(*size, dtype=..., device=..., requires_grad=..., out=...) -> Tensor:

@@ -34,6 +34,7 @@ static partial class OpTable
         RegisterDistributed();
         RegisterCuda();
         RegisterCompile();
+        RegisterComposites();
     }
 
     static void Add(string name, Op fn)
