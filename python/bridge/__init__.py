@@ -17,6 +17,7 @@ from ._functions_shape import *  # noqa: F401,F403 (indexing family and shape op
 from ._declared import *  # noqa: F401,F403 (declared elementwise ops, generated)
 from ._math import *  # noqa: F401,F403 (binary math, reductions along dims, sorting)
 from ._composites import *  # noqa: F401,F403 (ops composed from others: addcmul, xlogy, kron, vstack...)
+from ._scans import *  # noqa: F401,F403 (cummax, logcumsumexp, searchsorted, quantile...)
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
 from ._random import bernoulli, default_generator, multinomial, normal, randint_like
 from ._out import add_out_parameters as _add_out_parameters

@@ -356,6 +356,12 @@ class Tensor:
     def cuda(self, device=...) -> Tensor:
         """The tensor on GPU ``device`` (default 0)."""
         ...
+    def cummax(self, dim):
+        """Running maximum along ``dim`` and its indices (ties and NaN take the later index)."""
+        ...
+    def cummin(self, dim):
+        """Running minimum along ``dim`` and its indices (ties and NaN take the later index)."""
+        ...
     def cumprod(self, dim, dtype=...):
         """Running product along ``dim``."""
         ...
@@ -633,6 +639,9 @@ class Tensor:
     def logaddexp(self, other):
         """log(e^self + e^other)."""
         ...
+    def logcumsumexp(self, dim):
+        """log of the running sum of exp along ``dim``, without overflow."""
+        ...
     def logical_and(self, other):
         """Whether both are nonzero, as bool."""
         ...
@@ -732,6 +741,9 @@ class Tensor:
     def nanmean(self, dim=..., keepdim=..., *, dtype=...):
         """The mean of the elements that are not NaN."""
         ...
+    def nanquantile(self, q, dim=..., keepdim=..., *, interpolation=...):
+        """The q-th quantiles of the elements that are not NaN."""
+        ...
     def nansum(self, dim=..., keepdim=..., *, dtype=...):
         """The sum with NaN counted as zero."""
         ...
@@ -801,6 +813,9 @@ class Tensor:
         ...
     def prod(self, dim=..., keepdim=..., dtype=...) -> Tensor:
         """Product of all elements, or along ``dim``."""
+        ...
+    def quantile(self, q, dim=..., keepdim=..., *, interpolation=...):
+        """The q-th quantiles (a line holding NaN gives NaN); a 1-D q puts its dim first."""
         ...
     def random_(self, *args, generator=..., **bounds):
         """Fills in place with integers: ``random_()`` over the dtype's range, ``random_(to)`` in [0, to),"""
@@ -1217,6 +1232,10 @@ def bmm(input, mat2, *, out=...) -> Tensor:
 
 bool: Any
 
+def bucketize(input, boundaries, *, out_int32=..., right=..., out=...):
+    """The bucket of each element among the sorted 1-D ``boundaries``."""
+    ...
+
 def can_cast(from_, to):
     """Whether torch's type promotion allows casting ``from_`` to ``to`` (no float to integer, nothing to bool)."""
     ...
@@ -1282,6 +1301,14 @@ def cross(input, other, dim=..., *, out=...):
     ...
 
 from . import cuda as cuda
+
+def cummax(input, dim, *, out=...):
+    """Running maximum along ``dim`` and its indices."""
+    ...
+
+def cummin(input, dim, *, out=...):
+    """Running minimum along ``dim`` and its indices."""
+    ...
 
 def cumprod(input, dim, *, dtype=..., out=...):
     """Running product along ``dim``."""
@@ -1636,6 +1663,10 @@ def logaddexp(input, other, *, out=...):
     """log(e^input + e^other)."""
     ...
 
+def logcumsumexp(input, dim, *, out=...):
+    """log of the running sum of exp along ``dim``."""
+    ...
+
 def logical_and(input, other, *, out=...):
     """Whether both are nonzero, as bool."""
     ...
@@ -1742,6 +1773,10 @@ def nanmean(input, dim=..., keepdim=..., *, dtype=..., out=...):
     """The mean of the elements that are not NaN."""
     ...
 
+def nanquantile(input, q, dim=..., keepdim=..., *, interpolation=..., out=...):
+    """The q-th quantiles, skipping NaN."""
+    ...
+
 def nansum(input, dim=..., keepdim=..., *, dtype=..., out=...):
     """The sum with NaN counted as zero."""
     ...
@@ -1824,6 +1859,10 @@ def promote_types(type1, type2):
     """The smallest dtype both ``type1`` and ``type2`` convert to without losing their category (torch.promote_types)."""
     ...
 
+def quantile(input, q, dim=..., keepdim=..., *, interpolation=..., out=...):
+    """The q-th quantiles of all elements or along ``dim``."""
+    ...
+
 def rand(*size, dtype=..., device=..., requires_grad=..., generator=..., out=...) -> Tensor:
     """Uniform draws in [0, 1)."""
     ...
@@ -1902,6 +1941,10 @@ def scatter(input, dim, index, src=..., *, value=..., reduce=...):
 
 def scatter_add(input, dim, index, src):
     """A copy of input with ``src`` added at ``index`` along ``dim``."""
+    ...
+
+def searchsorted(sorted_sequence, input, *, out_int32=..., right=..., side=..., sorter=..., out=...):
+    """Where each value of ``input`` would be inserted in the sorted innermost dim of ``sorted_sequence``."""
     ...
 
 def seed():

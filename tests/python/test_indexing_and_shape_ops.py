@@ -411,3 +411,10 @@ def test_advanced_indexing_on_the_emulated_cuda_device_matches_torch():
     env = {**os.environ, "BRIDGE_CUDA_DRIVER": str(EMULATOR)}
     result = subprocess.run([sys.executable, "-c", CUDA_SCRIPT], capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout + result.stderr
+
+
+def test_gather_index_may_be_longer_than_the_input_along_the_gathered_dim():
+    a = np.arange(15.0).reshape(5, 3)
+    index = np.array([[0, 2, 1, 1, 0]] * 5)
+    got = bridge.gather(bridge.from_numpy(a), 1, bridge.from_numpy(index))
+    assert_same(got, torch.gather(torch.from_numpy(a), 1, torch.from_numpy(index)))

@@ -146,7 +146,7 @@ public sealed partial class Tensor
     /// <summary>out[i][j][k] = self[i][index[i][j][k]][k] for dim 1 (and likewise for the others); ∂self = scatter_add of g.</summary>
     public Tensor Gather(int dim, Tensor index)
     {
-        var plan = AlongDim("gather", dim, index, ShapeArray);
+        var plan = AlongDim("gather", dim, index, null);  // the index may be longer than self along dim itself, as in torch
         return GatherLayout(this, plan);
     }
 

@@ -73,4 +73,39 @@ public sealed class CompositeOpsTests : OnTheCpu
         AssertValues([2, 2], Torch.Addcdiv(a, b, c, 2));
         Assert.ThrowsExactly<InvalidOperationException>(() => Torch.Addcdiv(a, Torch.Tensor(new long[] { 1 }), Torch.Tensor(new long[] { 2 })));
     }
+
+    [TestMethod]
+    public void CummaxTakesTheLaterIndexOnTiesAndNaN()
+    {
+        var (values, indices) = Torch.Tensor(new[] { 1.0, 3, 3, double.NaN, 5 }, DType.Float64).Cummax(0);
+        CollectionAssert.AreEqual(new long[] { 0, 1, 2, 3, 3 }, indices.ToArray<long>());
+        Assert.IsTrue(double.IsNaN(values.ToArray<double>()[4]));
+    }
+
+    [TestMethod]
+    public void LogcumsumexpKeepsElementsFarBelowTheMaximum()
+    {
+        var y = Torch.Tensor(new[] { -1000.0, 0.0 }, DType.Float64).Logcumsumexp(0).ToArray<double>();
+        Assert.AreEqual(-1000.0, y[0]);
+        Assert.AreEqual(0.0, y[1], 1e-300);
+    }
+
+    [TestMethod]
+    public void SearchSortedFindsLeftAndRightInsertionPoints()
+    {
+        var seq = Torch.Tensor(new[] { 1.0, 2, 2, 3 });
+        var values = Torch.Tensor(new[] { 2.0, 0, 9 });
+        CollectionAssert.AreEqual(new long[] { 1, 0, 4 }, Bridge.Tensor.SearchSorted(seq, values).ToArray<long>());
+        CollectionAssert.AreEqual(new long[] { 3, 0, 4 }, values.Bucketize(seq, right: true).ToArray<long>());
+    }
+
+    [TestMethod]
+    public void QuantileInterpolatesBetweenSortedNeighbours()
+    {
+        var x = Torch.Tensor(new[] { 4.0, 1, 3, 2 }, DType.Float64);
+        Assert.AreEqual(1.9, x.Quantile(0.3).Item<double>(), 1e-12);    // rank 0.9 between 1 and 2
+        Assert.AreEqual(2.0, x.Quantile(0.3, interpolation: "higher").Item<double>());
+        Assert.IsTrue(double.IsNaN(Torch.Tensor(new[] { 1.0, double.NaN }, DType.Float64).Quantile(0.5).Item<double>()));
+        Assert.AreEqual(1.0, Torch.Tensor(new[] { 1.0, double.NaN }, DType.Float64).Nanquantile(0.5).Item<double>());
+    }
 }
