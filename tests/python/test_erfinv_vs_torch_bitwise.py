@@ -42,3 +42,15 @@ def test_erfinv_backward_matches_torch_bitwise(dtype):
 def test_erfinv_gradient_agrees_with_finite_differences():
     x = bridge.tensor(np.array([-0.95, -0.5, -0.1, 0.0, 0.3, 0.69, 0.71, 0.9]), requires_grad=True)
     assert bridge.autograd.gradcheck(bridge.erfinv, (x,))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_trunc_normal_draws_match_torch_bitwise(dtype):
+    """nn.init.trunc_normal_ is uniform_, erfinv_, mul_, add_, clamp_ in torch: the same draws, bit for bit."""
+    torch.manual_seed(3)
+    bridge.manual_seed(3)
+    t = torch.empty(10000, dtype=getattr(torch, dtype))
+    b = bridge.empty(10000, dtype=getattr(bridge, dtype))
+    torch.nn.init.trunc_normal_(t, mean=0.1, std=0.02)
+    bridge.nn.init.trunc_normal_(b, mean=0.1, std=0.02)
+    assert_bitwise(b.numpy(), t.numpy(), t.numpy(), f"trunc_normal_ {dtype}")
