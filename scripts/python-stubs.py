@@ -21,7 +21,8 @@ TENSOR_FUNCTIONS = {
     "flatten", "squeeze", "unsqueeze", "permute", "t", "clone", "detach", "narrow", "select", "gather",
     "index_select", "masked_fill", "outer", "einsum", "cumsum", "prod", "argmax", "argmin",
     # nn.functional
-    "relu", "relu6", "gelu", "silu", "mish", "elu", "leaky_relu", "softplus", "hardtanh", "logsigmoid", "linear",
+    "relu", "relu6", "gelu", "silu", "mish", "elu", "leaky_relu", "softplus", "hardtanh", "hardswish", "hardsigmoid",
+    "logsigmoid", "linear",
     "conv1d", "conv2d", "conv_transpose2d", "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss",
     "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "dropout", "dropout2d",
     "layer_norm", "group_norm", "batch_norm", "embedding", "pad", "one_hot", "normalize", "avg_pool2d",

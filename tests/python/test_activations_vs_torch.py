@@ -11,6 +11,7 @@ import pytest
 
 import bridge
 import torch
+from torch_bits import bits, assert_bitwise, threads  # noqa: F401 (threads is a fixture)
 
 SIZES = [1, 2, 7, 8, 9, 15, 16, 17, 31, 33, 100, 2049, 16385, 40013, 70001]
 
@@ -31,20 +32,6 @@ OPS = {
 }
 
 
-def bits(a):
-    """Bit patterns, with every NaN made the same (payloads differ between libraries and nobody reads them)."""
-    a = np.array(a, copy=True).ravel()
-    a[np.isnan(a)] = np.nan
-    return a.view(np.int32 if a.dtype == np.float32 else np.int64)
-
-
-def assert_bitwise(got, want, x, name):
-    g, w = bits(got), bits(want)
-    bad = np.nonzero(g != w)[0]
-    if len(bad):
-        i = bad[0]
-        raise AssertionError(f"{name}: {len(bad)} of {len(g)} elements differ; first at {i}: x={x.ravel()[i]!r} "
-                             f"bridge={got.ravel()[i]!r} torch={want.ravel()[i]!r}")
 
 
 def inputs(n, seed, dtype):
@@ -57,16 +44,6 @@ def inputs(n, seed, dtype):
         x[idx] = specials
     return x
 
-
-@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
-def threads(request):
-    """The same thread count in torch and bridge: torch's split between threads decides where loop tails fall."""
-    old_t, old_b = torch.get_num_threads(), bridge.get_num_threads()
-    torch.set_num_threads(request.param)
-    bridge.set_num_threads(request.param)
-    yield request.param
-    torch.set_num_threads(old_t)
-    bridge.set_num_threads(old_b)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

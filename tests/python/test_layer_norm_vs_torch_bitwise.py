@@ -9,26 +9,11 @@ import pytest
 
 import bridge
 import torch
+from torch_bits import same_bits, threads  # noqa: F401 (threads is a fixture)
 
 LENGTHS = [1, 3, 7, 8, 9, 13, 16, 31, 32, 33, 64, 100, 127, 128, 129, 200, 256, 300, 768, 1000, 2049, 4100]
 
 
-@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
-def threads(request):
-    """The same thread count in torch and bridge: dγ and dβ are summed per thread, then across threads."""
-    old_t, old_b = torch.get_num_threads(), bridge.get_num_threads()
-    torch.set_num_threads(request.param)
-    bridge.set_num_threads(request.param)
-    yield request.param
-    torch.set_num_threads(old_t)
-    bridge.set_num_threads(old_b)
-
-
-def same_bits(got, want, what):
-    got, want = np.asarray(got), np.asarray(want)
-    assert got.shape == want.shape and got.dtype == want.dtype, what
-    bad = np.nonzero(got.ravel() != want.ravel())[0]
-    assert got.tobytes() == want.tobytes(), f"{what}: {len(bad)} of {want.size} differ; first {bad[:3]}"
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

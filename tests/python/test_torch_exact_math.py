@@ -13,6 +13,7 @@ import pytest
 import bridge
 import sleef_oracle
 import torch
+from torch_bits import bits, assert_bitwise, threads  # noqa: F401 (threads is a fixture)
 
 # op -> (low, high) of the "ordinary" inputs
 VML_OPS = {"sin": (-10, 10), "cos": (-10, 10), "tan": (-3, 3), "asin": (-1, 1), "acos": (-1, 1), "atan": (-20, 20),
@@ -29,20 +30,6 @@ SIZES = [1, 7, 8, 9, 15, 16, 17, 31, 33, 2000, 2007, 2049, 4099, 5001, 40013, 70
 DOUBLE_OPS = sorted(set(ALL_OPS) - {"sin", "cos", "tan"})
 
 
-def bits(a):
-    """Bit patterns, with every NaN made the same (torch and SLEEF differ only in NaN payloads nobody reads)."""
-    a = np.array(a, copy=True).ravel()
-    a[np.isnan(a)] = np.nan
-    return a.view(np.int32 if a.dtype == np.float32 else np.int64)
-
-
-def assert_bitwise(got, want, x, name):
-    g, w = bits(got), bits(want)
-    bad = np.nonzero(g != w)[0]
-    if len(bad):
-        i = bad[0]
-        raise AssertionError(f"{name}: {len(bad)} of {len(g)} elements differ; first at {i}: x={x.ravel()[i]!r} "
-                             f"bridge={got.ravel()[i]!r} torch={want.ravel()[i]!r}")
 
 
 def inputs(name, n, seed, dtype=np.float32):
@@ -57,16 +44,6 @@ def inputs(name, n, seed, dtype=np.float32):
         x[idx] = specials[:len(idx)]
     return x
 
-
-@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
-def threads(request):
-    """The same thread count in torch and bridge: torch's split between threads decides where loop tails fall."""
-    old_t, old_b = torch.get_num_threads(), bridge.get_num_threads()
-    torch.set_num_threads(request.param)
-    bridge.set_num_threads(request.param)
-    yield request.param
-    torch.set_num_threads(old_t)
-    bridge.set_num_threads(old_b)
 
 
 @pytest.mark.parametrize("name", sorted(ALL_OPS))

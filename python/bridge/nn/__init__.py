@@ -6,7 +6,7 @@ from .module import Module
 from .modules import Dropout, Linear, ReLU, Sigmoid, Tanh
 from .containers import (Flatten, Identity, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential,
                          Unflatten)
-from .activation import (ELU, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU6, SiLU, Softmax,
+from .activation import (ELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU, ReLU6, SiLU, Softmax,
                          Softplus, Softsign, Tanhshrink)
 from .loss import (BCELoss, BCEWithLogitsLoss, CosineEmbeddingLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
                    MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss)
@@ -23,7 +23,7 @@ from .transformer import (MultiheadAttention, Transformer, TransformerDecoder, T
 
 __all__ = ["functional", "init", "utils", "Module", "Parameter", "Linear", "Sequential", "ModuleList", "ModuleDict",
            "ParameterList", "ParameterDict", "ReLU", "Sigmoid", "Tanh", "Identity", "Flatten", "Unflatten", "Softmax",
-           "LogSoftmax", "Dropout", "SiLU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "ReLU6", "LogSigmoid", "Mish",
+           "LogSoftmax", "Dropout", "SiLU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "Hardswish", "Hardsigmoid", "ReLU6", "LogSigmoid", "Mish",
            "Softsign", "Tanhshrink", "PReLU", "MSELoss", "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss",
            "HuberLoss", "KLDivLoss", "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "MarginRankingLoss",
            "Conv1d", "Conv2d", "ConvTranspose2d", "MaxPool1d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d",

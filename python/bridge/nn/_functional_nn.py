@@ -7,7 +7,7 @@ from .._core import call
 from .._grad_mode import is_grad_enabled
 from .._tensor import Tensor
 
-__all__ = ["silu", "leaky_relu", "elu", "softplus", "hardtanh", "relu6", "logsigmoid", "mish", "softsign",
+__all__ = ["hardswish", "hardsigmoid", "silu", "leaky_relu", "elu", "softplus", "hardtanh", "relu6", "logsigmoid", "mish", "softsign",
            "tanhshrink", "prelu", "nll_loss", "cross_entropy", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "l1_loss", "mse_loss", "smooth_l1_loss", "huber_loss", "kl_div",
            "cosine_embedding_loss", "margin_ranking_loss", "one_hot", "normalize", "cosine_similarity",
@@ -50,6 +50,16 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _inplace(input, call("hardtanh", input, float(min_val), float(max_val)), inplace)
+
+
+def hardswish(input, inplace=False):
+    """x * min(max(x + 3, 0), 6) / 6 (torch 1.13's CPU kernels, bit for bit)."""
+    return _inplace(input, call("hardswish", input), inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    """min(max(x + 3, 0), 6) / 6 (torch 1.13's CPU kernels, bit for bit)."""
+    return _inplace(input, call("hardsigmoid", input), inplace)
 
 
 def relu6(input, inplace=False):

@@ -4,7 +4,7 @@ from . import functional as F
 from .module import Module
 from .parameter import Parameter
 
-__all__ = ["SiLU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "ReLU6", "LogSigmoid", "Mish", "Softsign",
+__all__ = ["Hardswish", "Hardsigmoid", "SiLU", "LeakyReLU", "ELU", "Softplus", "Hardtanh", "ReLU6", "LogSigmoid", "Mish", "Softsign",
            "Tanhshrink", "Softmax", "LogSoftmax", "PReLU"]
 
 
@@ -31,6 +31,26 @@ class Mish(SiLU):
 
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
+
+
+class Hardswish(SiLU):
+    """x * min(max(x + 3, 0), 6) / 6, elementwise. Any shape; the output has the input's."""
+
+    def forward(self, input):
+        return F.hardswish(input, inplace=self.inplace)
+
+    def extra_repr(self):
+        return ""  # torch prints no options for it
+
+
+class Hardsigmoid(SiLU):
+    """min(max(x + 3, 0), 6) / 6, elementwise. Any shape; the output has the input's."""
+
+    def forward(self, input):
+        return F.hardsigmoid(input, inplace=self.inplace)
+
+    def extra_repr(self):
+        return ""  # torch prints no options for it
 
 
 class LeakyReLU(Module):

@@ -76,6 +76,14 @@ def group_norm(input, num_groups, weight=..., bias=..., eps=...) -> Tensor:
     """Normalises each sample over groups of channels, then applies the per-channel affine."""
     ...
 
+def hardsigmoid(input, inplace=...) -> Tensor:
+    """min(max(x + 3, 0), 6) / 6 (torch 1.13's CPU kernels, bit for bit)."""
+    ...
+
+def hardswish(input, inplace=...) -> Tensor:
+    """x * min(max(x + 3, 0), 6) / 6 (torch 1.13's CPU kernels, bit for bit)."""
+    ...
+
 def hardtanh(input, min_val=..., max_val=..., inplace=...) -> Tensor:
     """clamp(x, min_val, max_val); the gradient is zero at and outside the bounds."""
     ...

@@ -12,6 +12,8 @@ static partial class OpTable
         Add("leaky_relu", a => T(Functional.LeakyRelu(a.Tensor(0), a.Double(1))));
         Add("elu", a => T(Functional.Elu(a.Tensor(0), a.Double(1))));
         Add("softplus", a => T(Functional.Softplus(a.Tensor(0), a.Double(1), a.Double(2))));
+        Add("hardswish", a => T(Functional.Hardswish(a.Tensor(0))));
+        Add("hardsigmoid", a => T(Functional.Hardsigmoid(a.Tensor(0))));
         Add("hardtanh", a => T(Functional.Hardtanh(a.Tensor(0), a.Double(1), a.Double(2))));
         Add("log_sigmoid", a => T(Functional.LogSigmoid(a.Tensor(0))));
         Add("mish", a => T(Functional.Mish(a.Tensor(0))));

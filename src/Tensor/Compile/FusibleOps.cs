@@ -198,13 +198,26 @@ internal sealed unsafe class FillElement<T>(T value) : ElementKernel<T> where T 
     }
 }
 
-/// <summary>o = a + b·alpha, multiply then add, each rounded (the eager AddScaled; its vector lanes compute the same).</summary>
+/// <summary>o = fma(b, alpha, a), one rounding (the eager AddScaled, torch's add with alpha).</summary>
 internal sealed unsafe class AddScaledElement<T>(T alpha) : ElementKernel<T> where T : unmanaged, INumber<T>
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(T* a, nint sa, T* b, nint sb, T* o, int n)
     {
-        for (int i = 0; i < n; i++) o[i] = a[i * sa] + b[i * sb] * alpha;
+        if (typeof(T) == typeof(float))
+        {
+            float w = (float)(object)alpha;
+            float* fa = (float*)a, fb = (float*)b, fo = (float*)o;
+            for (int i = 0; i < n; i++) fo[i] = MathF.FusedMultiplyAdd(fb[i * sb], w, fa[i * sa]);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            double w = (double)(object)alpha;
+            double* da = (double*)a, db = (double*)b, dout = (double*)o;
+            for (int i = 0; i < n; i++) dout[i] = Math.FusedMultiplyAdd(db[i * sb], w, da[i * sa]);
+        }
+        else
+            for (int i = 0; i < n; i++) o[i] = a[i * sa] + b[i * sb] * alpha;
     }
 }

@@ -66,7 +66,15 @@ public static partial class Functional
     public static Tensor LogSigmoid(Tensor input)
     {
         var x = FloatInput(input);
-        return Unary(x, "LogSigmoidBackward0", x => x.Clamp(max: 0) - Log1p((-x.Abs()).Exp()), (g, x) => g * (1.0 - x.Sigmoid()));
+        // torch 1.13's log_sigmoid kernels: y = min(x, 0) − log1p(b), b = e^(−|x|) (SLEEF's exp and log1p, which
+        // Exp/Log1p run on the CPU), and ∂x = g·(1 − b/(1 + b)) for x < 0, g·b/(1 + b) otherwise: each element
+        // rounded as torch rounds it, so the composition is bit for bit torch's
+        return Unary(x, "LogSigmoidBackward0", x => x.Clamp(max: 0) - (-x.Abs()).Exp().Log1p(), (g, x) =>
+        {
+            var b = (-x.Abs()).Exp();
+            var t = b / (1.0 + b);
+            return Tensor.Where(x < 0.0, 1.0 - t, t) * g;
+        });
     }
 
     /// <summary>x·tanh(softplus(x)); ∂ = g·(t + x·σ(x)·(1 - t²)), t = tanh(softplus(x))</summary>

@@ -21,7 +21,8 @@ public static class NnUtils
             double value = total.Item();
             if (errorIfNonfinite && !double.IsFinite(value))
                 throw new InvalidOperationException($"The total norm of order {PyRepr.Float(normType)} for gradients from `parameters` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set {Spelling.Of("`errorIfNonfinite: false`", "`error_if_nonfinite=False`")}");
-            var coefficient = (maxNorm / (total + 1e-6)).Clamp(max: 1.0);
+            // torch 1.13 writes max_norm / (total + 1e-6), which its Tensor.__rtruediv__ runs as reciprocal() * max_norm
+            var coefficient = ((total + 1e-6).Reciprocal() * maxNorm).Clamp(max: 1.0);
             foreach (var g in grads) g.Detach().Mul_(coefficient.To(g.Device).To(g.DType));
         }
         return total;

@@ -27,6 +27,7 @@ public static partial class Functional
     /// <summary>The p-norm along <paramref name="dim"/>: (Σ|x|ᵖ)^(1/p), max |x| for p = ∞, min |x| for p = -∞, count of non-zeros for p = 0.</summary>
     public static Tensor Norm(Tensor x, double p, int dim, bool keepDim = false) => p switch
     {
+        2 when x.DType.IsFloatingPoint() => x.Norm(2, [dim], keepDim),
         2 => (x * x).Sum(dim, keepDim).Sqrt(),
         1 => x.Abs().Sum(dim, keepDim),
         double.PositiveInfinity => x.Abs().Max(dim, keepDim).Values,

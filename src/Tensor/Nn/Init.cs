@@ -103,12 +103,12 @@ public static class Init
             if (t.DType == DType.Float64)
             {
                 var span = draws.ContiguousSpan<double>();
-                for (int i = 0; i < span.Length; i++) span[i] = SpecialFunctions.Erfinv(span[i]);
+                for (int i = 0; i < span.Length; i++) span[i] = Backends.Cpu.TorchMath.TorchErfinv.Erfinv(span[i]); // torch's erfinv_, bit for bit
             }
             else if (t.DType == DType.Float32)
             {
                 var span = draws.ContiguousSpan<float>();
-                for (int i = 0; i < span.Length; i++) span[i] = SpecialFunctions.Erfinv(span[i]);
+                for (int i = 0; i < span.Length; i++) span[i] = Backends.Cpu.TorchMath.TorchErfinv.Erfinv(span[i]); // torch's erfinv_, bit for bit
             }
             else throw new NotSupportedException($"trunc_normal_ is implemented for float32 and float64, got {t.DType.TorchName()}");
             draws.Mul_(std * Math.Sqrt(2.0)).Add_(mean).Clamp_(a, b);

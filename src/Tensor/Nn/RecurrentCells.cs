@@ -8,7 +8,7 @@ namespace Bridge.Nn;
 /// projections, biases included), the rest is one pass over the gates and one autograd node. CPU kernels; other
 /// devices take the same math from differentiable ops.
 /// </summary>
-internal static class RecurrentCells
+internal static partial class RecurrentCells
 {
     /// <summary>
     /// LSTM step from projected gates xg + hg = [i | f | g | o] (each [B, H]) and c: c' = σf·c + σi·tanh g,
@@ -26,7 +26,8 @@ internal static class RecurrentCells
         {
             hc = Tensor.Allocate([b, 2 * h], c.DType, Device.Cpu, zero: false);
             act = Tensor.Allocate([b, 5 * h], c.DType, Device.Cpu, zero: false); // σi, σf, tanh g, σo, tanh c'
-            if (c.DType == DType.Float64) LstmForward(xs.ContiguousSpan<double>(), hs.ContiguousSpan<double>(), cs.ContiguousSpan<double>(), hc.ContiguousSpan<double>(), act.ContiguousSpan<double>(), b, h);
+            if (TorchExact(c.DType)) LstmForwardExact(xs, hs, cs, hc, act, b, h);
+            else if (c.DType == DType.Float64) LstmForward(xs.ContiguousSpan<double>(), hs.ContiguousSpan<double>(), cs.ContiguousSpan<double>(), hc.ContiguousSpan<double>(), act.ContiguousSpan<double>(), b, h);
             else LstmForward(xs.ContiguousSpan<float>(), hs.ContiguousSpan<float>(), cs.ContiguousSpan<float>(), hc.ContiguousSpan<float>(), act.ContiguousSpan<float>(), b, h);
         }
         if (!GradMode.IsEnabled || !(xg.RequiresGrad || hg.RequiresGrad || c.RequiresGrad)) return hc;
@@ -35,6 +36,7 @@ internal static class RecurrentCells
             if (GradMode.IsEnabled) return LstmBackwardRecorded(xg, hg, c, g); // create_graph
             var gc = g.Contiguous();
             var dGates = Tensor.Allocate([b, 4 * h], c.DType, Device.Cpu, zero: false);
+            if (TorchExact(c.DType)) return LstmBackwardExact(gc, act, cs, b, h, xg.RequiresGrad, hg.RequiresGrad, c.RequiresGrad);
             var dC = Tensor.Allocate([b, h], c.DType, Device.Cpu, zero: false);
             if (c.DType == DType.Float64) LstmBackward(gc.ContiguousSpan<double>(), act.ContiguousSpan<double>(), cs.ContiguousSpan<double>(), dGates.ContiguousSpan<double>(), dC.ContiguousSpan<double>(), b, h);
             else LstmBackward(gc.ContiguousSpan<float>(), act.ContiguousSpan<float>(), cs.ContiguousSpan<float>(), dGates.ContiguousSpan<float>(), dC.ContiguousSpan<float>(), b, h);
@@ -148,7 +150,8 @@ internal static class RecurrentCells
         {
             hNew = Tensor.Allocate([b, h], hPrev.DType, Device.Cpu, zero: false);
             act = Tensor.Allocate([b, 4 * h], hPrev.DType, Device.Cpu, zero: false); // r, z, n, hn
-            if (hPrev.DType == DType.Float64) GruForward(xs.ContiguousSpan<double>(), hs.ContiguousSpan<double>(), hp.ContiguousSpan<double>(), hNew.ContiguousSpan<double>(), act.ContiguousSpan<double>(), b, h);
+            if (TorchExact(hPrev.DType)) GruForwardExact(xs, hs, hp, hNew, act, b, h);
+            else if (hPrev.DType == DType.Float64) GruForward(xs.ContiguousSpan<double>(), hs.ContiguousSpan<double>(), hp.ContiguousSpan<double>(), hNew.ContiguousSpan<double>(), act.ContiguousSpan<double>(), b, h);
             else GruForward(xs.ContiguousSpan<float>(), hs.ContiguousSpan<float>(), hp.ContiguousSpan<float>(), hNew.ContiguousSpan<float>(), act.ContiguousSpan<float>(), b, h);
         }
         if (!GradMode.IsEnabled || !(xg.RequiresGrad || hg.RequiresGrad || hPrev.RequiresGrad)) return hNew;
@@ -159,7 +162,8 @@ internal static class RecurrentCells
             var dx = Tensor.Allocate([b, 3 * h], hPrev.DType, Device.Cpu, zero: false);
             var dh = Tensor.Allocate([b, 3 * h], hPrev.DType, Device.Cpu, zero: false);
             var dPrev = Tensor.Allocate([b, h], hPrev.DType, Device.Cpu, zero: false);
-            if (hPrev.DType == DType.Float64) GruBackward(gc.ContiguousSpan<double>(), act.ContiguousSpan<double>(), hp.ContiguousSpan<double>(), dx.ContiguousSpan<double>(), dh.ContiguousSpan<double>(), dPrev.ContiguousSpan<double>(), b, h);
+            if (TorchExact(hPrev.DType)) GruBackwardExact(gc, act, hp, dx, dh, dPrev, b, h);
+            else if (hPrev.DType == DType.Float64) GruBackward(gc.ContiguousSpan<double>(), act.ContiguousSpan<double>(), hp.ContiguousSpan<double>(), dx.ContiguousSpan<double>(), dh.ContiguousSpan<double>(), dPrev.ContiguousSpan<double>(), b, h);
             else GruBackward(gc.ContiguousSpan<float>(), act.ContiguousSpan<float>(), hp.ContiguousSpan<float>(), dx.ContiguousSpan<float>(), dh.ContiguousSpan<float>(), dPrev.ContiguousSpan<float>(), b, h);
             return [xg.RequiresGrad ? dx : null, hg.RequiresGrad ? dh : null, hPrev.RequiresGrad ? dPrev : null];
         }, act, hp, xg, hg, hPrev); // the gates too, as torch's fused cell saves them: create_graph recomputes from them

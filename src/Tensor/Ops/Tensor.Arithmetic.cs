@@ -214,7 +214,15 @@ public sealed partial class Tensor
     public static Tensor operator -(Tensor x) => x.Neg();
 
     /// <summary>this + alpha·other, broadcast (torch's <c>add(other, alpha=alpha)</c>).</summary>
-    public Tensor Add(Tensor other, double alpha = 1) => alpha == 1 ? Add(this, other) : Add(this, other * alpha);
+    public Tensor Add(Tensor other, double alpha = 1)
+    {
+        if (alpha == 1) return Add(this, other);
+        // without a graph, torch's one rounding (fma(other, alpha, this)) through the in-place kernel on a copy
+        if (!(Autograd.GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad)) && other.DType == DType && DType is DType.Float32 or DType.Float64
+            && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && Device == other.Device)
+            return Contiguous().Clone().Add_(other.Contiguous(), alpha);
+        return Add(this, other * alpha);
+    }
     /// <summary>this + a scalar for each element.</summary>
     public Tensor Add(double other) => this + other;
     /// <summary>this - other, broadcast.</summary>

@@ -21,10 +21,10 @@ public sealed partial class Tensor
     public Tensor Add_(Tensor other, double alpha = 1)
     {
         if (alpha == 1) return Arithmetic_<AddOperator>(other, (a, b) => a + b);
-        // Optimizer updates (p.add_(d, alpha: -lr)): one pass, no temporary. Each element is still rounded
-        // twice, product then sum, exactly as the two-op form below. Backends without the fused kernel (and mixed
-        // devices, which the two-op form rejects) decline, and the two-op form runs.
-        if (Device == other.Device && !RequiresGrad && !other.RequiresGrad && other.DType == DType && DType.IsFloatingPoint() && IsContiguous() && other.IsContiguous()
+        // Optimizer updates (p.add_(d, alpha: -lr)): one pass, no temporary, one FMA per element as torch 1.13's
+        // add kernel (vec::fmadd). Backends without the fused kernel (and mixed devices, which the two-op form
+        // rejects) decline, and the two-op form runs (two roundings).
+        if (Device == other.Device && !(GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad)) && other.DType == DType && DType.IsFloatingPoint() && IsContiguous() && other.IsContiguous()
             && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && !ReferenceEquals(other.Storage, Storage) && Storage.Writable
             && Backend.TryAddScaled(this, other, alpha))
         {

@@ -103,6 +103,7 @@ public sealed partial class Tensor
     {
         if (!DType.IsFloatingPoint()) throw new InvalidOperationException($"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {DType.ShortName()[..1].ToUpperInvariant()}{DType.ShortName()[1..]}");
         var over = dims is null || dims.Length == 0 ? AllDims() : dims;
+        if (p == 2 && TorchOrderNorm2(over, keepDim) is { } exact) return exact;
         var a = Abs();
         Tensor Reduce(Tensor t) => Dim() == 0 ? t : t.Sum(over, keepDim);
         if (double.IsPositiveInfinity(p)) return Dim() == 0 ? a : a.Amax(over, keepDim);

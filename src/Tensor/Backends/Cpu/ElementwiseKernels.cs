@@ -169,24 +169,37 @@ internal static class ElementwiseKernels
         for (; i < result.Length; i++) result[i] = TOp.Invoke(a[i], b);
     }
 
-    /// <summary>x += (T)alpha · y for contiguous same-shape x and y: multiply, round, add, round (no FMA), as x.add_(y * alpha).</summary>
+    /// <summary>x = fma(y, (T)alpha, x) for contiguous same-shape x and y: one rounding, as torch 1.13's add kernel with alpha (vec::fmadd, and GCC's FMA in its scalar tail).</summary>
     public static void AddScaled(Tensor x, Tensor y, double alpha)
     {
         if (x.DType == DType.Float32) AddScaled(x.ContiguousSpan<float>(), y.ContiguousSpan<float>(), (float)alpha);
         else AddScaled(x.ContiguousSpan<double>(), y.ContiguousSpan<double>(), alpha);
     }
 
-    static void AddScaled<T>(Span<T> x, ReadOnlySpan<T> y, T alpha) where T : unmanaged, INumber<T>
+    static void AddScaled(Span<float> x, ReadOnlySpan<float> y, float alpha)
     {
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        if (Vector256.IsHardwareAccelerated)
         {
-            ref T rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
+            ref float rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
             var va = Vector256.Create(alpha);
-            for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref rx, (nuint)i) + Vector256.LoadUnsafe(ref ry, (nuint)i) * va).StoreUnsafe(ref rx, (nuint)i);
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ry, (nuint)i), va, Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rx, (nuint)i);
         }
-        for (; i < x.Length; i++) x[i] += y[i] * alpha;
+        for (; i < x.Length; i++) x[i] = MathF.FusedMultiplyAdd(y[i], alpha, x[i]);
+    }
+
+    static void AddScaled(Span<double> x, ReadOnlySpan<double> y, double alpha)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
+            var va = Vector256.Create(alpha);
+            for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ry, (nuint)i), va, Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rx, (nuint)i);
+        }
+        for (; i < x.Length; i++) x[i] = Math.FusedMultiplyAdd(y[i], alpha, x[i]);
     }
 
     /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>

@@ -19,6 +19,10 @@ internal enum Activation
     Softplus,
     /// <summary>scale·x, or α·scale·(e^(input_scale·x) − 1) for x ≤ 0; parameters α, scale, input_scale.</summary>
     Elu,
+    /// <summary>x·min(max(x + 3, 0), 6)/6.</summary>
+    Hardswish,
+    /// <summary>min(max(x + 3, 0), 6)/6.</summary>
+    Hardsigmoid,
 }
 
 /// <summary>
@@ -65,6 +69,8 @@ internal static class ExactActivations
             case Activation.Mish: TorchLoops.RunVectorized<T, MishKernel>(x, y, GrainSize); break;
             case Activation.Softplus: TorchLoops.RunVectorized(new SoftplusKernel(p![0], p[1]), x, y, GrainSize); break;
             case Activation.Elu: TorchLoops.RunVectorized(new EluKernel(p![0], p[1], p[2]), x, y, GrainSize); break;
+            case Activation.Hardswish: TorchLoops.RunVectorized<T, HardswishKernel>(x, y, GrainSize); break;
+            case Activation.Hardsigmoid: TorchLoops.RunVectorized<T, HardsigmoidKernel>(x, y, GrainSize); break;
         }
     }
 
@@ -84,6 +90,8 @@ internal static class ExactActivations
             case Activation.Mish: TorchLoops.RunVectorized2<T, MishBackwardKernel>(gy, x, dx, GrainSize); break;
             case Activation.Softplus: TorchLoops.RunVectorized2(new SoftplusBackwardKernel(p![0], p[1]), gy, x, dx, GrainSize); break;
             case Activation.Elu: TorchLoops.RunVectorized2(new EluBackwardKernel(p![0], p[1], p[2]), gy, x, dx, GrainSize); break;
+            case Activation.Hardswish: TorchLoops.RunVectorized2<T, HardswishBackwardKernel>(gy, x, dx, GrainSize); break;
+            case Activation.Hardsigmoid: TorchLoops.RunVectorized2<T, HardsigmoidBackwardKernel>(gy, x, dx, GrainSize); break;
         }
     }
 

@@ -208,11 +208,14 @@ internal readonly struct ErfOperator : IFloatUnaryOperator
         TorchMath.TorchMathOps.TryRun<T, TorchMath.ErfKernel>(TorchLoop, x, result);
 }
 
-/// <summary>erf⁻¹ x (ATen's rational guess and two Newton steps, in double)</summary>
+/// <summary>erf⁻¹ x (ATen's calc_erfinv: a rational guess and two Newton steps, rounded as torch's CPU kernel rounds them)</summary>
 internal readonly struct ErfinvOperator : IFloatUnaryOperator
 {
     public static string Name => "erfinv";
-    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(LibM.Erfinv(double.CreateTruncating(x)));
+    public static T Invoke<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(double)
+            ? T.CreateTruncating(TorchMath.TorchErfinv.Erfinv(double.CreateTruncating(x)))
+            : T.CreateTruncating(TorchMath.TorchErfinv.Erfinv(float.CreateTruncating(x))); // half types through float, as ATen
     public static bool Transcendental => true;
 }
 

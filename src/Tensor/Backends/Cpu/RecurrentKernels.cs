@@ -4,7 +4,8 @@
 // vector padded) run over each row of H, because the chunks of the [B, 4H] gate matrix are strided views whose
 // rows TensorIterator cannot coalesce. Products and sums are separate roundings (no FMA), as in torch's kernels.
 // The backward formulas follow the autograd nodes torch records for those ops (SigmoidBackward: g·(1 - y)·y,
-// TanhBackward: g·(1 - y²), MulBackward, AddBackward, SubBackward) so that each product rounds in torch's order.
+// TanhBackward: g·(1 - y²) with 1 - y² one FMA as GCC built it, MulBackward, AddBackward, SubBackward) so that each
+// product rounds in torch's order.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Bridge.Backends.Cpu.TorchMath;
@@ -72,20 +73,20 @@ internal static unsafe class RecurrentKernels
             {
                 var vi = Load(i + j); var vf = Load(f + j); var vg = Load(g + j); var vo = Load(o + j); var vtc = Load(tc + j);
                 var vgh = Load(ghr + j);
-                var dc = Load(gcr + j) + vgh * vo * (one - vtc * vtc);
+                var dc = Load(gcr + j) + vgh * vo * OneMinusSquare(vtc);
                 (vgh * vtc * (one - vo) * vo).Store(d + 3 * h + j);
                 (dc * vg * (one - vi) * vi).Store(d + j);
                 (dc * Load(cr + j) * (one - vf) * vf).Store(d + h + j);
-                (dc * vi * (one - vg * vg)).Store(d + 2 * h + j);
+                (dc * vi * OneMinusSquare(vg)).Store(d + 2 * h + j);
                 (dc * vf).Store(gcr + j);
             }
             for (; j < h; j++)
             {
-                T dc = Scalar.Add(gcr[j], Scalar.Mul(Scalar.Mul(ghr[j], o[j]), Scalar.OneMinus(Scalar.Mul(tc[j], tc[j]))));
+                T dc = Scalar.Add(gcr[j], Scalar.Mul(Scalar.Mul(ghr[j], o[j]), Scalar.OneMinusSquare(tc[j])));
                 d[3 * h + j] = Scalar.Mul(Scalar.Mul(Scalar.Mul(ghr[j], tc[j]), Scalar.OneMinus(o[j])), o[j]);
                 d[j] = Scalar.Mul(Scalar.Mul(Scalar.Mul(dc, g[j]), Scalar.OneMinus(i[j])), i[j]);
                 d[h + j] = Scalar.Mul(Scalar.Mul(Scalar.Mul(dc, cr[j]), Scalar.OneMinus(f[j])), f[j]);
-                d[2 * h + j] = Scalar.Mul(Scalar.Mul(dc, i[j]), Scalar.OneMinus(Scalar.Mul(g[j], g[j])));
+                d[2 * h + j] = Scalar.Mul(Scalar.Mul(dc, i[j]), Scalar.OneMinusSquare(g[j]));
                 gcr[j] = Scalar.Mul(dc, f[j]);
             }
         }
@@ -146,7 +147,7 @@ internal static unsafe class RecurrentKernels
             {
                 var vg = Load(g + j); var vz = Load(z + j); var vn = Load(n + j); var vr = Load(r + j);
                 var gz = vg * vz;
-                var dn = (vg - gz) * (one - vn * vn);
+                var dn = (vg - gz) * OneMinusSquare(vn);
                 var dz = vg * (Load(hp + j) - vn) * (one - vz) * vz;
                 var dr = dn * Load(hn + j) * (one - vr) * vr;
                 dr.Store(gx + j); dz.Store(gx + h + j); dn.Store(gx + 2 * h + j);
@@ -156,7 +157,7 @@ internal static unsafe class RecurrentKernels
             for (; j < h; j++)
             {
                 T gz = Scalar.Mul(g[j], z[j]);
-                T dn = Scalar.Mul(Scalar.Sub(g[j], gz), Scalar.OneMinus(Scalar.Mul(n[j], n[j])));
+                T dn = Scalar.Mul(Scalar.Sub(g[j], gz), Scalar.OneMinusSquare(n[j]));
                 T dz = Scalar.Mul(Scalar.Mul(Scalar.Mul(g[j], Scalar.Sub(hp[j], n[j])), Scalar.OneMinus(z[j])), z[j]);
                 T dr = Scalar.Mul(Scalar.Mul(Scalar.Mul(dn, hn[j]), Scalar.OneMinus(r[j])), r[j]);
                 gx[j] = dr; gx[h + j] = dz; gx[2 * h + j] = dn;
@@ -184,5 +185,19 @@ internal static unsafe class RecurrentKernels
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T OneMinus<T>(T a) where T : unmanaged =>
             typeof(T) == typeof(float) ? (T)(object)(1f - (float)(object)a) : (T)(object)(1.0 - (double)(object)a);
+
+        /// <summary>1 − y² in one rounding: tanh_backward's scalar lambda, a·(1 − b·b), whose 1 − b·b GCC fused.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static T OneMinusSquare<T>(T y) where T : unmanaged =>
+            typeof(T) == typeof(float)
+                ? (T)(object)MathF.FusedMultiplyAdd(-(float)(object)y, (float)(object)y, 1f)
+                : (T)(object)Math.FusedMultiplyAdd(-(double)(object)y, (double)(object)y, 1.0);
     }
+
+    /// <summary>1 − y² per lane in one rounding, as GCC fused tanh_backward's vector lambda (one_vec − b·b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector256<T> OneMinusSquare<T>(Vector256<T> y) where T : unmanaged =>
+        typeof(T) == typeof(float)
+            ? Vector256.FusedMultiplyAdd(-y.AsSingle(), y.AsSingle(), Vector256<float>.One).As<float, T>()
+            : Vector256.FusedMultiplyAdd(-y.AsDouble(), y.AsDouble(), Vector256<double>.One).As<double, T>();
 }
