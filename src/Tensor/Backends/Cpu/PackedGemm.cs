@@ -109,6 +109,9 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     /// a 64×128 float or 64×64 double B), where its rows stay cached from one row tile to the next.</summary>
     static readonly long DirectBBytes = CpuCaches.Current.L2 / 8;
 
+    /// <summary>The largest transposed A read in place rather than packed: a quarter of the L2 (256 KiB of a 1 MiB one).</summary>
+    static readonly long InPlaceTransposedBytes = CpuCaches.Current.L2 / 4;
+
     // Packing buffers kept per thread: small products would otherwise spend a tenth of their time in malloc.
     [ThreadStatic] static Scratch _scratchA;
     [ThreadStatic] static Scratch _scratchB;
@@ -270,6 +273,9 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                 direct = rowsHeld >= 4 * MR;
                 if (direct) mcBlock = rowsHeld;
             }
+            // Transposed A (Aᵀ·B: nn.Linear's weight gradient) holds each k step's MR rows side by side, which is the
+            // packed layout with a stride: a small one is read in place, its lines staying cached across the B panels.
+            bool inPlaceT = Use512 && !direct && ars == 1 && (long)m * k * sizeof(T) <= InPlaceTransposedBytes;
             int mcMax = Math.Min(mcBlock, r1 - r0);
             T* packedA = Scratch.Rent(ref _scratchA, (long)((mcMax + MR - 1) / MR) * MR * kcb * sizeof(T));
             T* edge = stackalloc T[MR * 2 * 64 / sizeof(T)];
@@ -282,7 +288,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                     for (int ic = r0; ic < r1; ic += mcBlock)
                     {
                         int mc = Math.Min(mcBlock, r1 - ic);
-                        if (!direct) PackA(packedA, ic, mc, pc, kc);
+                        if (!direct && !inPlaceT) PackA(packedA, ic, mc, pc, kc);
                         else if (mc % MR != 0) PackA(packedA, ic + mc / MR * MR, mc % MR, pc, kc, panelOffset: mc / MR * MR);
                         for (int q = 0; q < _panels; q++)
                         {
@@ -305,13 +311,19 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                                     CopyEdge(edge, cp, rows, cols, overwrite);
                                     continue;
                                 }
+                                nint lda = MR;
+                                if (inPlaceT && rows == MR)
+                                {
+                                    ap = a + (ic + ir) + pc * acs;
+                                    lda = acs;
+                                }
                                 if (rows == MR && cols == NR)
                                 {
-                                    Kernel(kc, ap, bp, _ldb, cp, n, overwrite);
+                                    Kernel(kc, ap, lda, bp, _ldb, cp, n, overwrite);
                                     continue;
                                 }
                                 // A partial tile is computed whole into scratch, then only its valid part lands in C.
-                                Kernel(kc, ap, bp, _ldb, edge, NR, overwrite: true);
+                                Kernel(kc, ap, lda, bp, _ldb, edge, NR, overwrite: true);
                                 CopyEdge(edge, cp, rows, cols, overwrite);
                             }
                         }
@@ -405,16 +417,16 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Kernel(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
+    static void Kernel(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
-        if (Use512) Kernel512(kc, a, b, ldb, c, ldc, overwrite);
-        else Kernel256(kc, a, b, ldb, c, ldc, overwrite);
+        if (Use512) Kernel512(kc, a, lda, b, ldb, c, ldc, overwrite);
+        else Kernel256(kc, a, lda, b, ldb, c, ldc, overwrite);
     }
 
-    /// <summary>c[0..8, 0..2W] (+)= Σ_p a[p·8 + i] · b[p·ldb + j], 16 zmm accumulators.</summary>
+    /// <summary>c[0..8, 0..2W] (+)= Σ_p a[p·lda + i] · b[p·ldb + j], 16 zmm accumulators (lda = 8 when A is packed).</summary>
     // Kernels go straight to optimised code: a tier-0 SIMD loop runs an order of magnitude slower for its first calls.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel512(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
+    static void Kernel512(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         PrefetchTile(c, ldc);
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -441,7 +453,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             c60 = Fma(x, b0, c60); c61 = Fma(x, b1, c61);
             x = Vector512.Create(a[7]);
             c70 = Fma(x, b0, c70); c71 = Fma(x, b1, c71);
-            a += 8;
+            a += lda;
             b += ldb;
         }
         Store(c, c00, c01, overwrite); c += ldc;
@@ -498,7 +510,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
 
     /// <summary>The same tile with ymm registers, for CPUs without AVX-512 (12 accumulators fit AVX2's 16 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel256(int kc, T* a, T* b, nint ldb, T* c, nint ldc, bool overwrite)
+    static void Kernel256(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         PrefetchTile(c, ldc);
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -520,7 +532,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
             x = Vector256.Create(a[5]);
             c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
-            a += MR;
+            a += lda;
             b += ldb;
         }
         Store(c, c00, c01, overwrite); c += ldc;
