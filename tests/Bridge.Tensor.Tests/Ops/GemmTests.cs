@@ -112,10 +112,12 @@ public sealed class GemmTests
     [DataRow(DType.Float64)]
     public void MatMul_TileAndBlockTails_MatchExactProduct(DType dtype)
     {
-        // Rows around the 6-row tile, columns around the 32 (float32) / 16 (float64) wide tile, k around the cache's
-        // k blocks (and k = 1); each product is above the reference-order threshold, so the packed kernel runs.
+        // Rows around the 6-row (AVX2) and 8-row (AVX-512) tiles, columns around the 32 (float32) / 16 (float64) wide
+        // tile, k around the cache's k blocks (and k = 1); each product is above the reference-order threshold, so the
+        // packed kernel runs. [9, 64, 96], [17, 128, 32] and [8, 200, 64] have a small B of whole panels, read in place;
+        // [20, 1024, 40] a row-major A read in place at a 4 KiB row stride (one L1 set per tile).
         int[][] shapes = [[5, 200, 33], [6, 193, 32], [7, 385, 17], [11, 97, 65], [13, 129, 31], [200, 1, 200],
-            [1, 4096, 64], [4096, 3, 7], [25, 1500, 47], [37, 700, 700]];
+            [1, 4096, 64], [4096, 3, 7], [25, 1500, 47], [37, 700, 700], [9, 64, 96], [17, 128, 32], [8, 200, 64], [20, 1024, 40]];
         Torch.ManualSeed(4);
         AtOneAndTwoThreads(threads =>
         {

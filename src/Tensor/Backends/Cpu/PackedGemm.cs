@@ -12,7 +12,7 @@ namespace Bridge.Backends.Cpu;
 /// built with FMAs. Loops: jc (NC columns of C; all of B's k packed first, in L3) → rows split across threads → pc
 /// (KC of the k dim) → ic (MC rows, A block in L2) → jr (one B micro-panel, kept in L1) → ir (one A micro-panel).
 /// KC, MC and NC follow the cache sizes of the CPU it runs on (<see cref="CpuCaches"/>), never one machine's; the
-/// register tile follows its vector width (AVX-512: 6×32 float / 6×16 double, AVX2: 6×16 / 6×8).
+/// register tile follows its vector width (AVX-512: 8×32 float / 8×16 double, AVX2: 6×16 / 6×8).
 /// </summary>
 internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
 {
@@ -26,8 +26,11 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     /// <summary>Elements per vector.</summary>
     static readonly int W = Use512 ? Vector512<T>.Count : Vector256<T>.Count;
 
-    /// <summary>Rows of the register tile: 6 rows × 2 vectors = 12 accumulators, plus 2 B vectors and a broadcast.</summary>
-    const int MR = 6;
+    /// <summary>Rows of the register tile. AVX-512: 8 rows × 2 vectors = 16 of its 32 registers as accumulators, so
+    /// the power-of-two sizes models use leave no edge rows, and a transposed A packs with one vector move per k step
+    /// (8 floats or 8 doubles in a row). AVX2: 6 rows × 2 = 12 of its 16 registers, plus 2 B vectors and a broadcast.
+    /// The tile's shape never changes a result: each C element still sums its k products in order within a KC block.</summary>
+    static readonly int MR = Use512 ? 8 : 6;
 
     static readonly int NR = 2 * W;
 
@@ -74,7 +77,11 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         long bytesPerColumn = (long)blocks * kcb * sizeof(T);
         int nc = Math.Min(Math.Min(NC, n), Math.Max(NR, (int)Math.Min(int.MaxValue, Scratch.KeepLimit / bytesPerColumn) / NR * NR));
         int panelsMax = (nc + NR - 1) / NR;
-        var packedB = Scratch.Rent(ref _scratchB, bytesPerColumn * panelsMax * NR);
+        // A small row-major B with whole panels is read in place: it stays in cache between the row tiles anyway, and
+        // copying it would be a fifth of a 64×64×64 product's time.
+        bool directB = Use512 && bcs == 1 && brs >= n && n % NR == 0 && (long)k * n * sizeof(T) <= DirectBBytes;
+        if (directB) nc = n;
+        var packedB = directB ? null : Scratch.Rent(ref _scratchB, bytesPerColumn * panelsMax * NR);
         try
         {
             for (int jc = 0; jc < n; jc += nc)
@@ -82,21 +89,28 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                 var product = new Product(a, ars, acs, b, brs, bcs, c, m, n, k, kcb, jc, Math.Min(nc, n - jc), packedB, band, accumulate);
                 if (threads == 1)
                 {
-                    product.PackB(0, 1);
+                    if (!directB) product.PackB(0, 1);
                     product.Rows(0);
                 }
                 else
                 {
-                    CpuThreads.For(threads, t => product.PackB(t, threads));
+                    if (!directB) CpuThreads.For(threads, t => product.PackB(t, threads));
                     CpuThreads.For(threads, product.Rows);
                 }
             }
         }
         finally
         {
-            Scratch.Return(ref _scratchB, packedB);
+            if (!directB) Scratch.Return(ref _scratchB, packedB);
         }
     }
+
+    /// <summary>The largest row-major B read in place rather than packed: an eighth of the L2 (128 KiB of a 1 MiB one,
+    /// a 64×128 float or 64×64 double B), where its rows stay cached from one row tile to the next.</summary>
+    static readonly long DirectBBytes = CpuCaches.Current.L2 / 8;
+
+    /// <summary>The largest transposed A read in place rather than packed: a quarter of the L2 (256 KiB of a 1 MiB one).</summary>
+    static readonly long InPlaceTransposedBytes = CpuCaches.Current.L2 / 4;
 
     // Packing buffers kept per thread: small products would otherwise spend a tenth of their time in malloc.
     [ThreadStatic] static Scratch _scratchA;
@@ -132,8 +146,14 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     {
         readonly int _panels = (nc + NR - 1) / NR;
 
-        /// <summary>Packed panel q of k block pc: kc rows of NR, B[pc.., jc + q·NR ..], zero past n.</summary>
-        T* PanelB(int pc, int q) => packedB + (long)(pc / kcb) * kcb * _panels * NR + (long)q * Math.Min(kcb, k - pc) * NR;
+        /// <summary>Elements between consecutive k rows of a B panel: NR when packed, B's row stride when read in place.</summary>
+        readonly nint _ldb = packedB == null ? brs : NR;
+
+        /// <summary>Panel q of k block pc: kc rows of NR, B[pc.., jc + q·NR ..]; packed (zero past n), or B itself when
+        /// it is read in place (no packed buffer).</summary>
+        T* PanelB(int pc, int q) => packedB == null
+            ? b + pc * brs + jc + q * NR
+            : packedB + (long)(pc / kcb) * kcb * _panels * NR + (long)q * Math.Min(kcb, k - pc) * NR;
 
         /// <summary>Packs every k block of the panels q ≡ <paramref name="part"/> (mod <paramref name="parts"/>).</summary>
         public void PackB(int part, int parts)
@@ -149,15 +169,30 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                     T* src = b + pc * brs + j0 * bcs;
                     if (bcs == 1 && cols == nr)
                     {
-                        for (int p = 0; p < kc; p++)
-                            new ReadOnlySpan<T>(src + p * brs, nr).CopyTo(new Span<T>(dst + p * nr, nr));
+                        if (Use512)
+                        {
+                            // Two vector moves per row inline: a Memmove call per 128 bytes cost more than the copy.
+                            int w = Vector512<T>.Count;
+                            for (int p = 0; p < kc; p++)
+                            {
+                                T* s = src + p * brs, d = dst + p * nr;
+                                Vector512.Load(s).Store(d);
+                                Vector512.Load(s + w).Store(d + w);
+                            }
+                        }
+                        else
+                        {
+                            for (int p = 0; p < kc; p++)
+                                new ReadOnlySpan<T>(src + p * brs, nr).CopyTo(new Span<T>(dst + p * nr, nr));
+                        }
                         continue;
                     }
-                    if (brs == 1 && cols == nr && Use512 && (long)bcs * nr < int.MaxValue)
+                    if (brs == 1 && cols == nr && Use512)
                     {
-                        // Transposed B (nn.Linear's weight.T()): each packed row gathers one element from each of
-                        // NR columns, vectorised: packing is a third of a batch-64 product's time otherwise.
-                        GatherRows(src, (int)bcs, dst, kc);
+                        // Transposed B (nn.Linear's weight.T()): NR columns, each contiguous in k, become kc packed
+                        // rows by 8×8 (float) or 4×4 (double) register transposes: a gather per 8 elements cost up to
+                        // a fifth of an 'nt' product's time.
+                        TransposePanel(src, bcs, dst, kc);
                         continue;
                     }
                     if (cols < nr) new Span<T>(dst, kc * nr).Clear();
@@ -171,39 +206,54 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             }
         }
 
-        /// <summary>dst[p·NR + j] = src[p + j·stride] for p &lt; kc, j &lt; NR, with AVX2 gathers (.NET has no 512-bit ones).</summary>
-        static void GatherRows(T* src, int stride, T* dst, int kc)
+        /// <summary>dst[p·NR + j] = src[p + j·stride] for p &lt; kc, j &lt; NR: register transposes of 8×8 floats or 4×4
+        /// doubles (loads along k, stores along j), the k tail element by element. A pure copy: no rounding.</summary>
+        static void TransposePanel(T* src, nint stride, T* dst, int kc)
         {
-            if (typeof(T) == typeof(float))
-            {
-                var i0 = Vector256<int>.Indices * stride;
-                var step = Vector256.Create(8 * stride);
-                Vector256<int> i1 = i0 + step, i2 = i1 + step, i3 = i2 + step;
-                for (int p = 0; p < kc; p++)
+            int nr = NR, blk = typeof(T) == typeof(float) ? 8 : 4, p = 0;
+            for (; p <= kc - blk; p += blk)
+                for (int j = 0; j < nr; j += blk)
                 {
-                    float* s = (float*)src + p;
-                    float* d = (float*)dst + p * 32;
-                    Avx2.GatherVector256(s, i0, 4).Store(d);
-                    Avx2.GatherVector256(s, i1, 4).Store(d + 8);
-                    Avx2.GatherVector256(s, i2, 4).Store(d + 16);
-                    Avx2.GatherVector256(s, i3, 4).Store(d + 24);
+                    if (typeof(T) == typeof(float)) Transpose8x8((float*)src + p + j * stride, stride, (float*)dst + p * nr + j, nr);
+                    else Transpose4x4((double*)src + p + j * stride, stride, (double*)dst + p * nr + j, nr);
                 }
-            }
-            else
-            {
-                var i0 = Vector128<int>.Indices * stride;
-                var step = Vector128.Create(4 * stride);
-                Vector128<int> i1 = i0 + step, i2 = i1 + step, i3 = i2 + step;
-                for (int p = 0; p < kc; p++)
-                {
-                    double* s = (double*)src + p;
-                    double* d = (double*)dst + p * 16;
-                    Avx2.GatherVector256(s, i0, 8).Store(d);
-                    Avx2.GatherVector256(s, i1, 8).Store(d + 4);
-                    Avx2.GatherVector256(s, i2, 8).Store(d + 8);
-                    Avx2.GatherVector256(s, i3, 8).Store(d + 12);
-                }
-            }
+            for (; p < kc; p++)
+                for (int j = 0; j < nr; j++) dst[p * nr + j] = src[p + j * stride];
+        }
+
+        /// <summary>d[r·ld + i] = s[i·stride + r] for an 8×8 block of floats (unpack, shuffle, 128-bit lane swap).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Transpose8x8(float* s, nint stride, float* d, nint ld)
+        {
+            var r0 = Vector256.Load(s); var r1 = Vector256.Load(s + stride);
+            var r2 = Vector256.Load(s + 2 * stride); var r3 = Vector256.Load(s + 3 * stride);
+            var r4 = Vector256.Load(s + 4 * stride); var r5 = Vector256.Load(s + 5 * stride);
+            var r6 = Vector256.Load(s + 6 * stride); var r7 = Vector256.Load(s + 7 * stride);
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+            Avx.Permute2x128(u0, u4, 0x20).Store(d);
+            Avx.Permute2x128(u1, u5, 0x20).Store(d + ld);
+            Avx.Permute2x128(u2, u6, 0x20).Store(d + 2 * ld);
+            Avx.Permute2x128(u3, u7, 0x20).Store(d + 3 * ld);
+            Avx.Permute2x128(u0, u4, 0x31).Store(d + 4 * ld);
+            Avx.Permute2x128(u1, u5, 0x31).Store(d + 5 * ld);
+            Avx.Permute2x128(u2, u6, 0x31).Store(d + 6 * ld);
+            Avx.Permute2x128(u3, u7, 0x31).Store(d + 7 * ld);
+        }
+
+        /// <summary>d[r·ld + i] = s[i·stride + r] for a 4×4 block of doubles.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Transpose4x4(double* s, nint stride, double* d, nint ld)
+        {
+            var r0 = Vector256.Load(s); var r1 = Vector256.Load(s + stride);
+            var r2 = Vector256.Load(s + 2 * stride); var r3 = Vector256.Load(s + 3 * stride);
+            Vector256<double> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Avx.Permute2x128(t0, t2, 0x20).Store(d);
+            Avx.Permute2x128(t1, t3, 0x20).Store(d + ld);
+            Avx.Permute2x128(t0, t2, 0x31).Store(d + 2 * ld);
+            Avx.Permute2x128(t1, t3, 0x31).Store(d + 3 * ld);
         }
 
         /// <summary>Rows [t·band, (t+1)·band) of C, every k block, on worker <paramref name="t"/>.</summary>
@@ -223,6 +273,9 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                 direct = rowsHeld >= 4 * MR;
                 if (direct) mcBlock = rowsHeld;
             }
+            // Transposed A (Aᵀ·B: nn.Linear's weight gradient) holds each k step's MR rows side by side, which is the
+            // packed layout with a stride: a small one is read in place, its lines staying cached across the B panels.
+            bool inPlaceT = Use512 && !direct && ars == 1 && (long)m * k * sizeof(T) <= InPlaceTransposedBytes;
             int mcMax = Math.Min(mcBlock, r1 - r0);
             T* packedA = Scratch.Rent(ref _scratchA, (long)((mcMax + MR - 1) / MR) * MR * kcb * sizeof(T));
             T* edge = stackalloc T[MR * 2 * 64 / sizeof(T)];
@@ -235,7 +288,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                     for (int ic = r0; ic < r1; ic += mcBlock)
                     {
                         int mc = Math.Min(mcBlock, r1 - ic);
-                        if (!direct) PackA(packedA, ic, mc, pc, kc);
+                        if (!direct && !inPlaceT) PackA(packedA, ic, mc, pc, kc);
                         else if (mc % MR != 0) PackA(packedA, ic + mc / MR * MR, mc % MR, pc, kc, panelOffset: mc / MR * MR);
                         for (int q = 0; q < _panels; q++)
                         {
@@ -251,20 +304,26 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                                     T* ar = a + (ic + ir) * ars + pc;
                                     if (cols == NR)
                                     {
-                                        KernelDirect512(kc, ar, ars, bp, cp, n, overwrite);
+                                        KernelDirect512(kc, ar, ars, bp, _ldb, cp, n, overwrite);
                                         continue;
                                     }
-                                    KernelDirect512(kc, ar, ars, bp, edge, NR, overwrite: true);
+                                    KernelDirect512(kc, ar, ars, bp, _ldb, edge, NR, overwrite: true);
                                     CopyEdge(edge, cp, rows, cols, overwrite);
                                     continue;
                                 }
+                                nint lda = MR;
+                                if (inPlaceT && rows == MR)
+                                {
+                                    ap = a + (ic + ir) + pc * acs;
+                                    lda = acs;
+                                }
                                 if (rows == MR && cols == NR)
                                 {
-                                    Kernel(kc, ap, bp, cp, n, overwrite);
+                                    Kernel(kc, ap, lda, bp, _ldb, cp, n, overwrite);
                                     continue;
                                 }
                                 // A partial tile is computed whole into scratch, then only its valid part lands in C.
-                                Kernel(kc, ap, bp, edge, NR, overwrite: true);
+                                Kernel(kc, ap, lda, bp, _ldb, edge, NR, overwrite: true);
                                 CopyEdge(edge, cp, rows, cols, overwrite);
                             }
                         }
@@ -315,8 +374,11 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                 }
                 else if (ars == 1 && rows == MR)
                 {
-                    // Transposed A (Aᵀ·B, nn.Linear's weight gradient): each k step's six rows are contiguous.
-                    for (int p = 0; p < kc; p++) CopySix(src + p * acs, panel + p * MR);
+                    // Transposed A (Aᵀ·B, nn.Linear's weight gradient): each k step's MR rows are contiguous.
+                    if (MR == 8)
+                        for (int p = 0; p < kc; p++) CopyEight(src + p * acs, panel + p * 8);
+                    else
+                        for (int p = 0; p < kc; p++) CopySix(src + p * acs, panel + p * MR);
                 }
                 else
                 {
@@ -327,6 +389,14 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                     }
                 }
             }
+        }
+
+        /// <summary>d[0..8) = s[0..8) in one vector move (256-bit floats, 512-bit doubles).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void CopyEight(T* s, T* d)
+        {
+            if (typeof(T) == typeof(float)) Vector256.Load((float*)s).Store((float*)d);
+            else Vector512.Load((double*)s).Store((double*)d);
         }
 
         /// <summary>d[0..6) = s[0..6) in two vector moves (4 + 2 floats, or 4 + 2 doubles), never past either end.</summary>
@@ -347,20 +417,21 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void Kernel(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    static void Kernel(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
-        if (Use512) Kernel512(kc, a, b, c, ldc, overwrite);
-        else Kernel256(kc, a, b, c, ldc, overwrite);
+        if (Use512) Kernel512(kc, a, lda, b, ldb, c, ldc, overwrite);
+        else Kernel256(kc, a, lda, b, ldb, c, ldc, overwrite);
     }
 
-    /// <summary>c[0..6, 0..2W] (+)= Σ_p a[p·6 + i] · b[p·2W + j], 12 zmm accumulators.</summary>
+    /// <summary>c[0..8, 0..2W] (+)= Σ_p a[p·lda + i] · b[p·ldb + j], 16 zmm accumulators (lda = 8 when A is packed).</summary>
     // Kernels go straight to optimised code: a tier-0 SIMD loop runs an order of magnitude slower for its first calls.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel512(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    static void Kernel512(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         PrefetchTile(c, ldc);
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
         int w = Vector512<T>.Count;
         for (int p = 0; p < kc; p++)
         {
@@ -378,26 +449,33 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
             x = Vector512.Create(a[5]);
             c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
-            a += MR;
-            b += 2 * w;
+            x = Vector512.Create(a[6]);
+            c60 = Fma(x, b0, c60); c61 = Fma(x, b1, c61);
+            x = Vector512.Create(a[7]);
+            c70 = Fma(x, b0, c70); c71 = Fma(x, b1, c71);
+            a += lda;
+            b += ldb;
         }
         Store(c, c00, c01, overwrite); c += ldc;
         Store(c, c10, c11, overwrite); c += ldc;
         Store(c, c20, c21, overwrite); c += ldc;
         Store(c, c30, c31, overwrite); c += ldc;
         Store(c, c40, c41, overwrite); c += ldc;
-        Store(c, c50, c51, overwrite);
+        Store(c, c50, c51, overwrite); c += ldc;
+        Store(c, c60, c61, overwrite); c += ldc;
+        Store(c, c70, c71, overwrite);
     }
 
     /// <summary>Kernel512 reading A in place: row i of the tile at a + i·lda, consecutive k at consecutive addresses.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void KernelDirect512(int kc, T* a, nint lda, T* b, T* c, nint ldc, bool overwrite)
+    static void KernelDirect512(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         PrefetchTile(c, ldc);
         Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default;
         int w = Vector512<T>.Count;
-        T* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        T* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -414,19 +492,25 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
             x = Vector512.Create(a5[p]);
             c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
-            b += 2 * w;
+            x = Vector512.Create(a6[p]);
+            c60 = Fma(x, b0, c60); c61 = Fma(x, b1, c61);
+            x = Vector512.Create(a7[p]);
+            c70 = Fma(x, b0, c70); c71 = Fma(x, b1, c71);
+            b += ldb;
         }
         Store(c, c00, c01, overwrite); c += ldc;
         Store(c, c10, c11, overwrite); c += ldc;
         Store(c, c20, c21, overwrite); c += ldc;
         Store(c, c30, c31, overwrite); c += ldc;
         Store(c, c40, c41, overwrite); c += ldc;
-        Store(c, c50, c51, overwrite);
+        Store(c, c50, c51, overwrite); c += ldc;
+        Store(c, c60, c61, overwrite); c += ldc;
+        Store(c, c70, c71, overwrite);
     }
 
     /// <summary>The same tile with ymm registers, for CPUs without AVX-512 (12 accumulators fit AVX2's 16 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Kernel256(int kc, T* a, T* b, T* c, nint ldc, bool overwrite)
+    static void Kernel256(int kc, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool overwrite)
     {
         PrefetchTile(c, ldc);
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -448,8 +532,8 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             c40 = Fma(x, b0, c40); c41 = Fma(x, b1, c41);
             x = Vector256.Create(a[5]);
             c50 = Fma(x, b0, c50); c51 = Fma(x, b1, c51);
-            a += MR;
-            b += 2 * w;
+            a += lda;
+            b += ldb;
         }
         Store(c, c00, c01, overwrite); c += ldc;
         Store(c, c10, c11, overwrite); c += ldc;
