@@ -227,6 +227,14 @@ public sealed class LargeCudaTests
         var farC = FarOnDevice(c);
         Tensor.MatMul(fa, fb, farC);
         Same(a.MatMul(b), c, "matmul into a far result");
+        // Blocks of rows, columns and the inner dim (the CPU's LargeGemm cuts, lowered): inner blocks accumulate in the
+        // same order on both backends, so the far products agree bit for bit.
+        using (LargeTensorSupport.Lowered(typeof(Tensor).Assembly.GetType("Bridge.Backends.Cpu.LargeGemm")!, "PieceElements", 8))
+        {
+            Tensor hostA = LargeTensorSupport.Far(a), hostB = LargeTensorSupport.Far(b);
+            Same(hostA.MatMul(hostB), fa.MatMul(fb), "matmul in blocks");
+            Same(hostA.T().MatMul(hostA), fa.T().MatMul(fa), "matmul in blocks, transposed operand");
+        }
         GC.KeepAlive(ga);
         GC.KeepAlive(gb);
     }
