@@ -100,8 +100,7 @@ internal static partial class Backend
     public static void Gemm(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
         if (StepTrace.Recording && StepTrace.Record(ReplayKernels.Gemm(a, b, c, accumulate) ?? (() => Gemm(a, b, c, accumulate)), a, b, c)) return;
-        // The device kernels read row-major operands, so transposed views are copied on the device.
-        if (c.Device.IsCuda) CudaReduce.Gemm(a.Contiguous(), b.Contiguous(), c, c.ShapeArray[0], a.ShapeArray[1], c.ShapeArray[1], accumulate);
+        if (c.Device.IsCuda) CudaReduce.Gemm(a, b, c, accumulate);
         else if (LargeGemm.Needed(a, b, c)) LargeGemm.Multiply(a, b, c, accumulate);
         else Cpu.Gemm.Multiply(a, b, c, accumulate);
     }

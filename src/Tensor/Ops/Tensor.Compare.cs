@@ -99,10 +99,10 @@ public sealed partial class Tensor
         var dtype = DTypes.Promote(a.DType, a.Dim() == 0, b.DType, b.Dim() == 0);
         a = a.To(dtype);
         b = b.To(dtype);
-        var shape = ShapeMath.Broadcast(ShapeMath.Broadcast(condition.ShapeArray, a.ShapeArray), b.ShapeArray);
+        var shape = ShapeMath.Broadcast(ShapeMath.Broadcast(condition.Shape64, a.Shape64), b.Shape64);
         CheckSameDevice(condition, a);
         CheckSameDevice(condition, b);
-        var result = Allocate(shape, dtype, a.Device);
+        var result = Allocate64(shape, dtype, a.Device);
         Backend.Where(condition, a, b, result);
         if (!Recording.Needed(a, b)) return result;
         return Recording.Record(result, "WhereBackward0", [a, b], g =>

@@ -11,7 +11,7 @@ public sealed partial class Tensor
     public Tensor To(Device device)
     {
         if (device == Device) return this;
-        var copy = Allocate(ShapeArray, DType, device);
+        var copy = Allocate64(Shape64, DType, device);
         Backend.Copy(this, copy);
         if (!Recording.Needed(this)) return copy;
         var from = Device;

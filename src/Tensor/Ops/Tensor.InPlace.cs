@@ -142,9 +142,9 @@ public sealed partial class Tensor
     {
         bool recording = GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad);
         bool overlaps = ReferenceEquals(other.Storage, Storage) && !(other.StorageOffset == StorageOffset
-            && other.ShapeArray.AsSpan().SequenceEqual(ShapeArray) && other.StridesArray.AsSpan().SequenceEqual(StridesArray));
+            && other.Shape64.AsSpan().SequenceEqual(Shape64) && other.Strides64.AsSpan().SequenceEqual(Strides64));
         if (recording || overlaps || other.DType != DType || !DType.IsFloatingPoint() || other.Device != Device
-            || !ShapeMath.Broadcast(ShapeArray, other.ShapeArray).AsSpan().SequenceEqual(ShapeArray))
+            || !ShapeMath.Broadcast(Shape64, other.Shape64).AsSpan().SequenceEqual(Shape64))
             return InPlace(other, op);
         CheckWritable();
         CheckInternalOverlap();
@@ -178,8 +178,8 @@ public sealed partial class Tensor
 
     void CheckInPlaceShape(Tensor result)
     {
-        if (!result.ShapeArray.AsSpan().SequenceEqual(ShapeArray))
-            throw new ArgumentException($"output with shape {ShapeMath.FormatList(ShapeArray)} doesn't match the broadcast shape {ShapeMath.FormatList(result.ShapeArray)}");
+        if (!result.Shape64.AsSpan().SequenceEqual(Shape64))
+            throw new ArgumentException($"output with shape {ShapeMath.FormatList(Shape64)} doesn't match the broadcast shape {ShapeMath.FormatList(result.Shape64)}");
         if (result.DType.IsFloatingPoint() && !DType.IsFloatingPoint())
             throw new InvalidOperationException($"result type {Pretty(result.DType)} can't be cast to the desired output type {Pretty(DType)}");
     }

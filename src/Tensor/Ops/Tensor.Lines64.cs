@@ -26,9 +26,6 @@ public sealed partial class Tensor
     /// </summary>
     Tensor[] AlongLines64(string opName, int dim, DType[] outDTypes, long? lineLength, Func<Tensor, Tensor[]> op, LongLine? longLine)
     {
-        if (Device.IsCuda)
-            throw new TensorTooLargeException($"{opName} on CUDA does not support tensors of more than {TensorTooLargeException.Limit} elements yet: " +
-                $"got shape {ShapeMath.FormatList(Shape64)} ({Numel()} elements); on the CPU it runs piece by piece");
         if (Numel() == 0)
             throw new TensorTooLargeException($"{opName} does not support empty tensors with a dim past {TensorTooLargeException.Limit}: got shape {ShapeMath.FormatList(Shape64)}");
         int d = ShapeMath.WrapDim(dim, Dim());

@@ -35,8 +35,8 @@ public sealed partial class Tensor
         if (GradMode.IsEnabled && (a.RequiresGrad || b.RequiresGrad || @out.RequiresGrad))
             throw new InvalidOperationException("matmul(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
         var result = a.MatMul(b);
-        if (!result.ShapeArray.AsSpan().SequenceEqual(@out.ShapeArray))
-            throw new ArgumentException($"matmul(): out has shape {ShapeMath.FormatList(@out.ShapeArray)} but the result has shape {ShapeMath.FormatList(result.ShapeArray)}");
+        if (!result.Shape64.AsSpan().SequenceEqual(@out.Shape64))
+            throw new ArgumentException($"matmul(): out has shape {ShapeMath.FormatList(@out.Shape64)} but the result has shape {ShapeMath.FormatList(result.Shape64)}");
         if (result.DType != @out.DType)
             throw new InvalidOperationException($"Expected out tensor to have dtype {result.DType.TorchName().Replace("torch.", "")}, but got {@out.DType.TorchName().Replace("torch.", "")} instead");
         return @out.Copy_(result);

@@ -11,7 +11,6 @@ public sealed partial class Tensor
 
     IEnumerable<(Tensor Piece, long Start)> Pieces()
     {
-        if (Device.IsCuda) throw TensorTooLargeException.For(this);
         var flat = Contiguous().Reshape(-1L);
         long n = flat.Numel();
         for (long start = 0; start < n; start += ReducePiece)
@@ -31,9 +30,9 @@ public sealed partial class Tensor
         }
         long sum = 0;
         foreach (var (piece, _) in Pieces()) sum = unchecked(sum + piece.Sum().Item<long>());
-        var result = Allocate(ReadOnlySpan<int>.Empty, DType.Int64, Device);
+        var result = Allocate(ReadOnlySpan<int>.Empty, DType.Int64);
         result.Ref<long>(0) = sum;
-        return result;
+        return result.To(Device);
     }
 
     /// <summary>max()/min() with the flat index of the first extreme (NaN wins) of a tensor too large for the int kernels.</summary>
@@ -52,8 +51,8 @@ public sealed partial class Tensor
             bestValue = v;
             bestIndex = start + indices.Item<long>();
         }
-        var index = Allocate(ReadOnlySpan<int>.Empty, DType.Int64, Device);
+        var index = Allocate(ReadOnlySpan<int>.Empty, DType.Int64);
         index.Ref<long>(0) = bestIndex;
-        return (best!, index);
+        return (best!, index.To(Device));
     }
 }

@@ -66,8 +66,8 @@ public sealed partial class Tensor
         if (value.Dim() != 0)
             throw new ArgumentException($"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {value.Dim()} dimension(s).");
         var result = Bridge.Tensor.Where(mask, value.To(DType), this);
-        return result.ShapeArray.AsSpan().SequenceEqual(ShapeArray) ? result : throw new ArgumentException(
-            $"The size of tensor a ({ShapeMath.FormatList(mask.ShapeArray)}) must match the size of tensor b ({ShapeMath.FormatList(ShapeArray)})");
+        return result.Shape64.AsSpan().SequenceEqual(Shape64) ? result : throw new ArgumentException(
+            $"The size of tensor a ({ShapeMath.FormatList(mask.Shape64)}) must match the size of tensor b ({ShapeMath.FormatList(Shape64)})");
     }
 
     /// <summary>In-place <see cref="MaskedFill(Tensor, double)"/>.</summary>

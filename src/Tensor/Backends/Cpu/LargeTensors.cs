@@ -180,7 +180,7 @@ internal static unsafe class LargeTensors
         long extent = 1;
         for (int d = 0; d < shape.Length; d++) extent += (shape[d] - 1) * strides[d];
         int size = x.DType.ElementSize();
-        var alias = Storage.Wrap((IntPtr)((byte*)x.Storage.Raw + offset * size), extent * size, release: null, x.Storage.Writable);
+        var alias = Storage.Wrap((IntPtr)((byte*)x.Storage.Pointer + offset * size), extent * size, release: null, x.Storage.Writable, x.Storage.Device);
         return Tensor.FromStorage(alias, x.DType, shape, strides, 0);
     }
 }

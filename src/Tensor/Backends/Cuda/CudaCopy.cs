@@ -29,9 +29,9 @@ internal static unsafe class CudaCopy
         // Host (or another GPU) to this GPU: stage a contiguous host tensor with dst's shape and dtype, so the
         // broadcast and conversion run once on the host and the transfer is one memcpy.
         var host = src.Device.IsCuda ? Staged(src) : src;
-        var dense = Tensor.Allocate(dst.ShapeArray, dst.DType);
-        CopyKernels.Copy(host, dense);
-        var target = dst.IsContiguous() ? dst : Tensor.Allocate(dst.ShapeArray, dst.DType, dst.Device);
+        var dense = Tensor.Allocate64(dst.Shape64, dst.DType);
+        HostCopy(host, dense);
+        var target = dst.IsContiguous() ? dst : Tensor.Allocate64(dst.Shape64, dst.DType, dst.Device);
         var device = CudaDevice.Get(dst.Device.Index);
         device.CopyToDevice(CudaKernels.Address(target), dense.Storage.Pointer.ToPointer(), (long)dense.Numel() * dense.DType.ElementSize());
         if (!ReferenceEquals(target, dst)) CopyOnDevice(target, dst);
@@ -40,7 +40,7 @@ internal static unsafe class CudaCopy
     /// <summary>A contiguous host copy of a GPU tensor (the same shape and dtype).</summary>
     public static Tensor Staged(Tensor src)
     {
-        var host = Tensor.Allocate(src.ShapeArray, src.DType);
+        var host = Tensor.Allocate64(src.Shape64, src.DType);
         Download(src, host);
         return host;
     }
@@ -48,14 +48,14 @@ internal static unsafe class CudaCopy
     static void Download(Tensor src, Tensor dst)
     {
         // Broadcast and convert on the GPU into a dense buffer of dst's shape and dtype, then one memcpy.
-        var dense = src.IsContiguous() && src.DType == dst.DType && src.ShapeArray.AsSpan().SequenceEqual(dst.ShapeArray)
-            ? src : Tensor.Allocate(dst.ShapeArray, dst.DType, src.Device);
+        var dense = src.IsContiguous() && src.DType == dst.DType && src.Shape64.AsSpan().SequenceEqual(dst.Shape64)
+            ? src : Tensor.Allocate64(dst.Shape64, dst.DType, src.Device);
         if (!ReferenceEquals(dense, src)) CopyOnDevice(src, dense);
-        var host = dst.IsContiguous() ? dst : Tensor.Allocate(dst.ShapeArray, dst.DType);
+        var host = dst.IsContiguous() ? dst : Tensor.Allocate64(dst.Shape64, dst.DType);
         var device = CudaDevice.Get(src.Device.Index);
         device.CopyToHost((byte*)host.Storage.Pointer.ToPointer() + (long)host.StorageOffset * host.DType.ElementSize(),
             CudaKernels.Address(dense), (long)dense.Numel() * dense.DType.ElementSize());
-        if (!ReferenceEquals(host, dst)) CopyKernels.Copy(host, dst);
+        if (!ReferenceEquals(host, dst)) HostCopy(host, dst);
     }
 
     static void CopyOnDevice(Tensor src, Tensor dst)
@@ -64,15 +64,15 @@ internal static unsafe class CudaCopy
         {
             // The device converts only between float32, float64, int64 and bool; the other dtypes move as bytes
             // (copy_b1/b2/b4/b8) and convert on the host with CopyKernels' rounding, then move back.
-            var converted = Tensor.Allocate(dst.ShapeArray, dst.DType);
-            CopyKernels.Copy(Staged(src), converted);
+            var converted = Tensor.Allocate64(dst.Shape64, dst.DType);
+            HostCopy(Staged(src), converted);
             Copy(converted, dst);
             return;
         }
         var device = CudaDevice.Get(dst.Device.Index);
-        int n = dst.Numel32;
+        long n = dst.Numel();
         if (n == 0) return;
-        var layout = CudaStrided.Create(dst.ShapeArray, dst.StridesArray, ShapeMath.BroadcastStrides(src.ShapeArray, src.StridesArray, dst.ShapeArray));
+        var layout = CudaStrided.Create(dst.Shape64, dst.Strides64, CudaKernels.Broadcast(src, dst.Shape64));
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(dst));
         args.Add(CudaKernels.Address(src));
@@ -84,13 +84,20 @@ internal static unsafe class CudaCopy
         device.Launch(kernel, GridFor(n), (Threads, 1), ref args);
     }
 
+    // Host-to-host copies of any size (the CPU kernels index with int: LargeTensors cuts big ones into pieces).
+    static void HostCopy(Tensor src, Tensor dst)
+    {
+        if (LargeTensors.Needed(src, dst)) LargeTensors.Elementwise(dst, [src], (d, s) => CopyKernels.Copy(s[0], d));
+        else CopyKernels.Copy(src, dst);
+    }
+
     /// <summary>Every element of <paramref name="t"/> (any layout) = <paramref name="value"/> (CopyKernels.Fill).</summary>
     public static void Fill(Tensor t, double value)
     {
-        int n = t.Numel32;
+        long n = t.Numel();
         if (n == 0) return;
         var device = CudaDevice.Get(t.Device.Index);
-        var layout = CudaStrided.Create(t.ShapeArray, t.StridesArray);
+        var layout = CudaStrided.Create(t.Shape64, t.Strides64);
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(t));
         args.Add(layout);
@@ -107,8 +114,8 @@ internal static unsafe class CudaCopy
         var device = CudaDevice.Get(t.Device.Index);
         var args = new KernelArgs();
         args.Add((ulong)(long)t.Storage.Pointer + (ulong)((long)offset * t.DType.ElementSize()));
-        args.Add(CudaStrided.Create([1], [0]));
-        args.Add(1);
+        args.Add(CudaStrided.Create([1L], [0L]));
+        args.Add(1L);
         args.Add(Encode(t.DType, value));
         device.Launch($"fill_b{t.DType.ElementSize()}", (1, 1), (1, 1), ref args);
     }

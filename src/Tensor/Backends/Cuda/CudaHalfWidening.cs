@@ -11,14 +11,14 @@ internal static class CudaHalfWidening
     public static Tensor Widen(Tensor x)
     {
         if (!x.DType.IsHalf()) return x;
-        var wide = Tensor.Allocate(x.ShapeArray, DType.Float32, x.Device, zero: false);
+        var wide = Tensor.Allocate64(x.Shape64, DType.Float32, x.Device, zero: false);
         CudaCopy.Copy(x, wide);
         return wide;
     }
 
     /// <summary>A float32 tensor shaped like <paramref name="result"/> to compute into (result itself unless it is a half type).</summary>
     public static Tensor WideResult(Tensor result) =>
-        result.DType.IsHalf() ? Tensor.Allocate(result.ShapeArray, DType.Float32, result.Device, zero: false) : result;
+        result.DType.IsHalf() ? Tensor.Allocate64(result.Shape64, DType.Float32, result.Device, zero: false) : result;
 
     /// <summary>Rounds the float32 results in <paramref name="wide"/> into <paramref name="result"/> (nothing when they are one tensor).</summary>
     public static void Narrow(Tensor wide, Tensor result)

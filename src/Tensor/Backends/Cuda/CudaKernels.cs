@@ -78,11 +78,10 @@ internal static unsafe class CudaKernels
     static void LaunchBroadcast(string kernel, Tensor a, Tensor b, Tensor result)
     {
         var device = DeviceOf(result);
-        int n = result.Numel32;
+        long n = result.Numel();
         if (n == 0) return;
-        int[] shape = result.ShapeArray;
-        var layout = CudaStrided.Create(shape, result.StridesArray,
-            ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape), ShapeMath.BroadcastStrides(b.ShapeArray, b.StridesArray, shape));
+        long[] shape = result.Shape64;
+        var layout = CudaStrided.Create(shape, result.Strides64, Broadcast(a, shape), Broadcast(b, shape));
         var args = new KernelArgs();
         args.Add(Address(result));
         args.Add(Address(a));
@@ -91,6 +90,9 @@ internal static unsafe class CudaKernels
         args.Add(n);
         device.Launch(kernel, GridFor(n), (Threads, 1), ref args);
     }
+
+    /// <summary>x's strides broadcast to <paramref name="shape"/>, 64-bit (any tensor size).</summary>
+    internal static long[] Broadcast(Tensor x, long[] shape) => ShapeMath.BroadcastStrides(x.Shape64, x.Strides64, shape);
 
     /// <summary>result = op(x), same shape.</summary>
     public static void Unary(string op, Tensor x, Tensor result)
@@ -109,9 +111,9 @@ internal static unsafe class CudaKernels
             return;
         }
         var device = DeviceOf(result);
-        int n = result.Numel32;
+        long n = result.Numel();
         if (n == 0) return;
-        var layout = CudaStrided.Create(result.ShapeArray, result.StridesArray, x.StridesArray);
+        var layout = CudaStrided.Create(result.Shape64, result.Strides64, x.Strides64);
         var args = new KernelArgs();
         args.Add(Address(result));
         args.Add(Address(x));
@@ -124,7 +126,7 @@ internal static unsafe class CudaKernels
     /// square root rounds to bfloat16 before the division, whose result rounds again).</summary>
     static void BFloat16Rsqrt(Tensor x, Tensor result)
     {
-        var root = Tensor.Allocate(result.ShapeArray, DType.BFloat16, result.Device, zero: false);
+        var root = Tensor.Allocate64(result.Shape64, DType.BFloat16, result.Device, zero: false);
         Unary("sqrt", x, root);
         Unary("reciprocal", root, result);
         GC.KeepAlive(root);
@@ -134,12 +136,10 @@ internal static unsafe class CudaKernels
     public static void Where(Tensor condition, Tensor a, Tensor b, Tensor result)
     {
         var device = DeviceOf(result);
-        int n = result.Numel32;
+        long n = result.Numel();
         if (n == 0) return;
-        int[] shape = result.ShapeArray;
-        var layout = CudaStrided.Create(shape, result.StridesArray,
-            ShapeMath.BroadcastStrides(condition.ShapeArray, condition.StridesArray, shape),
-            ShapeMath.BroadcastStrides(a.ShapeArray, a.StridesArray, shape), ShapeMath.BroadcastStrides(b.ShapeArray, b.StridesArray, shape));
+        long[] shape = result.Shape64;
+        var layout = CudaStrided.Create(shape, result.Strides64, Broadcast(condition, shape), Broadcast(a, shape), Broadcast(b, shape));
         var args = new KernelArgs();
         args.Add(Address(result));
         args.Add(Address(condition));

@@ -5,29 +5,36 @@ namespace Bridge.Backends.Cuda;
 
 /// <summary>
 /// The <c>Strided</c> struct of Kernels/Common.cuh: an iteration shape and up to four operands' element
-/// strides (0 where broadcast). Dims where every operand is dense are merged first, so the common
-/// contiguous case reaches the kernel as one dim and skips index arithmetic.
+/// strides (0 where broadcast), all 64-bit so that one kernel serves tensors of any size. Dims where every
+/// operand is dense are merged first, so the common contiguous case reaches the kernel as one dim and skips
+/// index arithmetic; <c>Narrow</c> tells the kernel that every linear index fits 32 bits (its cheaper division).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct CudaStrided
 {
     public const int MaxDims = 8, MaxOperands = 4;
+
+    /// <summary>The most elements whose linear indices the kernels decompose with 32-bit division. Internal and
+    /// settable: tests lower it to run the 64-bit decomposition on small tensors.</summary>
+    internal static long NarrowElements = uint.MaxValue;
+
     public int NDim;
-    public fixed int Shape[MaxDims];
-    public fixed int Stride[MaxOperands * MaxDims];
+    public int Narrow;
+    public fixed long Shape[MaxDims];
+    public fixed long Stride[MaxOperands * MaxDims];
 
     /// <summary>Layout for <paramref name="shape"/> with one stride array per operand (operand 0 first).</summary>
-    public static CudaStrided Create(int[] shape, params int[][] strides)
+    public static CudaStrided Create(long[] shape, params long[][] strides)
     {
         // Drop size-1 dims, then merge d into d+1 wherever each operand steps across them uniformly.
-        var dims = new List<int>();
-        for (int d = 0; d < shape.Length; d++) if (shape[d] != 1) dims.Add(d);
-        var outShape = new List<int>();
-        var outStrides = strides.Select(_ => new List<int>()).ToArray();
-        foreach (int d in dims)
+        var outShape = new List<long>();
+        var outStrides = strides.Select(_ => new List<long>()).ToArray();
+        for (int d = 0; d < shape.Length; d++)
         {
+            if (shape[d] == 1) continue;
             int last = outShape.Count - 1;
-            bool merge = last >= 0 && strides.Select((s, k) => outStrides[k][last] == s[d] * shape[d]).All(x => x);
+            bool merge = last >= 0;
+            for (int k = 0; k < strides.Length && merge; k++) merge = outStrides[k][last] == strides[k][d] * shape[d];
             if (merge)
             {
                 outShape[last] *= shape[d];
@@ -45,14 +52,20 @@ internal unsafe struct CudaStrided
         return FromLists(outShape, outStrides);
     }
 
-    /// <summary>Layout without merging (reductions: the kernel needs the last dim as given).</summary>
-    public static CudaStrided Exact(int[] shape, int[] strides) => FromLists([.. shape], [[.. strides]]);
+    /// <summary>The 32-bit form of <see cref="Create(long[], long[][])"/>.</summary>
+    public static CudaStrided Create(int[] shape, params int[][] strides) =>
+        Create(ShapeMath.Widen(shape), strides.Select(s => ShapeMath.Widen(s)).ToArray());
 
-    static CudaStrided FromLists(List<int> shape, List<int>[] strides)
+    /// <summary>Layout without merging (reductions: the kernel needs the last dim as given).</summary>
+    public static CudaStrided Exact(int[] shape, int[] strides) => FromLists([.. ShapeMath.Widen(shape)], [[.. ShapeMath.Widen(strides)]]);
+
+    static CudaStrided FromLists(List<long> shape, List<long>[] strides)
     {
         if (shape.Count > MaxDims)
             throw new NotSupportedException($"CUDA kernels take at most {MaxDims} non-mergeable dims, got {shape.Count} ({ShapeMath.FormatList(shape.ToArray())})");
-        var layout = new CudaStrided { NDim = shape.Count };
+        long numel = 1;
+        foreach (long size in shape) numel *= size;
+        var layout = new CudaStrided { NDim = shape.Count, Narrow = numel <= NarrowElements ? 1 : 0 };
         for (int d = 0; d < shape.Count; d++)
         {
             layout.Shape[d] = shape[d];

@@ -298,7 +298,7 @@ internal static class CudaNn
     /// <summary>y = gelu(x) over contiguous tensors.</summary>
     public static void Gelu(Tensor x, Tensor y, bool tanh)
     {
-        int n = y.Numel32;
+        long n = y.Numel();
         if (n == 0) return;
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(y));
@@ -311,7 +311,7 @@ internal static class CudaNn
     /// <summary>dx = ∂y · gelu'(x) over contiguous tensors.</summary>
     public static void GeluBackward(Tensor gy, Tensor x, Tensor dx, bool tanh)
     {
-        int n = dx.Numel32;
+        long n = dx.Numel();
         if (n == 0) return;
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(dx));

@@ -23,6 +23,11 @@ internal static unsafe class CudaReduce
     /// <summary>result[...] = Σ view[..., i], bit-identical to ReduceKernels.Sum (floats in CascadeSum's order, integers in the pairwise tree).</summary>
     public static void Sum(Tensor view, Tensor result, bool rowsOnly = false)
     {
+        if (CudaLarge.Needed(view, result))
+        {
+            CudaLarge.Reduce(view, [result], (v, r) => Sum(v, r[0], rowsOnly), LargeReductions.Sum);
+            return;
+        }
         CheckResult(result);
         var device = CudaDevice.Get(result.Device.Index);
         int rows = result.Numel32, cols = view.ShapeArray[^1];
@@ -74,17 +79,7 @@ internal static unsafe class CudaReduce
             SumLongRows(device, view, result, rows, cols, plan);
             return;
         }
-        var args = new KernelArgs();
-        args.Add(CudaKernels.Address(result));
-        args.Add(CudaKernels.Address(view));
-        args.Add(CudaStrided.Exact(view.ShapeArray, view.StridesArray));
-        args.Add(rows);
-        args.Add(cols);
-        args.Add(plan.Inner ? 1 : 0);
-        args.Add(plan.Lanes);
-        args.Add(plan.Divisor);
-        args.Add(plan.Columns);
-        args.Add(plan.CascadeColumns);
+        var args = CascadeArgs([CudaKernels.Address(result), CudaKernels.Address(view)], CudaStrided.Exact(view.ShapeArray, view.StridesArray), rows, cols, plan);
         device.Launch($"sum_rows_cascade_{CudaKernels.Suffix(view.DType)}", GridFor(rows), (Threads, 1), ref args);
     }
 
@@ -99,42 +94,32 @@ internal static unsafe class CudaReduce
         var partials = Tensor.Allocate([checked((int)(rows * rowPartials))], view.DType, view.Device);
         var chainSums = Tensor.Allocate([rows * MaxChains], view.DType, view.Device);
         var shape = CudaStrided.Exact(view.ShapeArray, view.StridesArray);
-        var blocks = new KernelArgs();
-        blocks.Add(CudaKernels.Address(partials));
-        blocks.Add(CudaKernels.Address(view));
-        blocks.Add(shape);
-        AddPlan(ref blocks, cols, plan);
-        blocks.Add(rowPartials);
+        ulong input = CudaKernels.Address(view), partialSums = CudaKernels.Address(partials), chainTotals = CudaKernels.Address(chainSums);
+        var blocks = CascadeArgs([partialSums, input], shape, rows: null, cols, plan, rowPartials);
         device.Launch($"sum_cascade_blocks_{sfx}", ((uint)Math.Clamp((rowPartials + Threads - 1) / Threads, 1, 1024), (uint)rows), (Threads, 1), ref blocks);
-        var chains = new KernelArgs();
-        chains.Add(CudaKernels.Address(chainSums));
-        chains.Add(CudaKernels.Address(partials));
-        chains.Add(CudaKernels.Address(view));
-        chains.Add(shape);
-        chains.Add(rows);
-        AddPlan(ref chains, cols, plan);
-        chains.Add(rowPartials);
+        var chains = CascadeArgs([chainTotals, partialSums, input], shape, rows, cols, plan, rowPartials);
         device.Launch($"sum_cascade_chains_{sfx}", (1, (uint)rows), (MaxChains, 1), ref chains);
-        var finish = new KernelArgs();
-        finish.Add(CudaKernels.Address(result));
-        finish.Add(CudaKernels.Address(chainSums));
-        finish.Add(CudaKernels.Address(view));
-        finish.Add(shape);
-        finish.Add(rows);
-        AddPlan(ref finish, cols, plan);
+        var finish = CascadeArgs([CudaKernels.Address(result), chainTotals, input], shape, rows, cols, plan);
         device.Launch($"sum_cascade_finish_{sfx}", GridFor(rows), (Threads, 1), ref finish);
         GC.KeepAlive(partials);   // scratch blocks must not return to the cache before the launches are queued
         GC.KeepAlive(chainSums);
     }
 
-    static void AddPlan(ref KernelArgs args, int cols, SumPlan plan)
+    // The cascade kernels' shared parameter list: (pointers..., layout, [rows,] cols, the plan, [row partials]).
+    static KernelArgs CascadeArgs(ReadOnlySpan<ulong> pointers, CudaStrided layout, int? rows, int cols, SumPlan plan, long? rowPartials = null)
     {
+        var args = new KernelArgs();
+        foreach (ulong pointer in pointers) args.Add(pointer);
+        args.Add(layout);
+        if (rows is int r) args.Add(r);
         args.Add(cols);
         args.Add(plan.Inner ? 1 : 0);
         args.Add(plan.Lanes);
         args.Add(plan.Divisor);
         args.Add(plan.Columns);
         args.Add(plan.CascadeColumns);
+        if (rowPartials is long p) args.Add(p);
+        return args;
     }
 
     // Whole-tensor sums of a million elements and more split the tree over 2^16 threads, then combine in order.
@@ -162,6 +147,11 @@ internal static unsafe class CudaReduce
     /// <summary>max/min over the last dim with the index of the first extreme, NaN first (ReduceKernels.Extreme).</summary>
     public static void Extreme(Tensor view, Tensor values, Tensor indices, bool max)
     {
+        if (CudaLarge.Needed(view, values, indices))
+        {
+            CudaLarge.Reduce(view, [values, indices], (v, r) => Extreme(v, r[0], r[1], max), (r, p) => LargeReductions.Extreme(r, p, max));
+            return;
+        }
         CheckResult(values);
         CheckResult(indices);
         if (view.ShapeArray.Length > 0 && view.ShapeArray[^1] == 0)
@@ -203,23 +193,32 @@ internal static unsafe class CudaReduce
     public static void Scatter(Tensor target, int dim, Tensor index, Tensor src)
     {
         var device = CudaDevice.Get(target.Device.Index);
-        int n = index.Numel32;
+        long n = index.Numel();
         if (n == 0) return;
         var values = src.To(target.DType).Contiguous();
         var idx = index.Contiguous();
-        var targetStrides = (int[])target.StridesArray.Clone();
+        var targetStrides = (long[])target.Strides64.Clone();
         targetStrides[dim] = 0;   // the position along dim comes from the index, not the iteration
-        var layout = CudaStrided.Create(index.ShapeArray, targetStrides, idx.StridesArray, values.StridesArray);
+        var layout = CudaStrided.Create(index.Shape64, targetStrides, idx.Strides64, values.Strides64);
         var args = new KernelArgs();
         args.Add(CudaKernels.Address(target));
         args.Add(CudaKernels.Address(idx));
         args.Add(CudaKernels.Address(values));
         args.Add(layout);
         args.Add(n);
-        args.Add(target.StridesArray[dim]);
+        args.Add(target.Strides64[dim]);
         int size = target.DType.ElementSize();
         if (size is not (4 or 8)) throw new NotSupportedException($"scatter on CUDA is not implemented for {target.DType.TorchName()}");
         device.Launch($"scatter_b{size}", GridFor(n), (Threads, 1), ref args);
+    }
+
+    /// <summary>C = A·B (or C += A·B) for a contiguous row-major C and 2-D operands of any strides and sizes (Backend.Gemm).</summary>
+    public static void Gemm(Tensor a, Tensor b, Tensor c, bool accumulate)
+    {
+        // The kernels read row-major operands, so transposed views are copied on the device; products past what one
+        // call addresses are cut into blocks as on the CPU.
+        if (!a.Fits32 || !b.Fits32 || !c.Fits32) CudaLarge.Gemm(a, b, c, accumulate);
+        else Gemm(a.Contiguous(), b.Contiguous(), c, c.ShapeArray[0], a.ShapeArray[1], c.ShapeArray[1], accumulate);
     }
 
     /// <summary>C = A·B (or C += A·B), contiguous row-major: cuBLAS when loaded, else the tiled kernel, bit-identical to Gemm.Multiply.</summary>

@@ -2,16 +2,16 @@
 #include "Common.cuh"
 
 template <class T>
-static __device__ __forceinline__ void copy(T* o, const T* a, const Strided& s, int n) {
+static __device__ __forceinline__ void copy(T* o, const T* a, const Strided& s, i64 n) {
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<2> at = offsets_of<2>(s, i);
     o[at.at[0]] = a[at.at[1]];
   }
 }
-extern "C" __global__ void copy_b1(u8* o, const u8* a, Strided s, int n) { copy<u8>(o, a, s, n); }
-extern "C" __global__ void copy_b2(unsigned short* o, const unsigned short* a, Strided s, int n) { copy<unsigned short>(o, a, s, n); }
-extern "C" __global__ void copy_b4(unsigned* o, const unsigned* a, Strided s, int n) { copy<unsigned>(o, a, s, n); }
-extern "C" __global__ void copy_b8(i64* o, const i64* a, Strided s, int n) { copy<i64>(o, a, s, n); }
+extern "C" __global__ void copy_b1(u8* o, const u8* a, Strided s, i64 n) { copy<u8>(o, a, s, n); }
+extern "C" __global__ void copy_b2(unsigned short* o, const unsigned short* a, Strided s, i64 n) { copy<unsigned short>(o, a, s, n); }
+extern "C" __global__ void copy_b4(unsigned* o, const unsigned* a, Strided s, i64 n) { copy<unsigned>(o, a, s, n); }
+extern "C" __global__ void copy_b8(i64* o, const i64* a, Strided s, i64 n) { copy<i64>(o, a, s, n); }
 
 // Conversions follow CopyKernels.Convert: int64 -> float directly (one rounding), everything else
 // through double (exact for float32/float64/bool), double -> int64 truncating with x86's cvttsd2si result
@@ -40,14 +40,14 @@ template <> struct Conv<u8> {
 };
 
 template <class S, class D>
-static __device__ __forceinline__ void convert(D* o, const S* a, const Strided& s, int n) {
+static __device__ __forceinline__ void convert(D* o, const S* a, const Strided& s, i64 n) {
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<2> at = offsets_of<2>(s, i);
     o[at.at[0]] = Conv<D>::f(a[at.at[1]]);
   }
 }
 #define CONVERT(sn, S, dn, D) \
-  extern "C" __global__ void cvt_##sn##_##dn(D* o, const S* a, Strided s, int n) { convert<S, D>(o, a, s, n); }
+  extern "C" __global__ void cvt_##sn##_##dn(D* o, const S* a, Strided s, i64 n) { convert<S, D>(o, a, s, n); }
 #define CONVERT_FROM(sn, S) CONVERT(sn, S, f32, float) CONVERT(sn, S, f64, double) CONVERT(sn, S, i64, i64) CONVERT(sn, S, b8, u8)
 CONVERT_FROM(f32, float)
 CONVERT_FROM(f64, double)
@@ -56,13 +56,13 @@ CONVERT_FROM(b8, u8)
 
 // The value arrives as raw bits of the destination dtype, encoded by the host with CopyKernels.Write.
 template <class T>
-static __device__ __forceinline__ void fill(T* o, const Strided& s, int n, T v) {
+static __device__ __forceinline__ void fill(T* o, const Strided& s, i64 n, T v) {
   for (i64 i = grid_start(); i < n; i += grid_step()) o[offset_of(s, 0, i)] = v;
 }
-extern "C" __global__ void fill_b1(u8* o, Strided s, int n, unsigned long long bits) { fill<u8>(o, s, n, (u8)bits); }
-extern "C" __global__ void fill_b2(unsigned short* o, Strided s, int n, unsigned long long bits) { fill<unsigned short>(o, s, n, (unsigned short)bits); }
-extern "C" __global__ void fill_b4(unsigned* o, Strided s, int n, unsigned long long bits) { fill<unsigned>(o, s, n, (unsigned)bits); }
-extern "C" __global__ void fill_b8(i64* o, Strided s, int n, unsigned long long bits) { fill<i64>(o, s, n, (i64)bits); }
+extern "C" __global__ void fill_b1(u8* o, Strided s, i64 n, unsigned long long bits) { fill<u8>(o, s, n, (u8)bits); }
+extern "C" __global__ void fill_b2(unsigned short* o, Strided s, i64 n, unsigned long long bits) { fill<unsigned short>(o, s, n, (unsigned short)bits); }
+extern "C" __global__ void fill_b4(unsigned* o, Strided s, i64 n, unsigned long long bits) { fill<unsigned>(o, s, n, (unsigned)bits); }
+extern "C" __global__ void fill_b8(i64* o, Strided s, i64 n, unsigned long long bits) { fill<i64>(o, s, n, (i64)bits); }
 
 // float16 / bfloat16 <-> float32 on the device: widening is exact; narrowing rounds to nearest-even and keeps NaN
 // quiet with its top payload bits, as .NET's (Half)float and Core/BFloat16.cs do on the CPU. The half types
@@ -98,13 +98,13 @@ struct FromHalf { static __device__ __forceinline__ float f(unsigned short v) { 
 struct ToBf16 { static __device__ __forceinline__ unsigned short f(float v) { return float_to_bf16(v); } };
 struct FromBf16 { static __device__ __forceinline__ float f(unsigned short v) { return bf16_to_float(v); } };
 template <class S, class D, class Cv>
-static __device__ __forceinline__ void convert_with(D* o, const S* a, const Strided& s, int n) {
+static __device__ __forceinline__ void convert_with(D* o, const S* a, const Strided& s, i64 n) {
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<2> at = offsets_of<2>(s, i);
     o[at.at[0]] = Cv::f(a[at.at[1]]);
   }
 }
-extern "C" __global__ void cvt_f16_f32(float* o, const unsigned short* a, Strided s, int n) { convert_with<unsigned short, float, FromHalf>(o, a, s, n); }
-extern "C" __global__ void cvt_f32_f16(unsigned short* o, const float* a, Strided s, int n) { convert_with<float, unsigned short, ToHalf>(o, a, s, n); }
-extern "C" __global__ void cvt_bf16_f32(float* o, const unsigned short* a, Strided s, int n) { convert_with<unsigned short, float, FromBf16>(o, a, s, n); }
-extern "C" __global__ void cvt_f32_bf16(unsigned short* o, const float* a, Strided s, int n) { convert_with<float, unsigned short, ToBf16>(o, a, s, n); }
+extern "C" __global__ void cvt_f16_f32(float* o, const unsigned short* a, Strided s, i64 n) { convert_with<unsigned short, float, FromHalf>(o, a, s, n); }
+extern "C" __global__ void cvt_f32_f16(unsigned short* o, const float* a, Strided s, i64 n) { convert_with<float, unsigned short, ToHalf>(o, a, s, n); }
+extern "C" __global__ void cvt_bf16_f32(float* o, const unsigned short* a, Strided s, i64 n) { convert_with<unsigned short, float, FromBf16>(o, a, s, n); }
+extern "C" __global__ void cvt_f32_bf16(unsigned short* o, const float* a, Strided s, i64 n) { convert_with<float, unsigned short, ToBf16>(o, a, s, n); }

@@ -31,14 +31,14 @@ struct OpPow {
 };
 
 template <class T, class Op>
-static __device__ __forceinline__ void binary(T* o, const T* a, const T* b, const Strided& s, int n) {
+static __device__ __forceinline__ void binary(T* o, const T* a, const T* b, const Strided& s, i64 n) {
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<3> at = offsets_of<3>(s, i);
     o[at.at[0]] = Op::f(a[at.at[1]], b[at.at[2]]);
   }
 }
 #define BINARY(name, T, Op) \
-  extern "C" __global__ void bin_##name(T* o, const T* a, const T* b, Strided s, int n) { binary<T, Op>(o, a, b, s, n); }
+  extern "C" __global__ void bin_##name(T* o, const T* a, const T* b, Strided s, i64 n) { binary<T, Op>(o, a, b, s, n); }
 #define BINARY3(op, Op) BINARY(op##_f32, float, Op) BINARY(op##_f64, double, Op) BINARY(op##_i64, i64, Op)
 BINARY3(add, OpAdd)
 BINARY3(sub, OpSub)
@@ -124,14 +124,14 @@ struct CmpGt { template <class T> static __device__ __forceinline__ bool f(T a, 
 struct CmpGe { template <class T> static __device__ __forceinline__ bool f(T a, T b) { return a >= b; } };
 
 template <class T, class Op>
-static __device__ __forceinline__ void compare(u8* o, const T* a, const T* b, const Strided& s, int n) {
+static __device__ __forceinline__ void compare(u8* o, const T* a, const T* b, const Strided& s, i64 n) {
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<3> at = offsets_of<3>(s, i);
     o[at.at[0]] = Op::f(a[at.at[1]], b[at.at[2]]) ? 1 : 0;
   }
 }
 #define COMPARE(name, T, Op) \
-  extern "C" __global__ void cmp_##name(u8* o, const T* a, const T* b, Strided s, int n) { compare<T, Op>(o, a, b, s, n); }
+  extern "C" __global__ void cmp_##name(u8* o, const T* a, const T* b, Strided s, i64 n) { compare<T, Op>(o, a, b, s, n); }
 #define COMPARE4(op, Op) COMPARE(op##_f32, float, Op) COMPARE(op##_f64, double, Op) COMPARE(op##_i64, i64, Op) COMPARE(op##_b8, u8, Op)
 COMPARE4(eq, CmpEq)
 COMPARE4(ne, CmpNe)
@@ -237,14 +237,14 @@ DEV_ROUND_UN(UnRound, __builtin_rintf, __builtin_rint)   // round-half-even in t
 DEV_ROUND_UN(UnTrunc, __builtin_truncf, __builtin_trunc)
 
 template <class T, class Op>
-static __device__ __forceinline__ void unary(T* o, const T* a, const Strided& s, int n) {
+static __device__ __forceinline__ void unary(T* o, const T* a, const Strided& s, i64 n) {
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<2> at = offsets_of<2>(s, i);
     o[at.at[0]] = Op::f(a[at.at[1]]);
   }
 }
 #define UNARY(name, T, Op) \
-  extern "C" __global__ void un_##name(T* o, const T* a, Strided s, int n) { unary<T, Op>(o, a, s, n); }
+  extern "C" __global__ void un_##name(T* o, const T* a, Strided s, i64 n) { unary<T, Op>(o, a, s, n); }
 #define UNARY2(op, Op) UNARY(op##_f32, float, Op) UNARY(op##_f64, double, Op)
 #define UNARY3(op, Op) UNARY2(op, Op) UNARY(op##_i64, i64, Op)
 UNARY3(neg, UnNeg)
@@ -294,13 +294,13 @@ UNARY_INTS(trunc, UnTrunc)
 
 // where: operands o, cond, a, b. Selection moves bits, so one kernel per element size serves every dtype.
 template <class T>
-static __device__ __forceinline__ void where(T* o, const u8* c, const T* a, const T* b, const Strided& s, int n) {
+static __device__ __forceinline__ void where(T* o, const u8* c, const T* a, const T* b, const Strided& s, i64 n) {
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     Offsets<4> at = offsets_of<4>(s, i);
     o[at.at[0]] = c[at.at[1]] ? a[at.at[2]] : b[at.at[3]];
   }
 }
-extern "C" __global__ void where_b1(u8* o, const u8* c, const u8* a, const u8* b, Strided s, int n) { where<u8>(o, c, a, b, s, n); }
-extern "C" __global__ void where_b2(unsigned short* o, const u8* c, const unsigned short* a, const unsigned short* b, Strided s, int n) { where<unsigned short>(o, c, a, b, s, n); }
-extern "C" __global__ void where_b4(unsigned* o, const u8* c, const unsigned* a, const unsigned* b, Strided s, int n) { where<unsigned>(o, c, a, b, s, n); }
-extern "C" __global__ void where_b8(i64* o, const u8* c, const i64* a, const i64* b, Strided s, int n) { where<i64>(o, c, a, b, s, n); }
+extern "C" __global__ void where_b1(u8* o, const u8* c, const u8* a, const u8* b, Strided s, i64 n) { where<u8>(o, c, a, b, s, n); }
+extern "C" __global__ void where_b2(unsigned short* o, const u8* c, const unsigned short* a, const unsigned short* b, Strided s, i64 n) { where<unsigned short>(o, c, a, b, s, n); }
+extern "C" __global__ void where_b4(unsigned* o, const u8* c, const unsigned* a, const unsigned* b, Strided s, i64 n) { where<unsigned>(o, c, a, b, s, n); }
+extern "C" __global__ void where_b8(i64* o, const u8* c, const i64* a, const i64* b, Strided s, i64 n) { where<i64>(o, c, a, b, s, n); }

@@ -253,7 +253,7 @@ static __device__ __forceinline__ void adaptive_avg_pool_backward(const T* gy, T
 #define GELU_ALPHA 0.39894228040143267794     // 1/√(2π)
 #define GELU_KAPPA 0.044715
 template <class T>
-static __device__ __forceinline__ void gelu(T* y, const T* x, int n, int tanhForm) {
+static __device__ __forceinline__ void gelu(T* y, const T* x, i64 n, int tanhForm) {
   T half = (T)0.5, beta = (T)GELU_BETA, kappa = (T)GELU_KAPPA, root = (T)GELU_ROOT, one = (T)1;
   for (i64 i = grid_start(); i < n; i += grid_step()) {
     T v = x[i];
@@ -268,7 +268,7 @@ static __device__ __forceinline__ void gelu(T* y, const T* x, int n, int tanhFor
 
 // ∂x = ∂y·(Φ(x) + x·φ(x)), or the tanh form's product rule (ATen's GeluBackward).
 template <class T>
-static __device__ __forceinline__ void gelu_backward(T* dx, const T* gy, const T* x, int n, int tanhForm) {
+static __device__ __forceinline__ void gelu_backward(T* dx, const T* gy, const T* x, i64 n, int tanhForm) {
   T half = (T)0.5, beta = (T)GELU_BETA, kappa = (T)GELU_KAPPA, root = (T)GELU_ROOT, one = (T)1;
   T alpha = (T)GELU_ALPHA, three = (T)3.0, minusHalf = (T)-0.5;
   for (i64 i = grid_start(); i < n; i += grid_step()) {
@@ -311,8 +311,8 @@ static __device__ __forceinline__ void gelu_backward(T* dx, const T* gy, const T
     adaptive_avg_pool<T>(x, y, planes, h, w, oh, ow); }                                                                      \
   extern "C" __global__ void adaptive_avg_pool_backward_##sfx(const T* gy, T* gx, int planes, int h, int w, int oh, int ow) { \
     adaptive_avg_pool_backward<T>(gy, gx, planes, h, w, oh, ow); }                                                           \
-  extern "C" __global__ void gelu_##sfx(T* y, const T* x, int n, int tanhForm) { gelu<T>(y, x, n, tanhForm); }              \
-  extern "C" __global__ void gelu_backward_##sfx(T* dx, const T* gy, const T* x, int n, int tanhForm) {                      \
+  extern "C" __global__ void gelu_##sfx(T* y, const T* x, i64 n, int tanhForm) { gelu<T>(y, x, n, tanhForm); }              \
+  extern "C" __global__ void gelu_backward_##sfx(T* dx, const T* gy, const T* x, i64 n, int tanhForm) {                      \
     gelu_backward<T>(dx, gy, x, n, tanhForm); }
 NN_KERNELS(f32, float)
 NN_KERNELS(f64, double)

@@ -17,7 +17,7 @@ static __device__ __forceinline__ i64 row_base(const Strided& s, i64 row) {
   return off;
 }
 
-template <class T> static __device__ __forceinline__ T leaf_sum(const T* p, i64 start, int n, int step) {
+template <class T> static __device__ __forceinline__ T leaf_sum(const T* p, i64 start, int n, i64 step) {
   T acc = 0;
   for (int i = 0; i < n; i++) acc += p[(start + i) * step];
   return acc;
@@ -25,7 +25,7 @@ template <class T> static __device__ __forceinline__ T leaf_sum(const T* p, i64 
 
 // ReduceKernels.PairwiseSum without recursion: the same tree (split at n/2 rounded down to a multiple of
 // 32, at least 32; leaves of <= 32 summed left to right), walked with an explicit stack (depth <= 27).
-template <class T> static __device__ T pairwise_sum(const T* p, i64 start, int n, int step) {
+template <class T> static __device__ T pairwise_sum(const T* p, i64 start, int n, i64 step) {
   i64 st_start[32];
   int st_n[32], st_half[32], st_phase[32];
   T st_left[32];
@@ -55,7 +55,7 @@ template <class T> static __device__ T pairwise_sum(const T* p, i64 start, int n
 
 // One thread per row: the common case (many short rows).
 template <class T> static __device__ __forceinline__ void sum_rows(T* out, const T* in, const Strided& s, int rows, int cols) {
-  int step = s.stride[0][s.ndim - 1];
+  i64 step = s.stride[0][s.ndim - 1];
   for (i64 r = grid_start(); r < rows; r += grid_step()) out[r] = pairwise_sum(in + row_base(s, r), 0, cols, step);
 }
 
@@ -67,7 +67,7 @@ template <class T> static __device__ __forceinline__ void sum_rows_block(T* out,
   int r = blockIdx.x, t = threadIdx.x;
   if (r >= rows) return;                  // uniform per block
   const T* p = in + row_base(s, r);
-  int step = s.stride[0][s.ndim - 1];
+  i64 step = s.stride[0][s.ndim - 1];
   i64 start = 0;
   int n = cols;
   for (int bit = SUM_THREADS >> 1; bit > 0; bit >>= 1) {
@@ -172,7 +172,7 @@ template <class T> static __device__ T cascade_inner_sum(const T* p, i64 n, int 
 // the row's column (row / divisor) % columns below cascade_columns, else row_sum.
 template <class T> static __device__ __forceinline__ void sum_rows_cascade(T* out, const T* in, const Strided& s, int rows, int cols,
     int inner, int lanes, i64 divisor, i64 columns, i64 cascade_columns) {
-  int step = s.stride[0][s.ndim - 1];
+  i64 step = s.stride[0][s.ndim - 1];
   for (i64 r = grid_start(); r < rows; r += grid_step()) {
     const T* p = in + row_base(s, r);
     T v = inner ? cascade_inner_sum(p, cols, lanes)
@@ -313,7 +313,7 @@ template <class T> static __device__ __forceinline__ bool better(T v, i64 i, T b
   return v == bv && i < bi;
 }
 template <class T> static __device__ __forceinline__ void extreme_rows(T* vals, i64* idx, const T* in, const Strided& s, int rows, int cols, int is_max) {
-  int step = s.stride[0][s.ndim - 1];
+  i64 step = s.stride[0][s.ndim - 1];
   for (i64 r = grid_start(); r < rows; r += grid_step()) {
     const T* p = in + row_base(s, r);
     T best = p[0];
@@ -330,7 +330,7 @@ template <class T> static __device__ __forceinline__ void extreme_rows_block(T* 
   int r = blockIdx.x, t = threadIdx.x;
   if (r >= rows) return;
   const T* p = in + row_base(s, r);
-  int step = s.stride[0][s.ndim - 1];
+  i64 step = s.stride[0][s.ndim - 1];
   T best = p[0];
   i64 bi = 0;
   for (int i = t; i < cols; i += SUM_THREADS) {
@@ -358,9 +358,9 @@ FOR_SMALL_INTS(EXTREME_INT, _)
 
 // scatter along dim (max/min backward): out[.., index[..], ..] = src[..]; operands out (dim stride in
 // 'dimstride'), index, src share the index tensor's shape.
-template <class T> static __device__ __forceinline__ void scatter(T* o, const i64* index, const T* src, const Strided& s, int n, int dimstride) {
+template <class T> static __device__ __forceinline__ void scatter(T* o, const i64* index, const T* src, const Strided& s, i64 n, i64 dimstride) {
   for (i64 i = grid_start(); i < n; i += grid_step())
     o[offset_of(s, 0, i) + index[offset_of(s, 1, i)] * dimstride] = src[offset_of(s, 2, i)];
 }
-extern "C" __global__ void scatter_b4(unsigned* o, const i64* index, const unsigned* src, Strided s, int n, int dimstride) { scatter<unsigned>(o, index, src, s, n, dimstride); }
-extern "C" __global__ void scatter_b8(i64* o, const i64* index, const i64* src, Strided s, int n, int dimstride) { scatter<i64>(o, index, src, s, n, dimstride); }
+extern "C" __global__ void scatter_b4(unsigned* o, const i64* index, const unsigned* src, Strided s, i64 n, i64 dimstride) { scatter<unsigned>(o, index, src, s, n, dimstride); }
+extern "C" __global__ void scatter_b8(i64* o, const i64* index, const i64* src, Strided s, i64 n, i64 dimstride) { scatter<i64>(o, index, src, s, n, dimstride); }
