@@ -130,7 +130,7 @@ public sealed partial class Tensor
         Tensor result;
         using (GradMode.Set(false))
         {
-            if (DType == other.DType && Device == other.Device && ShapeArray[0] > 0)
+            if (DType == other.DType && Device == other.Device)
             {
                 // One [B, n, p] result, each batch's product written into its slice (no per-batch results to stack).
                 result = Allocate([ShapeArray[0], ShapeArray[1], other.ShapeArray[2]], DType, Device, zero: false);
