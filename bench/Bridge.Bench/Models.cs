@@ -77,7 +77,32 @@ internal static class Models
     }
 
     /// <summary>Milliseconds per training step (forward, loss, backward, optimiser step) of the named model.</summary>
-    public static double StepMs(string model)
+    public static double StepMs(string model) => Workloads.TimeSettled(Build(model), minSeconds: 0.3) * 1e3;
+
+    /// <summary>
+    /// Peak memory of <paramref name="steps"/> training steps of the named model, in MiB above the resident set after
+    /// building it: the kernel's peak-RSS mark is reset (<c>/proc/self/clear_refs</c>) once the model and data exist,
+    /// then read (<c>VmHWM</c>) after the steps; bench/peers/torch_peer.py --peak-memory measures PyTorch the same way.
+    /// </summary>
+    public static double PeakMemoryMiB(string model, int steps)
+    {
+        var step = Build(model);
+        long baseline = ProcStatusKiB("VmRSS:");
+        File.WriteAllText("/proc/self/clear_refs", "5");
+        for (int i = 0; i < steps; i++) step();
+        return (ProcStatusKiB("VmHWM:") - baseline) / 1024.0;
+    }
+
+    static long ProcStatusKiB(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        throw new InvalidOperationException($"{field} not in /proc/self/status");
+    }
+
+    /// <summary>One training step (forward, loss, backward, optimiser step) of the named model, built and seeded.</summary>
+    static Action Build(string model)
     {
         Torch.ManualSeed(0);
         Module net;
@@ -102,13 +127,13 @@ internal static class Models
                 break;
             default: throw new ArgumentException($"unknown model {model}");
         }
-        return Workloads.Time(() =>
+        return () =>
         {
             opt.ZeroGrad();
             var logits = net.Forward(x);
             var loss = Functional.CrossEntropy(logits.Dim() == 3 ? logits.Reshape(-1, Vocab) : logits, y);
             loss.Backward();
             opt.Step();
-        }, minSeconds: 0.3, samples: 5) * 1e3;
+        };
     }
 }

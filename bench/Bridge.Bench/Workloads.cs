@@ -20,6 +20,52 @@ internal static class Workloads
         // At least 0.2 s of warm-up, so the JIT's tiering has promoted the hot code before anything is timed.
         var warm = Stopwatch.StartNew();
         for (int i = 0; i < warmup || warm.Elapsed.TotalSeconds < 0.2; i++) body();
+        return TimeWarm(body, minSeconds, samples);
+    }
+
+    /// <summary>
+    /// <see cref="Time"/> for bodies that take tens of milliseconds (a model's training step): a code path run once per
+    /// call reaches the tiered JIT's optimised code only after its 30th call, and the tier-1 compilations then run on a
+    /// background thread, which on a loaded machine takes seconds; a 0.2 s warm-up measures tier-0 code. So this warms
+    /// up for at least <see cref="TierUpCalls"/> calls and <see cref="TierUpSeconds"/>, then in windows of at least
+    /// 0.25 s until one window compiles no method (<see cref="System.Runtime.JitInfo"/>) and takes within 3% of the
+    /// previous one per call (at most <see cref="WarmupLimitSeconds"/> in all): the figure a training loop sees once
+    /// the JIT is done with it. Writes the warm-up's length to stderr.
+    /// </summary>
+    public static double TimeSettled(Action body, double minSeconds, int samples = 5)
+    {
+        var warm = Stopwatch.StartNew();
+        int calls = 0;
+        for (; (calls < TierUpCalls || warm.Elapsed.TotalSeconds < TierUpSeconds) && warm.Elapsed.TotalSeconds < WarmupLimitSeconds; calls++) body();
+        double previous = double.PositiveInfinity;
+        while (warm.Elapsed.TotalSeconds < WarmupLimitSeconds)
+        {
+            long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var window = Stopwatch.StartNew();
+            int n = 0;
+            for (; window.Elapsed.TotalSeconds < 0.25; n++) body();
+            calls += n;
+            double perCall = window.Elapsed.TotalSeconds / n;
+            bool quiet = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled;
+            if (quiet && Math.Abs(perCall - previous) <= 0.03 * Math.Min(perCall, previous)) break;
+            previous = perCall;
+        }
+        Console.Error.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"warm-up: {calls} calls, {warm.Elapsed.TotalSeconds:F1} s, {System.Runtime.JitInfo.GetCompiledMethodCount()} methods compiled"));
+        return TimeWarm(body, minSeconds, samples);
+    }
+
+    /// <summary>Warm-up calls of <see cref="TimeSettled"/>: past the tiered JIT's default call-count threshold (30).</summary>
+    public const int TierUpCalls = 40;
+
+    /// <summary>Least warm-up time of <see cref="TimeSettled"/>, in seconds.</summary>
+    public const double TierUpSeconds = 1.5;
+
+    /// <summary>Most warm-up time of <see cref="TimeSettled"/>, in seconds.</summary>
+    public const double WarmupLimitSeconds = 20;
+
+    static double TimeWarm(Action body, double minSeconds, int samples)
+    {
         // Calibrate the repetition count so one sample lasts about minSeconds.
         int reps = 1;
         while (true)

@@ -18,6 +18,8 @@ parser.add_argument("--runtime", choices=["torch", "bridge"], default="torch")
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--only", default=None)
 parser.add_argument("--label", default=None, help="runtime name written into the output (e.g. torch-openblas)")
+parser.add_argument("--peak-memory", type=int, default=0, metavar="STEPS",
+                    help="for the model-step workloads only: peak memory of STEPS steps (MiB above the resident set before them)")
 args = parser.parse_args()
 
 try:
@@ -47,6 +49,33 @@ def timeit(body, min_seconds=0.05, samples=5, warmup=2):
     while i < warmup or time.perf_counter() - warm < 0.2:  # the same 0.2 s warm-up as the C# harness
         body()
         i += 1
+    return timeit_warm(body, min_seconds, samples)
+
+
+def timeit_settled(body, min_seconds, samples=5):
+    """timeit for a model's training step, with the C# harness's Workloads.TimeSettled warm-up: at least 40 calls
+    and 1.5 s, then until two successive 0.25 s windows agree within 3% (at most 10 s), so every runtime is timed
+    after the same warm-up as the C# one, which needs it for the .NET tiered JIT."""
+    warm = time.perf_counter()
+    i = 0
+    while (i < 40 or time.perf_counter() - warm < 1.5) and time.perf_counter() - warm < 10:
+        body()
+        i += 1
+    previous = float("inf")
+    while time.perf_counter() - warm < 10:
+        t, calls = time.perf_counter(), 0
+        while time.perf_counter() - t < 0.25:
+            body()
+            calls += 1
+        per_call = (time.perf_counter() - t) / calls
+        if abs(per_call - previous) <= 0.03 * min(per_call, previous):
+            break
+        previous = per_call
+    return timeit_warm(body, min_seconds, samples)
+
+
+def timeit_warm(body, min_seconds, samples):
+    """Median seconds per call over samples of at least min_seconds each, no warm-up."""
     reps = 1
     while True:
         t = time.perf_counter()
@@ -220,11 +249,37 @@ def workloads():
     yield "mlp_peak_mb", mlp_peak_mb, "MB"
     yield "loop_growth_mb", loop_growth_mb, "MB"
     for model in ("lenet", "char_lstm", "tiny_gpt"):
-        yield f"{model}_step", (lambda model=model: timeit(models.build(torch, model), 0.3) * 1e3), "ms"
+        yield f"{model}_step", (lambda model=model: timeit_settled(models.build(torch, model), 0.3) * 1e3), "ms"
+
+
+def proc_status_kib(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field):
+                return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def peak_memory_mib(model, steps):
+    """Peak memory of `steps` training steps in MiB above the resident set once the model is built: the kernel's
+    peak-RSS mark is reset (/proc/self/clear_refs) after building, then read (VmHWM) after the steps, as
+    Bridge.Bench --peak-memory does for C#."""
+    step = models.build(torch, model)
+    baseline = proc_status_kib("VmRSS:")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    for _ in range(steps):
+        step()
+    return (proc_status_kib("VmHWM:") - baseline) / 1024
+
+
+def peak_workloads():
+    for model in ("lenet", "char_lstm", "tiny_gpt"):
+        yield f"{model}_step", (lambda model=model: peak_memory_mib(model, args.peak_memory)), "MiB"
 
 
 only = re.compile(args.only) if args.only else None
-for name, run, unit in workloads():
+for name, run, unit in (peak_workloads() if args.peak_memory else workloads()):
     if only and not only.search(name):
         continue
     try:

@@ -28,8 +28,13 @@ internal static unsafe class MemoryPool
     /// <summary>Most bytes kept cached for reuse; beyond it freed blocks go back to the OS.</summary>
     static readonly long MaxCached = Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
-    /// <summary>Pooled bytes handed out and not yet freed, above which a cache miss first asks the GC to finalize garbage.</summary>
-    const long CollectAbove = 256L << 20;
+    /// <summary>
+    /// Pooled bytes handed out and not yet freed, above which a cache miss first asks the GC to finalize garbage. A
+    /// training step's dead results wait for finalizers, so this bounds the garbage on top of what is live: at 256 MiB
+    /// the tiny GPT step peaked at 201 MiB above its baseline (PyTorch: 54) and ran slower, touching fresh memory; at
+    /// 48 MiB it peaks at 117 MiB and ran faster (bench/RESULTS.md, "Model steps after the JIT has tiered up").
+    /// </summary>
+    const long CollectAbove = 48L << 20;
 
     /// <summary>A zeroed native slab carved into small storages; freed by its finalizer when no storage holds it.</summary>
     internal sealed class Slab

@@ -129,7 +129,15 @@ public sealed partial class Tensor
             throw new ArgumentException($"Expected size for first two dimensions of batch2 tensor to be: [{ShapeArray[0]}, {ShapeArray[2]}] but got: [{other.ShapeArray[0]}, {other.ShapeArray[1]}].");
         Tensor result;
         using (GradMode.Set(false))
-            result = Stack(Enumerable.Range(0, ShapeArray[0]).Select(i => Select(0, i).Mm(other.Select(0, i))).ToArray());
+        {
+            if (DType == other.DType && Device == other.Device)
+            {
+                // One [B, n, p] result, each batch's product written into its slice (no per-batch results to stack).
+                result = Allocate([ShapeArray[0], ShapeArray[1], other.ShapeArray[2]], DType, Device, zero: false);
+                Backend.BatchedGemm(this, other, result);
+            }
+            else result = Stack(Enumerable.Range(0, ShapeArray[0]).Select(i => Select(0, i).Mm(other.Select(0, i))).ToArray());
+        }
         var a = this;
         if (!Recording.Needed(a, other)) return result;
         return Recording.Record(result, "BmmBackward0", [a, other],

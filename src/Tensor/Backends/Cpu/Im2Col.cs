@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Bridge.Backends.Cpu;
 
@@ -62,13 +63,30 @@ internal static unsafe class Im2Col<T> where T : unmanaged, INumber<T>
                         if (lo > 0) new Span<T>(r, lo).Clear();
                         // Rows of small images are a few elements: a plain loop beats a span copy's call overhead there.
                         if (sw == 1 && hi - lo >= 32) new ReadOnlySpan<T>(src + lo, hi - lo).CopyTo(new Span<T>(r + lo, hi - lo));
-                        else if (sw == 1) for (int ox = lo; ox < hi; ox++) r[ox] = src[ox];
+                        else if (sw == 1) CopyShort(src, r, lo, hi);
                         else for (int ox = lo; ox < hi; ox++) r[ox] = src[(long)ox * sw];
                         if (hi < ow) new Span<T>(r + hi, ow - hi).Clear();
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// r[lo..hi) = src[lo..hi) for the short rows of small images (LeNet's 28 and 10): whole vectors, the last one
+    /// overlapping the one before it, instead of an element at a time.
+    /// </summary>
+    static void CopyShort(T* src, T* r, int lo, int hi)
+    {
+        int width = Vector256<T>.Count;
+        if (!Vector256.IsHardwareAccelerated || !Vector256<T>.IsSupported || hi - lo < width)
+        {
+            for (int ox = lo; ox < hi; ox++) r[ox] = src[ox];
+            return;
+        }
+        int x = lo;
+        for (; x <= hi - width; x += width) Vector256.Store(Vector256.Load(src + x), r + x);
+        if (x < hi) Vector256.Store(Vector256.Load(src + hi - width), r + hi - width);
     }
 
     /// <summary>Adds each column entry back into its input position: x += col2im(col) (x is not cleared).</summary>

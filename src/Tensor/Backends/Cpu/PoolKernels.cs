@@ -39,6 +39,11 @@ internal static unsafe class PoolKernels<T> where T : unmanaged, INumber<T>, IFl
     public static void MaxForward(T* x, T* y, long* indices, int planes, PoolGeometry g)
     {
         nint px = (nint)x, py = (nint)y, pi = (nint)indices;
+        if (g is { PadH: 0, PadW: 0, DilationH: 1, DilationW: 1 })
+        {
+            ForPlanes(planes, (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (first, end) => MaxForwardUnpadded((T*)px, (T*)py, (long*)pi, first, end, g));
+            return;
+        }
         ForPlanes(planes, (long)g.OutH * g.OutW * g.KernelH * g.KernelW, (first, end) =>
         {
             for (int p = first; p < end; p++)
@@ -77,6 +82,47 @@ internal static unsafe class PoolKernels<T> where T : unmanaged, INumber<T>, IFl
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// <see cref="MaxForward"/> without padding or dilation (every window inside the plane; LeNet's 2×2 pools), with the
+    /// geometry in locals: the same windows visited in the same order with the same comparisons, so the same maxima
+    /// and indices.
+    /// </summary>
+    static void MaxForwardUnpadded(T* x, T* y, long* indices, int first, int end, PoolGeometry g)
+    {
+        int h = g.Height, w = g.Width, kh = g.KernelH, kw = g.KernelW, sh = g.StrideH, sw = g.StrideW, oh = g.OutH, ow = g.OutW;
+        for (int p = first; p < end; p++)
+        {
+            T* plane = x + (long)p * h * w;
+            T* output = y + (long)p * oh * ow;
+            long* index = indices + (long)p * oh * ow;
+            for (int oy = 0; oy < oh; oy++)
+            {
+                int ih0 = oy * sh, ih1 = Math.Min(ih0 + kh, h);
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    int iw0 = ox * sw, iw1 = Math.Min(iw0 + kw, w);
+                    long maxIndex = (long)ih0 * w + iw0;
+                    T maxValue = T.NegativeInfinity;
+                    for (int ih = ih0; ih < ih1; ih++)
+                    {
+                        T* row = plane + (long)ih * w;
+                        for (int iw = iw0; iw < iw1; iw++)
+                        {
+                            T v = row[iw];
+                            if (v > maxValue || T.IsNaN(v))
+                            {
+                                maxValue = v;
+                                maxIndex = (long)ih * w + iw;
+                            }
+                        }
+                    }
+                    output[oy * ow + ox] = maxValue;
+                    index[oy * ow + ox] = maxIndex;
+                }
+            }
+        }
     }
 
     /// <summary>∂x[idx] += ∂y for every output position; ∂x is overwritten.</summary>
