@@ -178,8 +178,8 @@ public sealed partial class Tensor
 
     void CheckInPlaceShape(Tensor result)
     {
-        if (!result.ShapeArray.AsSpan().SequenceEqual(ShapeArray))
-            throw new ArgumentException($"output with shape {ShapeMath.FormatList(ShapeArray)} doesn't match the broadcast shape {ShapeMath.FormatList(result.ShapeArray)}");
+        if (!result.Shape64.AsSpan().SequenceEqual(Shape64))
+            throw new ArgumentException($"output with shape {ShapeMath.FormatList(Shape64)} doesn't match the broadcast shape {ShapeMath.FormatList(result.Shape64)}");
         if (result.DType.IsFloatingPoint() && !DType.IsFloatingPoint())
             throw new InvalidOperationException($"result type {Pretty(result.DType)} can't be cast to the desired output type {Pretty(DType)}");
     }
