@@ -25,19 +25,20 @@ public sealed partial class Tensor
     Tensor Nonzero64()
     {
         var flat = Detach().Contiguous().Reshape(-1L);
-        var found = new List<(Tensor Positions, long Start)>();
+        var found = new List<(long[] Positions, long Start)>();
         long total = 0;
         foreach (var (start, n) in IndexPieces(flat.Numel()))
         {
-            var positions = LargeTensors.Piece(flat, start, n).Nonzero();
+            using var scope = Torch.NewDisposeScope(); // a piece's bool copy goes with it
+            var positions = LargeTensors.Piece(flat, start, n).Nonzero().ToArray<long>();
             found.Add((positions, start));
-            total += positions.Numel();
+            total += positions.LongLength;
         }
         var result = Allocate64([total, Dim()], DType.Int64, zero: false);
         ref long output = ref result.Ref<long>(0);
         long o = 0;
         foreach (var (positions, start) in found)
-            foreach (long p in positions.ToArray<long>())
+            foreach (long p in positions)
             {
                 long rest = start + p;
                 for (int d = Dim() - 1; d >= 0; d--)
