@@ -20,7 +20,7 @@ internal static class TensorFormatter
         if (t.Numel() == 0)
         {
             body = "[]";
-            if (t.Dim() != 1) suffixes.Add("size=(" + string.Join(", ", t.ShapeArray) + (t.Dim() == 1 ? ",)" : ")"));
+            if (t.Dim() != 1) suffixes.Add("size=(" + string.Join(", ", t.Shape64) + (t.Dim() == 1 ? ",)" : ")"));
         }
         else
         {
@@ -58,19 +58,25 @@ internal static class TensorFormatter
     static IEnumerable<double> Summarized(Tensor t, bool summarize)
     {
         if (t.Dim() == 0 || !summarize) return t.ToDoubleArray();
-        int n = t.ShapeArray[0];
-        var rows = n > 2 * EdgeItems ? Enumerable.Range(0, EdgeItems).Concat(Enumerable.Range(n - EdgeItems, EdgeItems)) : Enumerable.Range(0, n);
+        long n = t.Shape64[0];
+        var rows = n > 2 * EdgeItems ? Positions(0, EdgeItems).Concat(Positions(n - EdgeItems, EdgeItems)) : Positions(0, n);
         return t.Dim() == 1
             ? rows.Select(i => t.Detach().Select(0, i).Item())
             : rows.SelectMany(i => Summarized(t.Detach().Select(0, i), summarize));
     }
 
+    // Positions along a dim in 64 bits: a summarised tensor's first dim may pass int.MaxValue.
+    static IEnumerable<long> Positions(long start, long count)
+    {
+        for (long i = start; i < start + count; i++) yield return i;
+    }
+
     static string Render(Tensor t, int indent, bool summarize, ElementFormatter f)
     {
         if (t.Dim() == 0) return f.Format(t.Item());
-        int n = t.ShapeArray[0];
+        long n = t.Shape64[0];
         bool cut = summarize && n > 2 * EdgeItems;
-        var indices = cut ? Enumerable.Range(0, EdgeItems).Append(-1).Concat(Enumerable.Range(n - EdgeItems, EdgeItems)) : Enumerable.Range(0, n);
+        var indices = cut ? Positions(0, EdgeItems).Append(-1).Concat(Positions(n - EdgeItems, EdgeItems)) : Positions(0, n);
         if (t.Dim() == 1)
         {
             var items = indices.Select(i => i < 0 ? " ..." : f.Format(t.Select(0, i).Item())).ToList();

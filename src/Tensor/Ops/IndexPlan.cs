@@ -15,11 +15,16 @@ internal sealed class IndexPlan
     public int[] AdvDims { get; private init; } = [];
     /// <summary>One list per indexed dim, each of <see cref="Count"/> positions, wrapped and bounds-checked.</summary>
     public long[][] Idx { get; private init; } = [];
-    public int Count { get; private init; }
-    public int[] ViewShape { get; private init; } = [];
-    public int[] LayoutShape { get; private init; } = [];
+    /// <summary>B's element count: the length of every list in <see cref="Idx"/>.</summary>
+    public long Count { get; private init; }
+    /// <summary>The shape of the basic view the lists index.</summary>
+    public long[] ViewShape { get; private init; } = [];
+    /// <summary>[B..., rest...]: the shape the kernels read and write.</summary>
+    public long[] LayoutShape { get; private init; } = [];
+    /// <summary>The permutation from the layout to the result (torch's placement of B), or null.</summary>
     public int[]? Perm { get; private init; }
-    public int[] ResultShape { get; private init; } = [];
+    /// <summary>The shape of x[plan].</summary>
+    public long[] ResultShape { get; private init; } = [];
 
     static readonly TensorIndex All = TensorIndex.Slice(null, null);
 
@@ -75,29 +80,29 @@ internal sealed class IndexPlan
 
         // Each entry becomes one or more (view dim, index values) lists.
         var dimsList = new List<int>();
-        var lists = new List<(Tensor Values, int[] Shape)>();
+        var lists = new List<(Tensor Values, long[] Shape)>();
         foreach (var (position, t) in entries)
         {
             if (t.DType == DType.Bool)
             {
                 for (int d = 0; d < t.Dim(); d++)
-                    if (t.ShapeArray[d] != viewShape[viewDimOf[position] + d])
-                        throw new ArgumentOutOfRangeException(null, $"The shape of the mask {ShapeMath.FormatList(t.ShapeArray)} at index {d} does not match the shape of the indexed tensor {ShapeMath.FormatList(self.ShapeArray)} at index {sourceDimOf[position] + d}");
+                    if (t.Shape64[d] != viewShape[viewDimOf[position] + d])
+                        throw new ArgumentOutOfRangeException(null, $"The shape of the mask {ShapeMath.FormatList(t.Shape64)} at index {d} does not match the shape of the indexed tensor {ShapeMath.FormatList(self.Shape64)} at index {sourceDimOf[position] + d}");
                 var nz = t.Nonzero();
                 for (int d = 0; d < t.Dim(); d++)
                 {
                     dimsList.Add(viewDimOf[position] + d);
                     var column = nz.Select(1, d);
-                    lists.Add((column, column.ShapeArray));
+                    lists.Add((column, column.Shape64));
                 }
             }
             else
             {
                 dimsList.Add(viewDimOf[position]);
-                lists.Add((t, t.ShapeArray));
+                lists.Add((t, t.Shape64));
             }
         }
-        int[] bshape = [];
+        long[] bshape = [];
         try
         {
             foreach (var (_, shape) in lists) bshape = ShapeMath.Broadcast(bshape, shape);
@@ -115,9 +120,9 @@ internal sealed class IndexPlan
     }
 
     /// <summary>A plan over the whole tensor (no basic part): gather, scatter, index_select and friends.</summary>
-    public static IndexPlan Direct(int[] shape, int[] advDims, long[][] idx, int[] bshape) => Assemble([], shape, advDims, idx, bshape);
+    public static IndexPlan Direct(long[] shape, int[] advDims, long[][] idx, long[] bshape) => Assemble([], shape, advDims, idx, bshape);
 
-    static IndexPlan Assemble(TensorIndex[] basic, int[] viewShape, int[] advDims, long[][] idx, int[] bshape)
+    static IndexPlan Assemble(TensorIndex[] basic, long[] viewShape, int[] advDims, long[][] idx, long[] bshape)
     {
         var rest = Enumerable.Range(0, viewShape.Length).Where(d => !advDims.Contains(d)).Select(d => viewShape[d]).ToArray();
         var layout = bshape.Concat(rest).ToArray();
@@ -135,7 +140,7 @@ internal sealed class IndexPlan
             Basic = basic,
             AdvDims = advDims,
             Idx = idx,
-            Count = (int)ShapeMath.Numel(bshape),
+            Count = ShapeMath.Numel(bshape),
             ViewShape = viewShape,
             LayoutShape = layout,
             Perm = perm,
@@ -143,9 +148,15 @@ internal sealed class IndexPlan
         };
     }
 
-    /// <summary>The positions of an int64 tensor as row-major longs, negatives wrapped, each checked against <paramref name="size"/>.</summary>
-    internal static long[] Positions(Tensor index, int size, int dim, bool allowNegative)
+    /// <summary>
+    /// The positions of an int64 tensor as row-major longs, negatives wrapped, each checked against <paramref
+    /// name="size"/>. The positions live in one array, so an index of more positions than an array holds refuses.
+    /// </summary>
+    internal static long[] Positions(Tensor index, long size, int dim, bool allowNegative)
     {
+        if (index.Numel() > Array.MaxLength)
+            throw new TensorTooLargeException($"indexing with more than {Array.MaxLength} positions at once is not supported yet: got an index of shape " +
+                $"{ShapeMath.FormatList(index.Shape64)} ({index.Numel()} positions); index in parts (masked_select, nonzero and masked_fill take masks of any size)");
         var values = index.Contiguous().ToArray<long>();
         for (int i = 0; i < values.Length; i++)
         {
@@ -157,8 +168,8 @@ internal sealed class IndexPlan
         return values;
     }
 
-    static int[] ViewShapeOf(Tensor self, TensorIndex[] basic)
+    static long[] ViewShapeOf(Tensor self, TensorIndex[] basic)
     {
-        using (Autograd.GradMode.Set(false)) return self.Detach().Index(basic).ShapeArray;
+        using (Autograd.GradMode.Set(false)) return self.Detach().Index(basic).Shape64;
     }
 }

@@ -24,11 +24,11 @@ public sealed partial class Tensor
     {
         // The kernels run on the host: a device tensor is staged through it (correct, not fast).
         var source = Backend.HostReadable(view);
-        var layout = Allocate(plan.LayoutShape, view.DType, Device.Cpu, zero: false);
+        var layout = Allocate64(plan.LayoutShape, view.DType, Device.Cpu, zero: false);
         IndexKernels.Gather(source, plan.AdvDims, plan.Idx, plan.Count, layout);
         if (view.Device != Device.Cpu) layout = layout.To(view.Device.ToString());
         if (!Recording.Needed(view)) return layout;
-        var viewShape = view.ShapeArray;
+        var viewShape = view.Shape64;
         return Recording.Record(layout, "IndexBackward0", [view], g =>
         {
             var z = Zeros(viewShape, g.DType, g.Device);
@@ -101,7 +101,7 @@ public sealed partial class Tensor
         if (v.Dim() > plan.ResultShape.Length)
         {
             // torch accepts extra leading dims of size 1 on the values (x[mask] = v[None])
-            while (v.Dim() > plan.ResultShape.Length && v.ShapeArray[0] == 1) v = v.Squeeze(0);
+            while (v.Dim() > plan.ResultShape.Length && v.Shape64[0] == 1) v = v.Squeeze(0);
         }
         try
         {
@@ -109,7 +109,7 @@ public sealed partial class Tensor
         }
         catch (ArgumentException)
         {
-            throw new ArgumentException($"shape mismatch: value tensor of shape {ShapeMath.FormatList(values.ShapeArray)} cannot be broadcast to indexing result of shape {ShapeMath.FormatList(plan.ResultShape)}");
+            throw new ArgumentException($"shape mismatch: value tensor of shape {ShapeMath.FormatList(values.Shape64)} cannot be broadcast to indexing result of shape {ShapeMath.FormatList(plan.ResultShape)}");
         }
         if (plan.Perm is null) return v;
         var inverse = new int[plan.Perm.Length];
@@ -177,13 +177,13 @@ public sealed partial class Tensor
 
     Tensor ScatterCore(int dim, Tensor index, Tensor src, bool accumulate, string op)
     {
-        var plan = AlongDim(op, dim, index, src.Dim() == 0 ? null : src.ShapeArray);
+        var plan = AlongDim(op, dim, index, src.Dim() == 0 ? null : src.Shape64);
         return IndexPutCopy(plan, ScatterSource(src, index), accumulate);
     }
 
     Tensor ScatterInPlace(int dim, Tensor index, Tensor src, bool accumulate, string op)
     {
-        var plan = AlongDim(op, dim, index, src.Dim() == 0 ? null : src.ShapeArray);
+        var plan = AlongDim(op, dim, index, src.Dim() == 0 ? null : src.Shape64);
         return IndexPut_(plan, ScatterSource(src, index), accumulate);
     }
 
@@ -192,19 +192,19 @@ public sealed partial class Tensor
     {
         if (src.Dim() == 0) return src;
         var s = src;
-        for (int d = 0; d < index.Dim(); d++) s = s.Narrow(d, 0, index.ShapeArray[d]);
+        for (int d = 0; d < index.Dim(); d++) s = s.Narrow(d, 0, index.Shape64[d]);
         return s;
     }
 
     /// <summary>The plan of gather/scatter: every dim indexed, by index along <paramref name="dim"/> and by position elsewhere.</summary>
-    IndexPlan AlongDim(string op, int dim, Tensor index, int[]? srcShape)
+    IndexPlan AlongDim(string op, int dim, Tensor index, long[]? srcShape)
     {
         if (index.DType != DType.Int64) throw new ArgumentException($"{op}(): Expected dtype int64 for index");
         if (Dim() == 0 || index.Dim() == 0)
             throw new NotSupportedException($"{op}() on 0-d tensors is not supported by bridge; reshape to 1-D first");
         int n = Dim();
-        var self = ShapeArray;
-        var idxShape = index.ShapeArray;
+        var self = Shape64;
+        var idxShape = index.Shape64;
         int d = ShapeMath.WrapDim(dim, n);
         if (idxShape.Length != n)
             throw new ArgumentException("Index tensor must have the same number of dimensions as " + (op == "gather" ? "input" : "self") + " tensor");
@@ -216,11 +216,11 @@ public sealed partial class Tensor
                 throw new ArgumentException($"Size does not match at dimension {k} expected index {ShapeMath.FormatList(idxShape)} to be smaller than src {ShapeMath.FormatList(srcShape)}");
         }
         var positions = IndexPlan.Positions(index, self[d], d, allowNegative: false);
-        int count = positions.Length;
+        long count = positions.LongLength;
         var idx = new long[n][];
         var counter = new long[n];
         for (int k = 0; k < n; k++) idx[k] = k == d ? positions : new long[count];
-        for (int b = 0; b < count; b++)
+        for (long b = 0; b < count; b++)
         {
             for (int k = 0; k < n; k++) if (k != d) idx[k][b] = counter[k];
             for (int k = n - 1; k >= 0; k--)
@@ -229,6 +229,6 @@ public sealed partial class Tensor
                 counter[k] = 0;
             }
         }
-        return IndexPlan.Direct(ShapeArray, Enumerable.Range(0, n).ToArray(), idx, idxShape);
+        return IndexPlan.Direct(Shape64, Enumerable.Range(0, n).ToArray(), idx, idxShape);
     }
 }

@@ -86,11 +86,11 @@ public sealed partial class Tensor
     /// <summary>~a: bitwise not (logical not of a bool tensor).</summary>
     public static Tensor operator ~(Tensor a) => a.BitwiseNot();
 
-    /// <summary>True when every element is nonzero.</summary>
-    public bool All() => ToDoubleArray().All(v => v != 0);
+    /// <summary>True when every element is nonzero (NaN counts as nonzero); true for an empty tensor.</summary>
+    public bool All() => All(Array.Empty<int>()).ToBoolean(); // a reduction: any size, no host copy
 
-    /// <summary>True when any element is nonzero.</summary>
-    public bool Any() => ToDoubleArray().Any(v => v != 0);
+    /// <summary>True when any element is nonzero (NaN counts as nonzero); false for an empty tensor.</summary>
+    public bool Any() => Any(Array.Empty<int>()).ToBoolean();
 
     /// <summary>condition ? a : b elementwise; ∂a = where(c, g, 0), ∂b = where(c, 0, g)</summary>
     public static Tensor Where(Tensor condition, Tensor a, Tensor b)
@@ -102,7 +102,7 @@ public sealed partial class Tensor
         var shape = ShapeMath.Broadcast(ShapeMath.Broadcast(condition.Shape64, a.Shape64), b.Shape64);
         CheckSameDevice(condition, a);
         CheckSameDevice(condition, b);
-        var result = Allocate64(shape, dtype, a.Device);
+        var result = Allocate64(shape, dtype, a.Device, zero: false);
         Backend.Where(condition, a, b, result);
         if (!Recording.Needed(a, b)) return result;
         return Recording.Record(result, "WhereBackward0", [a, b], g =>

@@ -68,7 +68,9 @@ public sealed partial class Tensor
     [System.Runtime.CompilerServices.IndexerName("At")] // Item is taken by Item(), torch's scalar read
     public Tensor this[params TensorIndex[] indices]
     {
-        get => HasTensor(indices) ? AdvancedIndex(IndexPlan.Build(this, indices)) : Index(indices);
+        get => !HasTensor(indices) ? Index(indices)
+            : IsLargeWholeMask(indices, out var mask) ? MaskedSelect(mask) // past 2^31: in pieces, any number selected
+            : AdvancedIndex(IndexPlan.Build(this, indices));
         set => SetIndexed(indices, value);
     }
 
@@ -78,6 +80,11 @@ public sealed partial class Tensor
     /// </summary>
     void SetIndexed(TensorIndex[] indices, Tensor value)
     {
+        if (HasTensor(indices) && value.Dim() == 0 && IsLargeWholeMask(indices, out var mask))
+        {
+            MaskedFill_(mask, value); // past 2^31: elementwise, any number written
+            return;
+        }
         if (HasTensor(indices))
         {
             IndexPut_(IndexPlan.Build(this, indices), value, accumulate: false);
@@ -89,7 +96,8 @@ public sealed partial class Tensor
     /// <summary>Assigns a number to the indexed elements.</summary>
     public void Set(double value, params TensorIndex[] indices)
     {
-        if (HasTensor(indices)) IndexPut_(IndexPlan.Build(this, indices), Scalar(value, this), accumulate: false);
+        if (HasTensor(indices) && IsLargeWholeMask(indices, out var mask)) MaskedFill_(mask, value);
+        else if (HasTensor(indices)) IndexPut_(IndexPlan.Build(this, indices), Scalar(value, this), accumulate: false);
         else Index(indices).Fill_(value);
     }
 

@@ -46,6 +46,8 @@ public sealed partial class Tensor
         if (view.Numel() <= LinePiece)
         {
             // A piece whose strides still reach past an int (lines of a transposed view) is copied first: one piece.
+            // The piece's temporaries go with it: never piling up in an enclosing dispose scope (the C ABI's).
+            using var scope = Torch.NewDisposeScope();
             var piece = LargeTensors.Rebased(view);
             var results = op(piece.Fits32 ? piece : view.Contiguous());
             for (int i = 0; i < outs.Length; i++) Backends.Backend.Copy(results[i], outs[i]);
@@ -61,6 +63,7 @@ public sealed partial class Tensor
             for (long start = 0; start < size; start += step)
             {
                 long n = Math.Min(step, size - start);
+                using var scope = Torch.NewDisposeScope(); // each group's views and temporaries go with it
                 WalkLines(opName, view.Narrow(cut, start, n), outs.Select(o => o.Narrow(cut, start, n)).ToArray(), op, longLine);
             }
             return;
@@ -69,6 +72,7 @@ public sealed partial class Tensor
             throw new TensorTooLargeException($"{opName} does not support lines of more than {LinePiece} elements along the walked dim on tensors of more than " +
                 $"{TensorTooLargeException.Limit} elements yet: got a line of {line} elements (shape {ShapeMath.FormatList(view.Shape64)} with that dim last); " +
                 "lines of up to that length work at any tensor size");
+        using var lineScope = Torch.NewDisposeScope();
         var flat = FromStorage(view.Storage, view.DType, [line], [view.Strides64[^1]], view.StorageOffset);
         var flatOuts = outs.Select(o => o.Dim() == view.Dim()
             ? FromStorage(o.Storage, o.DType, [o.Shape64[^1]], [o.Strides64[^1]], o.StorageOffset)

@@ -60,21 +60,14 @@ public sealed partial class Tensor
     public Tensor Transpose(int dim0, int dim1)
     {
         int a = ShapeMath.WrapDim(dim0, Dim()), b = ShapeMath.WrapDim(dim1, Dim());
-        if (!Fits32) return Transpose64(a, b);
-        var shape = (int[])ShapeArray.Clone();
-        var strides = (int[])StridesArray.Clone();
-        (shape[a], shape[b]) = (shape[b], shape[a]);
-        (strides[a], strides[b]) = (strides[b], strides[a]);
-        return MakeView(shape, strides, Offset32, "TransposeBackward0", g => g.Transpose(a, b));
+        return Transpose64(a, b);
     }
 
     /// <summary>Transpose of a matrix (a 0-d or 1-D tensor is returned as is).</summary>
     public Tensor T()
     {
         if (Dim() > 2) throw new ArgumentException($"t() expects a tensor with <= 2 dimensions, but self is {Dim()}D");
-        if (!Fits32) return T64();
-        if (Dim() < 2) return MakeView(ShapeArray, StridesArray, Offset32, "TBackward0", g => g);
-        return MakeView([ShapeArray[1], ShapeArray[0]], [StridesArray[1], StridesArray[0]], Offset32, "TBackward0", g => g.T());
+        return T64();
     }
 
     /// <summary>Reorders dims: result dim i is input dim <paramref name="dims"/>[i].</summary>
@@ -86,30 +79,18 @@ public sealed partial class Tensor
         if (order.Distinct().Count() != order.Length) throw new ArgumentException("permute(): duplicate dims are not allowed.");
         var inverse = new int[order.Length];
         for (int i = 0; i < order.Length; i++) inverse[order[i]] = i;
-        if (!Fits32) return Permute64(order, inverse);
-        return MakeView(order.Select(d => ShapeArray[d]).ToArray(), order.Select(d => StridesArray[d]).ToArray(), Offset32,
-            "PermuteBackward0", g => g.Permute(inverse));
+        return Permute64(order, inverse);
     }
 
     /// <summary>Removes every dim of size 1.</summary>
-    public Tensor Squeeze()
-    {
-        if (!Fits32) return Squeeze64();
-        var keep = Enumerable.Range(0, Dim()).Where(d => ShapeArray[d] != 1).ToArray();
-        var input = ShapeArray;
-        return MakeView(keep.Select(d => ShapeArray[d]).ToArray(), keep.Select(d => StridesArray[d]).ToArray(), Offset32, "SqueezeBackward0", g => g.Reshape(input));
-    }
+    public Tensor Squeeze() => Squeeze64();
 
     /// <summary>Removes <paramref name="dim"/> if it has size 1.</summary>
     public Tensor Squeeze(int dim) => SqueezeDim(dim, "SqueezeBackward1");
 
     Tensor SqueezeDim(int dim, string name)
     {
-        int d = ShapeMath.WrapDim(dim, Dim());
-        if (!Fits32) return SqueezeDim64(d, name);
-        var input = ShapeArray;
-        if (Dim() == 0 || ShapeArray[d] != 1) return MakeView(ShapeArray, StridesArray, Offset32, name, g => g);
-        return MakeView(Without(ShapeArray, d), Without(StridesArray, d), Offset32, name, g => g.Reshape(input));
+        return SqueezeDim64(ShapeMath.WrapDim(dim, Dim()), name);
     }
 
     /// <summary>A copy of <paramref name="values"/> without element <paramref name="index"/>.</summary>
@@ -124,19 +105,7 @@ public sealed partial class Tensor
     /// <summary>Inserts a dim of size 1 at <paramref name="dim"/>.</summary>
     public Tensor Unsqueeze(int dim)
     {
-        int d = ShapeMath.WrapDim(dim, Dim() + 1);
-        if (!Fits32) return Unsqueeze64(d);
-        var shape = new int[Dim() + 1];
-        var strides = new int[Dim() + 1];
-        for (int k = 0, src = 0; k < shape.Length; k++)
-        {
-            if (k == d) continue;
-            shape[k] = ShapeArray[src];
-            strides[k] = StridesArray[src++];
-        }
-        shape[d] = 1;
-        strides[d] = d < Dim() ? StridesArray[d] * ShapeArray[d] : 1;
-        return MakeView(shape, strides, Offset32, "UnsqueezeBackward0", g => g.Squeeze(d));
+        return Unsqueeze64(ShapeMath.WrapDim(dim, Dim() + 1));
     }
 
     /// <summary>Broadcast view to <paramref name="shape"/> (-1 keeps a dim); ∂ = g summed back</summary>

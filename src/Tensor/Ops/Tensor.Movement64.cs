@@ -1,8 +1,8 @@
 namespace Bridge;
 
-// The dim-reordering views (transpose, t, permute, squeeze, unsqueeze) in 64-bit sizes and strides, for tensors past
-// int.MaxValue elements. The int forms (Tensor.Movement.cs) stay the fast path; they hand tensors that do not fit
-// here with one comparison.
+// The dim-reordering views (transpose, t, permute, squeeze, unsqueeze) in 64-bit sizes and strides: the one
+// computation of each, for tensors of any size; the public methods (Tensor.Movement.cs) check their arguments and
+// forward here.
 public sealed partial class Tensor
 {
     Tensor Transpose64(int a, int b)

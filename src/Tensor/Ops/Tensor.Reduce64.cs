@@ -3,7 +3,9 @@ using Bridge.Backends.Cpu;
 namespace Bridge;
 
 // Whole-tensor reductions of tensors past int.MaxValue elements: the flattened tensor is reduced piece by piece (each
-// piece re-based so the int kernels apply) and the partial results folded here. Not recorded for autograd.
+// piece re-based so the int kernels apply) and the partial results folded here. Not recorded for autograd. Each
+// piece's temporaries (an int64 copy of a uint8 piece is 512 MiB) are disposed with the piece, so they never pile up
+// in an enclosing dispose scope (the C ABI's call scope).
 public sealed partial class Tensor
 {
     // Integer pieces widen to int64 before summing, so a piece stays small: 2^26 elements = 512 MiB as int64.
@@ -25,12 +27,14 @@ public sealed partial class Tensor
         if (DType.IsFloatingPoint())
         {
             double total = 0;
-            foreach (var (piece, _) in Pieces()) total += piece.Sum().Item();
+            foreach (var (piece, _) in Pieces())
+                using (Torch.NewDisposeScope()) total += piece.Sum().Item();
             return Torch.Full(Array.Empty<int>(), mean ? total / Numel() : total, DType, device: Device);
         }
         long sum = 0;
-        foreach (var (piece, _) in Pieces()) sum = unchecked(sum + piece.Sum().Item<long>());
-        var result = Allocate(ReadOnlySpan<int>.Empty, DType.Int64);
+        foreach (var (piece, _) in Pieces())
+            using (Torch.NewDisposeScope()) sum = unchecked(sum + piece.Sum().Item<long>());
+        var result = Allocate(ReadOnlySpan<int>.Empty, DType.Int64, Device.Cpu);  // written through a host pointer
         result.Ref<long>(0) = sum;
         return result.To(Device);
     }
@@ -43,11 +47,12 @@ public sealed partial class Tensor
         double bestValue = 0;
         foreach (var (piece, start) in Pieces())
         {
+            using var scope = Torch.NewDisposeScope();
             var (values, indices) = piece.Dim() == 0 ? (piece, Torch.Full(Array.Empty<int>(), 0, DType.Int64)) : max ? piece.Max(0) : piece.Min(0);
             double v = values.Item();
             bool better = best is null || !double.IsNaN(bestValue) && (double.IsNaN(v) || (max ? v > bestValue : v < bestValue));
             if (!better) continue;
-            best = values.Clone();
+            best = scope.MoveToOuter(values.Clone());
             bestValue = v;
             bestIndex = start + indices.Item<long>();
         }

@@ -42,7 +42,7 @@ public sealed partial class Tensor
     {
         int d = ShapeMath.WrapDim(dim, Math.Max(Dim(), 1));
         if (source.Dim() != Dim())
-            throw new ArgumentException($"index_add_(): Source/destination tensor must have same slice shapes. Destination slice shape: {ShapeMath.FormatList(Without(ShapeArray, d))} at dimension {d} and source slice shape: {ShapeMath.FormatList(source.Dim() == 0 ? [] : Without(source.ShapeArray, d))} at dimension 0.");
+            throw new ArgumentException($"index_add_(): Source/destination tensor must have same slice shapes. Destination slice shape: {ShapeMath.FormatList(Shape64.Where((_, k) => k != d).ToArray())} at dimension {d} and source slice shape: {ShapeMath.FormatList(source.Shape64.Where((_, k) => k != d).ToArray())} at dimension 0.");
         return alpha == 1 ? source : source * alpha;
     }
 
@@ -52,8 +52,8 @@ public sealed partial class Tensor
         if (index.DType != DType.Int64) throw new ArgumentException($"{op}(): Expected dtype int64 for index");
         if (Dim() == 0) throw new NotSupportedException($"{op}() on 0-d tensors is not supported by bridge; reshape to 1-D first");
         int d = ShapeMath.WrapDim(dim, Dim());
-        var positions = IndexPlan.Positions(index, ShapeArray[d], d, allowNegative: false);
-        return IndexPlan.Direct(ShapeArray, [d], [positions], [positions.Length]);
+        var positions = IndexPlan.Positions(index, Shape64[d], d, allowNegative: false);
+        return IndexPlan.Direct(Shape64, [d], [positions], [positions.LongLength]);
     }
 
     /// <summary>self with <paramref name="value"/> where <paramref name="mask"/> (broadcast to self) is true; ∂self = g where the mask is false.</summary>
@@ -85,6 +85,7 @@ public sealed partial class Tensor
     public Tensor MaskedSelect(Tensor mask)
     {
         CheckMask("masked_select", mask);
+        if (!Fits32 || !mask.Fits32) return MaskedSelect64(mask);
         var shape = ShapeMath.Broadcast(ShapeArray, mask.ShapeArray);
         return Expand(shape)[mask.Expand(shape)];
     }
@@ -97,6 +98,7 @@ public sealed partial class Tensor
     /// <summary>The row-major positions of the nonzero elements, an int64 tensor of shape [n, dim].</summary>
     public Tensor Nonzero()
     {
+        if (!Fits32) return Nonzero64();
         var positions = IndexKernels.Nonzero(Backends.Backend.HostReadable(this), out int count);
         var result = Allocate([count, Dim()], DType.Int64, zero: false);
         positions.CopyTo(result.ContiguousSpan<long>());

@@ -6,12 +6,13 @@ namespace Bridge.Backends.Cpu;
 /// Advanced indexing on strided memory. A selection is described by index lists over some dims of a tensor
 /// (<c>advDims</c>, one list per dim, all of one length B, already wrapped and bounds-checked by the Tensor
 /// layer) and the remaining dims in order (the "rest", R positions). Element (b, r) of the selection lives at
-/// offset + Σ_k idx[k][b]·stride[advDims[k]] + restOffset[r]. Values travel as a contiguous [B, R] block.
+/// offset + Σ_k idx[k][b]·stride[advDims[k]] + restOffset[r]. Values travel as a contiguous [B, R] block. Offsets and
+/// counts are 64-bit: any of the tensors may pass 2^31 elements (only B is bounded, by the lists' arrays).
 /// </summary>
 internal static class IndexKernels
 {
     /// <summary>result[b, r] = src[selection(b, r)]; <paramref name="result"/> is contiguous with B·R elements of src's dtype.</summary>
-    public static void Gather(Tensor src, int[] advDims, long[][] idx, int count, Tensor result)
+    public static void Gather(Tensor src, int[] advDims, long[][] idx, long count, Tensor result)
     {
         switch (src.DType.ElementSize())
         {
@@ -23,7 +24,7 @@ internal static class IndexKernels
     }
 
     /// <summary>dst[selection(b, r)] = values[b, r] (or += with <paramref name="accumulate"/>, in order, so repeats add up).</summary>
-    public static void Put(Tensor dst, int[] advDims, long[][] idx, int count, Tensor values, bool accumulate)
+    public static void Put(Tensor dst, int[] advDims, long[][] idx, long count, Tensor values, bool accumulate)
     {
         if (!accumulate)
         {
@@ -77,61 +78,101 @@ internal static class IndexKernels
         public static void Store(ref byte target, byte value) => target = (byte)(target | value);
     }
 
-    static void Gather<T>(Tensor src, int[] advDims, long[][] idx, int count, Tensor result) where T : unmanaged
+    static void Gather<T>(Tensor src, int[] advDims, long[][] idx, long count, Tensor result) where T : unmanaged
     {
-        var rest = RestOffsets(src, advDims);
+        var rest = new Rest(src, advDims);
         var strides = AdvStrides(src, advDims);
         ref T ps = ref src.Ref<T>(0);
-        var output = result.ContiguousSpan<T>();
-        int o = 0;
-        for (int b = 0; b < count; b++)
+        ref T po = ref result.Ref<T>(result.StorageOffset);
+        long o = 0;
+        for (long b = 0; b < count; b++)
         {
             long origin = src.StorageOffset;
             for (int k = 0; k < strides.Length; k++) origin += idx[k][b] * strides[k];
-            foreach (int r in rest) output[o++] = Unsafe.Add(ref ps, (nint)(origin + r));
+            for (long outer = 0; outer < rest.Outer; outer++)
+            {
+                long at = origin + rest.OuterOffset(outer);
+                foreach (long r in rest.Inner) Unsafe.Add(ref po, (nint)o++) = Unsafe.Add(ref ps, (nint)(at + r));
+            }
         }
     }
 
-    static void Put<T, TStore>(Tensor dst, int[] advDims, long[][] idx, int count, Tensor values) where T : unmanaged where TStore : IStore<T>
+    static void Put<T, TStore>(Tensor dst, int[] advDims, long[][] idx, long count, Tensor values) where T : unmanaged where TStore : IStore<T>
     {
-        var rest = RestOffsets(dst, advDims);
+        var rest = new Rest(dst, advDims);
         var strides = AdvStrides(dst, advDims);
         ref T pd = ref dst.Ref<T>(0);
-        var input = values.ContiguousSpan<T>();
-        int o = 0;
-        for (int b = 0; b < count; b++)
+        ref T pv = ref values.Ref<T>(values.StorageOffset);
+        long o = 0;
+        for (long b = 0; b < count; b++)
         {
             long origin = dst.StorageOffset;
             for (int k = 0; k < strides.Length; k++) origin += idx[k][b] * strides[k];
-            foreach (int r in rest) TStore.Store(ref Unsafe.Add(ref pd, (nint)(origin + r)), input[o++]);
+            for (long outer = 0; outer < rest.Outer; outer++)
+            {
+                long at = origin + rest.OuterOffset(outer);
+                foreach (long r in rest.Inner) TStore.Store(ref Unsafe.Add(ref pd, (nint)(at + r)), Unsafe.Add(ref pv, (nint)o++));
+            }
         }
     }
 
-    static long[] AdvStrides(Tensor t, int[] advDims) => advDims.Select(d => (long)t.StridesArray[d]).ToArray();
+    static long[] AdvStrides(Tensor t, int[] advDims) => advDims.Select(d => t.Strides64[d]).ToArray();
 
-    /// <summary>Offsets of every position of the non-indexed dims, in row-major order.</summary>
-    static int[] RestOffsets(Tensor t, int[] advDims)
+    /// <summary>
+    /// The positions of the non-indexed dims, in row-major order, as offsets in 64 bits: the trailing dims whose
+    /// positions number at most <see cref="InnerLimit"/> as a table (<see cref="Inner"/>), the dims before them
+    /// counted out per position (<see cref="OuterOffset"/>), so no table grows with a tensor past 2^31 elements.
+    /// </summary>
+    readonly struct Rest
     {
-        var dims = Enumerable.Range(0, t.Dim()).Where(d => !advDims.Contains(d)).ToArray();
-        long n = 1;
-        foreach (int d in dims) n *= t.ShapeArray[d];
-        var offsets = new int[n];
-        if (n == 0) return offsets;
-        var counter = new int[dims.Length];
-        int at = 0;
-        for (int i = 0; i < n; i++)
+        const long InnerLimit = 1 << 16;
+        public readonly long[] Inner;
+        public readonly long Outer;
+        readonly long[] _outerSizes, _outerStrides;
+
+        public Rest(Tensor t, int[] advDims)
         {
-            offsets[i] = at;
-            for (int j = dims.Length - 1; j >= 0; j--)
-            {
-                int d = dims[j];
-                at += t.StridesArray[d];
-                if (++counter[j] < t.ShapeArray[d]) break;
-                at -= t.StridesArray[d] * t.ShapeArray[d];
-                counter[j] = 0;
-            }
+            var dims = Enumerable.Range(0, t.Dim()).Where(d => !advDims.Contains(d)).ToArray();
+            int split = dims.Length;
+            long inner = 1;
+            while (split > 0 && inner * t.Shape64[dims[split - 1]] <= InnerLimit) inner *= t.Shape64[dims[--split]];
+            _outerSizes = dims[..split].Select(d => t.Shape64[d]).ToArray();
+            _outerStrides = dims[..split].Select(d => t.Strides64[d]).ToArray();
+            Outer = ShapeMath.Numel(_outerSizes);
+            Inner = Table(dims[split..].Select(d => t.Shape64[d]).ToArray(), dims[split..].Select(d => t.Strides64[d]).ToArray());
         }
-        return offsets;
+
+        /// <summary>The offset of outer position <paramref name="outer"/> (row-major over the outer dims).</summary>
+        public long OuterOffset(long outer)
+        {
+            long at = 0;
+            for (int j = _outerSizes.Length - 1; j >= 0 && outer > 0; j--)
+            {
+                at += outer % _outerSizes[j] * _outerStrides[j];
+                outer /= _outerSizes[j];
+            }
+            return at;
+        }
+
+        static long[] Table(long[] sizes, long[] strides)
+        {
+            var offsets = new long[ShapeMath.Numel(sizes)];
+            if (offsets.Length == 0) return offsets;
+            var counter = new long[sizes.Length];
+            long at = 0;
+            for (int i = 0; i < offsets.Length; i++)
+            {
+                offsets[i] = at;
+                for (int j = sizes.Length - 1; j >= 0; j--)
+                {
+                    at += strides[j];
+                    if (++counter[j] < sizes[j]) break;
+                    at -= strides[j] * sizes[j];
+                    counter[j] = 0;
+                }
+            }
+            return offsets;
+        }
     }
 
     /// <summary>Row-major indices of the nonzero elements: an [n, dim] block of int64.</summary>
