@@ -19,7 +19,17 @@ internal static class LargeGemm
         return m * k > PieceElements || k * n > PieceElements || m * n > PieceElements;
     }
 
-    public static void Multiply(Tensor a, Tensor b, Tensor c, bool accumulate)
+    /// <summary>The CPU's blocked product: operand blocks that still do not fit the int kernels are made contiguous.</summary>
+    public static void Multiply(Tensor a, Tensor b, Tensor c, bool accumulate) =>
+        InBlocks(a, b, c, accumulate, CopyKernels.Copy,
+            (x, y, z, add) => Gemm.Multiply(x.Fits32 ? x : x.Contiguous(), y.Fits32 ? y : y.Contiguous(), z, add));
+
+    /// <summary>
+    /// The cutting shared by every device (a device backend passes its own copy and block product, so its blocks and
+    /// summation order are the CPU's): <paramref name="multiplyBlock"/>(A block, B block, C block, accumulate) for each
+    /// block, <paramref name="copy"/>(source, destination) for C blocks that go through a temporary.
+    /// </summary>
+    public static void InBlocks(Tensor a, Tensor b, Tensor c, bool accumulate, Action<Tensor, Tensor> copy, Action<Tensor, Tensor, Tensor, bool> multiplyBlock)
     {
         long m = c.Shape64[0], n = c.Shape64[1], k = a.Shape64[1];
         if (m == 0 || n == 0) return;
@@ -36,17 +46,15 @@ internal static class LargeGemm
                 var target = LargeTensors.Along(LargeTensors.Along(c, 0, i, rows), 1, j, cols);
                 // A block of whole rows of C is row-major already; a narrower block goes through a temporary.
                 var block = cols == n ? target : Tensor.Allocate64([rows, cols], c.DType, c.Device, zero: false);
-                if (!ReferenceEquals(block, target) && accumulate) CopyKernels.Copy(target, block);
+                if (!ReferenceEquals(block, target) && accumulate) copy(target, block);
                 for (long p = 0; p < k; p += kb)
                 {
                     long inner = Math.Min(kb, k - p);
                     var aBlock = LargeTensors.Along(LargeTensors.Along(a, 0, i, rows), 1, p, inner);
                     var bBlock = LargeTensors.Along(LargeTensors.Along(b, 0, p, inner), 1, j, cols);
-                    if (!aBlock.Fits32) aBlock = aBlock.Contiguous();
-                    if (!bBlock.Fits32) bBlock = bBlock.Contiguous();
-                    Gemm.Multiply(aBlock, bBlock, block, accumulate || p > 0);
+                    multiplyBlock(aBlock, bBlock, block, accumulate || p > 0);
                 }
-                if (!ReferenceEquals(block, target)) CopyKernels.Copy(block, target);
+                if (!ReferenceEquals(block, target)) copy(block, target);
             }
         }
     }

@@ -118,7 +118,8 @@ internal static unsafe class LargeTensors
     /// last dim): outer dims are split as in <see cref="Elementwise"/>; a last dim too long is reduced piece by piece
     /// into 0-d partials that <paramref name="combine"/> folds (partials in order, with each piece's start).
     /// </summary>
-    public static void Reduce(Tensor view, Tensor[] results, Action<Tensor, Tensor[]> kernel, Action<Tensor[], (Tensor[] Partial, long Start)[]> combine)
+    public static void Reduce(Tensor view, Tensor[] results, Action<Tensor, Tensor[]> kernel, Action<Tensor[], (Tensor[] Partial, long Start)[]> combine,
+        DeviceCopies? device = null)
     {
         if (view.Numel() == 0 || view.Fits32 && results.All(r => r.Fits32))
         {
@@ -131,14 +132,14 @@ internal static unsafe class LargeTensors
             int cut = FarthestDim([view, .. results], view.Dim() - 1);
             long size = view.Shape64[cut], half = size / 2;
             foreach (var (start, n) in new[] { (0L, half), (half, size - half) })
-                Reduce(Along(view, cut, start, n), results.Select(x => Along(x, cut, start, n)).ToArray(), kernel, combine);
+                Reduce(Along(view, cut, start, n), results.Select(x => Along(x, cut, start, n)).ToArray(), kernel, combine, device);
             return;
         }
         if (view.Dim() > 1)
         {
             // One line left: as 1-D, the results as 0-d.
             Reduce(Alias(view, [view.Shape64[^1]], [view.Strides64[^1]], view.StorageOffset),
-                results.Select(x => Alias(x, [], [], x.StorageOffset)).ToArray(), kernel, combine);
+                results.Select(x => Alias(x, [], [], x.StorageOffset)).ToArray(), kernel, combine, device);
             return;
         }
         long length = view.Shape64[0];
@@ -147,12 +148,22 @@ internal static unsafe class LargeTensors
         {
             long n = Math.Min(ChunkElements, length - start);
             var piece = Rows(view, start, n);
-            var partial = results.Select(r => Tensor.Allocate(ReadOnlySpan<int>.Empty, r.DType)).ToArray();
+            var partial = results.Select(r => Tensor.Allocate(ReadOnlySpan<int>.Empty, r.DType, r.Device)).ToArray();
             kernel(piece, partial);
-            partials.Add((partial, start));
+            partials.Add((device is null ? partial : [.. partial.Select(device.ToHost)], start));  // a few scalars read back
         }
-        combine(results, [.. partials]);
+        if (device is null)
+        {
+            combine(results, [.. partials]);
+            return;
+        }
+        var folded = results.Select(r => Tensor.Allocate(ReadOnlySpan<int>.Empty, r.DType, Device.Cpu)).ToArray();
+        combine(folded, [.. partials]);
+        for (int i = 0; i < results.Length; i++) device.FromHost(folded[i], results[i]);
     }
+
+    /// <summary>How a device backend moves a long line's 0-d partial results to the host, where the CPU's fold runs, and the folded result back.</summary>
+    public sealed record DeviceCopies(Func<Tensor, Tensor> ToHost, Action<Tensor, Tensor> FromHost);
 
     /// <summary>Elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="n"/>) of a 1-D tensor, re-based to fit the int kernels.</summary>
     public static Tensor Piece(Tensor flat, long start, long n) => Rows(flat, start, n);
