@@ -98,7 +98,14 @@ public sealed partial class Tensor
     /// </summary>
     static void FoldLongLine(Tensor line, Tensor[] outs, Func<Tensor, Tensor[]> op)
     {
-        var partials = LinePieces(line).Select(p => (Results: op(p.Piece), p.Start)).ToList();
+        var partials = LinePieces(line).Select(p =>
+        {
+            // Each piece's temporaries (a widened copy can be 8x the piece) go with it; its 0-d results move out.
+            using var scope = Torch.NewDisposeScope();
+            var results = op(p.Piece);
+            scope.MoveToOuter(results);
+            return (Results: results, p.Start);
+        }).ToList();
         var values = Cat(partials.Select(p => p.Results[0].Reshape(1)).ToArray());
         var folded = op(values);
         Backends.Backend.Copy(folded[0], outs[0]);

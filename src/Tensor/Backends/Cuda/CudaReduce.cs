@@ -217,6 +217,14 @@ internal static unsafe class CudaReduce
     {
         // The kernels read row-major operands, so transposed views are copied on the device; products past what one
         // call addresses are cut into blocks as on the CPU.
+        if (c.DType.IsHalf())
+        {
+            // float16/bfloat16: the float32 product, rounded once into C (torch's CUDA accumulates halves in float32 too).
+            var wide = accumulate ? CudaHalfWidening.Widen(c) : CudaHalfWidening.WideResult(c);
+            Gemm(CudaHalfWidening.Widen(a), CudaHalfWidening.Widen(b), wide, accumulate);
+            CudaHalfWidening.Narrow(wide, c);
+            return;
+        }
         if (!a.Fits32 || !b.Fits32 || !c.Fits32) CudaLarge.Gemm(a, b, c, accumulate);
         else Gemm(a.Contiguous(), b.Contiguous(), c, c.ShapeArray[0], a.ShapeArray[1], c.ShapeArray[1], accumulate);
     }
