@@ -3,7 +3,7 @@ using Bridge.Compile;
 
 namespace Bridge.Backends;
 
-/// <summary>The activations with torch-exact CPU kernels (<see cref="ExactActivations"/>); elsewhere callers compose.</summary>
+/// <summary>The activations and pow with torch-exact CPU kernels (<see cref="ExactActivations"/>, <see cref="Cpu.TorchMath.TorchPow"/>); elsewhere callers compose.</summary>
 internal static partial class Backend
 {
     /// <summary>y = op(x) with torch's CPU kernel; false (nothing written) where none applies (CUDA, other dtypes, no AVX2).</summary>
@@ -23,4 +23,8 @@ internal static partial class Backend
         ExactActivations.Backward(op, gy, x, dx, parameters);
         return true;
     }
+
+    /// <summary>x ^ exponent with torch's CPU kernel (Sleef's powf, x·x·x for 3, ...); null where none applies (CUDA, non-float).</summary>
+    public static Tensor? TryPowScalar(Tensor x, double exponent) =>
+        x.Device.IsCuda ? null : Cpu.TorchMath.TorchPow.TryScalarExponent(x, exponent);
 }

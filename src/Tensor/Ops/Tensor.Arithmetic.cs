@@ -56,11 +56,31 @@ public sealed partial class Tensor
         var x = DType.IsFloatingPoint() || exponent == Math.Floor(exponent) && exponent >= 0 ? this : To(DType.Float32);
         var e = Scalar(exponent, x);
         // Float tensors take torch's own kernels (x·x·x for 3, Sleef's powf...), so results match it to the bit.
-        var r = Backends.Cpu.TorchMath.TorchPow.TryScalarExponent(x, exponent) ?? Binary<PowScalarOperator>(ref x, ref e);
+        var r = PowShortcut(x, exponent) ?? Backends.Backend.TryPowScalar(x, exponent) ?? Binary<PowScalarOperator>(ref x, ref e);
         if (!Recording.Needed(x)) return r;
         return Recording.Record(r, "PowBackward0", [x],
             // x^1 is x itself (PowOperator's shortcut), so squaring skips that op.
             g => [exponent == 0 ? ZerosLike(x) : g * (exponent * (exponent == 2 ? x : x.Pow(exponent - 1)))], x);
+    }
+
+    /// <summary>
+    /// torch's pow_tensor_scalar shortcuts for float tensors on every device (PowKernel.cpp, and the CUDA kernel alike):
+    /// 0.5, -0.5 and -1 go to sqrt, rsqrt and reciprocal; 2, 3 and -2 multiply. Null for other exponents or dtypes.
+    /// </summary>
+    static Tensor? PowShortcut(Tensor x, double exponent)
+    {
+        if (!(x.DType is DType.Float32 or DType.Float64)) return null;
+        using (GradMode.Set(false))
+            return exponent switch
+            {
+                0.5 => x.Sqrt(),
+                -0.5 => x.Rsqrt(),
+                -1.0 => x.Reciprocal(),
+                2.0 => x * x,
+                3.0 => x * x * x,
+                -2.0 => (x * x).Reciprocal(),
+                _ => null,
+            };
     }
 
     /// <summary>x ^ y elementwise; ∂x = g·y·x^(y-1), ∂y = g·x^y·ln x (0 where x = 0 and y ≥ 0)</summary>

@@ -176,30 +176,17 @@ internal static class ElementwiseKernels
         else AddScaled(x.ContiguousSpan<double>(), y.ContiguousSpan<double>(), alpha);
     }
 
-    static void AddScaled(Span<float> x, ReadOnlySpan<float> y, float alpha)
+    static void AddScaled<T>(Span<T> x, ReadOnlySpan<T> y, T alpha) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            ref float rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
+            ref T rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
             var va = Vector256.Create(alpha);
-            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ry, (nuint)i), va, Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rx, (nuint)i);
+            for (; i <= x.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+                VectorFma.Fma(Vector256.LoadUnsafe(ref ry, (nuint)i), va, Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rx, (nuint)i);
         }
-        for (; i < x.Length; i++) x[i] = MathF.FusedMultiplyAdd(y[i], alpha, x[i]);
-    }
-
-    static void AddScaled(Span<double> x, ReadOnlySpan<double> y, double alpha)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double rx = ref MemoryMarshal.GetReference(x), ry = ref MemoryMarshal.GetReference(y);
-            var va = Vector256.Create(alpha);
-            for (; i <= x.Length - Vector256<double>.Count; i += Vector256<double>.Count)
-                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ry, (nuint)i), va, Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref rx, (nuint)i);
-        }
-        for (; i < x.Length; i++) x[i] = Math.FusedMultiplyAdd(y[i], alpha, x[i]);
+        for (; i < x.Length; i++) x[i] = T.FusedMultiplyAdd(y[i], alpha, x[i]);
     }
 
     /// <summary>result = TOp(a, b) as bool, a and b broadcast to result's shape (same dtype).</summary>

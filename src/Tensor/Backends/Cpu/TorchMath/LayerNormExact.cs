@@ -24,10 +24,7 @@ internal static unsafe class LayerNormExact
     public static bool Applies<T>() => SleefFloat.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static Vector256<T> FusedMultiplyAdd<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged =>
-        typeof(T) == typeof(float)
-            ? Fma.MultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>()
-            : Fma.MultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    static Vector256<T> FusedMultiplyAdd<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c) where T : unmanaged => VectorFma.Fma(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static T FusedMultiplyAdd<T>(T a, T b, T c) where T : unmanaged, IFloatingPointIeee754<T> => T.FusedMultiplyAdd(a, b, c);

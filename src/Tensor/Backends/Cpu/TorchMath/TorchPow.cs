@@ -1,5 +1,5 @@
-// torch 1.13's pow with a scalar exponent on float tensors (aten/src/ATen/native/cpu/PowKernel.cpp): 0.5, -0.5 and
-// -1 go to the sqrt, rsqrt and reciprocal kernels; 2, 3 and -2 multiply (x·x, x·x·x, 1/(x·x)); any other exponent
+// torch 1.13's pow with a scalar exponent on float tensors (aten/src/ATen/native/cpu/PowKernel.cpp): 0.5, -0.5, -1,
+// 2, 3 and -2 take shortcuts (Tensor.PowShortcut, on every device); on the CPU any other exponent
 // runs cpu_kernel_vec with Sleef_powf8_u10(x, (float)e) on 16-element steps and (float)pow((double)x, e) on the
 // rest of each thread's chunk (the scalar lambda takes the exponent as a double).
 using Bridge.Autograd;
@@ -7,25 +7,15 @@ using System.Runtime.Intrinsics;
 
 namespace Bridge.Backends.Cpu.TorchMath;
 
-/// <summary>x ^ e for a float tensor x and a number e, as torch computes it; null where the generic pow applies.</summary>
+/// <summary>x ^ e for a float32 CPU tensor x and a number e, as torch computes it; null where the generic pow applies.</summary>
 internal static unsafe class TorchPow
 {
-    /// <summary>The result without autograd, or null for dtypes other than float32/float64 (the caller's pow then runs).</summary>
+    /// <summary>Sleef's powf for a float32 CPU tensor without autograd (Backend.TryPowScalar routes here); null for other dtypes or without AVX2.</summary>
     public static Tensor? TryScalarExponent(Tensor x, double exponent)
     {
-        if (!(x.DType is DType.Float32 or DType.Float64)) return null;
+        if (x.DType != DType.Float32 || !SleefFloat.IsSupported) return null;
         using (GradMode.Set(false))
         {
-            switch (exponent)
-            {
-                case 0.5: return x.Sqrt();
-                case -0.5: return x.Rsqrt();
-                case -1.0: return x.Reciprocal();
-                case 2.0: return x * x;
-                case 3.0: return x * x * x;
-                case -2.0: return (x * x).Reciprocal();
-            }
-            if (x.DType != DType.Float32 || x.Device.IsCuda || !SleefFloat.IsSupported) return null;
             var xs = x.Contiguous();
             var result = Tensor.Allocate(x.ShapeArray, DType.Float32, Device.Cpu, zero: false);
             Run(xs.ContiguousSpan<float>(), result.ContiguousSpan<float>(), exponent);
