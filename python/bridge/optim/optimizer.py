@@ -90,17 +90,18 @@ class Optimizer:
 
     def zero_grad(self, set_to_none=False):
         """Zeroes the gradients (torch 1.13's default), or drops them with ``set_to_none=True``."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                g = p.grad
-                if g is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if g.grad_fn is not None:
-                        g = g.detach()
-                    with _grad_mode.no_grad():
+        # One no_grad for the whole loop (it was entered and left once per parameter).
+        with _grad_mode.no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    g = p.grad
+                    if g is None:
+                        continue
+                    if set_to_none:
+                        p.grad = None
+                    else:
+                        if g.grad_fn is not None:
+                            g = g.detach()
                         g.zero_()
 
     def step(self, closure=None):

@@ -10,8 +10,11 @@ namespace Bridge.Interop.PythonExtension;
 /// </summary>
 static unsafe class FastCall
 {
-    /// <summary>Most arguments of any op (more go to the Python version).</summary>
-    const int MaxArgs = 16;
+    /// <summary>
+    /// Most arguments of any op (more go to the Python version). multi_head_attention_forward takes 18: at 16 it went
+    /// through ctypes on every call of nn.MultiheadAttention.
+    /// </summary>
+    const int MaxArgs = 32;
 
     /// <summary>Most op names remembered by identity (literal names are interned, so this is every op).</summary>
     const int MaxCachedNames = 4096;
