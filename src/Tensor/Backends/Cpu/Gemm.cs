@@ -22,7 +22,14 @@ internal static unsafe class Gemm
     /// BRIDGE_GEMM_ORDER=reference runs every float product in the reference order (slower; for bit-for-bit runs
     /// against Debian's PyTorch, whose netlib BLAS rounds every product and sum separately, in k order).
     /// </summary>
-    static readonly bool s_referenceAlways = Environment.GetEnvironmentVariable("BRIDGE_GEMM_ORDER") == "reference";
+    /// <remarks>Not readonly: tests and the reference-order benchmark switch it within one process.</remarks>
+    internal static bool ReferenceAlways = Environment.GetEnvironmentVariable("BRIDGE_GEMM_ORDER") == "reference";
+
+    /// <summary>
+    /// Whether reference-order float products run the packed kernel of <see cref="ReferenceOrderGemm{T}"/> (bit-identical
+    /// to the scalar loop, many times faster) rather than the loop itself; false only where tests compare the two.
+    /// </summary>
+    internal static bool ReferenceKernel = true;
 
     public static void Multiply(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
@@ -67,7 +74,9 @@ internal static unsafe class Gemm
     internal static void Multiply<T>(T* pa, nint ars, nint acs, T* pb, nint brs, nint bcs, T* pc, int m, int k, int n, bool accumulate)
         where T : unmanaged, INumber<T>
     {
-        if ((long)m * n * k < ReferenceWork || s_referenceAlways || !PackedGemm<T>.IsSupported)
+        if (ReferenceAlways && ReferenceKernel && ReferenceOrderGemm<T>.IsSupported)
+            ReferenceOrderGemm<T>.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
+        else if ((long)m * n * k < ReferenceWork || ReferenceAlways || !PackedGemm<T>.IsSupported)
             Reference(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
         else
             PackedGemm<T>.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
