@@ -15,14 +15,17 @@ public sealed class ReferenceOrderGemmTests : OnTheCpu
     static readonly Type Gemm = typeof(Tensor).Assembly.GetType("Bridge.Backends.Cpu.Gemm")!;
 
     /// <summary>Runs <paramref name="product"/> in reference order, through the packed kernel or through the scalar loop.</summary>
-    static Tensor InReferenceOrder(bool kernel, Func<Tensor> product)
+    static Tensor InReferenceOrder(bool kernel, Func<Tensor> product) => WithGemm(referenceAlways: true, kernel, product);
+
+    /// <summary>Runs <paramref name="product"/> with Gemm.ReferenceAlways = <paramref name="referenceAlways"/> and Gemm.ReferenceKernel = <paramref name="kernel"/>.</summary>
+    static Tensor WithGemm(bool referenceAlways, bool kernel, Func<Tensor> product)
     {
         var always = Gemm.GetField("ReferenceAlways", BindingFlags.NonPublic | BindingFlags.Static)!;
         var useKernel = Gemm.GetField("ReferenceKernel", BindingFlags.NonPublic | BindingFlags.Static)!;
         object oldAlways = always.GetValue(null)!, oldKernel = useKernel.GetValue(null)!;
         try
         {
-            always.SetValue(null, true);
+            always.SetValue(null, referenceAlways);
             useKernel.SetValue(null, kernel);
             return product();
         }
@@ -125,6 +128,23 @@ public sealed class ReferenceOrderGemmTests : OnTheCpu
             Check(() => Tensor.Addmm(full, a, b, 0.5, 1.5), $"addmm beta 0.5 alpha 1.5 {dtype} {m}x{k}x{n}");
             Check(() => Tensor.Addmm(full, a, b, 0, -2), $"addmm beta 0 alpha -2 {dtype} {m}x{k}x{n}");
         }
+    }
+
+    [TestMethod]
+    public void DefaultMode_SmallProducts_RunTheKernelWithTheScalarLoopsBits()
+    {
+        // Below Gemm.ReferenceWork (32³) the default mode keeps reference order too; from 16³ up it takes the kernel.
+        Torch.ManualSeed(14);
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            foreach (var s in new[] { new[] { 16, 16, 16 }, [31, 31, 31], [17, 15, 17], [40, 32, 20], [10, 400, 8], [9, 9, 9] })
+                for (int layout = 0; layout < 4; layout++)
+                {
+                    int m = s[0], k = s[1], n = s[2];
+                    var a = Operand(dtype, m, k, layout & 1);
+                    var b = Operand(dtype, k, n, layout >> 1);
+                    SameBits(WithGemm(referenceAlways: false, kernel: false, () => a.MatMul(b)), WithGemm(referenceAlways: false, kernel: true, () => a.MatMul(b)),
+                        $"default mode {dtype} {m}x{k}x{n} layout {layout}");
+                }
     }
 
     [TestMethod]
