@@ -19,10 +19,24 @@ internal static unsafe class Gemm
     internal const long ReferenceWork = 32 * 32 * 32;
 
     /// <summary>
+    /// From this many multiply-adds up, reference-order products run the packed kernel of <see cref="ReferenceOrderGemm{T}"/>
+    /// (the same bits as the scalar loop): below it the loop's lack of setup wins (8³: 3.8 against 1.2 GFLOP/s), above it
+    /// the kernel (16³: 1.1x, 31³: 3.3x; bench/gemm-reference-order).
+    /// </summary>
+    internal const long ReferenceKernelWork = 16 * 16 * 16;
+
+    /// <summary>
     /// BRIDGE_GEMM_ORDER=reference runs every float product in the reference order (slower; for bit-for-bit runs
     /// against Debian's PyTorch, whose netlib BLAS rounds every product and sum separately, in k order).
     /// </summary>
-    static readonly bool s_referenceAlways = Environment.GetEnvironmentVariable("BRIDGE_GEMM_ORDER") == "reference";
+    /// <remarks>Not readonly: tests and the reference-order benchmark switch it within one process.</remarks>
+    internal static bool ReferenceAlways = Environment.GetEnvironmentVariable("BRIDGE_GEMM_ORDER") == "reference";
+
+    /// <summary>
+    /// Whether reference-order float products run the packed kernel of <see cref="ReferenceOrderGemm{T}"/> (bit-identical
+    /// to the scalar loop, many times faster) rather than the loop itself; false only where tests compare the two.
+    /// </summary>
+    internal static bool ReferenceKernel = true;
 
     public static void Multiply(Tensor a, Tensor b, Tensor c, bool accumulate)
     {
@@ -67,7 +81,11 @@ internal static unsafe class Gemm
     internal static void Multiply<T>(T* pa, nint ars, nint acs, T* pb, nint brs, nint bcs, T* pc, int m, int k, int n, bool accumulate)
         where T : unmanaged, INumber<T>
     {
-        if ((long)m * n * k < ReferenceWork || s_referenceAlways || !PackedGemm<T>.IsSupported)
+        long work = (long)m * n * k;
+        bool referenceOrder = work < ReferenceWork || ReferenceAlways || !PackedGemm<T>.IsSupported;
+        if (referenceOrder && ReferenceKernel && ReferenceOrderGemm<T>.IsSupported && (ReferenceAlways || work >= ReferenceKernelWork))
+            ReferenceOrderGemm<T>.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
+        else if (referenceOrder)
             Reference(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
         else
             PackedGemm<T>.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
