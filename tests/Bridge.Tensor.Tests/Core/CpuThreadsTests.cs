@@ -47,7 +47,7 @@ public sealed class CpuThreadsTests
         for (int failing = 0; failing < 2; failing++)
         {
             int done = 0;
-            var e = Assert.ThrowsException<InvalidOperationException>(() => For(2, i =>
+            var e = Assert.ThrowsExactly<InvalidOperationException>(() => For(2, i =>
             {
                 if (i == failing) throw new InvalidOperationException($"chunk {i} failed");
                 Interlocked.Increment(ref done);
@@ -116,6 +116,12 @@ public sealed class CpuThreadsTests
         var b128 = Torch.Randn([128, 128]);
         var a96 = Torch.Randn([96, 200], DType.Float64);
         var b96 = Torch.Randn([200, 96], DType.Float64);
+        // Short and wide (split by B's columns): an LSTM's gates, and nn.Linear's x·Wᵀ with B read transposed, past
+        // one k block, with a partial last panel.
+        var gatesA = Torch.Randn([32, 256]);
+        var gatesB = Torch.Randn([256, 1024]);
+        var linearX = Torch.Randn([64, 784], DType.Float64);
+        var linearW = Torch.Randn([250, 784], DType.Float64);
         var images = Torch.Randn([16, 3, 28, 28]);
         var kernel = Torch.Randn([6, 3, 5, 5]).RequiresGrad_();
         var qa = Torch.Randn([8, 32, 16]);
@@ -127,7 +133,8 @@ public sealed class CpuThreadsTests
             conv.Sum().Backward();
             return
             [
-                a128.Mm(b128).ToDoubleArray(), a96.Mm(b96).ToDoubleArray(), conv.ToDoubleArray(),
+                a128.Mm(b128).ToDoubleArray(), a96.Mm(b96).ToDoubleArray(), gatesA.Mm(gatesB).ToDoubleArray(),
+                linearX.Mm(linearW.T()).ToDoubleArray(), conv.ToDoubleArray(),
                 kernel.Grad!.ToDoubleArray(), qa.Bmm(qb).ToDoubleArray(),
             ];
         }
