@@ -102,7 +102,7 @@ internal static class Models
     }
 
     /// <summary>One training step (forward, loss, backward, optimiser step) of the named model, built and seeded.</summary>
-    static Action Build(string model)
+    internal static Action Build(string model)
     {
         Torch.ManualSeed(0);
         Module net;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Bridge;
 using Bridge.Bench;
 
-// Usage: Bridge.Bench [--threads N] [--only REGEX] [--list] [--peak-memory STEPS]
+// Usage: Bridge.Bench [--threads N] [--only REGEX] [--list] [--peak-memory STEPS] | --pool-probe [--only REGEX]
 // Prints one JSON object per workload: {"runtime": "bridge-cs", "workload": ..., "threads": N, "value": ..., "unit": ...}
 // --peak-memory STEPS: for the model-step workloads only, the peak memory of STEPS steps (MiB above the resident set
 // before them) instead of the time per step.
@@ -16,6 +16,10 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--only": only = new Regex(args[++i]); break;
+        case "--pool-probe":
+            only = i + 2 < args.Length && args[i + 1] == "--only" ? new Regex(args[i + 2]) : null;
+            ThreadProbe.Run(only);
+            return 0;
         case "--peak-memory": peakSteps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--list":
             foreach (var w in Workloads.All()) Console.WriteLine(w.Name);

@@ -252,6 +252,13 @@ internal static class Workloads
         return Time(() => MlpStepOnce(model, opt, lossFn, x, y), minSeconds: 0.2) * 1e3;
     }
 
+    /// <summary>One MLP training step as <see cref="MlpStep"/> times it, built and ready to call (for <see cref="ThreadProbe"/>).</summary>
+    internal static Action MlpStepAction()
+    {
+        var (model, opt, lossFn, x, y) = Mlp();
+        return () => MlpStepOnce(model, opt, lossFn, x, y);
+    }
+
     /// <summary>Peak resident memory of a process that ran 200 MLP steps (run alone in a fresh process).</summary>
     static double MlpPeakMemory()
     {

@@ -1,8 +1,9 @@
 namespace Bridge.Backends.Cpu;
 
 /// <summary>
-/// How many threads CPU kernels may use (torch.set_num_threads). Kernels split work only above their own
-/// size threshold, since handing a chunk to the thread pool costs a few microseconds.
+/// How many threads CPU kernels may use (torch.set_num_threads), and the loop that splits a kernel's work across them.
+/// Kernels split work only above their own size threshold: handing a chunk to another core costs microseconds (a
+/// spinning worker takes it within about 1 µs, a parked one in tens), and the other core's cache then holds its output.
 /// </summary>
 internal static class CpuThreads
 {
@@ -18,10 +19,15 @@ internal static class CpuThreads
         }
     }
 
+    /// <summary>Called with every split (chunks, body) when set: bench/Bridge.Bench --pool-probe counts splits per kernel.</summary>
+    internal static Action<int, Delegate>? Observer;
+
     /// <summary>
     /// Runs <paramref name="body"/>(0..<paramref name="chunks"/>-1). The calling thread claims chunks too, and any
-    /// chunk no pool thread has claimed by the time it runs out is done by the caller itself, so a pool thread
-    /// that is slow to wake (a busy machine) delays nothing: the worst case is the serial loop.
+    /// chunk no worker has claimed by the time it runs out is done by the caller itself, so a worker that is slow to
+    /// wake (a busy machine) delays nothing: the worst case is the serial loop. The first exception a chunk throws
+    /// is rethrown here once every claimed chunk has finished. A For inside a chunk (nested) cannot deadlock for the
+    /// same reason: its caller does whatever no idle worker takes.
     /// </summary>
     public static void For(int chunks, Action<int> body)
     {
@@ -30,34 +36,11 @@ internal static class CpuThreads
             if (chunks == 1) body(0);
             return;
         }
-        var job = new Job(chunks, body);
-        for (int i = 1; i < chunks; i++) ThreadPool.UnsafeQueueUserWorkItem(static j => j.Work(), job, preferLocal: false);
+        Observer?.Invoke(chunks, body);
+        var job = new CpuJob(chunks, body);
+        CpuWorkers.Offer(job, Math.Min(chunks, Count) - 1);
         job.Work();
+        CpuWorkers.Withdraw(job);
         job.Wait();
-    }
-
-    sealed class Job(int chunks, Action<int> body)
-    {
-        int _next = -1, _done;
-        Exception? _error;
-
-        public void Work()
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref _next)) < chunks)
-            {
-                try { body(i); }
-                catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
-                Interlocked.Increment(ref _done);
-            }
-        }
-
-        /// <summary>Waits for chunks that pool threads claimed and are still running, then rethrows the first failure.</summary>
-        public void Wait()
-        {
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref _done) < chunks) spinner.SpinOnce(sleep1Threshold: -1);
-            if (_error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_error);
-        }
     }
 }

@@ -64,10 +64,16 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
 
     public static void Multiply(T* a, nint ars, nint acs, T* b, nint brs, nint bcs, T* c, int m, int k, int n, bool accumulate)
     {
-        int threads = (long)m * n * k < ParallelWork ? 1 : Math.Min(CpuThreads.Count, (m + MR - 1) / MR);
-        // Each thread owns a band of whole micro-panels of rows, so threads never write the same C element.
-        int band = ((m + threads - 1) / threads + MR - 1) / MR * MR;
-        threads = (m + band - 1) / band;
+        int threads = (long)m * n * k < ParallelWork ? 1 : CpuThreads.Count;
+        // Short, wide products (fewer rows than columns) split B's columns between threads, the rest A's rows: either
+        // way each thread owns whole register tiles, so threads never write the same C element and every element is
+        // the same sum whatever the thread count.
+        bool byColumns = threads > 1 && m < n;
+        if (!byColumns) threads = Math.Min(threads, (m + MR - 1) / MR);
+        // Each thread owns a band of whole micro-panels of rows (all rows when splitting columns).
+        int rowThreads = byColumns ? 1 : threads;
+        int band = ((m + rowThreads - 1) / rowThreads + MR - 1) / MR * MR;
+        if (!byColumns) threads = (m + band - 1) / band;
         // Equal k blocks (k = 512 with KC = 192 runs as 3 × 171, not 192 + 192 + 128): no short block at the end.
         int blocks = (k + KC - 1) / KC;
         int kcb = (k + blocks - 1) / blocks;
@@ -91,6 +97,11 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                 {
                     if (!directB) product.PackB(0, 1);
                     product.Rows(0);
+                }
+                else if (byColumns)
+                {
+                    int parts = Math.Min(threads, (Math.Min(nc, n - jc) + NR - 1) / NR);
+                    CpuThreads.For(parts, t => product.Columns(t, parts));
                 }
                 else
                 {
@@ -156,13 +167,16 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
             : packedB + (long)(pc / kcb) * kcb * _panels * NR + (long)q * Math.Min(kcb, k - pc) * NR;
 
         /// <summary>Packs every k block of the panels q ≡ <paramref name="part"/> (mod <paramref name="parts"/>).</summary>
-        public void PackB(int part, int parts)
+        public void PackB(int part, int parts) => PackPanels(part, _panels, parts);
+
+        /// <summary>Packs every k block of the panels <paramref name="first"/>, first + step, … below <paramref name="end"/>.</summary>
+        void PackPanels(int first, int end, int step)
         {
             int nr = NR;
             for (int pc = 0; pc < k; pc += kcb)
             {
                 int kc = Math.Min(kcb, k - pc);
-                for (int q = part; q < _panels; q += parts)
+                for (int q = first; q < end; q += step)
                 {
                     T* dst = PanelB(pc, q);
                     int j0 = jc + q * nr, cols = Math.Min(nr, jc + nc - j0);
@@ -257,9 +271,26 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
         }
 
         /// <summary>Rows [t·band, (t+1)·band) of C, every k block, on worker <paramref name="t"/>.</summary>
-        public void Rows(int t)
+        public void Rows(int t) => Block(t * band, Math.Min(m, t * band + band), 0, _panels);
+
+        /// <summary>
+        /// Part <paramref name="t"/> of <paramref name="parts"/> of the B panels (whole NR-column panels, so every C tile
+        /// is the same tile as in <see cref="Rows"/>: the same sums), packed by this thread and then multiplied by every
+        /// row of A. For short, wide products (m ≪ n: a batch through nn.Linear or an LSTM's gates) this reads each
+        /// part of B on one core only, where row bands would stream all of B through both, and needs no meeting
+        /// between packing and computing.
+        /// </summary>
+        public void Columns(int t, int parts)
         {
-            int r0 = t * band, r1 = Math.Min(m, r0 + band);
+            int q0 = (int)((long)t * _panels / parts), q1 = (int)((long)(t + 1) * _panels / parts);
+            if (q0 >= q1) return;
+            if (packedB != null) PackPanels(q0, q1, 1);
+            Block(0, m, q0, q1);
+        }
+
+        /// <summary>Rows [r0, r1) of C in the B panels [q0, q1), every k block.</summary>
+        void Block(int r0, int r1, int q0, int q1)
+        {
             if (r0 >= r1) return;
             // Row-major A is read in place by the AVX-512 kernel (six row streams, each sequential), so only a partial
             // last panel needs packing: that saves a transposing pass over A, most of the overhead of small products.
@@ -290,7 +321,7 @@ internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
                         int mc = Math.Min(mcBlock, r1 - ic);
                         if (!direct && !inPlaceT) PackA(packedA, ic, mc, pc, kc);
                         else if (mc % MR != 0) PackA(packedA, ic + mc / MR * MR, mc % MR, pc, kc, panelOffset: mc / MR * MR);
-                        for (int q = 0; q < _panels; q++)
+                        for (int q = q0; q < q1; q++)
                         {
                             int j0 = jc + q * NR, cols = Math.Min(NR, n - j0);
                             T* bp = PanelB(pc, q);
