@@ -147,4 +147,20 @@ public sealed class CpuThreadsTests
                 for (int i = 0; i < one.Length; i++) CollectionAssert.AreEqual(one[i], many[i], $"result {i} at {threads} threads");
             });
     }
+
+    [TestMethod]
+    public void DefaultCount_FollowsTorchsEnvironmentRule()
+    {
+        var defaultCount = typeof(Tensor).Assembly.GetType("Bridge.Backends.Cpu.CpuThreads", throwOnError: true)!
+            .GetMethod("DefaultCount", BindingFlags.NonPublic | BindingFlags.Static)!
+            .CreateDelegate<Func<Func<string, string?>, int>>();
+        int Count(string? omp, string? mkl) => defaultCount(name => name == "OMP_NUM_THREADS" ? omp : name == "MKL_NUM_THREADS" ? mkl : null);
+        int processors = Math.Max(1, Environment.ProcessorCount);
+        Assert.AreEqual(1, Count("1", null));
+        Assert.AreEqual(5, Count("3", "5"), "MKL_NUM_THREADS overrides OMP_NUM_THREADS, as in torch");
+        Assert.AreEqual(5, Count(null, "5"));
+        Assert.AreEqual(processors, Count(null, null));
+        foreach (var bad in new[] { "0", "-2", "two", "", " 2", "2.5" })
+            Assert.AreEqual(processors, Count(bad, null), $"OMP_NUM_THREADS={bad} is not a positive integer: ignored");
+    }
 }

@@ -7,7 +7,21 @@ namespace Bridge.Backends.Cpu;
 /// </summary>
 internal static class CpuThreads
 {
-    static int _count = Math.Max(1, Environment.ProcessorCount);
+    static int _count = DefaultCount(Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// torch's default (intraop_default_num_threads): MKL_NUM_THREADS, else OMP_NUM_THREADS, when set to a positive
+    /// integer (torch reads OMP's, then lets MKL's override it); otherwise one thread per processor. A job launched
+    /// with OMP_NUM_THREADS=1 then runs Bridge and torch alike, which is what makes their results comparable where
+    /// torch's own sums depend on its thread count (LayerNorm's weight gradient, for one).
+    /// </summary>
+    internal static int DefaultCount(Func<string, string?> environment)
+    {
+        foreach (var name in new[] { "MKL_NUM_THREADS", "OMP_NUM_THREADS" })
+            if (int.TryParse(environment(name), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n > 0)
+                return n;
+        return Math.Max(1, Environment.ProcessorCount);
+    }
 
     public static int Count
     {
