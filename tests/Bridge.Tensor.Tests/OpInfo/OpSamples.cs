@@ -69,6 +69,17 @@ public static class OpSamples
         ["frac"] = new(-2, 2, [.. AllExtremes, 0.5, -1.5]),
         ["sinh"] = new(-2, 2, [.. AllExtremes, 1e-10, 0.2, -0.9, 25.0]),
         ["cosh"] = new(-2, 2, [.. AllExtremes, 1e-10, 0.2, -0.9, 25.0]),
+        ["erfc"] = new(-2, 2, [.. AllExtremes, 4.0, -4.0, 9.0, 10.5, 27.0, -27.0, 1e-10]),
+        ["lgamma"] = new(0.2, 5, [.. AllExtremes, -0.5, -1.0, -2.0, -2.5, 1e-10, 1.0, 2.0, 100.0, 1e20, -1e20]),
+        ["digamma"] = new(0.2, 5, [.. AllExtremes, -0.5, -1.0, -2.5, 1e-10, 1.0, 10.0, 1e17, 1e20]),
+        ["i0"] = new(-2, 2, [.. AllExtremes, 8.0, -8.5, 20.0, 1e-10]),
+        ["special_i0e"] = new(-2, 2, [.. AllExtremes, 8.0, -8.5, 20.0, 1e-10]),
+        ["special_i1"] = new(-2, 2, [.. AllExtremes, 8.0, -8.5, 20.0, 1e-10]),
+        ["special_i1e"] = new(-2, 2, [.. AllExtremes, 8.0, -8.5, 20.0, 1e-10]),
+        ["special_ndtri"] = new(0.05, 0.95, [0.0, 1.0, 0.5, -0.5, 1.5, 1e-10, 1e-30, 0.9, 0.99999, double.NaN]),
+        ["special_erfcx"] = new(-2, 2, [.. AllExtremes, -5.0, 5.0, 30.0, 1e5]),
+        ["special_log_ndtr"] = new(-2, 2, [.. AllExtremes, -5.0, -10.0, -40.0, 5.0]),
+        ["special_entr"] = new(0.1, 3, AllExtremes),
     };
 
     /// <summary>
@@ -77,6 +88,17 @@ public static class OpSamples
     /// </summary>
     public static readonly Dictionary<string, string> DeviceGaps = new()
     {
+        ["erfc"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["lgamma"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["digamma"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["i0"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["special_i0e"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["special_i1"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["special_i1e"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["special_ndtri"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["special_erfcx"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["special_log_ndtr"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
+        ["special_entr"] = "no device kernel yet (devmath.h has no such function): issue 17 ported the CPU kernels only",
     };
 
     /// <summary>
@@ -121,6 +143,8 @@ public static class OpSamples
         "atan2", "hypot", "fmod", "remainder", "logaddexp", "bitwise_and", "bitwise_or", "bitwise_xor", "logical_and", "logical_or", "logical_xor",
         "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
         "sum", "mean", "max", "min", "argmax",
+        "erfc", "lgamma", "digamma", "i0", "special_i0e", "special_i1", "special_i1e", "special_ndtri", "special_erfcx",
+        "special_log_ndtr", "special_entr",
     ];
 
     /// <summary>
