@@ -37,6 +37,8 @@ def main():
             if op == "special.ndtri":
                 x = np.concatenate([np.random.default_rng(1).uniform(0, 1, n), 10.0 ** -np.random.default_rng(2).uniform(0, 300, n // 4),
                                     [0.0, 1.0, -0.5, 2.0, np.nan]]).astype(dtype)
+            if op.startswith("polygamma") and op != "polygamma 1":
+                x = x[~(x < -60)]  # zeta's recurrence walks from x up to 9 one step at a time, in torch too
             if op.startswith("mvlgamma"):
                 x = x[np.isnan(x) | (x > 1.0)]
             got = call(bridge, op, bridge.tensor(x)).numpy()

@@ -132,6 +132,9 @@ public static class OpSamples
     /// </summary>
     public static readonly HashSet<string> HalfUlps =
     [
+        // torch steps through bfloat16 in these kernels (entr's -x * log(x), i0e's series), Bridge computes float32 and
+        // rounds once: measured one bfloat16 ulp apart (issue 17).
+        "special_i0e", "special_entr",
     ];
 
     /// <summary>Every op this registry knows, by torch name (checked against the declarations by a test).</summary>

@@ -54,19 +54,19 @@ public static partial class Declarations
     /// torch's <c>special_i1</c> (.NET <c>Torch.Special.I1</c>), an elementwise op: its dtypes, kernel, gradient and
     /// doc; <c>Apply</c> runs it.
     /// </summary>
-    public static readonly UnaryOp SpecialI1 = Float<I1Operator>("special_i1", nameof(SpecialI1),
-        "Returns the modified Bessel function of the first kind of order 1 of each element.", Surface.Abi,
+    public static readonly UnaryOp SpecialI1 = FloatOnly<I1Operator>("special_i1", nameof(SpecialI1),
+        "Returns the modified Bessel function of the first kind of order 1 of each element.",
         "SpecialI1Backward0", "i1_backward(grad, self, result) = grad * (i0(self) - result / self), 1/2 at 0", Saves.Input,
-        (g, x, y) => g * Bridge.Tensor.Where(x == 0.0, 0.5, I0!.Apply(x) - SpecialI1!.Apply(x) / x), halfKernel: "i1_cpu");
+        (g, x, y) => g * Bridge.Tensor.Where(x == 0.0, 0.5, I0!.Apply(x) - SpecialI1!.Apply(x) / x), "i1_cpu");
 
     /// <summary>
     /// torch's <c>special_i1e</c> (.NET <c>Torch.Special.I1e</c>), an elementwise op: its dtypes, kernel, gradient
     /// and doc; <c>Apply</c> runs it.
     /// </summary>
-    public static readonly UnaryOp SpecialI1e = Float<I1eOperator>("special_i1e", nameof(SpecialI1e),
-        "Returns the exponentially scaled modified Bessel function exp(-|x|) * I1(x) of each element.", Surface.Abi,
+    public static readonly UnaryOp SpecialI1e = FloatOnly<I1eOperator>("special_i1e", nameof(SpecialI1e),
+        "Returns the exponentially scaled modified Bessel function exp(-|x|) * I1(x) of each element.",
         "SpecialI1EBackward0", "i1e_backward(grad, self, result) = grad * (i0e(self) - result * (sgn(self) + 1 / self)), 1/2 at 0", Saves.Input,
-        (g, x, y) => g * Bridge.Tensor.Where(x == 0.0, 0.5, SpecialI0e!.Apply(x) - SpecialI1e!.Apply(x) * (x.Sign() + 1.0 / x)), halfKernel: "i1e_cpu");
+        (g, x, y) => g * Bridge.Tensor.Where(x == 0.0, 0.5, SpecialI0e!.Apply(x) - SpecialI1e!.Apply(x) * (x.Sign() + 1.0 / x)), "i1e_cpu");
 
     /// <summary>
     /// torch's <c>special_ndtri</c> (.NET <c>Torch.Special.Ndtri</c>), an elementwise op: its dtypes, kernel,

@@ -96,15 +96,19 @@ internal static class TorchNormal
         return negate ? -x : x;
     }
 
-    /// <summary>erfcx x = e^(x²) erfc x in double: x² split exactly (x² = hi + lo), e^hi·(1 + lo)·erfc x below 25, the asymptotic series above.</summary>
+    /// <summary>
+    /// erfcx x = e^(x²) erfc x for x ≥ 0 in double: x² split exactly (x² = hi + lo), e^hi·(1 + lo)·erfc x below 25,
+    /// the asymptotic series above. Below 0, ATen's own formula (in <see cref="Erfcx(float)"/> for float).
+    /// </summary>
     public static double Erfcx(double x)
     {
         if (double.IsNaN(x)) return x;
         if (x < 0)
         {
+            // calc_erfcx: inf below −26.7, 2e^(x²) below −6.1, 2e^(x²) − erfcx(−x) above, with x² rounded as ATen rounds it.
             if (x < -26.7) return double.PositiveInfinity;
-            double hi = x * x, lo = Math.FusedMultiplyAdd(x, x, -hi);
-            return 2 * (Math.Exp(hi) * (1 + lo)) - Erfcx(-x);
+            double twice = 2 * Math.Exp(x * x);
+            return x < -6.1 ? twice : twice - Erfcx(-x);
         }
         if (x < 25)
         {
@@ -122,13 +126,19 @@ internal static class TorchNormal
         return InvSqrtPi / x * sum;
     }
 
-    /// <summary>erfcx in float: the double value, rounded once.</summary>
-    public static float Erfcx(float x) => (float)Erfcx((double)x);
+    /// <summary>erfcx in float: the double value rounded once for x ≥ 0; ATen's float formula below 0.</summary>
+    public static float Erfcx(float x)
+    {
+        if (!(x < 0)) return (float)Erfcx((double)x);
+        if (x < -26.7f) return float.PositiveInfinity;
+        float twice = 2 * MathF.Exp(x * x);
+        return x < -6.1f ? twice : twice - (float)Erfcx(-(double)x);
+    }
 
     /// <summary>calc_log_ndtr(float): ln Φ(x), through erfcx below −1 and log1p(−erfc(x/√2)/2) above.</summary>
     public static float LogNdtr(float x)
     {
-        float t = x * 0.70710678118654752440f;
+        float t = (float)(x * 0.70710678118654752440); // x * M_SQRT1_2: a double product, rounded once (checked against torch)
         if (x < -1.0f) return MathF.FusedMultiplyAdd(-t, t, MathF.Log(Erfcx(-t) / 2));
         return LibMFloat.Log1p(-LibMFloat.Erfc(t) / 2);
     }
