@@ -48,7 +48,8 @@ public static partial class Declarations
     public static readonly UnaryOp SpecialI0e = Float<I0eOperator>("special_i0e", nameof(SpecialI0e),
         "Returns the exponentially scaled modified Bessel function exp(-|x|) * I0(x) of each element.", Surface.Abi,
         "SpecialI0EBackward0", "grad * (at::special_i1e(self) - self.sgn() * result)", Saves.Input,
-        (g, x, y) => g * (SpecialI1e!.Apply(x) - x.Sign() * SpecialI0e!.Apply(x)), halfKernel: "i0e_cpu");
+        (g, x, y) => g * (SpecialI1e!.Apply(x) - x.Sign() * SpecialI0e!.Apply(x)), "i0e_cpu",
+        [.. Floating, DType.Int64, DType.Bool, .. NewIntegers], [DType.Float16]); // bfloat16 computed in float32 (OpSamples.UndeclaredOnPurpose)
 
     /// <summary>
     /// torch's <c>special_i1</c> (.NET <c>Torch.Special.I1</c>), an elementwise op: its dtypes, kernel, gradient and
