@@ -18,6 +18,7 @@ from ._declared import *  # noqa: F401,F403 (declared elementwise ops, generated
 from ._math import *  # noqa: F401,F403 (binary math, reductions along dims, sorting)
 from ._composites import *  # noqa: F401,F403 (ops composed from others: addcmul, xlogy, kron, vstack...)
 from ._scans import *  # noqa: F401,F403 (cummax, logcumsumexp, searchsorted, quantile...)
+from ._special_functions import *  # noqa: F401,F403 (polygamma, mvlgamma)
 from ._functions import Generator, get_default_dtype, manual_seed, set_default_dtype, tensor
 from ._random import bernoulli, default_generator, multinomial, normal, randint_like
 from ._out import add_out_parameters as _add_out_parameters
@@ -27,7 +28,7 @@ from ._grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_infere
                          set_grad_enabled)
 from ._numpy import from_dlpack, from_numpy
 from .serialization import load, save, shared, shared_file, shared_path, unlink_shared
-from . import nn, optim, cuda, distributed, utils, backends, linalg  # noqa: E402
+from . import nn, optim, cuda, distributed, utils, backends, linalg, special  # noqa: E402
 from . import autograd  # noqa: E402
 from ._compile import compile  # noqa: E402,A001 (torch.compile's name)
 

@@ -397,6 +397,12 @@ class Tensor:
     def diff(self, n=..., dim=..., prepend=..., append=...):
         """The n-th forward difference along ``dim``."""
         ...
+    def digamma(self) -> Tensor:
+        """Returns the digamma function (the derivative of lgamma) of each element."""
+        ...
+    def digamma_(self) -> Tensor:
+        """In place (digamma_): Returns the digamma function (the derivative of lgamma) of each element."""
+        ...
     def dim(self):
         """Number of dims."""
         ...
@@ -430,6 +436,12 @@ class Tensor:
         ...
     def erf_(self) -> Tensor:
         """In place (erf_): Returns the error function of each element."""
+        ...
+    def erfc(self) -> Tensor:
+        """Returns the complementary error function 1 - erf(x) of each element."""
+        ...
+    def erfc_(self) -> Tensor:
+        """In place (erfc_): Returns the complementary error function 1 - erf(x) of each element."""
         ...
     def erfinv(self) -> Tensor:
         """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
@@ -544,6 +556,12 @@ class Tensor:
     def hypot_(self, other):
         """hypot in place."""
         ...
+    def i0(self) -> Tensor:
+        """Returns the modified Bessel function of the first kind of order 0 of each element."""
+        ...
+    def i0_(self) -> Tensor:
+        """In place (i0_): Returns the modified Bessel function of the first kind of order 0 of each element."""
+        ...
     def index_add(self, dim, index, source, *, alpha=...):
         """A copy with ``alpha * source`` slices added at ``index`` along ``dim``."""
         ...
@@ -611,6 +629,12 @@ class Tensor:
         ...
     def lerp_(self, end, weight):
         """lerp in place."""
+        ...
+    def lgamma(self) -> Tensor:
+        """Returns the natural logarithm of the absolute value of the gamma function of each element."""
+        ...
+    def lgamma_(self) -> Tensor:
+        """In place (lgamma_): Returns the natural logarithm of the absolute value of the gamma function of each element."""
         ...
     def log(self) -> Tensor:
         """Returns the natural logarithm of each element."""
@@ -732,6 +756,12 @@ class Tensor:
     def mv(self, other) -> Tensor:
         """Matrix-vector product."""
         ...
+    def mvlgamma(self, p):
+        """The multivariate log-gamma function of dimension p of each element."""
+        ...
+    def mvlgamma_(self, p):
+        """In place: self = mvlgamma(self, p)."""
+        ...
     def nan_to_num(self, nan=..., posinf=..., neginf=...):
         """NaN, +inf and -inf replaced (by 0 and the dtype's largest and lowest finite values unless given)."""
         ...
@@ -804,6 +834,12 @@ class Tensor:
         ...
     def permute(self, *dims) -> Tensor:
         """A view with the dims reordered."""
+        ...
+    def polygamma(self, n):
+        """The n-th derivative of the digamma function of each element (n = 0 is digamma)."""
+        ...
+    def polygamma_(self, n):
+        """In place: self = polygamma(n, self)."""
         ...
     def pow(self, exponent) -> Tensor:
         """self raised to ``exponent`` (a number or a tensor)."""
@@ -1345,6 +1381,10 @@ def diff(input, n=..., dim=..., prepend=..., append=..., *, out=...):
     """The n-th forward difference along ``dim``."""
     ...
 
+def digamma(input, *, out=...) -> Tensor:
+    """Returns the digamma function (the derivative of lgamma) of each element."""
+    ...
+
 def div(input, other, out=...) -> Tensor:
     """input / other, broadcast (true division)."""
     ...
@@ -1407,6 +1447,10 @@ def equal(input, other):
 
 def erf(input, *, out=...) -> Tensor:
     """Returns the error function of each element."""
+    ...
+
+def erfc(input, *, out=...) -> Tensor:
+    """Returns the complementary error function 1 - erf(x) of each element."""
     ...
 
 def erfinv(input, *, out=...) -> Tensor:
@@ -1540,6 +1584,10 @@ def hypot(input, other, *, out=...):
     """sqrt(input^2 + other^2)."""
     ...
 
+def i0(input, *, out=...) -> Tensor:
+    """Returns the modified Bessel function of the first kind of order 0 of each element."""
+    ...
+
 class iinfo:
     """Machine limits of an integer dtype, as torch.iinfo: ``bits``, ``min``, ``max``, ``dtype``."""
     def __init__(self, type):
@@ -1629,6 +1677,10 @@ def le(input, other, *, out=...) -> Tensor:
 
 def lerp(input, end, weight, *, out=...):
     """input + weight * (end - input)."""
+    ...
+
+def lgamma(input, *, out=...) -> Tensor:
+    """Returns the natural logarithm of the absolute value of the gamma function of each element."""
     ...
 
 def linspace(start, end, steps, dtype=..., device=..., requires_grad=..., *, out=...) -> Tensor:
@@ -1765,6 +1817,10 @@ def mv(input, vec, *, out=...) -> Tensor:
     """Product of a matrix and a vector."""
     ...
 
+def mvlgamma(input, p, *, out=...):
+    """The multivariate log-gamma function of dimension ``p`` of each element of ``input``."""
+    ...
+
 def nan_to_num(input, nan=..., posinf=..., neginf=..., *, out=...):
     """NaN, +inf and -inf replaced by finite values."""
     ...
@@ -1845,6 +1901,10 @@ def outer(input, vec2, *, out=...) -> Tensor:
 
 def permute(input, dims) -> Tensor:
     """A view with the dims reordered."""
+    ...
+
+def polygamma(n, input, *, out=...):
+    """The n-th derivative of the digamma function of each element of ``input`` (n >= 0)."""
     ...
 
 def pow(input, exponent, *, out=...) -> Tensor:

@@ -7,7 +7,7 @@ The declared elementwise ops of one tensor: Tensor methods (a mixin) and torch-l
 from ._math import _out
 from ._tensor_math import TensorMath, _self_op, _unary
 
-__all__ = ["abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "erfinv", "exp", "exp2", "expm1", "floor", "frac", "isfinite", "isinf", "isnan", "log", "log10", "log1p", "log2", "neg", "reciprocal", "relu", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc"]
+__all__ = ["abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "digamma", "erf", "erfc", "erfinv", "exp", "exp2", "expm1", "floor", "frac", "i0", "isfinite", "isinf", "isnan", "lgamma", "log", "log10", "log1p", "log2", "neg", "reciprocal", "relu", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc"]
 
 
 class DeclaredMethods(TensorMath):
@@ -54,9 +54,17 @@ class DeclaredMethods(TensorMath):
         """Returns the hyperbolic cosine of each element."""
         return _unary("cosh", self)
 
+    def digamma(self):
+        """Returns the digamma function (the derivative of lgamma) of each element."""
+        return _unary("digamma", self)
+
     def erf(self):
         """Returns the error function of each element."""
         return _unary("erf", self)
+
+    def erfc(self):
+        """Returns the complementary error function 1 - erf(x) of each element."""
+        return _unary("erfc", self)
 
     def erfinv(self):
         """Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
@@ -82,6 +90,10 @@ class DeclaredMethods(TensorMath):
         """Returns the fractional part x - trunc(x) of each element."""
         return _unary("frac", self)
 
+    def i0(self):
+        """Returns the modified Bessel function of the first kind of order 0 of each element."""
+        return _unary("i0", self)
+
     def isfinite(self):
         """Returns whether each element is finite (not NaN, not ±inf)."""
         return _unary("isfinite", self)
@@ -93,6 +105,10 @@ class DeclaredMethods(TensorMath):
     def isnan(self):
         """Returns whether each element is NaN."""
         return _unary("isnan", self)
+
+    def lgamma(self):
+        """Returns the natural logarithm of the absolute value of the gamma function of each element."""
+        return _unary("lgamma", self)
 
     def log(self):
         """Returns the natural logarithm of each element."""
@@ -198,9 +214,17 @@ class DeclaredMethods(TensorMath):
         """In place (cosh_): Returns the hyperbolic cosine of each element."""
         return _self_op("cosh_", self)
 
+    def digamma_(self):
+        """In place (digamma_): Returns the digamma function (the derivative of lgamma) of each element."""
+        return _self_op("digamma_", self)
+
     def erf_(self):
         """In place (erf_): Returns the error function of each element."""
         return _self_op("erf_", self)
+
+    def erfc_(self):
+        """In place (erfc_): Returns the complementary error function 1 - erf(x) of each element."""
+        return _self_op("erfc_", self)
 
     def erfinv_(self):
         """In place (erfinv_): Returns the inverse error function of each element (±inf at ±1, NaN outside)."""
@@ -225,6 +249,14 @@ class DeclaredMethods(TensorMath):
     def frac_(self):
         """In place (frac_): Returns the fractional part x - trunc(x) of each element."""
         return _self_op("frac_", self)
+
+    def i0_(self):
+        """In place (i0_): Returns the modified Bessel function of the first kind of order 0 of each element."""
+        return _self_op("i0_", self)
+
+    def lgamma_(self):
+        """In place (lgamma_): Returns the natural logarithm of the absolute value of the gamma function of each element."""
+        return _self_op("lgamma_", self)
 
     def log10_(self):
         """In place (log10_): Returns the base-10 logarithm of each element."""
@@ -375,6 +407,16 @@ def cosh(input, *, out=None):
     return _unary("cosh", input) if out is None else _out(_unary("cosh", input), out)
 
 
+def digamma(input, *, out=None):
+    """Returns the digamma function (the derivative of lgamma) of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
+    return _unary("digamma", input) if out is None else _out(_unary("digamma", input), out)
+
+
 def erf(input, *, out=None):
     """Returns the error function of each element.
 
@@ -383,6 +425,16 @@ def erf(input, *, out=None):
         out (Tensor, optional): the output tensor, written without autograd (as torch does).
     """
     return _unary("erf", input) if out is None else _out(_unary("erf", input), out)
+
+
+def erfc(input, *, out=None):
+    """Returns the complementary error function 1 - erf(x) of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
+    return _unary("erfc", input) if out is None else _out(_unary("erfc", input), out)
 
 
 def erfinv(input, *, out=None):
@@ -445,6 +497,16 @@ def frac(input, *, out=None):
     return _unary("frac", input) if out is None else _out(_unary("frac", input), out)
 
 
+def i0(input, *, out=None):
+    """Returns the modified Bessel function of the first kind of order 0 of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
+    return _unary("i0", input) if out is None else _out(_unary("i0", input), out)
+
+
 def isfinite(input):
     """Returns whether each element is finite (not NaN, not ±inf).
 
@@ -470,6 +532,16 @@ def isnan(input):
         input (Tensor): the input tensor.
     """
     return _unary("isnan", input)
+
+
+def lgamma(input, *, out=None):
+    """Returns the natural logarithm of the absolute value of the gamma function of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor, written without autograd (as torch does).
+    """
+    return _unary("lgamma", input) if out is None else _out(_unary("lgamma", input), out)
 
 
 def log(input, *, out=None):

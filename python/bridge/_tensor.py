@@ -16,6 +16,7 @@ from . import _indexing
 from ._tensor_autograd import _AutogradMethods
 from ._composites import CompositeMethods
 from ._scans import ScanMethods
+from ._special_functions import SpecialMethods
 from ._tensor_math import (_GRAD, _SELECT0, _SQUEEZE_DIM, _UNSQUEEZE, _as_tensor, _call_t, _fail,
                            _ti, _unary)
 
@@ -42,7 +43,7 @@ def _shape_args(args):
 
 
 class Tensor(_AutogradMethods, CopyProtocols, MathMethods, DeclaredMethods, ShapeMethods, CreationMethods,
-             CompositeMethods, ScanMethods, result_type=True):
+             CompositeMethods, ScanMethods, SpecialMethods, result_type=True):
     """A view of engine memory with autograd state. Methods mirror torch.Tensor's."""
     __slots__ = ("_h", "_meta", "__weakref__")
 

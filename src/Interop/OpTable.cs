@@ -35,6 +35,7 @@ static partial class OpTable
         RegisterCuda();
         RegisterCompile();
         RegisterComposites();
+        RegisterSpecial();
         RegisterScans();
     }
 

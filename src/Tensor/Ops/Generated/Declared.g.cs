@@ -37,8 +37,14 @@ namespace Bridge
         /// <summary>Returns the hyperbolic cosine of each element.</summary>
         public Tensor Cosh() => Declarations.Cosh.Apply(this);
 
+        /// <summary>Returns the digamma function (the derivative of lgamma) of each element.</summary>
+        public Tensor Digamma() => Declarations.Digamma.Apply(this);
+
         /// <summary>Returns the error function of each element.</summary>
         public Tensor Erf() => Declarations.Erf.Apply(this);
+
+        /// <summary>Returns the complementary error function 1 - erf(x) of each element.</summary>
+        public Tensor Erfc() => Declarations.Erfc.Apply(this);
 
         /// <summary>Returns the inverse error function of each element (±inf at ±1, NaN outside).</summary>
         public Tensor Erfinv() => Declarations.Erfinv.Apply(this);
@@ -58,6 +64,9 @@ namespace Bridge
         /// <summary>Returns the fractional part x - trunc(x) of each element.</summary>
         public Tensor Frac() => Declarations.Frac.Apply(this);
 
+        /// <summary>Returns the modified Bessel function of the first kind of order 0 of each element.</summary>
+        public Tensor I0() => Declarations.I0.Apply(this);
+
         /// <summary>Returns whether each element is finite (not NaN, not ±inf).</summary>
         public Tensor IsFinite() => Declarations.IsFinite.Apply(this);
 
@@ -66,6 +75,9 @@ namespace Bridge
 
         /// <summary>Returns whether each element is NaN.</summary>
         public Tensor IsNan() => Declarations.IsNan.Apply(this);
+
+        /// <summary>Returns the natural logarithm of the absolute value of the gamma function of each element.</summary>
+        public Tensor Lgamma() => Declarations.Lgamma.Apply(this);
 
         /// <summary>Returns the natural logarithm of each element.</summary>
         public Tensor Log() => Declarations.Log.Apply(this);
@@ -145,8 +157,14 @@ namespace Bridge
         /// <summary>In place (cosh_): Returns the hyperbolic cosine of each element.</summary>
         public Tensor Cosh_() => Declarations.Cosh.ApplyInPlace(this);
 
+        /// <summary>In place (digamma_): Returns the digamma function (the derivative of lgamma) of each element.</summary>
+        public Tensor Digamma_() => Declarations.Digamma.ApplyInPlace(this);
+
         /// <summary>In place (erf_): Returns the error function of each element.</summary>
         public Tensor Erf_() => Declarations.Erf.ApplyInPlace(this);
+
+        /// <summary>In place (erfc_): Returns the complementary error function 1 - erf(x) of each element.</summary>
+        public Tensor Erfc_() => Declarations.Erfc.ApplyInPlace(this);
 
         /// <summary>In place (erfinv_): Returns the inverse error function of each element (±inf at ±1, NaN outside).</summary>
         public Tensor Erfinv_() => Declarations.Erfinv.ApplyInPlace(this);
@@ -165,6 +183,12 @@ namespace Bridge
 
         /// <summary>In place (frac_): Returns the fractional part x - trunc(x) of each element.</summary>
         public Tensor Frac_() => Declarations.Frac.ApplyInPlace(this);
+
+        /// <summary>In place (i0_): Returns the modified Bessel function of the first kind of order 0 of each element.</summary>
+        public Tensor I0_() => Declarations.I0.ApplyInPlace(this);
+
+        /// <summary>In place (lgamma_): Returns the natural logarithm of the absolute value of the gamma function of each element.</summary>
+        public Tensor Lgamma_() => Declarations.Lgamma.ApplyInPlace(this);
 
         /// <summary>In place (log10_): Returns the base-10 logarithm of each element.</summary>
         public Tensor Log10_() => Declarations.Log10.ApplyInPlace(this);
@@ -235,8 +259,14 @@ namespace Bridge
         /// <summary>Returns the hyperbolic cosine of each element.</summary>
         public static Tensor Cosh(Tensor x) => Declarations.Cosh.Apply(x);
 
+        /// <summary>Returns the digamma function (the derivative of lgamma) of each element.</summary>
+        public static Tensor Digamma(Tensor x) => Declarations.Digamma.Apply(x);
+
         /// <summary>Returns the error function of each element.</summary>
         public static Tensor Erf(Tensor x) => Declarations.Erf.Apply(x);
+
+        /// <summary>Returns the complementary error function 1 - erf(x) of each element.</summary>
+        public static Tensor Erfc(Tensor x) => Declarations.Erfc.Apply(x);
 
         /// <summary>Returns the inverse error function of each element (±inf at ±1, NaN outside).</summary>
         public static Tensor Erfinv(Tensor x) => Declarations.Erfinv.Apply(x);
@@ -256,6 +286,9 @@ namespace Bridge
         /// <summary>Returns the fractional part x - trunc(x) of each element.</summary>
         public static Tensor Frac(Tensor x) => Declarations.Frac.Apply(x);
 
+        /// <summary>Returns the modified Bessel function of the first kind of order 0 of each element.</summary>
+        public static Tensor I0(Tensor x) => Declarations.I0.Apply(x);
+
         /// <summary>Returns whether each element is finite (not NaN, not ±inf).</summary>
         public static Tensor IsFinite(Tensor x) => Declarations.IsFinite.Apply(x);
 
@@ -264,6 +297,9 @@ namespace Bridge
 
         /// <summary>Returns whether each element is NaN.</summary>
         public static Tensor IsNan(Tensor x) => Declarations.IsNan.Apply(x);
+
+        /// <summary>Returns the natural logarithm of the absolute value of the gamma function of each element.</summary>
+        public static Tensor Lgamma(Tensor x) => Declarations.Lgamma.Apply(x);
 
         /// <summary>Returns the natural logarithm of each element.</summary>
         public static Tensor Log(Tensor x) => Declarations.Log.Apply(x);
