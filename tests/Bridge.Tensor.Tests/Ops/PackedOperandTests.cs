@@ -174,9 +174,10 @@ public sealed class PackedOperandTests
         Assert.ThrowsExactly<ObjectDisposedException>(() => packed.Multiply(Torch.Randn([8, 64]), Torch.Zeros([8, 128]), false));
     }
 
-    static readonly FieldInfo ConvPackingEnabled = Engine.GetType("Bridge.Backends.Cpu.ConvPacking", throwOnError: true)!.GetField("Enabled", Any)!;
+    static readonly FieldInfo[] ConvPaths = new[] { "Forward", "Weight", "Input" }
+        .Select(name => Engine.GetType("Bridge.Backends.Cpu.ConvPacking", throwOnError: true)!.GetField(name, Any)!).ToArray();
 
-    /// <summary>conv2d forward and backward with the packed columns, then with the im2col + GEMM copy, bit for bit.</summary>
+    /// <summary>conv2d forward and backward with every sliced/packed path on, then all off (im2col + GEMM), bit for bit.</summary>
     [TestMethod]
     [DataRow(DType.Float32)]
     [DataRow(DType.Float64)]
@@ -212,7 +213,8 @@ public sealed class PackedOperandTests
 
     static (Tensor Y, Tensor Gx, Tensor Gw) Run(Tensor x, Tensor w, Tensor bias, int stride, int padding, int dilation, int groups, bool packed)
     {
-        ConvPackingEnabled.SetValue(null, packed);
+        var saved = ConvPaths.Select(f => (bool)f.GetValue(null)!).ToArray();
+        foreach (var f in ConvPaths) f.SetValue(null, packed);
         try
         {
             var xi = x.Detach().RequiresGrad_();
@@ -224,7 +226,7 @@ public sealed class PackedOperandTests
         }
         finally
         {
-            ConvPackingEnabled.SetValue(null, true);
+            for (int i = 0; i < ConvPaths.Length; i++) ConvPaths[i].SetValue(null, saved[i]);
         }
     }
 

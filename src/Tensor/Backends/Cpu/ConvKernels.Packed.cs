@@ -10,8 +10,8 @@ namespace Bridge.Backends.Cpu;
 /// </summary>
 internal static unsafe partial class ConvKernels<T>
 {
-    /// <summary>Bytes of packed columns per slice: a quarter of the L2, leaving room for the weight and the product.</summary>
-    static readonly long SliceBytes = Math.Max(64L << 10, CpuCaches.Current.L2 / 4);
+    /// <summary>Bytes of packed columns per slice: half the L2, leaving room for the weight and the product.</summary>
+    static readonly long SliceBytes = Math.Max(64L << 10, CpuCaches.Current.L2 / 2);
 
     /// <summary>y for samples [s0, s0 + nb) of a block whose product takes the packed kernel; <paramref name="col"/> and
     /// <paramref name="product"/> are scratch at least as large as that block's.</summary>

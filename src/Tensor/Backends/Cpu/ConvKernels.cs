@@ -32,7 +32,7 @@ internal static unsafe partial class ConvKernels<T> where T : unmanaged, INumber
                 int nb = Math.Min(block, batch - s0);
                 nint ld = (nint)nb * l;
                 // A block whose product takes the packed kernel: columns written packed, in slices that stay in the L2.
-                if (k > 0 && ConvPacking.Enabled && Gemm.RunsPacked<T>(ocg, k, (int)ld))
+                if (k > 0 && ConvPacking.Forward && Gemm.RunsPacked<T>(ocg, k, (int)ld))
                 {
                     ForwardPacked(x, w, bias, y, s0, nb, groups, outChannels, g, col, product);
                     continue;
@@ -97,7 +97,7 @@ internal static unsafe partial class ConvKernels<T> where T : unmanaged, INumber
                         }
                     });
                     T* wg = w + (long)gi * ocg * k;
-                    if (gw is not null && ConvPacking.Enabled && Gemm.RunsPacked<T>(ocg, (int)ld, k))
+                    if (gw is not null && ConvPacking.Weight && Gemm.RunsPacked<T>(ocg, (int)ld, k))
                         WeightGradientSliced(x, gyBlock, gw + (long)gi * ocg * k, slice, s0, nb, gi, groups, ocg, g, (int)ld);
                     else if (gw is not null)
                     {
@@ -105,7 +105,7 @@ internal static unsafe partial class ConvKernels<T> where T : unmanaged, INumber
                         // colᵀ read in place: element (position p, row r) is col[r·ld + p].
                         Gemm.Multiply(gyBlock, ld, 1, col, 1, ld, gw + (long)gi * ocg * k, ocg, (int)ld, k, accumulate: true);
                     }
-                    if (gx is not null && !(ConvPacking.Enabled && Gemm.RunsPacked<T>(k, ocg, (int)ld)
+                    if (gx is not null && !(ConvPacking.Input && Gemm.RunsPacked<T>(k, ocg, (int)ld)
                         && InputGradientSliced(wg, gyBlock, gx, col, s0, nb, gi, groups, ocg, g, (int)ld)))
                     {
                         // Wᵀ read in place: element (row r, column o) is w[o·K + r].

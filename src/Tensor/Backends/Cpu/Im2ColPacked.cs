@@ -113,10 +113,12 @@ internal static unsafe class Im2ColPacked<T> where T : unmanaged, INumber<T>
     /// </summary>
     static void Put(T* rowBase, long panelStride, int width, long column, T* src, int stride, int count)
     {
+        // The panel width is a power of two (16 or 32): shifts and masks, not a 64-bit division per run.
+        int shift = BitOperations.TrailingZeroCount(width);
         while (count > 0)
         {
-            int within = (int)(column % width), take = Math.Min(count, width - within);
-            T* d = rowBase + column / width * panelStride + within;
+            int within = (int)column & (width - 1), take = Math.Min(count, width - within);
+            T* d = rowBase + (column >> shift) * panelStride + within;
             if (src == null) new Span<T>(d, take).Clear();
             else
             {
@@ -154,10 +156,22 @@ internal static unsafe class Im2ColPacked<T> where T : unmanaged, INumber<T>
     }
 }
 
-/// <summary>The switch between the convolution's packed columns and its earlier im2col + GEMM copy; tests turn it off (by
-/// reflection) to compare the two bit for bit.</summary>
+/// <summary>
+/// Which of the convolution's sliced paths run (each bit-identical to the im2col + GEMM path it replaces; tests set the
+/// fields by reflection to compare the two). BRIDGE_CONV_SLICES lists the paths to run (forward, weight, input); the
+/// default is the input gradient only: under this round's load the forward's packed slices and the weight gradient's
+/// k-block slices measured no faster than the one big product (LeNet's conv2 slower), see bench/RESULTS.md.
+/// </summary>
 internal static class ConvPacking
 {
-    /// <summary>True: the forward writes its columns in the packed layout (<see cref="Im2ColPacked{T}"/>).</summary>
-    internal static bool Enabled = true;
+    static readonly string s_paths = Environment.GetEnvironmentVariable("BRIDGE_CONV_SLICES") ?? "input";
+
+    /// <summary>The forward's columns written packed (<see cref="Im2ColPacked{T}"/>), in L2 slices.</summary>
+    internal static bool Forward = s_paths.Contains("forward", StringComparison.Ordinal);
+
+    /// <summary>The weight gradient one k block of positions at a time.</summary>
+    internal static bool Weight = s_paths.Contains("weight", StringComparison.Ordinal);
+
+    /// <summary>The input gradient a few whole samples at a time.</summary>
+    internal static bool Input = s_paths.Contains("input", StringComparison.Ordinal);
 }
