@@ -3,16 +3,19 @@ using Bridge;
 using Bridge.Bench;
 using Bridge.Nn;
 
-// Usage: NnGflops THREADS [SECONDS]: the float32 FMA peak of this run, then each workload of Workloads.All as the best
+// Usage: NnGflops THREADS [SECONDS [REGEX]]: the float32 FMA peak of this run, then each workload of Workloads.All as the best
 // time over many short samples (a descheduled sample is slower, never faster) in ms, GFLOP/s and share of the peak.
 // One line per workload: "name ms GFLOP/s", the format bench/nn-gflops/run.py reads from this and torch_nn.py.
 int threads = int.Parse(args[0]);
 double seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1.5;
+// Only the workloads whose names match (for profiling one of them under perf).
+var only = args.Length > 2 ? new System.Text.RegularExpressions.Regex(args[2]) : null;
 Torch.SetNumThreads(threads);
 double peak = Ceilings.FmaPeakFloat32(threads);
 Console.WriteLine($"peak f32 {threads}t: {peak:F1} GFLOP/s  load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 foreach (var (name, flops, make) in Workloads.All())
 {
+    if (only is not null && !only.IsMatch(name)) continue;
     Torch.ManualSeed(0);
     var step = make();
     var warm = Stopwatch.StartNew();

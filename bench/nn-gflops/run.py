@@ -16,6 +16,7 @@ p.add_argument("--dll", default="/tmp/nng/NnGflops.dll")
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--rounds", type=int, default=2)
 p.add_argument("--seconds", type=float, default=1.5)
+p.add_argument("--before-dll", help="an earlier build of NnGflops.dll: adds a bridge_cs_before column, interleaved with the others")
 p.add_argument("--python", help="a venv interpreter with bridge installed: adds Bridge from Python")
 p.add_argument("--openblas", default=os.path.join(here, "..", ".cache", "openblas", "x", "usr", "lib", "x86_64-linux-gnu", "openblas-pthread"),
                help="the libopenblas0-pthread directory bench/run.py unpacks (Debian's torch otherwise runs netlib's BLAS)")
@@ -31,6 +32,8 @@ runtimes = {
     "bridge_cs": (["dotnet", args.dll, str(args.threads), str(args.seconds)], dict(os.environ, DOTNET_TieredCompilation="0")),
     "torch": (["/usr/bin/python3", os.path.join(here, "torch_nn.py"), str(args.threads), str(args.seconds)], torch_env),
 }
+if args.before_dll:
+    runtimes["bridge_cs_before"] = (["dotnet", args.before_dll, str(args.threads), str(args.seconds)], dict(os.environ, DOTNET_TieredCompilation="0"))
 if args.python:
     runtimes["bridge_py"] = ([args.python, os.path.join(here, "torch_nn.py"), str(args.threads), str(args.seconds), "--bridge"], dict(os.environ))
 

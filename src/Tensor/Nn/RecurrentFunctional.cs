@@ -233,7 +233,7 @@ public static partial class Functional
         var (x, batched) = CellInput(input, wIh, "LSTMCell");
         h = CellState(h, x, hidden, batched);
         c = CellState(c, x, hidden, batched);
-        var hc = RecurrentCells.Lstm(Linear(x, wIh, bIh), Linear(h, wHh, bHh), c);
+        var hc = RecurrentCells.Lstm(CellLinear(x, wIh, bIh), CellLinear(h, wHh, bHh), c);
         var (hOut, cOut) = (hc.Narrow(1, 0, hidden), hc.Narrow(1, hidden, hidden));
         return batched ? (hOut, cOut) : (hOut.Squeeze(0), cOut.Squeeze(0));
     }
@@ -243,7 +243,7 @@ public static partial class Functional
     {
         var (x, batched) = CellInput(input, wIh, "GRUCell");
         h = CellState(h, x, wHh.Size32(1), batched);
-        var y = RecurrentCells.Gru(Linear(x, wIh, bIh), Linear(h, wHh, bHh), h);
+        var y = RecurrentCells.Gru(CellLinear(x, wIh, bIh), CellLinear(h, wHh, bHh), h);
         return batched ? y : y.Squeeze(0);
     }
 
@@ -252,7 +252,7 @@ public static partial class Functional
     {
         var (x, batched) = CellInput(input, wIh, "RNNCell");
         h = CellState(h, x, wHh.Size32(1), batched);
-        var pre = Linear(x, wIh, bIh) + Linear(h, wHh, bHh);
+        var pre = CellLinear(x, wIh, bIh) + CellLinear(h, wHh, bHh);
         var y = nonlinearity switch
         {
             "tanh" => pre.Tanh(),

@@ -62,12 +62,14 @@ internal static unsafe class RecurrentSequence
                 cState = c0!.Clone();
                 cPrevAll = Tensor.Allocate([n, hidden], dtype, Device.Cpu, zero: false);
             }
+            // W_hhᵀ packed once for every step's product, not once per step (same kernel, same bits).
+            using var packedHh = PackedOperand.PackB(wHh.T());
             for (int k = 0; k < steps; k++)
             {
                 int t = reverse ? steps - 1 - k : k, bs = batchSizes[t], off = offsets[t];
                 var hPrev = hPrevAll.Narrow(0, off, bs);
                 CopyRows(hState.Narrow(0, 0, bs), hPrev);
-                var hg = Functional.Linear(hPrev, wHh, bHh).Contiguous(); // x·W_hhᵀ + b_hh, as torch's linear_hh
+                var hg = packedHh.Addmm(bHh, hPrev); // x·W_hhᵀ + b_hh, as torch's linear_hh
                 if (dtype == DType.Float64) StepForward<double>(lstm, x, hg, hPrevAll, cPrevAll, cState, output, act, off, bs, hidden, gates, actWidth);
                 else StepForward<float>(lstm, x, hg, hPrevAll, cPrevAll, cState, output, act, off, bs, hidden, gates, actWidth);
                 hg.Dispose(); // its pooled memory serves the next step at once, instead of waiting for the GC
@@ -140,13 +142,14 @@ internal static unsafe class RecurrentSequence
         var dX = Tensor.Allocate([n, gates], dtype, Device.Cpu, zero: false);
         var dHg = lstm ? dX : Tensor.Allocate([n, gates], dtype, Device.Cpu, zero: false);
         var hTotal = Tensor.Allocate([batch, hidden], dtype, Device.Cpu, zero: false);
+        using var packedHh = PackedOperand.PackB(wHh); // for every step's dGates·W_hh
         for (int k = steps - 1; k >= 0; k--)
         {
             int t = reverse ? steps - 1 - k : k, bs = batchSizes[t], off = offsets[t];
             if (dtype == DType.Float64) StepBackward<double>(lstm, gOut, dh, dc, hTotal, dX, dHg, hPrevAll, cPrevAll, act, off, bs, hidden, gates, actWidth);
             else StepBackward<float>(lstm, gOut, dh, dc, hTotal, dX, dHg, hPrevAll, cPrevAll, act, off, bs, hidden, gates, actWidth);
             // h's gradient through the hidden projection: dGates·W_hh (for GRU added to the direct part g·z left in dh).
-            var viaGemm = dHg.Narrow(0, off, bs).MatMul(wHh);
+            var viaGemm = packedHh.Addmm(null, dHg.Narrow(0, off, bs));
             var rows = dh.Narrow(0, 0, bs);
             var sum = lstm ? viaGemm : rows + viaGemm;
             CopyRows(sum, rows);

@@ -75,7 +75,7 @@ public sealed partial class Tensor
     /// sums each dot product from zero and adds beta·C last, while op(A) = A adds the products onto C in order.
     /// nn.Linear (weight.T()) takes the first path, addmm of two contiguous matrices the second; the roundings differ.
     /// </summary>
-    static bool BiasAddedLast(Tensor a, Tensor b, long n)
+    internal static bool BiasAddedLast(Tensor a, Tensor b, long n)
     {
         bool swapped = n != 1;
         var first = swapped ? b : a;                                  // torch's m1 after the swap

@@ -10,7 +10,7 @@ namespace Bridge.Backends.Cpu;
 /// columns is split across threads by sample; the GEMM splits itself. Layouts are contiguous NCHW, the weight
 /// [OC, C/groups, KH, KW]; <c>g</c> describes one group's input planes (Channels = C/groups) and the output size.
 /// </summary>
-internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
+internal static unsafe partial class ConvKernels<T> where T : unmanaged, INumber<T>
 {
     /// <summary>Column bytes per block: big enough that one GEMM covers many small images, small enough to stay in L3.</summary>
     const long BlockBytes = 8L << 20;
@@ -21,14 +21,22 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         int ocg = outChannels / groups, k = g.Rows, l = g.Cols;
         if (l == 0) return;
         int block = BlockSize(batch, g);
-        var scratch = Rent((long)k * block * l + (long)ocg * block * l);
-        T* col = scratch, product = scratch + (long)k * block * l;
+        // Room for the packed columns too (k rounded up to whole k blocks, columns to whole panels).
+        long colElements = Math.Max((long)k * block * l, k == 0 ? 0 : new PackedGemm<T>.PackedBLayout(k, block * l).Length);
+        var scratch = Rent(colElements + (long)ocg * block * l);
+        T* col = scratch, product = scratch + colElements;
         try
         {
             for (int s0 = 0; s0 < batch; s0 += block)
             {
                 int nb = Math.Min(block, batch - s0);
                 nint ld = (nint)nb * l;
+                // A block whose product takes the packed kernel: columns written packed, in slices that stay in the L2.
+                if (k > 0 && ConvPacking.Forward && Gemm.RunsPacked<T>(ocg, k, (int)ld))
+                {
+                    ForwardPacked(x, w, bias, y, s0, nb, groups, outChannels, g, col, product);
+                    continue;
+                }
                 for (int gi = 0; gi < groups; gi++)
                 {
                     GatherColumns(x, col, s0, nb, gi, groups, g, ld);
@@ -68,8 +76,8 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
         if (gw is not null) new Span<T>(gw, checked(outChannels * k)).Clear();
         if (l == 0 || k == 0 || ocg == 0) return;
         int block = BlockSize(batch, g);
-        var scratch = Rent((long)k * block * l + (long)ocg * block * l);
-        T* col = scratch, gyBlock = scratch + (long)k * block * l;
+        var scratch = Rent((long)k * block * l + (long)ocg * block * l + (long)k * PackedGemm<T>.KBlockMax);
+        T* col = scratch, gyBlock = scratch + (long)k * block * l, slice = gyBlock + (long)ocg * block * l;
         try
         {
             for (int s0 = 0; s0 < batch; s0 += block)
@@ -89,13 +97,16 @@ internal static unsafe class ConvKernels<T> where T : unmanaged, INumber<T>
                         }
                     });
                     T* wg = w + (long)gi * ocg * k;
-                    if (gw is not null)
+                    if (gw is not null && ConvPacking.Weight && Gemm.RunsPacked<T>(ocg, (int)ld, k))
+                        WeightGradientSliced(x, gyBlock, gw + (long)gi * ocg * k, slice, s0, nb, gi, groups, ocg, g, (int)ld);
+                    else if (gw is not null)
                     {
                         GatherColumns(x, col, s0, nb, gi, groups, g, ld);
                         // colᵀ read in place: element (position p, row r) is col[r·ld + p].
                         Gemm.Multiply(gyBlock, ld, 1, col, 1, ld, gw + (long)gi * ocg * k, ocg, (int)ld, k, accumulate: true);
                     }
-                    if (gx is not null)
+                    if (gx is not null && !(ConvPacking.Input && Gemm.RunsPacked<T>(k, ocg, (int)ld)
+                        && InputGradientSliced(wg, gyBlock, gx, col, s0, nb, gi, groups, ocg, g, (int)ld)))
                     {
                         // Wᵀ read in place: element (row r, column o) is w[o·K + r].
                         Gemm.Multiply(wg, 1, k, gyBlock, ld, 1, col, k, ocg, (int)ld, accumulate: false);

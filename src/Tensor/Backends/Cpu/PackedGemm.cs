@@ -14,7 +14,7 @@ namespace Bridge.Backends.Cpu;
 /// KC, MC and NC follow the cache sizes of the CPU it runs on (<see cref="CpuCaches"/>), never one machine's; the
 /// register tile follows its vector width (AVX-512: 8×32 float / 8×16 double, AVX2: 6×16 / 6×8).
 /// </summary>
-internal static unsafe class PackedGemm<T> where T : unmanaged, INumber<T>
+internal static unsafe partial class PackedGemm<T> where T : unmanaged, INumber<T>
 {
     /// <summary>Only float and double have an FMA kernel; the caller falls back to the reference loop otherwise.</summary>
     public static bool IsSupported => (typeof(T) == typeof(float) || typeof(T) == typeof(double))
