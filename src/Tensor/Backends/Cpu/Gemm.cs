@@ -118,5 +118,5 @@ internal static unsafe class Gemm
     /// m×k×n product through the packed kernel (else reference order), so a caller holding a packed operand
     /// (<see cref="PackedOperand"/>) takes the same path and gets the same bits.</summary>
     internal static bool RunsPacked<T>(int m, int k, int n) where T : unmanaged, INumber<T> =>
-        !((long)m * n * k < ReferenceWork || s_referenceAlways || !PackedGemm<T>.IsSupported);
+        !((long)m * n * k < ReferenceWork || ReferenceAlways || !PackedGemm<T>.IsSupported);
 }
