@@ -12,7 +12,7 @@ namespace Bridge.Tests.Ops;
 /// </summary>
 [TestClass]
 [DoNotParallelize] // flips the convolution's packing switch and the thread count
-public sealed class PackedOperandTests
+public sealed class PackedOperandTests : OnTheCpu
 {
     static readonly Assembly Engine = typeof(Tensor).Assembly;
     static readonly Type Packed = Engine.GetType("Bridge.Backends.Cpu.PackedOperand", throwOnError: true)!;

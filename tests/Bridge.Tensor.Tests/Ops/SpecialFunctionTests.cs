@@ -8,7 +8,7 @@ namespace Bridge.Tests.Ops;
 /// refusals, in-place forms.
 /// </summary>
 [TestClass]
-public sealed class SpecialFunctionTests
+public sealed class SpecialFunctionTests : OnTheCpu
 {
     static readonly double[] X = [-2.5, -0.5, 0.25, 0.5, 1.0, 2.5, 3.0, 7.5, 10.5, 30.0];
 
