@@ -214,14 +214,6 @@ internal static class Engine
 
         void RunNode(Node node, PriorityQueue<Node, (long, long)> ready)
         {
-            // While Torch.Compile traces a step, memory is given back at the end of the pass, as before early release:
-            // the trace keeps the buffers its replays reuse, and a buffer freed mid-pass could be handed to a later
-            // tensor of the same trace, so two replayed tensors would share memory.
-            if (TracingAStep)
-            {
-                RunNodeCore(node, ready);
-                return;
-            }
             int mark = temporaries.Mark;
             try
             {
@@ -232,8 +224,6 @@ internal static class Engine
                 temporaries.DisposeSince(mark); // what this node made: what is still needed is held by a slot
             }
         }
-
-        static bool TracingAStep => Compile.StepTrace.Active is not null;
 
         void RunNodeCore(Node node, PriorityQueue<Node, (long, long)> ready)
         {
@@ -277,7 +267,7 @@ internal static class Engine
             }
             // As torch's engine does: without retain_graph a node's saved tensors go as soon as its backward has run, and the
             // gradients it consumed once the ones it produced hold their own references (it may have passed one on as is).
-            if (!retainGraph && !TracingAStep) node.Release(); // while tracing, the pass's end releases it
+            if (!retainGraph) node.Release();
             Drop(grads);
         }
 
