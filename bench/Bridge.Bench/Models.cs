@@ -129,10 +129,6 @@ internal static class Models
         }
         return () =>
         {
-            // One dispose scope per step, as a .NET training loop is written (TorchSharp's idiom too): the step's
-            // activations, the loss and the backward's temporaries go back to the pool when it ends, not at some later
-            // GC; parameters, their gradients and the optimiser's state leave the scope on their own.
-            using var scope = Torch.NewDisposeScope();
             opt.ZeroGrad();
             var logits = net.Forward(x);
             var loss = Functional.CrossEntropy(logits.Dim() == 3 ? logits.Reshape(-1, Vocab) : logits, y);

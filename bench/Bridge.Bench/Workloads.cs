@@ -239,7 +239,6 @@ internal static class Workloads
 
     static void MlpStepOnce(Sequential model, SGD opt, CrossEntropyLoss lossFn, Tensor x, Tensor y)
     {
-        using var scope = Torch.NewDisposeScope(); // the step's temporaries go when it ends (see Models.Build)
         opt.ZeroGrad();
         var loss = lossFn.Call(model.Forward(x), y);
         loss.Backward();

@@ -5,14 +5,10 @@ using Bridge.Optim;
 
 Torch.ManualSeed(7);                            // PyTorch's generator, bit for bit
 var net = new Net();
-var opt = new SGD(net.Parameters(), lr: 0.1);
-using (Torch.NewDisposeScope())                 // one training step: what it made is freed when it ends, not by the GC
-{
-    var loss = new MSELoss().Forward(net.Forward(Torch.Tensor(new[] { 0.8 })), Torch.Tensor(new[] { 1.0 }));
-    opt.ZeroGrad();
-    loss.Backward();
-    opt.Step();                                 // parameters, their .Grad and the optimizer's state outlive the scope
-}
+var loss = new MSELoss().Forward(net.Forward(Torch.Tensor(new[] { 0.8 })), Torch.Tensor(new[] { 1.0 }));
+net.ZeroGrad();
+loss.Backward();
+new SGD(net.Parameters(), lr: 0.1).Step();
 Console.WriteLine(net);                         // Net(\n  (hidden_layer): Linear(in_features=1, ...
 Console.WriteLine(net.HiddenLayer.Weight);      // tensor([[...]], requires_grad=True)
 

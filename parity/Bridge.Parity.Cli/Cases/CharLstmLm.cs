@@ -36,7 +36,6 @@ public static class CharLstmLm
         var opt = new Adam(model.Parameters(), lr: 0.01);
         for (int step = 0; step < Steps; step++)
         {
-            using var scope = Torch.NewDisposeScope(); // the step's tensors go back when it ends, as a .NET loop is written
             opt.ZeroGrad();
             var (logits, _) = model.Forward(x);
             var loss = Functional.CrossEntropy(logits.Reshape(-1, vocab), y.Reshape(-1));

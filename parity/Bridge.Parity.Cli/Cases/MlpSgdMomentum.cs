@@ -41,7 +41,6 @@ public static class MlpSgdMomentum
         var opt = new SGD(model.Parameters(), lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3);
         for (int step = 0; step < Steps; step++)
         {
-            using var scope = Torch.NewDisposeScope(); // the step's tensors go back when it ends, as a .NET loop is written
             opt.ZeroGrad();
             var loss = criterion.Call(model.Forward(x), y);
             loss.Backward();

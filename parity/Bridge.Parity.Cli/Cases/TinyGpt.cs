@@ -74,7 +74,6 @@ public static class TinyGpt
         var opt = ConfigureOptimizers(model, weightDecay: 0.1, learningRate: 1e-2, betas: (0.9, 0.95));
         for (int step = 0; step < Steps; step++)
         {
-            using var scope = Torch.NewDisposeScope(); // the step's tensors go back when it ends, as a .NET loop is written
             opt.ZeroGrad();
             var logits = model.Forward(x);
             var loss = Functional.CrossEntropy(logits.Reshape(-1, vocab), y.Reshape(-1));

@@ -37,7 +37,7 @@ internal sealed class AccumulateGrad : Node
             var grad = leaf.Grad;
             if (GradMode.IsEnabled)
             {
-                leaf.Grad = grad is null ? (g.RequiresGrad ? g.ReclaimOwnerReference() : Copy(leaf, g)) : grad + g;
+                leaf.Grad = grad is null ? (g.RequiresGrad ? g : Copy(leaf, g)) : grad + g;
                 return;
             }
             if (grad is null)

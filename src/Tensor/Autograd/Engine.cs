@@ -21,10 +21,8 @@ internal static class Engine
     {
         if (roots.Length != gradients.Length)
             throw new ArgumentException($"grad requires one grad_output per output: got {gradients.Length} grad_outputs for {roots.Length} outputs");
-        // Every intermediate gradient dies with the pass at the latest (the leaves' grads leave the scope through their
-        // slots); each node's own temporaries go as soon as it has run (Pass.RunNode).
+        // Every intermediate gradient dies with the pass; the leaves' grads leave the scope through their slots.
         using var temporaries = new DisposeScope();
-        var madeRootGrads = new List<Tensor>();
         var rootEdges = new Edge[roots.Length];
         var rootGrads = new Tensor[roots.Length];
         for (int i = 0; i < roots.Length; i++)
@@ -37,7 +35,6 @@ internal static class Engine
             {
                 if (root.Numel() != 1) throw new InvalidOperationException("grad can be implicitly created only for scalar outputs");
                 gradient = Torch.Full(root.ShapeArray, 1.0, root.DType, device: root.Device);
-                madeRootGrads.Add(gradient);
             }
             else if (!gradient.ShapeArray.AsSpan().SequenceEqual(root.ShapeArray))
             {
@@ -61,16 +58,15 @@ internal static class Engine
         _depth++;
         try
         {
-            var pass = new Pass(retainGraph, inputEdges, temporaries);
-            var captured = pass.Execute(rootEdges, rootGrads, madeRootGrads);
+            var pass = new Pass(retainGraph, inputEdges);
+            var captured = pass.Execute(rootEdges, rootGrads);
             RunCallbacks();
             if (inputs is null) return [];
             for (int i = 0; i < captured.Length; i++)
             {
                 if (captured[i] is null && !allowUnused)
                     throw new InvalidOperationException("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
-                // The pass's own reference becomes the caller's: the tensor leaves the pass's scope like any result.
-                captured[i]?.AdoptEngineReference(temporaries).MoveToOuterDisposeScope();
+                captured[i]?.MoveToOuterDisposeScope();
             }
             return captured;
         }
@@ -98,16 +94,8 @@ internal static class Engine
 
     static long _nextPass;
 
-    /// <summary>
-    /// One backward pass: the nodes it reaches, their tasks, and what it captures for autograd.grad. Memory is given back
-    /// as torch's engine gives it back: every gradient waiting in a task slot (or captured) holds a reference of the pass
-    /// (<see cref="Tensor.Retain"/>), dropped once the node it waits for has run; a node's saved tensors are released
-    /// right after its backward runs (without retain_graph); and whatever a node's backward made in the pass's scope
-    /// (<paramref name="temporaries"/>) loses its creator's reference when the node is done, so a gradient is freed when
-    /// its last consumer has run, not when the pass ends. Tensors the caller can reach (a gradient they passed in, a
-    /// saved input, a hook's result) only ever gain and lose the pass's own references.
-    /// </summary>
-    sealed class Pass(bool retainGraph, Edge[]? inputEdges, DisposeScope temporaries)
+    /// <summary>One backward pass: the nodes it reaches, their tasks, and what it captures for autograd.grad.</summary>
+    sealed class Pass(bool retainGraph, Edge[]? inputEdges)
     {
         readonly long _id = Interlocked.Increment(ref _nextPass);
         readonly List<Node> _nodes = [];
@@ -139,7 +127,7 @@ internal static class Engine
 
         bool Known(Node n) => n.TaskOwner == _id || (_side?.ContainsKey(n) ?? false);
 
-        public Tensor?[] Execute(Edge[] rootEdges, Tensor[] rootGrads, List<Tensor> madeRootGrads)
+        public Tensor?[] Execute(Edge[] rootEdges, Tensor[] rootGrads)
         {
             try
             {
@@ -158,7 +146,6 @@ internal static class Engine
                     var task = TaskOf(f);
                     Add(task, rootEdges[i].InputNr, rootGrads[i]);
                 }
-                foreach (var made in madeRootGrads) made.Dispose(); // the implicit ones(): its slots hold it now
                 for (int i = 0; i < rootEdges.Length; i++)
                     if (rootEdges[i].Function is Node f && TaskOf(f).Dependencies == 0 && !SeenBefore(rootEdges, i, f)) ready.Enqueue(f, (-f.Sequence, _tick++));
                 while (ready.TryDequeue(out var node, out _))
@@ -166,7 +153,7 @@ internal static class Engine
             }
             finally
             {
-                foreach (var n in _nodes) Drop(TaskOf(n).Grads); // sums that never ran
+                foreach (var n in _nodes) TaskOf(n).Grads.AsSpan().Clear(); // sums that never ran
                 if (!retainGraph)
                     foreach (var n in _nodes)
                         if (TaskOf(n).Ran) n.Release();
@@ -183,73 +170,32 @@ internal static class Engine
             return false;
         }
 
-        /// <summary>Sums <paramref name="g"/> into a slot; the slot holds a reference on what it keeps (see <see cref="Pass"/>).</summary>
-        static void Add(NodeTask task, int slot, Tensor g) => Keep(ref task.Grads[slot], g);
-
-        /// <summary><paramref name="slot"/> += <paramref name="g"/>, the slot holding one reference on its tensor.</summary>
-        static void Keep(ref Tensor? slot, Tensor g)
+        static void Add(NodeTask task, int slot, Tensor g)
         {
-            var old = slot;
-            if (old is null)
-            {
-                g.Retain();
-                slot = g;
-                return;
-            }
-            var sum = old + g;
-            sum.Retain();
-            slot = sum;
-            old.Unref();
-        }
-
-        /// <summary>Lets go of every gradient in <paramref name="slots"/> and clears them.</summary>
-        static void Drop(Tensor?[] slots)
-        {
-            for (int k = 0; k < slots.Length; k++)
-            {
-                slots[k]?.Unref();
-                slots[k] = null;
-            }
+            task.Grads[slot] = task.Grads[slot] is Tensor sum ? sum + g : g;
         }
 
         void RunNode(Node node, PriorityQueue<Node, (long, long)> ready)
-        {
-            int mark = temporaries.Mark;
-            try
-            {
-                RunNodeCore(node, ready);
-            }
-            finally
-            {
-                temporaries.DisposeSince(mark); // what this node made: what is still needed is held by a slot
-            }
-        }
-
-        void RunNodeCore(Node node, PriorityQueue<Node, (long, long)> ready)
         {
             var task = TaskOf(node);
             task.Ran = true;
             var grads = task.Grads;
             for (int k = 0; k < grads.Length; k++)
-                if (grads[k] is Tensor g && node.HasPreHooks && node.RunPreHooks(k, g) is var replaced && !ReferenceEquals(replaced, g))
-                {
-                    replaced.Retain();
-                    grads[k] = replaced;
-                    g.Unref();
-                }
+                if (grads[k] is Tensor g && node.HasPreHooks) grads[k] = node.RunPreHooks(k, g);
             if (inputEdges is not null)
             {
                 bool captured = false;
                 for (int i = 0; i < inputEdges.Length; i++)
                     if (ReferenceEquals(inputEdges[i].Function, node) && grads[inputEdges[i].InputNr] is Tensor g)
                     {
-                        Keep(ref _captured[i], g);
+                        _captured[i] = _captured[i] is Tensor c ? c + g : g;
                         captured = true;
                     }
                 // autograd.grad never touches .grad (accumulators do not run), nor runs past an input that leads to no other.
                 if (node is AccumulateGrad || (captured && !task.Leads)) return;
             }
             var inputGrads = node.Apply(grads); // backward closures read the array only while they run
+            Array.Clear(grads);
             var edges = node.Edges;
             for (int i = 0; i < edges.Length; i++)
             {
@@ -265,10 +211,6 @@ internal static class Engine
                     else SkipNode(next, ready); // every gradient into it was None: its inputs get none either
                 }
             }
-            // As torch's engine does: without retain_graph a node's saved tensors go as soon as its backward has run, and the
-            // gradients it consumed once the ones it produced hold their own references (it may have passed one on as is).
-            if (!retainGraph) node.Release();
-            Drop(grads);
         }
 
         /// <summary>A node that received no gradient: its edges count as done without running it.</summary>

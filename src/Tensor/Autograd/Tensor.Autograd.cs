@@ -72,7 +72,7 @@ public sealed partial class Tensor
             {
                 if (t.Grad is null)
                 {
-                    var copy = g.RequiresGrad ? g.ReclaimOwnerReference() : g.Detach().Clone();
+                    var copy = g.RequiresGrad ? g : g.Detach().Clone();
                     t.Grad = copy;
                     if (!ReferenceEquals(copy, g)) copy.Dispose(); // the slot holds it
                 }

@@ -37,25 +37,6 @@ public sealed class DisposeScope : IDisposable
         _tensors.Add(t);
     }
 
-    /// <summary>Where the tensors added from now on start, for <see cref="DisposeSince"/>.</summary>
-    internal int Mark => _tensors.Count;
-
-    /// <summary>
-    /// Disposes the tensors added since <paramref name="mark"/> that are still this scope's, and keeps the scope open:
-    /// the autograd engine ends each node's temporaries this way, as soon as the node has run.
-    /// </summary>
-    internal void DisposeSince(int mark)
-    {
-        for (int i = mark; i < _tensors.Count; i++)
-        {
-            var t = _tensors[i];
-            if (t.Scope != this) continue;
-            t.Scope = null;
-            t.Dispose();
-        }
-        _tensors.RemoveRange(mark, _tensors.Count - mark);
-    }
-
     /// <summary>Hands <paramref name="tensor"/> to the enclosing scope (or, outside any, to the caller) so this one does not dispose it.</summary>
     public Tensor MoveToOuter(Tensor tensor)
     {

@@ -61,29 +61,6 @@ public sealed partial class Tensor : IDisposable
     }
 
     /// <summary>
-    /// Turns a reference the autograd engine took (<see cref="Retain"/>) on a result it hands to the caller into the
-    /// owner's reference: when the creator's reference is gone already (the engine ended the temporaries of the node
-    /// that made it), the tensor is owned again, by <paramref name="scope"/>; otherwise the extra reference is dropped.
-    /// </summary>
-    internal Tensor AdoptEngineReference(DisposeScope scope)
-    {
-        if (Interlocked.Exchange(ref _ownerReleased, 0) == 1) scope.Add(this);
-        else Unref();
-        return this;
-    }
-
-    /// <summary>
-    /// Gives a tensor whose creator's reference is already gone (a gradient the engine made) a new owner's reference, as
-    /// any result has: for a gradient handed to user code as it is (a create_graph .grad), which the user may keep after
-    /// clearing the slot. Returns this tensor.
-    /// </summary>
-    internal Tensor ReclaimOwnerReference()
-    {
-        if (Interlocked.Exchange(ref _ownerReleased, 0) == 1) Retain();
-        return this;
-    }
-
-    /// <summary>
     /// A C ABI handle takes this tensor: a result made during the current call (still in that call's scope) hands its
     /// creator's reference to the handle; any other tensor gets one more reference.
     /// </summary>

@@ -115,14 +115,13 @@ public static partial class Functional
         if (query.Dim() < 2 || key.Dim() < 2 || value.Dim() < 2) throw new ArgumentException("scaled_dot_product_attention: query, key and value must be at least 2-D");
         if (isCausal && attnMask is not null) throw new ArgumentException("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
         int l = query.Size32(-2), s = key.Size32(-2);
-        using var scope = new OpScope(); // scores and masks no node saved go when this returns
         double factor = scale ?? 1.0 / Math.Sqrt(query.Size(-1));
         var scores = query.MatMul(key.Transpose(-2, -1)) * factor;
         if (isCausal) scores = scores + CausalMask(l, s, scores.DType, scores.Device);
         if (attnMask is not null) scores = attnMask.DType == DType.Bool ? Tensor.Where(attnMask, scores, double.NegativeInfinity) : scores + attnMask;
         var weights = scores.Softmax(-1);
         if (dropoutP > 0) weights = Dropout(weights, dropoutP, true);
-        return scope.Keep(weights.MatMul(value));
+        return weights.MatMul(value);
     }
 
     /// <summary>[l, s] float mask: 0 where j ≤ i, -inf above the diagonal.</summary>
@@ -164,9 +163,6 @@ public static partial class Functional
         if (key.Size(0) != value.Size(0) || key.Size(1) != value.Size(1))
             throw new ArgumentException($"key shape [{string.Join(", ", key.ShapeArray)}] does not match value shape [{string.Join(", ", value.ShapeArray)}]");
 
-        // The projections, head copies, raw scores and the attended values are temporaries: those no node saved go when
-        // this op returns, the rest when backward releases their nodes (what torch's refcounting gives it).
-        using var scope = new OpScope();
         var (q, k, v) = InProjection(query, key, value, embedDim, inProjWeight, inProjBias, qProjWeight, kProjWeight, vProjWeight);
         int srcLen = k.Size32(0);
 
@@ -209,10 +205,10 @@ public static partial class Functional
         var weights = scores.Softmax(-1);
         var attended = (dropoutP > 0 ? Dropout(weights, dropoutP, true) : weights).Bmm(v);
         var output = Linear(attended.Transpose(0, 1).Contiguous().View(tgtLen * bsz, embedDim), outProjWeight, outProjBias).View(tgtLen, bsz, embedDim);
-        if (!needWeights) return (scope.Keep(batched ? output : output.Squeeze(1)), null);
+        if (!needWeights) return (batched ? output : output.Squeeze(1), null);
         var w = weights.View(bsz, numHeads, tgtLen, srcLen);
         if (averageAttnWeights) w = w.Sum(1) / (double)numHeads;
-        return batched ? (scope.Keep(output), scope.Keep(w)) : (scope.Keep(output.Squeeze(1)), scope.Keep(w.Squeeze(0)));
+        return batched ? (output, w) : (output.Squeeze(1), w.Squeeze(0));
     }
 
     // torch's _in_projection_packed (one GEMM for self-attention, two when key is value) or _in_projection.

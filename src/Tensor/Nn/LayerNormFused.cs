@@ -44,16 +44,12 @@ public static partial class Functional
         var inputs = new List<Tensor> { input };
         if (weight is not null) inputs.Add(weight);
         if (bias is not null) inputs.Add(bias);
-        if (!GradMode.IsEnabled || !inputs.Any(t => t.RequiresGrad))
-        {
-            ForgetSavedOnly(input, x, mean, rstd);
-            return y;
-        }
+        if (!GradMode.IsEnabled || !inputs.Any(t => t.RequiresGrad)) return y;
         int k = normalizedShape.Length, dims = input.Dim();
         var reduce = Enumerable.Range(dims - k, k).ToArray();
         var lead = Enumerable.Range(0, dims - k).ToArray();
         Tensor[] saved = weight is null ? [x, mean, rstd] : [x, mean, rstd, weight]; // every tensor the closure reads, kept alive with the node
-        var result = Recording.Record(y, "NativeLayerNormBackward0", [.. inputs], g =>
+        return Recording.Record(y, "NativeLayerNormBackward0", [.. inputs], g =>
         {
             if (GradMode.IsEnabled) return LayerNormGradientsRecorded(g, input, weight, bias, reduce, lead, n, eps);
             var gc = g.Contiguous();
@@ -69,16 +65,6 @@ public static partial class Functional
             if (bias is not null) grads[next] = db;
             return grads;
         }, saved);
-        ForgetSavedOnly(input, x, mean, rstd); // the node holds its own references: backward frees them at once
-        return result;
-    }
-
-    /// <summary>Drops the creator's reference on what the forward made only for the backward (statistics, a contiguous copy).</summary>
-    static void ForgetSavedOnly(Tensor input, Tensor x, Tensor mean, Tensor rstd)
-    {
-        if (!ReferenceEquals(x, input)) x.Dispose();
-        mean.Dispose();
-        rstd.Dispose();
     }
 
     /// <summary>

@@ -26,8 +26,7 @@ public static partial class Functional
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
         if (input.Dim() == 2 && bias is not null) return Tensor.Addmm(bias, input, weight.T());
-        if (bias is null) return input.MatMul(weight.T());
-        using var scope = new OpScope(); // the product before the bias is a temporary no node saves
-        return scope.Keep(input.MatMul(weight.T()) + bias);
+        var output = input.MatMul(weight.T());
+        return bias is null ? output : output + bias;
     }
 }

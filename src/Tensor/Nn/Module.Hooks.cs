@@ -117,11 +117,6 @@ public abstract partial class Module
                         throw new InvalidOperationException("Backward hook for Modules where no input requires gradient should always return None or None for all gradients.");
                 _gradOutputs = null;
             }
-            else
-            {
-                // Held until the input side's node runs: the engine frees what a node made once that node is done.
-                foreach (var g in gradOutputs) g?.Retain();
-            }
             return gradOutputs[0];
         }
 
@@ -137,7 +132,6 @@ public abstract partial class Module
                     throw new InvalidOperationException($"Backward hook returned an invalid number of grad_input, got {replaced.Length}, but expected 1");
                 gradInput = replaced[0];
             }
-            foreach (var g in gradOutputs) g?.Unref();
             _gradOutputs = null;
             return gradInput;
         }

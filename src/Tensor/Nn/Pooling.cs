@@ -11,12 +11,8 @@ namespace Bridge.Nn;
 public static partial class Functional
 {
     /// <summary>torch.nn.functional.max_pool2d; <paramref name="stride"/> defaults to the kernel size.</summary>
-    public static Tensor MaxPool2d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? dilation = null, bool ceilMode = false)
-    {
-        var (output, indices) = MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode);
-        indices.Dispose(); // only the backward node reads them, and it holds its own reference
-        return output;
-    }
+    public static Tensor MaxPool2d(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null, int[]? dilation = null, bool ceilMode = false) =>
+        MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
 
     /// <summary>max_pool2d(..., return_indices=True): the maxima and their flat positions h·W + w within each plane.</summary>
     public static (Tensor Output, Tensor Indices) MaxPool2dWithIndices(Tensor input, int[] kernelSize, int[]? stride = null, int[]? padding = null,

@@ -62,9 +62,6 @@ public sealed partial class Tensor
         // Under create_graph a formula reading the result differentiates through it: the alias carries this node as
         // its producer, as torch's unpacked saved output does (the cycle is the GC's to collect).
         y.GradFn = result.GradFn;
-        // The alias holds no memory of its own: the saved result does while the node lives. Letting go of the alias
-        // here is what lets the result's memory go as soon as its owner and the node are done with it.
-        y.Dispose();
         return result;
     }
 
