@@ -19,15 +19,16 @@ internal static class TorchGamma
         [8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3, -4.16666666666666666667E-3,
          3.96825396825396825397E-3, -8.33333333333333333333E-3, 8.33333333333333333333E-2];
 
-    /// <summary>polevl with GCC's FMA: result = result·x + A[i] from 0.</summary>
-    static float Polevl(float x, float[] a)
+    /// <summary>Cephes' polevl as GCC compiles it for ATen (one FMA per step): result = result·x + a[i] from 0.</summary>
+    internal static float Polevl(float x, float[] a)
     {
         float r = 0;
         foreach (float c in a) r = MathF.FusedMultiplyAdd(r, x, c);
         return r;
     }
 
-    static double Polevl(double x, double[] a)
+    /// <summary>Cephes' polevl as GCC compiles it for ATen (one FMA per step): result = result·x + a[i] from 0.</summary>
+    internal static double Polevl(double x, double[] a)
     {
         double r = 0;
         foreach (double c in a) r = Math.FusedMultiplyAdd(r, x, c);

@@ -23,19 +23,9 @@ internal static class TorchNormal
 
     static float[] F(double[] a) => [.. a.Select(c => (float)c)];
 
-    static float Polevl(float x, float[] a)
-    {
-        float r = 0;
-        foreach (float c in a) r = MathF.FusedMultiplyAdd(r, x, c);
-        return r;
-    }
+    static float Polevl(float x, float[] a) => TorchGamma.Polevl(x, a);
 
-    static double Polevl(double x, double[] a)
-    {
-        double r = 0;
-        foreach (double c in a) r = Math.FusedMultiplyAdd(r, x, c);
-        return r;
-    }
+    static double Polevl(double x, double[] a) => TorchGamma.Polevl(x, a);
 
     /// <summary>calc_ndtri(float): the x with Φ(x) = y (∓inf at 0 and 1, NaN outside); the tail's logs in double, as ATen's ::log.</summary>
     public static float Ndtri(float y0)
