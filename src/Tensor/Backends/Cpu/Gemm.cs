@@ -82,7 +82,7 @@ internal static unsafe class Gemm
         where T : unmanaged, INumber<T>
     {
         long work = (long)m * n * k;
-        bool referenceOrder = work < ReferenceWork || ReferenceAlways || !PackedGemm<T>.IsSupported;
+        bool referenceOrder = !RunsPacked<T>(m, k, n);
         if (referenceOrder && ReferenceKernel && ReferenceOrderGemm<T>.IsSupported && (ReferenceAlways || work >= ReferenceKernelWork))
             ReferenceOrderGemm<T>.Multiply(pa, ars, acs, pb, brs, bcs, pc, m, k, n, accumulate);
         else if (referenceOrder)
